@@ -1,0 +1,167 @@
+// The one contract between the UI/CLI and a mail backend. The UI never imports imapflow or
+// node-pop3: it only sees `MailAccount`. IMAP (src/accounts/imap) and POP3 (src/accounts/pop3)
+// each implement it; `capabilities` tells the UI what differs between the two models, so it can
+// show the user *where* state lives instead of hiding it.
+import type { Readable } from 'node:stream';
+
+/** System flags as IMAP spells them. POP3 keeps the same names locally (Maildir letters on disk). */
+export type SystemFlag = '\\Seen' | '\\Answered' | '\\Flagged' | '\\Deleted' | '\\Draft';
+/** A flag: a system flag or a keyword (e.g. `$Forwarded`). */
+export type Flag = SystemFlag | (string & {});
+
+export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
+
+export interface FolderInfo {
+  /** Full path as the backend names it (`INBOX`, `Archive/2024`); the identity of the folder. */
+  path: string;
+  /** Last path segment, for display. */
+  name: string;
+  /** Hierarchy delimiter (`/` or `.`); empty when the backend has no hierarchy. */
+  delimiter: string;
+  specialUse?: SpecialUse;
+  /** False for \Noselect containers. */
+  selectable: boolean;
+  total: number;
+  unread: number;
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+/** Where a message's authoritative copy is; the UI shows this in words (see issue "difference"). */
+export type MessageLocation =
+  | { kind: 'server' }
+  | { kind: 'local'; onServer: false }
+  | { kind: 'local'; onServer: true; deleteOnServerAfter?: Date };
+
+export interface MessageSummary {
+  /** Stable id inside one folder + uidValidity: the IMAP UID, or the POP3 cache's local id. */
+  uid: number;
+  flags: Flag[];
+  /** Date header if parseable, else the arrival (internal) date. */
+  date: Date;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  messageId?: string;
+  inReplyTo?: string;
+  /** Size in octets of the raw message. */
+  size: number;
+  hasAttachments: boolean;
+  location: MessageLocation;
+}
+
+/** How the message list is ordered. Position 0 is always the newest. */
+export type SortOrder = 'arrival' | 'date';
+
+export interface OpenedFolder {
+  path: string;
+  /**
+   * UIDs are only meaningful together with this value. When it differs from what a caller cached,
+   * every cached UID of this folder is invalid.
+   */
+  uidValidity: bigint;
+  /** True when the backend saw a different uidValidity than the last time this folder was opened. */
+  uidValidityChanged: boolean;
+  total: number;
+  unread: number;
+}
+
+export interface SearchQuery {
+  /** Free text matched against from/to/subject/body (backend decides how deep). */
+  text?: string;
+  from?: string;
+  subject?: string;
+  unseen?: boolean;
+  flagged?: boolean;
+  since?: Date;
+  before?: Date;
+}
+
+export interface AccountCapabilities {
+  /** Flags are stored on the server and seen by other devices (IMAP: true, POP3: false). */
+  serverFlags: boolean;
+  /** Folders exist on the server (IMAP) rather than only in the local cache (POP3). */
+  serverFolders: boolean;
+  /** Search runs on the server. */
+  serverSearch: boolean;
+  /** The backend can push changes while a folder is open (IMAP IDLE). */
+  push: boolean;
+  /** Sort orders this backend can serve cheaply. */
+  sortOrders: SortOrder[];
+}
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+export type AccountEvent =
+  | { type: 'connection'; state: ConnectionState; error?: string }
+  /** New messages arrived in `folder`; `total` is the new count. */
+  | { type: 'exists'; folder: string; total: number }
+  /** Messages disappeared (expunged on the server or deleted from the cache). */
+  | { type: 'expunged'; folder: string; uids: number[] }
+  | { type: 'flags'; folder: string; uid: number; flags: Flag[] }
+  /** Cached UIDs for `folder` are no longer valid; refetch everything. */
+  | { type: 'uidvalidity'; folder: string; uidValidity: bigint }
+  /** Something failed in the background; a short human message, never a stack. */
+  | { type: 'error'; message: string };
+
+export type AccountEventListener = (event: AccountEvent) => void;
+
+export interface MailAccount {
+  readonly name: string;
+  readonly protocol: 'imap' | 'pop3';
+  readonly capabilities: AccountCapabilities;
+
+  /** Logs in. Rejects with an `AccountError` (clear message, no secrets). */
+  connect(): Promise<void>;
+  /** Logs out and frees sockets; safe to call twice. */
+  close(): Promise<void>;
+
+  listFolders(): Promise<FolderInfo[]>;
+  /** Selects a folder for window fetches; returns counts and uidValidity. */
+  openFolder(path: string): Promise<OpenedFolder>;
+  /**
+   * Summaries for positions [start, start+count) of the folder sorted newest first.
+   * Fetches only those messages from the network; never the whole folder.
+   */
+  fetchWindow(path: string, start: number, count: number, sort?: SortOrder): Promise<MessageSummary[]>;
+  /** The raw RFC 5322 source, streamed. */
+  fetchRaw(path: string, uid: number): Promise<Readable>;
+
+  addFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
+  removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
+  /** Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and expunges. */
+  deleteMessages(path: string, uids: number[]): Promise<void>;
+  moveMessages(path: string, uids: number[], destination: string): Promise<void>;
+  copyMessages(path: string, uids: number[], destination: string): Promise<void>;
+  /** UIDs matching the query, newest first. */
+  search(path: string, query: SearchQuery): Promise<number[]>;
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  onEvent(listener: AccountEventListener): () => void;
+}
+
+export type AccountErrorKind =
+  | 'auth' // wrong user/password
+  | 'tls' // handshake failed, untrusted or mismatched certificate
+  | 'insecure' // refusing to send a password without TLS
+  | 'network' // host down, refused, timeout, dropped
+  | 'protocol' // server said something we cannot use
+  | 'not-found' // folder or message does not exist
+  | 'local' // local store failure (disk full, permissions)
+  | 'config';
+
+/** The only error type a backend lets escape: `message` is fit to show a user as is. */
+export class AccountError extends Error {
+  constructor(
+    readonly kind: AccountErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AccountError';
+  }
+}

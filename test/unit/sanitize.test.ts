@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sanitizeLine, sanitizeText } from '../../src/mime/sanitize.js';
+
+test('OSC title change and CSI clear-screen become inert text', () => {
+  const out = sanitizeLine('Hi \u001b]0;pwned\u0007there \u001b[2Jnow');
+  assert.equal(out, 'Hi there now');
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(out));
+});
+
+test('DCS, APC, 8-bit CSI/OSC, lone ESC and bidi overrides are removed', () => {
+  const hostile = 'a\u001bP1$qm\u001b\\b\u001b_x\u001b\\c\u009b31md\u009d0;t\u009ce\u001bf\u202eg';
+  const out = sanitizeLine(hostile);
+  assert.equal(out, 'abcdeg');
+});
+
+test('unterminated OSC swallows the rest rather than leaking an escape', () => {
+  assert.equal(sanitizeLine('ok\u001b]8;;http://evil'), 'ok');
+});
+
+test('line controls become spaces in one-line strings', () => {
+  assert.equal(sanitizeLine('Subject\r\nBcc: x\ty'), 'Subject Bcc: x y');
+});
+
+test('text keeps newlines, expands tabs, normalises CRLF and strips controls', () => {
+  assert.equal(sanitizeText('a\tb\r\nc\u0007d\u0000\n\u001b[31mred\u001b[0m'), 'a       b\ncd\nred');
+});
