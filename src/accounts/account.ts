@@ -108,6 +108,24 @@ export type AccountEvent =
   /** Something failed in the background; a short human message, never a stack. */
   | { type: 'error'; message: string };
 
+export interface SyncProgress {
+  /** Messages downloaded so far in this sync. */
+  done: number;
+  /** Messages this sync will download. */
+  total: number;
+  bytes: number;
+}
+
+export interface SyncResult {
+  downloaded: number;
+  deletedOnServer: number;
+  /** Messages still on the server after this sync (leaveOnServer / not yet due). */
+  keptOnServer: number;
+  bytes: number;
+  /** True when the server had no UIDL and messages were matched by a header hash. */
+  usedHeaderHashFallback: boolean;
+}
+
 export type AccountEventListener = (event: AccountEvent) => void;
 
 export interface MailAccount {
@@ -139,6 +157,12 @@ export interface MailAccount {
   copyMessages(path: string, uids: number[], destination: string): Promise<void>;
   /** UIDs matching the query, newest first. */
   search(path: string, query: SearchQuery): Promise<number[]>;
+
+  /**
+   * POP3 only: download new mail from the server into the local cache (safe order: store durably,
+   * then DELE). Absent on IMAP, where there is nothing to download.
+   */
+  sync?(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult>;
 
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: AccountEventListener): () => void;
