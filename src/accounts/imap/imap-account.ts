@@ -1,0 +1,473 @@
+// MailAccount over IMAP (imapflow). One connection serves the UI; imapflow queues commands and a
+// mailbox lock (getMailboxLock) keeps a multi-command operation on one folder from interleaving
+// with an operation on another. UIDs are the only message ids that cross this class's boundary;
+// sequence numbers live only inside the one FETCH of an arrival-order window.
+//
+// Connection life cycle: connect() → 'connected'; a dropped socket → 'reconnecting' with
+// exponential backoff (p-retry) → the open folder is selected again → 'connected'. An operation
+// issued meanwhile waits (bounded) for the reconnect, or fails with a 'network' AccountError;
+// an operation cut off mid-way is retried once on the new connection.
+import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
+import pRetry, { AbortError } from 'p-retry';
+import type { Readable } from 'node:stream';
+import type { AccountConfig } from '../../config/types.js';
+import type { AccountDeps } from '../index.js';
+import {
+  AccountError,
+  type AccountCapabilities,
+  type AccountEvent,
+  type AccountEventListener,
+  type ConnectionState,
+  type Flag,
+  type FolderInfo,
+  type MailAccount,
+  type MessageSummary,
+  type OpenedFolder,
+  type SearchQuery,
+  type SortOrder,
+} from '../account.js';
+import { assertPasswordMayBeSent, isEncrypted } from '../security.js';
+import { imapFlowOptions } from './connect-options.js';
+import { isConnectionLoss, toAccountError } from './errors.js';
+import { toFolderInfo } from './folders.js';
+import { toSearchObject } from './search-query.js';
+import { sortUidsByDateDesc } from './sort-command.js';
+import { SUMMARY_QUERY, toSummary } from './summary.js';
+import { UidValidityStore } from './uidvalidity-store.js';
+import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
+
+/** How long an operation waits for a reconnect before failing with a network error. */
+export const RECONNECT_WAIT_MS = 20_000;
+/** Backoff between reconnect attempts: 250 ms doubling up to 30 s, retried until close(). */
+export const RECONNECT_BACKOFF = { minTimeout: 250, maxTimeout: 30_000, factor: 2 };
+/** Chunk size for streamed downloads: large enough that most messages need one round trip. */
+const DOWNLOAD_CHUNK = 1024 * 1024;
+
+export class ImapAccount implements MailAccount {
+  readonly name: string;
+  readonly protocol = 'imap' as const;
+  readonly capabilities: AccountCapabilities = {
+    serverFlags: true,
+    serverFolders: true,
+    serverSearch: true,
+    push: true,
+    // 'date' is served by server-side SORT; a server without SORT falls back to arrival order.
+    sortOrders: ['arrival', 'date'],
+  };
+
+  private client: ImapFlow | null = null;
+  private state: ConnectionState = 'disconnected';
+  private password: string | undefined;
+  private closedByUser = false;
+  private reconnecting: Promise<ImapFlow | null> | null = null;
+  private reconnectAbort: AbortController | null = null;
+  private lastReconnectError: AccountError | null = null;
+  /** The folder the caller opened last; selected again after a reconnect. */
+  private openPath: string | null = null;
+  private readonly listeners = new Set<AccountEventListener>();
+  private readonly uidStore: UidValidityStore;
+  private readonly sortCache = new SortedUidCache();
+  /** UIDVALIDITY per folder as last seen on this connection (cheap check on every lock). */
+  private readonly sessionValidity = new Map<string, bigint>();
+  /** Folders whose UIDVALIDITY change has not yet been reported through openFolder(). */
+  private readonly unreportedChange = new Set<string>();
+  /** Trash folder path: undefined = not looked up yet, null = none on this server. */
+  private trashPath: string | null | undefined;
+
+  constructor(
+    private readonly config: AccountConfig,
+    private readonly deps: AccountDeps,
+  ) {
+    this.name = config.name;
+    this.uidStore = new UidValidityStore(deps.dataDir);
+  }
+
+  onEvent(listener: AccountEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async connect(): Promise<void> {
+    if (this.client?.usable) return;
+    this.closedByUser = false;
+    // Before the password is even asked for: never let it near a cleartext socket.
+    assertPasswordMayBeSent(this.config, isEncrypted(this.config.security));
+    this.setState('connecting');
+    try {
+      this.client = await this.openClient();
+    } catch (err) {
+      const error = this.mapError(err);
+      this.setState('disconnected', error.message);
+      throw error;
+    }
+    this.setState('connected');
+  }
+
+  async close(): Promise<void> {
+    this.closedByUser = true;
+    this.reconnectAbort?.abort();
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      try {
+        await client.logout();
+      } catch {
+        client.close();
+      }
+    }
+    if (this.state !== 'disconnected') this.setState('disconnected');
+  }
+
+  async listFolders(): Promise<FolderInfo[]> {
+    return this.withClient('listing folders', async (client) => {
+      const list = await client.list({ statusQuery: { messages: true, unseen: true } });
+      const trash = list.find((f) => f.specialUse === '\\Trash');
+      this.trashPath = trash ? trash.path : null;
+      return list.map(toFolderInfo);
+    });
+  }
+
+  async openFolder(path: string): Promise<OpenedFolder> {
+    const opened = await this.withFolder(path, `opening folder ${path}`, async (client, mailbox) => {
+      const unread = await countUnseen(client);
+      return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
+    });
+    this.openPath = path;
+    return { ...opened, uidValidityChanged: this.unreportedChange.delete(path) };
+  }
+
+  async fetchWindow(path: string, start: number, count: number, sort: SortOrder = 'arrival'): Promise<MessageSummary[]> {
+    return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
+      if (sort === 'date') {
+        let uids = this.sortCache.get(path, mailbox.uidValidity);
+        if (!uids) {
+          const sorted = await sortUidsByDateDesc(client);
+          if (sorted) {
+            uids = sorted;
+            this.sortCache.set(path, mailbox.uidValidity, sorted);
+          }
+        }
+        if (uids) return fetchByUids(client, uids.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, count)));
+      }
+      const range = arrivalSeqRange(mailbox.exists, start, count);
+      if (!range) return [];
+      const messages = await client.fetchAll(`${range.lo}:${range.hi}`, SUMMARY_QUERY);
+      return messages.sort((a, b) => b.seq - a.seq).map(toSummary);
+    });
+  }
+
+  /**
+   * Streams the source with BODY.PEEK, so reading a message does not mark it \Seen by itself:
+   * the caller decides (addFlags(['\\Seen']) when the user opens it). The folder stays locked
+   * until the stream ends, errors or is destroyed, so consume or destroy it.
+   */
+  async fetchRaw(path: string, uid: number): Promise<Readable> {
+    return this.withClient(`fetching message ${uid} of ${path}`, async (client) => {
+      const lock = await client.getMailboxLock(path);
+      let released = false;
+      const release = () => {
+        if (!released) {
+          released = true;
+          lock.release();
+        }
+      };
+      try {
+        await this.checkValidity(path, client);
+        const download = await client.download(String(uid), undefined, { uid: true, chunkSize: DOWNLOAD_CHUNK });
+        if (!download.content) throw new AccountError('not-found', `message ${uid} no longer exists in ${path}`);
+        download.content.once('end', release);
+        download.content.once('close', release);
+        download.content.once('error', release);
+        return download.content;
+      } catch (err) {
+        release();
+        throw err;
+      }
+    });
+  }
+
+  async addFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
+    if (uids.length === 0 || flags.length === 0) return;
+    await this.withFolder(path, `setting flags in ${path}`, async (client) => {
+      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw refused('set flags', path);
+    });
+  }
+
+  async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
+    if (uids.length === 0 || flags.length === 0) return;
+    await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
+      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw refused('clear flags', path);
+    });
+  }
+
+  async deleteMessages(path: string, uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    const trash = await this.findTrash();
+    if (trash && trash !== path) {
+      await this.moveMessages(path, uids, trash);
+      return;
+    }
+    await this.withFolder(path, `deleting messages in ${path}`, async (client) => {
+      const set = uidSet(uids);
+      if (client.capabilities.has('UIDPLUS')) {
+        if (!(await client.messageDelete(set, { uid: true }))) throw refused('delete messages', path);
+        return;
+      }
+      // Without UIDPLUS, EXPUNGE removes every \Deleted message in the folder, including ones
+      // another client marked but meant to keep: only expunge when ours are the only ones.
+      if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw refused('delete messages', path);
+      const marked = (await client.search({ deleted: true }, { uid: true })) || [];
+      const ours = new Set(uids);
+      if (marked.every((uid) => ours.has(uid))) await client.messageDelete(set, { uid: true });
+    });
+    this.sortCache.invalidate(path);
+  }
+
+  async moveMessages(path: string, uids: number[], destination: string): Promise<void> {
+    if (uids.length === 0) return;
+    await this.withFolder(path, `moving messages from ${path} to ${destination}`, async (client) => {
+      // imapflow uses MOVE when offered, else COPY + \Deleted + UID EXPUNGE.
+      if (!(await client.messageMove(uidSet(uids), destination, { uid: true }))) throw refused(`move messages to ${destination}`, path);
+    });
+    this.sortCache.invalidate(path);
+    this.sortCache.invalidate(destination);
+  }
+
+  async copyMessages(path: string, uids: number[], destination: string): Promise<void> {
+    if (uids.length === 0) return;
+    await this.withFolder(path, `copying messages from ${path} to ${destination}`, async (client) => {
+      if (!(await client.messageCopy(uidSet(uids), destination, { uid: true }))) throw refused(`copy messages to ${destination}`, path);
+    });
+    this.sortCache.invalidate(destination);
+  }
+
+  async search(path: string, query: SearchQuery): Promise<number[]> {
+    return this.withFolder(path, `searching ${path}`, async (client) => {
+      const result = await client.search(toSearchObject(query), { uid: true });
+      if (!result) throw refused('search', path);
+      // UIDs grow with arrival, so descending UID is newest first.
+      return [...result].sort((a, b) => b - a);
+    });
+  }
+
+  // ---- connection management -------------------------------------------------------------
+
+  private async openClient(): Promise<ImapFlow> {
+    this.password ??= await this.deps.getPassword();
+    const client = new ImapFlow(imapFlowOptions(this.config, this.password));
+    this.attach(client);
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      throw this.mapError(err);
+    }
+    this.trashPath = undefined;
+    this.sessionValidity.clear();
+    return client;
+  }
+
+  private attach(client: ImapFlow): void {
+    const current = () => client === this.client;
+    // An 'error' event is always followed by 'close'; without a listener Node would throw.
+    client.on('error', () => undefined);
+    client.on('close', () => {
+      if (current() && !this.closedByUser) this.startReconnect(client);
+    });
+    client.on('exists', (data) => {
+      if (!current()) return;
+      this.sortCache.invalidate(data.path);
+      this.emit({ type: 'exists', folder: data.path, total: data.count });
+    });
+    client.on('expunge', (data) => {
+      if (!current()) return;
+      this.sortCache.invalidate(data.path);
+      if (data.uid !== undefined) {
+        this.emit({ type: 'expunged', folder: data.path, uids: [data.uid] });
+      } else if (client.mailbox) {
+        // Without QRESYNC the server names only a sequence number, which cannot be turned into
+        // a UID safely here; report the new count so the caller refetches its window.
+        this.emit({ type: 'exists', folder: data.path, total: client.mailbox.exists });
+      }
+    });
+    client.on('flags', (data) => {
+      if (!current() || data.uid === undefined) return;
+      this.emit({ type: 'flags', folder: data.path, uid: data.uid, flags: [...data.flags] });
+    });
+  }
+
+  private startReconnect(dead: ImapFlow): void {
+    if (this.closedByUser || dead !== this.client || this.reconnecting) return;
+    this.client = null;
+    this.sortCache.invalidate();
+    const abort = new AbortController();
+    this.reconnectAbort = abort;
+    this.lastReconnectError = null;
+    this.setState('reconnecting', `connection to ${this.config.host}:${this.config.port} lost`);
+    this.reconnecting = pRetry(
+      async () => {
+        const client = await this.openClient();
+        if (abort.signal.aborted) {
+          client.close();
+          throw new AbortError('closed');
+        }
+        return client;
+      },
+      {
+        ...RECONNECT_BACKOFF,
+        retries: Number.POSITIVE_INFINITY,
+        signal: abort.signal,
+        // Wrong password or an untrusted certificate will not fix itself by waiting.
+        shouldRetry: ({ error }) => !(error instanceof AccountError) || error.kind === 'network' || error.kind === 'protocol',
+        onFailedAttempt: ({ error }) => {
+          this.lastReconnectError = this.mapError(error);
+        },
+      },
+    )
+      .then(async (client) => {
+        this.client = client;
+        await this.reselect(client);
+        this.setState('connected');
+        return client;
+      })
+      .catch((err: unknown) => {
+        if (!this.closedByUser) {
+          const error = this.mapError(err);
+          this.lastReconnectError = error;
+          this.setState('disconnected', error.message);
+          this.emit({ type: 'error', message: error.message });
+        }
+        return null;
+      })
+      .finally(() => {
+        this.reconnecting = null;
+      });
+  }
+
+  private async reselect(client: ImapFlow): Promise<void> {
+    if (!this.openPath) return;
+    try {
+      const mailbox = await client.mailboxOpen(this.openPath);
+      await this.noteValidity(this.openPath, mailbox.uidValidity);
+    } catch (err) {
+      this.emit({ type: 'error', message: this.mapError(err, `opening folder ${this.openPath} again`).message });
+    }
+  }
+
+  /** The live client, waiting (bounded) for a reconnect in progress. */
+  private async ready(action: string): Promise<ImapFlow> {
+    if (this.client?.usable) return this.client;
+    if (!this.closedByUser && this.client && !this.reconnecting) this.startReconnect(this.client);
+    const pending = this.reconnecting;
+    if (!pending || this.closedByUser) {
+      throw new AccountError('network', `${action}: not connected to ${this.config.host}:${this.config.port}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), RECONNECT_WAIT_MS);
+    });
+    const client = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+    if (client?.usable) return client;
+    const why = this.lastReconnectError?.message ?? 'still reconnecting';
+    throw new AccountError('network', `${action}: connection to ${this.config.host}:${this.config.port} lost (${why})`);
+  }
+
+  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.ready(action);
+    try {
+      return await fn(client);
+    } catch (err) {
+      if (this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
+      // Cut off mid-operation: every operation here is safe to repeat by UID once.
+      if (client === this.client) this.startReconnect(client);
+      const again = await this.ready(action);
+      try {
+        return await fn(again);
+      } catch (err2) {
+        throw this.mapError(err2, action);
+      }
+    }
+  }
+
+  private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>): Promise<T> {
+    return this.withClient(action, async (client) => {
+      const lock = await client.getMailboxLock(path);
+      try {
+        const mailbox = await this.checkValidity(path, client);
+        return await fn(client, mailbox);
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  /** Compares the selected mailbox's UIDVALIDITY with what this session and the disk knew. */
+  private async checkValidity(path: string, client: ImapFlow): Promise<MailboxObject> {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new AccountError('protocol', `folder ${path} could not be selected`);
+    if (this.sessionValidity.get(path) !== mailbox.uidValidity) await this.noteValidity(path, mailbox.uidValidity);
+    return mailbox;
+  }
+
+  private async noteValidity(path: string, uidValidity: bigint): Promise<void> {
+    const seenThisSession = this.sessionValidity.get(path);
+    this.sessionValidity.set(path, uidValidity);
+    let changed = seenThisSession !== undefined && seenThisSession !== uidValidity;
+    try {
+      changed = (await this.uidStore.check(path, uidValidity)) || changed;
+    } catch (err) {
+      this.emit({ type: 'error', message: this.mapError(err).message });
+    }
+    if (!changed) return;
+    this.sortCache.invalidate(path);
+    this.unreportedChange.add(path);
+    this.emit({ type: 'uidvalidity', folder: path, uidValidity });
+  }
+
+  private async findTrash(): Promise<string | null> {
+    if (this.trashPath === undefined) await this.listFolders();
+    return this.trashPath ?? null;
+  }
+
+  private mapError(err: unknown, action?: string): AccountError {
+    const ctx = { host: this.config.host, port: this.config.port, user: this.config.user };
+    return toAccountError(err, action ? { ...ctx, action } : ctx);
+  }
+
+  private setState(state: ConnectionState, error?: string): void {
+    this.state = state;
+    this.emit(error ? { type: 'connection', state, error } : { type: 'connection', state });
+  }
+
+  private emit(event: AccountEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty listener must not break the connection's event handling.
+      }
+    }
+  }
+}
+
+async function countUnseen(client: ImapFlow): Promise<number> {
+  // ESEARCH COUNT avoids shipping every unseen UID of a big folder over the wire.
+  const result = await client.search({ seen: false }, { uid: true, returnOptions: ['COUNT'] });
+  if (!result) return 0;
+  return Array.isArray(result) ? result.length : (result.count ?? 0);
+}
+
+async function fetchByUids(client: ImapFlow, uids: number[]): Promise<MessageSummary[]> {
+  if (uids.length === 0) return [];
+  const messages = await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true });
+  const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
+  // Keep the sorted order; messages expunged since the sort simply drop out.
+  return uids.flatMap((uid) => {
+    const message = byUid.get(uid);
+    return message ? [toSummary(message)] : [];
+  });
+}
+
+function refused(what: string, path: string): AccountError {
+  return new AccountError('protocol', `the server refused to ${what} in ${path}`);
+}

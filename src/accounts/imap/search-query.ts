@@ -1,0 +1,16 @@
+// SearchQuery (backend-neutral) → imapflow SearchObject (compiled to UID SEARCH criteria).
+import type { SearchObject } from 'imapflow';
+import type { SearchQuery } from '../account.js';
+
+export function toSearchObject(query: SearchQuery): SearchObject {
+  const search: SearchObject = {};
+  if (query.text) search.text = query.text;
+  if (query.from) search.from = query.from;
+  if (query.subject) search.subject = query.subject;
+  if (query.unseen !== undefined) search.seen = !query.unseen;
+  if (query.flagged !== undefined) search.flagged = query.flagged;
+  if (query.since) search.since = query.since;
+  if (query.before) search.before = query.before;
+  if (Object.keys(search).length === 0) search.all = true;
+  return search;
+}

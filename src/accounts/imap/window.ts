@@ -1,0 +1,52 @@
+// Position arithmetic for windowed fetches. Position 0 is the newest message.
+// - arrival order: positions map onto sequence numbers of the selected mailbox (newest = EXISTS),
+//   valid only inside the one FETCH that uses them; results are keyed by UID.
+// - date order: the server sorts (UID SORT (REVERSE DATE)); the UID list is cached per folder and
+//   UIDVALIDITY until the folder changes, and a window is a slice of it fetched by UID.
+
+/** Sequence range `lo:hi` covering positions [start, start+count) of `exists` messages, or null. */
+export function arrivalSeqRange(exists: number, start: number, count: number): { lo: number; hi: number } | null {
+  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count <= 0) return null;
+  if (start >= exists) return null;
+  const hi = exists - start;
+  const lo = Math.max(1, hi - count + 1);
+  return { lo, hi };
+}
+
+/** Compact UID set ("1:5,9") in ascending order, as IMAP wants it. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+interface SortedEntry {
+  uidValidity: bigint;
+  uids: number[];
+}
+
+/** Server-sorted UID lists, newest first, dropped when the folder changes. */
+export class SortedUidCache {
+  private entries = new Map<string, SortedEntry>();
+
+  get(folder: string, uidValidity: bigint): number[] | undefined {
+    const entry = this.entries.get(folder);
+    return entry && entry.uidValidity === uidValidity ? entry.uids : undefined;
+  }
+
+  set(folder: string, uidValidity: bigint, uids: number[]): void {
+    this.entries.set(folder, { uidValidity, uids });
+  }
+
+  invalidate(folder?: string): void {
+    if (folder === undefined) this.entries.clear();
+    else this.entries.delete(folder);
+  }
+}
