@@ -1,0 +1,59 @@
+// Durable small-file writes for state files (uid lists, summary caches, POP3 sync state).
+// Hand-written rather than `write-file-atomic` / `atomically`: both fsync the file but not the
+// directory after the rename, so after a power cut the rename itself can be lost — and for the
+// POP3 state that means re-downloading (duplicating) mail. The whole thing is ~40 lines.
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AccountError } from '../accounts/account.js';
+import { errorCode, localError } from './local-error.js';
+
+/** fsync a directory so a rename/create/unlink inside it survives a crash. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    // Some file systems refuse fsync on a directory; the data itself is already synced.
+    if (errorCode(err) !== 'EINVAL' && errorCode(err) !== 'EISDIR') throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `data` to `path` atomically and durably: temp file in the same dir, fsync, rename, fsync dir; mode 0600. */
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await fsyncDir(dir);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw localError(`write ${path}`, err);
+  }
+}
+
+/** Parses a JSON file; undefined when it does not exist, AccountError('local') when unreadable or corrupt. */
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw localError(`read ${path}`, err);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new AccountError('local', `Cannot read ${path}: the file is corrupt (not valid JSON).`, { cause: err });
+  }
+}

@@ -1,0 +1,136 @@
+// Summary fields from the header block of a stored message, without loading the body: read up
+// to the first blank line (capped), unfold with libmime, decode encoded words, parse addresses
+// with nodemailer's addressparser. Strings are sanitized here already (defence in depth: the UI
+// sanitizes too) because they come straight from a remote sender.
+import { open } from 'node:fs/promises';
+import libmime from 'libmime';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Address } from '../accounts/account.js';
+import { sanitizeLine } from '../mime/sanitize.js';
+import { localError } from './local-error.js';
+
+/** A hostile message cannot make us hold more than this much header. */
+export const MAX_HEADER_BYTES = 256 * 1024;
+const CHUNK = 16 * 1024;
+
+export interface HeaderSummary {
+  /** Date header when parseable, else the fallback (arrival) date. */
+  date: Date;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  messageId?: string;
+  inReplyTo?: string;
+  /**
+   * A cheap hint from the top-level headers only: multipart/mixed, a top-level
+   * `Content-Disposition: attachment`, or a whole message that is not text/multipart/message.
+   * A multipart/mixed message whose parts are all inline text counts as having attachments.
+   */
+  hasAttachments: boolean;
+}
+
+/** The bytes before the first empty line (or the first MAX_HEADER_BYTES). */
+export async function readHeaderBlock(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < MAX_HEADER_BYTES) {
+      const buf = Buffer.alloc(CHUNK);
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, total);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      const end = headerEnd(Buffer.concat(chunks), Math.max(0, total - bytesRead - 3));
+      if (end >= 0) return Buffer.concat(chunks).subarray(0, end);
+    }
+    return Buffer.concat(chunks).subarray(0, MAX_HEADER_BYTES);
+  } catch (err) {
+    throw localError(`read ${path}`, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function headerEnd(buf: Buffer, from: number): number {
+  const crlf = buf.indexOf('\r\n\r\n', from);
+  const lf = buf.indexOf('\n\n', from);
+  if (crlf < 0) return lf;
+  if (lf < 0) return crlf;
+  return Math.min(crlf, lf);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/** RFC 6532 allows raw UTF-8 in headers; anything else 8-bit is read as Latin-1 rather than dropped. */
+function decodeHeaderBytes(block: Buffer): string {
+  try {
+    return utf8.decode(block);
+  } catch {
+    return latin1.decode(block);
+  }
+}
+
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+function addresses(values: string[] | undefined): Address[] {
+  if (!values?.length) return [];
+  const out: Address[] = [];
+  for (const value of values) {
+    for (const a of addressparser(value, { flatten: true })) {
+      out.push({ name: sanitizeLine(decodeWords(a.name ?? '')).trim(), address: sanitizeLine(a.address ?? '').trim() });
+    }
+  }
+  return out;
+}
+
+function first(headers: Record<string, string[]>, name: string): string | undefined {
+  const v = headers[name];
+  return v && v.length ? v[0] : undefined;
+}
+
+function messageIdOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /<[^<>\s]+>/.exec(value);
+  const id = sanitizeLine(m ? m[0] : value.trim());
+  return id || undefined;
+}
+
+function attachmentHint(headers: Record<string, string[]>): boolean {
+  const disposition = first(headers, 'content-disposition');
+  if (disposition && libmime.parseHeaderValue(disposition).value.toLowerCase() === 'attachment') return true;
+  const type = first(headers, 'content-type');
+  if (!type) return false;
+  const value = libmime.parseHeaderValue(type).value.toLowerCase();
+  if (value === 'multipart/mixed') return true;
+  return !(value.startsWith('text/') || value.startsWith('multipart/') || value.startsWith('message/') || value === '');
+}
+
+export function parseHeaderSummary(block: Buffer, fallbackDate: Date): HeaderSummary {
+  const headers = libmime.decodeHeaders(decodeHeaderBytes(block), { skipPrototypeKeys: true });
+  const dateValue = first(headers, 'date');
+  const parsedDate = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : undefined;
+  return {
+    date: parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : fallbackDate,
+    from: addresses(headers['from']),
+    to: addresses(headers['to']),
+    cc: addresses(headers['cc']),
+    subject: sanitizeLine(decodeWords(first(headers, 'subject') ?? '')).trim(),
+    messageId: messageIdOf(first(headers, 'message-id')),
+    inReplyTo: messageIdOf(first(headers, 'in-reply-to')),
+    hasAttachments: attachmentHint(headers),
+  };
+}
+
+export async function readHeaderSummary(path: string, fallbackDate: Date): Promise<HeaderSummary> {
+  return parseHeaderSummary(await readHeaderBlock(path), fallbackDate);
+}

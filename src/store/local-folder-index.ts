@@ -1,0 +1,210 @@
+// One local Maildir folder as the account layer sees it: stable UIDs (uid-list.ts), newest-first
+// orders, and header summaries served from the summary cache. Refreshing costs one directory
+// listing plus a stat of files not seen before; files are immutable in a Maildir (only their
+// names change with flags), so a key's size and mtime are stat-ed once per process.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorCode, localError } from './local-error.js';
+import { readHeaderSummary, type HeaderSummary } from './header-summary.js';
+import type { Maildir, MaildirName } from './maildir.js';
+import { normalizeFolder } from './maildir-names.js';
+import { SummaryCache } from './summary-cache.js';
+import { UidList, type UidListOrigin } from './uid-list.js';
+
+export const UIDLIST_FILE = 'tmail-uidlist.json';
+export const SUMMARY_CACHE_FILE = 'tmail-summaries.json';
+
+export interface IndexedMessage {
+  uid: number;
+  key: string;
+  dir: 'new' | 'cur';
+  name: string;
+  /** Maildir letters. */
+  flags: string;
+}
+
+export interface IndexedSummary extends HeaderSummary {
+  uid: number;
+  key: string;
+  flags: string;
+  size: number;
+  mtime: Date;
+}
+
+export interface RefreshResult {
+  uidValidity: bigint;
+  /** How the uid list was obtained when it was first loaded in this process. */
+  origin: UidListOrigin;
+  added: number[];
+  removed: number[];
+  total: number;
+  unread: number;
+}
+
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+export class LocalFolderIndex {
+  readonly folder: string;
+  private readonly uidList: UidList;
+  private readonly cache: SummaryCache;
+  private loaded = false;
+  private origin: UidListOrigin = 'loaded';
+  private readonly stats = new Map<string, FileStat>();
+  private byUid = new Map<number, IndexedMessage>();
+  private ascending: IndexedMessage[] = [];
+  private dateOrder: IndexedMessage[] | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly maildir: Maildir,
+    folder: string,
+  ) {
+    this.folder = normalizeFolder(folder);
+    const dir = maildir.folderPath(this.folder);
+    this.uidList = new UidList(join(dir, UIDLIST_FILE));
+    this.cache = new SummaryCache(join(dir, SUMMARY_CACHE_FILE));
+  }
+
+  get uidValidity(): bigint {
+    return BigInt(this.uidList.uidValidity);
+  }
+
+  /** Re-reads the folder, assigns UIDs to new files, forgets vanished ones. Calls are serialized. */
+  refresh(): Promise<RefreshResult> {
+    const run = this.queue.then(() => this.doRefresh());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doRefresh(): Promise<RefreshResult> {
+    const names = await this.maildir.names(this.folder);
+    if (!this.loaded) {
+      await this.uidList.load();
+      await this.cache.load();
+      this.origin = this.uidList.origin;
+      this.loaded = true;
+    }
+    const byKey = new Map<string, MaildirName>(names.map((n) => [n.key, n]));
+    const { added, removed } = await this.uidList.reconcile(byKey.keys(), async (keys) => {
+      const arrival = new Map<string, number>();
+      await Promise.all(
+        keys.map(async (key) => {
+          const n = byKey.get(key);
+          const st = n ? await this.statOf(n) : undefined;
+          arrival.set(key, st?.mtimeMs ?? 0);
+        }),
+      );
+      return arrival;
+    });
+    await this.uidList.save();
+    const previous = this.byUid;
+    this.byUid = new Map();
+    for (const [key, uid] of this.uidList.byKey) {
+      const n = byKey.get(key);
+      if (n) this.byUid.set(uid, { uid, key, dir: n.dir, name: n.name, flags: n.flags });
+    }
+    this.ascending = [...this.byUid.values()].sort((a, b) => a.uid - b.uid);
+    if (added.length || removed.length || previous.size !== this.byUid.size) this.dateOrder = undefined;
+    for (const uid of removed) {
+      const gone = previous.get(uid);
+      if (gone) this.stats.delete(gone.key);
+    }
+    let unread = 0;
+    for (const m of this.ascending) if (!m.flags.includes('S')) unread++;
+    return { uidValidity: this.uidValidity, origin: this.origin, added, removed, total: this.ascending.length, unread };
+  }
+
+  get total(): number {
+    return this.ascending.length;
+  }
+
+  message(uid: number): IndexedMessage | undefined {
+    return this.byUid.get(uid);
+  }
+
+  uidOfKey(key: string): number | undefined {
+    return this.uidList.byKey.get(key);
+  }
+
+  /** Records a rename we did ourselves, so the next access does not need a directory listing. */
+  noteFlags(uid: number, dir: 'new' | 'cur', name: string, flags: string): void {
+    const m = this.byUid.get(uid);
+    if (m) Object.assign(m, { dir, name, flags });
+  }
+
+  pathOf(m: IndexedMessage): string {
+    return join(this.maildir.folderPath(this.folder), m.dir, m.name);
+  }
+
+  /** All messages newest first. `date` needs every summary (cached after the first time). */
+  async newestFirst(sort: 'arrival' | 'date'): Promise<IndexedMessage[]> {
+    if (sort === 'arrival') return [...this.ascending].reverse();
+    if (!this.dateOrder) {
+      const summaries = await this.summaries(this.ascending);
+      this.dateOrder = [...this.ascending].sort((a, b) => {
+        const da = summaries.get(a.uid)?.date.getTime() ?? 0;
+        const db = summaries.get(b.uid)?.date.getTime() ?? 0;
+        return db - da || b.uid - a.uid;
+      });
+    }
+    return this.dateOrder.filter((m) => this.byUid.has(m.uid));
+  }
+
+  /** Summaries for these messages: from the cache when size+mtime match, else parsed from the header block. */
+  async summaries(messages: IndexedMessage[]): Promise<Map<number, IndexedSummary>> {
+    const out = new Map<number, IndexedSummary>();
+    const BATCH = 64;
+    for (let i = 0; i < messages.length; i += BATCH) {
+      await Promise.all(
+        messages.slice(i, i + BATCH).map(async (m) => {
+          const s = await this.summaryOf(m);
+          if (s) out.set(m.uid, s);
+        }),
+      );
+    }
+    await this.cache.save().catch(() => undefined); // a cache that cannot be written only costs speed
+    return out;
+  }
+
+  /** Forgets cached summaries of files that are gone (call after big deletes). */
+  async pruneCache(): Promise<void> {
+    this.cache.retain(new Set(this.uidList.byKey.keys()));
+    await this.cache.save().catch(() => undefined);
+  }
+
+  private async summaryOf(m: IndexedMessage): Promise<IndexedSummary | undefined> {
+    const st = await this.statOf(m);
+    if (!st) return undefined;
+    const cached = this.cache.get(m.key, st.size, st.mtimeMs);
+    const mtime = new Date(st.mtimeMs);
+    let summary = cached;
+    if (!summary) {
+      try {
+        summary = await readHeaderSummary(this.pathOf(m), mtime);
+      } catch (err) {
+        if (errorCode((err as { cause?: unknown }).cause) === 'ENOENT') return undefined;
+        throw err;
+      }
+      this.cache.set(m.key, st.size, st.mtimeMs, summary);
+    }
+    return { ...summary, uid: m.uid, key: m.key, flags: m.flags, size: st.size, mtime };
+  }
+
+  private async statOf(n: { key: string; dir: 'new' | 'cur'; name: string }): Promise<FileStat | undefined> {
+    const known = this.stats.get(n.key);
+    if (known) return known;
+    const path = join(this.maildir.folderPath(this.folder), n.dir, n.name);
+    try {
+      const st = await stat(path);
+      const fs = { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+      this.stats.set(n.key, fs);
+      return fs;
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return undefined;
+      throw localError(`read ${path}`, err);
+    }
+  }
+}

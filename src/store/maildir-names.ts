@@ -1,0 +1,100 @@
+// Naming rules of a Maildir++ store, so mutt, neomutt, notmuch and Dovecot read what we write:
+// - file name = <key>[:2,<letters>]; the key is unique and never changes when flags change;
+//   `,S=<size>` inside the key lets Dovecot answer sizes without reading files.
+// - INBOX is the root; folder X is root/.X, hierarchy separated by '.'; non-ASCII folder names
+//   are stored in modified UTF-7 like Dovecot does.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AccountError } from '../accounts/account.js';
+import { normalizeLetters } from './maildir-flags.js';
+
+const INFO_SEPARATOR = ':2,';
+
+export interface ParsedName {
+  key: string;
+  /** Normalized letters; '' when the name has no info part. */
+  flags: string;
+}
+
+export function parseFileName(name: string): ParsedName {
+  const at = name.lastIndexOf(INFO_SEPARATOR);
+  if (at < 0) return { key: name, flags: '' };
+  return { key: name.slice(0, at), flags: normalizeLetters(name.slice(at + INFO_SEPARATOR.length)) };
+}
+
+/** Names in new/ carry no info; names in cur/ always do (`:2,` even with no flags). */
+export function fileNameFor(key: string, dir: 'new' | 'cur', flags: string): string {
+  return dir === 'new' ? key : `${key}${INFO_SEPARATOR}${normalizeLetters(flags)}`;
+}
+
+/** The size recorded in the key (`,S=1234`), if any. */
+export function sizeFromKey(key: string): number | undefined {
+  const m = /,S=(\d+)/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
+let counter = 0;
+// '/' and ':' would break the name; ',' starts key fields. Keep the host readable otherwise.
+const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'localhost';
+
+/** A new unique key in the classic time.MusecPpidQn.host form (plus randomness for containers that share pids). */
+export function newKey(size: number, now = new Date()): string {
+  const ms = now.getTime();
+  const sec = Math.floor(ms / 1000);
+  const usec = (ms % 1000) * 1000 + Math.floor(Math.random() * 1000);
+  counter = (counter + 1) % 1_000_000_000;
+  return `${sec}.M${usec}P${process.pid}Q${counter}R${randomBytes(4).toString('hex')}.${HOST},S=${size}`;
+}
+
+/** Name of a file while it is written into tmp/ (never seen by readers of new/ and cur/). */
+export function tmpName(): string {
+  return `${Date.now()}.P${process.pid}R${randomBytes(8).toString('hex')}.${HOST}.tmp`;
+}
+
+export const INBOX = 'INBOX';
+
+/** 'INBOX' in any case is the INBOX; other names are kept as given. */
+export function normalizeFolder(folder: string): string {
+  return folder.toUpperCase() === INBOX ? INBOX : folder;
+}
+
+/** Validates a folder name and returns the directory name under the root ('' for INBOX). */
+export function folderDirName(folder: string): string {
+  const name = normalizeFolder(folder);
+  if (name === INBOX) return '';
+  // eslint-disable-next-line no-control-regex
+  if (!name || name.length > 200 || /[/\\\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+    throw new AccountError('local', `Invalid local folder name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}": use letters, digits and spaces (no "/", no leading or trailing ".").`);
+  }
+  return `.${encodeMutf7(name)}`;
+}
+
+/** The folder name for a directory entry under the root, or undefined when it is not a Maildir++ folder. */
+export function folderFromDirName(entry: string): string | undefined {
+  if (!entry.startsWith('.') || entry === '.' || entry === '..' || entry.length < 2) return undefined;
+  const decoded = decodeMutf7(entry.slice(1));
+  return decoded === undefined || decoded.toUpperCase() === INBOX ? undefined : decoded;
+}
+
+// Modified UTF-7 (RFC 3501 5.1.3): printable ASCII stays, '&' becomes '&-', other runs become
+// '&' + base64(UTF-16BE) with ',' for '/' + '-'.
+export function encodeMutf7(s: string): string {
+  return s.replace(/&/g, '&-').replace(/[^\x20-\x7e]+/g, (run) => {
+    const buf = Buffer.alloc(run.length * 2);
+    for (let i = 0; i < run.length; i++) buf.writeUInt16BE(run.charCodeAt(i), i * 2);
+    return `&${buf.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`;
+  });
+}
+
+export function decodeMutf7(s: string): string | undefined {
+  let bad = false;
+  const out = s.replace(/&([^-]*)-/g, (_all, b64: string) => {
+    if (b64 === '') return '&';
+    const buf = Buffer.from(b64.replace(/,/g, '/'), 'base64');
+    if (buf.length % 2 !== 0) bad = true;
+    let text = '';
+    for (let i = 0; i + 1 < buf.length; i += 2) text += String.fromCharCode(buf.readUInt16BE(i));
+    return text;
+  });
+  return bad ? undefined : out;
+}
