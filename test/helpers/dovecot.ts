@@ -1,0 +1,584 @@
+// Starts a private Dovecot 2.3 for tests: generated config in a short temp dir, loopback only,
+// free high ports, a per-run self-signed certificate, passwd-file users and Maildir storage.
+// Only ever stops the master process it started itself (by pid), never "all dovecots".
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtemp, mkdir, writeFile, readFile, chmod, chown, cp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface DovecotUser {
+  user: string;
+  password: string;
+}
+
+export interface DovecotServer {
+  host: string; // '127.0.0.1'
+  /** imap/pop3 offer STARTTLS/STLS; imaps/pop3s are implicit TLS. */
+  ports: { imap: number; imaps: number; pop3: number; pop3s: number };
+  /** PEM of the per-run self-signed cert (SAN 127.0.0.1 + localhost). */
+  caFile: string;
+  users: DovecotUser[];
+  /** Maildir root of that user (INBOX = root; folder X = root/.X). */
+  maildir(user: string): string;
+  /** Make files written into a Maildir by the test process readable/writable by Dovecot (chown to the mail uid when root). */
+  fixOwnership(user: string): Promise<void>;
+  logFile: string;
+  /** The temp dir of this instance. */
+  dir: string;
+  /**
+   * Stops only the process it started and waits until its ports are closed. The temp dir is removed
+   * unless `keep` is set, TMAIL_KEEP_DOVECOT=1, or the log shows server-side errors (then its path is
+   * printed to stderr).
+   */
+  stop(opts?: { keep?: boolean }): Promise<void>;
+}
+
+export interface StartDovecotOptions {
+  users?: DovecotUser[];
+  pop3UidlFormat?: string;
+  /** Parent of the temp dir, e.g. /dev/shm for benchmarks; default os.tmpdir(). */
+  baseDir?: string;
+  /** Store passwords so that APOP works (plaintext-retrievable) and offer the APOP mechanism. */
+  apop?: boolean;
+}
+
+export const DEFAULT_USERS: DovecotUser[] = [
+  { user: 'alice', password: 'alice-pw' },
+  { user: 'bob', password: 'bob-pw' },
+];
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+const MAIL_USER = 'vmail';
+
+/** Master pids of instances that are running, for the crash cleanup below. */
+const running = new Map<number, { dir: string; logFile: string }>();
+
+export function dovecotBinary(): string | undefined {
+  for (const p of ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot']) if (existsSync(p)) return p;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(path.join(dir, 'dovecot'))) return path.join(dir, 'dovecot');
+  }
+  return undefined;
+}
+
+function pop3Installed(): boolean {
+  return ['/usr/lib/dovecot/pop3', '/usr/libexec/dovecot/pop3'].some((p) => existsSync(p));
+}
+
+/** For node:test: `test('x', dovecotTestOptions(), ...)`. Missing Dovecot is a skip locally, a failure in CI. */
+export function dovecotTestOptions(): { skip?: string } {
+  if (dovecotBinary() && pop3Installed()) return {};
+  const what = 'dovecot (with IMAP and POP3) is not installed: apt-get install dovecot-imapd dovecot-pop3d';
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`CI: ${what}`);
+  return { skip: what };
+}
+
+/** Asks the OS for `n` distinct free loopback ports (bind to 0, read, close). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = net.createServer();
+      servers.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(0, HOST, () => resolve());
+      });
+      ports.push((s.address() as net.AddressInfo).port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: HOST, port });
+    sock.setTimeout(1000);
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A daemon is reparented; if nobody reaps it yet, a zombie still answers kill(0).
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+function logTail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** The uid/gid mail processes run as. Dovecot refuses uid 0, so as root we use a system user. */
+async function mailIdentity(): Promise<{ uid: number; gid: number; name: string; isRoot: boolean }> {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    const info = os.userInfo();
+    return { uid: info.uid, gid: info.gid, name: info.username, isRoot };
+  }
+  const lookup = async () => {
+    const { stdout: uid } = await execFileAsync('id', ['-u', MAIL_USER]);
+    const { stdout: gid } = await execFileAsync('id', ['-g', MAIL_USER]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()), name: MAIL_USER, isRoot };
+  };
+  try {
+    return await lookup();
+  } catch {
+    try {
+      await execFileAsync('useradd', ['-r', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', MAIL_USER]);
+    } catch {
+      // A parallel test process may have created it at the same moment; the lookup decides.
+    }
+    return lookup();
+  }
+}
+
+function userExists(name: string): boolean {
+  try {
+    execFileSync('id', ['-u', name], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function makeCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  // EC P-256 keeps generation fast (RSA-2048 costs ~0.1-1 s on a busy machine).
+  await execFileAsync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '7', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-addext', 'basicConstraints=critical,CA:TRUE',
+  ]);
+  await chmod(key, 0o600);
+  await chmod(cert, 0o644);
+  return { cert, key };
+}
+
+/** Salted SHA-256 as Dovecot's {SSHA256} scheme expects: base64(sha256(pw + salt) + salt). */
+function ssha256(password: string): string {
+  const salt = randomBytes(8);
+  const digest = createHash('sha256').update(password).update(salt).digest();
+  return `{SSHA256}${Buffer.concat([digest, salt]).toString('base64')}`;
+}
+
+function passwdLine(u: DovecotUser, apop: boolean): string {
+  if (/[:\n]/.test(u.user) || /\n/.test(u.password)) throw new Error(`invalid test user ${JSON.stringify(u.user)}`);
+  // APOP needs the plaintext password on the server side; otherwise store a hash like a real server.
+  const pw = apop ? `{PLAIN}${u.password}` : ssha256(u.password);
+  return `${u.user}:${pw}::::::\n`;
+}
+
+interface ConfigInput {
+  dir: string;
+  instanceName: string;
+  ports: DovecotServer['ports'];
+  cert: string;
+  key: string;
+  uidlFormat: string;
+  apop: boolean;
+  ident: { uid: number; gid: number; name: string; isRoot: boolean };
+}
+
+function internalUserName(ident: ConfigInput['ident']): string {
+  return ident.isRoot && userExists('dovecot') ? 'dovecot' : ident.name;
+}
+
+function buildConfig(c: ConfigInput): string {
+  const { dir, ports, ident } = c;
+  const loginUser = ident.isRoot && userExists('dovenull') ? 'dovenull' : ident.name;
+  const internalUser = internalUserName(ident);
+  const dh = '/usr/share/dovecot/dh.pem';
+  const listener = (name: string, port: number, ssl: boolean) =>
+    `  inet_listener ${name} {\n    address = ${HOST}\n    port = ${port}\n${ssl ? '    ssl = yes\n' : ''}  }\n`;
+  return `# Generated by test/helpers/dovecot.ts for one test run.
+instance_name = ${c.instanceName}
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+info_log_path = ${dir}/dovecot.log
+debug_log_path = ${dir}/dovecot.log
+protocols = imap pop3
+listen = ${HOST}
+shutdown_clients = yes
+# Without this, login processes linger ~5 s after stop waiting for the (dead) stats service.
+stats_writer_socket_path =
+
+ssl = yes
+ssl_cert = <${c.cert}
+ssl_key = <${c.key}
+${existsSync(dh) ? `ssl_dh = <${dh}\n` : ''}ssl_min_protocol = TLSv1.2
+
+# The client must refuse to send a password in clear text; the server allows it so tests can check that.
+disable_plaintext_auth = no
+auth_mechanisms = plain login${c.apop ? ' apop' : ''}
+auth_failure_delay = 0 secs
+auth_verbose = yes
+
+default_login_user = ${loginUser}
+default_internal_user = ${internalUser}
+${ident.isRoot ? `mail_uid = ${ident.uid}\nmail_gid = ${ident.gid}\n` : ''}first_valid_uid = ${ident.uid}
+first_valid_gid = ${ident.gid}
+
+mail_location = maildir:~/Maildir
+mail_fsync = never
+mail_max_userip_connections = 1000
+pop3_uidl_format = ${c.uidlFormat}
+
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \\Drafts
+  }
+  mailbox Sent {
+    special_use = \\Sent
+  }
+  mailbox Trash {
+    special_use = \\Trash
+  }
+  mailbox Junk {
+    special_use = \\Junk
+  }
+  mailbox Archive {
+    special_use = \\Archive
+  }
+}
+
+passdb {
+  driver = passwd-file
+  args = username_format=%u ${dir}/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${dir}/users
+  default_fields = uid=${ident.uid} gid=${ident.gid} home=${dir}/home/%u
+}
+
+service imap-login {
+${listener('imap', ports.imap, false)}${listener('imaps', ports.imaps, true)}}
+service pop3-login {
+${listener('pop3', ports.pop3, false)}${listener('pop3s', ports.pop3s, true)}}
+service doveadm {
+  inet_listener {
+    port = 0
+  }
+}
+`;
+}
+
+/** Kills a forgotten instance when the test process dies without calling stop() (even by SIGKILL). */
+function startWatchdog(masterPid: number): number | undefined {
+  const script =
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
+    'grep -q dovecot "/proc/$2/comm" 2>/dev/null && kill -TERM "$2" 2>/dev/null; exit 0';
+  const child = spawn('/bin/sh', ['-c', script, 'dovecot-watchdog', String(process.pid), String(masterPid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+  return child.pid;
+}
+
+let cleanupRegistered = false;
+function registerCrashCleanup(): void {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  const killAll = () => {
+    for (const [pid, info] of running) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      process.stderr.write(`dovecot test instance was not stopped; killed it. Log: ${info.logFile}\n`);
+    }
+    running.clear();
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const handler = () => {
+      killAll();
+      // Only restore the default "die on signal" when nobody else handles this signal.
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, handler);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, handler);
+  }
+}
+
+async function waitForPorts(ports: number[], deadline: number, isUp: () => boolean): Promise<boolean> {
+  for (;;) {
+    const ok = await Promise.all(ports.map(canConnect));
+    if (ok.every(Boolean)) return true;
+    if (Date.now() > deadline || !isUp()) return false;
+    await sleep(50);
+  }
+}
+
+async function readMasterPid(baseDir: string, deadline: number): Promise<number | undefined> {
+  const file = path.join(baseDir, 'master.pid');
+  for (;;) {
+    try {
+      const pid = Number((await readFile(file, 'utf8')).trim());
+      if (pid > 0) return pid;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > deadline) return undefined;
+    await sleep(25);
+  }
+}
+
+async function launch(conf: string, dir: string, logFile: string): Promise<{ code: number | null; output: string }> {
+  const outFile = path.join(dir, 'dovecot.stdout');
+  // A file, not a pipe: the daemonized master keeps stderr open, so a pipe would never reach EOF.
+  const fd = openSync(outFile, 'a');
+  try {
+    const child = spawn(dovecotBinary() ?? 'dovecot', ['-c', conf], { stdio: ['ignore', fd, fd] });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (c) => resolve(c));
+    });
+    let output = '';
+    try {
+      output = readFileSync(outFile, 'utf8');
+    } catch {
+      // nothing written
+    }
+    return { code, output: output + (code === 0 ? '' : `\n${logTail(logFile)}`) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {
+  if (!dovecotBinary()) throw new Error('dovecot is not installed: apt-get install dovecot-imapd dovecot-pop3d');
+  const users = opts.users ?? DEFAULT_USERS;
+  const apop = opts.apop ?? false;
+  const baseDir = opts.baseDir ?? os.tmpdir();
+  const ident = await mailIdentity();
+
+  // Short path: unix sockets under base_dir are capped at 107 bytes.
+  const dir = await mkdtemp(path.join(baseDir, 'dc-'));
+  // Mail and login processes do not run as us: the dir must be searchable by them.
+  await chmod(dir, 0o755);
+  const runDir = path.join(dir, 'run');
+  await mkdir(runDir, { mode: 0o755 });
+  await mkdir(path.join(dir, 'state'), { mode: 0o755 });
+  await mkdir(path.join(dir, 'home'), { mode: 0o755 });
+  for (const u of users) {
+    const home = path.join(dir, 'home', u.user);
+    await mkdir(path.join(home, 'Maildir'), { recursive: true, mode: 0o700 });
+    for (const sub of ['tmp', 'new', 'cur']) await mkdir(path.join(home, 'Maildir', sub), { mode: 0o700 });
+    if (ident.isRoot) await execFileAsync('chown', ['-R', `${ident.uid}:${ident.gid}`, home]);
+  }
+  const usersFile = path.join(dir, 'users');
+  await writeFile(usersFile, users.map((u) => passwdLine(u, apop)).join(''), { mode: 0o600 });
+  // The auth worker runs as default_internal_user and must read the (0600) passwd file.
+  if (ident.isRoot) await execFileAsync('chown', [internalUserName(ident), usersFile]);
+  const { cert, key } = await makeCertificate(dir);
+  const logFile = path.join(dir, 'dovecot.log');
+  const conf = path.join(dir, 'dovecot.conf');
+  const instanceName = `tmail-test-${path.basename(dir).slice(3)}-${process.pid}`;
+
+  let ports: DovecotServer['ports'] | undefined;
+  let masterPid: number | undefined;
+  let lastError = '';
+  // Another process can grab a port between our probe and Dovecot's bind: retry with fresh ports.
+  for (let attempt = 0; attempt < 3 && masterPid === undefined; attempt++) {
+    const [imap, imaps, pop3, pop3s] = (await freePorts(4)) as [number, number, number, number];
+    ports = { imap, imaps, pop3, pop3s };
+    await writeFile(
+      conf,
+      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident }),
+      { mode: 0o644 },
+    );
+    const { code, output } = await launch(conf, dir, logFile);
+    if (code !== 0) {
+      lastError = `dovecot exited with ${code}:\n${output.trim()}`;
+      if (/address already in use/i.test(output)) continue;
+      break;
+    }
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    const pid = await readMasterPid(runDir, deadline);
+    if (pid === undefined) {
+      lastError = `dovecot did not write ${runDir}/master.pid within ${START_TIMEOUT_MS} ms`;
+      break;
+    }
+    running.set(pid, { dir, logFile });
+    registerCrashCleanup();
+    const up = await waitForPorts(Object.values(ports), deadline, () => isAlive(pid));
+    if (up) {
+      masterPid = pid;
+      break;
+    }
+    lastError = isAlive(pid)
+      ? `dovecot did not accept connections on ${Object.values(ports).join(', ')} within ${START_TIMEOUT_MS} ms`
+      : 'dovecot exited right after starting';
+    await terminate(pid);
+    running.delete(pid);
+    if (!/address already in use/i.test(logTail(logFile, 50))) break;
+  }
+  if (masterPid === undefined || !ports) {
+    throw new Error(`could not start test dovecot: ${lastError}\nlog: ${logFile} (dir kept: ${dir})\n${logTail(logFile)}`);
+  }
+
+  const pid = masterPid;
+  const watchdogPid = startWatchdog(pid);
+  const finalPorts = ports;
+  let stopped = false;
+
+  const maildir = (user: string) => path.join(dir, 'home', user, 'Maildir');
+
+  return {
+    host: HOST,
+    ports: finalPorts,
+    caFile: cert,
+    users,
+    maildir,
+    logFile,
+    dir,
+    async fixOwnership(user: string) {
+      const home = path.join(dir, 'home', user);
+      // Files written by the test are the mail user's private data: dirs 0700, files 0600.
+      await execFileAsync('chmod', ['-R', 'u+rwX,go-rwx', home]);
+      if (ident.isRoot) await execFileAsync('chown', ['-R', `${ident.uid}:${ident.gid}`, home]);
+      else await chown(home, ident.uid, ident.gid).catch(() => undefined);
+    },
+    async stop(stopOpts: { keep?: boolean } = {}) {
+      if (stopped) return;
+      stopped = true;
+      if (watchdogPid) {
+        try {
+          process.kill(watchdogPid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await terminate(pid);
+      running.delete(pid);
+      // Login processes hold the listening sockets; wait until all have closed.
+      const deadline = Date.now() + STOP_TIMEOUT_MS;
+      while ((await Promise.all(Object.values(finalPorts).map(canConnect))).some(Boolean) && Date.now() < deadline) {
+        await sleep(50);
+      }
+      const serverErrors = /\b(Panic|Fatal):/.test(readFileOr(logFile));
+      if (stopOpts.keep || process.env.TMAIL_KEEP_DOVECOT === '1' || serverErrors) {
+        if (serverErrors) {
+          // Keep a copy of the log outside the instance dir too, in case a caller removes it.
+          await cp(logFile, `${dir}.log`).catch(() => undefined);
+        }
+        process.stderr.write(`test dovecot kept: ${dir} (log ${logFile})\n`);
+        return;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function readFileOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Pids whose parent is `pid` (Dovecot's service processes are children of its master). */
+export function childPids(pid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      if (Number(fields[1]) === pid && fields[0] !== 'Z') {
+        out.push({ pid: Number(e), comm: stat.slice(stat.indexOf('(') + 1, close) });
+      }
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+function kill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * SIGTERM our master and its service processes, and wait until all are gone. The children are
+ * signalled directly because login/auth/anvil processes otherwise linger (seconds) while clients
+ * are connected, and the master sleeps until they are gone. SIGKILL is the last resort.
+ */
+async function terminate(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  const seen = new Map<number, string>();
+  kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  for (;;) {
+    for (const c of childPids(pid)) {
+      if (!seen.has(c.pid)) {
+        seen.set(c.pid, c.comm);
+        kill(c.pid, 'SIGTERM');
+      }
+    }
+    const left = [...seen.keys()].filter(isAlive);
+    if (!isAlive(pid) && left.length === 0) return;
+    if (Date.now() > deadline) {
+      kill(pid, 'SIGKILL');
+      for (const p of left) kill(p, 'SIGKILL');
+      return;
+    }
+    await sleep(20);
+  }
+}
