@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Address } from '../accounts/account.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
 import { localError } from './local-error.js';
 
 /** A hostile message cannot make us hold more than this much header. */
@@ -116,7 +116,8 @@ function attachmentHint(headers: Record<string, string[]>): boolean {
 }
 
 export function parseHeaderSummary(block: Buffer, fallbackDate: Date): HeaderSummary {
-  const headers = libmime.decodeHeaders(decodeHeaderBytes(block), { skipPrototypeKeys: true });
+  // Escape sequences go before parsing too: addressparser drops a lone ESC but keeps its payload.
+  const headers = libmime.decodeHeaders(sanitizeText(decodeHeaderBytes(block), 1), { skipPrototypeKeys: true });
   const dateValue = first(headers, 'date');
   const parsedDate = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : undefined;
   return {

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { AccountError } from '../../src/accounts/account.js';
+import { readJsonFile, writeFileAtomic } from '../../src/store/atomic-file.js';
+import { LocalFolderIndex, SUMMARY_CACHE_FILE, UIDLIST_FILE } from '../../src/store/local-folder-index.js';
+import { Maildir } from '../../src/store/maildir.js';
+
+let base: string;
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), 'tmail-uid-'));
+});
+after(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+const msg = (subject: string, date = 'Mon, 1 Jan 2024 10:00:00 +0000') => Buffer.from(`From: x@example.org\r\nDate: ${date}\r\nSubject: ${subject}\r\n\r\nbody ${subject}\r\n`);
+
+async function filled(name: string, n: number): Promise<Maildir> {
+  const md = new Maildir(join(base, name));
+  await md.init();
+  for (let i = 0; i < n; i++) await md.deliver('INBOX', msg(`m${i}`), { mtime: new Date(Date.UTC(2024, 0, 1, 0, 0, i)) });
+  return md;
+}
+
+test('atomic file: written with mode 0600; readJsonFile: missing -> undefined, corrupt -> local error', async () => {
+  const p = join(base, 'state.json');
+  assert.equal(await readJsonFile(p), undefined);
+  await writeFileAtomic(p, JSON.stringify({ a: 1 }));
+  assert.deepEqual(await readJsonFile(p), { a: 1 });
+  assert.equal((await stat(p)).mode & 0o777, 0o600);
+  await writeFile(p, '{"a":');
+  await assert.rejects(readJsonFile(p), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /corrupt/.test(e.message));
+});
+
+test('UIDs follow arrival order and are stable across processes (a new index instance)', async () => {
+  const md = await filled('stable', 5);
+  const a = new LocalFolderIndex(md, 'INBOX');
+  const ra = await a.refresh();
+  assert.equal(ra.origin, 'created');
+  assert.deepEqual(ra.added, [1, 2, 3, 4, 5]);
+  const subjectsByUid = async (idx: LocalFolderIndex) => {
+    const list = await idx.newestFirst('arrival');
+    const s = await idx.summaries(list);
+    return list.map((m) => [m.uid, s.get(m.uid)?.subject]);
+  };
+  assert.deepEqual(await subjectsByUid(a), [[5, 'm4'], [4, 'm3'], [3, 'm2'], [2, 'm1'], [1, 'm0']]);
+
+  const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  const rb = await b.refresh();
+  assert.equal(rb.origin, 'loaded');
+  assert.equal(rb.uidValidity, ra.uidValidity);
+  assert.deepEqual(await subjectsByUid(b), await subjectsByUid(a));
+
+  // A flag change (rename) keeps the UID; a removal frees it for good; a new message gets the next one.
+  const victim = b.message(2)!;
+  await md.setFlags('INBOX', victim.key, 'S');
+  await md.remove('INBOX', b.message(3)!.key);
+  await md.deliver('INBOX', msg('new'));
+  const r2 = await b.refresh();
+  assert.deepEqual(r2.removed, [3]);
+  assert.deepEqual(r2.added, [6]);
+  assert.equal(b.message(2)?.flags, 'S');
+  assert.equal(r2.unread, 4);
+  assert.equal(r2.total, 5);
+});
+
+test('a corrupt uid list is rebuilt with a new uidValidity, never a crash', async () => {
+  const md = await filled('corrupt', 3);
+  const a = new LocalFolderIndex(md, 'INBOX');
+  const before = await a.refresh();
+  for (const garbage of ['not json', '{"version":1,"uidValidity":5,"nextUid":2,"uids":{"k":7}}', '', '[]']) {
+    await writeFile(join(md.root, UIDLIST_FILE), garbage);
+    const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+    const r = await b.refresh();
+    assert.equal(r.origin, 'rebuilt-corrupt', garbage);
+    assert.notEqual(r.uidValidity, before.uidValidity);
+    assert.equal(r.total, 3);
+    const saved = JSON.parse(await readFile(join(md.root, UIDLIST_FILE), 'utf8'));
+    assert.equal(BigInt(saved.uidValidity), r.uidValidity);
+  }
+});
+
+test('newest first by date uses the Date header; arrival uses delivery order', async () => {
+  const md = new Maildir(join(base, 'bydate'));
+  await md.init();
+  await md.deliver('INBOX', msg('old-date-arrived-first', 'Tue, 2 Jan 2024 10:00:00 +0000'), { mtime: new Date('2024-02-01T00:00:00Z') });
+  await md.deliver('INBOX', msg('oldest-date', 'Mon, 1 Jan 2024 10:00:00 +0000'), { mtime: new Date('2024-02-02T00:00:00Z') });
+  await md.deliver('INBOX', Buffer.from(msg('no-date-header').toString().replace(/Date:[^\n]*\n/, '')), { mtime: new Date('2023-06-01T00:00:00Z') });
+  const idx = new LocalFolderIndex(md, 'INBOX');
+  await idx.refresh();
+  const subjects = async (sort: 'arrival' | 'date') => {
+    const list = await idx.newestFirst(sort);
+    const s = await idx.summaries(list);
+    return list.map((m) => s.get(m.uid)?.subject);
+  };
+  // The message without a Date falls back to its arrival (mtime), and its mtime is the oldest.
+  assert.deepEqual(await subjects('date'), ['old-date-arrived-first', 'oldest-date', 'no-date-header']);
+  // Arrival order is delivery order (UIDs follow mtime at first sight).
+  assert.deepEqual(await subjects('arrival'), ['oldest-date', 'old-date-arrived-first', 'no-date-header']);
+});
+
+test('the summary cache is used when key+size+mtime match, and a corrupt cache is rebuilt', async () => {
+  const md = await filled('cache', 2);
+  const a = new LocalFolderIndex(md, 'INBOX');
+  await a.refresh();
+  await a.summaries(await a.newestFirst('arrival'));
+  const cacheFile = join(md.root, SUMMARY_CACHE_FILE);
+  assert.equal((await stat(cacheFile)).mode & 0o777, 0o600);
+
+  // Same size, same mtime, different content: a fresh index must answer from the cache.
+  const m1 = a.message(1)!;
+  const path = a.pathOf(m1);
+  const st = await stat(path);
+  await writeFile(path, (await readFile(path, 'utf8')).replace('Subject: m0', 'Subject: X0'));
+  await utimes(path, st.atime, st.mtime);
+  const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  await b.refresh();
+  assert.equal((await b.summaries([b.message(1)!])).get(1)?.subject, 'm0');
+
+  // A corrupt cache is ignored (headers reparsed) and rewritten.
+  await writeFile(cacheFile, '{"version":1,"entries":');
+  const c = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  await c.refresh();
+  assert.equal((await c.summaries([c.message(1)!])).get(1)?.subject, 'X0');
+  const rewritten = JSON.parse(await readFile(cacheFile, 'utf8'));
+  assert.equal(rewritten.version, 1);
+});
