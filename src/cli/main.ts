@@ -1,0 +1,205 @@
+// Entry point of the `tmail` command. Only light modules are imported here: every command (and
+// the UI) is loaded with import() when chosen, so `tmail --version` and `--help` never pay for
+// ink/react or the mail libraries.
+import { readFileSync } from 'node:fs';
+import { AccountError } from '../accounts/account.js';
+import { ConfigError } from '../config/errors.js';
+import { sanitizeLine } from '../mime/sanitize.js';
+import { UsageError } from './args.js';
+import type { CliContext, CommandRun } from './context.js';
+import { InputEnded, PromptCancelled, releaseInput } from './prompt.js';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ run: CommandRun }>;
+}
+
+/** Adding a command is one line here plus a module in ./commands exporting `run`. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  folders: { summary: 'list folders with total and unread counts', load: () => import('./commands/folders.js') },
+  list: { summary: 'list the newest messages of a folder', load: () => import('./commands/list.js') },
+  'account add': { summary: 'add an account (asks, or takes options); tests the login first', load: () => import('./commands/account-add.js') },
+  'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
+};
+
+type RunUi = (ctx: CliContext) => Promise<number>;
+/** `tmail` without a command opens the UI; set `load` to `() => import('../ui/run.js')` once it exists. */
+const UI: { load?: () => Promise<{ runUi: RunUi }> } = {};
+
+export function version(): string {
+  // ../../package.json from both src/cli (tsx) and dist/cli (built).
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function helpText(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const commands = names.map((n) => `  ${n.padEnd(width)}${COMMANDS[n]!.summary}`).join('\n');
+  return `tmail ${version()} - a terminal mail client for IMAP and POP3
+
+Usage:
+  tmail [--config FILE]                     open the mail UI
+  tmail [--config FILE] <command> [options]
+
+Commands:
+${commands}
+
+Options:
+  --config FILE   use FILE instead of the default config.json
+  -h, --help      show this help; "tmail <command> --help" shows a command's options
+  -V, --version   print the version
+
+Environment:
+  TMAIL_CONFIG_DIR   directory of config.json (default: $XDG_CONFIG_HOME/tmail or ~/.config/tmail)
+  TMAIL_DATA_DIR     local data (default: $XDG_DATA_HOME/tmail or ~/.local/share/tmail)
+  TMAIL_DEBUG=1      print details (stack traces) of unexpected errors
+`;
+}
+
+interface Invocation {
+  configPath?: string;
+  version: boolean;
+  help: boolean;
+  command?: string;
+  args: string[];
+}
+
+/** Splits argv into global options, the command words and the command's own arguments. */
+export function parseInvocation(argv: string[]): Invocation {
+  const inv: Invocation = { version: false, help: false, args: [] };
+  let i = 0;
+  const takeConfig = (arg: string): boolean => {
+    if (arg === '--config') {
+      const value = argv[++i];
+      if (value === undefined || value === '') throw new UsageError('--config needs a file name');
+      inv.configPath = value;
+      return true;
+    }
+    if (arg.startsWith('--config=')) {
+      inv.configPath = arg.slice('--config='.length);
+      if (!inv.configPath) throw new UsageError('--config needs a file name');
+      return true;
+    }
+    return false;
+  };
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const arg = argv[i]!;
+    if (takeConfig(arg)) continue;
+    if (arg === '--version' || arg === '-V') inv.version = true;
+    else if (arg === '--help' || arg === '-h') inv.help = true;
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  if (i < argv.length) {
+    const first = argv[i++]!;
+    const second = argv[i];
+    if (second !== undefined && COMMANDS[`${first} ${second}`]) {
+      inv.command = `${first} ${second}`;
+      i++;
+    } else {
+      inv.command = first;
+    }
+  }
+  // --config may also follow the command ("tmail list --config x.json"); everything else is the command's.
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      inv.args.push(...argv.slice(i));
+      break;
+    }
+    if (!takeConfig(arg)) inv.args.push(arg);
+  }
+  return inv;
+}
+
+/** Runs tmail with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  try {
+    const inv = parseInvocation(argv);
+    if (inv.configPath !== undefined) ctx = { ...ctx, configPath: inv.configPath };
+    if (inv.version) {
+      ctx.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (!inv.command) {
+      if (inv.help) {
+        ctx.stdout.write(helpText());
+        return 0;
+      }
+      if (!UI.load) {
+        ctx.stderr.write('tmail: the terminal UI is not built yet; use one of the commands below.\n');
+        ctx.stdout.write(helpText());
+        return 1;
+      }
+      return await (await UI.load()).runUi(ctx);
+    }
+    const entry = COMMANDS[inv.command];
+    if (!entry) {
+      const words = inv.command.split(' ')[0] === 'account' ? ' (account commands: add, list)' : '';
+      throw new UsageError(`unknown command "${inv.command}"${words}`);
+    }
+    const { run } = await entry.load();
+    return await run(inv.help ? [...inv.args, '--help'] : inv.args, ctx);
+  } catch (err) {
+    return report(err, ctx);
+  } finally {
+    releaseInput(ctx.stdin);
+  }
+}
+
+function report(err: unknown, ctx: CliContext): number {
+  const debug = ctx.env.TMAIL_DEBUG === '1' || ctx.env.TMAIL_DEBUG === 'true';
+  const line = (text: string) => ctx.stderr.write(`tmail: ${sanitizeLine(text)}\n`);
+  const details = () => {
+    if (debug && err instanceof Error) ctx.stderr.write(`${err.stack ?? ''}\n${causeChain(err)}`);
+  };
+  if (err instanceof ConfigError) {
+    err.problems.forEach(line);
+    details();
+    return 2;
+  }
+  if (err instanceof UsageError) {
+    line(err.message);
+    ctx.stderr.write(err.usage ? `${err.usage.split('\n')[0]}\n` : 'Run "tmail --help" for usage.\n');
+    return 2;
+  }
+  if (err instanceof AccountError) {
+    line(err.message);
+    details();
+    return 1;
+  }
+  if (err instanceof PromptCancelled) {
+    line('cancelled');
+    return 130;
+  }
+  if (err instanceof InputEnded) {
+    line(err.message);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  line(`unexpected error: ${message.split('\n')[0]}`);
+  if (debug) details();
+  else ctx.stderr.write('tmail: run with TMAIL_DEBUG=1 for details\n');
+  return 1;
+}
+
+function causeChain(err: Error): string {
+  let out = '';
+  for (let cause = err.cause; cause instanceof Error; cause = cause.cause) out += `caused by: ${cause.stack ?? cause.message}\n`;
+  return out;
+}
+
+/** Used by bin/tmail.js: real process streams, exit code, and a quiet exit on a closed pipe. */
+export async function runCli(argv = process.argv.slice(2)): Promise<never> {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      // `tmail list | head` closes the pipe early: that is not an error worth a message.
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
+  const code = await main(argv, { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  // Exit explicitly: a backend's lingering timer or socket must not keep a finished command alive.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}

@@ -1,0 +1,193 @@
+// Reading and writing config.json. conf does the atomic, mode-0600 writes; we read through it
+// with our own deserializer (for line:column on syntax errors) and validate by hand (validate.ts).
+// add/update edit the file as written by the user, so hand-made details (relative `ca` paths,
+// unknown keys) survive; only the touched account entry changes.
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import Conf from 'conf';
+import type { CliContext } from '../cli/context.js';
+import { ConfigError } from './errors.js';
+import { describeJsonSyntaxError } from './json-error.js';
+import { paths, type TmailPaths } from './paths.js';
+import type { AccountConfig, TmailConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+type ConfigContext = Pick<CliContext, 'env' | 'configPath'> & { stderr?: CliContext['stderr'] };
+type RawConfig = Record<string, unknown> & { accounts?: unknown[] };
+
+/** Loads and validates config.json (a missing file is an empty config). Warnings go to ctx.stderr. */
+export async function loadConfig(ctx: ConfigContext): Promise<TmailConfig> {
+  const p = paths(ctx);
+  const raw = readRaw(p, ctx);
+  const { config, warnings } = validateConfig(raw, validateOptions(p, ctx));
+  for (const w of warnings) warn(ctx, w);
+  return config;
+}
+
+/** Validates and writes the whole config (mode 0600, directory 0700). */
+export async function saveConfig(ctx: ConfigContext, config: TmailConfig): Promise<void> {
+  const p = paths(ctx);
+  writeRaw(p, config as unknown as RawConfig, ctx);
+}
+
+/** Appends an account; refuses a name that is already taken (ignoring case). */
+export async function addAccount(ctx: ConfigContext, account: AccountConfig): Promise<void> {
+  const p = paths(ctx);
+  const raw = readRaw(p, ctx);
+  validateConfig(raw, validateOptions(p, ctx));
+  const accounts = Array.isArray(raw.accounts) ? raw.accounts : [];
+  const clash = accounts.find((a) => nameOf(a)?.toLowerCase() === account.name.toLowerCase());
+  if (clash) throw new ConfigError(`${p.configFile}: an account named ${JSON.stringify(nameOf(clash))} already exists`);
+  writeRaw(p, { ...raw, accounts: [...accounts, stripUndefined(account)] }, ctx);
+}
+
+/**
+ * Changes fields of one account (e.g. `{ protocol: 'pop3', port: 995 }`). A field set to
+ * `undefined` in the patch is removed. Returns the account as validated after the change.
+ */
+export async function updateAccount(ctx: ConfigContext, name: string, patch: Partial<AccountConfig>): Promise<AccountConfig> {
+  const p = paths(ctx);
+  const raw = readRaw(p, ctx);
+  validateConfig(raw, validateOptions(p, ctx));
+  const accounts = Array.isArray(raw.accounts) ? [...raw.accounts] : [];
+  const index = accounts.findIndex((a) => nameOf(a) === name);
+  if (index < 0) throw new ConfigError(`${p.configFile}: no account named ${JSON.stringify(name)}`);
+  const entry: Record<string, unknown> = { ...(accounts[index] as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete entry[key];
+    else entry[key] = value;
+  }
+  accounts[index] = entry;
+  const next = { ...raw, accounts };
+  const { config } = validateConfig(next, validateOptions(p, ctx));
+  writeRaw(p, next, ctx);
+  return config.accounts[index]!;
+}
+
+/** The account called `name`, or the first account when no name is given. */
+export function findAccount(config: TmailConfig, name: string | undefined, ctx: ConfigContext): AccountConfig {
+  const file = paths(ctx).configFile;
+  if (!config.accounts.length) {
+    throw new ConfigError(`no accounts configured in ${file}; add one with: tmail account add`);
+  }
+  if (name === undefined) return config.accounts[0]!;
+  const found =
+    config.accounts.find((a) => a.name === name) ?? config.accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  if (!found) {
+    const names = config.accounts.map((a) => JSON.stringify(a.name)).join(', ');
+    throw new ConfigError(`no account named ${JSON.stringify(name)} in ${file} (accounts: ${names})`);
+  }
+  return found;
+}
+
+function validateOptions(p: TmailPaths, ctx: ConfigContext) {
+  return { file: p.configFile, baseDir: p.configDir, home: ctx.env.HOME || undefined };
+}
+
+function nameOf(entry: unknown): string | undefined {
+  return typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string'
+    ? (entry as { name: string }).name
+    : undefined;
+}
+
+function openStore(p: TmailPaths): Conf<RawConfig> {
+  const ext = extname(p.configFile);
+  try {
+    return new Conf<RawConfig>({
+      cwd: p.configDir,
+      configName: basename(p.configFile, ext),
+      fileExtension: ext.replace(/^\./, ''),
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+      serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+      deserialize: (text) => parseConfigText(text, p.configFile),
+    });
+  } catch (err) {
+    throw asConfigError(err, p);
+  }
+}
+
+function warn(ctx: ConfigContext, text: string): void {
+  ctx.stderr?.write(`tmail: warning: ${text}\n`);
+}
+
+function readRaw(p: TmailPaths, ctx: ConfigContext): RawConfig {
+  ensurePrivate(p, ctx);
+  const store = openStore(p);
+  try {
+    return store.store;
+  } catch (err) {
+    throw asConfigError(err, p);
+  }
+}
+
+function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): void {
+  validateConfig(raw, validateOptions(p, ctx));
+  ensurePrivate(p, ctx);
+  const store = openStore(p);
+  try {
+    store.store = raw;
+    // conf only applies the mode to new files; an existing looser file is tightened here too.
+    chmodSync(p.configFile, 0o600);
+  } catch (err) {
+    throw asConfigError(err, p, 'cannot write');
+  }
+}
+
+function parseConfigText(text: string, file: string): RawConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: invalid JSON: ${describeJsonSyntaxError(text, (err as Error).message)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${file}: the top level must be a JSON object like {"accounts": [...]}`);
+  }
+  return value as RawConfig;
+}
+
+function asConfigError(err: unknown, p: TmailPaths, verb = 'cannot read'): Error {
+  if (err instanceof ConfigError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code) return new ConfigError(`${p.configFile}: ${verb} the config file (${code})`, { cause: err });
+  return err as Error;
+}
+
+/**
+ * Creates the config directory 0700 and tightens a config dir/file that others can read.
+ * A --config file's directory is the user's own folder: it is created 0700 but never chmod-ed.
+ */
+function ensurePrivate(p: TmailPaths, ctx: ConfigContext): void {
+  const warnings: string[] = [];
+  try {
+    mkdirSync(p.configDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ConfigError(`${p.configDir}: cannot create the config directory (${(err as NodeJS.ErrnoException).code})`, { cause: err });
+  }
+  if (p.ownsConfigDir) tighten(p.configDir, 0o700, warnings);
+  tighten(p.configFile, 0o600, warnings);
+  for (const w of warnings) warn(ctx, w);
+}
+
+function tighten(path: string, mode: number, warnings: string[]): void {
+  let current: number;
+  try {
+    current = statSync(path).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((current & 0o077) === 0) return;
+  const octal = (m: number) => `0${m.toString(8)}`;
+  try {
+    chmodSync(path, mode);
+    warnings.push(`${path} was accessible by other users (mode ${octal(current)}); changed it to ${octal(mode)}`);
+  } catch {
+    warnings.push(`${path} is accessible by other users (mode ${octal(current)}); run: chmod ${octal(mode)} ${path}`);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
