@@ -86,8 +86,10 @@ describe('Maildir written by tmail, read by Dovecot (and back)', dovecotTestOpti
         lock.release();
       }
       const status = await client.status('Entwürfe', { messages: true });
+      assert.ok(status, 'STATUS Entwürfe failed');
       assert.equal(status.messages, 1);
       const archive = await client.status('Archive', { messages: true, unseen: true });
+      assert.ok(archive, 'STATUS Archive failed');
       assert.deepEqual([archive.messages, archive.unseen], [1, 0]);
     } finally {
       await client.logout();
