@@ -1,22 +1,33 @@
 // Column layout measured in terminal cells, not UTF-16 units, so CJK and emoji (two cells wide)
-// keep columns aligned. string-width measures, cli-truncate cuts at a cell boundary.
-import cliTruncate from 'cli-truncate';
+// keep columns aligned. string-width measures each grapheme; truncation is done here per
+// grapheme because cli-truncate overshoots by one cell when a wide character straddles the cut.
 import stringWidth from 'string-width';
 
 export { stringWidth };
 
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Truncates to at most `width` cells, ending in … when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const w = stringWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+}
+
 /** Pads (or truncates with …) to exactly `width` cells. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const cut = stringWidth(text) > width ? cliTruncate(text, width, { position: 'end' }) : text;
+  const cut = truncate(text, width);
   const pad = ' '.repeat(Math.max(0, width - stringWidth(cut)));
   return align === 'left' ? cut + pad : pad + cut;
-}
-
-/** Truncates to at most `width` cells (no padding). */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  return stringWidth(text) > width ? cliTruncate(text, width, { position: 'end' }) : text;
 }
 
 /** Rows of cells → aligned lines; `right` lists the columns to right-align (numbers). */
