@@ -1,0 +1,78 @@
+import { Box, useInput } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { keySpec, type KeyTable } from '../keys/bindings.js';
+import type { MessageLoader } from '../message-loader.js';
+import type { UiController } from '../state/controller.js';
+import { computeLayout } from '../state/layout.js';
+import type { Theme } from '../theme.js';
+import { FolderPane } from './FolderPane.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { MessageList } from './MessageList.js';
+import { Picker } from './Picker.js';
+import { Reader } from './Reader.js';
+import { StatusBar } from './StatusBar.js';
+import { Welcome } from './Welcome.js';
+
+export interface AppProps {
+  controller: UiController;
+  keys: KeyTable;
+  loader: MessageLoader;
+  theme: Theme;
+  configPath: string;
+}
+
+export function App({ controller, keys, loader, theme, configPath }: AppProps) {
+  const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  useInput((input, key) => {
+    const spec = keySpec(input, key);
+    // Ctrl-C quits through the same path as `q`, so the terminal is always restored.
+    if (spec === 'C-c') return controller.perform('quit');
+    controller.handleKey({ spec, text: key.ctrl || key.meta ? '' : input });
+  });
+
+  const { cols, rows } = state;
+  if (state.accounts.length === 0) {
+    return (
+      <Box flexDirection="column" width={cols}>
+        <Welcome configPath={configPath} width={cols} height={Math.max(3, rows - 2)} />
+      </Box>
+    );
+  }
+  const layout = computeLayout(cols, rows, state.focus, !!state.reader);
+  const count = controller.listCount();
+  const rowAt = (pos: number) => controller.rowAt(pos);
+  const o = state.overlay;
+  let main;
+  if (o?.kind === 'help') {
+    main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} />;
+  } else if (o?.kind === 'picker') {
+    main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
+  } else {
+    const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
+    const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
+    const reader = layout.reader && <Reader state={state} theme={theme} loader={loader} {...layout.reader} />;
+    main =
+      layout.mode === 'stacked' ? (
+        <Box flexDirection="row" height={layout.mainHeight}>
+          {folders}
+          <Box flexDirection="column">
+            {list}
+            {reader}
+          </Box>
+        </Box>
+      ) : (
+        <Box flexDirection="row" height={layout.mainHeight}>
+          {folders}
+          {list}
+          {reader}
+        </Box>
+      );
+  }
+  return (
+    <Box flexDirection="column" width={cols}>
+      {main}
+      <StatusBar state={state} count={count} width={cols} theme={theme} />
+    </Box>
+  );
+}
+

@@ -1,0 +1,48 @@
+import { Text } from 'ink';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { folderRows } from '../state/folder-rows.js';
+import type { UiState } from '../state/types.js';
+import { padToWidth, displayWidth, truncateToWidth } from '../../mime/display-width.js';
+import type { Theme } from '../theme.js';
+import { Pane } from './Pane.js';
+
+const STATUS_MARK: Record<string, string> = {
+  idle: ' ', connecting: '…', reconnecting: '…', connected: ' ', error: '!',
+};
+
+export function FolderPane(props: { state: UiState; width: number; height: number; theme: Theme }) {
+  const { state, width, height, theme } = props;
+  const inner = width - 2;
+  const visible = height - 2;
+  const rows = folderRows(state);
+  const top = Math.max(0, Math.min(state.folderCursor - Math.floor(visible / 2), rows.length - visible));
+  const focused = state.focus === 'folders';
+  return (
+    <Pane width={width} height={height} focused={focused} accent={theme.accent}>
+      {rows.slice(top, top + visible).map((row, i) => {
+        const index = top + i;
+        const selected = index === state.folderCursor;
+        const acc = state.accounts[row.account]!;
+        if (row.kind === 'account') {
+          const model = acc.protocol === 'imap' ? 'IMAP' : 'POP3';
+          const label = `${STATUS_MARK[acc.status] ?? ' '}${sanitizeLine(acc.name)} [${model}]`;
+          return (
+            <Text key={`a${row.account}`} bold inverse={selected && focused} color={acc.status === 'error' ? theme.error : undefined}>
+              {padToWidth(label, inner)}
+            </Text>
+          );
+        }
+        const f = row.folder!;
+        const isCurrent = state.current?.account === row.account && state.current.path === f.path;
+        const count = f.unread > 0 ? ` ${f.unread}` : '';
+        const name = '  '.repeat(row.depth + 1) + sanitizeLine(f.name);
+        const label = truncateToWidth(name, inner - displayWidth(count)) ;
+        return (
+          <Text key={`f${row.account}:${f.path}`} inverse={selected && focused} bold={isCurrent || f.unread > 0} dimColor={!f.selectable && theme.dim}>
+            {padToWidth(label, inner - displayWidth(count)) + count}
+          </Text>
+        );
+      })}
+    </Pane>
+  );
+}

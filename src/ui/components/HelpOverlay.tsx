@@ -1,0 +1,26 @@
+import { Box, Text } from 'ink';
+import { ACTIONS, displayKey, type KeyTable } from '../keys/bindings.js';
+import { padToWidth } from '../../mime/display-width.js';
+
+/** Generated from the key table, so user re-bindings show up here too. */
+export function helpLines(keys: KeyTable): string[] {
+  return ACTIONS.map((a) => {
+    const k = keys[a].keys.map(displayKey).join(' ');
+    return `${padToWidth(k, 22)} ${keys[a].description}`;
+  });
+}
+
+export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number }) {
+  const lines = helpLines(props.keys);
+  const visible = props.height - 4;
+  const scroll = Math.min(props.scroll, Math.max(0, lines.length - visible));
+  return (
+    <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
+      <Text bold>{padToWidth('Keys (any other key closes; j/k scroll)', props.width - 4)}</Text>
+      <Text> </Text>
+      {lines.slice(scroll, scroll + visible).map((l, i) => (
+        <Text key={i}>{padToWidth(l, props.width - 4)}</Text>
+      ))}
+    </Box>
+  );
+}

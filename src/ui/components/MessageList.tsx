@@ -1,0 +1,94 @@
+import { Text } from 'ink';
+import type { MessageSummary } from '../../accounts/account.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import type { UiState } from '../state/types.js';
+import { padToWidth } from '../../mime/display-width.js';
+import type { Theme } from '../theme.js';
+import { Pane } from './Pane.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+export function formatListDate(d: Date, now = new Date()): string {
+  if (Number.isNaN(d.getTime())) return '';
+  if (d.toDateString() === now.toDateString()) return `${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (d.getFullYear() === now.getFullYear()) return `${MONTHS[d.getMonth()]} ${two(d.getDate())}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** Mutt-style flag column: N unread, ! flagged, A answered, + has attachments. */
+export function flagColumn(m: MessageSummary): string {
+  return (
+    (m.flags.includes('\\Seen') ? ' ' : 'N') +
+    (m.flags.includes('\\Flagged') ? '!' : ' ') +
+    (m.hasAttachments ? '+' : m.flags.includes('\\Answered') ? 'A' : ' ')
+  );
+}
+
+export function senderText(m: MessageSummary): string {
+  const a = m.from[0];
+  return sanitizeLine(a ? a.name || a.address : '');
+}
+
+export function formatRow(m: MessageSummary, width: number): string {
+  const dateW = 10;
+  const senderW = Math.max(8, Math.min(24, Math.floor(width * 0.25)));
+  const subjectW = Math.max(1, width - 3 - 1 - dateW - 1 - senderW - 1);
+  return (
+    flagColumn(m) + ' ' + padToWidth(formatListDate(m.date), dateW) + ' ' +
+    padToWidth(senderText(m), senderW) + ' ' + padToWidth(sanitizeLine(m.subject), subjectW)
+  );
+}
+
+/**
+ * Virtualized: only the rows between listTop and listTop+height are ever built, whatever the
+ * folder size. `rowAt` reads the window cache; rows still in flight show a placeholder.
+ */
+export function MessageList(props: {
+  state: UiState;
+  width: number;
+  height: number;
+  theme: Theme;
+  count: number;
+  rowAt: (pos: number) => MessageSummary | undefined;
+}) {
+  const { state, width, height, theme, count, rowAt } = props;
+  const inner = width - 2;
+  const visible = height - 2;
+  const focused = state.focus === 'list';
+  const cur = state.current;
+  const lines = [];
+  if (!cur) {
+    lines.push(<Text key="none">{padToWidth('No folder open', inner)}</Text>);
+  } else if (!cur.opened && count === 0) {
+    lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(cur.path)}…`, inner)}</Text>);
+  } else if (count === 0) {
+    lines.push(<Text key="empty">{padToWidth(state.search ? 'No message matches' : 'This folder is empty', inner)}</Text>);
+  } else {
+    const end = Math.min(count, state.listTop + visible);
+    for (let pos = state.listTop; pos < end; pos++) {
+      const m = rowAt(pos);
+      const selected = pos === state.listCursor;
+      if (!m) {
+        lines.push(
+          <Text key={`p${pos}`} inverse={selected} dimColor={theme.dim}>
+            {padToWidth('    …', inner)}
+          </Text>,
+        );
+        continue;
+      }
+      const unread = !m.flags.includes('\\Seen');
+      const flagged = m.flags.includes('\\Flagged');
+      lines.push(
+        <Text key={`m${pos}`} inverse={selected && (focused || state.focus === 'reader')} underline={selected && state.focus === 'folders'} bold={unread} color={flagged ? theme.flagged : undefined}>
+          {formatRow(m, inner)}
+        </Text>,
+      );
+    }
+  }
+  return (
+    <Pane width={width} height={height} focused={focused} accent={theme.accent}>
+      {lines}
+    </Pane>
+  );
+}

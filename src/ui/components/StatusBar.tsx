@@ -1,0 +1,65 @@
+import { Text } from 'ink';
+import { useEffect, useState } from 'react';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import type { UiState } from '../state/types.js';
+import { displayWidth, padToWidth } from '../../mime/display-width.js';
+import type { Theme } from '../theme.js';
+
+const SPINNER = ['|', '/', '-', '\\'];
+
+/** Ticks only while something is loading, so an idle UI does not redraw. */
+function useSpinner(active: boolean): string {
+  const [i, setI] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setI((n) => (n + 1) % SPINNER.length), 150);
+    return () => clearInterval(t);
+  }, [active]);
+  return active ? SPINNER[i]! : ' ';
+}
+
+export function statusText(state: UiState, count: number): string {
+  const parts: string[] = [];
+  const cur = state.current;
+  const acc = state.accounts[cur?.account ?? 0];
+  if (acc) {
+    parts.push(sanitizeLine(acc.name));
+    parts.push(acc.protocol === 'imap' ? 'IMAP (on server)' : 'POP3 (local copy)');
+    if (acc.status === 'connecting') parts.push('connecting…');
+    else if (acc.status === 'reconnecting') parts.push('reconnecting…');
+    else if (acc.status === 'error') parts.push('offline');
+    if (acc.sync) parts.push(`downloading ${acc.sync.done}/${acc.sync.total}`);
+  }
+  if (cur) {
+    const folder = sanitizeLine(cur.path) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');
+    parts.push(folder);
+    parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
+    if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
+  }
+  return parts.join(' │ ');
+}
+
+export function StatusBar(props: { state: UiState; count: number; width: number; theme: Theme }) {
+  const { state, count, width, theme } = props;
+  const spin = useSpinner(state.loading.length > 0);
+  const o = state.overlay;
+  if (o?.kind === 'prompt') {
+    return <Text>{padToWidth(`${o.label}${o.value}█`, width)}</Text>;
+  }
+  if (o?.kind === 'confirmDelete') {
+    return <Text inverse>{padToWidth(`Delete "${sanitizeLine(o.subject)}"? (y/n)`, width)}</Text>;
+  }
+  // The position always stays visible; the message is what gets cut on a narrow terminal.
+  const left = ` ${statusText(state, count)}${state.loading.length > 0 ? ` ${spin} ${state.loading.join(', ')}` : ''} `;
+  const message = state.error ?? state.info;
+  const room = Math.max(0, width - displayWidth(left));
+  if (!message || room < 4) return <Text inverse>{padToWidth(left, width)}</Text>;
+  return (
+    <Text>
+      <Text inverse>{left}</Text>
+      <Text color={state.error ? theme.error : undefined} bold={!!state.error}>
+        {padToWidth(` ${sanitizeLine(message)}`, room)}
+      </Text>
+    </Text>
+  );
+}

@@ -1,0 +1,107 @@
+// Key bindings as data: every action the UI understands, its default keys and a one-line
+// description. The help overlay and README table are generated from this, and the user's
+// `keys` map in config.json overrides the defaults per action.
+import type { Key } from 'ink';
+
+export const ACTIONS = [
+  'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
+  'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
+  'fullHeaders', 'saveAttachment', 'sync', 'reply', 'replyAll', 'help', 'command', 'quit',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Binding {
+  keys: string[];
+  description: string;
+}
+
+export const DEFAULT_BINDINGS: Record<Action, Binding> = {
+  down: { keys: ['j', 'down'], description: 'Next message / folder, or scroll down in the reader' },
+  up: { keys: ['k', 'up'], description: 'Previous message / folder, or scroll up in the reader' },
+  top: { keys: ['g', 'home'], description: 'First (newest) message / top of the message' },
+  bottom: { keys: ['G', 'end'], description: 'Last (oldest) message / end of the message' },
+  pageDown: { keys: ['pagedown', 'space'], description: 'One page down' },
+  pageUp: { keys: ['pageup'], description: 'One page up' },
+  halfPageDown: { keys: ['C-d'], description: 'Half a page down' },
+  halfPageUp: { keys: ['C-u'], description: 'Half a page up' },
+  open: { keys: ['enter', 'l', 'right'], description: 'Open the folder or message' },
+  back: { keys: ['h', 'esc', 'left'], description: 'Back (reader -> list -> folders); leave search results' },
+  nextPane: { keys: ['tab'], description: 'Cycle the focused pane' },
+  toggleFlag: { keys: ['f'], description: 'Toggle \\Flagged' },
+  toggleRead: { keys: ['N'], description: 'Toggle read / unread (\\Seen)' },
+  delete: { keys: ['d'], description: 'Delete the message (asks y/n; moves to Trash when there is one)' },
+  move: { keys: ['m'], description: 'Move the message to another folder (picker)' },
+  search: { keys: ['/'], description: 'Search the current folder' },
+  fullHeaders: { keys: ['H'], description: 'Toggle full headers in the reader' },
+  saveAttachment: { keys: ['s'], description: 'Save an attachment of the open message' },
+  sync: { keys: ['$'], description: 'Check for new mail (POP3: download; IMAP: refresh)' },
+  reply: { keys: ['r'], description: 'Reply (comes in a later version)' },
+  replyAll: { keys: ['R'], description: 'Reply to all (comes in a later version)' },
+  help: { keys: ['?'], description: 'Show / hide this help' },
+  command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
+  quit: { keys: ['q'], description: 'Quit' },
+};
+
+export type KeyTable = Record<Action, Binding>;
+
+export class KeyConfigError extends Error {}
+
+/**
+ * Applies the user's `keys` map (action -> space-separated key specs, e.g. `"down": "j down C-n"`).
+ * Unknown actions or empty specs are reported precisely instead of being ignored silently.
+ */
+export function buildKeyTable(user?: Record<string, string>): KeyTable {
+  const table = Object.fromEntries(
+    ACTIONS.map((a) => [a, { ...DEFAULT_BINDINGS[a], keys: [...DEFAULT_BINDINGS[a].keys] }]),
+  ) as KeyTable;
+  if (!user) return table;
+  for (const [action, spec] of Object.entries(user)) {
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw new KeyConfigError(`config "keys": unknown action "${action}" (known: ${ACTIONS.join(', ')})`);
+    }
+    if (typeof spec !== 'string' || spec.trim() === '') {
+      throw new KeyConfigError(`config "keys.${action}": expected key names separated by spaces, e.g. "j down"`);
+    }
+    const keys = spec.trim().split(/\s+/);
+    // A key given to this action is taken away from whatever had it by default.
+    for (const other of ACTIONS) table[other].keys = table[other].keys.filter((k) => !keys.includes(k));
+    table[action as Action].keys = keys;
+  }
+  return table;
+}
+
+/** The key spec of one keypress as Ink reports it: 'j', 'G', 'C-d', 'enter', 'esc', 'down'… */
+export function keySpec(input: string, key: Key): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageDown) return 'pagedown';
+  if (key.pageUp) return 'pageup';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'esc';
+  if (key.tab) return key.shift ? 'S-tab' : 'tab';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
+  if (key.ctrl && input) return `C-${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+export function actionFor(table: KeyTable, spec: string): Action | undefined {
+  for (const a of ACTIONS) if (table[a].keys.includes(spec)) return a;
+  return undefined;
+}
+
+/** How a key spec is shown to the user. */
+export function displayKey(spec: string): string {
+  const names: Record<string, string> = {
+    up: '↑', down: '↓', left: '←', right: '→', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home',
+    end: 'End', enter: 'Enter', esc: 'Esc', tab: 'Tab', 'S-tab': 'Shift-Tab', space: 'Space',
+  };
+  if (names[spec]) return names[spec]!;
+  if (spec.startsWith('C-')) return `Ctrl-${spec.slice(2)}`;
+  return spec;
+}

@@ -1,0 +1,148 @@
+// `tmail` with no arguments: the full-screen UI. Everything that can go wrong before the first
+// frame (broken config, bad key map, no terminal, password prompt) is reported on stderr as one
+// line; after that, errors live in the status bar and the terminal is always restored.
+import type { CliContext } from '../cli/context.js';
+import type { AccountConfig } from '../config/types.js';
+
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+const POLL_MS = 60_000;
+
+type TtyOut = NodeJS.WriteStream;
+
+function line(ctx: CliContext, text: string): void {
+  ctx.stderr.write(`tmail: ${text}\n`);
+}
+
+function needsPrompt(a: AccountConfig): boolean {
+  return !a.passwordCommand && !a.passwordEnv;
+}
+
+export async function runUi(ctx: CliContext): Promise<number> {
+  const { loadConfig } = await import('../config/config.js');
+  const { ConfigError } = await import('../config/errors.js');
+  const { paths, accountDataDir } = await import('../config/paths.js');
+  const { makePasswordGetter } = await import('../config/password.js');
+  const { buildKeyTable, KeyConfigError } = await import('./keys/bindings.js');
+
+  let config;
+  let keys;
+  try {
+    config = await loadConfig(ctx);
+    keys = buildKeyTable(config.keys);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) line(ctx, p);
+      return 2;
+    }
+    if (err instanceof KeyConfigError) {
+      line(ctx, err.message);
+      return 2;
+    }
+    throw err;
+  }
+  if (!ctx.stdout.isTTY || !ctx.stdin.isTTY) {
+    line(ctx, 'the mail UI needs a terminal; for scripts use `tmail folders` or `tmail list`');
+    return 2;
+  }
+
+  // Ink owns the terminal once it starts, so interactive passwords are asked for first.
+  const getters = config.accounts.map((a) => makePasswordGetter(a, ctx));
+  for (const [i, a] of config.accounts.entries()) {
+    if (!needsPrompt(a)) continue;
+    try {
+      await getters[i]!();
+    } catch (err) {
+      line(ctx, err instanceof Error ? err.message : String(err));
+      return 1;
+    }
+  }
+
+  const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
+    await Promise.all([
+      import('ink'),
+      import('react'),
+      import('./components/App.js'),
+      import('./state/controller.js'),
+      import('./message-loader.js'),
+      import('./theme.js'),
+      import('../accounts/index.js'),
+    ]);
+  const loader = await createDefaultLoader();
+  const stdout = ctx.stdout as TtyOut;
+  const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+
+  let resolveQuit!: () => void;
+  const quit = new Promise<void>((r) => (resolveQuit = r));
+  const controller = new UiController({
+    accounts: config.accounts.map((a, i) => ({
+      name: a.name,
+      protocol: a.protocol,
+      create: () => createAccount(a, { getPassword: getters[i]!, dataDir: accountDataDir(ctx, a.name) }),
+    })),
+    keys,
+    loader,
+    cols: size().cols,
+    rows: size().rows,
+    onQuit: () => resolveQuit(),
+    pollMs: POLL_MS,
+  });
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(LEAVE_ALT);
+  };
+  // Registered before Ink's own listener, so the screen is blank when Ink redraws at the new size.
+  const onResize = () => {
+    stdout.write('\u001b[2J\u001b[H');
+    const s = size();
+    controller.setSize(s.cols, s.rows);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    restore();
+    process.exit(signal === 'SIGTERM' ? 143 : 129);
+  };
+  const onCrash = (err: unknown) => {
+    restore();
+    line(ctx, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (ctx.env.TMAIL_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack}\n`);
+    process.exit(70);
+  };
+  stdout.write(ENTER_ALT);
+  stdout.on('resize', onResize);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', restore);
+
+  const instance = render(
+    React.createElement(App, {
+      controller,
+      keys,
+      loader,
+      theme: makeTheme(ctx.env),
+      configPath: paths(ctx).configFile,
+    }),
+    { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
+  );
+  controller.start();
+  try {
+    await quit;
+  } finally {
+    instance.unmount();
+    instance.cleanup();
+    stdout.off('resize', onResize);
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', restore);
+    // Logging out politely must not keep a dead server's user waiting at the shell.
+    await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+  return 0;
+}

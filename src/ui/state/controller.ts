@@ -1,0 +1,843 @@
+// Everything the UI does, without drawing anything: key handling, background fetches, optimistic
+// flag updates, live updates. Components subscribe to `store`; tests drive a controller directly.
+// Rule: no method awaits the network before returning to the input loop — work is started in
+// the background and its result lands in the store later.
+import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AccountEvent, Flag, MailAccount, MessageSummary } from '../../accounts/account.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { actionFor, type Action, type KeyTable } from '../keys/bindings.js';
+import type { MessageLoader } from '../message-loader.js';
+import { folderRows } from './folder-rows.js';
+import { computeLayout, listPageSize, readerTextHeight, readerTextWidth } from './layout.js';
+import { Store } from './store.js';
+import type { Overlay, Pane, UiState } from './types.js';
+import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
+import { readerLines } from './reader-lines.js';
+
+export interface AccountSlot {
+  name: string;
+  protocol: 'imap' | 'pop3';
+  /** Creates the backend on first use (imports imapflow/node-pop3 lazily). */
+  create: () => Promise<MailAccount>;
+}
+
+export interface ControllerOptions {
+  accounts: AccountSlot[];
+  keys: KeyTable;
+  loader: MessageLoader;
+  cols: number;
+  rows: number;
+  onQuit: () => void;
+  /** How often folder counts and visible flags are re-read; 0 disables (tests). */
+  pollMs?: number;
+  /** Where `s` proposes to save attachments. */
+  downloadDir?: string;
+}
+
+export interface KeyInput {
+  /** Key spec from keySpec(): 'j', 'C-d', 'enter', 'esc'… */
+  spec: string;
+  /** Printable text typed (for prompts); '' for special keys. */
+  text: string;
+}
+
+const MAX_ERROR = 300;
+
+export function errorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const line = sanitizeLine(msg).trim() || 'unknown error';
+  return line.length > MAX_ERROR ? line.slice(0, MAX_ERROR) + '…' : line;
+}
+
+function defaultDownloadDir(): string {
+  const d = join(homedir(), 'Downloads');
+  return existsSync(d) ? d : process.cwd();
+}
+
+export class UiController {
+  readonly store: Store<UiState>;
+  readonly cache = new WindowCache();
+  private accounts: (MailAccount | undefined)[];
+  private unsubscribers: (() => void)[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private loadingCounts = new Map<string, number>();
+  private stopped = false;
+  private readerGeneration = 0;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.accounts = opts.accounts.map(() => undefined);
+    this.store = new Store<UiState>({
+      cols: opts.cols,
+      rows: opts.rows,
+      focus: 'list',
+      accounts: opts.accounts.map((a) => ({ name: a.name, protocol: a.protocol, status: 'idle', folders: [] })),
+      folderCursor: 0,
+      listCursor: 0,
+      listTop: 0,
+      loading: [],
+      cacheVersion: 0,
+    });
+  }
+
+  get state(): UiState {
+    return this.store.getState();
+  }
+
+  /** Connects every account in the background and opens the first account's INBOX. */
+  start(): void {
+    this.opts.accounts.forEach((_, i) => void this.connectAccount(i, i === 0));
+    if (this.opts.pollMs && this.opts.pollMs > 0) {
+      const t = setInterval(() => this.poll(), this.opts.pollMs);
+      t.unref();
+      this.timers.push(t);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const u of this.unsubscribers) u();
+    await Promise.allSettled(this.accounts.map((a) => a?.close()));
+  }
+
+  setSize(cols: number, rows: number): void {
+    this.store.set({ cols, rows });
+    this.scrollListTo(this.state.listCursor);
+  }
+
+  // ---- background work -------------------------------------------------------------------
+
+  private track<T>(label: string, p: Promise<T>): Promise<T> {
+    this.loadingCounts.set(label, (this.loadingCounts.get(label) ?? 0) + 1);
+    this.publishLoading();
+    const done = () => {
+      const n = (this.loadingCounts.get(label) ?? 1) - 1;
+      if (n <= 0) this.loadingCounts.delete(label);
+      else this.loadingCounts.set(label, n);
+      this.publishLoading();
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private publishLoading(): void {
+    if (!this.stopped) this.store.set({ loading: [...this.loadingCounts.keys()] });
+  }
+
+  private fail(err: unknown, context?: string): void {
+    if (this.stopped) return;
+    this.store.set({ error: (context ? `${context}: ` : '') + errorText(err), info: undefined });
+  }
+
+  private notify(info: string): void {
+    this.store.set({ info, error: undefined });
+  }
+
+  private updateAccount(i: number, patch: Partial<UiState['accounts'][number]>): void {
+    this.store.set((s) => ({ accounts: s.accounts.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
+  }
+
+  private async account(i: number): Promise<MailAccount> {
+    const existing = this.accounts[i];
+    if (existing) return existing;
+    const slot = this.opts.accounts[i];
+    if (!slot) throw new Error('no such account');
+    const acc = await slot.create();
+    this.accounts[i] = acc;
+    this.unsubscribers.push(acc.onEvent((e) => this.onAccountEvent(i, e)));
+    return acc;
+  }
+
+  private async connectAccount(i: number, openInbox: boolean): Promise<void> {
+    const slot = this.opts.accounts[i]!;
+    this.updateAccount(i, { status: 'connecting', error: undefined });
+    try {
+      const acc = await this.track(`connecting to ${slot.name}…`, (async () => {
+        const a = await this.account(i);
+        await a.connect();
+        return a;
+      })());
+      this.updateAccount(i, { status: 'connected' });
+      await this.refreshFolders(i);
+      if (openInbox && !this.state.current) this.openInitialFolder(i);
+      if (acc.sync) void this.syncAccount(i);
+    } catch (err) {
+      this.updateAccount(i, { status: 'error', error: errorText(err) });
+      this.fail(err, slot.name);
+    }
+  }
+
+  private openInitialFolder(i: number): void {
+    const folders = this.state.accounts[i]?.folders ?? [];
+    const inbox = folders.find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? folders[0];
+    if (!inbox) return;
+    const rowIndex = folderRows(this.state).findIndex((r) => r.account === i && r.folder?.path === inbox.path);
+    if (rowIndex >= 0) this.store.set({ folderCursor: rowIndex });
+    this.openFolder(i, inbox.path);
+  }
+
+  private async refreshFolders(i: number): Promise<void> {
+    const acc = await this.account(i);
+    const folders = await this.track('folders…', acc.listFolders());
+    this.updateAccount(i, { folders });
+    const cur = this.state.current;
+    if (cur?.account === i && cur.opened) {
+      const f = folders.find((x) => x.path === cur.path);
+      if (f && f.total !== cur.total) this.reopenCurrent();
+    }
+  }
+
+  async syncAccount(i: number): Promise<void> {
+    const acc = await this.account(i);
+    if (!acc.sync) return;
+    this.updateAccount(i, { sync: { done: 0, total: 0 } });
+    try {
+      const result = await this.track(
+        `downloading ${this.opts.accounts[i]!.name}…`,
+        acc.sync((p) => this.updateAccount(i, { sync: { done: p.done, total: p.total } })),
+      );
+      this.notify(`${this.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded`);
+      await this.refreshFolders(i);
+    } catch (err) {
+      this.fail(err, `${this.opts.accounts[i]!.name} download`);
+    } finally {
+      this.updateAccount(i, { sync: undefined });
+    }
+  }
+
+  /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
+  openFolder(account: number, path: string): void {
+    const info = this.state.accounts[account]?.folders.find((f) => f.path === path);
+    this.store.set({
+      current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
+      listCursor: 0,
+      listTop: 0,
+      search: undefined,
+      reader: undefined,
+    });
+    void this.loadFolder(account, path, false);
+  }
+
+  private reopenCurrent(): void {
+    const cur = this.state.current;
+    if (cur) void this.loadFolder(cur.account, cur.path, true);
+  }
+
+  private async loadFolder(account: number, path: string, keepPosition: boolean): Promise<void> {
+    const key = folderKey(account, path);
+    try {
+      const acc = await this.account(account);
+      const opened = await this.track(`opening ${sanitizeLine(path)}…`, acc.openFolder(path));
+      const cur = this.state.current;
+      if (!cur || cur.account !== account || cur.path !== path) return;
+      const delta = opened.total - cur.total;
+      // Anything cached may be at a different position now (or have a different UID).
+      if (opened.uidValidityChanged || !keepPosition || delta !== 0) this.cache.invalidate(key);
+      const patch: Partial<UiState> = {
+        current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
+      };
+      // New mail appears at the top: keep the same message under the cursor.
+      if (keepPosition && delta > 0 && this.state.listCursor > 0 && !this.state.search) {
+        patch.listCursor = this.state.listCursor + delta;
+        patch.listTop = this.state.listTop + delta;
+      }
+      this.store.set(patch);
+      this.scrollListTo(Math.min(this.state.listCursor, Math.max(0, opened.total - 1)));
+      this.updateFolderCounts(account, path, opened.total, opened.unread);
+    } catch (err) {
+      this.fail(err, sanitizeLine(path));
+    }
+  }
+
+  private updateFolderCounts(account: number, path: string, total: number, unread: number): void {
+    const acc = this.state.accounts[account];
+    if (!acc) return;
+    this.updateAccount(account, {
+      folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)),
+    });
+  }
+
+  /** Requests the windows around the visible rows that are not cached yet. */
+  private ensureVisible(): void {
+    const s = this.state;
+    const cur = s.current;
+    if (!cur || !cur.opened) return;
+    const key = folderKey(cur.account, cur.path);
+    const page = this.pageSize();
+    if (s.search) {
+      void this.ensureSearchRows(cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
+      return;
+    }
+    const from = Math.max(0, s.listTop - page);
+    const to = Math.min(cur.total, s.listTop + 2 * page);
+    for (const w of this.cache.missing(key, from, to)) void this.fetchWindow(cur.account, cur.path, w);
+  }
+
+  private async fetchWindow(account: number, path: string, w: number, label = 'messages…'): Promise<void> {
+    const key = folderKey(account, path);
+    const gen = this.cache.begin(key, w);
+    try {
+      const acc = await this.account(account);
+      const rows = await this.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE));
+      if (this.cache.store(key, w, gen, rows)) this.bump();
+    } catch (err) {
+      this.cache.fail(key, w, gen);
+      this.fail(err);
+    }
+  }
+
+  private async ensureSearchRows(account: number, path: string, uids: number[]): Promise<void> {
+    const key = folderKey(account, path);
+    const missing = uids.filter((u) => !this.cache.byUid(key, u));
+    if (missing.length === 0) return;
+    try {
+      const acc = await this.account(account);
+      const { summariesByUid } = await import('./summaries-by-uid.js');
+      const rows = await this.track('search results…', summariesByUid(acc, path, missing));
+      this.cache.putByUid(key, rows);
+      this.bump();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private bump(): void {
+    if (!this.stopped) this.store.set((s) => ({ cacheVersion: s.cacheVersion + 1 }));
+  }
+
+  /** Re-reads counts and the visible windows: not every backend pushes changes. */
+  poll(): void {
+    this.state.accounts.forEach((a, i) => {
+      if (a.status === 'connected') void this.refreshFolders(i).catch((err) => this.fail(err));
+    });
+    const cur = this.state.current;
+    if (!cur?.opened || this.state.search) return;
+    const key = folderKey(cur.account, cur.path);
+    const first = Math.floor(this.state.listTop / WINDOW_SIZE);
+    const last = Math.floor((this.state.listTop + this.pageSize()) / WINDOW_SIZE);
+    for (let w = first; w <= last && w * WINDOW_SIZE < cur.total; w++) {
+      if (this.cache.missing(key, w * WINDOW_SIZE, w * WINDOW_SIZE + 1).length === 0) {
+        void this.fetchWindow(cur.account, cur.path, w, 'checking…');
+      }
+    }
+  }
+
+  private onAccountEvent(i: number, e: AccountEvent): void {
+    if (this.stopped) return;
+    const cur = this.state.current;
+    const here = (folder: string) => cur?.account === i && cur.path === folder;
+    switch (e.type) {
+      case 'connection':
+        this.updateAccount(i, {
+          status: e.state === 'disconnected' ? (e.error ? 'error' : 'idle') : e.state,
+          error: e.error ? errorText(e.error) : undefined,
+        });
+        if (e.error) this.fail(e.error, this.opts.accounts[i]!.name);
+        break;
+      case 'exists':
+      case 'expunged':
+        if (here(e.folder)) this.reopenCurrent();
+        else void this.refreshFolders(i).catch((err) => this.fail(err));
+        break;
+      case 'uidvalidity':
+        this.cache.invalidate(folderKey(i, e.folder));
+        if (here(e.folder)) this.reopenCurrent();
+        break;
+      case 'flags': {
+        const s = this.cache.byUid(folderKey(i, e.folder), e.uid);
+        if (s) {
+          s.flags = [...e.flags];
+          this.bump();
+        }
+        break;
+      }
+      case 'error':
+        this.fail(e.message);
+        break;
+    }
+  }
+
+  // ---- geometry ---------------------------------------------------------------------------
+
+  pageSize(): number {
+    const s = this.state;
+    return listPageSize(s.cols, s.rows, s.focus, !!s.reader);
+  }
+
+  listCount(): number {
+    const s = this.state;
+    return s.search ? s.search.uids.length : (s.current?.total ?? 0);
+  }
+
+  /** The summary shown at list position `pos`, if it has been fetched. */
+  rowAt(pos: number): MessageSummary | undefined {
+    const s = this.state;
+    const cur = s.current;
+    if (!cur) return undefined;
+    const key = folderKey(cur.account, cur.path);
+    if (s.search) {
+      const uid = s.search.uids[pos];
+      return uid === undefined ? undefined : this.cache.byUid(key, uid);
+    }
+    return this.cache.at(key, pos);
+  }
+
+  private scrollListTo(cursor: number): void {
+    const count = this.listCount();
+    const page = this.pageSize();
+    const c = Math.max(0, Math.min(cursor, count - 1));
+    let top = this.state.listTop;
+    if (c < top) top = c;
+    if (c >= top + page) top = c - page + 1;
+    top = Math.max(0, Math.min(top, Math.max(0, count - page)));
+    this.store.set({ listCursor: c, listTop: top });
+    this.ensureVisible();
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  handleKey(input: KeyInput): void {
+    const overlay = this.state.overlay;
+    if (overlay) {
+      this.handleOverlayKey(overlay, input);
+      return;
+    }
+    const action = actionFor(this.opts.keys, input.spec);
+    if (action) this.perform(action);
+  }
+
+  perform(action: Action): void {
+    const s = this.state;
+    if (s.info || s.error) this.store.set({ info: undefined });
+    switch (action) {
+      case 'quit':
+        this.opts.onQuit();
+        return;
+      case 'help':
+        this.store.set({ overlay: { kind: 'help', scroll: 0 } });
+        return;
+      case 'command':
+        this.store.set({ overlay: { kind: 'prompt', purpose: 'command', label: ':', value: '' } });
+        return;
+      case 'search':
+        if (!s.current) return this.notify('Open a folder first');
+        this.store.set({ overlay: { kind: 'prompt', purpose: 'search', label: 'Search: ', value: s.search?.query ?? '' } });
+        return;
+      case 'reply':
+      case 'replyAll':
+        return this.notify('Reply comes in a later version');
+      case 'nextPane':
+        return this.cyclePane();
+      case 'sync':
+        return this.syncCurrent();
+      default:
+        break;
+    }
+    if (s.focus === 'folders') return this.folderAction(action);
+    if (s.focus === 'reader' && s.reader) return this.readerAction(action);
+    return this.listAction(action);
+  }
+
+  private cyclePane(): void {
+    const s = this.state;
+    const order: Pane[] = s.reader ? ['folders', 'list', 'reader'] : ['folders', 'list'];
+    const next = order[(order.indexOf(s.focus) + 1) % order.length]!;
+    this.store.set({ focus: next });
+  }
+
+  private syncCurrent(): void {
+    const i = this.state.current?.account ?? 0;
+    const acc = this.accounts[i];
+    if (acc?.sync) void this.syncAccount(i);
+    else {
+      this.poll();
+      this.reopenCurrent();
+      this.notify('Checking for new mail…');
+    }
+  }
+
+  private folderAction(action: Action): void {
+    const rows = folderRows(this.state);
+    const page = Math.max(1, this.state.rows - 4);
+    const move = (to: number) => this.store.set({ folderCursor: Math.max(0, Math.min(rows.length - 1, to)) });
+    const c = this.state.folderCursor;
+    switch (action) {
+      case 'down': return move(c + 1);
+      case 'up': return move(c - 1);
+      case 'top': return move(0);
+      case 'bottom': return move(rows.length - 1);
+      case 'pageDown': return move(c + page);
+      case 'pageUp': return move(c - page);
+      case 'halfPageDown': return move(c + Math.floor(page / 2));
+      case 'halfPageUp': return move(c - Math.floor(page / 2));
+      case 'open': {
+        const row = rows[c];
+        if (!row) return;
+        if (row.kind === 'account') {
+          const a = this.state.accounts[row.account];
+          if (a && (a.status === 'error' || a.status === 'idle')) void this.connectAccount(row.account, false);
+          return;
+        }
+        if (!row.folder?.selectable) return this.notify('This folder only contains other folders');
+        this.openFolder(row.account, row.folder.path);
+        this.store.set({ focus: 'list' });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private listAction(action: Action): void {
+    const c = this.state.listCursor;
+    const page = this.pageSize();
+    switch (action) {
+      case 'down': return this.scrollListTo(c + 1);
+      case 'up': return this.scrollListTo(c - 1);
+      case 'top': return this.scrollListTo(0);
+      case 'bottom': return this.scrollListTo(this.listCount() - 1);
+      case 'pageDown': return this.pageList(page);
+      case 'pageUp': return this.pageList(-page);
+      case 'halfPageDown': return this.pageList(Math.floor(page / 2));
+      case 'halfPageUp': return this.pageList(-Math.floor(page / 2));
+      case 'open': return this.openMessageAtCursor();
+      case 'back':
+        if (this.state.search) {
+          this.store.set({ search: undefined, listCursor: 0, listTop: 0 });
+          this.ensureVisible();
+          return;
+        }
+        this.store.set({ focus: 'folders' });
+        return;
+      case 'toggleFlag': return this.withTarget((t) => this.toggleFlag(t, '\\Flagged'));
+      case 'toggleRead': return this.withTarget((t) => this.toggleFlag(t, '\\Seen'));
+      case 'delete': return this.withTarget((t) => this.askDelete(t));
+      case 'move': return this.withTarget((t) => this.openMovePicker(t));
+      case 'fullHeaders':
+      case 'saveAttachment':
+        if (this.state.reader) return this.readerAction(action);
+        return this.notify('Open a message first');
+      default:
+        return;
+    }
+  }
+
+  private pageList(delta: number): void {
+    const count = this.listCount();
+    const page = this.pageSize();
+    const top = Math.max(0, Math.min(this.state.listTop + delta, Math.max(0, count - page)));
+    this.store.set({ listTop: top });
+    this.scrollListTo(Math.max(0, Math.min(this.state.listCursor + delta, count - 1)));
+  }
+
+  private readerAction(action: Action): void {
+    const r = this.state.reader!;
+    const s = this.state;
+    const height = readerTextHeight(s.cols, s.rows);
+    const total = r.message ? readerLines(r.message, readerTextWidth(s.cols, s.rows), r.fullHeaders, this.opts.loader).length : 0;
+    const maxScroll = Math.max(0, total - height);
+    const scroll = (to: number) =>
+      this.store.set({ reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
+    switch (action) {
+      case 'down': return scroll(r.scroll + 1);
+      case 'up': return scroll(r.scroll - 1);
+      case 'top': return scroll(0);
+      case 'bottom': return scroll(maxScroll);
+      case 'pageDown': return scroll(r.scroll + height - 1);
+      case 'pageUp': return scroll(r.scroll - height + 1);
+      case 'halfPageDown': return scroll(r.scroll + Math.floor(height / 2));
+      case 'halfPageUp': return scroll(r.scroll - Math.floor(height / 2));
+      case 'back':
+        this.store.set({ focus: 'list' });
+        return;
+      case 'open':
+        return;
+      case 'fullHeaders':
+        this.store.set({ reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0 } });
+        return;
+      case 'saveAttachment':
+        return this.startSave();
+      default:
+        return this.listAction(action);
+    }
+  }
+
+  // ---- messages -----------------------------------------------------------------------------
+
+  /** The message an action applies to: the open one in the reader, else the one under the cursor. */
+  private withTarget(fn: (t: { account: number; path: string; summary: MessageSummary }) => void): void {
+    const s = this.state;
+    const cur = s.current;
+    if (!cur) return this.notify('Open a folder first');
+    let summary: MessageSummary | undefined;
+    if (s.focus === 'reader' && s.reader) {
+      summary = this.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
+    } else summary = this.rowAt(s.listCursor);
+    if (!summary) return this.notify('That message is still loading');
+    fn({ account: cur.account, path: cur.path, summary });
+  }
+
+  openMessageAtCursor(): void {
+    const s = this.state;
+    const cur = s.current;
+    if (!cur) return;
+    const summary = this.rowAt(s.listCursor);
+    if (!summary) return this.notify('That message is still loading');
+    const gen = ++this.readerGeneration;
+    this.store.set({
+      reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
+      focus: 'reader',
+    });
+    if (!summary.flags.includes('\\Seen')) this.setFlag({ account: cur.account, path: cur.path, summary }, '\\Seen', true);
+    void (async () => {
+      try {
+        const acc = await this.account(cur.account);
+        const message = await this.track('message…', this.opts.loader.load(acc, cur.path, summary.uid));
+        if (gen !== this.readerGeneration || !this.state.reader) return;
+        this.store.set({ reader: { ...this.state.reader, status: 'ready', message } });
+      } catch (err) {
+        if (gen !== this.readerGeneration || !this.state.reader) return;
+        this.store.set({ reader: { ...this.state.reader, status: 'error', error: errorText(err) } });
+      }
+    })();
+  }
+
+  private toggleFlag(t: { account: number; path: string; summary: MessageSummary }, flag: Flag): void {
+    this.setFlag(t, flag, !t.summary.flags.includes(flag));
+  }
+
+  /** Optimistic: the list changes at once; a refusal from the server rolls it back with a message. */
+  private setFlag(t: { account: number; path: string; summary: MessageSummary }, flag: Flag, on: boolean): void {
+    const { summary } = t;
+    const before = summary.flags;
+    if (before.includes(flag) === on) return;
+    summary.flags = on ? [...before, flag] : before.filter((f) => f !== flag);
+    const unreadDelta = flag === '\\Seen' ? (on ? -1 : 1) : 0;
+    this.adjustUnread(t.account, t.path, unreadDelta);
+    this.bump();
+    void (async () => {
+      try {
+        const acc = await this.account(t.account);
+        const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
+        await this.track('saving flags…', op);
+      } catch (err) {
+        summary.flags = before;
+        this.adjustUnread(t.account, t.path, -unreadDelta);
+        this.bump();
+        this.fail(err, `Could not ${on ? 'set' : 'clear'} ${flag}`);
+      }
+    })();
+  }
+
+  private adjustUnread(account: number, path: string, delta: number): void {
+    if (delta === 0) return;
+    const cur = this.state.current;
+    if (cur && cur.account === account && cur.path === path) {
+      this.store.set({ current: { ...cur, unread: Math.max(0, cur.unread + delta) } });
+    }
+    const f = this.state.accounts[account]?.folders.find((x) => x.path === path);
+    if (f) this.updateFolderCounts(account, path, f.total, Math.max(0, f.unread + delta));
+  }
+
+  private askDelete(t: { account: number; path: string; summary: MessageSummary }): void {
+    this.store.set({
+      overlay: { kind: 'confirmDelete', account: t.account, path: t.path, uid: t.summary.uid, subject: t.summary.subject },
+    });
+  }
+
+  private afterRemoval(account: number, path: string, uid: number, verb: string): void {
+    if (this.state.reader?.uid === uid) this.store.set({ reader: undefined, focus: 'list' });
+    const search = this.state.search;
+    if (search) this.store.set({ search: { ...search, uids: search.uids.filter((u) => u !== uid) } });
+    this.cache.invalidate(folderKey(account, path));
+    this.notify(verb);
+    this.reopenCurrent();
+    void this.refreshFolders(account).catch((err) => this.fail(err));
+  }
+
+  private deleteMessage(account: number, path: string, uid: number): void {
+    void (async () => {
+      try {
+        const acc = await this.account(account);
+        await this.track('deleting…', acc.deleteMessages(path, [uid]));
+        const hasTrash = this.state.accounts[account]?.folders.some((f) => f.specialUse === 'trash');
+        this.afterRemoval(account, path, uid, hasTrash ? 'Message deleted (moved to Trash)' : 'Message deleted');
+      } catch (err) {
+        this.fail(err, 'Delete failed');
+      }
+    })();
+  }
+
+  private openMovePicker(t: { account: number; path: string; summary: MessageSummary }): void {
+    const folders = (this.state.accounts[t.account]?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
+    if (folders.length === 0) return this.notify('No other folder to move to');
+    this.store.set({
+      overlay: {
+        kind: 'picker',
+        purpose: 'move',
+        title: 'Move to folder',
+        items: folders.map((f) => ({ label: sanitizeLine(f.path), value: f.path })),
+        cursor: 0,
+      },
+    });
+  }
+
+  private moveMessage(destination: string): void {
+    this.withTarget((t) => {
+      void (async () => {
+        try {
+          const acc = await this.account(t.account);
+          await this.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
+          this.afterRemoval(t.account, t.path, t.summary.uid, `Moved to ${sanitizeLine(destination)}`);
+        } catch (err) {
+          this.fail(err, 'Move failed');
+        }
+      })();
+    });
+  }
+
+  private startSave(): void {
+    const r = this.state.reader;
+    if (!r?.message) return this.notify('The message is still loading');
+    const atts = r.message.attachments;
+    if (atts.length === 0) return this.notify('This message has no attachments');
+    if (atts.length === 1) return this.askSaveDir(0);
+    this.store.set({
+      overlay: {
+        kind: 'picker',
+        purpose: 'attachment',
+        title: 'Save which attachment?',
+        items: atts.map((a, i) => ({ label: `${a.filename} (${a.contentType})`, value: String(i) })),
+        cursor: 0,
+      },
+    });
+  }
+
+  private askSaveDir(index: number): void {
+    const dir = this.opts.downloadDir ?? defaultDownloadDir();
+    this.store.set({
+      overlay: { kind: 'prompt', purpose: 'saveDir', label: 'Save to directory: ', value: dir, attachment: index },
+    });
+  }
+
+  private save(index: number, dir: string): void {
+    const r = this.state.reader;
+    if (!r?.message) return;
+    const message = r.message;
+    const target = dir.startsWith('~/') ? join(homedir(), dir.slice(2)) : dir;
+    void (async () => {
+      try {
+        const written = await this.track('saving…', this.opts.loader.saveAttachment(message, index, target));
+        this.notify(`Saved ${sanitizeLine(written)}`);
+      } catch (err) {
+        this.fail(err, 'Save failed');
+      }
+    })();
+  }
+
+  private runSearch(query: string): void {
+    const cur = this.state.current;
+    if (!cur) return;
+    if (query.trim() === '') {
+      this.store.set({ search: undefined, listCursor: 0, listTop: 0 });
+      this.ensureVisible();
+      return;
+    }
+    void (async () => {
+      try {
+        const acc = await this.account(cur.account);
+        const uids = await this.track('searching…', acc.search(cur.path, { text: query }));
+        this.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
+        this.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
+        this.ensureVisible();
+      } catch (err) {
+        this.fail(err, 'Search failed');
+      }
+    })();
+  }
+
+  private runCommand(line: string): void {
+    const [cmd = '', ...rest] = line.trim().split(/\s+/);
+    const arg = rest.join(' ');
+    switch (cmd) {
+      case '':
+        return;
+      case 'q':
+      case 'quit':
+        return this.opts.onQuit();
+      case 'help':
+        return this.perform('help');
+      case 'sync':
+        return this.syncCurrent();
+      case 'search':
+        return this.runSearch(arg);
+      case 'folder':
+      case 'cd': {
+        const i = this.state.current?.account ?? 0;
+        const f = this.state.accounts[i]?.folders.find((x) => x.path === arg || x.name === arg);
+        if (!f) return this.notify(`No folder "${sanitizeLine(arg)}"`);
+        this.openFolder(i, f.path);
+        this.store.set({ focus: 'list' });
+        return;
+      }
+      default:
+        return this.notify(`Unknown command "${sanitizeLine(cmd)}" (try :help)`);
+    }
+  }
+
+  // ---- overlays -----------------------------------------------------------------------------
+
+  private handleOverlayKey(o: Overlay, input: KeyInput): void {
+    const close = () => this.store.set({ overlay: undefined });
+    switch (o.kind) {
+      case 'help': {
+        const a = actionFor(this.opts.keys, input.spec);
+        if (a === 'down') this.store.set({ overlay: { ...o, scroll: o.scroll + 1 } });
+        else if (a === 'up') this.store.set({ overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+        else close();
+        return;
+      }
+      case 'confirmDelete':
+        close();
+        if (input.text === 'y' || input.text === 'Y') this.deleteMessage(o.account, o.path, o.uid);
+        else this.notify('Not deleted');
+        return;
+      case 'picker': {
+        const a = actionFor(this.opts.keys, input.spec);
+        if (input.spec === 'esc' || a === 'quit') return close();
+        if (a === 'down') return this.store.set({ overlay: { ...o, cursor: Math.min(o.items.length - 1, o.cursor + 1) } });
+        if (a === 'up') return this.store.set({ overlay: { ...o, cursor: Math.max(0, o.cursor - 1) } });
+        if (input.spec === 'enter') {
+          const item = o.items[o.cursor];
+          close();
+          if (!item) return;
+          if (o.purpose === 'move') this.moveMessage(item.value);
+          else this.askSaveDir(Number(item.value));
+        }
+        return;
+      }
+      case 'prompt': {
+        if (input.spec === 'esc') return close();
+        if (input.spec === 'enter') {
+          close();
+          if (o.purpose === 'search') this.runSearch(o.value);
+          else if (o.purpose === 'command') this.runCommand(o.value);
+          else if (o.purpose === 'saveDir' && o.attachment !== undefined) this.save(o.attachment, o.value.trim() || '.');
+          return;
+        }
+        if (input.spec === 'backspace' || input.spec === 'delete') {
+          return this.store.set({ overlay: { ...o, value: [...o.value].slice(0, -1).join('') } });
+        }
+        if (input.spec === 'C-u') return this.store.set({ overlay: { ...o, value: '' } });
+        // Pasted or typed text; control characters never enter a prompt.
+        const text = sanitizeLine(input.text);
+        if (text) this.store.set({ overlay: { ...o, value: o.value + text } });
+        return;
+      }
+    }
+  }
+}
+
+export { computeLayout };

@@ -1,0 +1,82 @@
+// The whole UI state as plain data. Components draw it; the controller changes it.
+import type { FolderInfo, MessageSummary } from '../../accounts/account.js';
+import type { ReaderMessage } from '../message-loader.js';
+
+export type Pane = 'folders' | 'list' | 'reader';
+
+export type AccountStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+
+export interface AccountEntry {
+  name: string;
+  protocol: 'imap' | 'pop3';
+  status: AccountStatus;
+  /** Last connection error, already fit to show. */
+  error?: string;
+  folders: FolderInfo[];
+  /** POP3 download in progress. */
+  sync?: { done: number; total: number };
+}
+
+export interface CurrentFolder {
+  account: number;
+  path: string;
+  total: number;
+  unread: number;
+  /** False until openFolder answered: the list shows "opening…" meanwhile. */
+  opened: boolean;
+}
+
+export interface SearchView {
+  query: string;
+  /** Matching UIDs, newest first; list positions index into this. */
+  uids: number[];
+}
+
+export interface ReaderState {
+  account: number;
+  path: string;
+  uid: number;
+  status: 'loading' | 'ready' | 'error';
+  message?: ReaderMessage;
+  error?: string;
+  scroll: number;
+  fullHeaders: boolean;
+}
+
+export type PromptPurpose = 'search' | 'command' | 'saveDir';
+
+export type Overlay =
+  | { kind: 'help'; scroll: number }
+  | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
+  | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string }
+  | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number };
+
+export interface UiState {
+  cols: number;
+  rows: number;
+  focus: Pane;
+  accounts: AccountEntry[];
+  /** Index into folderRows(state). */
+  folderCursor: number;
+  current?: CurrentFolder;
+  listCursor: number;
+  listTop: number;
+  search?: SearchView;
+  reader?: ReaderState;
+  overlay?: Overlay;
+  /** What is happening in the background, shown with a spinner. */
+  loading: string[];
+  error?: string;
+  info?: string;
+  /** Bumped whenever cached summaries change, so the list redraws. */
+  cacheVersion: number;
+}
+
+export interface FolderRow {
+  kind: 'account' | 'folder';
+  account: number;
+  folder?: FolderInfo;
+  depth: number;
+}
+
+export type { MessageSummary };

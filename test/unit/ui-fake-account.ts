@@ -1,0 +1,247 @@
+// An in-memory MailAccount for UI tests: folders of any size whose summaries are generated on
+// demand from their position, so a 100,000-message INBOX costs nothing until a window is asked for.
+import { Readable } from 'node:stream';
+import type {
+  AccountCapabilities, AccountEvent, AccountEventListener, Flag, FolderInfo, MailAccount,
+  MessageSummary, OpenedFolder, SearchQuery, SyncProgress, SyncResult,
+} from '../../src/accounts/account.js';
+import { AccountError } from '../../src/accounts/account.js';
+
+interface FakeFolder {
+  path: string;
+  total: number;
+  specialUse?: FolderInfo['specialUse'];
+  removed: Set<number>;
+}
+
+export interface FakeOptions {
+  name?: string;
+  protocol?: 'imap' | 'pop3';
+  inboxSize?: number;
+  /** Subjects to use instead of the generated one, by UID. */
+  subjects?: Map<number, string>;
+  /** Folder names to use instead of the defaults. */
+  extraFolders?: string[];
+}
+
+export class FakeAccount implements MailAccount {
+  readonly name: string;
+  readonly protocol: 'imap' | 'pop3';
+  readonly capabilities: AccountCapabilities;
+  readonly windowCalls: { path: string; start: number; count: number }[] = [];
+  readonly flagCalls: { op: 'add' | 'remove'; path: string; uids: number[]; flags: Flag[] }[] = [];
+  readonly moved: { uid: number; to: string }[] = [];
+  readonly deleted: number[] = [];
+  /** Make addFlags/removeFlags reject, as a server saying NO would. */
+  refuseFlags = false;
+  /** Hold connect() until release() is called. */
+  connectGate?: Promise<void>;
+  syncCalls = 0;
+  private flags = new Map<string, Set<Flag>>();
+  private listeners = new Set<AccountEventListener>();
+  private folders: FakeFolder[];
+  private subjects: Map<number, string>;
+
+  constructor(opts: FakeOptions = {}) {
+    this.name = opts.name ?? 'fake';
+    this.protocol = opts.protocol ?? 'imap';
+    this.capabilities = {
+      serverFlags: this.protocol === 'imap',
+      serverFolders: this.protocol === 'imap',
+      serverSearch: this.protocol === 'imap',
+      push: false,
+      sortOrders: ['arrival'],
+    };
+    this.subjects = opts.subjects ?? new Map();
+    this.folders = [
+      { path: 'INBOX', total: opts.inboxSize ?? 100_000, specialUse: 'inbox', removed: new Set() },
+      ...(opts.extraFolders ?? ['Archive', 'Archive/2024']).map((p) => ({ path: p, total: 10, removed: new Set<number>() })),
+      { path: 'Trash', total: 0, specialUse: 'trash', removed: new Set() },
+    ];
+    if (this.protocol === 'pop3') {
+      (this as { sync?: MailAccount['sync'] }).sync = async (onProgress?: (p: SyncProgress) => void): Promise<SyncResult> => {
+        this.syncCalls++;
+        onProgress?.({ done: 1, total: 2, bytes: 10 });
+        return { downloaded: 2, deletedOnServer: 0, keptOnServer: 0, bytes: 20, usedHeaderHashFallback: false };
+      };
+    }
+  }
+
+  private folder(path: string): FakeFolder {
+    const f = this.folders.find((x) => x.path === path);
+    if (!f) throw new AccountError('not-found', `no folder ${path}`);
+    return f;
+  }
+
+  /** UIDs of a folder newest first, skipping removed ones (only small folders remove anything). */
+  private uidAt(f: FakeFolder, pos: number): number | undefined {
+    if (f.removed.size === 0) return pos < f.total ? f.total - pos : undefined;
+    const live = [];
+    for (let u = f.total; u >= 1; u--) if (!f.removed.has(u)) live.push(u);
+    return live[pos];
+  }
+
+  private count(f: FakeFolder): number {
+    return f.total - f.removed.size;
+  }
+
+  flagsOf(path: string, uid: number): Set<Flag> {
+    const key = `${path}:${uid}`;
+    let s = this.flags.get(key);
+    if (!s) {
+      s = new Set(uid % 3 === 0 ? [] : ['\\Seen']);
+      this.flags.set(key, s);
+    }
+    return s;
+  }
+
+  summary(path: string, uid: number): MessageSummary {
+    return {
+      uid,
+      flags: [...this.flagsOf(path, uid)],
+      date: new Date(Date.UTC(2024, 0, 1) + uid * 60_000),
+      from: [{ name: `Sender ${uid % 97}`, address: `s${uid % 97}@example.org` }],
+      to: [{ name: 'Me', address: 'me@example.org' }],
+      cc: [],
+      subject: this.subjects.get(uid) ?? `Message number ${uid}`,
+      size: 1000 + uid,
+      hasAttachments: uid % 10 === 0,
+      location: this.protocol === 'imap' ? { kind: 'server' } : { kind: 'local', onServer: false },
+    };
+  }
+
+  async connect(): Promise<void> {
+    if (this.connectGate) await this.connectGate;
+  }
+  async close(): Promise<void> {}
+
+  async listFolders(): Promise<FolderInfo[]> {
+    return this.folders.map((f) => {
+      let unread = 0;
+      if (f.total <= 1000) {
+        for (let u = 1; u <= f.total; u++) if (!f.removed.has(u) && !this.flagsOf(f.path, u).has('\\Seen')) unread++;
+      } else {
+        unread = Math.floor(f.total / 3);
+      }
+      return {
+        path: f.path,
+        name: f.path.split('/').pop()!,
+        delimiter: '/',
+        specialUse: f.specialUse,
+        selectable: true,
+        total: this.count(f),
+        unread,
+      };
+    });
+  }
+
+  async openFolder(path: string): Promise<OpenedFolder> {
+    const f = this.folder(path);
+    const info = (await this.listFolders()).find((x) => x.path === path)!;
+    return { path, uidValidity: 1n, uidValidityChanged: false, total: this.count(f), unread: info.unread };
+  }
+
+  async fetchWindow(path: string, start: number, count: number): Promise<MessageSummary[]> {
+    this.windowCalls.push({ path, start, count });
+    const f = this.folder(path);
+    const out: MessageSummary[] = [];
+    for (let p = start; p < start + count; p++) {
+      const uid = this.uidAt(f, p);
+      if (uid === undefined) break;
+      out.push(this.summary(path, uid));
+    }
+    return out;
+  }
+
+  async fetchRaw(path: string, uid: number): Promise<Readable> {
+    const s = this.summary(path, uid);
+    const raw = [
+      `From: "${s.from[0]!.name}" <${s.from[0]!.address}>`,
+      'To: Me <me@example.org>',
+      'Cc: Other <other@example.org>',
+      `Subject: ${s.subject}`,
+      `Date: ${s.date.toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="mix"',
+      '',
+      '--mix',
+      'Content-Type: multipart/alternative; boundary="alt"',
+      '',
+      '--alt',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      `Plain body of message ${uid}.`,
+      ...Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the body.`),
+      '--alt',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      `<p>HTML body of message ${uid}</p>`,
+      '--alt--',
+      '--mix',
+      'Content-Type: application/pdf; name="report.pdf"',
+      'Content-Disposition: attachment; filename="report.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('%PDF-1.4 fake').toString('base64'),
+      '--mix--',
+      '',
+    ].join('\r\n');
+    return Readable.from([Buffer.from(raw)]);
+  }
+
+  async addFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
+    this.flagCalls.push({ op: 'add', path, uids, flags });
+    if (this.refuseFlags) throw new AccountError('protocol', 'server said NO [CANNOT] read-only mailbox');
+    for (const u of uids) for (const fl of flags) this.flagsOf(path, u).add(fl);
+  }
+
+  async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
+    this.flagCalls.push({ op: 'remove', path, uids, flags });
+    if (this.refuseFlags) throw new AccountError('protocol', 'server said NO');
+    for (const u of uids) for (const fl of flags) this.flagsOf(path, u).delete(fl);
+  }
+
+  async deleteMessages(path: string, uids: number[]): Promise<void> {
+    for (const u of uids) {
+      this.folder(path).removed.add(u);
+      this.deleted.push(u);
+    }
+  }
+
+  async moveMessages(path: string, uids: number[], destination: string): Promise<void> {
+    this.folder(destination);
+    for (const u of uids) {
+      this.folder(path).removed.add(u);
+      this.moved.push({ uid: u, to: destination });
+    }
+  }
+
+  async copyMessages(): Promise<void> {}
+
+  async search(path: string, query: SearchQuery): Promise<number[]> {
+    const f = this.folder(path);
+    const text = (query.text ?? '').toLowerCase();
+    const out: number[] = [];
+    // Searching 100k generated subjects is cheap enough for a test.
+    for (let u = f.total; u >= 1; u--) {
+      if (f.removed.has(u)) continue;
+      if ((this.subjects.get(u) ?? `Message number ${u}`).toLowerCase().includes(text)) out.push(u);
+    }
+    return out;
+  }
+
+  onEvent(listener: AccountEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(e: AccountEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Simulates new mail arriving in INBOX. */
+  deliver(n: number): void {
+    const f = this.folder('INBOX');
+    f.total += n;
+  }
+}
