@@ -24,7 +24,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
 
 type RunUi = (ctx: CliContext) => Promise<number>;
 /** `tmail` without a command opens the UI; set `load` to `() => import('../ui/run.js')` once it exists. */
-const UI: { load?: () => Promise<{ runUi: RunUi }> } = {};
+const UI: { load?: () => Promise<{ runUi: RunUi }> } = { load: () => import('../ui/run.js') };
 
 export function version(): string {
   // ../../package.json from both src/cli (tsx) and dist/cli (built).

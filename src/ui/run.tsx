@@ -57,6 +57,9 @@ export async function runUi(ctx: CliContext): Promise<number> {
       return 1;
     }
   }
+  // The prompt's reader must let go of stdin before Ink puts it in raw mode.
+  const { releaseInput } = await import('../cli/prompt.js');
+  releaseInput(ctx.stdin);
 
   const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
     await Promise.all([
