@@ -206,21 +206,28 @@ export class Pop3Account implements MailAccount {
     const from = query.from?.toLowerCase();
     const subject = query.subject?.toLowerCase();
     const text = query.text?.toLowerCase();
-    const result: number[] = [];
-    for (const m of candidates) {
+    const byHeaders = candidates.filter((m) => {
       const s = summaries.get(m.uid);
-      if (!s) continue;
-      if (from && !addressText(s.from).includes(from)) continue;
-      if (subject && !s.subject.toLowerCase().includes(subject)) continue;
-      if (query.since && s.date < startOfDay(query.since)) continue;
-      if (query.before && s.date >= startOfDay(query.before)) continue;
-      if (text) {
-        const inHeaders = [addressText(s.from), addressText(s.to), addressText(s.cc), s.subject.toLowerCase()].some((h) => h.includes(text));
-        if (!inHeaders && !(await this.sourceContains(index, m, text))) continue;
-      }
-      result.push(m.uid);
+      if (!s) return false;
+      if (from && !addressText(s.from).includes(from)) return false;
+      if (subject && !s.subject.toLowerCase().includes(subject)) return false;
+      if (query.since && s.date < startOfDay(query.since)) return false;
+      if (query.before && s.date >= startOfDay(query.before)) return false;
+      return true;
+    });
+    if (!text) return byHeaders.map((m) => m.uid);
+    const matches = new Set<number>();
+    const BATCH = 32;
+    for (let i = 0; i < byHeaders.length; i += BATCH) {
+      await Promise.all(
+        byHeaders.slice(i, i + BATCH).map(async (m) => {
+          const s = summaries.get(m.uid)!;
+          const inHeaders = [addressText(s.from), addressText(s.to), addressText(s.cc), s.subject.toLowerCase()].some((h) => h.includes(text));
+          if (inHeaders || (await this.sourceContains(index, m, text))) matches.add(m.uid);
+        }),
+      );
     }
-    return result;
+    return byHeaders.filter((m) => matches.has(m.uid)).map((m) => m.uid);
   }
 
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
@@ -342,8 +349,9 @@ export class Pop3Account implements MailAccount {
     let handle;
     try {
       handle = await open(index.pathOf(m), 'r');
-      const buf = Buffer.alloc(SEARCH_SCAN_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, SEARCH_SCAN_BYTES, 0);
+      const length = Math.min(SEARCH_SCAN_BYTES, (await handle.stat()).size);
+      const buf = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buf, 0, length, 0);
       return buf.subarray(0, bytesRead).toString('utf8').toLowerCase().includes(needle);
     } catch {
       return false; // renamed or removed meanwhile: not a match
