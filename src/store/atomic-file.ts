@@ -22,20 +22,24 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `data` to `path` atomically and durably: temp file in the same dir, fsync, rename, fsync dir; mode 0600. */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+/**
+ * Writes `data` to `path` atomically and durably: temp file in the same dir, fsync, rename, fsync
+ * dir; mode 0600. `durable: false` skips both fsyncs (still atomic) for caches that can be rebuilt.
+ */
+export async function writeFileAtomic(path: string, data: string | Buffer, opts: { durable?: boolean } = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(tmp, 'wx', 0o600);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(tmp, path);
-    await fsyncDir(dir);
+    if (durable) await fsyncDir(dir);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw localError(`write ${path}`, err);

@@ -86,6 +86,10 @@ export class LocalFolderIndex {
       await this.cache.load();
       this.origin = this.uidList.origin;
       this.loaded = true;
+    } else if (await this.uidList.changedOnDisk()) {
+      // Another tmail process assigned UIDs (or rebuilt the list): adopt its numbering, so both
+      // processes agree. Without this the last writer would silently renumber the other's view.
+      await this.uidList.load();
     }
     const byKey = new Map<string, MaildirName>(names.map((n) => [n.key, n]));
     const { added, removed } = await this.uidList.reconcile(byKey.keys(), async (keys) => {

@@ -79,7 +79,8 @@ export class SummaryCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     const file: CacheFile = { version: 1, entries: Object.fromEntries(this.entries) };
-    await writeFileAtomic(this.path, JSON.stringify(file));
+    // Not fsynced: after a crash a lost or empty cache is just rebuilt from the messages.
+    await writeFileAtomic(this.path, JSON.stringify(file), { durable: false });
     this.dirty = false;
   }
 }

@@ -2,7 +2,7 @@
 // nextUid + key->uid, written atomically. New keys get UIDs in arrival order (file mtime, then
 // key), so "arrival" sorting is simply UID order. A missing or corrupt list is rebuilt with a NEW
 // uidValidity, which tells every caller that its cached UIDs for this folder are invalid.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import { errorCode, localError } from './local-error.js';
 
@@ -32,7 +32,25 @@ export class UidList {
 
   constructor(readonly path: string) {}
 
+  /** mtime of the file as we last read or wrote it, to notice another process's update. */
+  private diskMtimeMs: number | undefined;
+
+  /** True when another process rewrote the list since we read or wrote it. */
+  async changedOnDisk(): Promise<boolean> {
+    const now = await this.mtimeOnDisk();
+    return now !== undefined && now !== this.diskMtimeMs;
+  }
+
+  private async mtimeOnDisk(): Promise<number | undefined> {
+    try {
+      return (await stat(this.path)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  }
+
   async load(): Promise<void> {
+    this.diskMtimeMs = await this.mtimeOnDisk();
     let text: string | undefined;
     try {
       text = await readFile(this.path, 'utf8');
@@ -83,6 +101,7 @@ export class UidList {
     const file: UidListFile = { version: 1, uidValidity: this.uidValidity, nextUid: this.nextUid, uids: Object.fromEntries(this.byKey) };
     await writeFileAtomic(this.path, JSON.stringify(file));
     this.dirty = false;
+    this.diskMtimeMs = await this.mtimeOnDisk();
   }
 
   private reset(origin: UidListOrigin): void {

@@ -128,3 +128,21 @@ test('the summary cache is used when key+size+mtime match, and a corrupt cache i
   const rewritten = JSON.parse(await readFile(cacheFile, 'utf8'));
   assert.equal(rewritten.version, 1);
 });
+
+test('two processes on one folder agree on UIDs (each adopts the other\'s uid list)', async () => {
+  const md = await filled('two-procs', 3);
+  const a = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  await a.refresh();
+  await b.refresh();
+  const x = await md.deliver('INBOX', msg('x'));
+  await b.refresh(); // b numbers x as 4 and writes the list
+  assert.equal(b.uidOfKey(x.key), 4);
+  await md.remove('INBOX', x.key);
+  const y = await md.deliver('INBOX', msg('y'));
+  await a.refresh(); // a never saw x; it must still not reuse 4
+  assert.equal(a.uidOfKey(y.key), 5);
+  await b.refresh();
+  assert.equal(b.uidOfKey(y.key), 5);
+  assert.equal(a.uidValidity, b.uidValidity);
+});
