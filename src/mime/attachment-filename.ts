@@ -26,8 +26,9 @@ export function sanitizeFilename(name: string): string {
   s = s.split(/[/\\]/).filter((part) => part.trim() !== '').pop() ?? '';
   s = s
     .replace(/[<>:"|?*\u0000-\u001f\u007f]/g, '_')
-    // Zero-width and other invisible format characters can hide a real extension.
-    .replace(/[\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, '')
+    // Invisible format characters can hide a real extension. (ZWJ/ZWNJ stay: emoji sequences
+    // and several scripts need them.)
+    .replace(/[\u200b\u200e\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, '')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.\-]+/, '') // no hidden files, no names that read as command options
     .replace(/[\s.]+$/, ''); // Windows drops trailing dots/spaces, which can change the extension

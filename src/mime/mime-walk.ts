@@ -12,7 +12,15 @@ export interface WalkHandlers {
    * Must read `attachment.content` to its end (or resume it) before resolving; the walker calls
    * `release()` afterwards. A rejection is reported in `handlerError`; the rest is drained.
    */
-  onAttachment(attachment: AttachmentStream, index: number): Promise<void>;
+  onAttachment(attachment: AttachmentStream, index: number, state: WalkState): Promise<void>;
+}
+
+export interface WalkState {
+  /**
+   * Set once the source failed. The parser then ends what it has, so an attachment in progress
+   * ends early: check this after reading one to know whether it arrived whole.
+   */
+  sourceFailure?: Error;
 }
 
 export interface WalkResult {
@@ -75,10 +83,10 @@ export function walkMessage(source: MessageSource, handlers: WalkHandlers): Prom
     // see an error instead of waiting forever for data that will not come.
     const open = new Set<AttachmentStream>();
 
-    const finish = (failure?: Error): void => {
+    const finish = (failure?: Error, stop = true): void => {
       if (settled) return;
       settled = true;
-      if (failure) {
+      if (failure && stop) {
         if (!Buffer.isBuffer(source)) {
           // Keep draining a network stream so the connection it came from does not stall.
           source.unpipe(parser);
@@ -110,21 +118,41 @@ export function walkMessage(source: MessageSource, handlers: WalkHandlers): Prom
       open.add(data);
       const done = (): void => void open.delete(data);
       data.content.once('end', done).once('close', done);
-      const handled = handlers.onAttachment(data, index).catch((err: unknown) => {
+      const handled = handlers.onAttachment(data, index, state).catch((err: unknown) => {
         handlerError ??= err;
         data.content.resume();
       });
       pending.push(handled.finally(() => data.release?.()));
     });
-    parser.on('end', () => finish());
+    const state: WalkState = {};
+    parser.on('end', () => finish(state.sourceFailure, false));
     parser.on('error', (err: Error) => finish(err));
 
     if (Buffer.isBuffer(source)) {
       ends.add(source);
       parser.end(source);
     } else {
-      source.on('error', (err: Error) => finish(err));
+      // A source that fails midway (dropped connection): let the parser finish what it has, so
+      // the caller still gets the headers and text that did arrive.
+      const sourceFailed = (err: Error): void => {
+        if (state.sourceFailure || settled) return;
+        state.sourceFailure = err;
+        source.unpipe(parser);
+        parser.end();
+      };
+      let sourceEnded = false;
+      source.on('end', () => (sourceEnded = true));
+      source.on('error', sourceFailed);
+      // Destroyed without an error: pipe() would never end the parser, so do it here.
+      source.on('close', () => {
+        if (!sourceEnded) sourceFailed(new Error('the message stream closed early'));
+      });
       source.on('data', (chunk: Buffer | string) => ends.add(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+      if (source.destroyed || source.errored) {
+        // It failed before we were called (e.g. while the caller awaited something else).
+        sourceFailed(source.errored ?? new Error('the message stream closed early'));
+        return;
+      }
       source.pipe(parser);
     }
   });

@@ -40,13 +40,16 @@ export async function saveAttachment(
   dir: string,
   options: SaveAttachmentOptions = {},
 ): Promise<SavedAttachment> {
+  // The source may fail while we check the directory; walkMessage picks that up from
+  // `source.errored`, this listener only keeps it from becoming an uncaught exception.
+  if (!Buffer.isBuffer(source)) source.on('error', () => undefined);
   const root = path.resolve(dir);
   const shownDir = sanitizeLine(dir);
   await assertDirectory(root, shownDir);
 
   let saved: SavedAttachment | undefined;
   const result = await walkMessage(source, {
-    onAttachment: async (att, i) => {
+    onAttachment: async (att, i, state) => {
       if (i !== index) {
         await drain(att.content);
         return;
@@ -57,6 +60,11 @@ export async function saveAttachment(
       try {
         await handle.chmod(0o600);
         await pipeline(att.content, handle.createWriteStream());
+        if (state.sourceFailure) {
+          throw new SaveAttachmentError(
+            `The message could not be read completely (${sanitizeLine(state.sourceFailure.message)}); the attachment was not saved.`,
+          );
+        }
       } catch (err) {
         await handle.close().catch(() => undefined);
         await unlink(filePath).catch(() => undefined); // no half-written file left behind
