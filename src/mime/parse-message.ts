@@ -30,8 +30,13 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
     onAttachment: (att, index) =>
       new Promise<void>((resolve) => {
         // Count the bytes and let them go: listing an attachment must not hold its content.
-        att.content.on('error', () => resolve());
-        att.content.on('end', () => {
+        // An attachment cut short (the source failed) is still listed, so that a list entry's
+        // position always equals its `index`.
+        let size = 0;
+        let listed = false;
+        const list = (): void => {
+          if (listed) return;
+          listed = true;
           if (attachments.length < MAX_ATTACHMENTS_LISTED) {
             const { filename, fromMessage } = attachmentFilename(att.filename, index, att.contentType);
             attachments.push({
@@ -39,14 +44,15 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
               filename,
               filenameFromMessage: fromMessage,
               contentType: sanitizeLine(att.contentType).trim() || 'application/octet-stream',
-              size: att.size ?? 0,
+              size,
               contentId: att.cid ? sanitizeLine(att.cid).trim() : undefined,
               inline: att.contentDisposition === 'inline' || att.related === true,
             });
           }
           resolve();
-        });
-        att.content.resume();
+        };
+        att.content.on('data', (chunk: Buffer) => (size += chunk.length));
+        att.content.once('end', list).once('error', list).once('close', list);
       }),
   });
 

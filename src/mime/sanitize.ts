@@ -13,6 +13,9 @@ const C1_STRING = /[\u0090\u0098\u009d\u009e\u009f][\s\S]*?(?:\u0007|\u009c|\u00
 const C1_CSI = /\u009b[0-?]*[ -/]*[@-~]?/g;
 // Bidi overrides/isolates can reorder what the user sees (Trojan Source style spoofing).
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+// Unicode line/paragraph separators: some terminals break the line on them, which would let a
+// one-line field (a subject) spill into the next row of the screen.
+const SEPARATORS = /[\u2028\u2029]/g;
 
 function stripSequences(s: string): string {
   return s
@@ -27,12 +30,12 @@ function stripSequences(s: string): string {
 /** A single-line string (subject, name, file name): every control character becomes a space. */
 export function sanitizeLine(input: string): string {
   // eslint-disable-next-line no-control-regex
-  return stripSequences(input).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return stripSequences(input).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
 /** Multi-line text (a body): keeps newlines, expands tabs to `tabWidth` columns, drops other controls. */
 export function sanitizeText(input: string, tabWidth = 8): string {
-  const text = stripSequences(input.replace(/\r\n?/g, '\n'));
+  const text = stripSequences(input.replace(/\r\n?/g, '\n')).replace(SEPARATORS, '\n');
   // eslint-disable-next-line no-control-regex
   const cleaned = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
   return cleaned

@@ -12,7 +12,7 @@ export function allStrings(value: unknown, out: string[] = []): string[] {
 
 // C0 except \n, DEL, C1, and bidi overrides/isolates.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 export function assertInert(value: unknown): void {
   for (const s of allStrings(value)) assert.ok(!UNSAFE.test(s), `unsafe character in ${JSON.stringify(s).slice(0, 200)}`);

@@ -133,6 +133,7 @@ test('a source stream that fails midway resolves with what was read and a warnin
   setImmediate(() => source.destroy(new Error('connection reset \u001b[2J')));
   const msg = await parseMessage(source);
   assert.equal(msg.subject, 'cut by the network');
+  assert.deepEqual(msg.attachments.map((a) => [a.index, a.filename]), [[0, 'x.pdf']]);
   assert.ok(msg.warnings.some((w) => w.includes('connection reset')));
   assertInert(msg);
 });

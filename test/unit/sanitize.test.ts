@@ -25,3 +25,8 @@ test('line controls become spaces in one-line strings', () => {
 test('text keeps newlines, expands tabs, normalises CRLF and strips controls', () => {
   assert.equal(sanitizeText('a\tb\r\nc\u0007d\u0000\n\u001b[31mred\u001b[0m'), 'a       b\ncd\nred');
 });
+
+test('Unicode line and paragraph separators cannot break a one-line field', () => {
+  assert.equal(sanitizeLine('Subject\u2028Injected\u2029row'), 'Subject Injected row');
+  assert.equal(sanitizeText('para\u2029next\u2028line'), 'para\nnext\nline');
+});
