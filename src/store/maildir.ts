@@ -32,6 +32,7 @@ export interface MaildirName {
 }
 
 const SUBDIRS = ['tmp', 'new', 'cur'] as const;
+const STALE_TMP_MS = 36 * 3600 * 1000;
 
 export class Maildir {
   private readonly ensured = new Set<string>();
@@ -64,6 +65,21 @@ export class Maildir {
       throw localError(`create the local folder ${dir}`, err);
     }
     this.ensured.add(name);
+    await this.removeStaleTmp(join(dir, 'tmp'));
+  }
+
+  /** A writer killed mid-delivery leaves its file in tmp/; the Maildir spec says to remove those after 36 hours. */
+  private async removeStaleTmp(tmpDir: string): Promise<void> {
+    const cutoff = Date.now() - STALE_TMP_MS;
+    try {
+      for (const file of await readdir(tmpDir)) {
+        const path = join(tmpDir, file);
+        const st = await stat(path).catch(() => undefined);
+        if (st?.isFile() && st.mtimeMs < cutoff) await unlink(path).catch(() => undefined);
+      }
+    } catch {
+      // Best effort: a tmp/ we cannot read will fail the delivery with a clear message anyway.
+    }
   }
 
   /** 'INBOX' first, then the other folders sorted by name. */
