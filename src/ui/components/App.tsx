@@ -1,6 +1,6 @@
 import { Box, useInput } from 'ink';
 import { useSyncExternalStore } from 'react';
-import { keySpec, type KeyTable } from '../keys/bindings.js';
+import { keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
 import { computeLayout } from '../state/layout.js';
@@ -24,6 +24,15 @@ export interface AppProps {
 export function App({ controller, keys, loader, theme, configPath }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   useInput((input, key) => {
+    const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown ||
+      key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
+    if (!special && [...input].length > 1) {
+      for (const k of splitTyped(input)) {
+        if (k.spec === 'C-c') return controller.perform('quit');
+        controller.handleKey(k);
+      }
+      return;
+    }
     const spec = keySpec(input, key);
     // Ctrl-C quits through the same path as `q`, so the terminal is always restored.
     if (spec === 'C-c') return controller.perform('quit');

@@ -105,3 +105,22 @@ export function displayKey(spec: string): string {
   if (spec.startsWith('C-')) return `Ctrl-${spec.slice(2)}`;
   return spec;
 }
+
+/**
+ * Ink delivers several characters that arrive in one read (fast typing, key repeat over SSH,
+ * tmux send-keys) as one "paste" string; each character is a key of its own to us.
+ */
+export function splitTyped(input: string): { spec: string; text: string }[] {
+  const out: { spec: string; text: string }[] = [];
+  for (const ch of input) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\r' || ch === '\n') out.push({ spec: 'enter', text: '' });
+    else if (ch === '\t') out.push({ spec: 'tab', text: '' });
+    else if (ch === '\u007f' || ch === '\b') out.push({ spec: 'backspace', text: '' });
+    else if (ch === ' ') out.push({ spec: 'space', text: ' ' });
+    else if (code >= 1 && code <= 26) out.push({ spec: `C-${String.fromCharCode(code + 96)}`, text: '' });
+    else if (code < 32 || (code >= 0x7f && code <= 0x9f)) continue;
+    else out.push({ spec: ch, text: ch });
+  }
+  return out;
+}
