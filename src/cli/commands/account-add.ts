@@ -3,6 +3,7 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AccountError } from '../../accounts/account.js';
 import { addAccount, loadConfig } from '../../config/config.js';
 import { ConfigError } from '../../config/errors.js';
 import { makePasswordGetter } from '../../config/password.js';
@@ -80,7 +81,7 @@ export const run: CommandRun = async (args, ctx) => {
   const account = scripted ? fromOptions(values, existing, ctx) : await interview(makeAsker(ctx.stdin, ctx.stdout), existing, ctx);
 
   if (!values['no-test']) {
-    const ok = await testLogin(account, ctx);
+    const ok = await checkLogin(account, ctx);
     if (!ok) {
       ctx.stderr.write('tmail: nothing was saved\n');
       return 1;
@@ -186,27 +187,22 @@ async function askValid<T>(
   }
 }
 
-async function testLogin(config: AccountConfig, ctx: CliContext): Promise<boolean> {
+async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boolean> {
   ctx.stdout.write(`Testing login to ${sanitizeLine(config.host)}:${config.port} (${config.security})...\n`);
-  const { createAccount } = await import('../../accounts/index.js');
+  const { testLogin } = await import('../login-test.js');
   // A throw-away data dir: a failed test must leave nothing behind, not even an empty cache.
   const dataDir = mkdtempSync(join(tmpdir(), 'tmail-login-test-'));
   try {
-    const account = await createAccount(config, { getPassword: makePasswordGetter(config, ctx), dataDir });
-    try {
-      await account.connect();
-    } catch (err) {
-      if (!(err instanceof Error && err.name === 'AccountError')) throw err;
-      ctx.stderr.write(`tmail: login test failed: ${sanitizeLine(err.message)}\n`);
-      return false;
-    } finally {
-      await account.close().catch(() => undefined);
-    }
-    ctx.stdout.write('Login OK.\n');
-    return true;
+    await testLogin(config, { getPassword: makePasswordGetter(config, ctx), dataDir });
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    ctx.stderr.write(`tmail: login test failed: ${sanitizeLine(err.message)}\n`);
+    return false;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  ctx.stdout.write('Login OK.\n');
+  return true;
 }
 
 function checkName(name: string, existing: string[], ctx: CliContext): void {
