@@ -146,6 +146,11 @@ export interface MailAccount {
    * Fetches only those messages from the network; never the whole folder.
    */
   fetchWindow(path: string, start: number, count: number, sort?: SortOrder): Promise<MessageSummary[]>;
+  /**
+   * Optional: summaries for specific UIDs (e.g. search results), in the order given; UIDs that no
+   * longer exist are left out. Without it the UI reads the header block of each via fetchRaw.
+   */
+  fetchSummaries?(path: string, uids: number[]): Promise<MessageSummary[]>;
   /** The raw RFC 5322 source, streamed. */
   fetchRaw(path: string, uid: number): Promise<Readable>;
 

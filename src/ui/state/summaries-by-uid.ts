@@ -4,10 +4,6 @@
 import type { Readable } from 'node:stream';
 import type { MailAccount, MessageSummary } from '../../accounts/account.js';
 
-type WithFetchSummaries = MailAccount & {
-  fetchSummaries?: (path: string, uids: number[]) => Promise<MessageSummary[]>;
-};
-
 const MAX_HEADER_BYTES = 256 * 1024;
 
 async function readHeaderBlock(stream: Readable): Promise<string> {
@@ -26,8 +22,7 @@ async function readHeaderBlock(stream: Readable): Promise<string> {
 }
 
 export async function summariesByUid(account: MailAccount, path: string, uids: number[]): Promise<MessageSummary[]> {
-  const acc = account as WithFetchSummaries;
-  if (typeof acc.fetchSummaries === 'function') return acc.fetchSummaries(path, uids);
+  if (account.fetchSummaries) return account.fetchSummaries(path, uids);
   const { simpleParser } = await import('mailparser');
   const out: MessageSummary[] = [];
   for (const uid of uids) {
@@ -36,8 +31,8 @@ export async function summariesByUid(account: MailAccount, path: string, uids: n
     const from = parsed.from?.value ?? [];
     out.push({
       uid,
-      // Unknown without a server round trip; shown as read rather than guessing unread.
-      flags: ['\\Seen'],
+      // Unknown without another round trip; opening it sets \Seen either way.
+      flags: [],
       date: parsed.date ?? new Date(0),
       from: from.map((a) => ({ name: a.name ?? '', address: a.address ?? '' })),
       to: [],
