@@ -112,14 +112,11 @@ describe('global options and errors', () => {
     }
   });
 
-  test('no command: explains that the UI is missing (until the UI lands) or runs it', async () => {
+  test('no command and no terminal: the UI entry answers with one line and a non-zero exit', async () => {
     const r = await tmail([], freshEnv());
-    if (r.code === 1) {
-      assert.match(r.stderr, /the terminal UI is not built yet/);
-      assert.match(r.stdout, /Commands:/);
-    } else {
-      assert.equal(r.code, 0); // once wired, runUi owns the behaviour; its own tests cover it
-    }
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^tmail: [^\n]+\n$/);
+    assert.equal(r.stdout, '');
   });
 });
 
