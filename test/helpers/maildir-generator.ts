@@ -39,8 +39,11 @@ const HOST = 'tmailgen';
 export function folderDir(maildirRoot: string, folder = ''): string {
   const name = folder.replace(/^\./, '');
   if (!name || name.toUpperCase() === 'INBOX') return maildirRoot;
-  if (name.includes('..') || name.startsWith('/')) throw new Error(`bad folder name ${JSON.stringify(folder)}`);
-  return path.join(maildirRoot, `.${name.split('/').join('.')}`);
+  const segments = name.split('/');
+  if (segments.some((seg) => !seg || seg.startsWith('.') || seg.includes('\0') || seg.includes('..'))) {
+    throw new Error(`bad folder name ${JSON.stringify(folder)}`);
+  }
+  return path.join(maildirRoot, `.${segments.join('.')}`);
 }
 
 async function ensureMaildir(dir: string, isSubfolder: boolean): Promise<void> {
