@@ -53,7 +53,7 @@ export function App({ controller, keys, loader, theme, configPath }: AppProps) {
   const o = state.overlay;
   let main;
   if (o?.kind === 'help') {
-    main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} />;
+    main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} lastError={state.error} />;
   } else if (o?.kind === 'picker') {
     main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
   } else {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { ACTIONS, displayKey, type KeyTable } from '../keys/bindings.js';
 import { padToWidth } from '../../mime/display-width.js';
+import { renderBody } from '../../mime/render-body.js';
 
 /** Generated from the key table, so user re-bindings show up here too. */
 export function helpLines(keys: KeyTable): string[] {
@@ -10,8 +11,10 @@ export function helpLines(keys: KeyTable): string[] {
   });
 }
 
-export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number }) {
-  const lines = helpLines(props.keys);
+export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number; lastError?: string }) {
+  // The status line may cut a long error; here it is in full.
+  const errorLines = props.lastError ? [...renderBody(`Last error: ${props.lastError}`, props.width - 4), ''] : [];
+  const lines = [...errorLines, ...helpLines(props.keys)];
   const visible = props.height - 4;
   const scroll = Math.min(props.scroll, Math.max(0, lines.length - visible));
   return (

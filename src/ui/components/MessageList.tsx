@@ -63,7 +63,13 @@ export function MessageList(props: {
   } else if (!cur.opened && count === 0) {
     lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(cur.path)}…`, inner)}</Text>);
   } else if (count === 0) {
-    lines.push(<Text key="empty">{padToWidth(state.search ? 'No message matches' : 'This folder is empty', inner)}</Text>);
+    const pop3 = state.accounts[cur.account]?.protocol === 'pop3';
+    const text = state.search
+      ? 'No message matches'
+      : pop3
+        ? 'No mail in the local copy yet; $ downloads from the server'
+        : 'This folder is empty';
+    lines.push(<Text key="empty">{padToWidth(text, inner)}</Text>);
   } else {
     const end = Math.min(count, state.listTop + visible);
     for (let pos = state.listTop; pos < end; pos++) {

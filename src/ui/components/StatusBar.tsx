@@ -50,8 +50,10 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
     return <Text inverse>{padToWidth(`Delete "${sanitizeLine(o.subject)}"? (y/n)`, width)}</Text>;
   }
   // The position always stays visible; the message is what gets cut on a narrow terminal.
-  const left = ` ${statusText(state, count)}${state.loading.length > 0 ? ` ${spin} ${state.loading.join(', ')}` : ''} `;
   const message = state.error ?? state.info;
+  // With an error to show, the spinner alone says that work goes on; the error gets the room.
+  const loading = state.loading.length === 0 ? '' : state.error ? ` ${spin}` : ` ${spin} ${state.loading.join(', ')}`;
+  const left = ` ${statusText(state, count)}${loading} `;
   const room = Math.max(0, width - displayWidth(left));
   if (!message || room < 4) return <Text inverse>{padToWidth(left, width)}</Text>;
   return (

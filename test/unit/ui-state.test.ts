@@ -1,0 +1,139 @@
+// The UI's logic without rendering anything: layout, key table, window cache, controller.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildKeyTable, KeyConfigError, splitTyped, actionFor } from '../../src/ui/keys/bindings.js';
+import { computeLayout } from '../../src/ui/state/layout.js';
+import { WindowCache } from '../../src/ui/state/window-cache.js';
+import { UiController } from '../../src/ui/state/controller.js';
+import type { MessageLoader } from '../../src/ui/message-loader.js';
+import type { MessageSummary } from '../../src/accounts/account.js';
+import { FakeAccount } from './ui-fake-account.js';
+
+const until = async (pred: () => boolean, what: string) => {
+  const end = Date.now() + 5000;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+const noLoader: MessageLoader = {
+  load: async () => { throw new Error('not used'); },
+  render: (t) => t.split('\n'),
+  saveAttachment: async () => '',
+};
+
+function controllerFor(acc: FakeAccount, cols = 100, rows = 30) {
+  const c = new UiController({
+    accounts: [{ name: acc.name, protocol: acc.protocol, create: async () => acc }],
+    keys: buildKeyTable(),
+    loader: noLoader,
+    cols,
+    rows,
+    onQuit: () => undefined,
+    pollMs: 0,
+  });
+  c.start();
+  return c;
+}
+
+test('layout: one pane below 100 columns, list over reader in between, three columns when wide', () => {
+  const narrow = computeLayout(80, 24, 'list', false);
+  assert.equal(narrow.mode, 'single');
+  assert.deepEqual(narrow.list, { width: 80, height: 22 });
+  assert.equal(narrow.folders, undefined);
+  assert.equal(narrow.reader, undefined);
+  assert.equal(computeLayout(80, 24, 'reader', false).list?.width, 80, 'no reader open: the list is shown');
+  assert.equal(computeLayout(80, 24, 'reader', true).reader?.width, 80);
+  const mid = computeLayout(120, 30, 'list', true);
+  assert.equal(mid.mode, 'stacked');
+  assert.equal(mid.folders!.width + mid.list!.width, 120);
+  assert.equal(mid.list!.height + mid.reader!.height, 28);
+  const wide = computeLayout(200, 60, 'list', true);
+  assert.equal(wide.mode, 'columns');
+  assert.equal(wide.folders!.width + wide.list!.width + wide.reader!.width, 200);
+});
+
+test('key table: user keys replace defaults and are taken from other actions; mistakes are precise', () => {
+  const t = buildKeyTable({ quit: 'j Q', down: 'n' });
+  assert.equal(actionFor(t, 'j'), 'quit');
+  assert.equal(actionFor(t, 'Q'), 'quit');
+  assert.equal(actionFor(t, 'q'), undefined);
+  assert.equal(actionFor(t, 'n'), 'down');
+  assert.equal(actionFor(t, 'down'), undefined, 'down arrow went with the replaced default');
+  assert.throws(() => buildKeyTable({ jump: 'x' }), (e: Error) => e instanceof KeyConfigError && /unknown action "jump"/.test(e.message));
+  assert.throws(() => buildKeyTable({ quit: '  ' }), /keys\.quit/);
+});
+
+test('several keys read at once are split into single keys', () => {
+  assert.deepEqual(splitTyped('jj\r\u0004 G'), [
+    { spec: 'j', text: 'j' }, { spec: 'j', text: 'j' }, { spec: 'enter', text: '' }, { spec: 'C-d', text: '' },
+    { spec: 'space', text: ' ' }, { spec: 'G', text: 'G' },
+  ]);
+  assert.deepEqual(splitTyped('a\u001b\u009bb'), [{ spec: 'a', text: 'a' }, { spec: 'b', text: 'b' }], 'control characters dropped');
+});
+
+test('window cache: answers from before an invalidation are dropped; size is bounded', () => {
+  const c = new WindowCache();
+  const s = (uid: number) => ({ uid }) as MessageSummary;
+  assert.deepEqual(c.missing('k', 0, 120), [0, 1, 2]);
+  const gen = c.begin('k', 0);
+  assert.deepEqual(c.missing('k', 0, 120), [1, 2], 'pending windows are not asked twice');
+  c.invalidate('k');
+  assert.equal(c.store('k', 0, gen, [s(1)]), false);
+  assert.equal(c.at('k', 0), undefined);
+  for (let w = 0; w < 300; w++) c.store('k', w, c.begin('k', w), [s(w)]);
+  assert.ok(c.windowCount('k') <= 200);
+  assert.equal(c.byUid('k', 299)?.uid, 299);
+  assert.equal(c.byUid('k', 0), undefined, 'evicted');
+});
+
+test('controller: G on 100k fetches the last window only, input returns before the network answers', async () => {
+  const acc = new FakeAccount();
+  const c = controllerFor(acc);
+  await until(() => c.rowAt(0) !== undefined, 'first window');
+  const before = acc.windowCalls.length;
+  c.handleKey({ spec: 'G', text: 'G' });
+  assert.equal(c.state.listCursor, 99_999, 'cursor moved synchronously');
+  assert.equal(c.rowAt(99_999), undefined, 'data not there yet');
+  await until(() => c.rowAt(99_999) !== undefined, 'last window');
+  const starts = acc.windowCalls.slice(before).map((w) => w.start);
+  assert.ok(starts.every((s) => s >= 99_900), `windows near the end only: ${starts}`);
+  await c.stop();
+});
+
+test('controller: a UIDVALIDITY change drops the cache and refetches', async () => {
+  const acc = new FakeAccount({ inboxSize: 30 });
+  const c = controllerFor(acc);
+  await until(() => c.rowAt(0) !== undefined, 'first window');
+  const calls = acc.windowCalls.length;
+  acc.emit({ type: 'uidvalidity', folder: 'INBOX', uidValidity: 2n });
+  assert.equal(c.rowAt(0), undefined, 'cached rows are gone at once');
+  await until(() => c.rowAt(0) !== undefined && acc.windowCalls.length > calls, 'refetched');
+  await c.stop();
+});
+
+test('controller: poll picks up flags changed elsewhere on a backend that does not push', async () => {
+  const acc = new FakeAccount({ inboxSize: 30 });
+  const c = controllerFor(acc);
+  await until(() => c.rowAt(0) !== undefined, 'first window');
+  assert.ok(!c.rowAt(0)!.flags.includes('\\Flagged'));
+  await acc.addFlags('INBOX', [30], ['\\Flagged']); // "another device"
+  c.poll();
+  await until(() => c.rowAt(0)!.flags.includes('\\Flagged'), 'flag seen after poll');
+  await c.stop();
+});
+
+test('controller: new mail keeps the selected message under the cursor', async () => {
+  const acc = new FakeAccount({ inboxSize: 30 });
+  const c = controllerFor(acc);
+  await until(() => c.rowAt(0) !== undefined, 'first window');
+  c.handleKey({ spec: 'j', text: 'j' });
+  c.handleKey({ spec: 'j', text: 'j' });
+  assert.equal(c.rowAt(c.state.listCursor)?.uid, 28);
+  acc.deliver(2);
+  acc.emit({ type: 'exists', folder: 'INBOX', total: 32 });
+  await until(() => c.state.current?.total === 32 && c.rowAt(c.state.listCursor) !== undefined, 'reopened');
+  assert.equal(c.rowAt(c.state.listCursor)?.uid, 28);
+  await c.stop();
+});
