@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
 };
 
 type RunUi = (ctx: CliContext) => Promise<number>;
-/** `tmail` without a command opens the UI; set `load` to `() => import('../ui/run.js')` once it exists. */
+/** `tmail` without a command opens the UI (loaded only then: it pulls in ink and react). */
 const UI: { load?: () => Promise<{ runUi: RunUi }> } = { load: () => import('../ui/run.js') };
 
 export function version(): string {

@@ -19,6 +19,11 @@ type RawConfig = Record<string, unknown> & { accounts?: unknown[] };
 export async function loadConfig(ctx: ConfigContext): Promise<TmailConfig> {
   const p = paths(ctx);
   const raw = readRaw(p, ctx);
+  // The data dir holds mail (POP3 cache) and is created 0700 by the backends; an older, looser
+  // one is tightened here because every entry point (CLI, UI) loads the config first.
+  const dataWarnings: string[] = [];
+  tighten(p.dataDir, 0o700, dataWarnings);
+  for (const w of dataWarnings) warn(ctx, w);
   const { config, warnings } = validateConfig(raw, validateOptions(p, ctx));
   for (const w of warnings) warn(ctx, w);
   return config;

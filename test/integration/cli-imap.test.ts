@@ -216,6 +216,11 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
     assertOneLineFailure(r, /nope\.pem/);
   });
 
+  test('a folder that does not exist: one line, exit 1', async () => {
+    const r = await tmail(['list', '--folder', 'NoSuchFolder'], configWith({}, { PW: 'alice-pw' }));
+    assertOneLineFailure(r, /NoSuchFolder/);
+  });
+
   test('unset password variable: one line naming it', async () => {
     const r = await tmail(['folders'], configWith({}));
     assertOneLineFailure(r, /environment variable PW \(passwordEnv\) is not set/);

@@ -184,6 +184,16 @@ describe('loadConfig / saveConfig / addAccount / updateAccount', () => {
     assert.match(t.stderr(), /warning: .*config was accessible by other users \(mode 0755\); changed it to 0700/);
   });
 
+  test('an existing data dir that others can read is tightened to 0700', async () => {
+    const env = freshEnv();
+    mkdirSync(env.TMAIL_DATA_DIR!, { recursive: true });
+    chmodSync(env.TMAIL_DATA_DIR!, 0o755);
+    const t = testContext(env);
+    await loadConfig(t.ctx);
+    assert.equal(mode(env.TMAIL_DATA_DIR!), 0o700);
+    assert.match(t.stderr(), /warning: .*data was accessible by other users \(mode 0755\); changed it to 0700/);
+  });
+
   test('--config FILE: used instead of the default; its folder is not chmod-ed', async () => {
     const env = freshEnv();
     const folder = join(root, `own${n}`);
