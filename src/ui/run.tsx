@@ -105,7 +105,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     restore();
-    process.exit(signal === 'SIGTERM' ? 143 : 129);
+    process.exit(signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 129);
   };
   const onCrash = (err: unknown) => {
     restore();
@@ -117,6 +117,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
   stdout.on('resize', onResize);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   process.on('exit', restore);
@@ -141,6 +142,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
     restore();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', restore);

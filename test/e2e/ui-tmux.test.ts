@@ -157,7 +157,7 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   assert.ok(!has(s, 'HTML-PART-MARKER'), 'text/plain preferred over HTML');
   // Flag it from the reader; the list row shows it at once.
   await tmux.keys('f');
-  await tmux.waitFor((x) => x.some((l) => l.includes(SUBJECT) && /[│║] !/.test(l)), 'flag mark in the list');
+  await tmux.waitFor((x) => x.some((l) => l.includes(SUBJECT) && /[│║][> ] !/.test(l)), 'flag mark in the list');
 
   // Another IMAP client sees both \Seen (set by opening) and \Flagged.
   const deadline = Date.now() + 20_000;

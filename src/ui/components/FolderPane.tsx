@@ -25,7 +25,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const acc = state.accounts[row.account]!;
         if (row.kind === 'account') {
           const model = acc.protocol === 'imap' ? 'IMAP' : 'POP3';
-          const label = `${STATUS_MARK[acc.status] ?? ' '}${sanitizeLine(acc.name)} [${model}]`;
+          const label = `${selected ? '>' : (STATUS_MARK[acc.status] ?? ' ')}${sanitizeLine(acc.name)} [${model}]`;
           return (
             <Text key={`a${row.account}`} bold inverse={selected && focused} color={acc.status === 'error' ? theme.error : undefined}>
               {padToWidth(label, inner)}
@@ -35,7 +35,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const f = row.folder!;
         const isCurrent = state.current?.account === row.account && state.current.path === f.path;
         const count = f.unread > 0 ? ` ${f.unread}` : '';
-        const name = '  '.repeat(row.depth + 1) + sanitizeLine(f.name);
+        const name = (selected ? '> ' : '  ') + '  '.repeat(row.depth) + sanitizeLine(f.name);
         const label = truncateToWidth(name, inner - displayWidth(count)) ;
         return (
           <Text key={`f${row.account}:${f.path}`} inverse={selected && focused} bold={isCurrent || f.unread > 0} dimColor={!f.selectable && theme.dim}>

@@ -41,6 +41,9 @@ export function formatRow(m: MessageSummary, width: number): string {
 }
 
 /**
+ * The selected row is inverse and also starts with `>`, so the cursor stays visible where a
+ * terminal (or TERM=dumb) shows no attributes at all.
+ *
  * Virtualized: only the rows between listTop and listTop+height are ever built, whatever the
  * folder size. `rowAt` reads the window cache; rows still in flight show a placeholder.
  */
@@ -78,7 +81,7 @@ export function MessageList(props: {
       if (!m) {
         lines.push(
           <Text key={`p${pos}`} inverse={selected} dimColor={theme.dim}>
-            {padToWidth('    …', inner)}
+            {padToWidth(`${selected ? '>' : ' '}    …`, inner)}
           </Text>,
         );
         continue;
@@ -87,7 +90,7 @@ export function MessageList(props: {
       const flagged = m.flags.includes('\\Flagged');
       lines.push(
         <Text key={`m${pos}`} inverse={selected && (focused || state.focus === 'reader')} underline={selected && state.focus === 'folders'} bold={unread} color={flagged ? theme.flagged : undefined}>
-          {formatRow(m, inner)}
+          {(selected ? '>' : ' ') + formatRow(m, inner - 1)}
         </Text>,
       );
     }
