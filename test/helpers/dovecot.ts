@@ -69,15 +69,20 @@ export function dovecotBinary(): string | undefined {
   return undefined;
 }
 
-function pop3Installed(): boolean {
-  return ['/usr/lib/dovecot/pop3', '/usr/libexec/dovecot/pop3'].some((p) => existsSync(p));
+/** dovecot-core alone has neither protocol: both dovecot-imapd and dovecot-pop3d are needed. */
+function protocolsInstalled(): boolean {
+  const dirs = ['/usr/lib/dovecot', '/usr/libexec/dovecot'];
+  return ['imap', 'pop3'].every((p) => dirs.some((d) => existsSync(path.join(d, p))));
 }
 
 /** For node:test: `test('x', dovecotTestOptions(), ...)`. Missing Dovecot is a skip locally, a failure in CI. */
-export function dovecotTestOptions(): { skip?: string } {
-  if (dovecotBinary() && pop3Installed()) return {};
+export function dovecotTestOptions(
+  env: NodeJS.ProcessEnv = process.env,
+  installed: boolean = dovecotBinary() !== undefined && protocolsInstalled(),
+): { skip?: string } {
+  if (installed) return {};
   const what = 'dovecot (with IMAP and POP3) is not installed: apt-get install dovecot-imapd dovecot-pop3d';
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`CI: ${what}`);
+  if (env.CI === 'true' || env.CI === '1') throw new Error(`CI=${env.CI} and ${what}`);
   return { skip: what };
 }
 
@@ -294,6 +299,13 @@ service imap-login {
 ${listener('imap', ports.imap, false)}${listener('imaps', ports.imaps, true)}}
 service pop3-login {
 ${listener('pop3', ports.pop3, false)}${listener('pop3s', ports.pop3s, true)}}
+# No auth penalty: after a failed login anvil delays every later login from the same IP by 2-15 s,
+# which would make one wrong-password test slow down all the tests after it.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service doveadm {
   inet_listener {
     port = 0
@@ -306,7 +318,7 @@ service doveadm {
 function startWatchdog(masterPid: number): number | undefined {
   const script =
     'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
-    'grep -q dovecot "/proc/$2/comm" 2>/dev/null && kill -TERM "$2" 2>/dev/null; exit 0';
+    'grep -q dovecot "/proc/$2/comm" 2>/dev/null && kill -TERM "$2" $(ps -o pid= --ppid "$2" 2>/dev/null) 2>/dev/null; exit 0';
   const child = spawn('/bin/sh', ['-c', script, 'dovecot-watchdog', String(process.pid), String(masterPid)], {
     detached: true,
     stdio: 'ignore',
@@ -321,11 +333,10 @@ function registerCrashCleanup(): void {
   cleanupRegistered = true;
   const killAll = () => {
     for (const [pid, info] of running) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+      // Children too: they would otherwise linger while the master waits for them.
+      const children = childPids(pid);
+      kill(pid, 'SIGTERM');
+      for (const c of children) kill(c.pid, 'SIGTERM');
       process.stderr.write(`dovecot test instance was not stopped; killed it. Log: ${info.logFile}\n`);
     }
     running.clear();
