@@ -305,6 +305,8 @@ test('POP3 account downloads on open and shows the local model', async () => {
     assert.equal(acc.syncCalls, 1);
     await ui.press('$');
     await ui.waitFor(() => acc.syncCalls === 2, 'second sync');
+    await ui.press('\u001b[15~');
+    await ui.waitFor(() => acc.syncCalls === 3, 'F5 syncs too');
   } finally {
     await ui.done();
   }

@@ -1,6 +1,6 @@
-import { Box, useInput } from 'ink';
-import { useSyncExternalStore } from 'react';
-import { keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
+import { Box, useInput, useStdin } from 'ink';
+import { useEffect, useSyncExternalStore } from 'react';
+import { FUNCTION_KEYS, keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
 import { computeLayout } from '../state/layout.js';
@@ -23,6 +23,18 @@ export interface AppProps {
 
 export function App({ controller, keys, loader, theme, configPath }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
+  const { internal_eventEmitter: rawInput } = useStdin();
+  useEffect(() => {
+    const onRaw = (raw: string) => {
+      const fk = FUNCTION_KEYS[raw];
+      if (fk) controller.handleKey({ spec: fk, text: '' });
+    };
+    rawInput.on('input', onRaw);
+    return () => {
+      rawInput.off('input', onRaw);
+    };
+  }, [rawInput, controller]);
   useInput((input, key) => {
     const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown ||
       key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;

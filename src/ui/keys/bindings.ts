@@ -34,7 +34,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   search: { keys: ['/'], description: 'Search the current folder' },
   fullHeaders: { keys: ['H'], description: 'Toggle full headers in the reader' },
   saveAttachment: { keys: ['s'], description: 'Save an attachment of the open message' },
-  sync: { keys: ['$'], description: 'Check for new mail (POP3: download; IMAP: refresh)' },
+  sync: { keys: ['$', 'f5'], description: 'Check for new mail (POP3: download; IMAP: refresh)' },
   reply: { keys: ['r'], description: 'Reply (comes in a later version)' },
   replyAll: { keys: ['R'], description: 'Reply to all (comes in a later version)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
@@ -101,6 +101,7 @@ export function displayKey(spec: string): string {
     up: '↑', down: '↓', left: '←', right: '→', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home',
     end: 'End', enter: 'Enter', esc: 'Esc', tab: 'Tab', 'S-tab': 'Shift-Tab', space: 'Space',
   };
+  if (/^f\d+$/.test(spec)) return spec.toUpperCase();
   if (names[spec]) return names[spec]!;
   if (spec.startsWith('C-')) return `Ctrl-${spec.slice(2)}`;
   return spec;
@@ -124,3 +125,11 @@ export function splitTyped(input: string): { spec: string; text: string }[] {
   }
   return out;
 }
+
+/** Function keys, which Ink's useInput reports as nothing at all: matched on the raw sequence. */
+export const FUNCTION_KEYS: Record<string, string> = {
+  '\u001bOP': 'f1', '\u001bOQ': 'f2', '\u001bOR': 'f3', '\u001bOS': 'f4',
+  '\u001b[11~': 'f1', '\u001b[12~': 'f2', '\u001b[13~': 'f3', '\u001b[14~': 'f4',
+  '\u001b[15~': 'f5', '\u001b[[E': 'f5', '\u001b[17~': 'f6', '\u001b[18~': 'f7', '\u001b[19~': 'f8',
+  '\u001b[20~': 'f9', '\u001b[21~': 'f10', '\u001b[23~': 'f11', '\u001b[24~': 'f12',
+};

@@ -192,6 +192,7 @@ export class UiController {
   async syncAccount(i: number): Promise<void> {
     const acc = await this.account(i);
     if (!acc.sync) return;
+    if (this.state.accounts[i]?.sync) return this.notify('Already downloading');
     this.updateAccount(i, { sync: { done: 0, total: 0 } });
     try {
       const result = await this.track(
