@@ -1,14 +1,51 @@
 // Terminal column arithmetic for the UI. JavaScript's `length` counts UTF-16 units, which is
 // wrong for CJK (2 columns), emoji sequences (one glyph from many code points) and combining
-// marks (0 columns); string-width knows the Unicode width tables, Intl.Segmenter knows where a
-// user-perceived character (grapheme) ends, so we never cut a surrogate pair or a ZWJ sequence.
+// marks (0 columns). string-width knows the rules and Intl.Segmenter knows where a grapheme
+// (user-perceived character) ends, so we never cut a surrogate pair or a ZWJ sequence.
+//
+// Speed: string-width segments every non-ASCII string with Intl.Segmenter, which costs ~2 µs
+// per character (a long Japanese paragraph took milliseconds per line). Most text has no
+// character that can join its neighbours into one grapheme; for such "simple" text every code
+// point is its own grapheme and its width is its East Asian Width, exactly what string-width
+// computes, only without the segmenter. Anything else takes string-width's path.
+// (test/unit/mime-render.test.ts checks the two agree for every BMP and emoji-plane code point.)
+import { eastAsianWidth } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+const ASCII = /^[\u0020-\u007e]*$/;
+// Characters that can be zero-width or join a neighbour into one grapheme: controls, format
+// characters, marks, default-ignorables, surrogates, emoji and their modifiers, regional
+// indicators, Hangul jamo, and the few letters that are grapheme Prepend/SpacingMark.
+const COMPLEX =
+  /[\p{Cc}\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}\p{Cs}\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u0e33\u0eb3\u0d4e\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{113d1}\u{11f02}]/u;
+
+/** True when every code point of `s` is a grapheme of its own with a plain East Asian Width. */
+export function isSimpleText(s: string): boolean {
+  return !COMPLEX.test(s);
+}
+
 /** Columns `s` occupies in a terminal. */
 export function displayWidth(s: string): number {
-  return stringWidth(s);
+  if (ASCII.test(s)) return s.length;
+  if (!isSimpleText(s)) return stringWidth(s);
+  let width = 0;
+  for (const ch of s) width += eastAsianWidth(ch.codePointAt(0)!);
+  return width;
+}
+
+/** The graphemes of `s` with their widths, the cheap way when the text allows it. */
+function* widthUnits(s: string): Generator<{ unit: string; width: number; index: number }> {
+  if (isSimpleText(s)) {
+    let index = 0;
+    for (const ch of s) {
+      yield { unit: ch, width: ch.charCodeAt(0) < 0x7f ? 1 : eastAsianWidth(ch.codePointAt(0)!), index };
+      index += ch.length;
+    }
+    return;
+  }
+  for (const { segment, index } of graphemes.segment(s)) yield { unit: segment, width: stringWidth(segment), index };
 }
 
 /**
@@ -17,21 +54,21 @@ export function displayWidth(s: string): number {
  */
 export function splitAtWidth(s: string, width: number, atLeastOne = false): { head: string; rest: string } {
   let used = 0;
-  let cut = 0;
-  for (const { segment, index } of graphemes.segment(s)) {
-    const w = stringWidth(segment);
-    if (used + w > width && !(atLeastOne && index === 0)) return { head: s.slice(0, index), rest: s.slice(index) };
+  for (const { unit, width: w, index } of widthUnits(s)) {
+    if (used + w > width) {
+      if (atLeastOne && index === 0) return { head: unit, rest: s.slice(unit.length) };
+      return { head: s.slice(0, index), rest: s.slice(index) };
+    }
     used += w;
-    cut = index + segment.length;
   }
-  return { head: s.slice(0, cut), rest: s.slice(cut) };
+  return { head: s, rest: '' };
 }
 
 /** `s` cut to at most `width` columns, ending in `ellipsis` when something was cut. */
 export function truncateToWidth(s: string, width: number, ellipsis = '…'): string {
   const max = Math.max(0, Math.floor(width));
-  if (stringWidth(s) <= max) return s;
-  const ellipsisWidth = stringWidth(ellipsis);
+  if (displayWidth(s) <= max) return s;
+  const ellipsisWidth = displayWidth(ellipsis);
   if (ellipsisWidth > max) return splitAtWidth(s, max).head;
   return splitAtWidth(s, max - ellipsisWidth).head + ellipsis;
 }
@@ -40,5 +77,5 @@ export function truncateToWidth(s: string, width: number, ellipsis = '…'): str
 export function padToWidth(s: string, width: number, ellipsis = '…'): string {
   const max = Math.max(0, Math.floor(width));
   const fitted = truncateToWidth(s, max, ellipsis);
-  return fitted + ' '.repeat(Math.max(0, max - stringWidth(fitted)));
+  return fitted + ' '.repeat(Math.max(0, max - displayWidth(fitted)));
 }
