@@ -2,15 +2,68 @@
 // no word wrapping (the reader pane wraps to its own width), links as "text [url]", images as
 // their alt text only, nothing from <script>/<style>/<head>, and hard limits so a hostile HTML
 // body cannot make the conversion run away.
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+//
+// Tables: mail uses them for two things. Real data (a price list) reads best as aligned columns;
+// layout tables (nearly every newsletter) must not be squeezed into columns, their cells are just
+// blocks of text one after another. `smartTable` tells the two apart.
+import { convert, type DomNode, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 
 /** Characters of HTML we convert; the rest is dropped with a warning. */
 export const MAX_HTML_CHARS = 2_000_000;
+
+const MAX_DATA_CELL_CHARS = 60;
+
+function formatSmartTable(...args: Parameters<FormatCallback>): void {
+  const [elem, walk, builder, formatOptions] = args;
+  const format = isDataTable(elem) ? builder.options.formatters.dataTable : builder.options.formatters.block;
+  if (format) format(elem, walk, builder, formatOptions);
+  else walk(elem.children, builder);
+}
+
+/** Header cells, or a grid of short cells with no table inside: data. Anything else: layout. */
+function isDataTable(table: DomNode): boolean {
+  const rows: DomNode[] = [];
+  const collectRows = (node: DomNode): void => {
+    for (const child of node.children ?? []) {
+      if (child.type !== 'tag') continue;
+      if (child.name === 'tr') rows.push(child);
+      else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') collectRows(child);
+    }
+  };
+  collectRows(table);
+  let header = false;
+  let multiColumnRows = 0;
+  for (const row of rows) {
+    const cells = (row.children ?? []).filter((c) => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+    if (cells.length >= 2) multiColumnRows++;
+    for (const cell of cells) {
+      if (cell.name === 'th') header = true;
+      if (containsTag(cell, 'table', 0) || textLength(cell, 0) > MAX_DATA_CELL_CHARS) return false;
+    }
+  }
+  return header ? rows.length > 0 : rows.length >= 2 && multiColumnRows >= rows.length / 2;
+}
+
+function containsTag(node: DomNode, name: string, depth: number): boolean {
+  if (depth > 50) return true;
+  return (node.children ?? []).some((c) => c.type === 'tag' && (c.name === name || containsTag(c, name, depth + 1)));
+}
+
+function textLength(node: DomNode, depth: number): number {
+  if (depth > 50) return Infinity;
+  let n = 0;
+  for (const c of node.children ?? []) {
+    n += c.type === 'text' ? (c.data ?? '').trim().length : textLength(c, depth + 1);
+    if (n > MAX_DATA_CELL_CHARS) break;
+  }
+  return n;
+}
 
 const OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
   limits: { maxInputLength: MAX_HTML_CHARS, maxDepth: 200, ellipsis: '…' },
   formatters: {
+    smartTable: formatSmartTable,
     altText: (elem, _walk, builder) => {
       const alt = typeof elem.attribs?.alt === 'string' ? elem.attribs.alt.trim() : '';
       if (alt) builder.addInline(alt, { noWordTransform: true });
@@ -34,7 +87,11 @@ const OPTIONS: HtmlToTextOptions = {
     { selector: 'h4', options: { uppercase: false } },
     { selector: 'h5', options: { uppercase: false } },
     { selector: 'h6', options: { uppercase: false } },
-    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 40 } },
+    { selector: 'table', format: 'smartTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 40 } },
+    // Only reached inside layout tables (the data-table formatter walks cells itself).
+    { selector: 'tr', format: 'block' },
+    { selector: 'td', format: 'block' },
+    { selector: 'th', format: 'block' },
     { selector: 'script', format: 'skip' },
     { selector: 'style', format: 'skip' },
     { selector: 'head', format: 'skip' },

@@ -117,3 +117,18 @@ test('format=flowed text and a long body limit', async () => {
   assert.equal(msg.bodyText, 'one flowed line\n' + 'x'.repeat(14));
   assert.ok(msg.warnings.some((w) => w.includes('very long')));
 });
+
+test('layout tables (newsletters) become blocks of text, data tables stay aligned columns', async () => {
+  const long = 'A long paragraph of newsletter copy that must not be squeezed into a narrow table column at all.';
+  const html =
+    `<table width="600"><tr><td><table><tr><td><h2>Header</h2><p>${long}</p></td></tr>` +
+    '<tr><td><a href="https://x.example/buy">Buy now</a></td></tr></table></td></tr></table>' +
+    '<table><tr><td>Name</td><td>Qty</td></tr><tr><td>Pear</td><td>3</td></tr></table>' +
+    `<table><tr><td>${long}</td><td>Side column</td></tr></table>`;
+  const raw = Buffer.from(`From: n@example.com\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`);
+  const msg = await parseMessage(raw);
+  assert.equal(
+    msg.bodyText,
+    ['Header', '', long, '', 'Buy now [https://x.example/buy]', '', 'Name   Qty', 'Pear   3', '', long, '', 'Side column'].join('\n'),
+  );
+});
