@@ -132,3 +132,26 @@ test('layout tables (newsletters) become blocks of text, data tables stay aligne
     ['Header', '', long, '', 'Buy now [https://x.example/buy]', '', 'Name   Qty', 'Pear   3', '', long, '', 'Side column'].join('\n'),
   );
 });
+
+test('Reply-To with a quoted comma, a Date with a comment, forwarded messages attached and inline', async () => {
+  const inner = 'From: Inner <inner@example.org>\r\nSubject: original\r\nDate: Mon, 07 Jul 2003 09:00:00 +0000\r\n\r\nInner body text\r\n';
+  const build = (disposition: string): Buffer =>
+    Buffer.from(
+      'From: a@example.org\r\nReply-To: "Team, Support" <support@example.org>, other@example.org\r\n' +
+        'Date: Mon, 07 Jul 2003 10:00:00 +0000 (UTC)\r\nSubject: Fwd: original\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n' +
+        `--B\r\nContent-Type: text/plain\r\n\r\nForwarding this.\r\n--B\r\nContent-Type: message/rfc822\r\nContent-Disposition: ${disposition}\r\n\r\n${inner}\r\n--B--\r\n`,
+    );
+  const attached = await parseMessage(build('attachment'));
+  assert.deepEqual(attached.replyTo, [
+    { name: 'Team, Support', address: 'support@example.org' },
+    { name: '', address: 'other@example.org' },
+  ]);
+  assert.equal(attached.date?.toISOString(), '2003-07-07T10:00:00.000Z');
+  assert.equal(attached.bodyText, 'Forwarding this.');
+  assert.deepEqual(attached.attachments.map((a) => [a.filename, a.contentType]), [['attachment-1.eml', 'message/rfc822']]);
+  assert.deepEqual(attached.warnings, []);
+
+  const inline = await parseMessage(build('inline'));
+  assert.deepEqual(inline.attachments, []);
+  assert.match(inline.bodyText, /^Forwarding this\.\n\nFrom: "Inner" <inner@example\.org>\nSubject: original\n[^]*\nInner body text\n$/);
+});
