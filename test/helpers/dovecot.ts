@@ -4,7 +4,7 @@
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { mkdtemp, mkdir, writeFile, readFile, chmod, chown, cp } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, readFile, chmod, chown } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,10 +33,15 @@ export interface DovecotServer {
   dir: string;
   /**
    * Stops only the process it started and waits until its ports are closed. The temp dir is removed
-   * unless `keep` is set, TMAIL_KEEP_DOVECOT=1, or the log shows server-side errors (then its path is
-   * printed to stderr).
+   * unless `keep` is set, TMAIL_KEEP_DOVECOT=1, a test in this process failed (process.exitCode set
+   * by node:test), or the log shows Fatal/Panic lines; then its path is printed to stderr.
    */
   stop(opts?: { keep?: boolean }): Promise<void>;
+  /**
+   * Lets the server outlive this process (for `npm run mailserver -- --keep`): no crash cleanup,
+   * no watchdog. Stop it later with `stopDovecotAt(dir)`.
+   */
+  detach(): void;
 }
 
 export interface StartDovecotOptions {
@@ -331,20 +336,20 @@ let cleanupRegistered = false;
 function registerCrashCleanup(): void {
   if (cleanupRegistered) return;
   cleanupRegistered = true;
-  const killAll = () => {
+  const killAll = (why: 'exit' | NodeJS.Signals) => {
     for (const [pid, info] of running) {
       // Children too: they would otherwise linger while the master waits for them.
       const children = childPids(pid);
       kill(pid, 'SIGTERM');
       for (const c of children) kill(c.pid, 'SIGTERM');
-      process.stderr.write(`dovecot test instance was not stopped; killed it. Log: ${info.logFile}\n`);
+      if (why === 'exit') process.stderr.write(`dovecot test instance was not stopped; killed it. Log: ${info.logFile}\n`);
     }
     running.clear();
   };
-  process.on('exit', killAll);
+  process.on('exit', () => killAll('exit'));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const handler = () => {
-      killAll();
+      killAll(sig);
       // Only restore the default "die on signal" when nobody else handles this signal.
       if (process.listenerCount(sig) === 1) {
         process.removeListener(sig, handler);
@@ -494,16 +499,17 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       if (ident.isRoot) await execFileAsync('chown', ['-R', `${ident.uid}:${ident.gid}`, home]);
       else await chown(home, ident.uid, ident.gid).catch(() => undefined);
     },
+    detach() {
+      if (watchdogPid) kill(watchdogPid, 'SIGKILL');
+      running.delete(pid);
+      stopped = true;
+    },
     async stop(stopOpts: { keep?: boolean } = {}) {
       if (stopped) return;
       stopped = true;
-      if (watchdogPid) {
-        try {
-          process.kill(watchdogPid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      if (watchdogPid) kill(watchdogPid, 'SIGKILL');
+      // Only what the server logged before we stopped it counts: killing it logs "Fatal: … signal 15".
+      const serverErrors = /\b(Panic|Fatal):/.test(readFileOr(logFile));
       await terminate(pid);
       running.delete(pid);
       // Login processes hold the listening sockets; wait until all have closed.
@@ -511,18 +517,30 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       while ((await Promise.all(Object.values(finalPorts).map(canConnect))).some(Boolean) && Date.now() < deadline) {
         await sleep(50);
       }
-      const serverErrors = /\b(Panic|Fatal):/.test(readFileOr(logFile));
-      if (stopOpts.keep || process.env.TMAIL_KEEP_DOVECOT === '1' || serverErrors) {
-        if (serverErrors) {
-          // Keep a copy of the log outside the instance dir too, in case a caller removes it.
-          await cp(logFile, `${dir}.log`).catch(() => undefined);
-        }
-        process.stderr.write(`test dovecot kept: ${dir} (log ${logFile})\n`);
+      // node:test sets process.exitCode once a test in this file has failed: keep the evidence.
+      const testFailed = typeof process.exitCode === 'number' && process.exitCode !== 0;
+      if (stopOpts.keep || process.env.TMAIL_KEEP_DOVECOT === '1' || serverErrors || testFailed) {
+        const why = serverErrors ? 'server logged errors' : testFailed ? 'a test failed' : 'keep requested';
+        process.stderr.write(`test dovecot kept (${why}): ${dir} (log ${logFile})\n`);
         return;
       }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops an instance started earlier (possibly by another process, e.g. a detached
+ * `npm run mailserver -- --keep`) and removes its dir. Refuses dirs that are not a harness instance.
+ */
+export async function stopDovecotAt(dir: string): Promise<void> {
+  const conf = readFileOr(path.join(dir, 'dovecot.conf'));
+  if (!conf.startsWith('# Generated by test/helpers/dovecot.ts')) {
+    throw new Error(`${dir} is not a test Dovecot directory (no generated dovecot.conf)`);
+  }
+  const pid = Number(readFileOr(path.join(dir, 'run', 'master.pid')).trim());
+  if (pid > 0 && isAlive(pid) && readFileOr(`/proc/${pid}/comm`).trim() === 'dovecot') await terminate(pid);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function readFileOr(file: string): string {

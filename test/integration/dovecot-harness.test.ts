@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
-import { childPids, dovecotTestOptions, isAlive, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
+import { childPids, dovecotTestOptions, isAlive, startDovecot, stopDovecotAt, type DovecotServer } from '../helpers/dovecot.js';
 import { buildMessage, generateMaildir } from '../helpers/maildir-generator.js';
 import { LineClient } from '../helpers/line-client.js';
 
@@ -304,6 +305,58 @@ describe('stopping', dovecotTestOptions(), () => {
     }
   });
 
+  /** Runs a module snippet in a child node (with tsx); `dovecot` is the harness module path. */
+  async function runChild(body: string): Promise<{ code: number | null; out: string }> {
+    const dovecot = JSON.stringify(path.join(here, '..', 'helpers', 'dovecot.ts'));
+    const script = `import { startDovecot, stopDovecotAt } from ${dovecot};\n${body}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { code, out };
+  }
+
+  test('after a failed test, stop() keeps the dir and says where the log is', async () => {
+    const { code, out } = await runChild(`
+      import { existsSync } from 'node:fs';
+      const s = await startDovecot();
+      process.exitCode = 1; // what node:test does when a test fails
+      await s.stop();
+      console.log(JSON.stringify({ dir: s.dir, kept: existsSync(s.logFile) }));`);
+    const info = JSON.parse(out.split('\n').find((l) => l.startsWith('{')) ?? 'null') as { dir: string; kept: boolean } | null;
+    assert.ok(info, out);
+    rmSync(info.dir, { recursive: true, force: true });
+    assert.equal(code, 1);
+    assert.equal(info.kept, true);
+    assert.match(out, /test dovecot kept \(a test failed\): .*dovecot\.log/);
+  });
+
+  test('detach() lets the server outlive its process; stopDovecotAt(dir) stops it later', async () => {
+    const { out } = await runChild(`
+      import { readFileSync } from 'node:fs';
+      const s = await startDovecot();
+      s.detach();
+      console.log(JSON.stringify({ dir: s.dir, pid: Number(readFileSync(s.dir + '/run/master.pid', 'utf8')), port: s.ports.imap }));`);
+    const info = JSON.parse(out.split('\n').find((l) => l.startsWith('{')) ?? 'null') as { dir: string; pid: number; port: number } | null;
+    assert.ok(info, out);
+    try {
+      // Longer than the watchdog's poll interval: a watchdog left behind would have killed it by now.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(isAlive(info.pid), true, 'still running after its process exited');
+      assert.equal(await refused(info.port), false);
+      await assert.rejects(stopDovecotAt(os.tmpdir()), /not a test Dovecot directory/);
+      await stopDovecotAt(info.dir);
+      assert.equal(isAlive(info.pid), false);
+      assert.equal(existsSync(info.dir), false);
+      assert.equal(await refused(info.port), true);
+    } finally {
+      if (isAlive(info.pid)) await stopDovecotAt(info.dir);
+    }
+  });
+
   for (const how of ['exit', 'SIGKILL'] as const) {
     test(`a test process that dies (${how}) without stop() does not leave Dovecot running`, async () => {
       const script = `
@@ -334,4 +387,61 @@ describe('stopping', dovecotTestOptions(), () => {
       }
     });
   }
+});
+
+describe('npm run mailserver', dovecotTestOptions(), () => {
+  test('--keep prints ports, users and a valid tmail config; --stop DIR stops it', async () => {
+    const cli = path.join(here, '..', 'helpers', 'mailserver-cli.ts');
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.once('exit', (code) => resolve({ code, out }));
+      });
+    const bad = await run(['--count', 'lots']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.out, /--count needs a whole number/);
+
+    const started = await run(['--count', '40', '--bob-count', '3', '--keep']);
+    assert.equal(started.code, 0, started.out);
+    const dir = /--stop (\S+)/.exec(started.out)?.[1];
+    assert.ok(dir, started.out);
+    try {
+      assert.match(started.out, /alice \/ alice-pw/);
+      assert.match(started.out, /IMAP\s+\d+ \(STARTTLS\)/);
+      const configFile = path.join(dir, 'tmail', 'config.json');
+      assert.match(started.out, new RegExp(`TMAIL_CONFIG_DIR=${dir}/tmail TMAIL_DATA_DIR=${dir}/tmail/data node `));
+      assert.match(started.out, new RegExp(`--config ${configFile}`));
+      assert.equal((await import('node:fs')).statSync(configFile).mode & 0o777, 0o600);
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as { accounts: { name: string; port: number; protocol: string; security: string; ca: string; passwordCommand: string }[] };
+      assert.deepEqual(config.accounts.map((a) => [a.name, a.protocol, a.security]), [
+        ['alice (IMAP)', 'imap', 'starttls'],
+        ['bob (POP3)', 'pop3', 'tls'],
+      ]);
+      // The config really reaches the server: log in with its port, CA and password command.
+      const alice = config.accounts[0]!;
+      assert.equal(alice.passwordCommand, 'printf %s alice-pw');
+      const c = new ImapFlow({
+        host: '127.0.0.1', port: alice.port, secure: false, doSTARTTLS: true,
+        auth: { user: 'alice', pass: 'alice-pw' }, tls: { ca: readFileSync(alice.ca) }, logger: false,
+      });
+      await c.connect();
+      const folders = await c.list({ statusQuery: { messages: true } });
+      await c.logout();
+      const counts = Object.fromEntries(folders.map((f) => [f.path, f.status?.messages]));
+      assert.equal(counts.INBOX, 40);
+      for (const f of ['Archive', 'Sent', 'Drafts', 'Trash', 'Work']) assert.ok((counts[f] ?? 0) > 0, `${f}: ${counts[f]}`);
+      const bob = await LineClient.connect(config.accounts[1]!.port, { tls: { ca: readFileSync(config.accounts[1]!.ca) } });
+      await bob.readLine();
+      await pop3Login(bob, 'bob', 'bob-pw');
+      assert.match(await bob.command('STAT'), /^\+OK 3 /);
+      bob.close();
+    } finally {
+      const stopped = await run(['--stop', dir]);
+      assert.equal(stopped.code, 0, stopped.out);
+    }
+    assert.equal(existsSync(dir), false);
+  });
 });
