@@ -65,8 +65,11 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
   }
 
   let body = chooseBody(result.text, warnings);
-  if (body.text.trim() === '' && attachments.length === 0) {
-    // Nothing usable came out of the MIME structure: showing the raw text beats showing nothing.
+  const structureSuspect =
+    result.failure !== undefined || structure.emptyMultipart || body.source === 'none' || headers.headerLines.length === 0;
+  if (body.text.trim() === '' && attachments.length === 0 && structureSuspect) {
+    // Nothing usable came out of a broken MIME structure: the raw text beats showing nothing.
+    // (A well-formed message that is simply empty, or HTML of images only, is left alone.)
     const raw = rawBodyFallback(result.rawHead);
     if (raw.trim() !== '') {
       body = { text: raw, source: 'plain' };

@@ -45,7 +45,14 @@ export async function saveAttachment(
   if (!Buffer.isBuffer(source)) source.on('error', () => undefined);
   const root = path.resolve(dir);
   const shownDir = sanitizeLine(dir);
-  await assertDirectory(root, shownDir);
+  try {
+    if (!Number.isSafeInteger(index) || index < 0) throw new SaveAttachmentError(`There is no attachment ${String(index)}.`);
+    await assertDirectory(root, shownDir);
+  } catch (err) {
+    // Drain a network stream we will not parse, so the connection it comes from does not stall.
+    if (!Buffer.isBuffer(source)) source.resume();
+    throw err;
+  }
 
   let saved: SavedAttachment | undefined;
   const result = await walkMessage(source, {

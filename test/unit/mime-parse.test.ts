@@ -155,3 +155,15 @@ test('Reply-To with a quoted comma, a Date with a comment, forwarded messages at
   assert.deepEqual(inline.attachments, []);
   assert.match(inline.bodyText, /^Forwarding this\.\n\nFrom: "Inner" <inner@example\.org>\nSubject: original\n[^]*\nInner body text\n$/);
 });
+
+test('a well-formed message with an empty body is not mistaken for a broken one', async () => {
+  const imagesOnly = await parseMessage(
+    Buffer.from('From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p><img src="https://x.example/a.png"></p>\r\n'),
+  );
+  assert.equal(imagesOnly.bodyText, '');
+  assert.equal(imagesOnly.bodySource, 'html');
+  assert.deepEqual(imagesOnly.warnings, []);
+  const empty = await parseMessage(Buffer.from('From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nSubject: empty\r\n\r\n'));
+  assert.equal(empty.bodyText, '');
+  assert.deepEqual(empty.warnings, []);
+});

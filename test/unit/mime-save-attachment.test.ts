@@ -193,3 +193,15 @@ test('sanitizeFilename', () => {
   assert.ok(Buffer.byteLength(emoji) <= 200 && emoji.endsWith('.txt'));
   assert.equal(emoji.replace('.txt', '').length % '👩‍👩‍👧‍👦'.length, 0, 'cut at a grapheme boundary');
 });
+
+test('an early failure (missing directory, bad index) still drains a stream source', async (t) => {
+  const dir = tempDir(t);
+  for (const [target, index] of [[path.join(dir, 'missing'), 0], [dir, -1]] as const) {
+    const source = chunked(attachmentsEml, 100);
+    let ended = false;
+    source.on('end', () => (ended = true));
+    await assert.rejects(saveAttachment(source, index, target), SaveAttachmentError);
+    assert.equal(source.readableFlowing, true, 'the stream was resumed, not left paused');
+    await new Promise<void>((resolve) => (ended ? resolve() : source.once('end', () => resolve())));
+  }
+});
