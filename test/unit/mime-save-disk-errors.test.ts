@@ -1,0 +1,68 @@
+// saveAttachment on a full or read-only disk: one clear message, no partial file left behind.
+// Both need a tiny tmpfs, which only root can mount (each case says why when it cannot run);
+// the non-root permission case lives in mime-save-attachment.test.ts.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saveAttachment, SaveAttachmentError } from '../../src/mime/index.js';
+import { chunked } from './mime-helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+let base: string;
+const mounts: string[] = [];
+
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), 'tmail-mime-disk-'));
+});
+after(async () => {
+  for (const m of mounts) {
+    try {
+      execFileSync('umount', [m], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  }
+  await rm(base, { recursive: true, force: true });
+});
+
+async function tinyTmpfs(name: string, options: string): Promise<string | { skip: string }> {
+  if (!isRoot) return { skip: 'mounting a tmpfs needs root' };
+  const dir = join(base, name);
+  await mkdir(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    return { skip: `cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}` };
+  }
+  mounts.push(dir);
+  return dir;
+}
+
+function messageWith(bytes: number): Buffer {
+  const content = Buffer.alloc(bytes, 0x5a).toString('base64').replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(
+    'Subject: big\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n' +
+      `--B\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n${content}\r\n--B--\r\n`,
+  );
+}
+
+test('disk full: clear message, no partial file', async (t) => {
+  const mount = await tinyTmpfs('full', 'size=64k,mode=0700');
+  if (typeof mount !== 'string') return t.skip(mount.skip);
+  await assert.rejects(saveAttachment(chunked(messageWith(400 * 1024), 16 * 1024), 0, mount), (err: unknown) => {
+    assert.ok(err instanceof SaveAttachmentError, String(err));
+    assert.match(err.message, /^The disk is full; the attachment was not saved to /);
+    assert.ok(!err.message.includes('\n'));
+    return true;
+  });
+  assert.deepEqual(await readdir(mount), []);
+});
+
+test('read-only file system: clear message', async (t) => {
+  const mount = await tinyTmpfs('ro', 'size=64k,mode=0700,ro');
+  if (typeof mount !== 'string') return t.skip(mount.skip);
+  await assert.rejects(saveAttachment(messageWith(100), 0, mount), /^SaveAttachmentError: .* is on a read-only file system\.$/);
+});
