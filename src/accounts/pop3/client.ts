@@ -1,0 +1,322 @@
+// Our POP3 client: a small line-protocol layer on net/tls.
+//
+// Why not wrap node-pop3 0.11? Its gaps sit in the core, not at the edges: it treats every TCP
+// chunk as one whole reply (a status line split across packets is misread, a terminator split
+// across packets hangs, a chunk that is just "." ends a message early), decodes RETR bodies as
+// UTF-8 strings (8-bit mail is mangled), never undoes dot-stuffing, owns the socket so STLS cannot
+// be added, and has no APOP, CAPA parsing or size caps. Fixing that means replacing its data
+// handler, i.e. everything but the constructor — so we write the ~300 lines ourselves and keep
+// node-pop3 only as the bench baseline (see test/unit/pop3-node-pop3-gaps.test.ts).
+//
+// RETR bodies are returned exactly as sent, dot-unstuffed, terminator removed; with
+// lineEnding 'lf' each CRLF becomes LF (what Maildir readers and Dovecot expect on disk; Dovecot
+// turns LF back into CRLF when it serves the file, so the round trip is byte-exact). Lone CRs and
+// all other bytes are untouched.
+import { createHash } from 'node:crypto';
+import { Socket, connect as netConnect } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { AccountError } from '../account.js';
+import type { Security } from '../../config/types.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { describeError } from './network-errors.js';
+import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
+import { parseScanListing, parseUidlListing, type ScanEntry, type UidlEntry } from './listing.js';
+
+export interface Pop3Limits {
+  /** Each network wait (connect, TLS handshake, every reply) fails after this long without data. */
+  timeoutMs: number;
+  maxMessageBytes: number;
+  /** Max lines of a UIDL or LIST reply (each is one message on the server). */
+  maxListLines: number;
+  /** Max octets of a status line or a UIDL/LIST/CAPA line. */
+  maxLineLength: number;
+}
+
+export const DEFAULT_LIMITS: Pop3Limits = {
+  timeoutMs: 60_000,
+  maxMessageBytes: 100 * 1024 * 1024,
+  maxListLines: 1_000_000,
+  maxLineLength: 8192,
+};
+
+export interface Pop3ConnectOptions {
+  host: string;
+  port: number;
+  security: Security;
+  /** Node TLS options (from security.ts `tlsOptions`): verification on, `ca` honoured. */
+  tls?: ConnectionOptions;
+  limits?: Partial<Pop3Limits>;
+  /** Receives one line per protocol event; secrets are redacted and bodies summarised. */
+  trace?: (line: string) => void;
+}
+
+export interface Pop3LoginOptions {
+  user: string;
+  password: string;
+  /** Use APOP when the greeting carries a timestamp (RFC 1939 §7). Weak: MD5. */
+  apop?: boolean;
+}
+
+export class Pop3Client {
+  readonly limits: Pop3Limits;
+  /** The greeting's `<…@…>` timestamp, when the server offers APOP. */
+  readonly apopTimestamp: string | undefined;
+  /** How the login was done: 'apop' (weak, MD5) or 'user' (USER/PASS). */
+  authMethod: 'apop' | 'user' | undefined;
+  private closed = false;
+
+  private constructor(
+    private socket: Socket | TLSSocket,
+    private reader: ResponseReader,
+    private readonly where: string,
+    private readonly options: Pop3ConnectOptions,
+    limits: Pop3Limits,
+    greeting: string,
+  ) {
+    this.limits = limits;
+    this.apopTimestamp = /<[^<>\s]+@[^<>\s]+>/.exec(greeting)?.[0];
+  }
+
+  /** Connects, reads the greeting and, for security 'starttls', upgrades with STLS (required). */
+  static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const where = `POP3 ${options.host}:${options.port}`;
+    const trace = options.trace;
+    trace?.(`connecting to ${options.host}:${options.port} (${options.security === 'tls' ? 'implicit TLS' : options.security === 'starttls' ? 'STLS' : 'no TLS'})`);
+    let socket: Socket | TLSSocket | undefined;
+    const reader = new ResponseReader();
+    try {
+      socket =
+        options.security === 'tls'
+          ? await openTls(() => tlsConnect({ ...options.tls, host: options.host, port: options.port }), limits.timeoutMs)
+          : await openPlain(options.host, options.port, limits.timeoutMs);
+      attach(socket, reader, limits.timeoutMs);
+      const greeting = await reader.expect({ multiline: false, maxStatusLength: limits.maxLineLength });
+      trace?.(`S: +OK ${sanitizeLine(greeting.status)}`);
+      const client = new Pop3Client(socket, reader, where, options, limits, greeting.status);
+      if (options.security === 'starttls') await client.startTls();
+      return client;
+    } catch (err) {
+      socket?.destroy();
+      throw describeError(err, where);
+    }
+  }
+
+  /** True when the connection is encrypted (implicit TLS or after STLS). */
+  get encrypted(): boolean {
+    return 'encrypted' in this.socket && this.socket.encrypted === true;
+  }
+
+  private async startTls(): Promise<void> {
+    const caps = await this.capabilities().catch(() => undefined);
+    if (caps && !caps.has('STLS')) {
+      throw new AccountError('tls', `${this.where}: the server does not offer STLS, and security "starttls" requires it (use "tls" on the POP3S port if the server has one)`);
+    }
+    try {
+      await this.command('STLS', { multiline: false });
+    } catch (err) {
+      if (err instanceof Pop3ServerError) throw new AccountError('tls', `${this.where}: the server refused STLS: ${sanitizeLine(err.text)}`);
+      throw err;
+    }
+    // Anything the server sent after +OK but before the handshake could be an injection attempt.
+    if (!this.reader.idle) throw new AccountError('tls', `${this.where}: the server sent data before the TLS handshake`);
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('timeout');
+    plain.setTimeout(0);
+    const secure = await openTls(() => tlsConnect({ ...this.options.tls, socket: plain }), this.limits.timeoutMs);
+    this.socket = secure;
+    this.reader = new ResponseReader();
+    attach(secure, this.reader, this.limits.timeoutMs);
+    this.options.trace?.('TLS established (STLS)');
+  }
+
+  /** CAPA (RFC 2449); undefined when the server does not support it. Upper-cased first words. */
+  async capabilities(): Promise<Set<string> | undefined> {
+    try {
+      const reply = await this.command('CAPA', { multiline: true, maxLines: 1000, maxLineLength: this.limits.maxLineLength, what: 'the CAPA reply' });
+      const caps = new Set<string>();
+      for (const line of reply.body!.toString('latin1').split('\n')) {
+        const word = line.trim().split(/\s+/)[0];
+        if (word) caps.add(word.toUpperCase());
+      }
+      return caps;
+    } catch (err) {
+      if (err instanceof Pop3ServerError) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Logs in with APOP (when asked and offered) or USER/PASS. The caller must have checked the
+   * security policy (`assertPasswordMayBeSent`) — this layer only sends what it is told to.
+   */
+  async login(opts: Pop3LoginOptions): Promise<void> {
+    try {
+      if (opts.apop && this.apopTimestamp) {
+        this.options.trace?.('login with APOP (weak: MD5)');
+        const digest = createHash('md5').update(this.apopTimestamp + opts.password, 'utf8').digest('hex');
+        await this.command(`APOP ${opts.user} ${digest}`, { multiline: false }, `APOP ${opts.user} ***`);
+        this.authMethod = 'apop';
+        return;
+      }
+      if (opts.apop) this.options.trace?.('APOP requested but the server greeting has no timestamp: using USER/PASS');
+      await this.command(`USER ${opts.user}`, { multiline: false });
+      await this.command(`PASS ${opts.password}`, { multiline: false }, 'PASS ***');
+      this.authMethod = 'user';
+    } catch (err) {
+      if (err instanceof Pop3ServerError) {
+        throw new AccountError('auth', `${this.where}: login failed for ${sanitizeLine(opts.user)}: ${sanitizeLine(err.text) || 'rejected by the server'}`);
+      }
+      throw err;
+    }
+  }
+
+  async stat(): Promise<{ count: number; size: number }> {
+    const reply = await this.command('STAT', { multiline: false });
+    const m = /^(\d+)\s+(\d+)/.exec(reply.status);
+    if (!m) throw new AccountError('protocol', `${this.where}: unexpected STAT reply`);
+    return { count: Number(m[1]), size: Number(m[2]) };
+  }
+
+  /** LIST: message numbers and sizes. */
+  async list(): Promise<ScanEntry[]> {
+    const reply = await this.command('LIST', this.listingRequest('the LIST reply'));
+    return parseScanListing(reply.body!, this.where);
+  }
+
+  /** UIDL: message numbers and unique ids; undefined when the server does not support UIDL. */
+  async uidl(): Promise<UidlEntry[] | undefined> {
+    try {
+      const reply = await this.command('UIDL', this.listingRequest('the UIDL reply'));
+      return parseUidlListing(reply.body!, this.where);
+    } catch (err) {
+      if (err instanceof Pop3ServerError) return undefined;
+      throw err;
+    }
+  }
+
+  /** RETR: the message, dot-unstuffed, terminator removed; `lf` turns CRLF into LF. */
+  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf'): Promise<Buffer> {
+    const reply = await this.command(`RETR ${msg}`, {
+      multiline: true,
+      maxBodyBytes: this.limits.maxMessageBytes,
+      lineEnding,
+      what: `message ${msg}`,
+    });
+    return reply.body!;
+  }
+
+  /** TOP msg n: the header plus n body lines. */
+  async top(msg: number, lines: number, lineEnding: 'lf' | 'crlf' = 'lf'): Promise<Buffer> {
+    const reply = await this.command(`TOP ${msg} ${lines}`, {
+      multiline: true,
+      maxBodyBytes: this.limits.maxMessageBytes,
+      lineEnding,
+      what: `the header of message ${msg}`,
+    });
+    return reply.body!;
+  }
+
+  async dele(msg: number): Promise<void> {
+    await this.command(`DELE ${msg}`, { multiline: false });
+  }
+
+  async rset(): Promise<void> {
+    await this.command('RSET', { multiline: false });
+  }
+
+  async noop(): Promise<void> {
+    await this.command('NOOP', { multiline: false });
+  }
+
+  /** QUIT: the server now removes messages marked with DELE (RFC 1939 UPDATE state). */
+  async quit(): Promise<void> {
+    try {
+      await this.command('QUIT', { multiline: false });
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Drops the connection without QUIT (nothing marked with DELE is removed). Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.reader.fail(new AccountError('network', `${this.where}: the connection was closed`));
+    this.socket.destroy();
+  }
+
+  private listingRequest(what: string): Omit<ReplyRequest, 'maxStatusLength'> {
+    return { multiline: true, maxLines: this.limits.maxListLines, maxLineLength: this.limits.maxLineLength, what };
+  }
+
+  private async command(line: string, req: Omit<ReplyRequest, 'maxStatusLength'>, traced = line): Promise<Reply> {
+    if (this.closed) throw new AccountError('network', `${this.where}: the connection is closed`);
+    const trace = this.options.trace;
+    trace?.(`C: ${traced}`);
+    const pending = this.reader.expect({ maxStatusLength: this.limits.maxLineLength, ...req });
+    this.socket.write(`${line}\r\n`);
+    try {
+      const reply = await pending;
+      if (trace) {
+        const summary = reply.body ? (req.lineEnding ? ` (${reply.body.length} octets)` : ` (${reply.lines} lines)`) : '';
+        trace(`S: +OK ${sanitizeLine(reply.status)}${summary}`);
+      }
+      return reply;
+    } catch (err) {
+      if (err instanceof Pop3ServerError) {
+        trace?.(`S: -ERR ${sanitizeLine(err.text)}`);
+        throw err;
+      }
+      this.close();
+      throw describeError(err, this.where);
+    }
+  }
+}
+
+function openPlain(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    socket.setNoDelay(true);
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(Object.assign(new Error('the connection timed out'), { code: 'ETIMEDOUT' }));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+  });
+}
+
+function openTls(open: () => TLSSocket, timeoutMs: number): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = open();
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(Object.assign(new Error('the TLS handshake timed out'), { code: 'ETIMEDOUT' }));
+    });
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      socket.removeListener('error', reject);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+  });
+}
+
+/** Feeds socket data to the reader; a timeout, close or error fails whatever is awaited. */
+function attach(socket: Socket, reader: ResponseReader, timeoutMs: number): void {
+  socket.on('data', (chunk: Buffer) => reader.push(chunk));
+  socket.setTimeout(timeoutMs, () => {
+    // Idle with nothing awaited is fine (e.g. between syncs); a pending reply is a timeout.
+    if (reader.idle) return;
+    reader.fail(Object.assign(new Error(`no reply from the server within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+    socket.destroy();
+  });
+  socket.on('error', (err) => reader.fail(err));
+  socket.on('close', () => reader.fail(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' })));
+}

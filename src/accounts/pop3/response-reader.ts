@@ -1,0 +1,211 @@
+// Turns the POP3 byte stream into replies. node-pop3 assumes every TCP chunk is one whole reply and
+// that a multi-line reply ends with a chunk ending in CRLF.CRLF; neither holds on a real network, so
+// we parse line by line, independently of how the bytes were chunked (any split, even byte by byte).
+//
+// Replies are matched to requests in FIFO order, which also makes pipelining (RFC 2449) possible.
+// Every request carries caps so a hostile server cannot make us allocate without bound.
+
+export class Pop3ProtocolError extends Error {
+  override name = 'Pop3ProtocolError';
+}
+
+/** The server answered -ERR; `text` is what followed (untrusted, unsanitized). */
+export class Pop3ServerError extends Error {
+  override name = 'Pop3ServerError';
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
+
+export interface ReplyRequest {
+  /** After +OK, a dot-terminated body follows (RETR, TOP, UIDL, LIST, CAPA). */
+  multiline: boolean;
+  /** Max octets of the status line. */
+  maxStatusLength: number;
+  /** Multi-line only: max octets of the body, after unstuffing. */
+  maxBodyBytes?: number;
+  /** Multi-line only: max number of body lines. */
+  maxLines?: number;
+  /** Multi-line only: max octets of one body line. */
+  maxLineLength?: number;
+  /** Multi-line only: 'lf' turns each CRLF line end into LF (Maildir convention); 'crlf' keeps the wire form. */
+  lineEnding?: 'lf' | 'crlf';
+  /** Multi-line only: describes the limits in errors, e.g. "message 12". */
+  what?: string;
+}
+
+export interface Reply {
+  /** Status text after "+OK " (latin1-decoded, untrusted). */
+  status: string;
+  /** Multi-line body: dot-unstuffed, terminator removed. */
+  body?: Buffer;
+  lines?: number;
+}
+
+interface Pending extends ReplyRequest {
+  resolve: (reply: Reply) => void;
+  reject: (err: Error) => void;
+  status?: string;
+  parts: Buffer[];
+  bodyBytes: number;
+  lineCount: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const DOT = 0x2e;
+
+export class ResponseReader {
+  private queue: Pending[] = [];
+  /** Bytes of an incomplete line carried over from earlier chunks. */
+  private partial: Buffer[] = [];
+  private partialLength = 0;
+  private failure: Error | undefined;
+
+  /** Registers the next expected reply (call in the order commands are sent). */
+  expect(req: ReplyRequest): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Reply>((resolve, reject) => {
+      this.queue.push({ ...req, resolve, reject, parts: [], bodyBytes: 0, lineCount: 0 });
+    });
+  }
+
+  /** True when no reply is awaited and no unread bytes are buffered (required before STLS). */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.partialLength === 0;
+  }
+
+  /** Fails every awaited reply (connection closed, timeout, protocol error). */
+  fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    const queue = this.queue;
+    this.queue = [];
+    for (const p of queue) p.reject(err);
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failure) return;
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) {
+        this.keepPartial(chunk.subarray(start));
+        return;
+      }
+      let line = chunk.subarray(start, nl + 1);
+      start = nl + 1;
+      if (this.partialLength > 0) {
+        this.partial.push(line);
+        line = Buffer.concat(this.partial, this.partialLength + line.length);
+        this.partial = [];
+        this.partialLength = 0;
+      }
+      this.onLine(line);
+      if (this.failure) return;
+    }
+  }
+
+  private keepPartial(piece: Buffer): void {
+    this.partialLength += piece.length;
+    const head = this.queue[0];
+    const cap = !head
+      ? 4096
+      : head.status === undefined
+        ? head.maxStatusLength
+        : (head.maxLineLength ?? head.maxBodyBytes ?? Number.MAX_SAFE_INTEGER);
+    if (this.partialLength > cap + 2) {
+      this.fail(this.lineTooLong(head));
+      return;
+    }
+    // Copy: the socket may reuse its buffer.
+    this.partial.push(Buffer.from(piece));
+  }
+
+  private lineTooLong(head: Pending | undefined): Error {
+    if (!head || head.status === undefined) return new Pop3ProtocolError('the server sent a status line that is too long');
+    if (head.maxLineLength !== undefined) return new Pop3ProtocolError(`the server sent a line longer than ${head.maxLineLength} octets${head.what ? ` in ${head.what}` : ''}`);
+    return new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`);
+  }
+
+  private onLine(line: Buffer): void {
+    const head = this.queue[0];
+    if (!head) {
+      this.fail(new Pop3ProtocolError('the server sent data nobody asked for'));
+      return;
+    }
+    if (head.status === undefined) {
+      this.onStatusLine(head, line);
+      return;
+    }
+    this.onBodyLine(head, line);
+  }
+
+  private onStatusLine(head: Pending, line: Buffer): void {
+    if (line.length > head.maxStatusLength + 2) {
+      this.fail(this.lineTooLong(head));
+      return;
+    }
+    const text = stripEol(line).toString('latin1');
+    if (text.startsWith('+OK')) {
+      head.status = text.slice(3).replace(/^ /, '');
+      if (!head.multiline) this.finish(head);
+      return;
+    }
+    if (text.startsWith('-ERR')) {
+      this.queue.shift();
+      head.reject(new Pop3ServerError(text.slice(4).replace(/^ /, '')));
+      return;
+    }
+    this.fail(new Pop3ProtocolError('the server sent a reply that is neither +OK nor -ERR'));
+  }
+
+  private onBodyLine(head: Pending, line: Buffer): void {
+    let body = line;
+    if (line[0] === DOT) {
+      // A lone "." ends the reply; otherwise a leading dot was added by the server (RFC 1939 §3).
+      if (line.length === 2 || (line.length === 3 && line[1] === CR)) {
+        this.finish(head);
+        return;
+      }
+      body = line.subarray(1);
+    }
+    if (head.maxLineLength !== undefined && body.length > head.maxLineLength + 2) {
+      this.fail(this.lineTooLong(head));
+      return;
+    }
+    if (head.lineEnding === 'lf' && body.length >= 2 && body[body.length - 2] === CR) {
+      // Keep the LF, drop the CR: two views instead of a copy.
+      head.parts.push(body.subarray(0, body.length - 2), body.subarray(body.length - 1));
+      head.bodyBytes += body.length - 1;
+    } else {
+      head.parts.push(body);
+      head.bodyBytes += body.length;
+    }
+    head.lineCount++;
+    if (head.maxBodyBytes !== undefined && head.bodyBytes > head.maxBodyBytes) {
+      this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`));
+      return;
+    }
+    if (head.maxLines !== undefined && head.lineCount > head.maxLines) {
+      this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} has more than ${head.maxLines} lines`));
+    }
+  }
+
+  private finish(head: Pending): void {
+    this.queue.shift();
+    const reply: Reply = { status: head.status ?? '' };
+    if (head.multiline) {
+      reply.body = Buffer.concat(head.parts, head.bodyBytes);
+      reply.lines = head.lineCount;
+    }
+    head.resolve(reply);
+  }
+}
+
+function stripEol(line: Buffer): Buffer {
+  let end = line.length;
+  if (end > 0 && line[end - 1] === LF) end--;
+  if (end > 0 && line[end - 1] === CR) end--;
+  return line.subarray(0, end);
+}
