@@ -148,9 +148,9 @@ export function walkMessage(source: MessageSource, handlers: WalkHandlers): Prom
         if (!sourceEnded) sourceFailed(new Error('the message stream closed early'));
       });
       source.on('data', (chunk: Buffer | string) => ends.add(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
-      if (source.destroyed || source.errored) {
-        // It failed before we were called (e.g. while the caller awaited something else).
-        sourceFailed(source.errored ?? new Error('the message stream closed early'));
+      if (source.destroyed || source.errored || source.readableEnded) {
+        // It failed (or was read by someone else) before we got it: 'end' will never come.
+        sourceFailed(source.errored ?? new Error(source.readableEnded ? 'the message stream was already read' : 'the message stream closed early'));
         return;
       }
       source.pipe(parser);

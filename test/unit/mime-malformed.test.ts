@@ -146,3 +146,12 @@ test('a source stream destroyed without an error does not hang', async () => {
   assert.equal(msg.subject, 'closed early');
   assert.ok(msg.warnings.some((w) => w.includes('closed early')));
 });
+
+test('a stream that was already read to its end does not hang', async () => {
+  const source = Readable.from([Buffer.from('Subject: x\r\n\r\nbody')]);
+  for await (const _ of source) {
+    // consume it
+  }
+  const msg = await parseMessage(source);
+  assert.ok(msg.warnings.some((w) => w.includes('already read')));
+});
