@@ -147,11 +147,11 @@ export class ImapAccount implements MailAccount {
             this.sortCache.set(path, mailbox.uidValidity, sorted);
           }
         }
-        if (uids) return fetchByUids(client, uids.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, count)));
+        if (uids) return this.fetchByUids(client, path, uids.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, count)));
       }
       const range = arrivalSeqRange(mailbox.exists, start, count);
       if (!range) return [];
-      const messages = await client.fetchAll(`${range.lo}:${range.hi}`, SUMMARY_QUERY);
+      const messages = this.keepRequested(path, await client.fetchAll(`${range.lo}:${range.hi}`, SUMMARY_QUERY), (m) => m.seq >= range.lo && m.seq <= range.hi);
       return messages.sort((a, b) => b.seq - a.seq).map(toSummary);
     });
   }
@@ -248,6 +248,31 @@ export class ImapAccount implements MailAccount {
       // UIDs grow with arrival, so descending UID is newest first.
       return [...result].sort((a, b) => b - a);
     });
+  }
+
+  private async fetchByUids(client: ImapFlow, path: string, uids: number[]): Promise<MessageSummary[]> {
+    if (uids.length === 0) return [];
+    const wanted = new Set(uids);
+    const messages = this.keepRequested(path, await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true }), (m) => wanted.has(m.uid));
+    const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
+    // Keep the sorted order; messages expunged since the sort simply drop out.
+    return uids.flatMap((uid) => {
+      const message = byUid.get(uid);
+      return message ? [toSummary(message)] : [];
+    });
+  }
+
+  /**
+   * A FETCH result also collects the server's unsolicited FETCH responses (flag changes made by
+   * another client meanwhile). Those are not part of the window: they become 'flags' events.
+   */
+  private keepRequested(path: string, messages: FetchMessageObject[], requested: (m: FetchMessageObject) => boolean): FetchMessageObject[] {
+    const kept: FetchMessageObject[] = [];
+    for (const m of messages) {
+      if (m.envelope && requested(m)) kept.push(m);
+      else if (m.flags && m.uid) this.emit({ type: 'flags', folder: path, uid: m.uid, flags: [...m.flags] });
+    }
+    return kept;
   }
 
   // ---- connection management -------------------------------------------------------------
@@ -455,17 +480,6 @@ async function countUnseen(client: ImapFlow): Promise<number> {
   const result = await client.search({ seen: false }, { uid: true, returnOptions: ['COUNT'] });
   if (!result) return 0;
   return Array.isArray(result) ? result.length : (result.count ?? 0);
-}
-
-async function fetchByUids(client: ImapFlow, uids: number[]): Promise<MessageSummary[]> {
-  if (uids.length === 0) return [];
-  const messages = await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true });
-  const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
-  // Keep the sorted order; messages expunged since the sort simply drop out.
-  return uids.flatMap((uid) => {
-    const message = byUid.get(uid);
-    return message ? [toSummary(message)] : [];
-  });
 }
 
 function refused(what: string, path: string): AccountError {
