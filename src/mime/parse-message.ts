@@ -5,7 +5,7 @@ import type { AttachmentInfo, BodySource, MessageSource, ParsedMessage } from '.
 import { attachmentFilename } from './attachment-filename.js';
 import { buildDisplayHeaders } from './display-headers.js';
 import { htmlToReadableText } from './html-text.js';
-import { walkMessage } from './mime-walk.js';
+import { RAW_HEAD_BYTES, walkMessage } from './mime-walk.js';
 import { sanitizeLine, sanitizeText } from './sanitize.js';
 import { closingBoundaryMissing, rawBodyFallback } from './raw-message-checks.js';
 import { structureWarnings } from './structure-warnings.js';
@@ -73,7 +73,11 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
     const raw = rawBodyFallback(result.rawHead);
     if (raw.trim() !== '') {
       body = { text: raw, source: 'plain' };
-      warnings.push('The MIME structure could not be used; the raw message text is shown.');
+      warnings.push(
+        result.rawHead.length >= RAW_HEAD_BYTES
+          ? 'The MIME structure could not be used; the start of the raw message text is shown.'
+          : 'The MIME structure could not be used; the raw message text is shown.',
+      );
     }
   }
   if (body.text.includes('\ufffd')) {
