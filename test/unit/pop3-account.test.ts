@@ -340,3 +340,37 @@ describe('Pop3Account sync and uidvalidity', () => {
     assert.ok(JSON.parse(await readFile(join(md.root, UIDLIST_FILE), 'utf8')).uidValidity > 0);
   });
 });
+
+describe('Pop3Account with the real sync state (no network)', () => {
+  test('locations come from pop3-state.json; local deletes are queued as delete requests', async () => {
+    const { saveSyncState, readDeleteRequests } = await import('../../src/accounts/pop3/sync-state.js');
+    const { defaultSyncApi } = await import('../../src/accounts/pop3/pop3-sync-bridge.js');
+    const { acct, keys, dataDir, events } = await account('real-state', 3, { deleteOnServerWhenDeletedLocally: true }, defaultSyncApi as FakeSync);
+    const statePath = join(dataDir, 'pop3-state.json');
+    await saveSyncState(statePath, {
+      version: 1,
+      pending: {},
+      messages: {
+        'uidl-1': { key: keys[0]!, downloadedAt: '2024-02-01T00:00:00Z', size: 10 },
+        'uidl-2': { key: keys[1]!, downloadedAt: '2024-02-01T00:00:00Z', size: 10, deleteOnServerAfter: '2024-03-01T00:00:00.000Z' },
+      },
+    });
+    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 3)).map((s) => s.location), [
+      { kind: 'local', onServer: false },
+      { kind: 'local', onServer: true, deleteOnServerAfter: new Date('2024-03-01T00:00:00Z') },
+      { kind: 'local', onServer: true },
+    ]);
+    await acct.deleteMessages('INBOX', [1]);
+    assert.deepEqual(await readDeleteRequests(statePath), [keys[0]]);
+    // Moved to Trash with its key: still known to be on the server until the next sync.
+    assert.deepEqual((await acct.fetchWindow('Trash', 0, 1))[0]?.location, { kind: 'local', onServer: true });
+
+    await writeFile(statePath, '{"version": 2}');
+    const window = await acct.fetchWindow('INBOX', 0, 3);
+    await acct.fetchWindow('INBOX', 0, 3);
+    assert.ok(window.every((s) => s.location.kind === 'local' && !s.location.onServer));
+    const errors = events.filter((e) => e.type === 'error');
+    assert.equal(errors.length, 1, 'a bad state file is reported once, not on every window');
+    assert.match(errors[0]?.type === 'error' ? errors[0].message : '', /not a tmail POP3 state file/);
+  });
+});

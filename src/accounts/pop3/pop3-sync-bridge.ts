@@ -4,6 +4,7 @@
 import type { AccountConfig } from '../../config/types.js';
 import type { MessageLocation, SyncProgress, SyncResult } from '../account.js';
 import type { Maildir } from '../../store/maildir.js';
+import { loadSyncState, locationOf, markForServerDeletion } from './sync-state.js';
 
 export interface Pop3SyncApi {
   syncMailbox(opts: {
@@ -21,33 +22,17 @@ export interface Pop3SyncApi {
 
 interface SyncModule {
   syncMailbox: Pop3SyncApi['syncMailbox'];
-  markForServerDeletion: Pop3SyncApi['markForServerDeletion'];
-  locationOf: (state: unknown, maildirKey: string) => MessageLocation;
-}
-
-interface SyncStateModule {
-  loadSyncState?: (statePath: string) => Promise<unknown>;
-  readSyncState?: (statePath: string) => Promise<unknown>;
-}
-
-// Loaded lazily: the sync engine pulls in the network layer, which listing local folders never needs.
-async function load<T>(file: string): Promise<T> {
-  return (await import(new URL(file, import.meta.url).href)) as T;
 }
 
 export const defaultSyncApi: Pop3SyncApi = {
   async syncMailbox(opts) {
-    return (await load<SyncModule>('./sync.js')).syncMailbox(opts);
+    // Loaded on first use: the sync engine pulls in the network layer, which browsing never needs.
+    const sync = (await import(new URL('./sync.js', import.meta.url).href)) as SyncModule;
+    return sync.syncMailbox(opts);
   },
-  async markForServerDeletion(statePath, key) {
-    return (await load<SyncModule>('./sync.js')).markForServerDeletion(statePath, key);
-  },
+  markForServerDeletion,
   async loadLocations(statePath) {
-    const { locationOf } = await load<SyncModule>('./sync.js');
-    const stateModule = await load<SyncStateModule>('./sync-state.js');
-    const read = stateModule.loadSyncState ?? stateModule.readSyncState;
-    if (!read) throw new Error('sync-state.js exports no loader');
-    const state = await read(statePath);
+    const state = await loadSyncState(statePath);
     return (key) => locationOf(state, key);
   },
 };
