@@ -312,7 +312,7 @@ export class Pop3Account implements MailAccount {
     const index = await this.index(folder);
     for (const m of await this.messages(folder, uids)) {
       const letters = update(m.flags);
-      if (letters === m.flags && m.dir === 'cur') continue;
+      if (letters === m.flags) continue;
       const entry = await this.maildir.setFlags(folder, m.key, letters);
       index.noteFlags(m.uid, 'cur', entry.path.slice(entry.path.lastIndexOf('/') + 1), entry.flags);
       this.emit({ type: 'flags', folder, uid: m.uid, flags: lettersToFlags(entry.flags) });
