@@ -1,0 +1,151 @@
+// What the POP3 sync remembers between runs, in `<dataDir>/pop3-state.json` (written with
+// writeFileAtomic: temp file, fsync, rename, fsync dir — a crash leaves the old or the new file).
+//
+// `messages` holds every server message we have stored locally and that may still be on the
+// server, keyed by UIDL (or by a header hash, "hh:…", for servers without UIDL). An entry is
+// dropped once the server no longer lists it, or right after a QUIT that committed its DELE.
+// `pending` covers the one crash window the Maildir cannot explain by itself: a message written
+// into the Maildir whose key was not yet recorded. Before delivering we record its SHA-256; after
+// a crash, the next sync looks for an unrecorded Maildir file with that digest instead of
+// downloading (and so duplicating) the message again.
+import { mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { MessageLocation } from '../account.js';
+import { AccountError } from '../account.js';
+import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
+import { localError } from '../../store/local-error.js';
+
+export interface Pop3StateEntry {
+  /** Maildir key of the local copy. */
+  key: string;
+  /** ISO time the message was stored locally. */
+  downloadedAt: string;
+  size: number;
+  /** ISO time after which the message is deleted from the server (leaveOnServer + deleteAfterDays). */
+  deleteOnServerAfter?: string;
+}
+
+export interface Pop3PendingEntry {
+  sha256: string;
+  size: number;
+}
+
+export interface Pop3State {
+  version: 1;
+  messages: Record<string, Pop3StateEntry>;
+  pending: Record<string, Pop3PendingEntry>;
+  /** True when the last sync matched messages by header hash (server without UIDL). */
+  usedHeaderHashFallback?: boolean;
+}
+
+export function emptyState(): Pop3State {
+  return { version: 1, messages: {}, pending: {} };
+}
+
+export async function loadSyncState(statePath: string): Promise<Pop3State> {
+  const raw = await readJsonFile<Partial<Pop3State>>(statePath);
+  if (raw === undefined) return emptyState();
+  if (typeof raw !== 'object' || raw === null || raw.version !== 1 || typeof raw.messages !== 'object' || raw.messages === null) {
+    throw new AccountError('local', `Cannot use ${statePath}: it is not a tmail POP3 state file (move it away to start over; mail already downloaded would then be downloaded again).`);
+  }
+  return { version: 1, messages: raw.messages, pending: raw.pending ?? {}, usedHeaderHashFallback: raw.usedHeaderHashFallback };
+}
+
+export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {
+  await writeFileAtomic(statePath, JSON.stringify(state));
+}
+
+const keyIndexes = new WeakMap<Pop3State, Map<string, string>>();
+
+/** UIDL of the server message whose local copy has this key, if it may still be on the server. */
+export function uidlOfKey(state: Pop3State, maildirKey: string): string | undefined {
+  let index = keyIndexes.get(state);
+  if (!index || index.size !== Object.keys(state.messages).length) {
+    index = new Map(Object.entries(state.messages).map(([uidl, e]) => [e.key, uidl]));
+    keyIndexes.set(state, index);
+  }
+  return index.get(maildirKey);
+}
+
+/** Where a cached message lives, for MessageSummary.location. */
+export function locationOf(state: Pop3State, maildirKey: string): MessageLocation {
+  const uidl = uidlOfKey(state, maildirKey);
+  const entry = uidl === undefined ? undefined : state.messages[uidl];
+  if (!entry) return { kind: 'local', onServer: false };
+  return entry.deleteOnServerAfter
+    ? { kind: 'local', onServer: true, deleteOnServerAfter: new Date(entry.deleteOnServerAfter) }
+    : { kind: 'local', onServer: true };
+}
+
+// Delete requests are one empty file per Maildir key, so a UI process can add them while a sync
+// runs in another process without either overwriting the other's writes.
+export function deleteRequestDir(statePath: string): string {
+  return join(dirname(statePath), 'pop3-delete-requests');
+}
+
+/**
+ * Called by Pop3Account when the user deletes a local message and deleteOnServerWhenDeletedLocally
+ * is on: remembers it so the next sync DELEs it on the server.
+ */
+export async function markForServerDeletion(statePath: string, maildirKey: string): Promise<void> {
+  const dir = deleteRequestDir(statePath);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, encodeURIComponent(maildirKey)), '', { mode: 0o600 });
+  } catch (err) {
+    throw localError(`remember the deletion in ${dir}`, err);
+  }
+}
+
+export async function readDeleteRequests(statePath: string): Promise<string[]> {
+  try {
+    return (await readdir(deleteRequestDir(statePath))).map((f) => decodeURIComponent(f));
+  } catch {
+    return [];
+  }
+}
+
+export async function clearDeleteRequests(statePath: string, keys: string[]): Promise<void> {
+  const dir = deleteRequestDir(statePath);
+  for (const key of keys) await unlink(join(dir, encodeURIComponent(key))).catch(() => undefined);
+}
+
+/**
+ * One sync per account at a time: two would both download the same new messages. The lock names
+ * its pid; a lock left by a killed process (pid gone) is taken over.
+ */
+export async function acquireSyncLock(statePath: string): Promise<() => Promise<void>> {
+  const lockPath = `${statePath}.lock`;
+  try {
+    await mkdir(dirname(statePath), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw localError(`create ${dirname(statePath)}`, err);
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return async () => {
+        await unlink(lockPath).catch(() => undefined);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw localError(`create the lock file ${lockPath}`, err);
+    }
+    const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
+      throw new AccountError('local', `Another sync of this account is running (process ${pid}); try again when it has finished.`);
+    }
+    await unlink(lockPath).catch(() => undefined);
+  }
+  throw new AccountError('local', `Cannot take the sync lock ${lockPath}.`);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,267 @@
+// The POP3 download: never lose mail, never store it twice.
+//
+// Order for every new message (RFC 1939: DELE only takes effect at QUIT):
+//   RETR → record its digest as pending (state write) → Maildir deliver (tmp, fsync, rename,
+//   fsync dir) → record UIDL → key (state write) → DELE … → QUIT → forget what QUIT removed.
+// A crash or a dropped connection anywhere leaves the server copy in place (no QUIT, or a
+// QUIT after RSET); the next sync skips every UIDL already recorded (and DELEs it when the
+// policy says so), and finds a delivered-but-unrecorded message through its pending digest.
+// State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES), and within a batch RETR and
+// DELE are pipelined when the server offers PIPELINING: safety is per message, the order above.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SyncProgress, SyncResult } from '../account.js';
+import type { AccountConfig } from '../../config/types.js';
+import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
+import type { Maildir } from '../../store/maildir.js';
+import { sizeFromKey } from '../../store/maildir-names.js';
+import { DEFAULT_LIMITS, Pop3Client, type Pop3Limits } from './client.js';
+import { disambiguate, headerHash } from './header-hash.js';
+import type { UidlEntry } from './listing.js';
+import { describeError } from './network-errors.js';
+import {
+  acquireSyncLock,
+  clearDeleteRequests,
+  loadSyncState,
+  readDeleteRequests,
+  saveSyncState,
+  uidlOfKey,
+  type Pop3State,
+  type Pop3StateEntry,
+} from './sync-state.js';
+
+export { locationOf, markForServerDeletion, loadSyncState } from './sync-state.js';
+
+export interface SyncOptions {
+  config: AccountConfig;
+  getPassword: () => Promise<string>;
+  maildir: Maildir;
+  statePath: string;
+  /** Injectable clock (deleteAfterDays). */
+  now?: () => Date;
+  onProgress?: (p: SyncProgress) => void;
+  trace?: (line: string) => void;
+  limits?: Partial<Pop3Limits>;
+}
+
+export interface Pop3SyncResult extends SyncResult {
+  /** Messages left on the server because they exceed limits.maxMessageBytes. */
+  skippedTooLarge: number;
+  authMethod?: 'apop' | 'user';
+}
+
+const BATCH_COUNT = 64;
+const BATCH_BYTES = 16 * 1024 * 1024;
+const DAY_MS = 86_400_000;
+const INBOX = 'INBOX';
+
+export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
+  const { config } = opts;
+  // Refuse before asking for the password, let alone sending it.
+  assertPasswordMayBeSent(config, isEncrypted(config.security));
+  const release = await acquireSyncLock(opts.statePath);
+  try {
+    // A cache dir we cannot write fails here, before anything is fetched or deleted.
+    await opts.maildir.init();
+    const state = await loadSyncState(opts.statePath);
+    const client = await Pop3Client.connect({
+      host: config.host,
+      port: config.port,
+      security: config.security,
+      tls: tlsOptions(config),
+      limits: opts.limits,
+      trace: opts.trace,
+    });
+    try {
+      return await runSession(client, state, opts);
+    } catch (err) {
+      await abandon(client);
+      throw describeError(err, `POP3 ${config.host}:${config.port}`);
+    }
+  } finally {
+    await release();
+  }
+}
+
+/** After a failure: undo this session's DELEs (RSET) and leave; nothing is removed on the server. */
+async function abandon(client: Pop3Client): Promise<void> {
+  try {
+    await client.rset();
+    await client.quit();
+  } catch {
+    // The connection is already gone: without QUIT the server removes nothing either.
+  } finally {
+    client.close();
+  }
+}
+
+async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions): Promise<Pop3SyncResult> {
+  const { config, maildir, statePath, trace } = opts;
+  const now = opts.now ?? (() => new Date());
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const password = await opts.getPassword();
+  await client.login({ user: config.user, password, apop: config.apop });
+  const caps = await client.capabilities();
+  const pipelining = caps?.has('PIPELINING') ?? false;
+
+  const scan = await client.list();
+  const sizeOf = new Map(scan.map((e) => [e.msg, e.size]));
+  let listing = await client.uidl();
+  const usedHeaderHashFallback = listing === undefined;
+  if (!listing) {
+    trace?.('the server has no UIDL: matching messages by a hash of their headers (weaker)');
+    const ids: string[] = [];
+    for (const { msg, size } of scan) ids.push(headerHash(await client.top(msg, 0), size));
+    listing = disambiguate(ids).map((uidl, i) => ({ msg: scan[i]!.msg, uidl }));
+  }
+
+  if (Object.keys(state.pending).length > 0) {
+    await recoverPending(state, maildir, now());
+    await saveSyncState(statePath, state);
+  }
+  const onServer = new Set(listing.map((l) => l.uidl));
+  for (const uidl of Object.keys(state.messages)) if (!onServer.has(uidl)) delete state.messages[uidl];
+
+  const requests = await readDeleteRequests(statePath);
+  const requested = new Set<string>();
+  if (config.deleteOnServerWhenDeletedLocally) {
+    for (const key of requests) {
+      const uidl = uidlOfKey(state, key);
+      if (uidl !== undefined) requested.add(uidl);
+    }
+  }
+  const shouldDelete = (uidl: string, entry: Pop3StateEntry): boolean => {
+    if (requested.has(uidl) || !config.leaveOnServer) return true;
+    if (config.deleteAfterDays === undefined) return false;
+    return now().getTime() >= Date.parse(entry.downloadedAt) + config.deleteAfterDays * DAY_MS;
+  };
+
+  const deleted: string[] = [];
+  const dele = async (entries: UidlEntry[]) => {
+    await pipelined(pipelining, entries, (e) => client.dele(e.msg));
+    deleted.push(...entries.map((e) => e.uidl));
+  };
+
+  // Already stored (e.g. the last sync was cut before QUIT): never download again; DELE if due.
+  await dele(listing.filter((l) => state.messages[l.uidl] && shouldDelete(l.uidl, state.messages[l.uidl]!)));
+
+  let skippedTooLarge = 0;
+  const fresh = listing.filter((l) => {
+    if (state.messages[l.uidl]) return false;
+    if ((sizeOf.get(l.msg) ?? 0) > limits.maxMessageBytes) {
+      skippedTooLarge++;
+      trace?.(`message ${l.msg} (${sizeOf.get(l.msg)} octets) exceeds the ${limits.maxMessageBytes}-octet limit: left on the server`);
+      return false;
+    }
+    return true;
+  });
+
+  const progress: SyncProgress = { done: 0, total: fresh.length, bytes: 0 };
+  opts.onProgress?.({ ...progress });
+  for (const batch of batches(fresh, sizeOf)) {
+    const bodies = await pipelined(pipelining, batch, (e) => client.retr(e.msg, 'lf'));
+    batch.forEach((e, i) => {
+      state.pending[e.uidl] = { sha256: sha256(bodies[i]!), size: bodies[i]!.length };
+    });
+    await saveSyncState(statePath, state);
+    for (const [i, e] of batch.entries()) {
+      const body = bodies[i]!;
+      const stored = await maildir.deliver(INBOX, body);
+      state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
+      delete state.pending[e.uidl];
+      progress.done++;
+      progress.bytes += body.length;
+      opts.onProgress?.({ ...progress });
+    }
+    await saveSyncState(statePath, state);
+    await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
+  }
+
+  // For MessageSummary.location: when a kept message is due to leave the server.
+  for (const entry of Object.values(state.messages)) {
+    if (config.leaveOnServer && config.deleteAfterDays !== undefined) {
+      entry.deleteOnServerAfter = new Date(Date.parse(entry.downloadedAt) + config.deleteAfterDays * DAY_MS).toISOString();
+    } else {
+      delete entry.deleteOnServerAfter;
+    }
+  }
+
+  await client.quit();
+  // QUIT answered +OK: the server has removed every message marked with DELE.
+  for (const uidl of deleted) delete state.messages[uidl];
+  state.usedHeaderHashFallback = usedHeaderHashFallback;
+  await saveSyncState(statePath, state);
+  await clearDeleteRequests(statePath, requests);
+  trace?.(`sync done: ${progress.done} downloaded, ${deleted.length} deleted on the server`);
+  return {
+    downloaded: progress.done,
+    deletedOnServer: deleted.length,
+    keptOnServer: listing.length - deleted.length,
+    bytes: progress.bytes,
+    usedHeaderHashFallback,
+    skippedTooLarge,
+    authMethod: client.authMethod,
+  };
+}
+
+function* batches(entries: UidlEntry[], sizeOf: Map<number, number>): Generator<UidlEntry[]> {
+  let batch: UidlEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const size = sizeOf.get(e.msg) ?? 0;
+    if (batch.length > 0 && (batch.length >= BATCH_COUNT || bytes + size > BATCH_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(e);
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Sends all commands at once when the server pipelines (replies come back in order), else one by one. */
+async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  if (!enabled) {
+    const out: R[] = [];
+    for (const item of items) out.push(await run(item));
+    return out;
+  }
+  const settled = await Promise.allSettled(items.map(run));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * A previous sync stopped between storing a message and recording it. Find the unrecorded INBOX
+ * file with the recorded digest and adopt it; without a match the message simply downloads again.
+ */
+async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Promise<void> {
+  const known = new Set(Object.values(state.messages).map((e) => e.key));
+  const orphans = (await maildir.names(INBOX)).filter((n) => !known.has(n.key));
+  const dir = maildir.folderPath(INBOX);
+  for (const [uidl, pending] of Object.entries(state.pending)) {
+    delete state.pending[uidl];
+    if (state.messages[uidl]) continue;
+    for (const [i, orphan] of orphans.entries()) {
+      if (sizeFromKey(orphan.key) !== pending.size) continue;
+      let data: Buffer;
+      try {
+        data = await readFile(join(dir, orphan.dir, orphan.name));
+      } catch {
+        continue; // moved or deleted meanwhile
+      }
+      if (sha256(data) !== pending.sha256) continue;
+      state.messages[uidl] = { key: orphan.key, downloadedAt: now.toISOString(), size: pending.size };
+      orphans.splice(i, 1);
+      break;
+    }
+  }
+}
+
