@@ -179,6 +179,8 @@ async function main(argv: string[]): Promise<number> {
     await server.stop();
     process.exit(code);
   };
+  // Registered before generating mail, so Ctrl-C during a long --count still cleans up.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0));
   try {
     const t0 = Date.now();
     await fillMail(server, opts);
@@ -189,13 +191,11 @@ async function main(argv: string[]): Promise<number> {
       server.detach();
       return 0;
     }
+    if (stopping) return new Promise<number>(() => undefined);
   } catch (err) {
     await server.stop();
     throw err;
   }
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  process.on('SIGHUP', () => void stop(0));
   // Keep the event loop alive until a signal arrives.
   setInterval(() => undefined, 1 << 30);
   return new Promise<number>(() => undefined);
