@@ -20,15 +20,11 @@ export interface Pop3SyncApi {
   loadLocations(statePath: string): Promise<(maildirKey: string) => MessageLocation>;
 }
 
-interface SyncModule {
-  syncMailbox: Pop3SyncApi['syncMailbox'];
-}
-
 export const defaultSyncApi: Pop3SyncApi = {
   async syncMailbox(opts) {
     // Loaded on first use: the sync engine pulls in the network layer, which browsing never needs.
-    const sync = (await import(new URL('./sync.js', import.meta.url).href)) as SyncModule;
-    return sync.syncMailbox(opts);
+    const { syncMailbox } = await import('./sync.js');
+    return syncMailbox(opts);
   },
   markForServerDeletion,
   async loadLocations(statePath) {
