@@ -1,0 +1,145 @@
+// A TCP proxy on 127.0.0.1 for fault tests: forwards to a target and lets a test cut the connection
+// at a chosen point (a given command, after N bytes) or re-chunk what the server sends (e.g. split
+// a POP3 terminator across packets). Works on plaintext protocols for command matching; with TLS it
+// can still cut by byte counts. Stops only the sockets and server it created.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface ProxyConnection {
+  id: number;
+  /** Complete command lines the client sent so far (CRLF stripped). */
+  commands: string[];
+  /** The last complete client line (the command the server is answering). */
+  lastCommand: string;
+  clientBytes: number;
+  serverBytes: number;
+  /** Destroys both sides at once (the client sees a reset/close, the server too). */
+  cut(): void;
+}
+
+export interface ProxyHooks {
+  /**
+   * Client→server, called per complete line: 'cut' drops the connection without forwarding the
+   * line; 'forward-then-cut' forwards it and drops only the client side at once, so the server acts
+   * on the command but the client never sees the reply (e.g. a QUIT the server committed);
+   * 'forward' passes it on.
+   */
+  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut';
+  /** Server→client: return the pieces to send (each written in its own tick), or 'cut'. */
+  onServerData?: (chunk: Buffer, conn: ProxyConnection) => Buffer[] | 'cut';
+}
+
+export interface TcpProxy {
+  host: string;
+  port: number;
+  hooks: ProxyHooks;
+  /** Connections accepted so far. */
+  connections: number;
+  /** Connections cut by a hook so far. */
+  cuts: number;
+  stop(): Promise<void>;
+}
+
+const tick = () => new Promise<void>((r) => setTimeout(r, 1));
+
+export async function startTcpProxy(target: { host: string; port: number }, hooks: ProxyHooks = {}): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+  const proxy: TcpProxy = { host: '127.0.0.1', port: 0, hooks, connections: 0, cuts: 0, stop: async () => undefined };
+
+  const server: Server = createServer((client) => {
+    proxy.connections++;
+    const upstream = connect({ host: target.host, port: target.port });
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    sockets.add(client);
+    sockets.add(upstream);
+    let dead = false;
+    const conn: ProxyConnection = {
+      id: nextId++,
+      commands: [],
+      lastCommand: '',
+      clientBytes: 0,
+      serverBytes: 0,
+      cut() {
+        if (dead) return;
+        dead = true;
+        proxy.cuts++;
+        client.destroy();
+        upstream.destroy();
+      },
+    };
+    const close = () => {
+      dead = true;
+      client.destroy();
+      upstream.end();
+    };
+    client.on('error', close);
+    upstream.on('error', close);
+    client.on('close', close);
+    upstream.on('close', close);
+
+    let partial = '';
+    client.on('data', (chunk: Buffer) => {
+      conn.clientBytes += chunk.length;
+      partial += chunk.toString('latin1');
+      let at: number;
+      while ((at = partial.indexOf('\n')) !== -1) {
+        const raw = partial.slice(0, at + 1);
+        partial = partial.slice(at + 1);
+        const line = raw.replace(/\r?\n$/, '');
+        conn.commands.push(line);
+        conn.lastCommand = line;
+        const verdict = proxy.hooks.onClientLine?.(line, conn) ?? 'forward';
+        if (verdict === 'cut') return conn.cut();
+        if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
+        if (verdict === 'forward-then-cut') {
+          dead = true;
+          proxy.cuts++;
+          client.destroy();
+          // Let the server finish on its own (it closes after QUIT); never leave it dangling.
+          upstream.setTimeout(5000, () => upstream.destroy());
+          upstream.on('data', () => undefined);
+          return;
+        }
+      }
+    });
+
+    // Server→client writes go through one chain so re-chunked pieces keep their order.
+    let chain = Promise.resolve();
+    upstream.on('data', (chunk: Buffer) => {
+      conn.serverBytes += chunk.length;
+      const verdict = proxy.hooks.onServerData?.(chunk, conn) ?? [chunk];
+      if (verdict === 'cut') return conn.cut();
+      chain = chain.then(async () => {
+        for (const [i, piece] of verdict.entries()) {
+          if (dead) return;
+          if (i > 0) await tick();
+          client.write(piece);
+        }
+      });
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.port = (server.address() as { port: number }).port;
+  proxy.stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return proxy;
+}
+
+/** Splits `chunk` so that every POP3 terminator (CRLF . CRLF) arrives in two pieces: "…\r\n." and "\r\n". */
+export function splitTerminators(chunk: Buffer): Buffer[] {
+  const pieces: Buffer[] = [];
+  let from = 0;
+  let at = chunk.indexOf('\r\n.\r\n');
+  while (at !== -1) {
+    pieces.push(chunk.subarray(from, at + 3));
+    from = at + 3;
+    at = chunk.indexOf('\r\n.\r\n', from);
+  }
+  pieces.push(chunk.subarray(from));
+  return pieces.filter((p) => p.length > 0);
+}
