@@ -7,6 +7,7 @@ need=()
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-pop3d)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v ps >/dev/null 2>&1 || need+=(procps)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ -z "${TMAIL_NO_APT:-}" ]; then
   echo "tmail tests: installing ${need[*]} (set TMAIL_NO_APT=1 to skip)" >&2
