@@ -1,6 +1,7 @@
 // The POP3 sync engine against the private Dovecot: logins (STLS, implicit TLS, APOP, refusals),
 // the safe download, and each server-deletion policy.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,26 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
     assert.deepEqual([result.downloaded, result.deletedOnServer, result.keptOnServer], [0, 1, 2]);
     assert.equal(await serverCount(server, 'local', 'local-pw'), 2);
     assert.equal((await syncMailbox(opts)).deletedOnServer, 0);
+  });
+
+  test('a full disk mid-sync stops with a clear error and deletes nothing on the server', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('mounting a tiny tmpfs needs root');
+    await generate('disk', 60);
+    const dir = join(base, 'disk');
+    await mkdir(dir, { recursive: true });
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
+    } catch (err) {
+      return t.skip(`cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}`);
+    }
+    try {
+      const progress: number[] = [];
+      await assert.rejects(syncMailbox({ ...setup('disk'), onProgress: (p) => progress.push(p.done) }), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /disk is full/.test(e.message));
+      assert.ok(progress.length > 0, 'the sync started before the disk filled up');
+      assert.equal(await serverCount(server, 'disk', 'disk-pw'), 60);
+    } finally {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+    }
   });
 
   test('an unwritable cache dir stops the sync before anything is fetched or deleted', async () => {
