@@ -57,6 +57,8 @@ export class LocalFolderIndex {
   private ascending: IndexedMessage[] = [];
   private dateOrder: IndexedMessage[] | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set while the uid list could not be written (e.g. disk full); cleared by the next good save. */
+  saveError: Error | undefined;
 
   constructor(
     private readonly maildir: Maildir,
@@ -103,7 +105,15 @@ export class LocalFolderIndex {
       );
       return arrival;
     });
-    await this.uidList.save();
+    try {
+      await this.uidList.save();
+      this.saveError = undefined;
+    } catch (err) {
+      // Reading mail must keep working on a full disk: the numbering stays valid in memory and
+      // the save is retried on the next refresh (another process would derive the same UIDs
+      // from the same arrival order).
+      this.saveError = err instanceof Error ? err : new Error(String(err));
+    }
     const previous = this.byUid;
     this.byUid = new Map();
     for (const [key, uid] of this.uidList.byKey) {

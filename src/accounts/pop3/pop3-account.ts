@@ -127,6 +127,7 @@ export class Pop3Account implements MailAccount {
     const previous = this.lastValidity.get(folder);
     const changed = (previous !== undefined && previous !== r.uidValidity) || (previous === undefined && r.origin === 'rebuilt-corrupt');
     this.lastValidity.set(folder, r.uidValidity);
+    this.reportSaveError(index);
     return { path: folder, uidValidity: r.uidValidity, uidValidityChanged: changed, total: r.total, unread: r.unread };
   }
 
@@ -297,7 +298,22 @@ export class Pop3Account implements MailAccount {
     const previous = this.lastValidity.get(folder);
     if (previous !== undefined && previous !== r.uidValidity) this.emit({ type: 'uidvalidity', folder, uidValidity: r.uidValidity });
     this.lastValidity.set(folder, r.uidValidity);
+    this.reportSaveError(index);
     return index;
+  }
+
+  private readonly reportedSaveErrors = new Set<string>();
+
+  /** Once per folder and message: the mail is readable, but the user should know the disk is in trouble. */
+  private reportSaveError(index: LocalFolderIndex): void {
+    const err = index.saveError;
+    if (!err) {
+      this.reportedSaveErrors.delete(index.folder);
+      return;
+    }
+    if (this.reportedSaveErrors.has(index.folder)) return;
+    this.reportedSaveErrors.add(index.folder);
+    this.emit({ type: 'error', message: err instanceof AccountError ? err.message : `Cannot save the message list of "${index.folder}".` });
   }
 
   /** Messages for these UIDs; unknown UIDs are ignored, as IMAP does. */
