@@ -374,3 +374,22 @@ describe('Pop3Account with the real sync state (no network)', () => {
     assert.match(errors[0]?.type === 'error' ? errors[0].message : '', /not a tmail POP3 state file/);
   });
 });
+
+describe('Pop3Account notices changes made by other programs', () => {
+  test('mail delivered or removed by another process shows up as exists/expunged events on the next look', async () => {
+    const { acct, md, keys, events } = await account('external', 3);
+    await acct.fetchWindow('INBOX', 0, 10);
+    events.length = 0;
+    await md.deliver('INBOX', raw(50));
+    await md.remove('INBOX', keys[0]!);
+    const window = await acct.fetchWindow('INBOX', 0, 10);
+    assert.deepEqual(window.map((s) => s.uid), [4, 3, 2]);
+    assert.deepEqual(events, [
+      { type: 'expunged', folder: 'INBOX', uids: [1] },
+      { type: 'exists', folder: 'INBOX', total: 3 },
+    ]);
+    events.length = 0;
+    await acct.fetchWindow('INBOX', 0, 10);
+    assert.deepEqual(events, [], 'nothing changed, nothing said');
+  });
+});

@@ -296,7 +296,13 @@ export class Pop3Account implements MailAccount {
     const index = await this.index(folder);
     const r = await index.refresh();
     const previous = this.lastValidity.get(folder);
-    if (previous !== undefined && previous !== r.uidValidity) this.emit({ type: 'uidvalidity', folder, uidValidity: r.uidValidity });
+    if (previous !== undefined && previous !== r.uidValidity) {
+      this.emit({ type: 'uidvalidity', folder, uidValidity: r.uidValidity });
+    } else if (previous !== undefined) {
+      // Changes made by someone else since we last looked (a cron `tmail sync`, mutt, another tmail).
+      if (r.removed.length) this.emit({ type: 'expunged', folder, uids: r.removed });
+      if (r.added.length) this.emit({ type: 'exists', folder, total: r.total });
+    }
     this.lastValidity.set(folder, r.uidValidity);
     this.reportSaveError(index);
     return index;
