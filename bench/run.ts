@@ -1,0 +1,48 @@
+// `npm run bench`: starts a private Dovecot on tmpfs with a 100k-message INBOX, runs each bench
+// section against it and prints the figures. Later issues add sections (POP3 sync, warm cache)
+// to SECTIONS. Always stops the Dovecot it started.
+import type { DovecotServer } from '../test/helpers/dovecot.js';
+import { startBenchServer } from './mail-server.js';
+import { imapFirstWindow } from './imap-first-window.js';
+import { mb, ms } from './stats.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const log = (line: string) => process.stdout.write(line + '\n');
+
+interface Section {
+  title: string;
+  run: (server: DovecotServer) => Promise<void>;
+}
+
+const SECTIONS: Section[] = [
+  {
+    title: `IMAP: time to first window (50 newest of 100,000), ${ROUNDS} interleaved rounds`,
+    run: async (server) => {
+      const r = await imapFirstWindow(server, ROUNDS, log);
+      log(`  tmail (ImapAccount connect+openFolder+fetchWindow): median ${ms(r.tmail.median)}, min ${ms(r.tmail.min)}`);
+      log(`  baseline (imapflow login+SELECT+FETCH):            median ${ms(r.baseline.median)}, min ${ms(r.baseline.min)}`);
+      log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= 1.2)${r.ratio <= 1.2 ? '' : '  ** above goal **'}`);
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  let server: DovecotServer | undefined;
+  try {
+    server = await startBenchServer(log);
+    for (const section of SECTIONS) {
+      log(`\n${section.title}`);
+      await section.run(server);
+    }
+    const mem = process.memoryUsage();
+    log(`\nprocess RSS ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)})`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await server?.stop();
+  }
+}
+
+process.exitCode = await main();
