@@ -13,6 +13,7 @@ interface StateFile {
 
 export class UidValidityStore {
   private state: StateFile | undefined;
+  private loading: Promise<StateFile> | undefined;
   private writing: Promise<void> = Promise.resolve();
   readonly file: string;
 
@@ -20,8 +21,13 @@ export class UidValidityStore {
     this.file = join(dir, 'imap-state.json');
   }
 
-  private async load(): Promise<StateFile> {
-    if (this.state) return this.state;
+  private load(): Promise<StateFile> {
+    // One read shared by concurrent callers, so none of them works on a stale copy.
+    this.loading ??= this.readState();
+    return this.loading;
+  }
+
+  private async readState(): Promise<StateFile> {
     try {
       const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<StateFile>;
       const map = parsed && typeof parsed.uidValidity === 'object' && parsed.uidValidity ? parsed.uidValidity : {};
