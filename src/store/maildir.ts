@@ -157,7 +157,7 @@ export class Maildir {
       await rename(tmpPath, finalPath);
       await fsyncDir(join(dir, sub));
       this.remember(name, { key, dir: sub, name: fileName, flags });
-      return { key, folder: name, path: finalPath, dir: sub, flags, size, mtime: opts.mtime ?? (await stat(finalPath)).mtime };
+      return { key, folder: name, path: finalPath, dir: sub, flags, size, mtime };
     } catch (err) {
       await unlink(tmpPath).catch(() => undefined);
       // A rename whose directory fsync failed may not survive a crash: the caller will not
