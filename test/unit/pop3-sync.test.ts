@@ -1,0 +1,105 @@
+// Sync-engine cases Dovecot will not produce on demand, against the scripted fake server:
+// a crash between storing and recording a message, a server without UIDL, oversize messages,
+// a concurrent sync.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { AccountError } from '../../src/accounts/account.js';
+import { loadSyncState, syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
+import { Maildir } from '../../src/store/maildir.js';
+import { startFakePop3, type FakePop3Options, type FakePop3Server } from '../helpers/pop3-fake-server.js';
+
+let base: string;
+const servers: FakePop3Server[] = [];
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), 'tmail-pop3sync-unit-'));
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await rm(base, { recursive: true, force: true });
+});
+
+const message = (i: number, extra = '') => Buffer.from(`Message-ID: <m${i}@test>\r\nSubject: s${i}\r\n\r\nbody ${i}${extra}\r\n`);
+
+async function setup(name: string, server: Partial<FakePop3Options> & { messages: Buffer[] }) {
+  const s = await startFakePop3(server);
+  servers.push(s);
+  const opts: SyncOptions = {
+    config: { name, protocol: 'pop3', host: '127.0.0.1', port: s.port, security: 'none', allowInsecureAuth: true, user: 'alice' },
+    getPassword: async () => 'secret',
+    maildir: new Maildir(join(base, name, 'Maildir')),
+    statePath: join(base, name, 'pop3-state.json'),
+  };
+  return { s, opts };
+}
+
+async function localFiles(maildir: Maildir): Promise<string[]> {
+  const root = maildir.folderPath('INBOX');
+  return [...(await readdir(join(root, 'new'))), ...(await readdir(join(root, 'cur')))];
+}
+
+test('a crash after storing but before recording: the next sync adopts the stored file instead of duplicating it', async () => {
+  const messages = Array.from({ length: 10 }, (_, i) => message(i));
+  const { s, opts } = await setup('crash', { messages });
+  // A Maildir that "crashes" right after the 4th delivery reached the disk.
+  const real = opts.maildir;
+  let deliveries = 0;
+  const crashing = Object.create(real) as Maildir;
+  crashing.deliver = async (...args: Parameters<Maildir['deliver']>) => {
+    const entry = await real.deliver(...args);
+    if (++deliveries === 4) throw new Error('simulated crash');
+    return entry;
+  };
+  await assert.rejects(syncMailbox({ ...opts, maildir: crashing }), /simulated crash/);
+  const state = await loadSyncState(opts.statePath);
+  assert.ok(Object.keys(state.pending).length > 0, 'the digest was recorded before delivery');
+  assert.equal(s.deleted.size, 0, 'nothing deleted on the server after a failure');
+  assert.equal((await localFiles(real)).length, 4);
+
+  const result = await syncMailbox(opts);
+  assert.equal(result.downloaded, 6, 'only the 6 never stored');
+  assert.equal((await localFiles(real)).length, 10);
+  assert.equal(s.deleted.size, 10);
+  assert.deepEqual((await loadSyncState(opts.statePath)).pending, {});
+});
+
+test('a server without UIDL: messages matched by a header hash, reported in the result', async () => {
+  const messages = [message(1), message(2), message(2)]; // two identical ones stay distinct
+  const { s, opts } = await setup('nouidl', { messages, uidls: null });
+  const config = { ...opts.config, leaveOnServer: true };
+  const first = await syncMailbox({ ...opts, config });
+  assert.equal(first.usedHeaderHashFallback, true);
+  assert.equal(first.downloaded, 3);
+  const second = await syncMailbox({ ...opts, config });
+  assert.equal(second.downloaded, 0);
+  assert.ok(Object.keys((await loadSyncState(opts.statePath)).messages).every((id) => id.startsWith('hh:')));
+  assert.ok(s.commands.includes('TOP 1 0'));
+});
+
+test('a message over maxMessageBytes is left on the server and reported; the others sync', async () => {
+  const { s, opts } = await setup('big', { messages: [message(1), message(2, 'x'.repeat(5000)), message(3)] });
+  const result = await syncMailbox({ ...opts, limits: { maxMessageBytes: 1000 } });
+  assert.deepEqual([result.downloaded, result.skippedTooLarge, result.deletedOnServer, result.keptOnServer], [2, 1, 2, 1]);
+  assert.deepEqual([...s.deleted].sort(), [1, 3]);
+});
+
+test('a second sync of the same account while one runs is refused; a stale lock of a dead process is taken over', async () => {
+  const { opts } = await setup('lock', { messages: [message(1)] });
+  await writeFile(`${opts.statePath}.lock`, String(process.pid)).catch(async () => {
+    await opts.maildir.init();
+    await writeFile(`${opts.statePath}.lock`, String(process.pid));
+  });
+  await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && /Another sync of this account is running/.test(e.message));
+  await writeFile(`${opts.statePath}.lock`, '999999999');
+  assert.equal((await syncMailbox(opts)).downloaded, 1);
+});
+
+test('a corrupt state file is a clear error, and nothing is deleted', async () => {
+  const { s, opts } = await setup('corrupt', { messages: [message(1)] });
+  await opts.maildir.init();
+  await writeFile(opts.statePath, '{"version":1,"messages":');
+  await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /corrupt/.test(e.message));
+  assert.equal(s.deleted.size, 0);
+});
