@@ -175,7 +175,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     }
   });
 
-  test('fetchWindow: newest first by position, with UIDs, attachments and sanitized fields', async () => {
+  test('fetchWindow: newest first by position, with UIDs, flags and attachments', async () => {
     const t = await makeAccount(accountConfig(server));
     try {
       await t.account.connect();
@@ -425,16 +425,49 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     }
   });
 
-  test('an operation fails with a network error when the server stays away', async () => {
+  test('an operation fails with a network error when the server stays away; close() stops reconnecting', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
-    const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }));
+    const t = await makeAccount(
+      accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
+      'alice-pw',
+      undefined,
+      { reconnectWaitMs: 1500, reconnectMinDelayMs: 100, reconnectMaxDelayMs: 200 },
+    );
     try {
       await t.account.connect();
+      await t.account.openFolder('INBOX');
+      await proxy.close(); // cuts the session and refuses new connections
+      await rejectsWith(t.account.fetchWindow('INBOX', 0, 1), 'network', new RegExp(`connection to 127\\.0\\.0\\.1:${proxy.port} lost \\(.*connection refused`));
       await t.account.close();
+      const eventsAtClose = t.events.length;
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(t.events.length, eventsAtClose, 'no reconnect attempts after close()');
+      const last = t.events.at(-1);
+      assert.equal(last?.type === 'connection' ? last.state : last?.type, 'disconnected');
       await rejectsWith(t.account.fetchWindow('INBOX', 0, 1), 'network', /not connected/);
     } finally {
       await t.dispose();
-      await proxy.close();
+    }
+  });
+
+  test('new mail is pushed while idle (IDLE)', async () => {
+    const t = await makeAccount(accountConfig(server), 'alice-pw', undefined, { autoIdleDelayMs: 300 });
+    try {
+      await t.account.connect();
+      const opened = await t.account.openFolder('Archive');
+      const setup = await otherDevice(server);
+      try {
+        await new Promise((r) => setTimeout(r, 800)); // let IDLE start
+        await appendMessages(setup, 'Archive', 1, 500);
+        await waitFor(
+          () => t.events.some((e) => e.type === 'exists' && e.folder === 'Archive' && e.total === opened.total + 1),
+          'exists event pushed during IDLE',
+        );
+      } finally {
+        await setup.logout();
+      }
+    } finally {
+      await t.dispose();
     }
   });
 });

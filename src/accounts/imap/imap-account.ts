@@ -36,10 +36,23 @@ import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { UidValidityStore } from './uidvalidity-store.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
 
-/** How long an operation waits for a reconnect before failing with a network error. */
-export const RECONNECT_WAIT_MS = 20_000;
-/** Backoff between reconnect attempts: 250 ms doubling up to 30 s, retried until close(). */
-export const RECONNECT_BACKOFF = { minTimeout: 250, maxTimeout: 30_000, factor: 2 };
+/** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
+export interface ImapTuning {
+  /** How long an operation waits for a reconnect before failing with a network error. */
+  reconnectWaitMs: number;
+  /** First pause between reconnect attempts; doubles up to reconnectMaxDelayMs, until close(). */
+  reconnectMinDelayMs: number;
+  reconnectMaxDelayMs: number;
+  /** Idle time before IDLE starts (push of new mail / flag changes); see imapflow autoIdleDelay. */
+  autoIdleDelayMs: number;
+}
+
+export const DEFAULT_TUNING: ImapTuning = {
+  reconnectWaitMs: 20_000,
+  reconnectMinDelayMs: 250,
+  reconnectMaxDelayMs: 30_000,
+  autoIdleDelayMs: 15_000,
+};
 /** Chunk size for streamed downloads: large enough that most messages need one round trip. */
 const DOWNLOAD_CHUNK = 1024 * 1024;
 
@@ -74,11 +87,15 @@ export class ImapAccount implements MailAccount {
   /** Trash folder path: undefined = not looked up yet, null = none on this server. */
   private trashPath: string | null | undefined;
 
+  private readonly tuning: ImapTuning;
+
   constructor(
     private readonly config: AccountConfig,
     private readonly deps: AccountDeps,
+    tuning: Partial<ImapTuning> = {},
   ) {
     this.name = config.name;
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.uidStore = new UidValidityStore(deps.dataDir);
   }
 
@@ -279,13 +296,16 @@ export class ImapAccount implements MailAccount {
 
   private async openClient(): Promise<ImapFlow> {
     this.password ??= await this.deps.getPassword();
-    const client = new ImapFlow(imapFlowOptions(this.config, this.password));
+    const client = new ImapFlow({ ...imapFlowOptions(this.config, this.password), autoIdleDelay: this.tuning.autoIdleDelayMs });
     this.attach(client);
     try {
       await client.connect();
     } catch (err) {
       client.close();
-      throw this.mapError(err);
+      const error = this.mapError(err);
+      // Ask again next time rather than retrying a password the server just refused.
+      if (error.kind === 'auth') this.password = undefined;
+      throw error;
     }
     this.trashPath = undefined;
     this.sessionValidity.clear();
@@ -339,7 +359,9 @@ export class ImapAccount implements MailAccount {
         return client;
       },
       {
-        ...RECONNECT_BACKOFF,
+        minTimeout: this.tuning.reconnectMinDelayMs,
+        maxTimeout: this.tuning.reconnectMaxDelayMs,
+        factor: 2,
         retries: Number.POSITIVE_INFINITY,
         signal: abort.signal,
         // Wrong password or an untrusted certificate will not fix itself by waiting.
@@ -389,7 +411,7 @@ export class ImapAccount implements MailAccount {
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), RECONNECT_WAIT_MS);
+      timer = setTimeout(() => resolve(null), this.tuning.reconnectWaitMs);
     });
     const client = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
     if (client?.usable) return client;
@@ -450,8 +472,12 @@ export class ImapAccount implements MailAccount {
   }
 
   private async findTrash(): Promise<string | null> {
-    if (this.trashPath === undefined) await this.listFolders();
-    return this.trashPath ?? null;
+    if (this.trashPath === undefined) {
+      // Plain LIST: the lookup needs no per-folder counts.
+      const list = await this.withClient('looking for the Trash folder', (client) => client.list());
+      this.trashPath = list.find((f) => f.specialUse === '\\Trash')?.path ?? null;
+    }
+    return this.trashPath;
   }
 
   private mapError(err: unknown, action?: string): AccountError {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AccountConfig } from '../../../src/config/types.js';
 import type { DovecotServer } from '../../helpers/dovecot.js';
-import { ImapAccount } from '../../../src/accounts/imap/imap-account.js';
+import { ImapAccount, type ImapTuning } from '../../../src/accounts/imap/imap-account.js';
 import type { AccountEvent } from '../../../src/accounts/account.js';
 
 export function accountConfig(server: DovecotServer, overrides: Partial<AccountConfig> = {}): AccountConfig {
@@ -31,7 +31,12 @@ export interface TestAccount {
   dispose(): Promise<void>;
 }
 
-export async function makeAccount(config: AccountConfig, password = 'alice-pw', dataDir?: string): Promise<TestAccount> {
+export async function makeAccount(
+  config: AccountConfig,
+  password = 'alice-pw',
+  dataDir?: string,
+  tuning: Partial<ImapTuning> = {},
+): Promise<TestAccount> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tmail-imap-')));
   let requests = 0;
   const account = new ImapAccount(config, {
@@ -40,7 +45,7 @@ export async function makeAccount(config: AccountConfig, password = 'alice-pw', 
       return password;
     },
     dataDir: path.join(dir, 'data'),
-  });
+  }, tuning);
   const events: AccountEvent[] = [];
   account.onEvent((e) => events.push(e));
   return {
