@@ -470,4 +470,56 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.dispose();
     }
   });
+
+  test('an expunge by another device arrives as an expunged event with the UID (QRESYNC)', async () => {
+    const setup = await otherDevice(server);
+    await setup.mailboxCreate('Shared');
+    const uids = await appendMessages(setup, 'Shared', 3, 700);
+    const t = await makeAccount(accountConfig(server));
+    try {
+      await t.account.connect();
+      await t.account.openFolder('Shared');
+      const lock = await setup.getMailboxLock('Shared');
+      try {
+        assert.ok(await setup.messageDelete(String(uids[1]), { uid: true }));
+      } finally {
+        lock.release();
+      }
+      // Servers hold expunges back during sequence-number FETCHes (RFC 9051 §7.5.1); a UID
+      // command (or IDLE) delivers them.
+      await waitFor(async () => {
+        await t.account.search('Shared', {});
+        return t.events.some((e) => e.type === 'expunged' && e.folder === 'Shared' && e.uids.includes(uids[1]!));
+      }, 'expunged event');
+      assert.deepEqual((await t.account.fetchWindow('Shared', 0, 10)).map((m) => m.uid), [uids[2], uids[0]]);
+    } finally {
+      await setup.logout();
+      await t.dispose();
+    }
+  });
+
+  test('concurrent operations on different folders do not mix up their selections', async () => {
+    const t = await makeAccount(accountConfig(server));
+    try {
+      await t.account.connect();
+      const [inbox, work, archive, dates] = await Promise.all([
+        t.account.fetchWindow('INBOX', 0, 3),
+        t.account.fetchWindow('Work', 0, 50),
+        t.account.openFolder('Archive'),
+        t.account.fetchWindow('Dates', 0, 2, 'date'),
+      ]);
+      const solo = await makeAccount(accountConfig(server));
+      try {
+        await solo.account.connect();
+        assert.deepEqual(inbox.map((m) => m.uid), (await solo.account.fetchWindow('INBOX', 0, 3)).map((m) => m.uid));
+        assert.deepEqual(work.map((m) => m.uid), (await solo.account.fetchWindow('Work', 0, 50)).map((m) => m.uid));
+        assert.equal(archive.total, (await solo.account.openFolder('Archive')).total);
+        assert.deepEqual(dates.map((m) => m.subject), ['D4', 'D3']);
+      } finally {
+        await solo.dispose();
+      }
+    } finally {
+      await t.dispose();
+    }
+  });
 });
