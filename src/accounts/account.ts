@@ -151,7 +151,11 @@ export interface MailAccount {
    * longer exist are left out. Without it the UI reads the header block of each via fetchRaw.
    */
   fetchSummaries?(path: string, uids: number[]): Promise<MessageSummary[]>;
-  /** The raw RFC 5322 source, streamed. */
+  /**
+   * The raw RFC 5322 source, streamed. Reading it does not set \Seen (IMAP: BODY.PEEK): the
+   * caller marks the message read with addFlags([...], ['\\Seen']) when the user opens it.
+   * Consume or destroy the stream: IMAP keeps the folder locked until it ends.
+   */
   fetchRaw(path: string, uid: number): Promise<Readable>;
 
   addFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;

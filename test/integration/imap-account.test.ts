@@ -301,6 +301,10 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
         ...inboxUids.slice(9, 19).reverse(),
         inboxUids[0]!,
       ]);
+      const hits = await t.account.search('INBOX', { subject: 'Message 2' });
+      const summaries = await t.account.fetchSummaries('INBOX', [...hits, 999_999]);
+      assert.deepEqual(summaries.map((m) => m.uid), hits, 'in the order given, missing UIDs left out');
+      assert.ok(summaries.every((m) => m.subject.startsWith('Message 2')));
       const unseen = await t.account.search('INBOX', { unseen: true });
       assert.ok(unseen.length >= 18 && !unseen.includes(inboxUids[0]!));
       assert.deepEqual(unseen, [...unseen].sort((a, b) => b - a));

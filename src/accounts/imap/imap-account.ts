@@ -173,6 +173,11 @@ export class ImapAccount implements MailAccount {
     });
   }
 
+  async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
+    if (uids.length === 0) return [];
+    return this.withFolder(path, `fetching messages of ${path}`, (client) => this.fetchByUids(client, path, uids));
+  }
+
   /**
    * Streams the source with BODY.PEEK, so reading a message does not mark it \Seen by itself:
    * the caller decides (addFlags(['\\Seen']) when the user opens it). The folder stays locked
