@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import net from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { AccountError } from '../../src/accounts/account.js';
@@ -92,6 +93,15 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await rejectsWith(t2.account.connect(), 'tls', /not trusted/);
     } finally {
       await t2.dispose();
+    }
+  });
+
+  test('implicit TLS against the STARTTLS port is a tls error with a hint', async () => {
+    const t = await makeAccount(accountConfig(server, { port: server.ports.imap, security: 'tls' }));
+    try {
+      await rejectsWith(t.account.connect(), 'tls', /did not answer with TLS \(wrong port\? for a plain port use security "starttls"\)$/);
+    } finally {
+      await t.dispose();
     }
   });
 
@@ -525,5 +535,40 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     } finally {
       await t.dispose();
     }
+  });
+
+  test('a server that accepts but never greets times out with a network error', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const t = await makeAccount(accountConfig(server, { port, security: 'tls' }), 'alice-pw', undefined, { greetingTimeoutMs: 500, connectTimeoutMs: 500 });
+    try {
+      await rejectsWith(t.account.connect(), 'network', new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: `));
+    } finally {
+      await t.dispose();
+      silent.close();
+    }
+  });
+
+  test('a missing folder is a not-found error; a failing password source is a config error', async () => {
+    const t = await makeAccount(accountConfig(server));
+    try {
+      await t.account.connect();
+      await rejectsWith(t.account.openFolder('NoSuchFolder'), 'not-found', /NoSuchFolder/);
+      await rejectsWith(t.account.fetchWindow('NoSuchFolder', 0, 5), 'not-found', /NoSuchFolder/);
+      // The connection is still usable afterwards.
+      assert.equal((await t.account.openFolder('INBOX')).total > 0, true);
+    } finally {
+      await t.dispose();
+    }
+    const { ImapAccount } = await import('../../src/accounts/imap/imap-account.js');
+    const failing = new ImapAccount(accountConfig(server), {
+      getPassword: async () => {
+        throw new Error('passwordCommand exited with status 1');
+      },
+      dataDir: '/nonexistent-tmail-test',
+    });
+    await rejectsWith(failing.connect(), 'config', /account test: could not get the password: passwordCommand exited with status 1/);
+    await failing.close();
   });
 });

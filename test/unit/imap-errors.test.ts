@@ -43,6 +43,15 @@ test('STARTTLS missing → tls; network failures → network', () => {
   assert.equal(isConnectionLoss(new Error('NO [TRYCREATE]')), false);
 });
 
+test('TLS spoken to a cleartext port gets a hint instead of OpenSSL noise', () => {
+  const e = toAccountError(
+    withCode('ERR_SSL_WRONG_VERSION_NUMBER', '804C0A5BAA7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:'),
+    ctx,
+  );
+  assert.equal(e.kind, 'tls');
+  assert.equal(e.message, '127.0.0.1:1234 did not answer with TLS (wrong port? for a plain port use security "starttls")');
+});
+
 test('a missing folder → not-found; anything else → protocol with sanitized server text', () => {
   const missing = toAccountError(Object.assign(new Error('x'), { mailboxMissing: true }), { ...ctx, action: 'opening folder X' });
   assert.equal(missing.kind, 'not-found');

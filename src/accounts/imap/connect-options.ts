@@ -5,9 +5,9 @@ import type { ImapFlowOptions } from 'imapflow';
 import type { AccountConfig } from '../../config/types.js';
 import { isEncrypted, tlsOptions } from '../security.js';
 
-/** Bounded waits so a dead host or a silent server ends in a clear error, not a hang. */
-export const CONNECT_TIMEOUT_MS = 15_000;
-export const GREETING_TIMEOUT_MS = 15_000;
+/** Bounded waits so a dead host or a silent server ends in a clear error, not a hang (ImapAccount can shorten them). */
+const CONNECT_TIMEOUT_MS = 15_000;
+const GREETING_TIMEOUT_MS = 15_000;
 
 export function imapFlowOptions(config: AccountConfig, password: string): ImapFlowOptions {
   const options: ImapFlowOptions = {

@@ -112,8 +112,13 @@ export function toAccountError(err: unknown, ctx: ErrorContext): AccountError {
     if (e.tlsFailed && /STARTTLS/i.test(msg)) {
       return make('tls', `${where} does not offer STARTTLS; refusing to continue without encryption`);
     }
-    if (e.tlsFailed || /SSL|TLS|wrong version number|handshake/i.test(msg)) {
-      return make('tls', `TLS handshake with ${where} failed (wrong port or security setting?): ${sanitizeLine(msg).slice(0, 120)}`);
+    if (/wrong version number|packet length too long|unknown protocol/i.test(msg) || e.code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+      return make('tls', `${where} did not answer with TLS (wrong port? for a plain port use security "starttls")`);
+    }
+    if (e.tlsFailed || /SSL|TLS|handshake/i.test(msg)) {
+      // OpenSSL messages carry a hex prefix and source paths; the reason is the part after them.
+      const reason = sanitizeLine(msg.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '').replace(/:\.\.\/deps\/\S*/, '')).slice(0, 120);
+      return make('tls', `TLS handshake with ${where} failed: ${reason}`);
     }
   }
   const first = links[0] ?? {};

@@ -45,6 +45,9 @@ export interface ImapTuning {
   reconnectMaxDelayMs: number;
   /** Idle time before IDLE starts (push of new mail / flag changes); see imapflow autoIdleDelay. */
   autoIdleDelayMs: number;
+  /** TCP + TLS set-up, and the wait for the server's greeting: a dead or silent host fails, never hangs. */
+  connectTimeoutMs: number;
+  greetingTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: ImapTuning = {
@@ -52,6 +55,8 @@ export const DEFAULT_TUNING: ImapTuning = {
   reconnectMinDelayMs: 250,
   reconnectMaxDelayMs: 30_000,
   autoIdleDelayMs: 15_000,
+  connectTimeoutMs: 15_000,
+  greetingTimeoutMs: 15_000,
 };
 /** Chunk size for streamed downloads: large enough that most messages need one round trip. */
 const DOWNLOAD_CHUNK = 1024 * 1024;
@@ -300,8 +305,13 @@ export class ImapAccount implements MailAccount {
   // ---- connection management -------------------------------------------------------------
 
   private async openClient(): Promise<ImapFlow> {
-    this.password ??= await this.deps.getPassword();
-    const client = new ImapFlow({ ...imapFlowOptions(this.config, this.password), autoIdleDelay: this.tuning.autoIdleDelayMs });
+    this.password ??= await this.askPassword();
+    const client = new ImapFlow({
+      ...imapFlowOptions(this.config, this.password),
+      autoIdleDelay: this.tuning.autoIdleDelayMs,
+      connectionTimeout: this.tuning.connectTimeoutMs,
+      greetingTimeout: this.tuning.greetingTimeoutMs,
+    });
     this.attach(client);
     try {
       await client.connect();
@@ -315,6 +325,16 @@ export class ImapAccount implements MailAccount {
     this.trashPath = undefined;
     this.sessionValidity.clear();
     return client;
+  }
+
+  private async askPassword(): Promise<string> {
+    try {
+      return await this.deps.getPassword();
+    } catch (err) {
+      if (err instanceof AccountError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new AccountError('config', `account ${this.config.name}: could not get the password: ${why}`, { cause: err });
+    }
   }
 
   private attach(client: ImapFlow): void {
