@@ -23,17 +23,20 @@ test('uidSet compacts runs, sorts and drops duplicates', () => {
   assert.equal(uidSet([10, 11, 12, 13]), '10:13');
 });
 
-test('SortedUidCache is keyed by folder and UIDVALIDITY', () => {
+test('SortedUidCache is keyed by folder, UIDVALIDITY and the folder state', () => {
   const cache = new SortedUidCache();
-  cache.set('INBOX', 1n, [3, 2, 1]);
-  assert.deepEqual(cache.get('INBOX', 1n), [3, 2, 1]);
-  assert.equal(cache.get('INBOX', 2n), undefined, 'another UIDVALIDITY means other UIDs');
-  assert.equal(cache.get('Work', 1n), undefined);
+  const state = { uidValidity: 1n, exists: 3, uidNext: 4 };
+  cache.set('INBOX', state, [3, 2, 1]);
+  assert.deepEqual(cache.get('INBOX', { ...state }), [3, 2, 1]);
+  assert.equal(cache.get('INBOX', { ...state, uidValidity: 2n }), undefined, 'another UIDVALIDITY means other UIDs');
+  assert.equal(cache.get('INBOX', { ...state, exists: 4, uidNext: 5 }), undefined, 'new mail arrived while away');
+  assert.equal(cache.get('INBOX', { ...state, uidNext: 5 }), undefined, 'one expunged, one arrived');
+  assert.equal(cache.get('Work', state), undefined);
   cache.invalidate('INBOX');
-  assert.equal(cache.get('INBOX', 1n), undefined);
-  cache.set('A', 1n, [1]);
-  cache.set('B', 1n, [1]);
+  assert.equal(cache.get('INBOX', state), undefined);
+  cache.set('A', state, [1]);
+  cache.set('B', state, [1]);
   cache.invalidate();
-  assert.equal(cache.get('A', 1n), undefined);
-  assert.equal(cache.get('B', 1n), undefined);
+  assert.equal(cache.get('A', state), undefined);
+  assert.equal(cache.get('B', state), undefined);
 });

@@ -58,6 +58,8 @@ export const DEFAULT_TUNING: ImapTuning = {
   connectTimeoutMs: 15_000,
   greetingTimeoutMs: 15_000,
 };
+/** How long close() waits for the server to acknowledge LOGOUT. */
+const LOGOUT_WAIT_MS = 2_000;
 /** Chunk size for streamed downloads: large enough that most messages need one round trip. */
 const DOWNLOAD_CHUNK = 1024 * 1024;
 
@@ -111,6 +113,8 @@ export class ImapAccount implements MailAccount {
 
   async connect(): Promise<void> {
     if (this.client?.usable) return;
+    // A reconnect already under way ends in a connection (or a reason why not); don't race it.
+    if (this.reconnecting && (await this.reconnecting)?.usable) return;
     this.closedByUser = false;
     // Before the password is even asked for: never let it near a cleartext socket.
     assertPasswordMayBeSent(this.config, isEncrypted(this.config.security));
@@ -131,11 +135,13 @@ export class ImapAccount implements MailAccount {
     const client = this.client;
     this.client = null;
     if (client) {
-      try {
-        await client.logout();
-      } catch {
-        client.close();
-      }
+      // LOGOUT politely, but a server that stopped answering must not keep close() waiting.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, LOGOUT_WAIT_MS);
+      });
+      await Promise.race([client.logout().catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
+      client.close();
     }
     if (this.state !== 'disconnected') this.setState('disconnected');
   }
@@ -161,12 +167,12 @@ export class ImapAccount implements MailAccount {
   async fetchWindow(path: string, start: number, count: number, sort: SortOrder = 'arrival'): Promise<MessageSummary[]> {
     return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
       if (sort === 'date') {
-        let uids = this.sortCache.get(path, mailbox.uidValidity);
+        let uids = this.sortCache.get(path, mailbox);
         if (!uids) {
           const sorted = await sortUidsByDateDesc(client);
           if (sorted) {
             uids = sorted;
-            this.sortCache.set(path, mailbox.uidValidity, sorted);
+            this.sortCache.set(path, mailbox, sorted);
           }
         }
         if (uids) return this.fetchByUids(client, path, uids.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, count)));

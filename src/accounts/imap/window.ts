@@ -29,20 +29,31 @@ export function uidSet(uids: readonly number[]): string {
 
 interface SortedEntry {
   uidValidity: bigint;
+  /** EXISTS and UIDNEXT when the list was made: a change while another folder was selected shows up here. */
+  stamp: string;
   uids: number[];
 }
+
+/** What identifies one state of a folder for the sorted-UID cache. */
+export interface FolderStamp {
+  uidValidity: bigint;
+  exists: number;
+  uidNext: number;
+}
+
+const stampOf = (f: FolderStamp) => `${f.exists}:${f.uidNext}`;
 
 /** Server-sorted UID lists, newest first, dropped when the folder changes. */
 export class SortedUidCache {
   private entries = new Map<string, SortedEntry>();
 
-  get(folder: string, uidValidity: bigint): number[] | undefined {
+  get(folder: string, state: FolderStamp): number[] | undefined {
     const entry = this.entries.get(folder);
-    return entry && entry.uidValidity === uidValidity ? entry.uids : undefined;
+    return entry && entry.uidValidity === state.uidValidity && entry.stamp === stampOf(state) ? entry.uids : undefined;
   }
 
-  set(folder: string, uidValidity: bigint, uids: number[]): void {
-    this.entries.set(folder, { uidValidity, uids });
+  set(folder: string, state: FolderStamp, uids: number[]): void {
+    this.entries.set(folder, { uidValidity: state.uidValidity, stamp: stampOf(state), uids });
   }
 
   invalidate(folder?: string): void {
