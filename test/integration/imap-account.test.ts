@@ -471,6 +471,28 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     }
   });
 
+  test('an operation the server leaves unanswered fails after the deadline, then the account recovers', async () => {
+    const proxy = await startTcpProxy(server.ports.imap);
+    const t = await makeAccount(
+      accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
+      'alice-pw',
+      undefined,
+      { operationTimeoutMs: 700, reconnectMinDelayMs: 50 },
+    );
+    try {
+      await t.account.connect();
+      await t.account.openFolder('INBOX');
+      proxy.freezeAll();
+      await rejectsWith(t.account.fetchWindow('INBOX', 0, 5), 'network', /fetching messages of INBOX: .* stopped answering \(no reply in 0\.7 s\); reconnecting$/);
+      // A fresh connection is not frozen: the account reconnects by itself and works again.
+      assert.equal((await t.account.fetchWindow('INBOX', 0, 5)).length, 5);
+      assert.ok(proxy.connections >= 2);
+    } finally {
+      await t.dispose();
+      await proxy.close();
+    }
+  });
+
   test('new mail is pushed while idle (IDLE)', async () => {
     const t = await makeAccount(accountConfig(server), 'alice-pw', undefined, { autoIdleDelayMs: 300 });
     try {

@@ -48,6 +48,12 @@ export interface ImapTuning {
   /** TCP + TLS set-up, and the wait for the server's greeting: a dead or silent host fails, never hangs. */
   connectTimeoutMs: number;
   greetingTimeoutMs: number;
+  /**
+   * An operation the server has not answered in this time counts as a dead connection: the socket
+   * is dropped (a reconnect follows) and the operation fails with a network error. imapflow's own
+   * inactivity timeout is minutes long because IDLE is legitimately silent.
+   */
+  operationTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: ImapTuning = {
@@ -57,6 +63,7 @@ export const DEFAULT_TUNING: ImapTuning = {
   autoIdleDelayMs: 15_000,
   connectTimeoutMs: 15_000,
   greetingTimeoutMs: 15_000,
+  operationTimeoutMs: 60_000,
 };
 /** How long close() waits for the server to acknowledge LOGOUT. */
 const LOGOUT_WAIT_MS = 2_000;
@@ -453,17 +460,35 @@ export class ImapAccount implements MailAccount {
   private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = await this.ready(action);
     try {
-      return await fn(client);
+      return await this.withDeadline(client, action, fn(client));
     } catch (err) {
-      if (this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
+      if (err instanceof ServerSilent || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
       // Cut off mid-operation: every operation here is safe to repeat by UID once.
       if (client === this.client) this.startReconnect(client);
       const again = await this.ready(action);
       try {
-        return await fn(again);
+        return await this.withDeadline(again, action, fn(again));
       } catch (err2) {
         throw this.mapError(err2, action);
       }
+    }
+  }
+
+  /** Fails an operation the server leaves unanswered, and drops that connection (see operationTimeoutMs). */
+  private async withDeadline<T>(client: ImapFlow, action: string, operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = Math.round(this.tuning.operationTimeoutMs / 100) / 10;
+        reject(new ServerSilent(`${action}: ${this.config.host}:${this.config.port} stopped answering (no reply in ${seconds} s); reconnecting`));
+        operation.catch(() => undefined); // it will fail once the socket is gone; nobody waits for it
+        client.close(); // 'close' → startReconnect
+      }, this.tuning.operationTimeoutMs);
+    });
+    try {
+      return await Promise.race([operation, deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -541,6 +566,13 @@ async function countUnseen(client: ImapFlow, path: string): Promise<number> {
   const result = await client.search({ seen: false }, { uid: true, returnOptions: ['COUNT'] });
   if (!result) return 0;
   return Array.isArray(result) ? result.length : (result.count ?? 0);
+}
+
+/** The server left an operation unanswered past operationTimeoutMs: not retried, reported as is. */
+class ServerSilent extends AccountError {
+  constructor(message: string) {
+    super('network', message);
+  }
 }
 
 function refused(what: string, path: string): AccountError {

@@ -13,6 +13,8 @@ export interface TcpProxy {
   fetchResponses: number;
   /** Destroys every live connection in both directions, as a network drop would. */
   cutAll(): void;
+  /** Stops forwarding on the connections open now (a hung server or a silent network path). */
+  freezeAll(): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export interface TcpProxyOptions {
 export async function startTcpProxy(targetPort: number, opts: TcpProxyOptions = {}): Promise<TcpProxy> {
   const targetHost = '127.0.0.1';
   const live = new Set<net.Socket>();
+  const frozen = new WeakSet<net.Socket>();
   const sent: Buffer[] = [];
   const FETCH_LINE = /^\* \d+ FETCH /;
   const proxy: TcpProxy = {
@@ -31,6 +34,9 @@ export async function startTcpProxy(targetPort: number, opts: TcpProxyOptions = 
     connections: 0,
     fetchResponses: 0,
     clientBytes: () => Buffer.concat(sent).toString('latin1'),
+    freezeAll: () => {
+      for (const s of live) frozen.add(s);
+    },
     cutAll: () => {
       for (const s of live) s.destroy();
       live.clear();
@@ -47,10 +53,12 @@ export async function startTcpProxy(targetPort: number, opts: TcpProxyOptions = 
     live.add(upstream);
     let partial = '';
     client.on('data', (chunk: Buffer) => {
+      if (frozen.has(client)) return;
       sent.push(chunk);
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (frozen.has(upstream)) return;
       const text = partial + chunk.toString('latin1');
       const lines = text.split('\r\n');
       partial = lines.pop() ?? '';
