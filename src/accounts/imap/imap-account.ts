@@ -410,6 +410,10 @@ export class ImapAccount implements MailAccount {
       },
     )
       .then(async (client) => {
+        if (this.closedByUser) {
+          client.close();
+          return null;
+        }
         this.client = client;
         await this.reselect(client);
         this.setState('connected');
