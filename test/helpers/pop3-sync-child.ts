@@ -13,6 +13,7 @@ try {
     maildir: new Maildir(join(dataDir, 'Maildir')),
     statePath: join(dataDir, 'pop3-state.json'),
     onProgress: (p) => process.stdout.write(`progress ${p.done}\n`),
+    batchSize: 64,
   });
   process.stdout.write('done\n');
 } catch (err) {

@@ -42,6 +42,7 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
     getPassword: async () => `${user}-pw`,
     maildir: new Maildir(join(base, user, 'Maildir')),
     statePath: join(base, user, 'pop3-state.json'),
+    batchSize: 64, // several batches per run, so cuts land between them too
   });
   const viaProxy = (user: string) => options(user, { port: proxy.port, security: 'none', allowInsecureAuth: true });
   const generate = async (user: string, count: number, firstIndex = 0) => {

@@ -56,10 +56,12 @@ test('a crash after storing but before recording: the next sync adopts the store
   const state = await loadSyncState(opts.statePath);
   assert.ok(Object.keys(state.pending).length > 0, 'the digest was recorded before delivery');
   assert.equal(s.deleted.size, 0, 'nothing deleted on the server after a failure');
-  assert.equal((await localFiles(real)).length, 4);
+  // Deliveries run a few at a time: those already under way when the 4th failed complete too.
+  const stored = (await localFiles(real)).length;
+  assert.ok(stored >= 4 && stored <= 10, `stored before the crash: ${stored}`);
 
   const result = await syncMailbox(opts);
-  assert.equal(result.downloaded, 6, 'only the 6 never stored');
+  assert.equal(result.downloaded, 10 - stored, 'only the messages never stored');
   assert.equal((await localFiles(real)).length, 10);
   assert.equal(s.deleted.size, 10);
   assert.deepEqual((await loadSyncState(opts.statePath)).pending, {});

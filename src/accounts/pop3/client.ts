@@ -196,11 +196,14 @@ export class Pop3Client {
     }
   }
 
-  /** RETR: the message, dot-unstuffed, terminator removed; `lf` turns CRLF into LF. */
-  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf'): Promise<Buffer> {
+  /**
+   * RETR: the message, dot-unstuffed, terminator removed; `lf` turns CRLF into LF. `maxBytes`
+   * (e.g. from the LIST size) lowers the cap below limits.maxMessageBytes.
+   */
+  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf', maxBytes = this.limits.maxMessageBytes): Promise<Buffer> {
     const reply = await this.command(`RETR ${msg}`, {
       multiline: true,
-      maxBodyBytes: this.limits.maxMessageBytes,
+      maxBodyBytes: Math.min(maxBytes, this.limits.maxMessageBytes),
       lineEnding,
       what: `message ${msg}`,
     });

@@ -46,7 +46,8 @@ interface Pending extends ReplyRequest {
   resolve: (reply: Reply) => void;
   reject: (err: Error) => void;
   status?: string;
-  parts: Buffer[];
+  /** Body bytes are copied into one growing buffer: no per-line objects, no final concat. */
+  out: Buffer;
   bodyBytes: number;
   lineCount: number;
 }
@@ -54,6 +55,7 @@ interface Pending extends ReplyRequest {
 const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
+const EMPTY = Buffer.alloc(0);
 
 export class ResponseReader {
   private queue: Pending[] = [];
@@ -66,7 +68,7 @@ export class ResponseReader {
   expect(req: ReplyRequest): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<Reply>((resolve, reject) => {
-      this.queue.push({ ...req, resolve, reject, parts: [], bodyBytes: 0, lineCount: 0 });
+      this.queue.push({ ...req, resolve, reject, out: EMPTY, bodyBytes: 0, lineCount: 0 });
     });
   }
 
@@ -149,6 +151,12 @@ export class ResponseReader {
     const text = stripEol(line).toString('latin1');
     if (text.startsWith('+OK')) {
       head.status = text.slice(3).replace(/^ /, '');
+      if (head.multiline) {
+        // "+OK 2312 octets" (RETR on most servers) is a good first guess for the size.
+        const hint = Number(/^(\d{1,12}) octets/.exec(head.status)?.[1] ?? 0);
+        // Capped: the server's word alone must not make us allocate much; real bytes grow the buffer.
+        head.out = Buffer.allocUnsafe(Math.min(Math.max(hint + 64, 1024), head.maxBodyBytes ?? 1 << 20, 1 << 20));
+      }
       if (!head.multiline) this.finish(head);
       return;
     }
@@ -174,14 +182,20 @@ export class ResponseReader {
       this.fail(this.lineTooLong(head));
       return;
     }
-    if (head.lineEnding === 'lf' && body.length >= 2 && body[body.length - 2] === CR) {
-      // Keep the LF, drop the CR: two views instead of a copy.
-      head.parts.push(body.subarray(0, body.length - 2), body.subarray(body.length - 1));
-      head.bodyBytes += body.length - 1;
-    } else {
-      head.parts.push(body);
-      head.bodyBytes += body.length;
+    const dropCr = head.lineEnding === 'lf' && body.length >= 2 && body[body.length - 2] === CR;
+    const length = dropCr ? body.length - 1 : body.length;
+    if (head.bodyBytes + length > head.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(head.out.length * 2, head.bodyBytes + length));
+      head.out.copy(grown, 0, 0, head.bodyBytes);
+      head.out = grown;
     }
+    if (dropCr) {
+      body.copy(head.out, head.bodyBytes, 0, body.length - 2);
+      head.out[head.bodyBytes + length - 1] = LF;
+    } else {
+      body.copy(head.out, head.bodyBytes);
+    }
+    head.bodyBytes += length;
     head.lineCount++;
     if (head.maxBodyBytes !== undefined && head.bodyBytes > head.maxBodyBytes) {
       this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`));
@@ -196,7 +210,7 @@ export class ResponseReader {
     this.queue.shift();
     const reply: Reply = { status: head.status ?? '' };
     if (head.multiline) {
-      reply.body = Buffer.concat(head.parts, head.bodyBytes);
+      reply.body = head.out.subarray(0, head.bodyBytes);
       reply.lines = head.lineCount;
     }
     head.resolve(reply);

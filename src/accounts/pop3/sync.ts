@@ -6,8 +6,9 @@
 // A crash or a dropped connection anywhere leaves the server copy in place (no QUIT, or a
 // QUIT after RSET); the next sync skips every UIDL already recorded (and DELEs it when the
 // policy says so), and finds a delivered-but-unrecorded message through its pending digest.
-// State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES), and within a batch RETR and
-// DELE are pipelined when the server offers PIPELINING: safety is per message, the order above.
+// State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES); RETR and DELE are
+// pipelined when the server offers PIPELINING, the next batch is fetched while the current one is
+// stored, and deliveries run a few at a time: safety is per message, the order above.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
   trace?: (line: string) => void;
   limits?: Partial<Pop3Limits>;
+  /** Messages per durable state write (default BATCH_COUNT); tests use small ones to cross batch boundaries. */
+  batchSize?: number;
 }
 
 export interface Pop3SyncResult extends SyncResult {
@@ -51,8 +54,11 @@ export interface Pop3SyncResult extends SyncResult {
   authMethod?: 'apop' | 'user';
 }
 
-const BATCH_COUNT = 64;
+// Messages per durable state write; bounded in bytes too, since a batch is held in memory (twice,
+// with the prefetched next one).
+const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
+const DELIVERY_CONCURRENCY = 16;
 const DAY_MS = 86_400_000;
 const INBOX = 'INBOX';
 
@@ -159,13 +165,25 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
 
   const progress: SyncProgress = { done: 0, total: fresh.length, bytes: 0 };
   opts.onProgress?.({ ...progress });
-  for (const batch of batches(fresh, sizeOf)) {
-    const bodies = await pipelined(pipelining, batch, (e) => client.retr(e.msg, 'lf'));
+  // A server that sends far more than its LIST size said cannot make a pipelined batch balloon.
+  const fetch = (batch: UidlEntry[]) => pipelined(pipelining, batch, (e) => client.retr(e.msg, 'lf', 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192));
+  const all = [...batches(fresh, sizeOf, opts.batchSize ?? BATCH_COUNT)];
+  // While one batch is written to disk, the next one is already on its way (RETR changes nothing
+  // on the server, so fetching ahead cannot break the order above). Without pipelining the
+  // server sees one command at a time anyway.
+  let next = all.length > 0 ? fetch(all[0]!) : undefined;
+  for (const [b, batch] of all.entries()) {
+    const bodies = await next!;
+    next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
+    // A prefetch that fails while we are still storing this batch is reported when awaited.
+    next?.catch(() => undefined);
     batch.forEach((e, i) => {
       state.pending[e.uidl] = { sha256: sha256(bodies[i]!), size: bodies[i]!.length };
     });
     await saveSyncState(statePath, state);
-    for (const [i, e] of batch.entries()) {
+    // Deliveries are independent files: a few at once hide fsync latency.
+    await parallel(batch.length, DELIVERY_CONCURRENCY, async (i) => {
+      const e = batch[i]!;
       const body = bodies[i]!;
       const stored = await maildir.deliver(INBOX, body);
       state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
@@ -173,9 +191,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       progress.done++;
       progress.bytes += body.length;
       opts.onProgress?.({ ...progress });
-    }
+    });
     await saveSyncState(statePath, state);
     await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
+    if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
@@ -205,12 +224,12 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   };
 }
 
-function* batches(entries: UidlEntry[], sizeOf: Map<number, number>): Generator<UidlEntry[]> {
+function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
   let batch: UidlEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
     const size = sizeOf.get(e.msg) ?? 0;
-    if (batch.length > 0 && (batch.length >= BATCH_COUNT || bytes + size > BATCH_BYTES)) {
+    if (batch.length > 0 && (batch.length >= maxCount || bytes + size > BATCH_BYTES)) {
       yield batch;
       batch = [];
       bytes = 0;
@@ -232,6 +251,24 @@ async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => P
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}
+
+/** Runs task(0..count-1) with at most `limit` running; the first failure is thrown after all settle. */
+async function parallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let nextIndex = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (nextIndex < count && !failure) {
+      const i = nextIndex++;
+      try {
+        await task(i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  if (failure) throw failure.error;
 }
 
 function sha256(data: Buffer): string {
