@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
+import { inspect } from 'node:util';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { AccountError } from '../../src/accounts/account.js';
@@ -19,6 +20,8 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, pattern: Reg
     assert.equal(err.kind, kind, err.message);
     assert.match(err.message, pattern);
     assert.doesNotMatch(err.message, /alice-pw|wrong-pw/);
+    // Nor anywhere in the error chain a UI might dump in a debug log.
+    assert.doesNotMatch(inspect(err, { depth: 10 }), /alice-pw|wrong-pw/);
     assert.doesNotMatch(err.message, /\n/);
     return err;
   }
