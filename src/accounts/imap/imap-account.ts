@@ -31,7 +31,7 @@ import { imapFlowOptions } from './connect-options.js';
 import { isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
 import { toSearchObject } from './search-query.js';
-import { sortUidsByDateDesc } from './sort-command.js';
+import { serverCanSort, sortUidsByDateDesc } from './sort-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { UidValidityStore } from './uidvalidity-store.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
@@ -78,7 +78,7 @@ export class ImapAccount implements MailAccount {
     serverFolders: true,
     serverSearch: true,
     push: true,
-    // 'date' is served by server-side SORT; a server without SORT falls back to arrival order.
+    // 'date' is served by server-side SORT; narrowed to ['arrival'] on connect when the server has none.
     sortOrders: ['arrival', 'date'],
   };
 
@@ -337,6 +337,8 @@ export class ImapAccount implements MailAccount {
     }
     this.trashPath = undefined;
     this.sessionValidity.clear();
+    // Tell the UI the truth: without SORT a 'date' window is served in arrival order.
+    this.capabilities.sortOrders = serverCanSort(client) ? ['arrival', 'date'] : ['arrival'];
     return client;
   }
 
