@@ -16,7 +16,7 @@ import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
 import { startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
 
-const SCENARIOS = ['mid-retr', 'mid-retr-2nd-batch', 'after-deles', 'quit-not-sent', 'quit-unanswered', 'mid-uidl', 'mid-dele-batch'];
+const SCENARIOS = ['mid-retr', 'mid-retr-after-a-stored-batch', 'after-deles', 'quit-not-sent', 'quit-unanswered', 'mid-uidl', 'mid-dele-batch'];
 const KILL_RUNS = 24;
 // Each run adds 100 messages and kills a sync; a clean sync every third run.
 const USERS = [...SCENARIOS, 'killed'].map((u) => ({ user: u, password: `${u}-pw` }));
@@ -55,6 +55,8 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
     let n = 0;
     return { onClientLine: (line) => (pred(line, ++n) ? verdict : 'forward') };
   };
+  // nthRetrBatch counts bursts of RETR commands separated by other commands (the sync fetches the
+  // next batch while storing the current one, so burst 2 comes after the first batch's DELEs).
   const cutAfterRetrBytes = (bytes: number, nthRetrBatch = 1): ProxyHooks => {
     let batches = 0;
     let inBatch = false;
@@ -78,7 +80,7 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
 
   const HOOKS: Record<string, () => ProxyHooks> = {
     'mid-retr': () => cutAfterRetrBytes(40_000),
-    'mid-retr-2nd-batch': () => cutAfterRetrBytes(20_000, 2),
+    'mid-retr-after-a-stored-batch': () => cutAfterRetrBytes(20_000, 2),
     'after-deles': () => cutAtLine((line) => line === 'DELE 70'),
     'quit-not-sent': () => cutAtLine((line) => line === 'QUIT'),
     'quit-unanswered': () => cutAtLine((line) => line === 'QUIT', 'forward-then-cut'),
