@@ -4,6 +4,7 @@
 import type { DovecotServer } from '../test/helpers/dovecot.js';
 import { startBenchServer } from './mail-server.js';
 import { imapFirstWindow } from './imap-first-window.js';
+import { POP3_BENCH_MESSAGES, runPop3SyncSection } from './pop3-sync.js';
 import { mb, ms } from './stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -23,6 +24,10 @@ const SECTIONS: Section[] = [
       log(`  baseline (imapflow login+SELECT+FETCH):            median ${ms(r.baseline.median)}, min ${ms(r.baseline.min)}`);
       log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= 1.2)${r.ratio <= 1.2 ? '' : '  ** above goal **'}; ratio of minimums ${r.minRatio.toFixed(2)}`);
     },
+  },
+  {
+    title: `POP3: sync of ${POP3_BENCH_MESSAGES.toLocaleString('en')} messages`,
+    run: (server) => runPop3SyncSection(server, log),
   },
 ];
 
