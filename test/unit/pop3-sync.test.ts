@@ -105,3 +105,23 @@ test('a corrupt state file is a clear error, and nothing is deleted', async () =
   await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /corrupt/.test(e.message));
   assert.equal(s.deleted.size, 0);
 });
+
+test('a server that starts offering UIDL: header-hash records are re-keyed, nothing downloads twice', async () => {
+  const messages = [message(1), message(2), message(3)];
+  const before = await setup('gains-uidl', { messages, uidls: null });
+  const config = { ...before.opts.config, leaveOnServer: true };
+  assert.equal((await syncMailbox({ ...before.opts, config })).downloaded, 3);
+  const s2 = await startFakePop3({ messages, uidls: ['a', 'b', 'c'] });
+  servers.push(s2);
+  const second = await syncMailbox({ ...before.opts, config: { ...config, port: s2.port } });
+  assert.deepEqual([second.downloaded, second.usedHeaderHashFallback], [0, false]);
+  assert.deepEqual(Object.keys((await loadSyncState(before.opts.statePath)).messages).sort(), ['a', 'b', 'c']);
+  assert.equal((await localFiles(before.opts.maildir)).length, 3);
+
+  // And back: UIDL records cannot be matched without UIDL, so the sync refuses instead of duplicating.
+  const s3 = await startFakePop3({ messages, uidls: null });
+  servers.push(s3);
+  await assert.rejects(syncMailbox({ ...before.opts, config: { ...config, port: s3.port } }), /no longer offers UIDL/);
+  assert.equal((await localFiles(before.opts.maildir)).length, 3);
+  assert.equal(s3.deleted.size, 0);
+});

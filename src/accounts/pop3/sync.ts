@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SyncProgress, SyncResult } from '../account.js';
+import { AccountError, type SyncProgress, type SyncResult } from '../account.js';
 import type { AccountConfig } from '../../config/types.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import type { Maildir } from '../../store/maildir.js';
@@ -122,6 +122,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     listing = disambiguate(ids).map((uidl, i) => ({ msg: scan[i]!.msg, uidl }));
   }
 
+  await reconcileIdKinds(client, state, listing, scan, usedHeaderHashFallback, statePath, trace);
+
   if (Object.keys(state.pending).length > 0) {
     await recoverPending(state, maildir, now());
     await saveSyncState(statePath, state);
@@ -222,6 +224,46 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     skippedTooLarge,
     authMethod: client.authMethod,
   };
+}
+
+/**
+ * Records are keyed by UIDL or, for a server without UIDL, by header hash ("hh:…"). When a server
+ * starts offering UIDL, re-key the hashed records by matching headers, so nothing downloads twice.
+ * When it stops, UIDL records cannot be matched to anything: refuse rather than duplicate mail.
+ */
+async function reconcileIdKinds(
+  client: Pop3Client,
+  state: Pop3State,
+  listing: UidlEntry[],
+  scan: { msg: number; size: number }[],
+  usedHeaderHashFallback: boolean,
+  statePath: string,
+  trace: ((line: string) => void) | undefined,
+): Promise<void> {
+  const ids = [...Object.keys(state.messages), ...Object.keys(state.pending)];
+  if (usedHeaderHashFallback) {
+    if (ids.some((id) => !id.startsWith('hh:'))) {
+      throw new AccountError(
+        'protocol',
+        `the server no longer offers UIDL, so messages downloaded earlier cannot be recognised; refusing to sync so they are not downloaded twice (if this persists, move ${statePath} away: messages kept on the server will then be downloaded again)`,
+      );
+    }
+    return;
+  }
+  if (!ids.some((id) => id.startsWith('hh:'))) return;
+  trace?.('the server now offers UIDL: matching the earlier header-hash records');
+  const sizeOf = new Map(scan.map((e) => [e.msg, e.size]));
+  const hashes: string[] = [];
+  for (const { msg } of listing) hashes.push(headerHash(await client.top(msg, 0), sizeOf.get(msg) ?? 0));
+  disambiguate(hashes).forEach((hh, i) => {
+    const uidl = listing[i]!.uidl;
+    for (const table of [state.messages, state.pending] as Record<string, unknown>[]) {
+      if (hh in table && !(uidl in table)) {
+        table[uidl] = table[hh];
+        delete table[hh];
+      }
+    }
+  });
 }
 
 function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
