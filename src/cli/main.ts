@@ -137,7 +137,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     }
     const entry = COMMANDS[inv.command];
     if (!entry) {
-      const words = inv.command.split(' ')[0] === 'account' ? ' (account commands: add, list)' : '';
+      const group = inv.command.split(' ')[0]!;
+      // Derived from the table so a new subcommand shows up in the hint without another edit.
+      const subs = Object.keys(COMMANDS).filter((c) => c.startsWith(`${group} `)).map((c) => c.slice(group.length + 1));
+      const words = subs.length > 0 ? ` (${group} commands: ${subs.join(', ')})` : '';
       throw new UsageError(`unknown command "${inv.command}"${words}`);
     }
     const { run } = await entry.load();
