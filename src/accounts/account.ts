@@ -168,6 +168,18 @@ export interface MailAccount {
   search(path: string, query: SearchQuery): Promise<number[]>;
 
   /**
+   * Stores a complete RFC 5322 message (a Sent copy, a postponed draft) in folder `path` with
+   * `flags`. IMAP: APPEND, reconnecting first when the connection was lost meanwhile (e.g. during
+   * a long stay in the editor); POP3: delivered into the local Maildir folder.
+   */
+  appendMessage?(path: string, raw: Buffer, flags: Flag[]): Promise<void>;
+  /**
+   * The folder for sent mail or drafts: IMAP by SPECIAL-USE (\Sent, \Drafts) else by name;
+   * POP3 the local Maildir folder `Sent` / `Drafts`. Created when the account has none.
+   */
+  specialFolder?(use: 'sent' | 'drafts'): Promise<string>;
+
+  /**
    * POP3 only: download new mail from the server into the local cache (safe order: store durably,
    * then DELE). Absent on IMAP, where there is nothing to download.
    */

@@ -290,6 +290,31 @@ export class ImapAccount implements MailAccount {
     });
   }
 
+  async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
+    // withClient reconnects first when the connection died while nobody used it (a long edit).
+    await this.withClient(`saving a message in ${path}`, async (client) => {
+      if (!(await client.append(path, raw, flags))) throw refused('save a message', path);
+    });
+    this.sortCache.invalidate(path);
+  }
+
+  async specialFolder(use: 'sent' | 'drafts'): Promise<string> {
+    const attribute = use === 'sent' ? '\\Sent' : '\\Drafts';
+    const names = use === 'sent' ? ['sent', 'sent items', 'sent messages', 'sent mail'] : ['drafts', 'draft'];
+    const fallback = use === 'sent' ? 'Sent' : 'Drafts';
+    return this.withClient(`looking for the ${fallback} folder`, async (client) => {
+      const list = await client.list();
+      // imapflow also guesses specialUse from well-known names; the server's attribute wins.
+      const found =
+        list.find((f) => f.specialUse === attribute && f.specialUseSource === 'extension') ??
+        list.find((f) => f.specialUse === attribute) ??
+        list.find((f) => names.includes(f.name.toLowerCase()));
+      if (found) return found.path;
+      const created = await client.mailboxCreate(fallback);
+      return created.path;
+    });
+  }
+
   private async fetchByUids(client: ImapFlow, path: string, uids: number[]): Promise<MessageSummary[]> {
     if (uids.length === 0) return [];
     const wanted = new Set(uids);

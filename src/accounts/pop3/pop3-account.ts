@@ -191,6 +191,20 @@ export class Pop3Account implements MailAccount {
     await this.transfer(folder, await this.messages(folder, uids), normalizeFolder(destination), 'copy');
   }
 
+  /** Sent copies and postponed drafts live only in the local Maildir: POP3 has no server folders. */
+  async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
+    const folder = normalizeFolder(path);
+    await this.maildir.deliver(folder, raw, { flags: flagsToLetters(flags) });
+    const r = await (await this.index(folder)).refresh();
+    this.emit({ type: 'exists', folder, total: r.total });
+  }
+
+  async specialFolder(use: 'sent' | 'drafts'): Promise<string> {
+    const folder = use === 'sent' ? 'Sent' : 'Drafts';
+    await this.maildir.ensureFolder(folder);
+    return folder;
+  }
+
   /**
    * A local scan. from/subject/flags/dates use the header summaries (cached); `text` matches
    * the decoded from/to/cc/subject or the raw source (first SEARCH_SCAN_BYTES, so a body that
