@@ -1,11 +1,14 @@
-// Reading and writing config.json. conf does the atomic, mode-0600 writes; we read through it
-// with our own deserializer (for line:column on syntax errors) and validate by hand (validate.ts).
+// Reading and writing config.json. Reads go through conf with our own deserializer (for
+// line:column on syntax errors); writes are atomic, durable and mode 0600 (writeFileAtomic, see
+// writeRaw). Validation is by hand (validate.ts).
 // add/update edit the file as written by the user, so hand-made details (relative `ca` paths,
 // unknown keys) survive; only the touched account entry changes.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Conf from 'conf';
 import type { CliContext } from '../cli/context.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { errorCode } from '../store/local-error.js';
 import { ConfigError } from './errors.js';
 import { describeJsonSyntaxError } from './json-error.js';
 import { paths, type TmailPaths } from './paths.js';
@@ -32,7 +35,7 @@ export async function loadConfig(ctx: ConfigContext): Promise<TmailConfig> {
 /** Validates and writes the whole config (mode 0600, directory 0700). */
 export async function saveConfig(ctx: ConfigContext, config: TmailConfig): Promise<void> {
   const p = paths(ctx);
-  writeRaw(p, config as unknown as RawConfig, ctx);
+  await writeRaw(p, config as unknown as RawConfig, ctx);
 }
 
 /** Appends an account; refuses a name that is already taken (ignoring case). */
@@ -43,7 +46,7 @@ export async function addAccount(ctx: ConfigContext, account: AccountConfig): Pr
   const accounts = Array.isArray(raw.accounts) ? raw.accounts : [];
   const clash = accounts.find((a) => nameOf(a)?.toLowerCase() === account.name.toLowerCase());
   if (clash) throw new ConfigError(`${p.configFile}: an account named ${JSON.stringify(nameOf(clash))} already exists`);
-  writeRaw(p, { ...raw, accounts: [...accounts, stripUndefined(account)] }, ctx);
+  await writeRaw(p, { ...raw, accounts: [...accounts, stripUndefined(account)] }, ctx);
 }
 
 /**
@@ -65,7 +68,7 @@ export async function updateAccount(ctx: ConfigContext, name: string, patch: Par
   accounts[index] = entry;
   const next = { ...raw, accounts };
   const { config } = validateConfig(next, validateOptions(p, ctx));
-  writeRaw(p, next, ctx);
+  await writeRaw(p, next, ctx);
   return config.accounts[index]!;
 }
 
@@ -127,16 +130,25 @@ function readRaw(p: TmailPaths, ctx: ConfigContext): RawConfig {
   }
 }
 
-function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): void {
+async function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): Promise<void> {
   validateConfig(raw, validateOptions(p, ctx));
   ensurePrivate(p, ctx);
-  const store = openStore(p);
+  // Not conf's writer: atomically's sync write removes its temp file only asynchronously after a
+  // failure (a config.json.tmp-… could outlive the error, e.g. on a full disk), and it does not
+  // fsync the directory. writeFileAtomic awaits its cleanup and syncs the rename. A symlinked
+  // config.json (dotfile repos) is written through, as conf did.
+  let target = p.configFile;
   try {
-    store.store = raw;
-    // conf only applies the mode to new files; an existing looser file is tightened here too.
-    chmodSync(p.configFile, 0o600);
+    target = realpathSync(p.configFile);
+  } catch {
+    /* not there yet: create it */
+  }
+  try {
+    await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`);
+    // A new file gets 0600 from writeFileAtomic; this keeps it so whatever umask or old file was there.
+    chmodSync(target, 0o600);
   } catch (err) {
-    throw asConfigError(err, p, 'cannot write');
+    throw asConfigError(errorCode(err) ? err : (err as { cause?: unknown }).cause ?? err, p, 'cannot write');
   }
 }
 
