@@ -2,8 +2,8 @@
 // nextUid + key->uid, written atomically. New keys get UIDs in arrival order (file mtime, then
 // key), so "arrival" sorting is simply UID order. A missing or corrupt list is rebuilt with a NEW
 // uidValidity, which tells every caller that its cached UIDs for this folder are invalid.
-import { readFile, stat } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-file.js';
+import { open, stat } from 'node:fs/promises';
+import { identityOf, sameIdentity, writeFileAtomic, type FileIdentity } from './atomic-file.js';
 import { errorCode, localError } from './local-error.js';
 
 interface UidListFile {
@@ -32,28 +32,32 @@ export class UidList {
 
   constructor(readonly path: string) {}
 
-  /** mtime of the file as we last read or wrote it, to notice another process's update. */
-  private diskMtimeMs: number | undefined;
+  /** Which version of the file we last read or wrote, to notice another process's update. */
+  private diskIdentity: FileIdentity | undefined;
 
   /** True when another process rewrote the list since we read or wrote it. */
   async changedOnDisk(): Promise<boolean> {
-    const now = await this.mtimeOnDisk();
-    return now !== undefined && now !== this.diskMtimeMs;
-  }
-
-  private async mtimeOnDisk(): Promise<number | undefined> {
+    let now: FileIdentity;
     try {
-      return (await stat(this.path)).mtimeMs;
+      now = identityOf(await stat(this.path, { bigint: true }));
     } catch {
-      return undefined;
+      return false;
     }
+    return !sameIdentity(now, this.diskIdentity);
   }
 
   async load(): Promise<void> {
-    this.diskMtimeMs = await this.mtimeOnDisk();
     let text: string | undefined;
+    this.diskIdentity = undefined;
     try {
-      text = await readFile(this.path, 'utf8');
+      // Identity and content from one open file, so they describe the same version.
+      const handle = await open(this.path, 'r');
+      try {
+        this.diskIdentity = identityOf(await handle.stat({ bigint: true }));
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') throw localError(`read ${this.path}`, err);
     }
@@ -99,9 +103,8 @@ export class UidList {
   async save(): Promise<void> {
     if (!this.dirty) return;
     const file: UidListFile = { version: 1, uidValidity: this.uidValidity, nextUid: this.nextUid, uids: Object.fromEntries(this.byKey) };
-    await writeFileAtomic(this.path, JSON.stringify(file));
+    this.diskIdentity = await writeFileAtomic(this.path, JSON.stringify(file));
     this.dirty = false;
-    this.diskMtimeMs = await this.mtimeOnDisk();
   }
 
   private reset(origin: UidListOrigin): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,6 +7,7 @@ import { AccountError } from '../../src/accounts/account.js';
 import { readJsonFile, writeFileAtomic } from '../../src/store/atomic-file.js';
 import { LocalFolderIndex, SUMMARY_CACHE_FILE, UIDLIST_FILE } from '../../src/store/local-folder-index.js';
 import { Maildir } from '../../src/store/maildir.js';
+import { UidList } from '../../src/store/uid-list.js';
 
 let base: string;
 before(async () => {
@@ -145,4 +146,34 @@ test('two processes on one folder agree on UIDs (each adopts the other\'s uid li
   await b.refresh();
   assert.equal(b.uidOfKey(y.key), 5);
   assert.equal(a.uidValidity, b.uidValidity);
+});
+
+test('another process\'s rewrite is noticed even when it has the same mtime and size (coarse kernel clock)', async () => {
+  const dir = join(base, 'same-mtime');
+  await mkdir(dir);
+  const path = join(dir, UIDLIST_FILE);
+  const stamp = new Date(Date.UTC(2024, 0, 1));
+  const mine = new UidList(path);
+  await mine.load();
+  await mine.reconcile(['a', 'b'], async () => new Map([['a', 1], ['b', 2]]));
+  await mine.save();
+  await utimes(path, stamp, stamp);
+  await mine.load(); // now knows the version with the pinned mtime
+  const before = await readFile(path, 'utf8');
+
+  const other = new UidList(path);
+  await other.load();
+  await other.reconcile(['a', 'c'], async () => new Map([['c', 3]])); // b gone, c is uid 3: same length
+  await other.save();
+  await utimes(path, stamp, stamp); // both writes fell into one clock tick
+  const after = await readFile(path, 'utf8');
+  assert.notEqual(after, before);
+  assert.equal(after.length, before.length);
+  assert.equal((await stat(path)).mtimeMs, stamp.getTime());
+
+  assert.equal(await mine.changedOnDisk(), true);
+  await mine.load();
+  assert.equal(mine.byKey.get('c'), 3);
+  assert.equal(mine.nextUid, 4);
+  assert.equal(await mine.changedOnDisk(), false);
 });
