@@ -1,7 +1,11 @@
-// A TCP proxy on 127.0.0.1 for fault tests: forwards to a target and lets a test cut the connection
-// at a chosen point (a given command, after N bytes) or re-chunk what the server sends (e.g. split
-// a POP3 terminator across packets). Works on plaintext protocols for command matching; with TLS it
-// can still cut by byte counts. Stops only the sockets and server it created.
+// The one TCP proxy of the tests, on 127.0.0.1: forwards to a target and lets a test
+// - cut one connection at a chosen point (a given command, after N bytes) or re-chunk/rewrite what
+//   the server sends (split a POP3 terminator across packets, strip STARTTLS as an attacker would);
+// - drop every live connection at once (cutAll), or stop forwarding on them (freezeAll: a hung
+//   server or a silent network path);
+// - watch cleartext traffic (commands, everything the client sent, IMAP `* n FETCH` responses).
+// Command matching needs a plaintext protocol; with TLS it can still cut by byte counts.
+// Stops only the sockets and server it created.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface ProxyConnection {
@@ -36,19 +40,55 @@ export interface TcpProxy {
   connections: number;
   /** Connections cut by a hook so far. */
   cuts: number;
+  /** Untagged `* n FETCH` responses the server sent (IMAP, cleartext sessions only). */
+  fetchResponses: number;
+  /** Everything clients sent, concatenated (only meaningful for cleartext sessions). */
+  clientText(): string;
+  /** Destroys every live connection in both directions, as a network drop would. */
+  cutAll(): void;
+  /** Stops forwarding on the connections open now (a hung server or a silent network path). */
+  freezeAll(): void;
+  /** Cuts what is live and stops listening (new connections are refused). */
   stop(): Promise<void>;
+}
+
+/** Rewrites each server chunk (e.g. to strip a capability); a ready-made `onServerData`. */
+export function rewriteServer(rewrite: (chunk: Buffer) => Buffer): NonNullable<ProxyHooks['onServerData']> {
+  return (chunk) => [rewrite(chunk)];
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 1));
 
-export async function startTcpProxy(target: { host: string; port: number }, hooks: ProxyHooks = {}): Promise<TcpProxy> {
+const FETCH_LINE = /^\* \d+ FETCH /;
+
+/** `target` is a port on 127.0.0.1 or a host and port. */
+export async function startTcpProxy(target: number | { host: string; port: number }, hooks: ProxyHooks = {}): Promise<TcpProxy> {
+  const to = typeof target === 'number' ? { host: '127.0.0.1', port: target } : target;
   const sockets = new Set<Socket>();
+  const frozen = new WeakSet<Socket>();
+  const sent: Buffer[] = [];
   let nextId = 1;
-  const proxy: TcpProxy = { host: '127.0.0.1', port: 0, hooks, connections: 0, cuts: 0, stop: async () => undefined };
+  const proxy: TcpProxy = {
+    host: '127.0.0.1',
+    port: 0,
+    hooks,
+    connections: 0,
+    cuts: 0,
+    fetchResponses: 0,
+    clientText: () => Buffer.concat(sent).toString('latin1'),
+    cutAll: () => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    freezeAll: () => {
+      for (const s of sockets) frozen.add(s);
+    },
+    stop: async () => undefined,
+  };
 
   const server: Server = createServer((client) => {
     proxy.connections++;
-    const upstream = connect({ host: target.host, port: target.port });
+    const upstream = connect({ host: to.host, port: to.port });
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     sockets.add(client);
@@ -72,6 +112,8 @@ export async function startTcpProxy(target: { host: string; port: number }, hook
       dead = true;
       client.destroy();
       upstream.end();
+      sockets.delete(client);
+      sockets.delete(upstream);
     };
     client.on('error', close);
     upstream.on('error', close);
@@ -80,6 +122,8 @@ export async function startTcpProxy(target: { host: string; port: number }, hook
 
     let partial = '';
     client.on('data', (chunk: Buffer) => {
+      if (frozen.has(client)) return;
+      sent.push(chunk);
       conn.clientBytes += chunk.length;
       partial += chunk.toString('latin1');
       let at: number;
@@ -106,13 +150,18 @@ export async function startTcpProxy(target: { host: string; port: number }, hook
 
     // Server→client writes go through one chain so re-chunked pieces keep their order.
     let chain = Promise.resolve();
+    let serverPartial = '';
     upstream.on('data', (chunk: Buffer) => {
+      if (frozen.has(upstream)) return;
       conn.serverBytes += chunk.length;
+      const lines = (serverPartial + chunk.toString('latin1')).split('\r\n');
+      serverPartial = lines.pop() ?? '';
+      for (const line of lines) if (FETCH_LINE.test(line)) proxy.fetchResponses++;
       const verdict = proxy.hooks.onServerData?.(chunk, conn) ?? [chunk];
       if (verdict === 'cut') return conn.cut();
       chain = chain.then(async () => {
         for (const [i, piece] of verdict.entries()) {
-          if (dead) return;
+          if (dead || frozen.has(client)) return;
           if (i > 0) await tick();
           client.write(piece);
         }
@@ -124,7 +173,7 @@ export async function startTcpProxy(target: { host: string; port: number }, hook
   proxy.port = (server.address() as { port: number }).port;
   proxy.stop = () =>
     new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
+      proxy.cutAll();
       server.close(() => resolve());
     });
   return proxy;

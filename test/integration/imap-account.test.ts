@@ -10,7 +10,7 @@ import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { AccountError } from '../../src/accounts/account.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, waitFor } from './support/imap-fixtures.js';
-import { startTcpProxy } from './support/tcp-proxy.js';
+import { rewriteServer, startTcpProxy } from '../helpers/tcp-proxy.js';
 
 async function rejectsWith(promise: Promise<unknown>, kind: string, pattern: RegExp): Promise<AccountError> {
   try {
@@ -128,7 +128,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       assert.equal(proxy.connections, 0, 'no connection (so no LOGIN) reached the server');
     } finally {
       await t.dispose();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -139,11 +139,11 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.account.connect();
       assert.equal((await t.account.openFolder('INBOX')).total, 30);
       // Proves the session really was cleartext (so the refusal above is meaningful).
-      assert.match(proxy.clientBytes(), /LOGIN|AUTHENTICATE/);
-      assert.doesNotMatch(proxy.clientBytes(), /STARTTLS/);
+      assert.match(proxy.clientText(), /LOGIN|AUTHENTICATE/);
+      assert.doesNotMatch(proxy.clientText(), /STARTTLS/);
     } finally {
       await t.dispose();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -152,16 +152,16 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     // stream stays well-formed); a client that upgrades only opportunistically would log in
     // in cleartext here.
     const proxy = await startTcpProxy(server.ports.imap, {
-      rewriteServer: (chunk) => Buffer.from(chunk.toString('latin1').replace(/STARTTLS/g, 'XSTRIPPX'), 'latin1'),
+      onServerData: rewriteServer((chunk) => Buffer.from(chunk.toString('latin1').replace(/STARTTLS/g, 'XSTRIPPX'), 'latin1')),
     });
     const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'starttls' }));
     try {
       await rejectsWith(t.account.connect(), 'tls', new RegExp(`127\\.0\\.0\\.1:${proxy.port} does not offer STARTTLS`));
       assert.equal(proxy.connections, 1);
-      assert.doesNotMatch(proxy.clientBytes(), /LOGIN|AUTHENTICATE/, 'no credentials were sent');
+      assert.doesNotMatch(proxy.clientText(), /LOGIN|AUTHENTICATE/, 'no credentials were sent');
     } finally {
       await t.dispose();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -181,7 +181,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
   test('a refused connection is a network error', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
     const port = proxy.port;
-    await proxy.close();
+    await proxy.stop();
     const t = await makeAccount(accountConfig(server, { port }));
     try {
       await rejectsWith(t.account.connect(), 'network', new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: connection refused`));
@@ -447,7 +447,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       assert.equal((await pending).length, 10);
     } finally {
       await t.dispose();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -462,7 +462,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     try {
       await t.account.connect();
       await t.account.openFolder('INBOX');
-      await proxy.close(); // cuts the session and refuses new connections
+      await proxy.stop(); // cuts the session and refuses new connections
       await rejectsWith(t.account.fetchWindow('INBOX', 0, 1), 'network', new RegExp(`connection to 127\\.0\\.0\\.1:${proxy.port} lost \\(.*connection refused`));
       await t.account.close();
       const eventsAtClose = t.events.length;
@@ -494,7 +494,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       assert.ok(proxy.connections >= 2);
     } finally {
       await t.dispose();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 

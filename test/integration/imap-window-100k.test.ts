@@ -8,7 +8,7 @@ import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { messageIdOf } from '../helpers/message-builder.js';
 import { accountConfig, makeAccount, type TestAccount } from './support/imap-fixtures.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const COUNT = 100_000;
 const SEED = 7;
@@ -30,7 +30,7 @@ describe('window fetch on a 100,000-message folder', dovecotTestOptions(), () =>
 
   after(async () => {
     await t?.dispose();
-    await proxy?.close();
+    await proxy?.stop();
     await server?.stop();
   });
 
