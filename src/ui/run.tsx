@@ -72,6 +72,8 @@ export async function runUi(ctx: CliContext): Promise<number> {
       import('../accounts/index.js'),
     ]);
   const loader = await createDefaultLoader();
+  const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
+  const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, ctx));
   const stdout = ctx.stdout as TtyOut;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
 
@@ -89,6 +91,14 @@ export async function runUi(ctx: CliContext): Promise<number> {
     rows: size().rows,
     onQuit: () => resolveQuit(),
     pollMs: POLL_MS,
+    compose: {
+      suspend: (fn) => suspend(fn),
+      env: ctx.env,
+      account: (i) => {
+        const a = config.accounts[i];
+        return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };
+      },
+    },
   });
 
   let restored = false;
@@ -122,16 +132,35 @@ export async function runUi(ctx: CliContext): Promise<number> {
   process.on('unhandledRejection', onCrash);
   process.on('exit', restore);
 
-  const instance = render(
-    React.createElement(App, {
-      controller,
-      keys,
-      loader,
-      theme: makeTheme(ctx.env),
-      configPath: paths(ctx).configFile,
-    }),
-    { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
-  );
+  const mount = () =>
+    render(
+      React.createElement(App, {
+        controller,
+        keys,
+        loader,
+        theme: makeTheme(ctx.env),
+        configPath: paths(ctx).configFile,
+      }),
+      { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
+    );
+  let instance = mount();
+  // The editor gets the real terminal: Ink is unmounted (which releases raw mode), the normal
+  // screen is back; afterwards a fresh Ink instance draws everything again at the current size.
+  async function suspend<T>(fn: () => T | Promise<T>): Promise<T> {
+    instance.unmount();
+    instance.cleanup();
+    stdout.off('resize', onResize);
+    stdout.write(LEAVE_ALT);
+    try {
+      return await fn();
+    } finally {
+      stdout.write(ENTER_ALT);
+      stdout.on('resize', onResize);
+      const s = size();
+      controller.setSize(s.cols, s.rows);
+      instance = mount();
+    }
+  }
   controller.start();
   try {
     await quit;

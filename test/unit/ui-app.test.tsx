@@ -160,7 +160,7 @@ test('a refused \\Seen is rolled back with an error in the status bar', async ()
   }
 });
 
-test('f toggles \\Flagged, N toggles read, r says reply comes later', async () => {
+test('f toggles \\Flagged, N toggles read, r without a compose host says sending is unavailable', async () => {
   const acc = new FakeAccount();
   const ui = await mountUi([acc]);
   try {
@@ -174,7 +174,7 @@ test('f toggles \\Flagged, N toggles read, r says reply comes later', async () =
     await ui.waitFor((t) => /N .*Message number 100000/.test(t), 'marked unread');
     await ui.waitFor(() => !acc.flagsOf('INBOX', 100000).has('\\Seen'), 'server unseen');
     await ui.press('r');
-    await ui.waitFor((t) => t.includes('Reply comes in a later version'), 'reply notice');
+    await ui.waitFor((t) => t.includes('Sending mail is not available here'), 'reply notice');
   } finally {
     await ui.done();
   }

@@ -5,6 +5,7 @@ import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
 import { computeLayout } from '../state/layout.js';
 import type { Theme } from '../theme.js';
+import { ComposeConfirm } from './ComposeConfirm.js';
 import { FolderPane } from './FolderPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { MessageList } from './MessageList.js';
@@ -66,6 +67,8 @@ export function App({ controller, keys, loader, theme, configPath }: AppProps) {
   let main;
   if (o?.kind === 'help') {
     main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} lastError={state.error} />;
+  } else if (o?.kind === 'compose') {
+    main = <ComposeConfirm view={o.view} width={cols} height={layout.mainHeight} />;
   } else if (o?.kind === 'picker') {
     main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
   } else {

@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sync', 'reply', 'replyAll', 'help', 'command', 'quit',
+  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,8 +35,10 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   fullHeaders: { keys: ['H'], description: 'Toggle full headers in the reader' },
   saveAttachment: { keys: ['s'], description: 'Save an attachment of the open message' },
   sync: { keys: ['$', 'f5'], description: 'Check for new mail (POP3: download; IMAP: refresh)' },
-  reply: { keys: ['r'], description: 'Reply (comes in a later version)' },
-  replyAll: { keys: ['R'], description: 'Reply to all (comes in a later version)' },
+  compose: { keys: ['c'], description: 'Write a new message (opens $VISUAL / $EDITOR)' },
+  reply: { keys: ['r'], description: 'Reply to the sender' },
+  replyAll: { keys: ['R'], description: 'Reply to the sender and all recipients (minus yourself)' },
+  forward: { keys: ['F'], description: 'Forward the message (inline, attachments kept)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
   quit: { keys: ['q'], description: 'Quit' },

@@ -15,6 +15,7 @@ import { Store } from './store.js';
 import type { Overlay, Pane, UiState } from './types.js';
 import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
 import { readerLines } from './reader-lines.js';
+import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
 
 export interface AccountSlot {
   name: string;
@@ -34,6 +35,8 @@ export interface ControllerOptions {
   pollMs?: number;
   /** Where `s` proposes to save attachments. */
   downloadDir?: string;
+  /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
+  compose?: ComposeHost;
 }
 
 export interface KeyInput {
@@ -65,6 +68,7 @@ export class UiController {
   private loadingCounts = new Map<string, number>();
   private stopped = false;
   private readerGeneration = 0;
+  private composeFlow?: ComposeFlow;
 
   constructor(private readonly opts: ControllerOptions) {
     this.accounts = opts.accounts.map(() => undefined);
@@ -426,9 +430,11 @@ export class UiController {
         if (!s.current) return this.notify('Open a folder first');
         this.store.set({ overlay: { kind: 'prompt', purpose: 'search', label: 'Search: ', value: s.search?.query ?? '' } });
         return;
+      case 'compose':
       case 'reply':
       case 'replyAll':
-        return this.notify('Reply comes in a later version');
+      case 'forward':
+        return this.startCompose(action);
       case 'nextPane':
         return this.cyclePane();
       case 'sync':
@@ -788,6 +794,43 @@ export class UiController {
     }
   }
 
+  // ---- compose ------------------------------------------------------------------------------
+
+  private startCompose(action: 'compose' | 'reply' | 'replyAll' | 'forward'): void {
+    const host = this.opts.compose;
+    if (!host) return this.notify('Sending mail is not available here');
+    const run = (account: number, original?: { path: string; uid: number }) => {
+      void (async () => {
+        const flow = await this.compose(host);
+        await flow.start(action === 'compose' ? 'new' : action, account, original);
+      })().catch((err) => this.fail(err));
+    };
+    if (action === 'compose') return run(this.state.current?.account ?? 0);
+    this.withTarget((t) => run(t.account, { path: t.path, uid: t.summary.uid }));
+  }
+
+  private async compose(host: ComposeHost): Promise<ComposeFlow> {
+    if (this.composeFlow) return this.composeFlow;
+    const { ComposeFlow } = await import('../../compose/ui-flow.js');
+    this.composeFlow = new ComposeFlow(host, {
+      setView: (view) => this.store.set({ overlay: view ? { kind: 'compose', view } : undefined }),
+      notify: (text) => this.notify(text),
+      fail: (err, context) => this.fail(err, context),
+      account: (i) => this.account(i),
+      afterSend: (i, original) => {
+        if (original) {
+          const s = this.cache.byUid(folderKey(i, original.path), original.uid);
+          if (s && !s.flags.includes('\\Answered')) {
+            s.flags = [...s.flags, '\\Answered'];
+            this.bump();
+          }
+        }
+        void this.refreshFolders(i).catch((err) => this.fail(err));
+      },
+    });
+    return this.composeFlow;
+  }
+
   // ---- overlays -----------------------------------------------------------------------------
 
   private handleOverlayKey(o: Overlay, input: KeyInput): void {
@@ -800,6 +843,9 @@ export class UiController {
         else close();
         return;
       }
+      case 'compose':
+        this.composeFlow?.handleKey(input);
+        return;
       case 'confirmDelete':
         close();
         if (input.text === 'y' || input.text === 'Y') this.deleteMessage(o.account, o.path, o.uid);

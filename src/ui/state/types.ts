@@ -1,6 +1,7 @@
 // The whole UI state as plain data. Components draw it; the controller changes it.
 import type { FolderInfo, MessageSummary } from '../../accounts/account.js';
 import type { ReaderMessage } from '../message-loader.js';
+import type { ComposeView } from '../../compose/ui-flow.js';
 
 export type Pane = 'folders' | 'list' | 'reader';
 
@@ -49,7 +50,9 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
   | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string }
-  | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number };
+  | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
+  /** The compose confirm screen (send / edit / attach / postpone / cancel). */
+  | { kind: 'compose'; view: ComposeView };
 
 export interface UiState {
   cols: number;

@@ -1,0 +1,106 @@
+// Sending over SMTP with nodemailer, under the same TLS/password policy as IMAP and POP3
+// (src/accounts/security.ts): certificates verified, `ca` honoured, no password without TLS unless
+// allowInsecureAuth. Failures become one AccountError line that says why (auth, network, TLS,
+// rejected recipient); the password never appears in it.
+import { createTransport } from 'nodemailer';
+import { AccountError } from '../accounts/account.js';
+import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
+import type { SmtpConfig } from '../config/types.js';
+import { sanitizeLine } from '../mime/sanitize.js';
+
+export interface SmtpTimeouts {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
+}
+
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 15_000, greetingMs: 15_000, socketMs: 60_000 };
+
+export interface SendRequest {
+  smtp: SmtpConfig;
+  /** Account name, for messages. */
+  accountName: string;
+  /** Called only when a password is needed and may be sent (after the TLS check). */
+  getPassword: () => Promise<string>;
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  timeouts?: Partial<SmtpTimeouts>;
+}
+
+export interface SendResult {
+  accepted: string[];
+  response: string;
+}
+
+export async function sendRaw(req: SendRequest): Promise<SendResult> {
+  const { smtp } = req;
+  const who = { name: `${req.accountName} (SMTP)`, host: smtp.host, port: smtp.port, security: smtp.security, ca: smtp.ca, allowInsecureAuth: smtp.allowInsecureAuth };
+  const tls = tlsOptions(who);
+  let password: string | undefined;
+  if (smtp.user) {
+    assertPasswordMayBeSent(who, isEncrypted(smtp.security));
+    password = await req.getPassword();
+  }
+  const t = { ...DEFAULT_SMTP_TIMEOUTS, ...req.timeouts };
+  const transport = createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === 'tls',
+    requireTLS: smtp.security === 'starttls',
+    ignoreTLS: smtp.security === 'none',
+    tls,
+    auth: smtp.user ? { user: smtp.user, pass: password! } : undefined,
+    connectionTimeout: t.connectionMs,
+    greetingTimeout: t.greetingMs,
+    socketTimeout: t.socketMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  try {
+    const info = await transport.sendMail({ envelope: req.envelope, raw: req.raw });
+    const rejected = (info.rejected ?? []).map(String);
+    if (rejected.length) {
+      throw new AccountError('protocol', `the SMTP server refused ${rejected.length} recipient(s): ${sanitizeLine(rejected.join(', '))}; nothing was sent to them`);
+    }
+    return { accepted: (info.accepted ?? []).map(String), response: sanitizeLine(String(info.response ?? '')) };
+  } catch (err) {
+    if (err instanceof AccountError) throw err;
+    throw smtpError(err, smtp, password);
+  } finally {
+    transport.close();
+  }
+}
+
+interface NodemailerError extends Error {
+  code?: string;
+  response?: string;
+  responseCode?: number;
+  command?: string;
+  rejected?: string[];
+}
+
+export function smtpError(err: unknown, smtp: SmtpConfig, password?: string): AccountError {
+  const e = (err ?? {}) as NodemailerError;
+  const scrub = (s: string) => {
+    let out = sanitizeLine(s);
+    if (password && password.length >= 3) out = out.split(password).join('***');
+    return out.length > 200 ? `${out.slice(0, 200)}…` : out;
+  };
+  const server = `${smtp.host}:${smtp.port}`;
+  const said = e.response ? ` (server said: ${scrub(e.response)})` : '';
+  const code = e.code ?? '';
+  const message = e.message ? scrub(e.message) : 'unknown error';
+  if (code === 'EAUTH') return new AccountError('auth', `SMTP login to ${server} as ${sanitizeLine(smtp.user ?? '')} failed${said || ` (${message})`}`, { cause: err });
+  if (code === 'EENVELOPE') {
+    const who = e.rejected?.length ? `: ${scrub(e.rejected.join(', '))}` : '';
+    return new AccountError('protocol', `the SMTP server ${server} refused the recipient(s)${who}${said}`, { cause: err });
+  }
+  if (code === 'EMESSAGE') return new AccountError('protocol', `the SMTP server ${server} refused the message${said}`, { cause: err });
+  if (code === 'ETLS' || /certificate|self[- ]signed|SSL|TLS/i.test(message)) {
+    return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${message}`, { cause: err });
+  }
+  if (code === 'ECONNECTION' || code === 'ETIMEDOUT' || code === 'ESOCKET' || code === 'EDNS' || code === 'ECONNREFUSED') {
+    return new AccountError('network', `cannot reach the SMTP server ${server}: ${message}`, { cause: err });
+  }
+  return new AccountError('protocol', `sending through ${server} failed: ${message}${said}`, { cause: err });
+}

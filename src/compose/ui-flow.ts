@@ -1,0 +1,216 @@
+// The compose screens' behaviour, for the UI controller: start → editor → confirm screen
+// (send / edit / attach / postpone / cancel) → result in the status bar. Drawing lives in
+// src/ui/components/ComposeConfirm.tsx; this file holds no React and is tested without rendering.
+import type { MailAccount } from '../accounts/account.js';
+import type { AccountConfig } from '../config/types.js';
+import { sanitizeLine } from '../mime/sanitize.js';
+import { ComposeSession, type ComposeKind, type OriginalRef } from './compose-session.js';
+import { DraftStore } from './draft-store.js';
+import { findEditor, runEditor } from './editor.js';
+import type { SmtpTimeouts } from './transport.js';
+
+export interface ComposeHost {
+  /** Runs `fn` with the terminal handed over (UI unmounted, normal screen), then redraws fully. */
+  suspend<T>(fn: () => T | Promise<T>): Promise<T>;
+  env: NodeJS.ProcessEnv;
+  account(i: number): { config: AccountConfig; smtpPassword: () => Promise<string>; dataDir: string } | undefined;
+  smtpTimeouts?: Partial<SmtpTimeouts>;
+}
+
+export interface ComposeView {
+  title: string;
+  from: string;
+  to: string;
+  cc: string;
+  bcc: string;
+  subject: string;
+  attachments: string[];
+  /** Work in progress ("Sending…"); keys other than none are ignored meanwhile. */
+  busy?: string;
+  error?: string;
+  prompt?: { label: string; value: string };
+  confirmDiscard?: boolean;
+}
+
+export interface KeyPress {
+  spec: string;
+  text: string;
+}
+
+export interface ComposeCallbacks {
+  setView(view: ComposeView | undefined): void;
+  notify(text: string): void;
+  fail(err: unknown, context?: string): void;
+  account(i: number): Promise<MailAccount>;
+  /** After a successful send: refresh folders, show \Answered on the original. */
+  afterSend(account: number, original?: OriginalRef): void;
+}
+
+const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward' };
+
+export class ComposeFlow {
+  private session?: ComposeSession;
+  private accountIndex = 0;
+  private view?: ComposeView;
+
+  constructor(private readonly host: ComposeHost, private readonly cb: ComposeCallbacks) {}
+
+  get active(): boolean {
+    return !!this.view;
+  }
+
+  async start(kind: ComposeKind, accountIndex: number, original?: OriginalRef): Promise<void> {
+    const info = this.host.account(accountIndex);
+    if (!info) return this.cb.notify('No account to write from');
+    this.accountIndex = accountIndex;
+    try {
+      const account = await this.cb.account(accountIndex);
+      this.session = await ComposeSession.create(kind, this.deps(account, info), original);
+    } catch (err) {
+      return this.cb.fail(err, `Could not start the ${TITLES[kind].toLowerCase()}`);
+    }
+    this.show({ title: TITLES[kind] });
+    await this.edit();
+  }
+
+  handleKey(k: KeyPress): void {
+    const v = this.view;
+    if (!v || v.busy) return;
+    if (v.prompt) return this.promptKey(v, k);
+    if (v.confirmDiscard) {
+      if (k.text === 'y' || k.text === 'Y') void this.discard();
+      else this.show({ confirmDiscard: false });
+      return;
+    }
+    switch (k.text || k.spec) {
+      case 'y':
+      case 's':
+        return void this.send();
+      case 'e':
+        return void this.edit();
+      case 'a':
+        return this.show({ prompt: { label: 'Attach file: ', value: '' }, error: undefined });
+      case 'p':
+        return void this.postpone();
+      case 'q':
+      case 'c':
+      case 'esc':
+        return this.show({ confirmDiscard: true, error: undefined });
+      default:
+        return;
+    }
+  }
+
+  private promptKey(v: ComposeView, k: KeyPress): void {
+    const p = v.prompt!;
+    if (k.spec === 'esc') return this.show({ prompt: undefined });
+    if (k.spec === 'enter') {
+      this.show({ prompt: undefined });
+      if (p.value.trim()) void this.attach(p.value.trim());
+      return;
+    }
+    if (k.spec === 'backspace' || k.spec === 'delete') return this.show({ prompt: { ...p, value: [...p.value].slice(0, -1).join('') } });
+    if (k.spec === 'C-u') return this.show({ prompt: { ...p, value: '' } });
+    const text = sanitizeLine(k.text);
+    if (text) this.show({ prompt: { ...p, value: p.value + text } });
+  }
+
+  private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>) {
+    return {
+      account,
+      config: info.config,
+      smtpPassword: info.smtpPassword,
+      store: new DraftStore(`${info.dataDir}/drafts`),
+      edit: async (file: string) => {
+        const editor = findEditor(this.host.env);
+        await this.host.suspend(() => runEditor(editor, file, this.host.env));
+      },
+      smtpTimeouts: this.host.smtpTimeouts,
+    };
+  }
+
+  private async edit(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    let error: string | undefined;
+    try {
+      await s.edit();
+    } catch (err) {
+      error = text(err);
+    }
+    await this.refresh(error);
+  }
+
+  /** Re-reads the draft file into the confirm screen. */
+  private async refresh(error?: string): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    try {
+      const d = await s.draft();
+      this.show({ from: d.from, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, attachments: d.attachments, error, busy: undefined });
+    } catch (err) {
+      this.show({ error: error ?? `${text(err)} — press e to fix it`, busy: undefined });
+    }
+  }
+
+  private async attach(path: string): Promise<void> {
+    try {
+      await this.session!.attach(path);
+      await this.refresh();
+    } catch (err) {
+      this.show({ error: text(err) });
+    }
+  }
+
+  private async send(): Promise<void> {
+    const s = this.session!;
+    this.show({ busy: 'Sending…', error: undefined });
+    try {
+      const out = await s.send();
+      this.close();
+      const where = out.sentFolder ? `; copy saved in ${sanitizeLine(out.sentFolder)}` : '';
+      const msg = `Message sent to ${out.recipients} recipient(s)${where}`;
+      if (out.warnings.length) this.cb.fail(`${msg}, but ${out.warnings.join('; ')}`);
+      else this.cb.notify(msg);
+      this.cb.afterSend(this.accountIndex, s.original);
+    } catch (err) {
+      // Nothing sent: the draft file is untouched; s / e / p still work.
+      this.show({ busy: undefined, error: `Not sent: ${text(err)} — the draft is kept; s to retry, e to edit, p to postpone` });
+    }
+  }
+
+  private async postpone(): Promise<void> {
+    this.show({ busy: 'Saving to Drafts…', error: undefined });
+    try {
+      const folder = await this.session!.postpone();
+      this.close();
+      this.cb.notify(`Draft saved in ${sanitizeLine(folder)}`);
+      this.cb.afterSend(this.accountIndex);
+    } catch (err) {
+      this.show({ busy: undefined, error: `Could not postpone: ${text(err)} (the draft is kept in ${this.session!.file})` });
+    }
+  }
+
+  private async discard(): Promise<void> {
+    await this.session?.discard().catch(() => undefined);
+    this.close();
+    this.cb.notify('Draft discarded');
+  }
+
+  private show(patch: Partial<ComposeView>): void {
+    const base: ComposeView = this.view ?? { title: '', from: '', to: '', cc: '', bcc: '', subject: '', attachments: [] };
+    this.view = { ...base, ...patch };
+    this.cb.setView(this.view);
+  }
+
+  private close(): void {
+    this.view = undefined;
+    this.session = undefined;
+    this.cb.setView(undefined);
+  }
+}
+
+function text(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return sanitizeLine(m).trim() || 'unknown error';
+}

@@ -1,0 +1,33 @@
+// The screen after the editor: who the message goes to, what is attached, and the choices.
+// Draws only; ComposeFlow (src/compose/ui-flow.ts) decides what the keys do.
+import { Box, Text } from 'ink';
+import type { ComposeView } from '../../compose/ui-flow.js';
+import { padToWidth } from '../../mime/display-width.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+
+export function ComposeConfirm(props: { view: ComposeView; width: number; height: number }) {
+  const v = props.view;
+  const inner = Math.max(10, props.width - 4);
+  const row = (label: string, value: string) => padToWidth(`${label.padEnd(9)}${sanitizeLine(value) || '—'}`, inner);
+  const attachments = v.attachments.length ? v.attachments.map((a) => sanitizeLine(a.split('/').pop() ?? a)).join(', ') : 'none';
+  let footer: string;
+  if (v.busy) footer = v.busy;
+  else if (v.prompt) footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  (Enter adds, Esc cancels)`;
+  else if (v.confirmDiscard) footer = 'Discard this draft? y = discard, any other key = keep it';
+  else footer = 's send · e edit · a attach file · p postpone (save in Drafts) · q cancel';
+  return (
+    <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
+      <Text bold>{padToWidth(`${v.title} — ready to send?`, inner)}</Text>
+      <Text> </Text>
+      <Text>{row('From:', v.from)}</Text>
+      <Text>{row('To:', v.to)}</Text>
+      {v.cc ? <Text>{row('Cc:', v.cc)}</Text> : null}
+      {v.bcc ? <Text>{row('Bcc:', v.bcc)}</Text> : null}
+      <Text>{row('Subject:', v.subject)}</Text>
+      <Text>{row('Attach:', attachments)}</Text>
+      <Text> </Text>
+      {v.error ? <Text color="red" wrap="wrap">{sanitizeLine(v.error)}</Text> : null}
+      <Text bold>{padToWidth(footer, inner)}</Text>
+    </Box>
+  );
+}
