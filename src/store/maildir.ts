@@ -112,8 +112,12 @@ export class Maildir {
    * Safe delivery: write to tmp/, fsync the file, rename into new/ (or cur/ when flags are given),
    * fsync the directory. On failure nothing is left in tmp/, new/ or cur/. Errors of the
    * source itself (e.g. a dropped connection) are rethrown unchanged after the clean-up.
+   *
+   * Batch mode, `syncDir: false`: the file is fsynced but the directory is not, so the rename may
+   * not survive a crash yet. The caller MUST call syncFolder() after the batch and before it
+   * records any of those messages as stored (one directory fsync per batch instead of per file).
    */
-  async deliver(folder: string, source: Buffer | AsyncIterable<Buffer>, opts: { flags?: string; mtime?: Date } = {}): Promise<MaildirEntry> {
+  async deliver(folder: string, source: Buffer | AsyncIterable<Buffer>, opts: { flags?: string; mtime?: Date; syncDir?: boolean } = {}): Promise<MaildirEntry> {
     const name = normalizeFolder(folder);
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
@@ -155,7 +159,7 @@ export class Maildir {
       const fileName = fileNameFor(key, sub, flags);
       finalPath = join(dir, sub, fileName);
       await rename(tmpPath, finalPath);
-      await fsyncDir(join(dir, sub));
+      if (opts.syncDir !== false) await fsyncDir(join(dir, sub));
       this.remember(name, { key, dir: sub, name: fileName, flags });
       return { key, folder: name, path: finalPath, dir: sub, flags, size, mtime };
     } catch (err) {
@@ -165,6 +169,16 @@ export class Maildir {
       if (finalPath) await unlink(finalPath).catch(() => undefined);
       if (sourceError) throw sourceError.error;
       throw localError(`save mail in ${join(dir, sub)}`, err);
+    }
+  }
+
+  /** Makes every rename into the folder's new/ and cur/ durable: the end of a `syncDir: false` batch. */
+  async syncFolder(folder: string): Promise<void> {
+    const dir = this.folderPath(normalizeFolder(folder));
+    try {
+      for (const sub of ['new', 'cur'] as const) await fsyncDir(join(dir, sub));
+    } catch (err) {
+      throw localError(`save mail in ${dir}`, err);
     }
   }
 

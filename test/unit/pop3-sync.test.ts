@@ -125,3 +125,46 @@ test('a server that starts offering UIDL: header-hash records are re-keyed, noth
   assert.equal((await localFiles(before.opts.maildir)).length, 3);
   assert.equal(s3.deleted.size, 0);
 });
+
+test('batch mode: one directory fsync per batch, after the batch\'s renames and before the state write that records them; a failed fsync records nothing and deletes nothing', async () => {
+  const messages = Array.from({ length: 7 }, (_, i) => message(i));
+  const { s, opts } = await setup('batch-fsync', { messages });
+  const real = opts.maildir;
+  const events: string[] = [];
+  const watched = Object.create(real) as Maildir;
+  watched.deliver = async (...args: Parameters<Maildir['deliver']>) => {
+    assert.equal(args[2]?.syncDir, false, 'the sync delivers in batch mode');
+    const entry = await real.deliver(...args);
+    events.push('deliver');
+    return entry;
+  };
+  watched.syncFolder = async (folder: string) => {
+    // Nothing delivered since the last fsync may be recorded yet.
+    const onDisk = await loadSyncState(opts.statePath);
+    events.push(`fsync(recorded=${Object.keys(onDisk.messages).length})`);
+    return real.syncFolder(folder);
+  };
+  await syncMailbox({ ...opts, maildir: watched, batchSize: 3 });
+  assert.deepEqual(events, [
+    ...Array(3).fill('deliver'), 'fsync(recorded=0)',
+    ...Array(3).fill('deliver'), 'fsync(recorded=3)',
+    'deliver', 'fsync(recorded=6)',
+  ]);
+  assert.equal((await localFiles(real)).length, 7);
+  assert.equal(s.deleted.size, 7);
+
+  // The directory fsync fails (e.g. EIO): those messages stay unrecorded, the server keeps them.
+  const more = await setup('batch-fsync-fails', { messages });
+  const failing = Object.create(more.opts.maildir) as Maildir;
+  failing.syncFolder = async () => {
+    throw new AccountError('local', 'Cannot save mail in X: an input/output error occurred.');
+  };
+  await assert.rejects(syncMailbox({ ...more.opts, maildir: failing }), /input\/output error/);
+  assert.deepEqual((await loadSyncState(more.opts.statePath)).messages, {});
+  assert.equal(more.s.deleted.size, 0);
+  // The next sync adopts the files already there (pending digests) instead of storing them twice.
+  const again = await syncMailbox(more.opts);
+  assert.equal(again.downloaded, 0);
+  assert.equal((await localFiles(more.opts.maildir)).length, 7);
+  assert.equal(more.s.deleted.size, 7);
+});

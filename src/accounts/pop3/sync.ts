@@ -1,8 +1,9 @@
 // The POP3 download: never lose mail, never store it twice.
 //
 // Order for every new message (RFC 1939: DELE only takes effect at QUIT):
-//   RETR → record its digest as pending (state write) → Maildir deliver (tmp, fsync, rename,
-//   fsync dir) → record UIDL → key (state write) → DELE … → QUIT → forget what QUIT removed.
+//   RETR → record its digest as pending (state write) → Maildir deliver (tmp, fsync, rename)
+//   → fsync the dir (once per batch, after every rename of the batch) → record UIDL → key
+//   (state write) → DELE … → QUIT → forget what QUIT removed.
 // A crash or a dropped connection anywhere leaves the server copy in place (no QUIT, or a
 // QUIT after RSET); the next sync skips every UIDL already recorded (and DELEs it when the
 // policy says so), and finds a delivered-but-unrecorded message through its pending digest.
@@ -187,13 +188,15 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await parallel(batch.length, DELIVERY_CONCURRENCY, async (i) => {
       const e = batch[i]!;
       const body = bodies[i]!;
-      const stored = await maildir.deliver(INBOX, body);
+      const stored = await maildir.deliver(INBOX, body, { syncDir: false });
       state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
       delete state.pending[e.uidl];
       progress.done++;
       progress.bytes += body.length;
       opts.onProgress?.({ ...progress });
     });
+    // The renames of this batch become durable here, before the state write that records them.
+    await maildir.syncFolder(INBOX);
     await saveSyncState(statePath, state);
     await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
     if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
