@@ -34,6 +34,8 @@ import { toSearchObject } from './search-query.js';
 import { serverCanSort, sortUidsByDateDesc } from './sort-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { UidValidityStore } from './uidvalidity-store.js';
+import { HeaderCache } from '../../cache/header-cache.js';
+import { HeaderCacheSync } from './header-cache-sync.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
 
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
@@ -54,6 +56,12 @@ export interface ImapTuning {
    * inactivity timeout is minutes long because IDLE is legitimately silent.
    */
   operationTimeoutMs: number;
+  /** IDLE is ended and issued again after this long (RFC 2177: servers may drop it after 30 min). */
+  idleRestartMs: number;
+  /** Keep a persistent header cache in the data dir (see src/cache/header-cache.ts). */
+  headerCache: boolean;
+  /** After a cold open, wait this long before listing the folder's UIDs, so the first window goes first. */
+  coldCacheFillDelayMs: number;
 }
 
 export const DEFAULT_TUNING: ImapTuning = {
@@ -64,6 +72,9 @@ export const DEFAULT_TUNING: ImapTuning = {
   connectTimeoutMs: 15_000,
   greetingTimeoutMs: 15_000,
   operationTimeoutMs: 60_000,
+  idleRestartMs: 28 * 60_000,
+  headerCache: true,
+  coldCacheFillDelayMs: 1_500,
 };
 /** How long close() waits for the server to acknowledge LOGOUT. */
 const LOGOUT_WAIT_MS = 2_000;
@@ -102,6 +113,8 @@ export class ImapAccount implements MailAccount {
   private trashPath: string | null | undefined;
 
   private readonly tuning: ImapTuning;
+  /** Persistent header cache and its background reconciliation; null when disabled. */
+  readonly headers: HeaderCacheSync | null;
 
   constructor(
     private readonly config: AccountConfig,
@@ -111,6 +124,14 @@ export class ImapAccount implements MailAccount {
     this.name = config.name;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.uidStore = new UidValidityStore(deps.dataDir);
+    this.headers = this.tuning.headerCache
+      ? new HeaderCacheSync({
+          open: () => HeaderCache.open(deps.dataDir),
+          withFolder: (path, fn) => this.withFolder(path, `updating the header cache of ${path}`, fn),
+          emit: (event) => this.emit(event),
+          coldFillDelayMs: this.tuning.coldCacheFillDelayMs,
+        })
+      : null;
   }
 
   onEvent(listener: AccountEventListener): () => void {
@@ -139,6 +160,7 @@ export class ImapAccount implements MailAccount {
   async close(): Promise<void> {
     this.closedByUser = true;
     this.reconnectAbort?.abort();
+    this.headers?.close();
     const client = this.client;
     this.client = null;
     if (client) {
@@ -168,10 +190,26 @@ export class ImapAccount implements MailAccount {
       return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
     });
     this.openPath = path;
+    this.headers?.folderOpened(path);
     return { ...opened, uidValidityChanged: this.unreportedChange.delete(path) };
   }
 
   async fetchWindow(path: string, start: number, count: number, sort: SortOrder = 'arrival'): Promise<MessageSummary[]> {
+    if (sort === 'arrival' && this.headers) {
+      // Arrival order is UID order: a complete, current cache answers without the server.
+      const mailbox = this.client?.mailbox;
+      const current = mailbox && mailbox.path === path && this.sessionValidity.get(path) === mailbox.uidValidity ? mailbox : undefined;
+      const cached = current ? await this.headers.window(path, current.uidValidity, current.exists, start, count) : null;
+      if (cached) {
+        if (cached.missing.length === 0) return cached.rows.map((r) => r.summary!);
+        const fetched = await this.fetchSummaries(path, cached.missing);
+        const byUid = new Map(fetched.map((s) => [s.uid, s]));
+        return cached.rows.flatMap((r) => {
+          const s = r.summary ?? byUid.get(r.uid);
+          return s ? [s] : [];
+        });
+      }
+    }
     return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
       if (sort === 'date') {
         let uids = this.sortCache.get(path, mailbox);
@@ -187,7 +225,9 @@ export class ImapAccount implements MailAccount {
       const range = arrivalSeqRange(mailbox.exists, start, count);
       if (!range) return [];
       const messages = this.keepRequested(path, await client.fetchAll(`${range.lo}:${range.hi}`, SUMMARY_QUERY), (m) => m.seq >= range.lo && m.seq <= range.hi);
-      return messages.sort((a, b) => b.seq - a.seq).map(toSummary);
+      const summaries = messages.sort((a, b) => b.seq - a.seq).map(toSummary);
+      this.headers?.store(path, mailbox.uidValidity, summaries);
+      return summaries;
     });
   }
 
@@ -320,6 +360,7 @@ export class ImapAccount implements MailAccount {
     const wanted = new Set(uids);
     const messages = this.keepRequested(path, await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true }), (m) => wanted.has(m.uid));
     const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
+    if (client.mailbox) this.headers?.store(path, client.mailbox.uidValidity, messages.map(toSummary));
     // Keep the sorted order; messages expunged since the sort simply drop out.
     return uids.flatMap((uid) => {
       const message = byUid.get(uid);
@@ -335,7 +376,10 @@ export class ImapAccount implements MailAccount {
     const kept: FetchMessageObject[] = [];
     for (const m of messages) {
       if (m.envelope && requested(m)) kept.push(m);
-      else if (m.flags && m.uid) this.emit({ type: 'flags', folder: path, uid: m.uid, flags: [...m.flags] });
+      else if (m.flags && m.uid) {
+        this.headers?.flagsChanged(path, m.uid, [...m.flags]);
+        this.emit({ type: 'flags', folder: path, uid: m.uid, flags: [...m.flags] });
+      }
     }
     return kept;
   }
@@ -347,6 +391,7 @@ export class ImapAccount implements MailAccount {
     const client = new ImapFlow({
       ...imapFlowOptions(this.config, this.password),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
+      maxIdleTime: this.tuning.idleRestartMs,
       connectionTimeout: this.tuning.connectTimeoutMs,
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
@@ -388,11 +433,13 @@ export class ImapAccount implements MailAccount {
       if (!current()) return;
       this.sortCache.invalidate(data.path);
       this.emit({ type: 'exists', folder: data.path, total: data.count });
+      this.headers?.serverChanged(data.path);
     });
     client.on('expunge', (data) => {
       if (!current()) return;
       this.sortCache.invalidate(data.path);
       if (data.uid !== undefined) {
+        this.headers?.expunged(data.path, data.uid);
         this.emit({ type: 'expunged', folder: data.path, uids: [data.uid] });
       } else if (client.mailbox) {
         // Without QRESYNC the server names only a sequence number, which cannot be turned into
@@ -402,6 +449,7 @@ export class ImapAccount implements MailAccount {
     });
     client.on('flags', (data) => {
       if (!current() || data.uid === undefined) return;
+      this.headers?.flagsChanged(data.path, data.uid, [...data.flags]);
       this.emit({ type: 'flags', folder: data.path, uid: data.uid, flags: [...data.flags] });
     });
   }
@@ -465,6 +513,8 @@ export class ImapAccount implements MailAccount {
     try {
       const mailbox = await client.mailboxOpen(this.openPath);
       await this.noteValidity(this.openPath, mailbox.uidValidity);
+      // Changes made while the connection was down: fetched like on a warm start.
+      this.headers?.serverChanged(this.openPath);
     } catch (err) {
       this.emit({ type: 'error', message: this.mapError(err, `opening folder ${this.openPath} again`).message });
     }

@@ -1,0 +1,185 @@
+// Glue between ImapAccount and the persistent header cache: opens it lazily, serves list windows
+// from it, stores what the server sends, and reconciles a folder with the server in the
+// background (resync.ts), turning the differences into the usual AccountEvents so the UI updates.
+// A cache that fails (disk full, unwritable dir) is switched off for the session with one error
+// event; tmail then works from the network as before.
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import type { AccountEvent, Flag, MessageSummary } from '../account.js';
+import type { CachedRow, HeaderCache } from '../../cache/header-cache.js';
+import { resyncFolder, type ResyncResult } from './resync.js';
+
+export interface HeaderCacheSyncDeps {
+  open: () => Promise<HeaderCache>;
+  /** Runs `fn` with `path` selected and locked (ImapAccount.withFolder). */
+  withFolder: <T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>) => Promise<T>;
+  emit: (event: AccountEvent) => void;
+  coldFillDelayMs: number;
+}
+
+export class HeaderCacheSync {
+  private cache: Promise<HeaderCache | null> | undefined;
+  private opened: HeaderCache | null = null;
+  private disabled = false;
+  private closed = false;
+  private readonly running = new Map<string, Promise<ResyncResult | null>>();
+  private readonly rerun = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The last reconciliation of each folder (tests and the bench read it). */
+  readonly lastResult = new Map<string, ResyncResult>();
+
+  constructor(private readonly deps: HeaderCacheSyncDeps) {}
+
+  private get(): Promise<HeaderCache | null> {
+    if (this.disabled || this.closed) return Promise.resolve(null);
+    this.cache ??= this.deps.open().then(
+      (cache) => {
+        if (this.closed) {
+          cache.close();
+          return null;
+        }
+        this.opened = cache;
+        return cache;
+      },
+      (err: unknown) => {
+        this.fail(err);
+        return null;
+      },
+    );
+    return this.cache;
+  }
+
+  /** Runs a cache operation; a failure switches the cache off for this session. */
+  private use<T>(fn: (cache: HeaderCache) => T): T | undefined {
+    const cache = this.opened;
+    if (!cache || this.disabled || this.closed) return undefined;
+    try {
+      return fn(cache);
+    } catch (err) {
+      this.fail(err);
+      return undefined;
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.disabled) return;
+    this.disabled = true;
+    this.opened?.close();
+    this.opened = null;
+    const why = err instanceof Error ? err.message : String(err);
+    this.deps.emit({ type: 'error', message: `header cache switched off (mail is read from the server): ${why}` });
+  }
+
+  /** The folder was selected: reconcile now when the cache has it, else list its UIDs shortly. */
+  folderOpened(path: string): void {
+    void this.get().then((cache) => {
+      if (!cache) return;
+      const warm = this.use((c) => c.folder(path)?.complete) ?? false;
+      if (warm) void this.resync(path);
+      else this.later(path, this.deps.coldFillDelayMs);
+    });
+  }
+
+  /** Something changed on the server (new mail, a reconnect): reconcile the folder if cached. */
+  serverChanged(path: string): void {
+    if (!this.opened) return;
+    if (this.use((c) => c.folder(path)) === undefined) return;
+    void this.resync(path);
+  }
+
+  private later(path: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.resync(path);
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Reconciles `path` with the server; concurrent calls share one run (plus one follow-up). */
+  resync(path: string): Promise<ResyncResult | null> {
+    const running = this.running.get(path);
+    if (running) {
+      this.rerun.add(path);
+      return running;
+    }
+    const run = this.runResync(path).finally(() => {
+      this.running.delete(path);
+      if (this.rerun.delete(path) && !this.closed) void this.resync(path);
+    });
+    this.running.set(path, run);
+    return run;
+  }
+
+  private async runResync(path: string): Promise<ResyncResult | null> {
+    const cache = await this.get();
+    if (!cache) return null;
+    let total = 0;
+    let result: ResyncResult;
+    try {
+      result = await this.deps.withFolder(path, async (client, mailbox) => {
+        total = mailbox.exists;
+        return resyncFolder(client, path, mailbox, cache);
+      });
+    } catch (err) {
+      if (this.closed || this.disabled) return null;
+      // A network failure is reported by the connection itself; a cache failure switches it off.
+      if (isSqliteError(err)) this.fail(err);
+      return null;
+    }
+    this.lastResult.set(path, result);
+    for (const change of result.flagChanges) this.deps.emit({ type: 'flags', folder: path, uid: change.uid, flags: change.flags });
+    if (result.removed.length > 0) this.deps.emit({ type: 'expunged', folder: path, uids: result.removed });
+    if (result.added.length > 0) this.deps.emit({ type: 'exists', folder: path, total });
+    return result;
+  }
+
+  /**
+   * Rows for list positions [start, start+count) when the cache holds the whole folder as the
+   * server has it now (same UIDVALIDITY and count); null when the server must be asked.
+   */
+  async window(path: string, uidValidity: bigint, exists: number, start: number, count: number): Promise<{ rows: CachedRow[]; missing: number[] } | null> {
+    if (!(await this.get())) return null;
+    return (
+      this.use((c) => {
+        const folder = c.folder(path);
+        if (!folder || !folder.complete || folder.uidValidity !== uidValidity || folder.count !== exists) return null;
+        const rows = c.window(path, start, count);
+        return { rows, missing: rows.filter((r) => !r.summary).map((r) => r.uid) };
+      }) ?? null
+    );
+  }
+
+  /** Keeps summaries the server sent. */
+  store(path: string, uidValidity: bigint, summaries: MessageSummary[]): void {
+    if (summaries.length === 0) return;
+    void this.get().then(() =>
+      this.use((c) => {
+        const folder = c.folder(path);
+        if (!folder || folder.uidValidity !== uidValidity) c.reset(path, uidValidity);
+        c.putSummaries(path, summaries);
+      }),
+    );
+  }
+
+  expunged(path: string, uid: number): void {
+    this.use((c) => c.removeUids(path, [uid]));
+  }
+
+  flagsChanged(path: string, uid: number, flags: Flag[]): void {
+    this.use((c) => {
+      if (c.folder(path)) c.applyFlags(path, [{ uid, flags }]);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.opened?.close();
+    this.opened = null;
+  }
+}
+
+function isSqliteError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'SqliteError' || /^SQLITE_/.test(String((err as { code?: unknown }).code ?? '')));
+}

@@ -1,0 +1,121 @@
+// Brings a folder's header cache up to date with the server, fetching only what changed:
+// - CONDSTORE/QRESYNC (RFC 7162): `UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE <modseq> VANISHED)`
+//   returns the messages whose flags changed or that arrived since the cache's HIGHESTMODSEQ, and
+//   (QRESYNC) the UIDs expunged meanwhile as VANISHED (EARLIER). Without QRESYNC an expunge is
+//   detected by the count and settled with one UID list.
+// - Otherwise: the UID list (UID SEARCH ALL) diffed against the cache, and FLAGS of every message
+//   diffed against the cached flags.
+// Must run with the folder selected and its mailbox lock held. The caller turns the result into
+// AccountEvents.
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import type { Flag } from '../account.js';
+import type { HeaderCache } from '../../cache/header-cache.js';
+import { decodeFlags } from '../../cache/summary-codec.js';
+
+export type ResyncMode = 'unchanged' | 'qresync' | 'condstore' | 'full';
+
+export interface ResyncResult {
+  mode: ResyncMode;
+  /** FETCH responses received for changes (CONDSTORE/QRESYNC) or for the full FLAGS diff. */
+  fetched: number;
+  /** UIDs new to the cache. */
+  added: number[];
+  /** UIDs gone from the server. */
+  removed: number[];
+  /** Messages already cached whose flags differ now. */
+  flagChanges: Array<{ uid: number; flags: Flag[] }>;
+}
+
+interface ExpungeEvent {
+  path: string;
+  uid?: number;
+}
+
+export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: HeaderCache): Promise<ResyncResult> {
+  let cached = cache.folder(path);
+  if (!cached || cached.uidValidity !== mailbox.uidValidity) {
+    cache.reset(path, mailbox.uidValidity);
+    cached = cache.folder(path)!;
+  }
+  const modseq = mailbox.noModseq ? undefined : mailbox.highestModseq;
+  const point = { highestModseq: modseq, uidNext: mailbox.uidNext };
+  const canCondstore = modseq !== undefined && client.enabled.has('CONDSTORE');
+
+  if (cached.complete && canCondstore && cached.highestModseq !== undefined) {
+    if (cached.highestModseq === modseq && cached.uidNext === mailbox.uidNext && cached.count === mailbox.exists) {
+      return { mode: 'unchanged', fetched: 0, added: [], removed: [], flagChanges: [] };
+    }
+    const result = await changedSince(client, path, cached.highestModseq, cache);
+    if (cache.count(path) !== mailbox.exists) {
+      // Expunges the server did not name (no QRESYNC): one UID list settles them.
+      const list = await serverUids(client);
+      const diff = cache.replaceUids(path, list);
+      result.removed.push(...diff.removed);
+      result.added.push(...diff.added);
+    }
+    cache.setSyncPoint(path, point);
+    return result;
+  }
+
+  // First visit, or no mod-sequences: the full UID list, plus a FLAGS diff when rows exist.
+  const hadRows = cached.count > 0;
+  const diff = cache.replaceUids(path, await serverUids(client));
+  let fetched = 0;
+  const flagChanges: ResyncResult['flagChanges'] = [];
+  if (hadRows && !canCondstore) {
+    const before = new Map(cache.flagRows(path));
+    const messages = await client.fetchAll('1:*', { uid: true, flags: true });
+    fetched = messages.length;
+    const changes: Array<{ uid: number; flags: Flag[] }> = [];
+    for (const m of messages) {
+      if (!m.uid || !m.flags) continue;
+      const now = [...m.flags];
+      const old = before.get(m.uid);
+      if (old === undefined || sameFlags(decodeFlags(old), now)) continue;
+      changes.push({ uid: m.uid, flags: now });
+    }
+    cache.applyFlags(path, changes);
+    flagChanges.push(...changes.filter((c) => !diff.added.includes(c.uid)));
+  }
+  cache.setSyncPoint(path, point);
+  return { mode: 'full', fetched, added: diff.added, removed: diff.removed, flagChanges };
+}
+
+async function changedSince(client: ImapFlow, path: string, since: bigint, cache: HeaderCache): Promise<ResyncResult> {
+  const vanished: number[] = [];
+  const onExpunge = (e: ExpungeEvent) => {
+    if (e.path === path && e.uid !== undefined) vanished.push(e.uid);
+  };
+  client.on('expunge', onExpunge);
+  let messages;
+  try {
+    messages = await client.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: since });
+  } finally {
+    client.off('expunge', onExpunge);
+  }
+  const changes = messages.filter((m) => m.uid && m.flags).map((m) => ({ uid: m.uid, flags: [...m.flags!] }));
+  cache.removeUids(path, vanished);
+  const gone = new Set(vanished);
+  const added = cache.applyFlags(path, changes.filter((c) => !gone.has(c.uid)));
+  const isNew = new Set(added);
+  return {
+    mode: client.enabled.has('QRESYNC') ? 'qresync' : 'condstore',
+    fetched: messages.length,
+    added,
+    removed: vanished,
+    flagChanges: changes.filter((c) => !isNew.has(c.uid) && !gone.has(c.uid)),
+  };
+}
+
+/** Every UID of the selected folder, ascending. */
+async function serverUids(client: ImapFlow): Promise<number[]> {
+  const result = await client.search({ all: true }, { uid: true });
+  if (!result) throw new Error('the server refused to list the folder');
+  return [...result].sort((a, b) => a - b);
+}
+
+function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((f) => set.has(f));
+}
