@@ -36,8 +36,10 @@ export async function imapFirstWindow(server: DovecotServer, rounds: number, log
   const ca = await readFile(server.caFile, 'utf8');
   const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-'));
 
+  let round = 0;
   const tmailRound = async (): Promise<number> => {
-    const account = new ImapAccount(config, { getPassword: async () => password, dataDir: path.join(dataRoot, 'data') });
+    // A fresh data dir each round: this is the cold open (no header cache yet).
+    const account = new ImapAccount(config, { getPassword: async () => password, dataDir: path.join(dataRoot, `data-${round++}`) });
     let got = 0;
     const t = await timed(async () => {
       await account.connect();
