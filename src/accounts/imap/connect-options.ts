@@ -4,12 +4,14 @@
 import type { ImapFlowOptions } from 'imapflow';
 import type { AccountConfig } from '../../config/types.js';
 import { isEncrypted, tlsOptions } from '../security.js';
+import { imapTraceLogger } from '../../trace/imap-logger.js';
+import type { TraceSink } from '../../trace/types.js';
 
 /** Bounded waits so a dead host or a silent server ends in a clear error, not a hang (ImapAccount can shorten them). */
 const CONNECT_TIMEOUT_MS = 15_000;
 const GREETING_TIMEOUT_MS = 15_000;
 
-export function imapFlowOptions(config: AccountConfig, password: string): ImapFlowOptions {
+export function imapFlowOptions(config: AccountConfig, password: string, trace?: TraceSink): ImapFlowOptions {
   const options: ImapFlowOptions = {
     host: config.host,
     port: config.port,
@@ -23,6 +25,11 @@ export function imapFlowOptions(config: AccountConfig, password: string): ImapFl
     greetingTimeout: GREETING_TIMEOUT_MS,
     clientInfo: { name: 'tmail' },
   };
+  if (trace) {
+    // The raw socket log becomes the trace pane's C:/S: lines (redacted, bodies summarised).
+    options.logger = imapTraceLogger(trace, config.name) as unknown as ImapFlowOptions['logger'];
+    options.logRaw = true;
+  }
   // Required, never opportunistic: a stripped STARTTLS capability must fail, not downgrade.
   if (config.security === 'starttls') options.doSTARTTLS = true;
   if (config.security === 'none') options.doSTARTTLS = false;

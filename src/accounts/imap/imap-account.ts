@@ -389,7 +389,7 @@ export class ImapAccount implements MailAccount {
   private async openClient(): Promise<ImapFlow> {
     this.password ??= await this.askPassword();
     const client = new ImapFlow({
-      ...imapFlowOptions(this.config, this.password),
+      ...imapFlowOptions(this.config, this.password, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
       maxIdleTime: this.tuning.idleRestartMs,
       connectionTimeout: this.tuning.connectTimeoutMs,

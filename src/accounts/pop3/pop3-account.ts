@@ -30,6 +30,7 @@ import { Maildir } from '../../store/maildir.js';
 import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../../store/maildir-flags.js';
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
+import { pop3TraceFunction } from '../../trace/pop3-trace.js';
 
 export const TRASH = 'Trash';
 /** Free-text search reads at most this much of each message (headers + start of the body). */
@@ -257,6 +258,7 @@ export class Pop3Account implements MailAccount {
           maildir: this.maildir,
           statePath: this.statePath,
           onProgress,
+          ...(this.deps.trace ? { trace: pop3TraceFunction(this.deps.trace, this.name) } : {}),
         });
         this.locations = undefined;
         if (result.downloaded > 0) {

@@ -13,6 +13,8 @@ export interface Pop3SyncApi {
     maildir: Maildir;
     statePath: string;
     onProgress?: (p: SyncProgress) => void;
+    /** Protocol lines for the trace pane (the client already masks PASS/APOP). */
+    trace?: (line: string) => void;
   }): Promise<SyncResult>;
   /** Remembers the server copy of this cached message for deletion at the next sync. */
   markForServerDeletion(statePath: string, maildirKey: string): Promise<void>;
