@@ -1,0 +1,139 @@
+// HeaderCache: windows by position, UIDVALIDITY reset, flag/UID updates, private files, a damaged
+// file rebuilt, and a writer SIGKILLed mid-write leaving only whole batches.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CACHE_FILE, HeaderCache } from '../../src/cache/header-cache.js';
+import type { MessageSummary } from '../../src/accounts/account.js';
+
+function summary(uid: number, extra: Partial<MessageSummary> = {}): MessageSummary {
+  return {
+    uid, flags: [], date: new Date(Date.UTC(2024, 0, 1) + uid * 60_000), from: [{ name: `Sender ${uid}`, address: `s${uid}@example.org` }],
+    to: [{ name: '', address: 'alice@example.org' }], cc: [], subject: `Message ${uid}`, size: 100 + uid, hasAttachments: uid % 2 === 0,
+    location: { kind: 'server' }, ...extra,
+  };
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'tmail-cache-'));
+}
+
+test('round trip, positions newest first, UID list replacement and flags', async () => {
+  const root = await tempDir();
+  const dir = path.join(root, 'data');
+  const cache = await HeaderCache.open(dir);
+  try {
+    assert.equal((await stat(dir)).mode & 0o777, 0o700);
+    assert.equal((await stat(path.join(dir, CACHE_FILE))).mode & 0o777, 0o600);
+    cache.reset('INBOX', 42n);
+    cache.putSummaries('INBOX', [summary(1, { messageId: '<a@x>', inReplyTo: '<b@x>' }), summary(2, { flags: ['\\Seen', '$Label'] }), summary(3)]);
+    assert.equal(cache.folder('INBOX')?.complete, false);
+    const diff = cache.replaceUids('INBOX', [2, 3, 4]);
+    assert.deepEqual(diff, { added: [4], removed: [1] });
+    const folder = cache.folder('INBOX')!;
+    assert.equal(folder.complete, true);
+    assert.equal(folder.uidValidity, 42n);
+    assert.equal(folder.count, 3);
+    const rows = cache.window('INBOX', 0, 10);
+    assert.deepEqual(rows.map((r) => r.uid), [4, 3, 2]);
+    assert.equal(rows[0]!.summary, null, 'a UID known only from the list has no summary yet');
+    assert.deepEqual(rows[2]!.summary, summary(2, { flags: ['\\Seen', '$Label'] }));
+    assert.deepEqual(cache.window('INBOX', 1, 1).map((r) => r.uid), [3]);
+    assert.deepEqual(cache.applyFlags('INBOX', [{ uid: 3, flags: ['\\Flagged'] }, { uid: 9, flags: [] }]), [9]);
+    assert.deepEqual(cache.summaries('INBOX', [3]).get(3)?.flags, ['\\Flagged']);
+    cache.removeUids('INBOX', [9, 4]);
+    cache.setSyncPoint('INBOX', { highestModseq: 123456789012345n, uidNext: 10 });
+    assert.equal(cache.folder('INBOX')?.highestModseq, 123456789012345n);
+    // A new UIDVALIDITY starts the folder over.
+    cache.reset('INBOX', 43n);
+    assert.deepEqual(cache.folder('INBOX'), { uidValidity: 43n, highestModseq: undefined, uidNext: 0, complete: false, count: 0 });
+  } finally {
+    cache.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('strings read back from the file are sanitized again', async () => {
+  const root = await tempDir();
+  const cache = await HeaderCache.open(root);
+  try {
+    cache.reset('INBOX', 1n);
+    cache.putSummaries('INBOX', [summary(1, { subject: 'evil \u001b]0;title\u0007 subject', from: [{ name: 'x\u001b[2Jy', address: 'a@b' }] })]);
+    const s = cache.window('INBOX', 0, 1)[0]!.summary!;
+    assert.doesNotMatch(s.subject, /\u001b|\u0007/);
+    assert.doesNotMatch(s.from[0]!.name, /\u001b/);
+  } finally {
+    cache.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a damaged or foreign file is rebuilt empty, not an error', async () => {
+  const root = await tempDir();
+  try {
+    await writeFile(path.join(root, CACHE_FILE), 'this is not a database '.repeat(500), { mode: 0o600 });
+    const cache = await HeaderCache.open(root);
+    try {
+      assert.equal(cache.folder('INBOX'), undefined);
+      cache.reset('INBOX', 5n);
+      cache.putSummaries('INBOX', [summary(1)]);
+      assert.equal(cache.count('INBOX'), 1);
+    } finally {
+      cache.close();
+    }
+    // Damage the middle of a real database file.
+    const { open } = await import('node:fs/promises');
+    const fh = await open(path.join(root, CACHE_FILE), 'r+');
+    await fh.write(Buffer.alloc(4096, 0xff), 0, 4096, 0);
+    await fh.close();
+    const again = await HeaderCache.open(root);
+    try {
+      assert.equal(again.folder('INBOX'), undefined, 'rebuilt');
+    } finally {
+      again.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a writer SIGKILLed mid-write leaves a readable cache holding only whole batches', async () => {
+  const root = await tempDir();
+  const child = fileURLToPath(new URL('./support/cache-writer-child.ts', import.meta.url));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      // Kill after a varying number of committed batches, while the next one is being written.
+      const killAfter = 3 + attempt * 4;
+      await new Promise<void>((resolve, reject) => {
+        proc.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if ((out.match(/batch \d+\n/g) ?? []).length >= killAfter) {
+            proc.kill('SIGKILL');
+          }
+        });
+        proc.on('exit', () => resolve());
+        proc.on('error', reject);
+      });
+      const committed = (out.match(/batch \d+\n/g) ?? []).length;
+      const cache = await HeaderCache.open(root);
+      try {
+        const n = cache.count('INBOX');
+        assert.equal(n % 500, 0, `only whole batches (got ${n} rows)`);
+        assert.ok(n >= committed * 500, `every reported batch is there (${n} rows, ${committed} batches reported)`);
+        const rows = cache.window('INBOX', 0, 3);
+        assert.ok(rows.every((r) => r.summary && r.summary.subject.startsWith('batch ')));
+        cache.reset('INBOX', 7n); // next attempt starts from an empty folder again
+      } finally {
+        cache.close();
+      }
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
