@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { switchedPort } from '../../src/cli/commands/account-mode.js';
+import { switchedPort } from '../../src/config/mode-switch.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { testContext } from './cli-context.js';
 

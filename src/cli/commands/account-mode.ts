@@ -2,10 +2,10 @@
 // plainly what that does to the mail on the server. Nothing is downloaded or deleted here; the
 // next sync (POP3) or the next open (IMAP) acts on the new mode. No mail is lost either way: the
 // local POP3 cache stays on disk when switching to IMAP, and switching back finds it again.
-import { join } from 'node:path';
-import { findAccount, loadConfig, updateAccount } from '../../config/config.js';
+// The plan and the words live in config/mode-switch.ts, shared with the UI's switch key.
+import { findAccount, loadConfig } from '../../config/config.js';
+import { applySwitch, explainSwitch, isNoop, planSwitch } from '../../config/mode-switch.js';
 import { accountDataDir } from '../../config/paths.js';
-import { DEFAULT_PORTS, type AccountConfig, type Protocol } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
@@ -37,18 +37,13 @@ export const run: CommandRun = async (args, ctx) => {
 
   const account = findAccount(await loadConfig(ctx), name, ctx);
   const label = sanitizeLine(account.name);
-  const leaveOnServer = values['leave-on-server'] === true || account.leaveOnServer === true;
-  if (account.protocol === target && !(values['leave-on-server'] && !account.leaveOnServer)) {
+  const plan = planSwitch(account, target, { leaveOnServer: values['leave-on-server'] === true });
+  if (isNoop(plan)) {
     ctx.stdout.write(`Account ${label} already uses ${target.toUpperCase()}; nothing changed.\n`);
     return 0;
   }
 
-  const patch: Partial<AccountConfig> = { protocol: target };
-  const port = switchedPort(account, target);
-  if (port !== account.port) patch.port = port;
-  if (values['leave-on-server']) patch.leaveOnServer = true;
-
-  ctx.stdout.write(`${explain(account, target, leaveOnServer, accountDataDir(ctx, account.name), port)}\n`);
+  ctx.stdout.write(`${explainSwitch(plan, accountDataDir(ctx, account.name), 'Use --leave-on-server to keep the server copies.')}\n`);
   if (!values.yes) {
     if (!ctx.stdin.isTTY) {
       throw new UsageError('not changed: add --yes to confirm when stdin is not a terminal', USAGE);
@@ -59,39 +54,8 @@ export const run: CommandRun = async (args, ctx) => {
       return 1;
     }
   }
-  await updateAccount(ctx, account.name, patch);
-  ctx.stdout.write(`Account ${label} now uses ${target.toUpperCase()} on port ${port}.${target === 'pop3' ? ' Run "tmail sync" (or open tmail) to download.' : ''}\n`);
+  await applySwitch(ctx, plan);
+  ctx.stdout.write(`Account ${label} now uses ${target.toUpperCase()} on port ${plan.port}.${target === 'pop3' ? ' Run "tmail sync" (or open tmail) to download.' : ''}\n`);
   return 0;
 };
 
-/** The new protocol's default port when the account used the old protocol's default; else unchanged. */
-export function switchedPort(account: AccountConfig, target: Protocol): number {
-  const from = DEFAULT_PORTS[account.protocol];
-  const to = DEFAULT_PORTS[target];
-  if (account.port === from[account.security]) return to[account.security];
-  // e.g. 993 with security "starttls" (odd, but keep the mapping obvious): any default of the old protocol.
-  for (const security of ['tls', 'starttls', 'none'] as const) if (account.port === from[security]) return to[security];
-  return account.port;
-}
-
-export function explain(account: AccountConfig, target: Protocol, leaveOnServer: boolean, dataDir: string, port: number): string {
-  const label = sanitizeLine(account.name);
-  const maildir = join(dataDir, 'Maildir');
-  const portLine = port !== account.port ? `\nThe port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).` : '';
-  if (target === 'pop3') {
-    const server = leaveOnServer
-      ? account.deleteAfterDays !== undefined
-        ? `Messages stay on the server and are deleted there ${account.deleteAfterDays} days after they were downloaded.`
-        : 'Messages stay on the server (leaveOnServer); other devices still see them.'
-      : 'Each message is then DELETED FROM THE SERVER once it is safely stored here, so other devices\nand webmail will no longer see it. Use --leave-on-server to keep the server copies.';
-    return `Switching ${label} from IMAP to POP3:
-The next sync downloads the server INBOX into ${maildir}.
-${server}
-Only the INBOX is downloaded; other server folders are left as they are. Read/unread, flags and
-folders then live only on this computer.${portLine}`;
-  }
-  return `Switching ${label} from POP3 to IMAP:
-tmail will show the server's folders again. Messages that POP3 already downloaded and deleted
-from the server are no longer there; their local copies stay on disk in ${maildir}
-and are not deleted (switch back to POP3 to see them in tmail, or open them with mutt/neomutt).${portLine}`;
-}

@@ -1,0 +1,81 @@
+// Switching an account between IMAP and POP3: what changes in config.json (protocol, the default
+// port of the new protocol, leaveOnServer) and the words that tell the user what it does to the
+// mail on the server. One module for `tmail account mode` and the UI's switch key, so both say
+// and do exactly the same. Nothing is downloaded or deleted here: the next sync (POP3) or the next
+// open (IMAP) acts on the new mode, and the local POP3 cache always stays on disk.
+import { join } from 'node:path';
+import { sanitizeLine } from '../mime/sanitize.js';
+import { updateAccount } from './config.js';
+import { DEFAULT_PORTS, type AccountConfig, type Protocol } from './types.js';
+
+export interface SwitchPlan {
+  account: AccountConfig;
+  target: Protocol;
+  /** Whether downloaded mail stays on the server after the switch (asked for now, or already configured). */
+  leaveOnServer: boolean;
+  port: number;
+  /** The config change; empty when nothing would change. */
+  patch: Partial<AccountConfig>;
+}
+
+/** `leaveOnServer: true` asks to keep server copies (only meaningful for pop3). */
+export function planSwitch(account: AccountConfig, target: Protocol, opts: { leaveOnServer?: boolean } = {}): SwitchPlan {
+  const askLeave = opts.leaveOnServer === true && target === 'pop3';
+  const leaveOnServer = askLeave || account.leaveOnServer === true;
+  if (account.protocol === target && !(askLeave && !account.leaveOnServer)) {
+    return { account, target, leaveOnServer, port: account.port, patch: {} };
+  }
+  const patch: Partial<AccountConfig> = {};
+  if (account.protocol !== target) patch.protocol = target;
+  const port = switchedPort(account, target);
+  if (port !== account.port) patch.port = port;
+  if (askLeave && !account.leaveOnServer) patch.leaveOnServer = true;
+  return { account, target, leaveOnServer, port, patch };
+}
+
+export function isNoop(plan: SwitchPlan): boolean {
+  return Object.keys(plan.patch).length === 0;
+}
+
+/** Writes the plan to config.json; returns the account as validated after the change. */
+export async function applySwitch(ctx: Parameters<typeof updateAccount>[0], plan: SwitchPlan): Promise<AccountConfig> {
+  if (isNoop(plan)) return plan.account;
+  return updateAccount(ctx, plan.account.name, plan.patch);
+}
+
+/** The new protocol's default port when the account used the old protocol's default; else unchanged. */
+export function switchedPort(account: AccountConfig, target: Protocol): number {
+  const from = DEFAULT_PORTS[account.protocol];
+  const to = DEFAULT_PORTS[target];
+  if (account.port === from[account.security]) return to[account.security];
+  // e.g. 993 with security "starttls" (odd, but keep the mapping obvious): any default of the old protocol.
+  for (const security of ['tls', 'starttls', 'none'] as const) if (account.port === from[security]) return to[security];
+  return account.port;
+}
+
+/**
+ * What the switch does, in words. `keepHint` tells how to keep the server copies in the caller's
+ * terms (a CLI option, a key in the UI).
+ */
+export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: string): string {
+  const { account, target, leaveOnServer, port } = plan;
+  const label = sanitizeLine(account.name);
+  const maildir = join(dataDir, 'Maildir');
+  const portLine = port !== account.port ? `\nThe port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).` : '';
+  if (target === 'pop3') {
+    const server = leaveOnServer
+      ? account.deleteAfterDays !== undefined
+        ? `Messages stay on the server and are deleted there ${account.deleteAfterDays} days after they were downloaded.`
+        : 'Messages stay on the server (leaveOnServer); other devices still see them.'
+      : `Each message is then DELETED FROM THE SERVER once it is safely stored here, so other devices\nand webmail will no longer see it. ${keepHint}`;
+    return `Switching ${label} from IMAP to POP3:
+The next sync downloads the server INBOX into ${maildir}.
+${server}
+Only the INBOX is downloaded; other server folders are left as they are. Read/unread, flags and
+folders then live only on this computer.${portLine}`;
+  }
+  return `Switching ${label} from POP3 to IMAP:
+tmail will show the server's folders again. Messages that POP3 already downloaded and deleted
+from the server are no longer there; their local copies stay on disk in ${maildir}
+and are not deleted (tmail shows them as "${label} · local cache"; mutt/neomutt can open them too).${portLine}`;
+}
