@@ -61,8 +61,9 @@ export async function runUi(ctx: CliContext): Promise<number> {
   const { releaseInput } = await import('../cli/prompt.js');
   releaseInput(ctx.stdin);
 
+  const { importWithoutCiDetection } = await import('./interactive-env.js');
   const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
-    await Promise.all([
+    await importWithoutCiDetection(() => Promise.all([
       import('ink'),
       import('react'),
       import('./components/App.js'),
@@ -70,7 +71,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
       import('./message-loader.js'),
       import('./theme.js'),
       import('../accounts/index.js'),
-    ]);
+    ]));
   const loader = await createDefaultLoader();
   const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
   const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, ctx));
