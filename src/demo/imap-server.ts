@@ -87,6 +87,9 @@ class ImapSession {
       args = args.slice(1);
     }
     try {
+      // Pending changes by other sessions (or POP3) go out before this command's answer; EXPUNGE
+      // is not allowed during FETCH/STORE/SEARCH by sequence number (RFC 3501 §7.4.1).
+      if (this.selected && command !== 'LOGOUT') this.flushUpdates(uid || !['FETCH', 'STORE', 'SEARCH'].includes(command));
       await this.dispatch(tag, command, args, uid);
     } catch (err) {
       if (err instanceof BadCommand || err instanceof FetchError || err instanceof SearchError) this.send(`${tag} BAD ${err.message}`);

@@ -22,7 +22,7 @@ test('three panes at 100x30: accounts with folders, newest-first list, reader, s
     const second = lines.findIndex((l) => l.includes('Message number 99999'));
     assert.ok(first >= 0 && second === first + 1, 'newest first');
     assert.match(lines[second]!, /N .*Sender/, 'unread message marked N');
-    assert.match(f, /work │ IMAP \(on server\) │ INBOX │ 1\/100000/);
+    assert.match(f, /work │ IMAP · state on server │ INBOX │ 1\/100000/);
   } finally {
     await ui.done();
   }
@@ -301,7 +301,7 @@ test('POP3 account downloads on open and shows the local model', async () => {
   const ui = await mountUi([acc]);
   try {
     await ui.waitFor((t) => t.includes('2 new message(s) downloaded'), 'sync done');
-    assert.match(ui.frame(), /home │ POP3 \(local copy\)/);
+    assert.match(ui.frame(), /home │ POP3 · local cache/);
     assert.equal(acc.syncCalls, 1);
     await ui.press('$');
     await ui.waitFor(() => acc.syncCalls === 2, 'second sync');

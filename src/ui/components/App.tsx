@@ -12,6 +12,8 @@ import { MessageList } from './MessageList.js';
 import { Picker } from './Picker.js';
 import { Reader } from './Reader.js';
 import { StatusBar } from './StatusBar.js';
+import { TracePane } from './TracePane.js';
+import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
 
 export interface AppProps {
@@ -20,9 +22,11 @@ export interface AppProps {
   loader: MessageLoader;
   theme: Theme;
   configPath: string;
+  /** Protocol trace shown by `t`. */
+  trace?: TraceBuffer;
 }
 
-export function App({ controller, keys, loader, theme, configPath }: AppProps) {
+export function App({ controller, keys, loader, theme, configPath, trace }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
   const { internal_eventEmitter: rawInput } = useStdin();
@@ -69,6 +73,9 @@ export function App({ controller, keys, loader, theme, configPath }: AppProps) {
     main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} lastError={state.error} />;
   } else if (o?.kind === 'compose') {
     main = <ComposeConfirm view={o.view} width={cols} height={layout.mainHeight} />;
+  } else if (o?.kind === 'trace') {
+    const name = state.accounts[state.current?.account ?? 0]?.name;
+    main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={layout.mainHeight} theme={theme} />;
   } else if (o?.kind === 'picker') {
     main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
   } else {

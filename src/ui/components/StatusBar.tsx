@@ -4,6 +4,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import type { UiState } from '../state/types.js';
 import { displayWidth, padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
+import { modelWords } from '../state/model-words.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
@@ -18,13 +19,14 @@ function useSpinner(active: boolean): string {
   return active ? SPINNER[i]! : ' ';
 }
 
-export function statusText(state: UiState, count: number): string {
+export function statusText(state: UiState, count: number, width = 80): string {
   const parts: string[] = [];
   const cur = state.current;
   const acc = state.accounts[cur?.account ?? 0];
   if (acc) {
     parts.push(sanitizeLine(acc.name));
-    parts.push(acc.protocol === 'imap' ? 'IMAP (on server)' : 'POP3 (local copy)');
+    // The model in words: what this account does with mail (longer when there is room).
+    parts.push(modelWords(acc.protocol, width >= 140));
     if (acc.status === 'connecting') parts.push('connecting…');
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');
@@ -53,7 +55,7 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
   const message = state.error ?? state.info;
   // With an error to show, the spinner alone says that work goes on; the error gets the room.
   const loading = state.loading.length === 0 ? '' : state.error ? ` ${spin}` : ` ${spin} ${state.loading.join(', ')}`;
-  const left = ` ${statusText(state, count)}${loading} `;
+  const left = ` ${statusText(state, count, width)}${loading} `;
   const room = Math.max(0, width - displayWidth(left));
   if (!message || room < 4) return <Text inverse>{padToWidth(left, width)}</Text>;
   return (

@@ -15,6 +15,8 @@ import { Store } from './store.js';
 import type { Overlay, Pane, UiState } from './types.js';
 import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
 import { readerLines } from './reader-lines.js';
+import type { TraceBuffer } from '../../trace/buffer.js';
+import { flagNote, openNote } from './model-words.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
 
 export interface AccountSlot {
@@ -35,6 +37,10 @@ export interface ControllerOptions {
   pollMs?: number;
   /** Where `s` proposes to save attachments. */
   downloadDir?: string;
+  /** The protocol conversation of all accounts (the `t` view). */
+  trace?: TraceBuffer;
+  /** A line shown in the status bar at start (the demo's guide). */
+  hint?: string;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
   compose?: ComposeHost;
 }
@@ -85,12 +91,33 @@ export class UiController {
     });
   }
 
+  private traceTimer: NodeJS.Timeout | undefined;
+
+  /** Redraws an open trace view when lines arrive, at most ~10 times a second. */
+  private watchTrace(): void {
+    const trace = this.opts.trace;
+    if (!trace) return;
+    this.unsubscribers.push(
+      trace.subscribe(() => {
+        if (this.traceTimer || this.stopped || this.state.overlay?.kind !== 'trace') return;
+        this.traceTimer = setTimeout(() => {
+          this.traceTimer = undefined;
+          const o = this.state.overlay;
+          if (o?.kind === 'trace' && !this.stopped) this.store.set({ overlay: { ...o, version: trace.added } });
+        }, 100);
+        this.traceTimer.unref();
+      }),
+    );
+  }
+
   get state(): UiState {
     return this.store.getState();
   }
 
   /** Connects every account in the background and opens the first account's INBOX. */
   start(): void {
+    this.watchTrace();
+    if (this.opts.hint) this.notify(this.opts.hint);
     this.opts.accounts.forEach((_, i) => void this.connectAccount(i, i === 0));
     if (this.opts.pollMs && this.opts.pollMs > 0) {
       const t = setInterval(() => this.poll(), this.opts.pollMs);
@@ -423,6 +450,9 @@ export class UiController {
       case 'help':
         this.store.set({ overlay: { kind: 'help', scroll: 0 } });
         return;
+      case 'trace':
+        this.store.set({ overlay: { kind: 'trace', scroll: 0, all: false, version: this.opts.trace?.added ?? 0 } });
+        return;
       case 'command':
         this.store.set({ overlay: { kind: 'prompt', purpose: 'command', label: ':', value: '' } });
         return;
@@ -597,7 +627,10 @@ export class UiController {
       reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
       focus: 'reader',
     });
-    if (!summary.flags.includes('\\Seen')) this.setFlag({ account: cur.account, path: cur.path, summary }, '\\Seen', true);
+    const protocol = this.opts.accounts[cur.account]?.protocol ?? 'imap';
+    const wasUnread = !summary.flags.includes('\\Seen');
+    if (wasUnread) this.setFlag({ account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
+    this.notify(openNote(protocol, summary.location, wasUnread));
     void (async () => {
       try {
         const acc = await this.account(cur.account);
@@ -616,7 +649,7 @@ export class UiController {
   }
 
   /** Optimistic: the list changes at once; a refusal from the server rolls it back with a message. */
-  private setFlag(t: { account: number; path: string; summary: MessageSummary }, flag: Flag, on: boolean): void {
+  private setFlag(t: { account: number; path: string; summary: MessageSummary }, flag: Flag, on: boolean, quiet = false): void {
     const { summary } = t;
     const before = summary.flags;
     if (before.includes(flag) === on) return;
@@ -629,6 +662,7 @@ export class UiController {
         const acc = await this.account(t.account);
         const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
         await this.track('saving flags…', op);
+        if (!quiet) this.notify(flagNote(this.opts.accounts[t.account]?.protocol ?? 'imap', flag, on));
       } catch (err) {
         summary.flags = before;
         this.adjustUnread(t.account, t.path, -unreadDelta);
@@ -836,6 +870,20 @@ export class UiController {
   private handleOverlayKey(o: Overlay, input: KeyInput): void {
     const close = () => this.store.set({ overlay: undefined });
     switch (o.kind) {
+      case 'trace': {
+        const a = actionFor(this.opts.keys, input.spec);
+        const page = Math.max(1, this.state.rows - 6);
+        const scrollTo = (n: number) => this.store.set({ overlay: { ...o, scroll: Math.max(0, n) } });
+        if (a === 'trace' || a === 'quit' || a === 'back' || input.spec === 'esc') return close();
+        if (a === 'up') return scrollTo(o.scroll + 1);
+        if (a === 'down') return scrollTo(o.scroll - 1);
+        if (a === 'pageUp' || a === 'halfPageUp') return scrollTo(o.scroll + page);
+        if (a === 'pageDown' || a === 'halfPageDown') return scrollTo(o.scroll - page);
+        if (a === 'bottom') return scrollTo(0);
+        if (a === 'top') return scrollTo(this.opts.trace?.size ?? 0);
+        if (input.text === 'a') return this.store.set({ overlay: { ...o, all: !o.all } });
+        return;
+      }
       case 'help': {
         const a = actionFor(this.opts.keys, input.spec);
         if (a === 'down') this.store.set({ overlay: { ...o, scroll: o.scroll + 1 } });

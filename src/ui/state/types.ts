@@ -50,6 +50,8 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
   | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string }
+  /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
+  | { kind: 'trace'; scroll: number; all: boolean; version: number }
   | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */
   | { kind: 'compose'; view: ComposeView };

@@ -1,0 +1,38 @@
+// The two mail models in words: what the status bar says about an account and the short notes
+// after reading or flagging a message ("where did that change happen?").
+import type { Flag, MessageLocation } from '../../accounts/account.js';
+
+export type Protocol = 'imap' | 'pop3';
+
+const FLAG_WORDS: Record<string, [string, string]> = {
+  '\\Seen': ['marked read', 'marked unread'],
+  '\\Flagged': ['flagged', 'unflagged'],
+};
+
+/** After a flag change succeeded: IMAP told the server, POP3 only changed the local copy. */
+export function flagNote(protocol: Protocol, flag: Flag, on: boolean): string {
+  const words = FLAG_WORDS[flag];
+  if (protocol === 'imap') return `${flag} ${on ? 'set' : 'cleared'} on the server: your other devices see it too`;
+  return `${words ? words[on ? 0 : 1] : `${flag} ${on ? 'set' : 'cleared'}`} locally; POP3 cannot tell the server`;
+}
+
+/** Where a message lives, for the reader / list ("on server", "local cache, …"). */
+export function locationWords(location: MessageLocation): string {
+  if (location.kind === 'server') return 'on the server';
+  if (!location.onServer) return 'local cache, deleted from the server';
+  const until = location.deleteOnServerAfter ? ` (until ${location.deleteOnServerAfter.toISOString().slice(0, 10)})` : '';
+  return `local cache, still on the server${until}`;
+}
+
+/** The note when a message is opened. */
+export function openNote(protocol: Protocol, location: MessageLocation, markedRead: boolean): string {
+  const where = `Lives: ${locationWords(location)}`;
+  if (!markedRead) return where;
+  return protocol === 'imap' ? `${where} · \\Seen set on the server` : `${where} · marked read locally; the server is not told`;
+}
+
+/** The account's model, short (narrow status bar) or long. */
+export function modelWords(protocol: Protocol, wide: boolean): string {
+  if (protocol === 'imap') return wide ? 'IMAP · state on server · flags shared with other devices' : 'IMAP · state on server';
+  return wide ? 'POP3 · downloaded to a local cache · flags stay on this computer' : 'POP3 · local cache';
+}
