@@ -152,6 +152,13 @@ export interface MailAccount {
    */
   fetchSummaries?(path: string, uids: number[]): Promise<MessageSummary[]>;
   /**
+   * Optional (IMAP header cache): the folder and its `count` newest summaries as the local cache
+   * last saw them, read from disk without the network and without connect(), so a warm start can
+   * draw the first screen at once. Null when not cached. The figures may be stale: the caller
+   * still opens the folder, and the backend's reconciliation reports changes as events.
+   */
+  peekCachedFolder?(path: string, count: number): Promise<{ folder: OpenedFolder; newest: MessageSummary[] } | null>;
+  /**
    * The raw RFC 5322 source, streamed. Reading it does not set \Seen (IMAP: BODY.PEEK): the
    * caller marks the message read with addFlags([...], ['\\Seen']) when the user opens it.
    * Consume or destroy the stream: IMAP keeps the folder locked until it ends.

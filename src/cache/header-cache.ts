@@ -21,7 +21,7 @@ import { decodeSummary, encodeFlags, encodeSummary } from './summary-codec.js';
 
 export const CACHE_FILE = 'header-cache.sqlite';
 /** Bump when the tables or the summary encoding change: an older file is then rebuilt. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface CachedFolder {
   uidValidity: bigint;
@@ -33,6 +33,8 @@ export interface CachedFolder {
   complete: boolean;
   /** Rows in the cache. */
   count: number;
+  /** Unread count the server last reported (STATUS), for a first screen before it answers. */
+  unread: number;
 }
 
 export interface CachedRow {
@@ -45,6 +47,7 @@ type Database = BetterSqlite3.Database;
 type DatabaseConstructor = typeof BetterSqlite3;
 
 interface FolderRow {
+  unread: number;
   uid_validity: string;
   highest_modseq: string | null;
   uid_next: number;
@@ -80,7 +83,7 @@ export class HeaderCache {
   }
 
   folder(path: string): CachedFolder | undefined {
-    const row = this.db.prepare('SELECT uid_validity, highest_modseq, uid_next, complete FROM folders WHERE path = ?').get(path) as FolderRow | undefined;
+    const row = this.db.prepare('SELECT uid_validity, highest_modseq, uid_next, complete, unread FROM folders WHERE path = ?').get(path) as FolderRow | undefined;
     if (!row) return undefined;
     return {
       uidValidity: BigInt(row.uid_validity),
@@ -88,6 +91,7 @@ export class HeaderCache {
       uidNext: row.uid_next,
       complete: row.complete === 1,
       count: this.count(path),
+      unread: row.unread,
     };
   }
 
@@ -205,6 +209,10 @@ export class HeaderCache {
     return { added, removed };
   }
 
+  setUnread(path: string, unread: number): void {
+    this.db.prepare('UPDATE folders SET unread = ? WHERE path = ?').run(unread, path);
+  }
+
   /** Records the server state the rows now reflect. */
   setSyncPoint(path: string, point: { highestModseq: bigint | undefined; uidNext: number }): void {
     this.db
@@ -233,7 +241,8 @@ function openDatabase(Sqlite: DatabaseConstructor, file: string): Database {
           uid_validity TEXT NOT NULL,
           highest_modseq TEXT,
           uid_next INTEGER NOT NULL DEFAULT 0,
-          complete INTEGER NOT NULL DEFAULT 0
+          complete INTEGER NOT NULL DEFAULT 0,
+          unread INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE messages (
           path TEXT NOT NULL,

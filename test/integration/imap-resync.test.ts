@@ -126,6 +126,19 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
     } finally {
       await a.dispose();
     }
+    // Warm start: the first screen straight from disk, before (and without) any connection.
+    const offline = await makeAccount(accountConfig(server, { port: 1 }), 'alice-pw', dir, NO_DELAY);
+    try {
+      const peeked = await offline.account.peekCachedFolder('Box', 3);
+      assert.ok(peeked);
+      assert.equal(peeked.folder.total, 5);
+      assert.equal(peeked.folder.unread, 5);
+      assert.deepEqual(peeked.newest.map((s) => s.uid), [...firstUids].reverse().slice(0, 3));
+      assert.equal(offline.passwordRequests(), 0);
+      assert.equal(await offline.account.peekCachedFolder('Nope', 3), null);
+    } finally {
+      await offline.dispose();
+    }
     // Recreated on the server: same name, new UIDVALIDITY, different messages.
     await device.mailboxDelete('Box');
     await device.mailboxCreate('Box');
@@ -140,6 +153,7 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       const rows = await b.account.fetchWindow('Box', 0, 10);
       assert.deepEqual(rows.map((s) => s.uid), [...newUids].reverse());
       assert.ok(rows.every((s) => /Message 50[01]/.test(s.subject)), 'no summary from the old folder survives');
+      assert.deepEqual((await b.account.peekCachedFolder('Box', 5))?.newest.map((s) => s.uid), [...newUids].reverse());
       assert.equal(newUids[0], firstUids[0], 'the new folder reuses UIDs, so stale rows would show');
     } finally {
       await b.dispose();

@@ -48,9 +48,11 @@ test('round trip, positions newest first, UID list replacement and flags', async
     cache.removeUids('INBOX', [9, 4]);
     cache.setSyncPoint('INBOX', { highestModseq: 123456789012345n, uidNext: 10 });
     assert.equal(cache.folder('INBOX')?.highestModseq, 123456789012345n);
+    cache.setUnread('INBOX', 2);
+    assert.equal(cache.folder('INBOX')?.unread, 2);
     // A new UIDVALIDITY starts the folder over.
     cache.reset('INBOX', 43n);
-    assert.deepEqual(cache.folder('INBOX'), { uidValidity: 43n, highestModseq: undefined, uidNext: 0, complete: false, count: 0 });
+    assert.deepEqual(cache.folder('INBOX'), { uidValidity: 43n, highestModseq: undefined, uidNext: 0, complete: false, count: 0, unread: 0 });
   } finally {
     cache.close();
     await rm(root, { recursive: true, force: true });

@@ -26,6 +26,8 @@ export class HeaderCacheSync {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The last reconciliation of each folder (tests and the bench read it). */
   readonly lastResult = new Map<string, ResyncResult>();
+  /** Unread counts from the server (openFolder), saved once the folder is in the cache. */
+  private readonly unread = new Map<string, { uidValidity: bigint; unread: number }>();
 
   constructor(private readonly deps: HeaderCacheSyncDeps) {}
 
@@ -127,6 +129,7 @@ export class HeaderCacheSync {
       return null;
     }
     this.lastResult.set(path, result);
+    this.saveUnread(path);
     for (const change of result.flagChanges) this.deps.emit({ type: 'flags', folder: path, uid: change.uid, flags: change.flags });
     if (result.removed.length > 0) this.deps.emit({ type: 'expunged', folder: path, uids: result.removed });
     if (result.added.length > 0) this.deps.emit({ type: 'exists', folder: path, total });
@@ -147,6 +150,34 @@ export class HeaderCacheSync {
         return { rows, missing: rows.filter((r) => !r.summary).map((r) => r.uid) };
       }) ?? null
     );
+  }
+
+  /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */
+  async peek(path: string, count: number): Promise<{ uidValidity: bigint; total: number; unread: number; newest: MessageSummary[] } | null> {
+    if (!(await this.get())) return null;
+    return (
+      this.use((c) => {
+        const folder = c.folder(path);
+        if (!folder?.complete) return null;
+        const rows = c.window(path, 0, count);
+        if (rows.some((r) => !r.summary)) return null;
+        return { uidValidity: folder.uidValidity, total: folder.count, unread: folder.unread, newest: rows.map((r) => r.summary!) };
+      }) ?? null
+    );
+  }
+
+  /** The server's unread count, remembered for the next warm start. */
+  noteUnread(path: string, uidValidity: bigint, unread: number): void {
+    this.unread.set(path, { uidValidity, unread });
+    this.saveUnread(path);
+  }
+
+  private saveUnread(path: string): void {
+    const known = this.unread.get(path);
+    if (!known) return;
+    this.use((c) => {
+      if (c.folder(path)?.uidValidity === known.uidValidity) c.setUnread(path, known.unread);
+    });
   }
 
   /** Keeps summaries the server sent. */

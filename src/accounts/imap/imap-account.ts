@@ -190,6 +190,7 @@ export class ImapAccount implements MailAccount {
       return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
     });
     this.openPath = path;
+    this.headers?.noteUnread(path, opened.uidValidity, opened.unread);
     this.headers?.folderOpened(path);
     return { ...opened, uidValidityChanged: this.unreportedChange.delete(path) };
   }
@@ -229,6 +230,13 @@ export class ImapAccount implements MailAccount {
       this.headers?.store(path, mailbox.uidValidity, summaries);
       return summaries;
     });
+  }
+
+  async peekCachedFolder(path: string, count: number): Promise<{ folder: OpenedFolder; newest: MessageSummary[] } | null> {
+    const peeked = await this.headers?.peek(path, count);
+    if (!peeked) return null;
+    const folder: OpenedFolder = { path, uidValidity: peeked.uidValidity, uidValidityChanged: false, total: peeked.total, unread: peeked.unread };
+    return { folder, newest: peeked.newest };
   }
 
   async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
