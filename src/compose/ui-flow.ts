@@ -168,8 +168,8 @@ export class ComposeFlow {
     try {
       const out = await s.send();
       this.close();
-      const where = out.sentFolder ? `; copy saved in ${sanitizeLine(out.sentFolder)}` : '';
-      const msg = `Message sent to ${out.recipients} recipient(s)${where}`;
+      const where = out.sentFolder ? `, copy in ${sanitizeLine(out.sentFolder)}` : '';
+      const msg = `Sent to ${out.recipients} recipient(s)${where}`;
       if (out.warnings.length) this.cb.fail(`${msg}, but ${out.warnings.join('; ')}`);
       else this.cb.notify(msg);
       this.cb.afterSend(this.accountIndex, s.original);
