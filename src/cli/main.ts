@@ -24,7 +24,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };
 
-type RunUi = (ctx: CliContext) => Promise<number>;
+type RunUi = (ctx: CliContext, options?: { traceFile?: string }) => Promise<number>;
 /** `tmail` without a command opens the UI (loaded only then: it pulls in ink and react). */
 const UI: { load?: () => Promise<{ runUi: RunUi }> } = { load: () => import('../ui/run.js') };
 
@@ -49,6 +49,10 @@ ${commands}
 
 Options:
   --config FILE   use FILE instead of the default config.json
+  --demo          try tmail with no setup: a built-in mail server with an IMAP and a POP3
+                  account on one sample mailbox (nothing leaves this computer)
+  --demo-dir DIR  keep the demo's config and local data in DIR (default: removed at exit)
+  --trace FILE    append the protocol trace (passwords hidden) to FILE
   -h, --help      show this help; "tmail <command> --help" shows a command's options
   -V, --version   print the version
 
@@ -65,6 +69,9 @@ interface Invocation {
   help: boolean;
   command?: string;
   args: string[];
+  demo?: boolean;
+  demoDir?: string;
+  traceFile?: string;
 }
 
 /** Splits argv into global options, the command words and the command's own arguments. */
@@ -88,7 +95,16 @@ export function parseInvocation(argv: string[]): Invocation {
   for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
     const arg = argv[i]!;
     if (takeConfig(arg)) continue;
-    if (arg === '--version' || arg === '-V') inv.version = true;
+    const valued = /^--(demo-dir|trace)(?:=(.*))?$/.exec(arg);
+    if (valued) {
+      const value = valued[2] ?? argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${valued[1]} needs a ${valued[1] === 'trace' ? 'file' : 'directory'} name`);
+      if (valued[1] === 'trace') inv.traceFile = value;
+      else inv.demoDir = value;
+      continue;
+    }
+    if (arg === '--demo') inv.demo = true;
+    else if (arg === '--version' || arg === '-V') inv.version = true;
     else if (arg === '--help' || arg === '-h') inv.help = true;
     else throw new UsageError(`unknown option ${arg}`);
   }
@@ -123,6 +139,13 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stdout.write(`${version()}\n`);
       return 0;
     }
+    if (inv.command && (inv.demo || inv.demoDir !== undefined || inv.traceFile !== undefined)) {
+      throw new UsageError('--demo, --demo-dir and --trace go with the mail UI ("tmail --demo"), not with a command');
+    }
+    if (!inv.command && !inv.help && (inv.demo || inv.demoDir !== undefined)) {
+      const { runDemo } = await import('../demo/run-demo.js');
+      return await runDemo(ctx, { ...(inv.demoDir !== undefined ? { dir: inv.demoDir } : {}), ...(inv.traceFile ? { traceFile: inv.traceFile } : {}) });
+    }
     if (!inv.command) {
       if (inv.help) {
         ctx.stdout.write(helpText());
@@ -133,7 +156,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
         ctx.stdout.write(helpText());
         return 1;
       }
-      return await (await UI.load()).runUi(ctx);
+      return await (await UI.load()).runUi(ctx, inv.traceFile ? { traceFile: inv.traceFile } : {});
     }
     const entry = COMMANDS[inv.command];
     if (!entry) {

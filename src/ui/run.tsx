@@ -18,7 +18,14 @@ function needsPrompt(a: AccountConfig): boolean {
   return !a.passwordCommand && !a.passwordEnv;
 }
 
-export async function runUi(ctx: CliContext): Promise<number> {
+export interface RunUiOptions {
+  /** `--trace FILE`: append the (redacted) protocol trace there. */
+  traceFile?: string;
+  /** A guide line shown at start (the demo's). */
+  hint?: string;
+}
+
+export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promise<number> {
   const { loadConfig } = await import('../config/config.js');
   const { ConfigError } = await import('../config/errors.js');
   const { paths, accountDataDir } = await import('../config/paths.js');
@@ -73,6 +80,23 @@ export async function runUi(ctx: CliContext): Promise<number> {
       import('../accounts/index.js'),
     ]));
   const loader = await createDefaultLoader();
+  // The trace pane's buffer (bounded); --trace FILE gets the same lines. Opened before the UI so
+  // an unwritable path is one clear line, not a broken screen.
+  const { TraceBuffer } = await import('../trace/buffer.js');
+  const trace = new TraceBuffer();
+  let traceFile: { close(): void } | undefined;
+  if (options.traceFile) {
+    const { openTraceFile, TraceFileError } = await import('../trace/file-sink.js');
+    try {
+      traceFile = openTraceFile(options.traceFile, trace);
+    } catch (err) {
+      if (err instanceof TraceFileError) {
+        line(ctx, err.message);
+        return 2;
+      }
+      throw err;
+    }
+  }
   const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
   const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, ctx));
   const stdout = ctx.stdout as TtyOut;
@@ -84,7 +108,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
     accounts: config.accounts.map((a, i) => ({
       name: a.name,
       protocol: a.protocol,
-      create: () => createAccount(a, { getPassword: getters[i]!, dataDir: accountDataDir(ctx, a.name) }),
+      create: () => createAccount(a, { getPassword: getters[i]!, dataDir: accountDataDir(ctx, a.name), trace }),
     })),
     keys,
     loader,
@@ -92,6 +116,8 @@ export async function runUi(ctx: CliContext): Promise<number> {
     rows: size().rows,
     onQuit: () => resolveQuit(),
     pollMs: POLL_MS,
+    trace,
+    ...(options.hint ? { hint: options.hint } : {}),
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,
@@ -141,6 +167,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
         loader,
         theme: makeTheme(ctx.env),
         configPath: paths(ctx).configFile,
+        trace,
       }),
       { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
     );
@@ -178,6 +205,7 @@ export async function runUi(ctx: CliContext): Promise<number> {
     process.off('exit', restore);
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    traceFile?.close();
   }
   return 0;
 }

@@ -252,7 +252,7 @@ test('first run without accounts explains how to add one', async () => {
   try {
     const f = await ui.waitFor((t) => t.includes('tmail account add'), 'welcome');
     assert.match(f, /config\.json/);
-    assert.match(f, /npm run mailserver/);
+    assert.match(f, /tmail --demo/);
     await ui.press('q');
     assert.equal(ui.quitCount(), 1);
   } finally {

@@ -13,7 +13,9 @@ export function Welcome(props: { configPath: string; width: number; height: numb
       <Text>It asks for the server, user and where the password comes from, tests the login, then saves.</Text>
       <Text>Accounts are stored in: {props.configPath}</Text>
       <Text> </Text>
-      <Text>To try tmail against a local test server, run `npm run mailserver` in the tmail source tree.</Text>
+      <Text>Or try it first, with no setup: quit and run</Text>
+      <Text bold>    tmail --demo</Text>
+      <Text>(a built-in server with an IMAP and a POP3 account on one sample mailbox, to see how they differ).</Text>
       <Text> </Text>
       <Text>Press q to quit.</Text>
     </Box>

@@ -1,0 +1,52 @@
+// `tmail --demo`: no network, no config. Starts the embedded demo server, writes a throw-away
+// config with the two demo accounts into a temp dir (or --demo-dir), and opens the normal UI on
+// it. The temp dir is removed at exit; with --demo-dir it is kept (and reused) instead.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CliContext } from '../cli/context.js';
+import { DEMO_PASSWORD_ENV, startDemoServer } from './demo-server.js';
+
+export const DEMO_HINT =
+  'Demo: read a message in Demo (IMAP), press t to see the trace; select Demo (POP3) and press $ to download';
+
+export interface DemoOptions {
+  dir?: string;
+  traceFile?: string;
+}
+
+export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<number> {
+  const keep = opts.dir !== undefined;
+  const dir = keep ? resolve(opts.dir!) : mkdtempSync(join(tmpdir(), 'tmail-demo-'));
+  const cleanup = () => {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  };
+  // SIGTERM/SIGHUP end the UI with process.exit: the temp dir still goes.
+  process.once('exit', cleanup);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  } catch (err) {
+    ctx.stderr.write(`tmail: cannot use the demo directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    return 2;
+  }
+  const server = await startDemoServer();
+  try {
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, `${JSON.stringify({ accounts: server.accounts() }, null, 2)}\n`, { mode: 0o600 });
+    const { runUi } = await import('../ui/run.js');
+    return await runUi(
+      {
+        ...ctx,
+        configPath,
+        // The password travels to the accounts through the environment of this process only.
+        env: { ...ctx.env, TMAIL_DATA_DIR: join(dir, 'data'), [DEMO_PASSWORD_ENV]: server.credentials.password },
+      },
+      { ...(opts.traceFile ? { traceFile: opts.traceFile } : {}), hint: DEMO_HINT },
+    );
+  } finally {
+    await server.close();
+    cleanup();
+    process.off('exit', cleanup);
+  }
+}
