@@ -24,6 +24,19 @@ export interface AccountSlot {
   protocol: 'imap' | 'pop3';
   /** Creates the backend on first use (imports imapflow/node-pop3 lazily). */
   create: () => Promise<MailAccount>;
+  /** Switching IMAP <-> POP3 from the UI; without it the key explains the CLI command. */
+  mode?: ModeSwitcher;
+}
+
+export interface ModeSwitcher {
+  /** What switching to `target` does to the mail, in words (the confirmation text). */
+  explain(target: 'imap' | 'pop3', leaveOnServer: boolean): string;
+  /** leaveOnServer as configured now. */
+  leaveOnServer(): boolean;
+  /** Writes config.json (same logic as `tmail account mode`); returns how to open the account now. */
+  apply(target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<Pick<AccountSlot, 'protocol' | 'create'>>;
+  /** The POP3 cache as a folder group of its own, when the account uses IMAP and has one. */
+  localCache(): AccountSlot | undefined;
 }
 
 export interface ControllerOptions {
@@ -75,8 +88,13 @@ export class UiController {
   private stopped = false;
   private readerGeneration = 0;
   private composeFlow?: ComposeFlow;
+  private readonly offEvents = new Map<number, () => void>();
+  /** Folder shown from the header cache before the login completed (see showCachedInbox). */
+  private warmStart: string | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
+    // Our own list: a local-cache group is appended at runtime.
+    this.opts = { ...opts, accounts: [...opts.accounts] };
     this.accounts = opts.accounts.map(() => undefined);
     this.store = new Store<UiState>({
       cols: opts.cols,
@@ -118,7 +136,9 @@ export class UiController {
   start(): void {
     this.watchTrace();
     if (this.opts.hint) this.notify(this.opts.hint);
+    const configured = this.opts.accounts.length;
     this.opts.accounts.forEach((_, i) => void this.connectAccount(i, i === 0));
+    for (let i = 0; i < configured; i++) this.showLocalCache(i);
     if (this.opts.pollMs && this.opts.pollMs > 0) {
       const t = setInterval(() => this.poll(), this.opts.pollMs);
       t.unref();
@@ -177,13 +197,19 @@ export class UiController {
     if (!slot) throw new Error('no such account');
     const acc = await slot.create();
     this.accounts[i] = acc;
-    this.unsubscribers.push(acc.onEvent((e) => this.onAccountEvent(i, e)));
+    // A backend replaced by a mode switch may still report (e.g. its close): ignore it then.
+    const off = acc.onEvent((e) => {
+      if (this.accounts[i] === acc) this.onAccountEvent(i, e);
+    });
+    this.unsubscribers.push(off);
+    this.offEvents.set(i, off);
     return acc;
   }
 
   private async connectAccount(i: number, openInbox: boolean): Promise<void> {
     const slot = this.opts.accounts[i]!;
     this.updateAccount(i, { status: 'connecting', error: undefined });
+    if (openInbox) void this.showCachedInbox(i);
     try {
       const acc = await this.track(`connecting to ${slot.name}…`, (async () => {
         const a = await this.account(i);
@@ -192,11 +218,36 @@ export class UiController {
       })());
       this.updateAccount(i, { status: 'connected' });
       await this.refreshFolders(i);
-      if (openInbox && !this.state.current) this.openInitialFolder(i);
+      const warm = this.state.current;
+      if (openInbox && warm?.account === i && this.warmStart === warm.path) {
+        // The cached first screen is up: open the folder on the server, keeping what is shown.
+        const rowIndex = folderRows(this.state).findIndex((r) => r.account === i && r.folder?.path === warm.path);
+        if (rowIndex >= 0) this.store.set({ folderCursor: rowIndex });
+        void this.loadFolder(i, warm.path, true);
+      } else if (openInbox && !this.state.current) this.openInitialFolder(i);
+      this.warmStart = undefined;
       if (acc.sync) void this.syncAccount(i);
     } catch (err) {
       this.updateAccount(i, { status: 'error', error: errorText(err) });
       this.fail(err, slot.name);
+    }
+  }
+
+  /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
+  private async showCachedInbox(i: number): Promise<void> {
+    try {
+      const acc = await this.account(i);
+      const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
+      if (!peeked || this.state.current || this.stopped) return;
+      const key = folderKey(i, 'INBOX');
+      this.cache.invalidate(key);
+      this.cache.store(key, 0, this.cache.begin(key, 0), peeked.newest);
+      this.warmStart = 'INBOX';
+      const { total, unread } = peeked.folder;
+      this.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
+      this.bump();
+    } catch {
+      // Only a head start: the normal open follows the login.
     }
   }
 
@@ -224,11 +275,11 @@ export class UiController {
     const acc = await this.account(i);
     if (!acc.sync) return;
     if (this.state.accounts[i]?.sync) return this.notify('Already downloading');
-    this.updateAccount(i, { sync: { done: 0, total: 0 } });
+    this.updateAccount(i, { sync: { done: 0, total: 0, bytes: 0 } });
     try {
       const result = await this.track(
         `downloading ${this.opts.accounts[i]!.name}…`,
-        acc.sync((p) => this.updateAccount(i, { sync: { done: p.done, total: p.total } })),
+        acc.sync((p) => this.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } })),
       );
       this.notify(`${this.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded`);
       await this.refreshFolders(i);
@@ -467,6 +518,8 @@ export class UiController {
         return this.startCompose(action);
       case 'nextPane':
         return this.cyclePane();
+      case 'switchMode':
+        return this.askSwitchMode();
       case 'sync':
         return this.syncCurrent();
       default:
@@ -865,6 +918,99 @@ export class UiController {
     return this.composeFlow;
   }
 
+  // ---- switching IMAP <-> POP3 -------------------------------------------------------------
+
+  /** Asks before switching the account under the folder cursor (folder pane) or the current one. */
+  private askSwitchMode(): void {
+    const s = this.state;
+    const row = s.focus === 'folders' ? folderRows(s)[s.folderCursor] : undefined;
+    let i = row?.account ?? s.current?.account ?? 0;
+    const owner = s.accounts[i]?.localCacheOf;
+    if (owner !== undefined) i = owner;
+    const slot = this.opts.accounts[i];
+    if (!slot) return;
+    if (!slot.mode) return this.notify('Switching is not available here; use: tmail account mode NAME pop3|imap');
+    if (s.accounts[i]?.sync) return this.notify('A download is running; switch when it has finished');
+    const target = slot.protocol === 'imap' ? 'pop3' : 'imap';
+    const leaveOnServer = slot.mode.leaveOnServer();
+    this.store.set({ overlay: { kind: 'confirmMode', account: i, target, leaveOnServer, text: slot.mode.explain(target, leaveOnServer) } });
+  }
+
+  private modeKey(o: Extract<Overlay, { kind: 'confirmMode' }>, input: KeyInput): void {
+    const mode = this.opts.accounts[o.account]?.mode;
+    if (!mode) return this.store.set({ overlay: undefined });
+    if (input.text === 'l' || input.text === 'L') {
+      if (o.target !== 'pop3') return;
+      // Only adds leaveOnServer: turning a configured leaveOnServer off is a config edit, not a switch.
+      const leaveOnServer = mode.leaveOnServer() || !o.leaveOnServer;
+      return this.store.set({ overlay: { ...o, leaveOnServer, text: mode.explain(o.target, leaveOnServer) } });
+    }
+    this.store.set({ overlay: undefined });
+    if (input.text === 'y' || input.text === 'Y') void this.switchMode(o.account, o.target, o.leaveOnServer);
+    else this.notify('Not switched');
+  }
+
+  /**
+   * Writes config.json (as `tmail account mode` does), closes the old backend and opens the new
+   * one in its place; to POP3 the first sync starts at once. The POP3 cache shows as
+   * "<account> · local cache" while the account uses IMAP.
+   */
+  async switchMode(i: number, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
+    const slot = this.opts.accounts[i];
+    if (!slot?.mode) return;
+    const name = sanitizeLine(slot.name);
+    try {
+      const next = await this.track(`switching ${name} to ${target.toUpperCase()}…`, slot.mode.apply(target, leaveOnServer));
+      if (target === 'pop3') await this.hideLocalCache(i);
+      await this.dropAccount(i, { protocol: next.protocol });
+      slot.protocol = next.protocol;
+      slot.create = next.create;
+      this.notify(target === 'pop3' ? `${name} now uses POP3` : `${name} now uses IMAP; mail downloaded before stays in "${name} · local cache"`);
+      await this.connectAccount(i, true);
+      if (target === 'imap') this.showLocalCache(i);
+    } catch (err) {
+      this.fail(err, `${name}: not switched`);
+    }
+  }
+
+  /** Closes account i's backend and forgets everything shown of it; the slot stays. */
+  private async dropAccount(i: number, patch: Partial<UiState['accounts'][number]>): Promise<void> {
+    const old = this.accounts[i];
+    this.accounts[i] = undefined;
+    this.offEvents.get(i)?.();
+    this.offEvents.delete(i);
+    for (const f of this.state.accounts[i]?.folders ?? []) this.cache.invalidate(folderKey(i, f.path));
+    this.updateAccount(i, { folders: [], sync: undefined, error: undefined, status: 'idle', ...patch });
+    if (this.state.current?.account === i || this.state.reader?.account === i) {
+      this.store.set({ current: undefined, reader: undefined, search: undefined, listCursor: 0, listTop: 0, focus: 'list' });
+    }
+    this.store.set({ folderCursor: Math.min(this.state.folderCursor, Math.max(0, folderRows(this.state).length - 1)) });
+    await old?.close().catch(() => undefined);
+  }
+
+  /** Shows "<account> · local cache" when account `owner` uses IMAP and has a POP3 cache on disk. */
+  private showLocalCache(owner: number): void {
+    const slot = this.opts.accounts[owner];
+    if (!slot?.mode || slot.protocol !== 'imap') return;
+    const existing = this.state.accounts.findIndex((a) => a.localCacheOf === owner);
+    if (existing >= 0) {
+      this.updateAccount(existing, { hidden: false });
+      void this.connectAccount(existing, false);
+      return;
+    }
+    const cache = slot.mode.localCache();
+    if (!cache) return;
+    const j = this.opts.accounts.push(cache) - 1;
+    this.accounts.push(undefined);
+    this.store.set((s) => ({ accounts: [...s.accounts, { name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner }] }));
+    void this.connectAccount(j, false);
+  }
+
+  private async hideLocalCache(owner: number): Promise<void> {
+    const j = this.state.accounts.findIndex((a) => a.localCacheOf === owner);
+    if (j >= 0) await this.dropAccount(j, { hidden: true });
+  }
+
   // ---- overlays -----------------------------------------------------------------------------
 
   private handleOverlayKey(o: Overlay, input: KeyInput): void {
@@ -894,6 +1040,8 @@ export class UiController {
       case 'compose':
         this.composeFlow?.handleKey(input);
         return;
+      case 'confirmMode':
+        return this.modeKey(o, input);
       case 'confirmDelete':
         close();
         if (input.text === 'y' || input.text === 'Y') this.deleteMessage(o.account, o.path, o.uid);
