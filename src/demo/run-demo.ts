@@ -42,7 +42,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<numbe
         // The password travels to the accounts through the environment of this process only.
         env: { ...ctx.env, TMAIL_DATA_DIR: join(dir, 'data'), [DEMO_PASSWORD_ENV]: server.credentials.password },
       },
-      { ...(opts.traceFile ? { traceFile: opts.traceFile } : {}), hint: DEMO_HINT },
+      { ...(opts.traceFile ? { traceFile: opts.traceFile } : {}), hint: DEMO_HINT, syncOnConnect: false },
     );
   } finally {
     await server.close();

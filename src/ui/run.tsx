@@ -23,6 +23,8 @@ export interface RunUiOptions {
   traceFile?: string;
   /** A guide line shown at start (the demo's). */
   hint?: string;
+  /** false: POP3 accounts wait for the user's `$` instead of downloading at once (the demo). */
+  syncOnConnect?: boolean;
 }
 
 export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promise<number> {
@@ -118,6 +120,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     pollMs: POLL_MS,
     trace,
     ...(options.hint ? { hint: options.hint } : {}),
+    ...(options.syncOnConnect === false ? { syncOnConnect: false } : {}),
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,

@@ -54,6 +54,8 @@ export interface ControllerOptions {
   trace?: TraceBuffer;
   /** A line shown in the status bar at start (the demo's guide). */
   hint?: string;
+  /** POP3 accounts download when connected (default); the demo leaves that to the user's `$`. */
+  syncOnConnect?: boolean;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
   compose?: ComposeHost;
 }
@@ -226,7 +228,7 @@ export class UiController {
         void this.loadFolder(i, warm.path, true);
       } else if (openInbox && !this.state.current) this.openInitialFolder(i);
       this.warmStart = undefined;
-      if (acc.sync) void this.syncAccount(i);
+      if (acc.sync && this.opts.syncOnConnect !== false) void this.syncAccount(i);
     } catch (err) {
       this.updateAccount(i, { status: 'error', error: errorText(err) });
       this.fail(err, slot.name);
