@@ -60,7 +60,8 @@ export function buildReply(original: ParsedMessage, mode: ReplyMode, me: Identit
     bcc: '',
     subject: replySubject(original.subject),
     attachments: [],
-    body: `\n${attribution(original)}\n${quote(original.bodyText)}`,
+    // An empty first line to write on, then the attribution and the quote.
+    body: `\n\n${attribution(original)}\n${quote(original.bodyText)}`,
   };
   if (original.messageId) draft.inReplyTo = original.messageId;
   if (references.length) draft.references = references.slice(-MAX_REFERENCES);

@@ -169,6 +169,10 @@ function validateSmtp(
   const port = portField(raw, 'port', problem);
   const user = nonEmptyString(raw, 'user', problem, false);
   const from = nonEmptyString(raw, 'from', problem, false);
+  if (from !== undefined && !/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(from.trim())) {
+    problem('from', `must be an address like "Your Name <you@example.org>" or "you@example.org", got ${JSON.stringify(from)}`);
+  }
+  if (from !== undefined && hasControl(from)) problem('from', 'must not contain control characters');
   const passwords = passwordFields(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`));
   const ca = pathField(raw, 'ca', problem, options);
   const allowInsecureAuth = boolField(raw, 'allowInsecureAuth', problem);
