@@ -49,7 +49,8 @@ export class DraftStore {
   /** Ids of drafts left from earlier sessions (unsent or unsaved). */
   async list(): Promise<string[]> {
     try {
-      return (await readdir(this.dir)).filter((n) => n.endsWith('.eml')).map((n) => n.slice(0, -4)).sort();
+      // `<id>.sent-copy.eml` is a message already sent whose Sent copy could not be stored: not a draft.
+      return (await readdir(this.dir)).filter((n) => n.endsWith('.eml') && !n.endsWith('.sent-copy.eml')).map((n) => n.slice(0, -4)).sort();
     } catch {
       return [];
     }

@@ -4,7 +4,7 @@
 import type { MailAccount } from '../accounts/account.js';
 import type { AccountConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
-import { ComposeSession, type ComposeKind, type OriginalRef } from './compose-session.js';
+import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
 import { DraftStore } from './draft-store.js';
 import { findEditor, runEditor } from './editor.js';
 import type { SmtpTimeouts } from './transport.js';
@@ -30,6 +30,8 @@ export interface ComposeView {
   error?: string;
   prompt?: { label: string; value: string };
   confirmDiscard?: boolean;
+  /** A draft left by an earlier run (crash, closed terminal): resume it or start a new one? */
+  resume?: string;
 }
 
 export interface KeyPress {
@@ -52,6 +54,7 @@ export class ComposeFlow {
   private session?: ComposeSession;
   private accountIndex = 0;
   private view?: ComposeView;
+  private pendingDeps?: ComposeDeps;
 
   constructor(private readonly host: ComposeHost, private readonly cb: ComposeCallbacks) {}
 
@@ -65,7 +68,15 @@ export class ComposeFlow {
     this.accountIndex = accountIndex;
     try {
       const account = await this.cb.account(accountIndex);
-      this.session = await ComposeSession.create(kind, this.deps(account, info), original);
+      const deps = this.deps(account, info);
+      if (kind === 'new') {
+        const left = await deps.store.list();
+        if (left.length) {
+          this.pendingDeps = deps;
+          return this.show({ title: TITLES[kind], resume: left.at(-1) });
+        }
+      }
+      this.session = await ComposeSession.create(kind, deps, original);
     } catch (err) {
       return this.cb.fail(err, `Could not start the ${TITLES[kind].toLowerCase()}`);
     }
@@ -73,10 +84,30 @@ export class ComposeFlow {
     await this.edit();
   }
 
+  private async answerResume(resume: boolean): Promise<void> {
+    const deps = this.pendingDeps!;
+    const id = this.view!.resume!;
+    this.pendingDeps = undefined;
+    try {
+      this.session = resume ? ComposeSession.resume(id, deps) : await ComposeSession.create('new', deps);
+    } catch (err) {
+      this.close();
+      return this.cb.fail(err, 'Could not start the message');
+    }
+    this.show({ resume: undefined });
+    await this.edit();
+  }
+
   handleKey(k: KeyPress): void {
     const v = this.view;
     if (!v || v.busy) return;
     if (v.prompt) return this.promptKey(v, k);
+    if (v.resume) {
+      if (k.text === 'r') return void this.answerResume(true);
+      if (k.text === 'n') return void this.answerResume(false);
+      if (k.spec === 'esc' || k.text === 'q') return this.close();
+      return;
+    }
     if (v.confirmDiscard) {
       if (k.text === 'y' || k.text === 'Y') void this.discard();
       else this.show({ confirmDiscard: false });
@@ -115,7 +146,7 @@ export class ComposeFlow {
     if (text) this.show({ prompt: { ...p, value: p.value + text } });
   }
 
-  private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>) {
+  private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>): ComposeDeps {
     return {
       account,
       config: info.config,

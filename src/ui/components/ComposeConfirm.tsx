@@ -11,6 +11,19 @@ export function ComposeConfirm(props: { view: ComposeView; width: number; height
   const row = (label: string, value: string) => padToWidth(`${label.padEnd(9)}${sanitizeLine(value) || '—'}`, inner);
   const attachments = v.attachments.length ? v.attachments.map((a) => sanitizeLine(a.split('/').pop() ?? a)).join(', ') : 'none';
   let footer: string;
+  if (v.resume) {
+    const when = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)/.exec(v.resume);
+    const stamp = when ? ` from ${when[1]}-${when[2]}-${when[3]} ${when[4]}:${when[5]} UTC` : '';
+    return (
+      <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
+        <Text bold>{padToWidth(`${v.title}`, inner)}</Text>
+        <Text> </Text>
+        <Text>{padToWidth(`An unsent draft${stamp} was kept from an earlier session.`, inner)}</Text>
+        <Text> </Text>
+        <Text bold>{padToWidth('r resume that draft · n start a new message · Esc back', inner)}</Text>
+      </Box>
+    );
+  }
   if (v.busy) footer = v.busy;
   else if (v.prompt) footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  (Enter adds, Esc cancels)`;
   else if (v.confirmDiscard) footer = 'Discard this draft? y = discard, any other key = keep it';
