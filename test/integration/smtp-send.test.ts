@@ -259,3 +259,72 @@ test('POP3 account: Sent copy in the local Maildir Sent folder, original gets th
     await account.close();
   }
 });
+
+test('IMAP forward: Fwd:, original inline, its attachment re-attached byte-exact; postpone lands in Drafts with \\Draft', opts, async () => {
+  const withFile = [
+    'From: Carol <carol@example.org>',
+    'To: alice@example.test',
+    'Subject: Report',
+    'Message-ID: <report@example.org>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'See the attached report.',
+    '--b',
+    'Content-Type: application/octet-stream; name="report.bin"',
+    'Content-Disposition: attachment; filename="report.bin"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from([0, 1, 2, 255, 254, 10, 13]).toString('base64'),
+    '--b--',
+    '',
+  ].join('\r\n');
+  const dev = await otherDevice(server);
+  let uid: number;
+  try {
+    const r = await dev.append('INBOX', withFile, []);
+    assert.ok(r && r.uid);
+    uid = r.uid;
+  } finally {
+    await dev.logout();
+  }
+  const config = accountConfig(server, { name: 'work5', email: 'alice@example.test', smtp: smtpBlock() });
+  const acc = await makeAccount(config);
+  try {
+    await acc.account.connect();
+    const fwd = await ComposeSession.create('forward', deps(acc.account, config, acc.dataDir, editor({ to: 'Dave <dave@example.org>', text: 'FYI' })), { path: 'INBOX', uid });
+    await fwd.edit();
+    await fwd.send();
+    const parsed = await simpleParser(sink.received.at(-1)!.raw);
+    assert.equal(parsed.subject, 'Fwd: Report');
+    assert.match(parsed.text ?? '', /FYI\n[\s\S]*---------- Forwarded message ----------\nFrom: Carol <carol@example.org>[\s\S]*See the attached report\./);
+    assert.equal(parsed.attachments.length, 1);
+    assert.equal(parsed.attachments[0]!.filename, 'report.bin');
+    assert.deepEqual([...parsed.attachments[0]!.content], [0, 1, 2, 255, 254, 10, 13]);
+    assert.equal(parsed.headers.get('in-reply-to'), undefined, 'a forward starts a new thread');
+
+    const later = await ComposeSession.create('new', deps(acc.account, config, acc.dataDir, editor({ subject: 'Half written', text: 'to be continued' })));
+    await later.edit();
+    const folder = await later.postpone();
+    assert.equal(existsSync(later.file), false);
+    const check = await otherDevice(server);
+    try {
+      const lock = await check.getMailboxLock(folder);
+      try {
+        const msgs = await check.fetchAll('1:*', { flags: true, source: true });
+        const draft = msgs.find((m) => m.source?.toString().includes('to be continued'));
+        assert.ok(draft, `draft in ${folder}`);
+        assert.ok(draft.flags?.has('\\Draft'));
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await check.logout();
+    }
+  } finally {
+    await acc.dispose();
+  }
+});
