@@ -4,7 +4,7 @@
 // sink got it, and the original is \Answered on the server. Needs `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,7 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
     '#!/bin/sh',
     'echo "EDITOR-SCREEN-VISIBLE $1"',
     'sleep 1',
+    'sed -i -e "s/^To: *$/To: Dave <dave@example.org>/" -e "s/^Subject: *$/Subject: E2E new message/" "$1"',
     'awk \'{print} /^$/ && !d {print "E2E REPLY TEXT"; d=1}\' "$1" > "$1.new" && cat "$1.new" > "$1" && rm "$1.new"',
     '',
   ].join('\n'));
@@ -117,6 +118,23 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
   } finally {
     await check.logout();
   }
+  // A refused send: the screen says why, the draft stays, s sends it again.
+  await tmux.keys('c');
+  await tmux.waitFor((x) => has(x, 'New message — ready to send?') && has(x, 'E2E new message'), 'confirm screen of a new message');
+  sink.failNext = 'Relay temporarily refused';
+  await tmux.keys('s');
+  s = await tmux.waitFor((x) => has(x, 'Not sent:') && has(x, '554 Relay'), 'the refusal, on the confirm screen', 30_000);
+  assert.ok(has(s, 'ready to send?'), 'still on the confirm screen');
+  assert.equal(sink.received.length, 1);
+  const drafts = join(work, 'data', 'accounts', 'e2e', 'drafts');
+  assert.equal(readdirSync(drafts).filter((n) => n.endsWith('.eml')).length, 1, 'the draft is on disk');
+  await tmux.keys('s');
+  await tmux.waitFor((x) => has(x, 'Sent to 1 recipient(s), copy in Sent'), 'sent on retry', 30_000);
+  assert.equal(sink.received.length, 2);
+  assert.match(sink.received[1]!.raw.toString(), /E2E REPLY TEXT/);
+  assert.deepEqual(sink.received[1]!.to, ['dave@example.org']);
+  assert.equal(readdirSync(drafts).filter((n) => n.endsWith('.eml')).length, 0);
+
   await tmux.keys('q');
   await tmux.waitFor((x) => has(x, 'EXIT=0'), 'clean exit');
 });
