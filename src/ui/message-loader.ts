@@ -23,6 +23,8 @@ export interface ReaderMessage {
   attachments: ReaderAttachment[];
   /** Problems with the message's structure, for the user (already sanitized). */
   warnings: string[];
+  /** Where the message lives ("on the server", "local cache, deleted from the server"). */
+  location?: string;
 }
 
 export interface MessageLoader {

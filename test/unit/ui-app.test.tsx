@@ -232,7 +232,7 @@ test('H toggles full headers, j scrolls the message, s saves the attachment with
     await ui.waitFor((t) => t.includes('MIME-Version: 1.0'), 'full headers');
     await ui.press('H');
     await ui.waitFor((t) => !t.includes('MIME-Version'), 'short headers');
-    await ui.press(...Array(8).fill('j'));
+    await ui.press(...Array(9).fill('j'));
     await ui.waitFor((t) => !t.includes('Subject: Message number 100000') && t.includes('Line 9 of the body'), 'scrolled');
     await ui.press('s');
     await ui.waitFor((t) => t.includes(`Save to directory: ${dir}`), 'save prompt');

@@ -16,7 +16,7 @@ import type { Overlay, Pane, UiState } from './types.js';
 import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
 import { readerLines } from './reader-lines.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
-import { flagNote, openNote } from './model-words.js';
+import { flagNote, locationWords, openNote } from './model-words.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
 
 export interface AccountSlot {
@@ -691,6 +691,8 @@ export class UiController {
         const acc = await this.account(cur.account);
         const message = await this.track('message…', this.opts.loader.load(acc, cur.path, summary.uid));
         if (gen !== this.readerGeneration || !this.state.reader) return;
+        // Set on the loaded object itself: the loader finds the source again by its identity.
+        message.location = locationWords(summary.location);
         this.store.set({ reader: { ...this.state.reader, status: 'ready', message } });
       } catch (err) {
         if (gen !== this.readerGeneration || !this.state.reader) return;

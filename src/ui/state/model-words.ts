@@ -9,11 +9,14 @@ const FLAG_WORDS: Record<string, [string, string]> = {
   '\\Flagged': ['flagged', 'unflagged'],
 };
 
-/** After a flag change succeeded: IMAP told the server, POP3 only changed the local copy. */
+/**
+ * After a flag change succeeded: IMAP told the server, POP3 only changed the local copy. The
+ * "where" comes first: a narrow status bar cuts the end.
+ */
 export function flagNote(protocol: Protocol, flag: Flag, on: boolean): string {
   const words = FLAG_WORDS[flag];
-  if (protocol === 'imap') return `${flag} ${on ? 'set' : 'cleared'} on the server: your other devices see it too`;
-  return `${words ? words[on ? 0 : 1] : `${flag} ${on ? 'set' : 'cleared'}`} locally; POP3 cannot tell the server`;
+  if (protocol === 'imap') return `${flag} ${on ? 'set' : 'cleared'} on the server: other devices see it too`;
+  return `${words ? words[on ? 0 : 1] : `${flag} ${on ? 'set' : 'cleared'}`} locally only: POP3 cannot tell the server`;
 }
 
 /** Where a message lives, for the reader / list ("on server", "local cache, …"). */
@@ -24,11 +27,11 @@ export function locationWords(location: MessageLocation): string {
   return `local cache, still on the server${until}`;
 }
 
-/** The note when a message is opened. */
+/** The note when a message is opened: what happened first, then where the message lives. */
 export function openNote(protocol: Protocol, location: MessageLocation, markedRead: boolean): string {
-  const where = `Lives: ${locationWords(location)}`;
-  if (!markedRead) return where;
-  return protocol === 'imap' ? `${where} · \\Seen set on the server` : `${where} · marked read locally; the server is not told`;
+  const where = locationWords(location);
+  if (!markedRead) return `Lives ${where.startsWith('on') ? '' : 'in the '}${where}`;
+  return protocol === 'imap' ? `\\Seen set on the server · lives ${where}` : `Marked read locally; the server is not told · ${where}`;
 }
 
 /** The account's model, short (narrow status bar) or long. */

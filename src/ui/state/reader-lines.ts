@@ -29,6 +29,7 @@ export function readerLines(message: ReaderMessage, width: number, full: boolean
     if (message.cc) header('Cc', message.cc);
     header('Date', message.date);
     header('Subject', message.subject);
+    if (message.location) header('Lives', message.location);
   }
   for (const w of message.warnings) lines.push({ text: `(!) ${w}`, kind: 'attachment' });
   message.attachments.forEach((a, i) => {
