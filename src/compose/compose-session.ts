@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { AccountError, type MailAccount } from '../accounts/account.js';
+import { AccountError, type Flag, type MailAccount } from '../accounts/account.js';
 import type { AccountConfig } from '../config/types.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { buildMessage, checkAttachments } from './build-message.js';
@@ -115,10 +115,7 @@ export class ComposeSession {
     const warnings: string[] = [];
     let sentFolder: string | undefined;
     try {
-      if (!account.appendMessage || !account.specialFolder) throw new Error('this account cannot store messages');
-      const folder = await account.specialFolder('sent');
-      await account.appendMessage(folder, built.copy, ['\\Seen']);
-      sentFolder = folder;
+      sentFolder = await storeWithRetry(account, 'sent', built.copy, ['\\Seen']);
     } catch (err) {
       // The mail is gone; keep its copy on disk so the user can still file it.
       const kept = join(this.deps.store.dir, `${this.id}.sent-copy.eml`);
@@ -145,14 +142,34 @@ export class ComposeSession {
     const checked = checkDraft({ ...d, to: d.to || d.cc || d.bcc ? d.to : 'undisclosed-recipients@invalid' });
     if (!d.to && !d.cc && !d.bcc) checked.toList = [];
     const built = await buildMessage(checked);
-    const folder = await account.specialFolder('drafts');
-    await account.appendMessage(folder, built.copy, ['\\Draft', '\\Seen']);
+    const folder = await storeWithRetry(account, 'drafts', built.copy, ['\\Draft', '\\Seen']);
     await this.deps.store.remove(this.id);
     return folder;
   }
 
   async discard(): Promise<void> {
     await this.deps.store.remove(this.id);
+  }
+}
+
+/**
+ * Finds the folder and appends. The backend reconnects by itself when it knows the connection is
+ * gone; a connection that died silently during a long edit (NAT or firewall timeout) only shows
+ * as an operation with no answer, which fails with a network error and a reconnect: then one more
+ * try. A rare duplicate copy beats a lost one.
+ */
+async function storeWithRetry(account: MailAccount, use: 'sent' | 'drafts', raw: Buffer, flags: Flag[]): Promise<string> {
+  if (!account.appendMessage || !account.specialFolder) throw new AccountError('protocol', 'this account cannot store messages');
+  const attempt = async () => {
+    const folder = await account.specialFolder!(use);
+    await account.appendMessage!(folder, raw, flags);
+    return folder;
+  };
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof AccountError) || err.kind !== 'network') throw err;
+    return attempt();
   }
 }
 

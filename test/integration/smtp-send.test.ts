@@ -328,3 +328,37 @@ test('IMAP forward: Fwd:, original inline, its attachment re-attached byte-exact
     await acc.dispose();
   }
 });
+
+test('IMAP connection that died silently during the edit (no RST): the Sent copy is still saved, once', opts, async () => {
+  const uid = await appendOriginal();
+  const proxy: TcpProxy = await startTcpProxy({ host: server.host, port: server.ports.imap });
+  const config = accountConfig(server, { name: 'work6', port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined, email: 'alice@example.test', smtp: smtpBlock() });
+  const acc = await makeAccount(config, 'alice-pw', undefined, { reconnectMinDelayMs: 50, operationTimeoutMs: 1500 });
+  try {
+    await acc.account.connect();
+    const edit = async (file: string) => {
+      proxy.freezeAll(); // packets vanish: the client cannot tell until a command goes unanswered
+      await editor({ text: 'after a silent drop' })(file);
+    };
+    const session = await ComposeSession.create('reply', deps(acc.account, config, acc.dataDir, edit), { path: 'INBOX', uid });
+    await session.edit();
+    const out = await session.send();
+    assert.deepEqual(out.warnings, []);
+    const messageId = (await simpleParser(sink.received.at(-1)!.raw)).messageId!;
+    const dev = await otherDevice(server);
+    try {
+      const lock = await dev.getMailboxLock(out.sentFolder!);
+      try {
+        const copies = (await dev.fetchAll('1:*', { source: true })).filter((m) => m.source?.toString().includes(messageId));
+        assert.equal(copies.length, 1, 'exactly one Sent copy');
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await dev.logout();
+    }
+  } finally {
+    await acc.dispose();
+    await proxy.stop();
+  }
+});
