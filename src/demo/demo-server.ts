@@ -20,10 +20,10 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemoServer(opts: { messages?: boolean } = {}): Promise<DemoServer> {
+export async function startDemoServer(opts: { messages?: boolean; password?: string } = {}): Promise<DemoServer> {
   const store = new DemoMailStore();
   if (opts.messages !== false) for (const m of sampleMessages()) store.append('INBOX', m.raw, m.flags, m.date);
-  const credentials = { user: 'demo', password: randomBytes(12).toString('base64url') };
+  const credentials = { user: 'demo', password: opts.password || randomBytes(12).toString('base64url') };
   const host = '127.0.0.1';
   const imap = await startDemoImapServer(store, credentials, host);
   let pop3;

@@ -30,7 +30,8 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<numbe
     ctx.stderr.write(`tmail: cannot use the demo directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
     return 2;
   }
-  const server = await startDemoServer();
+  // A preset TMAIL_DEMO_PASSWORD is used (tests check that it never shows); else a random one.
+  const server = await startDemoServer({ password: ctx.env[DEMO_PASSWORD_ENV] });
   try {
     const configPath = join(dir, 'config.json');
     writeFileSync(configPath, `${JSON.stringify({ accounts: server.accounts() }, null, 2)}\n`, { mode: 0o600 });
