@@ -82,6 +82,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       import('../accounts/index.js'),
     ]));
   const loader = await createDefaultLoader();
+  const { accountSlots } = await import('./mode-switcher.js');
   // The trace pane's buffer (bounded); --trace FILE gets the same lines. Opened before the UI so
   // an unwritable path is one clear line, not a broken screen.
   const { TraceBuffer } = await import('../trace/buffer.js');
@@ -107,11 +108,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   let resolveQuit!: () => void;
   const quit = new Promise<void>((r) => (resolveQuit = r));
   const controller = new UiController({
-    accounts: config.accounts.map((a, i) => ({
-      name: a.name,
-      protocol: a.protocol,
-      create: () => createAccount(a, { getPassword: getters[i]!, dataDir: accountDataDir(ctx, a.name), trace }),
-    })),
+    accounts: accountSlots(ctx, config.accounts, getters, createAccount, trace),
     keys,
     loader,
     cols: size().cols,

@@ -9,6 +9,7 @@ import { ComposeConfirm } from './ComposeConfirm.js';
 import { FolderPane } from './FolderPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { MessageList } from './MessageList.js';
+import { ModeConfirm } from './ModeConfirm.js';
 import { Picker } from './Picker.js';
 import { Reader } from './Reader.js';
 import { StatusBar } from './StatusBar.js';
@@ -76,6 +77,8 @@ export function App({ controller, keys, loader, theme, configPath, trace }: AppP
   } else if (o?.kind === 'trace') {
     const name = state.accounts[state.current?.account ?? 0]?.name;
     main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={layout.mainHeight} theme={theme} />;
+  } else if (o?.kind === 'confirmMode') {
+    main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={layout.mainHeight} />;
   } else if (o?.kind === 'picker') {
     main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
   } else {

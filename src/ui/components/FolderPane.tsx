@@ -24,7 +24,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const selected = index === state.folderCursor;
         const acc = state.accounts[row.account]!;
         if (row.kind === 'account') {
-          const model = acc.protocol === 'imap' ? 'IMAP' : 'POP3';
+          const model = acc.localCacheOf !== undefined ? 'local' : acc.protocol === 'imap' ? 'IMAP' : 'POP3';
           const label = `${selected ? '>' : (STATUS_MARK[acc.status] ?? ' ')}${sanitizeLine(acc.name)} [${model}]`;
           return (
             <Text key={`a${row.account}`} bold inverse={selected && focused} color={acc.status === 'error' ? theme.error : undefined}>

@@ -19,6 +19,12 @@ function useSpinner(active: boolean): string {
   return active ? SPINNER[i]! : ' ';
 }
 
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
 export function statusText(state: UiState, count: number, width = 80): string {
   const parts: string[] = [];
   const cur = state.current;
@@ -30,7 +36,7 @@ export function statusText(state: UiState, count: number, width = 80): string {
     if (acc.status === 'connecting') parts.push('connecting…');
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');
-    if (acc.sync) parts.push(`downloading ${acc.sync.done}/${acc.sync.total}`);
+    if (acc.sync) parts.push(`downloading ${acc.sync.done}/${acc.sync.total}${acc.sync.bytes ? `, ${formatBytes(acc.sync.bytes)}` : ''}`);
   }
   if (cur) {
     const folder = sanitizeLine(cur.path) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');

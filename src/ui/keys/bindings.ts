@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'trace', 'quit',
+  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -40,6 +40,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   replyAll: { keys: ['R'], description: 'Reply to the sender and all recipients (minus yourself)' },
   forward: { keys: ['F'], description: 'Forward the message (inline, attachments kept)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
+  switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
   trace: { keys: ['t'], description: 'Show / hide the protocol trace (passwords hidden)' },
   quit: { keys: ['q'], description: 'Quit' },

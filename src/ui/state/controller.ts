@@ -91,6 +91,7 @@ export class UiController {
   private readerGeneration = 0;
   private composeFlow?: ComposeFlow;
   private readonly offEvents = new Map<number, () => void>();
+  private readonly creating = new Map<number, Promise<MailAccount>>();
   /** Folder shown from the header cache before the login completed (see showCachedInbox). */
   private warmStart: string | undefined;
 
@@ -192,9 +193,25 @@ export class UiController {
     this.store.set((s) => ({ accounts: s.accounts.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
   }
 
-  private async account(i: number): Promise<MailAccount> {
+  private account(i: number): Promise<MailAccount> {
     const existing = this.accounts[i];
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
+    // Callers that ask at the same time (warm start + connect) share one backend: two would each
+    // hold a connection, and the one that logged in might not be the one asked to list folders.
+    let pending = this.creating.get(i);
+    if (!pending) {
+      const created = this.createBackend(i);
+      pending = created;
+      this.creating.set(i, created);
+      const settled = () => {
+        if (this.creating.get(i) === created) this.creating.delete(i);
+      };
+      created.then(settled, settled);
+    }
+    return pending;
+  }
+
+  private async createBackend(i: number): Promise<MailAccount> {
     const slot = this.opts.accounts[i];
     if (!slot) throw new Error('no such account');
     const acc = await slot.create();
@@ -283,7 +300,11 @@ export class UiController {
         `downloading ${this.opts.accounts[i]!.name}…`,
         acc.sync((p) => this.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } })),
       );
-      this.notify(`${this.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded`);
+      // What POP3 did on the server too: that is the model's difference the user should see.
+      this.notify(
+        `${this.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded · ` +
+          `${result.deletedOnServer} deleted on the server · server keeps ${result.keptOnServer}`,
+      );
       await this.refreshFolders(i);
     } catch (err) {
       this.fail(err, `${this.opts.accounts[i]!.name} download`);
@@ -981,6 +1002,7 @@ export class UiController {
   private async dropAccount(i: number, patch: Partial<UiState['accounts'][number]>): Promise<void> {
     const old = this.accounts[i];
     this.accounts[i] = undefined;
+    this.creating.delete(i);
     this.offEvents.get(i)?.();
     this.offEvents.delete(i);
     for (const f of this.state.accounts[i]?.folders ?? []) this.cache.invalidate(folderKey(i, f.path));

@@ -15,7 +15,11 @@ export interface AccountEntry {
   error?: string;
   folders: FolderInfo[];
   /** POP3 download in progress. */
-  sync?: { done: number; total: number };
+  sync?: { done: number; total: number; bytes?: number };
+  /** Not shown in the folder pane (a local cache while its account uses POP3 again). */
+  hidden?: boolean;
+  /** Set on "<account> · local cache": the index of the account whose POP3 cache this is. */
+  localCacheOf?: number;
 }
 
 export interface CurrentFolder {
@@ -50,6 +54,8 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
   | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string }
+  /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
+  | { kind: 'confirmMode'; account: number; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
   | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
