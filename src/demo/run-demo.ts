@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import type { CliContext } from '../cli/context.js';
 import { DEMO_PASSWORD_ENV, startDemoServer } from './demo-server.js';
 
-export const DEMO_HINT =
-  'Demo: read a message in Demo (IMAP), press t to see the trace; select Demo (POP3) and press $ to download';
+/** The guide line above the demo's screen; the first message of the INBOX explains more. */
+export const DEMO_HINT = 'Try: Enter reads · t trace · Demo (POP3) INBOX, $ downloads · M model · ? keys';
 
 export interface DemoOptions {
   dir?: string;

@@ -103,7 +103,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
   const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, ctx));
   const stdout = ctx.stdout as TtyOut;
-  const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
+  const hintRows = options.hint ? 1 : 0;
+  const size = () => ({ cols: stdout.columns || 80, rows: Math.max(3, (stdout.rows || 24) - hintRows) });
 
   let resolveQuit!: () => void;
   const quit = new Promise<void>((r) => (resolveQuit = r));
@@ -116,7 +118,6 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     onQuit: () => resolveQuit(),
     pollMs: POLL_MS,
     trace,
-    ...(options.hint ? { hint: options.hint } : {}),
     ...(options.syncOnConnect === false ? { syncOnConnect: false } : {}),
     compose: {
       suspend: (fn) => suspend(fn),
@@ -168,6 +169,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
         theme: makeTheme(ctx.env),
         configPath: paths(ctx).configFile,
         trace,
+        ...(options.hint ? { hint: options.hint } : {}),
       }),
       { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
     );

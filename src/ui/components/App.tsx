@@ -1,4 +1,4 @@
-import { Box, useInput, useStdin } from 'ink';
+import { Box, Text, useInput, useStdin } from 'ink';
 import { useEffect, useSyncExternalStore } from 'react';
 import { FUNCTION_KEYS, keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
@@ -16,6 +16,7 @@ import { StatusBar } from './StatusBar.js';
 import { TracePane } from './TracePane.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
+import { padToWidth } from '../../mime/display-width.js';
 
 export interface AppProps {
   controller: UiController;
@@ -25,9 +26,11 @@ export interface AppProps {
   configPath: string;
   /** Protocol trace shown by `t`. */
   trace?: TraceBuffer;
+  /** A guide line above everything (the demo); the caller leaves a row for it. */
+  hint?: string;
 }
 
-export function App({ controller, keys, loader, theme, configPath, trace }: AppProps) {
+export function App({ controller, keys, loader, theme, configPath, trace, hint }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
   const { internal_eventEmitter: rawInput } = useStdin();
@@ -104,6 +107,7 @@ export function App({ controller, keys, loader, theme, configPath, trace }: AppP
   }
   return (
     <Box flexDirection="column" width={cols}>
+      {hint && <Text bold>{padToWidth(hint, cols)}</Text>}
       {main}
       <StatusBar state={state} count={count} width={cols} theme={theme} />
     </Box>

@@ -52,8 +52,6 @@ export interface ControllerOptions {
   downloadDir?: string;
   /** The protocol conversation of all accounts (the `t` view). */
   trace?: TraceBuffer;
-  /** A line shown in the status bar at start (the demo's guide). */
-  hint?: string;
   /** POP3 accounts download when connected (default); the demo leaves that to the user's `$`. */
   syncOnConnect?: boolean;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
@@ -138,7 +136,6 @@ export class UiController {
   /** Connects every account in the background and opens the first account's INBOX. */
   start(): void {
     this.watchTrace();
-    if (this.opts.hint) this.notify(this.opts.hint);
     const configured = this.opts.accounts.length;
     this.opts.accounts.forEach((_, i) => void this.connectAccount(i, i === 0));
     for (let i = 0; i < configured; i++) this.showLocalCache(i);
