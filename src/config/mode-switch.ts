@@ -54,28 +54,32 @@ export function switchedPort(account: AccountConfig, target: Protocol): number {
 }
 
 /**
- * What the switch does, in words. `keepHint` tells how to keep the server copies in the caller's
- * terms (a CLI option, a key in the UI).
+ * What the switch does, in words: one paragraph per line, not wrapped (the caller wraps to its
+ * width). `keepHint` tells how to keep the server copies in the caller's terms (a CLI option, a
+ * key in the UI).
  */
 export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: string): string {
   const { account, target, leaveOnServer, port } = plan;
   const label = sanitizeLine(account.name);
   const maildir = join(dataDir, 'Maildir');
-  const portLine = port !== account.port ? `\nThe port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).` : '';
+  const lines: string[] = [];
   if (target === 'pop3') {
-    const server = leaveOnServer
-      ? account.deleteAfterDays !== undefined
-        ? `Messages stay on the server and are deleted there ${account.deleteAfterDays} days after they were downloaded.`
-        : 'Messages stay on the server (leaveOnServer); other devices still see them.'
-      : `Each message is then DELETED FROM THE SERVER once it is safely stored here, so other devices\nand webmail will no longer see it. ${keepHint}`;
-    return `Switching ${label} from IMAP to POP3:
-The next sync downloads the server INBOX into ${maildir}.
-${server}
-Only the INBOX is downloaded; other server folders are left as they are. Read/unread, flags and
-folders then live only on this computer.${portLine}`;
+    lines.push(`Switching ${label} from IMAP to POP3:`, `The next sync downloads the server INBOX into ${maildir}.`);
+    lines.push(
+      leaveOnServer
+        ? account.deleteAfterDays !== undefined
+          ? `Messages stay on the server and are deleted there ${account.deleteAfterDays} days after they were downloaded.`
+          : 'Messages stay on the server (leaveOnServer); other devices still see them.'
+        : `Each message is then DELETED FROM THE SERVER once it is safely stored here, so other devices and webmail will no longer see it. ${keepHint}`,
+    );
+    lines.push('Only the INBOX is downloaded; other server folders are left as they are. Read/unread, flags and folders then live only on this computer.');
+  } else {
+    lines.push(
+      `Switching ${label} from POP3 to IMAP:`,
+      "tmail will show the server's folders again. Messages that POP3 already downloaded and deleted from the server are no longer there.",
+      `Their local copies stay on disk in ${maildir} and are not deleted: tmail shows them as "${label} · local cache", and mutt/neomutt can open them too.`,
+    );
   }
-  return `Switching ${label} from POP3 to IMAP:
-tmail will show the server's folders again. Messages that POP3 already downloaded and deleted
-from the server are no longer there; their local copies stay on disk in ${maildir}
-and are not deleted (tmail shows them as "${label} · local cache"; mutt/neomutt can open them too).${portLine}`;
+  if (port !== account.port) lines.push(`The port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).`);
+  return lines.join('\n');
 }

@@ -65,13 +65,13 @@ describe('tmail sync against Dovecot', dovecotTestOptions(), () => {
       assert.equal(await main(['account', 'mode', 'sw', m, '--yes', ...extra], t.ctx), 0, t.stderr());
       return t.stdout();
     };
-    assert.match(await mode('pop3', ['--leave-on-server']), /stay on the server/);
+    assert.match(await mode('pop3', ['--leave-on-server']), /stay\s+on\s+the\s+server/);
     const { updateAccount } = await import('../../src/config/config.js');
     await updateAccount({ env }, 'sw', { port: server.ports.pop3s });
     const s1 = testContext(env);
     assert.equal(await main(['sync'], s1.ctx), 0, s1.stderr());
     assert.equal(await serverCount(server, 'sw', 'sw-pw'), 20, 'leave-on-server kept them');
-    assert.match(await mode('imap'), /local copies stay on disk/);
+    assert.match(await mode('imap'), /local copies\s+stay\s+on\s+disk/);
     const second = await snapshot((await generateMaildir(server.maildir('sw'), { count: 5, seed: 9, firstIndex: 20 })).messages!);
     await server.fixOwnership('sw');
     await updateAccount({ env }, 'sw', { leaveOnServer: undefined });

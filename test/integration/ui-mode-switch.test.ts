@@ -101,7 +101,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       o = c.state.overlay;
       assert.ok(o?.kind === 'confirmMode');
       assert.equal(o.target, 'imap');
-      assert.match(o.text, /local copies stay on disk/);
+      assert.match(o.text, /Their local copies stay on disk/);
       press('y');
       const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === 0 && !a.hidden);
       const cacheInbox = () => c.state.accounts[cacheIndex()]?.folders.find((f) => f.path === 'INBOX')?.total;

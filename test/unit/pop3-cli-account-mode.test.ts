@@ -37,7 +37,7 @@ test('IMAP → POP3 explains the server deletion, offers --leave-on-server, and 
   await writeAccounts([{ name: 'work' }]);
   const t = testContext(env);
   assert.equal(await main(['account', 'mode', 'work', 'pop3'], t.ctx), 2);
-  assert.match(t.stdout(), /DELETED FROM THE SERVER/);
+  assert.match(t.stdout(), /DELETED\s+FROM\s+THE\s+SERVER/);
   assert.match(t.stdout(), /--leave-on-server/);
   assert.match(t.stderr(), /add --yes/);
   assert.equal((await readAccounts())[0]!.protocol, 'imap', 'nothing changed without confirmation');
@@ -53,7 +53,7 @@ test('--leave-on-server is saved and the explanation says the server copies stay
   await writeAccounts([{ name: 'keep' }]);
   const t = testContext(env);
   assert.equal(await main(['account', 'mode', 'keep', 'pop3', '--leave-on-server', '-y'], t.ctx), 0);
-  assert.match(t.stdout(), /stay on the server/);
+  assert.match(t.stdout(), /stay\s+on\s+the\s+server/);
   const [acc] = await readAccounts();
   assert.deepEqual([acc!.protocol, acc!.leaveOnServer], ['pop3', true]);
 });
@@ -63,7 +63,7 @@ test('POP3 → IMAP says the local cache stays on disk; answering no on a termin
   const no = testContext(env, { input: 'no\n' });
   (no.ctx.stdin as { isTTY?: boolean }).isTTY = true;
   assert.equal(await main(['account', 'mode', 'home', 'imap'], no.ctx), 1);
-  assert.match(no.stdout(), /local copies stay on disk/);
+  assert.match(no.stdout(), /local copies\s+stay\s+on\s+disk/);
   assert.equal((await readAccounts())[0]!.protocol, 'pop3');
   const yes = testContext(env, { input: 'yes\n' });
   (yes.ctx.stdin as { isTTY?: boolean }).isTTY = true;

@@ -6,6 +6,7 @@
 import { findAccount, loadConfig } from '../../config/config.js';
 import { applySwitch, explainSwitch, isNoop, planSwitch } from '../../config/mode-switch.js';
 import { accountDataDir } from '../../config/paths.js';
+import { renderBody } from '../../mime/render-body.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
@@ -17,6 +18,9 @@ Switches the account between IMAP (mail stays on the server, flags and folders s
 other devices) and POP3 (the server INBOX is downloaded into a local Maildir).
   --leave-on-server   with pop3: keep downloaded messages on the server
   -y, --yes           do not ask for confirmation (required when stdin is not a terminal)`;
+
+/** Columns the explanation is wrapped to (readable in any terminal, and in a log). */
+const WRAP = 78;
 
 export const run: CommandRun = async (args, ctx) => {
   const { values, positionals, help } = parseCommand<{ 'leave-on-server'?: boolean; yes?: boolean }>(
@@ -43,7 +47,8 @@ export const run: CommandRun = async (args, ctx) => {
     return 0;
   }
 
-  ctx.stdout.write(`${explainSwitch(plan, accountDataDir(ctx, account.name), 'Use --leave-on-server to keep the server copies.')}\n`);
+  const text = explainSwitch(plan, accountDataDir(ctx, account.name), 'Use --leave-on-server to keep the server copies.');
+  ctx.stdout.write(`${renderBody(text, WRAP).join('\n')}\n`);
   if (!values.yes) {
     if (!ctx.stdin.isTTY) {
       throw new UsageError('not changed: add --yes to confirm when stdin is not a terminal', USAGE);
