@@ -81,5 +81,9 @@ export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: strin
     );
   }
   if (port !== account.port) lines.push(`The port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).`);
+  else if (account.protocol !== target && !Object.values(DEFAULT_PORTS[target]).includes(port)) {
+    // A custom port cannot be mapped: say so now rather than fail to connect after the switch.
+    lines.push(`The port stays ${port} (not a standard port). If the server's ${target.toUpperCase()} service listens on another port, change "port" in config.json.`);
+  }
   return lines.join('\n');
 }

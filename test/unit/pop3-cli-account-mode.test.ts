@@ -90,3 +90,11 @@ test('tmail sync refuses an IMAP account with a clear message and says when ther
   assert.equal(await main(['sync'], all.ctx), 0);
   assert.match(all.stdout(), /No POP3 accounts/);
 });
+
+test('a custom port cannot follow the protocol: the explanation says it stays and where to change it', async () => {
+  await writeAccounts([{ name: 'custom', port: 10993 }]);
+  const t = testContext(env);
+  assert.equal(await main(['account', 'mode', 'custom', 'pop3', '--yes'], t.ctx), 0);
+  assert.match(t.stdout(), /The port stays 10993 \(not a standard port\)\.\s+If\s+the\s+server's\s+POP3\s+service\s+listens\s+on\s+another\s+port,\s+change\s+"port"\s+in\s+config\.json\./);
+  assert.equal((await readAccounts())[0]!.port, 10993);
+});
