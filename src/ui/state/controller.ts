@@ -988,8 +988,9 @@ export class UiController {
       slot.protocol = next.protocol;
       slot.create = next.create;
       this.notify(target === 'pop3' ? `${name} now uses POP3` : `${name} now uses IMAP; mail downloaded before stays in "${name} · local cache"`);
-      await this.connectAccount(i, true);
+      // The cache is local: it shows at once, whatever the server connection does.
       if (target === 'imap') this.showLocalCache(i);
+      await this.connectAccount(i, true);
     } catch (err) {
       this.fail(err, `${name}: not switched`);
     }
