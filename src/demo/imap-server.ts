@@ -203,6 +203,8 @@ class ImapSession {
   private login(tag: string, user: string, password: string): void {
     if (user === this.creds.user && password === this.creds.password) {
       this.authed = true;
+      // APPEND carries whole messages; before login nothing big is accepted.
+      this.reader.maxLiteral = 32 * 1024 * 1024;
       return this.send(`${tag} OK [CAPABILITY ${CAPS}] logged in`);
     }
     this.send(`${tag} NO [AUTHENTICATIONFAILED] wrong user name or password`);

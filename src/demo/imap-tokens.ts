@@ -6,13 +6,14 @@ export type CommandPart = string | Buffer;
 
 export type Token = string | { str: string; bytes?: Buffer } | Token[];
 
-const MAX_LITERAL = 32 * 1024 * 1024;
 const MAX_LINE = 64 * 1024;
 
 export class CommandReader {
   private buf: Buffer = Buffer.alloc(0);
   private parts: CommandPart[] = [];
   private literal = 0;
+  /** Largest literal accepted; the session keeps it small until the client has logged in. */
+  maxLiteral = 8 * 1024;
 
   /**
    * Feeds bytes; returns complete commands. `onContinue` is called when the client waits for
@@ -39,7 +40,7 @@ export class CommandReader {
       const m = /\{(\d+)(\+?)\}$/.exec(line);
       if (m) {
         const n = Number(m[1]);
-        if (n > MAX_LITERAL) throw new Error('literal too large');
+        if (n > this.maxLiteral) throw new Error('literal too large');
         this.parts.push(line.slice(0, m.index));
         this.literal = n;
         if (n === 0) this.parts.push(Buffer.alloc(0));

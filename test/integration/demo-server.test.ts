@@ -96,6 +96,21 @@ describe('demo server protocol details', () => {
     assert.equal(demo.store.folder('INBOX')!.messages.length, n);
   });
 
+  test('IMAP: no big literal before login; APPEND after it', async () => {
+    const refused = await talk(demo.imapPort, ['a LOGIN {100000}'], /\* BYE/);
+    assert.doesNotMatch(refused, /\+ Ready/);
+    const msg = 'Subject: appended\r\n\r\nhello\r\n';
+    const out = await talk(
+      demo.imapPort,
+      [`a LOGIN demo "${demo.credentials.password}"`, `b APPEND Sent (\\Seen) {${Buffer.byteLength(msg)}+}\r\n${msg}`, 'c LOGOUT'],
+      /c OK/,
+    );
+    assert.match(out, /b OK \[APPENDUID \d+ 1\]/);
+    const sent = demo.store.folder('Sent')!.messages;
+    assert.equal(sent.at(-1)!.raw.toString(), msg);
+    assert.ok(sent.at(-1)!.flags.has('\\Seen'));
+  });
+
   test('IMAP: a session in IDLE hears an EXPUNGE when POP3 removes mail', async () => {
     const pw = demo.credentials.password;
     const idle = createConnection(demo.imapPort, '127.0.0.1');
