@@ -5,6 +5,7 @@ import type { DovecotServer } from '../test/helpers/dovecot.js';
 import { startBenchServer } from './mail-server.js';
 import { imapFirstWindow } from './imap-first-window.js';
 import { POP3_BENCH_MESSAGES, runPop3SyncSection } from './pop3-sync.js';
+import { runTraceOverheadSection } from './trace-overhead.js';
 import { mb, ms } from './stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -28,6 +29,10 @@ const SECTIONS: Section[] = [
   {
     title: `POP3: sync of ${POP3_BENCH_MESSAGES.toLocaleString('en')} messages`,
     run: (server) => runPop3SyncSection(server, log),
+  },
+  {
+    title: `Trace: cost of the protocol trace (connect + 500-message window + 20 downloads), ${ROUNDS} interleaved rounds`,
+    run: (server) => runTraceOverheadSection(server, ROUNDS, log),
   },
 ];
 
