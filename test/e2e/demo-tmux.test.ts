@@ -50,12 +50,12 @@ for (const term of ['xterm-256color', 'vt100']) {
       // The status note says what happened where (cut to the room an 80-column status bar leaves).
       await wait((x) => has(x, 'Welcome to the tmail demo') && has(x, 'Lives: on the server') && has(x, '\\Seen set'), 'the guide in the reader');
       await tmux.keys('t');
-      await wait((x) => has(x, 'Protocol trace · Demo (IMAP)'), 'the trace view');
+      await wait((x) => has(x, 'Trace · Demo (IMAP)'), 'the trace view');
       s = await pressUntil('k', (x) => x.some((l) => /C: \S+ UID STORE \d+ \+FLAGS \(\\Seen\)/.test(l)), 'STORE +FLAGS (\\Seen) in the trace');
       await tmux.keys('G');
       s = await wait((x) => x.some((l) => /S: \* \d+ FETCH \(.*FLAGS \(.*\\Seen/.test(l)), 'the server confirms \\Seen');
       await tmux.keys('t');
-      await wait((x) => !has(x, 'Protocol trace'), 'trace closed');
+      await wait((x) => !has(x, 'C: tmail S: server'), 'trace closed');
 
       // Switch to the POP3 account's INBOX and download.
       await tmux.keys('Escape');
@@ -69,12 +69,12 @@ for (const term of ['xterm-256color', 'vt100']) {
       await tmux.keys('$');
       s = await wait((x) => has(x, 'Demo (POP3) │ POP3 · local cache │ INBOX │ 1/50'), 'the downloaded messages');
       await tmux.keys('t');
-      s = await wait((x) => has(x, 'Protocol trace · Demo (POP3)') && x.some((l) => /C: QUIT/.test(l)), 'QUIT in the trace');
+      s = await wait((x) => has(x, 'Trace · Demo (POP3)') && x.some((l) => /C: QUIT/.test(l)), 'QUIT in the trace');
       assert.ok(s.some((l) => /C: DELE \d+|S: \+OK message \d+ deleted/.test(l)), 'DELE in view');
       s = await pressUntil('PageUp', (x) => x.some((l) => /C: RETR \d+/.test(l)), 'RETR in the trace');
       s = await pressUntil('PageUp', (x) => x.some((l) => /C: PASS \*\*\*/.test(l)), 'the redacted PASS');
       await tmux.keys('t');
-      await wait((x) => !has(x, 'Protocol trace'), 'trace closed');
+      await wait((x) => !has(x, 'C: tmail S: server'), 'trace closed');
 
       // The IMAP account's INBOX lost those messages.
       await tmux.keys('h');

@@ -27,7 +27,7 @@ export function TracePane(props: {
   const scroll = Math.min(props.scroll, maxScroll);
   const shown = entries.slice(Math.max(0, entries.length - visible - scroll), entries.length - scroll);
   const who = props.all ? 'all accounts' : (props.account ?? 'no account');
-  const title = `Protocol trace · ${who} · C: tmail  S: server · t/Esc close, j/k scroll, a all`;
+  const title = `Trace · ${who} · C: tmail S: server · j/k scroll · a all · t close`;
   return (
     <Box width={width} height={height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
       <Text bold>{padToWidth(title, inner)}</Text>
