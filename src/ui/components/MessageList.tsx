@@ -41,6 +41,18 @@ export function formatRow(m: MessageSummary, width: number): string {
 }
 
 /**
+ * POP3 rows end with where the message lives, so the model shows in the list itself: `local`
+ * (deleted from the server) or `+server` (a copy is still there). IMAP rows need no tag: the
+ * status bar says that everything is on the server.
+ */
+export function locationTag(m: MessageSummary): string {
+  if (m.location.kind !== 'local') return '';
+  return m.location.onServer ? '+server' : 'local';
+}
+
+const TAG_WIDTH = 7;
+
+/**
  * The selected row is inverse and also starts with `>`, so the cursor stays visible where a
  * terminal (or TERM=dumb) shows no attributes at all.
  *
@@ -74,6 +86,7 @@ export function MessageList(props: {
         : 'This folder is empty';
     lines.push(<Text key="empty">{padToWidth(text, inner)}</Text>);
   } else {
+    const pop3 = state.accounts[cur.account]?.protocol === 'pop3';
     const end = Math.min(count, state.listTop + visible);
     for (let pos = state.listTop; pos < end; pos++) {
       const m = rowAt(pos);
@@ -86,11 +99,13 @@ export function MessageList(props: {
         );
         continue;
       }
+      const tagged = pop3 && inner > 40;
+      const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1);
       const unread = !m.flags.includes('\\Seen');
       const flagged = m.flags.includes('\\Flagged');
       lines.push(
         <Text key={`m${pos}`} inverse={selected && (focused || state.focus === 'reader')} underline={selected && state.focus === 'folders'} bold={unread} color={flagged ? theme.flagged : undefined}>
-          {(selected ? '>' : ' ') + formatRow(m, inner - 1)}
+          {(selected ? '>' : ' ') + row}
         </Text>,
       );
     }
