@@ -1,5 +1,5 @@
 // Bench section: POP3 sync of 10,000 messages. tmail's full sync (RETR, Maildir delivery with
-// fsync of file and dir, durable state writes, DELE, QUIT) against a bare node-pop3 loop that only
+// fsync of each file and of the directory once per batch, durable state writes, DELE, QUIT) against a bare node-pop3 loop that only
 // RETRs every message into memory — measured in the same run, on the same server, interleaved.
 // Uses bob's INBOX on the bench server (alice's 100k INBOX belongs to the IMAP section).
 //
