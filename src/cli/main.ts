@@ -24,7 +24,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };
 
-type RunUi = (ctx: CliContext, options?: { traceFile?: string }) => Promise<number>;
+type RunUi = (ctx: CliContext, options?: { traceFile?: string; onDemo?: () => Promise<number> }) => Promise<number>;
 /** `tmail` without a command opens the UI (loaded only then: it pulls in ink and react). */
 const UI: { load?: () => Promise<{ runUi: RunUi }> } = { load: () => import('../ui/run.js') };
 
@@ -156,7 +156,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
         ctx.stdout.write(helpText());
         return 1;
       }
-      return await (await UI.load()).runUi(ctx, inv.traceFile ? { traceFile: inv.traceFile } : {});
+      const traceFile = inv.traceFile ? { traceFile: inv.traceFile } : {};
+      // No account yet: the first-run screen offers the demo (d) as well as `tmail account add`.
+      const onDemo = async () => (await import('../demo/run-demo.js')).runDemo(ctx, traceFile);
+      return await (await UI.load()).runUi(ctx, { ...traceFile, onDemo });
     }
     const entry = COMMANDS[inv.command];
     if (!entry) {

@@ -25,6 +25,8 @@ export interface RunUiOptions {
   hint?: string;
   /** false: POP3 accounts wait for the user's `$` instead of downloading at once (the demo). */
   syncOnConnect?: boolean;
+  /** Offered on the first-run screen (no accounts): `d` closes this UI and runs this instead. */
+  onDemo?: () => Promise<number>;
 }
 
 export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promise<number> {
@@ -109,6 +111,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   let resolveQuit!: () => void;
   const quit = new Promise<void>((r) => (resolveQuit = r));
+  let demoRequested = false;
+  const offerDemo = options.onDemo && config.accounts.length === 0;
   const controller = new UiController({
     accounts: accountSlots(ctx, config.accounts, getters, createAccount, trace),
     keys,
@@ -119,6 +123,14 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     pollMs: POLL_MS,
     trace,
     ...(options.syncOnConnect === false ? { syncOnConnect: false } : {}),
+    ...(offerDemo
+      ? {
+          onDemo: () => {
+            demoRequested = true;
+            resolveQuit();
+          },
+        }
+      : {}),
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,
@@ -209,5 +221,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();
   }
+  // The first-run screen's `d`: this UI is fully closed (terminal restored) before the demo opens.
+  if (demoRequested && options.onDemo) return options.onDemo();
   return 0;
 }

@@ -64,7 +64,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   if (state.accounts.length === 0) {
     return (
       <Box flexDirection="column" width={cols}>
-        <Welcome configPath={configPath} width={cols} height={Math.max(3, rows - 2)} />
+        <Welcome configPath={configPath} width={cols} height={Math.max(3, rows - 2)} demoKey={controller.offersDemo} />
       </Box>
     );
   }

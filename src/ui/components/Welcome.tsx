@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 
 /** First run: no accounts configured yet. */
-export function Welcome(props: { configPath: string; width: number; height: number }) {
+export function Welcome(props: { configPath: string; width: number; height: number; demoKey?: boolean }) {
   return (
     <Box width={props.width} height={props.height} borderStyle="single" flexDirection="column" paddingX={2} paddingY={1}>
       <Text bold>Welcome to tmail</Text>
@@ -13,7 +13,7 @@ export function Welcome(props: { configPath: string; width: number; height: numb
       <Text>It asks for the server, user and where the password comes from, tests the login, then saves.</Text>
       <Text>Accounts are stored in: {props.configPath}</Text>
       <Text> </Text>
-      <Text>Or try it first, with no setup: quit and run</Text>
+      <Text>Or try it first, with no setup{props.demoKey ? ': press d, or run' : ': quit and run'}</Text>
       <Text bold>    tmail --demo</Text>
       <Text>(a built-in server with an IMAP and a POP3 account on one sample mailbox, to see how they differ).</Text>
       <Text> </Text>

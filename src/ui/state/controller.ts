@@ -54,6 +54,8 @@ export interface ControllerOptions {
   trace?: TraceBuffer;
   /** POP3 accounts download when connected (default); the demo leaves that to the user's `$`. */
   syncOnConnect?: boolean;
+  /** With no account configured, `d` on the first-run screen starts `tmail --demo` instead. */
+  onDemo?: () => void;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
   compose?: ComposeHost;
 }
@@ -127,6 +129,11 @@ export class UiController {
         this.traceTimer.unref();
       }),
     );
+  }
+
+  /** Whether the first-run screen can start the demo with `d`. */
+  get offersDemo(): boolean {
+    return this.opts.onDemo !== undefined;
   }
 
   get state(): UiState {
@@ -502,6 +509,7 @@ export class UiController {
   // ---- input ------------------------------------------------------------------------------
 
   handleKey(input: KeyInput): void {
+    if (this.opts.onDemo && this.state.accounts.length === 0 && input.text === 'd') return this.opts.onDemo();
     const overlay = this.state.overlay;
     if (overlay) {
       this.handleOverlayKey(overlay, input);
