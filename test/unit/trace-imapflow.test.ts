@@ -9,18 +9,36 @@ import { startDemoServer } from '../../src/demo/demo-server.js';
 import { TraceBuffer } from '../../src/trace/buffer.js';
 import { imapTraceLogger } from '../../src/trace/imap-logger.js';
 
-/** Accepts any LOGIN; records the password it received, so the test knows it really was sent. */
-async function loginOnlyServer(): Promise<{ port: number; received: string[]; close: () => Promise<void> }> {
+/**
+ * Accepts any LOGIN (or AUTHENTICATE with `caps`); records the secret it received, so the test
+ * knows it really was sent.
+ */
+async function loginOnlyServer(caps = 'IMAP4rev1'): Promise<{ port: number; received: string[]; close: () => Promise<void> }> {
   const received: string[] = [];
   const server = createServer((socket) => {
     const reader = new CommandReader();
-    socket.write('* OK [CAPABILITY IMAP4rev1] fake ready\r\n');
+    let saslTag: string | undefined;
+    socket.write(`* OK [CAPABILITY ${caps}] fake ready\r\n`);
     socket.on('data', (chunk: Buffer) => {
       for (const parts of reader.push(chunk, () => socket.write('+ go ahead\r\n'))) {
         const t = tokenize(parts);
+        if (saslTag) {
+          received.push(text(t[0]));
+          socket.write(`${saslTag} OK [CAPABILITY IMAP4rev1] authenticated\r\n`);
+          saslTag = undefined;
+          continue;
+        }
         const tag = text(t[0]);
         const cmd = text(t[1]).toUpperCase();
-        if (cmd === 'LOGIN') {
+        if (cmd === 'AUTHENTICATE') {
+          if (t[3] !== undefined) {
+            received.push(text(t[3]));
+            socket.write(`${tag} OK [CAPABILITY IMAP4rev1] authenticated\r\n`);
+          } else {
+            saslTag = tag;
+            socket.write('+ \r\n');
+          }
+        } else if (cmd === 'LOGIN') {
           received.push(text(t[3]));
           socket.write(`${tag} OK [CAPABILITY IMAP4rev1] logged in\r\n`);
         } else if (cmd === 'LOGOUT') {
@@ -89,5 +107,27 @@ test('imapflow AUTHENTICATE PLAIN (demo server): payload hidden, exchange visibl
     assert.ok(all.some((l) => /^S: \S+ OK .*logged in/.test(l)), joined);
   } finally {
     await demo.close();
+  }
+});
+
+test('imapflow AUTHENTICATE XOAUTH2 (SASL-IR): the OAuth token never reaches the trace', async () => {
+  const server = await loginOnlyServer('IMAP4rev1 AUTH=XOAUTH2 SASL-IR');
+  const buf = new TraceBuffer();
+  const token = 'ya29.a0AfH6SMB-secret-oauth-token';
+  try {
+    const client = new ImapFlow({
+      host: '127.0.0.1', port: server.port, secure: false, auth: { user: 'alice@example.com', accessToken: token },
+      logger: imapTraceLogger(buf, 'fake') as never, logRaw: true,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.logout();
+    const payload = server.received[0] ?? '';
+    assert.ok(Buffer.from(payload, 'base64').toString().includes(token), 'the server got the token');
+    const joined = buf.entries().map((e) => `${e.dir}: ${e.text}`).join('\n');
+    assert.ok(!joined.includes(token) && !joined.includes(payload) && !joined.includes(payload.slice(10, 40)), joined);
+    assert.match(joined, /C: \S+ AUTHENTICATE XOAUTH2 \*\*\*/);
+  } finally {
+    await server.close();
   }
 });
