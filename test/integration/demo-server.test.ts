@@ -6,6 +6,11 @@ import { createConnection } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js';
+import { createAccount } from '../../src/accounts/index.js';
+import { TraceBuffer } from '../../src/trace/buffer.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const run = promisify(execFile);
 
@@ -109,6 +114,25 @@ describe('demo server protocol details', () => {
     const sent = demo.store.folder('Sent')!.messages;
     assert.equal(sent.at(-1)!.raw.toString(), msg);
     assert.ok(sent.at(-1)!.flags.has('\\Seen'));
+  });
+
+  test('POP3 APOP login (demo greeting has a timestamp): the digest is never traced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tmail-demo-apop-'));
+    const trace = new TraceBuffer();
+    const [, pop3] = demo.accounts();
+    const account = await createAccount({ ...pop3!, apop: true, leaveOnServer: true }, { getPassword: async () => demo.credentials.password, dataDir: dir, trace });
+    try {
+      await account.connect();
+      const result = await account.sync!();
+      assert.ok(result.downloaded > 0);
+      const lines = trace.entries().map((e) => `${e.dir}: ${e.text}`);
+      assert.ok(lines.includes('C: APOP demo ***'), lines.join('\n'));
+      assert.ok(lines.every((l) => !/[0-9a-f]{32}/.test(l) && !l.includes(demo.credentials.password)));
+      assert.ok(!lines.some((l) => /^C: PASS/.test(l)), 'no USER/PASS fallback');
+    } finally {
+      await account.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('IMAP: a session in IDLE hears an EXPUNGE when POP3 removes mail', async () => {
