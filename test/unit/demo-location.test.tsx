@@ -30,6 +30,8 @@ test('notes say where a change happened', () => {
   assert.equal(openNote('imap', { kind: 'server' }, false), 'Lives on the server');
   assert.match(modelWords('imap', true), /flags shared with other devices/);
   assert.match(modelWords('pop3', true), /flags stay on this computer/);
+  assert.equal(modelWords('pop3', true, { cached: 12, keptOnServer: 0 }), 'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer');
+  assert.equal(modelWords('pop3', false, { cached: 12 }), 'POP3 · local cache');
 });
 
 test('POP3 rows carry their location; IMAP rows do not; the reader says Lives:', async () => {

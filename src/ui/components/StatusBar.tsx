@@ -32,7 +32,8 @@ export function statusText(state: UiState, count: number, width = 80): string {
   if (acc) {
     parts.push(sanitizeLine(acc.name));
     // The model in words: what this account does with mail (longer when there is room).
-    parts.push(modelWords(acc.protocol, width >= 140));
+    const inbox = acc.folders.find((f) => f.path.toUpperCase() === 'INBOX');
+    parts.push(modelWords(acc.protocol, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }));
     if (acc.status === 'connecting') parts.push('connecting…');
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');

@@ -309,6 +309,7 @@ export class UiController {
         `${this.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded · ` +
           `${result.deletedOnServer} deleted on the server · server keeps ${result.keptOnServer}`,
       );
+      this.updateAccount(i, { keptOnServer: result.keptOnServer });
       await this.refreshFolders(i);
     } catch (err) {
       this.fail(err, `${this.opts.accounts[i]!.name} download`);

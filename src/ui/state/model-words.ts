@@ -34,8 +34,21 @@ export function openNote(protocol: Protocol, location: MessageLocation, markedRe
   return protocol === 'imap' ? `\\Seen set on the server · lives ${where}` : `Marked read locally; the server is not told · ${where}`;
 }
 
-/** The account's model, short (narrow status bar) or long. */
-export function modelWords(protocol: Protocol, wide: boolean): string {
+/** What the status bar knows about a POP3 account's cache. */
+export interface Pop3Counts {
+  /** Messages in the local cache's INBOX. */
+  cached?: number;
+  /** Messages the server still held after the last download. */
+  keptOnServer?: number;
+}
+
+/** The account's model, short (narrow status bar) or long (with the POP3 counts when known). */
+export function modelWords(protocol: Protocol, wide: boolean, counts: Pop3Counts = {}): string {
   if (protocol === 'imap') return wide ? 'IMAP · state on server · flags shared with other devices' : 'IMAP · state on server';
-  return wide ? 'POP3 · downloaded to a local cache · flags stay on this computer' : 'POP3 · local cache';
+  if (!wide) return 'POP3 · local cache';
+  const parts = ['POP3 · local cache'];
+  if (counts.cached !== undefined) parts.push(`${counts.cached} downloaded`);
+  if (counts.keptOnServer !== undefined) parts.push(`server keeps ${counts.keptOnServer}`);
+  parts.push('flags stay on this computer');
+  return parts.join(' · ');
 }

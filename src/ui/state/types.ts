@@ -16,6 +16,8 @@ export interface AccountEntry {
   folders: FolderInfo[];
   /** POP3 download in progress. */
   sync?: { done: number; total: number; bytes?: number };
+  /** POP3: messages the server still holds after the last download (leave-on-server). */
+  keptOnServer?: number;
   /** Not shown in the folder pane (a local cache while its account uses POP3 again). */
   hidden?: boolean;
   /** Set on "<account> · local cache": the index of the account whose POP3 cache this is. */
