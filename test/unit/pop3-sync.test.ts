@@ -168,3 +168,32 @@ test('batch mode: one directory fsync per batch, after the batch\'s renames and 
   assert.equal((await localFiles(more.opts.maildir)).length, 7);
   assert.equal(more.s.deleted.size, 7);
 });
+
+test('downloaded messages keep the server order as their arrival order, although deliveries run in parallel', async () => {
+  const messages = Array.from({ length: 60 }, (_, i) => message(i, 'x'.repeat((i * 7919) % 5000)));
+  const { opts } = await setup('order', { messages });
+  // Uneven delivery times make parallel deliveries finish out of order.
+  const real = opts.maildir;
+  const slow = Object.create(real) as Maildir;
+  let n = 0;
+  slow.deliver = async (...args: Parameters<Maildir['deliver']>) => {
+    await new Promise((r) => setTimeout(r, (n++ * 37) % 11));
+    return real.deliver(...args);
+  };
+  await syncMailbox({ ...opts, maildir: slow });
+  const { Pop3Account } = await import('../../src/accounts/pop3/pop3-account.js');
+  // setup() put the Maildir where the account keeps it: <dataDir>/Maildir.
+  const account = new Pop3Account(opts.config, { getPassword: opts.getPassword, dataDir: join(base, 'order') });
+  await account.connect();
+  try {
+    await account.openFolder('INBOX');
+    const newestFirst = await account.fetchWindow('INBOX', 0, 60, 'arrival');
+    assert.deepEqual(
+      newestFirst.map((m) => m.messageId),
+      messages.map((_, i) => `<m${i}@test>`).reverse(),
+      'arrival order = the order the server had them in',
+    );
+  } finally {
+    await account.close();
+  }
+});

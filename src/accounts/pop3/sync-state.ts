@@ -36,6 +36,8 @@ export interface Pop3State {
   pending: Record<string, Pop3PendingEntry>;
   /** True when the last sync matched messages by header hash (server without UIDL). */
   usedHeaderHashFallback?: boolean;
+  /** The newest arrival time (ms) stamped on a downloaded file, so later syncs stamp after it. */
+  lastArrivalMs?: number;
 }
 
 export function emptyState(): Pop3State {
@@ -48,7 +50,7 @@ export async function loadSyncState(statePath: string): Promise<Pop3State> {
   if (typeof raw !== 'object' || raw === null || raw.version !== 1 || typeof raw.messages !== 'object' || raw.messages === null) {
     throw new AccountError('local', `Cannot use ${statePath}: it is not a tmail POP3 state file (move it away to start over; mail already downloaded would then be downloaded again).`);
   }
-  return { version: 1, messages: raw.messages, pending: raw.pending ?? {}, usedHeaderHashFallback: raw.usedHeaderHashFallback };
+  return { version: 1, messages: raw.messages, pending: raw.pending ?? {}, usedHeaderHashFallback: raw.usedHeaderHashFallback, lastArrivalMs: typeof raw.lastArrivalMs === 'number' ? raw.lastArrivalMs : undefined };
 }
 
 export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {

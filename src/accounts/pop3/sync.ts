@@ -175,6 +175,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // on the server, so fetching ahead cannot break the order above). Without pipelining the
   // server sees one command at a time anyway.
   let next = all.length > 0 ? fetch(all[0]!) : undefined;
+  // Parallel deliveries finish in any order, and a local folder's arrival order is file mtime:
+  // stamp each message with a strictly increasing time in the server's order instead (after the
+  // last sync's stamps, which may run a little ahead of the clock).
+  let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
   for (const [b, batch] of all.entries()) {
     const bodies = await next!;
     next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
@@ -184,11 +188,13 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       state.pending[e.uidl] = { sha256: sha256(bodies[i]!), size: bodies[i]!.length };
     });
     await saveSyncState(statePath, state);
+    const arrivedAt = batch.map(() => new Date(arrival++));
+    state.lastArrivalMs = arrival - 1;
     // Deliveries are independent files: a few at once hide fsync latency.
     await parallel(batch.length, DELIVERY_CONCURRENCY, async (i) => {
       const e = batch[i]!;
       const body = bodies[i]!;
-      const stored = await maildir.deliver(INBOX, body, { syncDir: false });
+      const stored = await maildir.deliver(INBOX, body, { syncDir: false, mtime: arrivedAt[i] });
       state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
       delete state.pending[e.uidl];
       progress.done++;
