@@ -1,5 +1,5 @@
-// Switching an account between IMAP and POP3: what changes in config.json (protocol, the default
-// port of the new protocol, leaveOnServer) and the words that tell the user what it does to the
+// Switching an account between IMAP and POP3: what changes in config.json (protocol, the port of
+// the new protocol — remembered in `ports` or its default —, leaveOnServer) and the words that tell the user what it does to the
 // mail on the server. One module for `tmail account mode` and the UI's switch key, so both say
 // and do exactly the same. Nothing is downloaded or deleted here: the next sync (POP3) or the next
 // open (IMAP) acts on the new mode, and the local POP3 cache always stays on disk.
@@ -26,7 +26,11 @@ export function planSwitch(account: AccountConfig, target: Protocol, opts: { lea
     return { account, target, leaveOnServer, port: account.port, patch: {} };
   }
   const patch: Partial<AccountConfig> = {};
-  if (account.protocol !== target) patch.protocol = target;
+  if (account.protocol !== target) {
+    patch.protocol = target;
+    // The port being left is remembered, so a custom port comes back on the way back.
+    if (account.ports?.[account.protocol] !== account.port) patch.ports = { ...account.ports, [account.protocol]: account.port };
+  }
   const port = switchedPort(account, target);
   if (port !== account.port) patch.port = port;
   if (askLeave && !account.leaveOnServer) patch.leaveOnServer = true;
@@ -43,8 +47,15 @@ export async function applySwitch(ctx: Parameters<typeof updateAccount>[0], plan
   return updateAccount(ctx, plan.account.name, plan.patch);
 }
 
-/** The new protocol's default port when the account used the old protocol's default; else unchanged. */
+/**
+ * The target protocol's port: the one remembered in `ports` (written by an earlier switch, or by
+ * the user / the demo for a server with non-standard ports); else the new protocol's default when
+ * the account used the old protocol's default; else unchanged.
+ */
 export function switchedPort(account: AccountConfig, target: Protocol): number {
+  if (account.protocol === target) return account.port;
+  const remembered = account.ports?.[target];
+  if (remembered !== undefined) return remembered;
   const from = DEFAULT_PORTS[account.protocol];
   const to = DEFAULT_PORTS[target];
   if (account.port === from[account.security]) return to[account.security];
@@ -80,8 +91,13 @@ export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: strin
       `Their local copies stay on disk in ${maildir} and are not deleted: tmail shows them as "${label} · local cache", and mutt/neomutt can open them too.`,
     );
   }
-  if (port !== account.port) lines.push(`The port changes from ${account.port} to ${port} (the ${target.toUpperCase()} default).`);
-  else if (account.protocol !== target && !Object.values(DEFAULT_PORTS[target]).includes(port)) {
+  const remembered = account.ports?.[target] === port && account.protocol !== target;
+  if (port !== account.port) {
+    lines.push(`The port changes from ${account.port} to ${port} (${remembered ? `the ${target.toUpperCase()} port in "ports" in config.json` : `the ${target.toUpperCase()} default`}).`);
+  } else if (remembered) {
+    lines.push(`The port stays ${port} (the ${target.toUpperCase()} port in "ports" in config.json).`);
+  }
+  else if (account.protocol !== target && !remembered && !Object.values(DEFAULT_PORTS[target]).includes(port)) {
     // A custom port cannot be mapped: say so now rather than fail to connect after the switch.
     lines.push(`The port stays ${port} (not a standard port). If the server's ${target.toUpperCase()} service listens on another port, change "port" in config.json.`);
   }

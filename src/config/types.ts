@@ -38,6 +38,11 @@ export interface AccountConfig extends PasswordSource {
   /** Allow sending a password over an unencrypted connection. Default false. */
   allowInsecureAuth?: boolean;
   smtp?: SmtpConfig;
+  /**
+   * The port each protocol uses on this server, remembered for switching model (IMAP <-> POP3):
+   * a switch takes the target protocol's port from here and records the port it leaves.
+   */
+  ports?: { imap?: number; pop3?: number };
 
   // POP3 options (ignored for IMAP, kept so switching model back and forth keeps them).
   /** Keep downloaded messages on the server. Default false. */

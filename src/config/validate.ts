@@ -13,7 +13,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACCOUNT_FIELDS = [
   'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop',
+  'deleteOnServerWhenDeletedLocally', 'apop', 'ports',
 ] as const;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv'] as const;
 const TOP_FIELDS = ['accounts', 'keys'] as const;
@@ -131,6 +131,7 @@ function validateAccount(
   }
   let smtp: SmtpConfig | undefined;
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
+  const ports = portsField(entry, problem);
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -143,7 +144,7 @@ function validateAccount(
   };
   assignDefined(account, {
     email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop,
+    deleteOnServerWhenDeletedLocally, apop, ports,
   });
   return account;
 }
@@ -213,6 +214,26 @@ function portField(o: Obj, field: string, problem: Problem): number | undefined 
   const hint = typeof v === 'string' && /^\d+$/.test(v) ? ' (write the number without quotes)' : '';
   problem(field, `must be an integer 1-65535, got ${describe(v)}${hint}`);
   return undefined;
+}
+
+/** `ports: { "imap": 993, "pop3": 995 }`: per-protocol ports kept for model switches. */
+function portsField(o: Obj, problem: Problem): AccountConfig['ports'] {
+  const v = o.ports;
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    problem('ports', `must be an object like { "imap": 993, "pop3": 995 }, got ${describe(v)}`);
+    return undefined;
+  }
+  const ports: NonNullable<AccountConfig['ports']> = {};
+  for (const key of Object.keys(v)) {
+    if (!(PROTOCOLS as readonly string[]).includes(key)) {
+      problem('ports', `has an unknown protocol "${key}" (known: ${PROTOCOLS.join(', ')})`);
+      continue;
+    }
+    const p = portField(v, key, (field, text) => problem(`ports.${field}`, text));
+    if (p !== undefined) ports[key as Protocol] = p;
+  }
+  return ports;
 }
 
 function nonEmptyString(o: Obj, field: string, problem: Problem, required: boolean): string | undefined {

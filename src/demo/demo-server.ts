@@ -40,6 +40,8 @@ export async function startDemoServer(opts: { messages?: boolean; password?: str
     passwordEnv: DEMO_PASSWORD_ENV,
     // Loopback inside this very process, with a password made up for this run: nothing to protect.
     allowInsecureAuth: true,
+    // Both services listen on random ports: M (switch model) takes the other one from here.
+    ports: { imap: imap.port, pop3: pop3.port },
   };
   return {
     store,

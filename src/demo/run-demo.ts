@@ -8,7 +8,7 @@ import type { CliContext } from '../cli/context.js';
 import { DEMO_PASSWORD_ENV, startDemoServer } from './demo-server.js';
 
 /** The guide line above the demo's screen; the first message of the INBOX explains more. */
-export const DEMO_HINT = 'Try: Enter reads a message · t shows the trace · Demo (POP3) INBOX: $ downloads';
+export const DEMO_HINT = 'Try: Enter reads · t trace · Demo (POP3) INBOX: $ downloads · M switches model';
 
 export interface DemoOptions {
   dir?: string;
