@@ -3,6 +3,7 @@
 // (config/mode-switch.ts) and says how to open the account afterwards; plus, for an IMAP account
 // that has a POP3 cache on disk, a slot for "<account> · local cache".
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountDeps } from '../accounts/index.js';
 import type { MailAccount } from '../accounts/account.js';
@@ -32,10 +33,18 @@ export function accountSlots(
     return {
       name: a.name,
       protocol: a.protocol,
+      cacheDir: homeShortened(join(accountDataDir(ctx, a.name), 'Maildir'), ctx.env.HOME || homedir()),
       create: () => createAccount(accounts[i]!, deps()),
       mode: modeSwitcher(ctx, accounts, i, deps, createAccount),
     };
   });
+}
+
+/** `/home/me/.local/share/…` → `~/.local/share/…`: shorter, and says "in your home". */
+export function homeShortened(path: string, home: string): string {
+  const h = home.replace(/\/+$/, '');
+  if (!h || h === '/') return path;
+  return path === h ? '~' : path.startsWith(`${h}/`) ? `~${path.slice(h.length)}` : path;
 }
 
 function modeSwitcher(ctx: Ctx, accounts: AccountConfig[], i: number, deps: () => AccountDeps, createAccount: CreateAccount): ModeSwitcher {
@@ -57,6 +66,7 @@ function modeSwitcher(ctx: Ctx, accounts: AccountConfig[], i: number, deps: () =
       return {
         name,
         protocol: 'pop3',
+        cacheDir: homeShortened(join(dataDir, 'Maildir'), ctx.env.HOME || homedir()),
         create: async () => (await import('../accounts/pop3/local-cache-account.js')).openLocalCache(a, { dataDir }, name),
       };
     },

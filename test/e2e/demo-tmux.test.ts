@@ -45,17 +45,24 @@ for (const term of ['xterm-256color', 'vt100']) {
       let s = await wait((x) => has(x, 'Start here: IMAP and POP3') && has(x, '1/50'), 'the demo INBOX');
       assert.ok(has(s, 'Demo (IMAP) │ IMAP · state on server'), 'the model in words');
 
-      // Read the guide in the IMAP account: \Seen is set on the server.
-      await tmux.keys('Enter');
-      // The status note says what happened where (cut to the room an 80-column status bar leaves).
-      await wait((x) => has(x, 'Welcome to the tmail demo') && has(x, 'Lives: on the server') && has(x, '\\Seen set'), 'the guide in the reader');
+      // The trace pane under the list, then read the guide in the IMAP account: \Seen is set on
+      // the server while the trace keeps running below the reader.
       await tmux.keys('t');
-      await wait((x) => has(x, 'Trace · Demo (IMAP)'), 'the trace view');
+      await wait((x) => has(x, 'Trace · Demo (IMAP)') && has(x, 'Start here: IMAP and POP3'), 'the trace pane under the list');
+      await tmux.keys('Enter');
+      // The status note leads with where it happened, whole at 80 columns.
+      s = await wait((x) => has(x, 'Welcome to the tmail demo') && has(x, 'Lives: on the server') && has(x, 'server: \\Seen set') && has(x, 'Trace · Demo (IMAP)') && x.some((l) => /S: \S+ OK /.test(l)), 'the guide in the reader, the trace pane below');
+      assert.ok(s.some((l) => / IMAP │ INBOX │ 1\/50 │ .*server: \\Seen set/.test(l)), 'the note in the status bar');
+      // T zooms the trace full screen, where it scrolls back.
+      await tmux.keys('T');
+      await wait((x) => has(x, 'j/k scroll') && !has(x, 'Welcome to the tmail demo'), 'the zoomed trace');
       s = await pressUntil('k', (x) => x.some((l) => /C: \S+ UID STORE \d+ \+FLAGS \(\\Seen\)/.test(l)), 'STORE +FLAGS (\\Seen) in the trace');
       await tmux.keys('G');
       s = await wait((x) => x.some((l) => /S: \* \d+ FETCH \(.*FLAGS \(.*\\Seen/.test(l)), 'the server confirms \\Seen');
       await tmux.keys('t');
-      await wait((x) => !has(x, 'C: tmail S: server'), 'trace closed');
+      await wait((x) => !has(x, 'j/k scroll') && has(x, 'Welcome to the tmail demo') && has(x, 'Trace · Demo (IMAP)'), 'back to the reader with the pane');
+      await tmux.keys('t');
+      await wait((x) => !has(x, 'C: tmail S: server'), 'trace pane hidden');
 
       // Switch to the POP3 account's INBOX and download.
       await tmux.keys('Escape');
@@ -68,7 +75,7 @@ for (const term of ['xterm-256color', 'vt100']) {
       await wait((x) => has(x, 'Demo (POP3) │ POP3 · local cache'), 'the POP3 account');
       await tmux.keys('$');
       s = await wait((x) => has(x, 'Demo (POP3) │ POP3 · local cache │ INBOX │ 1/50'), 'the downloaded messages');
-      await tmux.keys('t');
+      await tmux.keys('T');
       s = await wait((x) => has(x, 'Trace · Demo (POP3)') && x.some((l) => /C: QUIT/.test(l)), 'QUIT in the trace');
       assert.ok(s.some((l) => /C: DELE \d+|S: \+OK message \d+ deleted/.test(l)), 'DELE in view');
       s = await pressUntil('PageUp', (x) => x.some((l) => /C: RETR \d+/.test(l)), 'RETR in the trace');

@@ -6,6 +6,7 @@ import { flagNote, locationWords, modelWords, openNote } from '../../src/ui/stat
 import type { MessageSummary } from '../../src/accounts/account.js';
 import { KEY, mountUi } from './ui-harness.js';
 import { FakeAccount } from './ui-fake-account.js';
+import { homeShortened } from '../../src/ui/mode-switcher.js';
 
 const summary = (location: MessageSummary['location']) => ({ location }) as MessageSummary;
 
@@ -17,24 +18,28 @@ test('location words and tags for each kind of location', () => {
     locationWords({ kind: 'local', onServer: true, deleteOnServerAfter: new Date('2026-12-01T10:00:00Z') }),
     'local cache, still on the server (until 2026-12-01)',
   );
-  assert.equal(locationTag(summary({ kind: 'server' })), '');
+  assert.equal(locationTag(summary({ kind: 'server' })), 'server');
   assert.equal(locationTag(summary({ kind: 'local', onServer: false })), 'local');
   assert.equal(locationTag(summary({ kind: 'local', onServer: true })), '+server');
 });
 
-test('notes say where a change happened', () => {
-  assert.match(flagNote('imap', '\\Flagged', true), /^\\Flagged set on the server/);
-  assert.match(flagNote('pop3', '\\Seen', true), /^marked read locally only: POP3 cannot tell the server/);
-  assert.match(openNote('imap', { kind: 'server' }, true), /^\\Seen set on the server · lives on the server$/);
-  assert.match(openNote('pop3', { kind: 'local', onServer: false }, true), /^Marked read locally; the server is not told/);
-  assert.equal(openNote('imap', { kind: 'server' }, false), 'Lives on the server');
+test('notes say where a change happened: short ones lead with where, the full sentence is kept', () => {
+  assert.deepEqual(flagNote('imap', '\\Flagged', true), { short: 'server: \\Flagged set', full: '\\Flagged set on the server: other devices see it too' });
+  assert.deepEqual(flagNote('imap', '\\Seen', false), { short: 'server: \\Seen cleared', full: '\\Seen cleared on the server: other devices see it too' });
+  assert.deepEqual(flagNote('pop3', '\\Seen', true), { short: 'local only: marked read', full: 'marked read locally only: POP3 cannot tell the server' });
+  assert.equal(flagNote('pop3', '\\Flagged', false).short, 'local only: unflagged');
+  assert.deepEqual(openNote('imap', { kind: 'server' }, true), { short: 'server: \\Seen set', full: '\\Seen set on the server · lives on the server' });
+  assert.equal(openNote('pop3', { kind: 'local', onServer: false }, true).short, 'local only: marked read');
+  assert.match(openNote('pop3', { kind: 'local', onServer: false }, true).full, /^Marked read locally; the server is not told · local cache, deleted from the server$/);
+  assert.deepEqual(openNote('imap', { kind: 'server' }, false), { short: 'lives on the server', full: 'Lives on the server' });
+  assert.equal(openNote('pop3', { kind: 'local', onServer: true }, false).short, 'local cache, +server');
   assert.match(modelWords('imap', true), /flags shared with other devices/);
   assert.match(modelWords('pop3', true), /flags stay on this computer/);
   assert.equal(modelWords('pop3', true, { cached: 12, keptOnServer: 0 }), 'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer');
   assert.equal(modelWords('pop3', false, { cached: 12 }), 'POP3 · local cache');
 });
 
-test('POP3 rows carry their location; IMAP rows do not; the reader says Lives:', async () => {
+test('rows carry their location (POP3 local, IMAP server); the reader says Lives:', async () => {
   const pop = new FakeAccount({ name: 'home', protocol: 'pop3', inboxSize: 3 });
   const ui = await mountUi([pop], { cols: 100, rows: 30 });
   try {
@@ -43,7 +48,7 @@ test('POP3 rows carry their location; IMAP rows do not; the reader says Lives:',
     assert.ok(rows.length >= 3 && rows.every((l) => /local\s*[║│]$/.test(l)), rows.join('\n'));
     await ui.press(KEY.enter);
     await ui.waitFor((t) => t.includes('Lives: local cache, deleted from the server'), 'the reader');
-    await ui.waitFor((t) => t.includes('Marked read locally'), 'the note');
+    await ui.waitFor((t) => t.includes('local only: marked read'), 'the note');
   } finally {
     await ui.done();
   }
@@ -51,8 +56,51 @@ test('POP3 rows carry their location; IMAP rows do not; the reader says Lives:',
   const ui2 = await mountUi([imap], { cols: 100, rows: 30 });
   try {
     const f = await ui2.waitFor((t) => t.includes('Message number 3'), 'the IMAP list');
-    assert.ok(f.split('\n').filter((l) => l.includes('Message number')).every((l) => !/local\s*[║│]$/.test(l)));
+    const rows = f.split('\n').filter((l) => l.includes('Message number'));
+    assert.ok(rows.length >= 3 && rows.every((l) => /\bserver\s*[║│]$/.test(l) && !/\+server/.test(l)), rows.join('\n'));
   } finally {
     await ui2.done();
   }
+});
+
+test('at 80x24 the note fits whole (where first); ? shows the full sentence', async () => {
+  for (const [account, short, full] of [
+    [new FakeAccount({ name: 'Demo (IMAP)', inboxSize: 60 }), 'server: \\Seen set', /Last note: \\Seen set on the server · lives on the server/],
+    [new FakeAccount({ name: 'Demo (POP3)', protocol: 'pop3', inboxSize: 60 }), 'local only: marked read', /Last note: Marked read locally; the server is not told · local cache, deleted/],
+  ] as const) {
+    const ui = await mountUi([account], { cols: 80, rows: 24 });
+    try {
+      await ui.waitFor((t) => t.includes('Message number 60'), 'the list');
+      await ui.press(KEY.enter);
+      const f = await ui.waitFor((t) => t.includes('Lives:'), 'the reader');
+      const status = (await ui.waitFor((t) => t.includes(short), `the whole note "${short}"`)).split('\n').find((l) => l.includes(short))!;
+      assert.ok(status.length <= 80 && status.includes(`${account.protocol.toUpperCase()} │ INBOX │ 1/60`), status);
+      void f;
+      await ui.press('?');
+      await ui.waitFor((t) => full.test(t.replace(/\s*║\s*\n\s*║\s*/g, ' ')), 'the full note in the help');
+    } finally {
+      await ui.done();
+    }
+  }
+});
+
+test('a wide POP3 status bar says where the cache is, home shortened; it leaves it out when it does not fit', async () => {
+  const pop = new FakeAccount({ name: 'home', protocol: 'pop3', inboxSize: 3 });
+  const slot = { name: 'home', protocol: 'pop3' as const, create: async () => pop, cacheDir: '~/.local/share/tmail/accounts/home/Maildir' };
+  const ui = await mountUi([pop], { cols: 200, rows: 30, slots: [slot] });
+  try {
+    await ui.waitFor((t) => /POP3 · local cache · 3 downloaded · server keeps 0 · flags stay on this computer · cache: ~\/\.local\/share\/tmail\/accounts\/home\/Maildir │ INBOX/.test(t), 'the cache path');
+  } finally {
+    await ui.done();
+  }
+  const ui2 = await mountUi([pop], { cols: 140, rows: 30, slots: [{ ...slot, cacheDir: `~/${'very-long-directory/'.repeat(4)}Maildir` }] });
+  try {
+    const f = await ui2.waitFor((t) => t.includes('POP3 · local cache · 3 downloaded'), 'the POP3 status');
+    assert.doesNotMatch(f, /cache: ~/, 'no room for it at 140 columns');
+  } finally {
+    await ui2.done();
+  }
+  assert.equal(homeShortened('/home/me/.local/share/tmail/accounts/a/Maildir', '/home/me/'), '~/.local/share/tmail/accounts/a/Maildir');
+  assert.equal(homeShortened('/home/meme/x', '/home/me'), '/home/meme/x');
+  assert.equal(homeShortened('/srv/x', '/'), '/srv/x');
 });

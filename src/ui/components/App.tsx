@@ -3,7 +3,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { FUNCTION_KEYS, keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
-import { computeLayout } from '../state/layout.js';
+import { computeLayout, panesRows } from '../state/layout.js';
 import type { Theme } from '../theme.js';
 import { ComposeConfirm } from './ComposeConfirm.js';
 import { FolderPane } from './FolderPane.js';
@@ -13,7 +13,7 @@ import { ModeConfirm } from './ModeConfirm.js';
 import { Picker } from './Picker.js';
 import { Reader } from './Reader.js';
 import { StatusBar } from './StatusBar.js';
-import { TracePane } from './TracePane.js';
+import { TracePane, TraceStrip } from './TracePane.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
 import { padToWidth } from '../../mime/display-width.js';
@@ -68,22 +68,24 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
       </Box>
     );
   }
-  const layout = computeLayout(cols, rows, state.focus, !!state.reader);
+  // The trace pane (t) takes the bottom rows; the mail panes share the rest.
+  const layout = computeLayout(cols, panesRows(rows, !!state.tracePane), state.focus, !!state.reader);
+  const fullHeight = computeLayout(cols, rows, state.focus, !!state.reader).mainHeight;
   const count = controller.listCount();
   const rowAt = (pos: number) => controller.rowAt(pos);
   const o = state.overlay;
   let main;
   if (o?.kind === 'help') {
-    main = <HelpOverlay keys={keys} width={cols} height={layout.mainHeight} scroll={o.scroll} lastError={state.error} />;
+    main = <HelpOverlay keys={keys} width={cols} height={fullHeight} scroll={o.scroll} lastError={state.error} lastNote={state.lastNote?.full} />;
   } else if (o?.kind === 'compose') {
-    main = <ComposeConfirm view={o.view} width={cols} height={layout.mainHeight} />;
+    main = <ComposeConfirm view={o.view} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'trace') {
     const name = state.accounts[state.current?.account ?? 0]?.name;
-    main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={layout.mainHeight} theme={theme} />;
+    main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={fullHeight} theme={theme} />;
   } else if (o?.kind === 'confirmMode') {
-    main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={layout.mainHeight} />;
+    main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'picker') {
-    main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={layout.mainHeight} />;
+    main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={fullHeight} />;
   } else {
     const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
     const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
@@ -104,6 +106,17 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
           {reader}
         </Box>
       );
+  }
+  // Prompts and the delete question live in the status bar: the panes and the trace stay.
+  const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete';
+  if (state.tracePane && panesShown) {
+    const name = state.accounts[state.current?.account ?? 0]?.name;
+    main = (
+      <Box flexDirection="column" height={fullHeight}>
+        {main}
+        <TraceStrip buffer={trace} account={name} all={state.tracePane.all} width={cols} height={fullHeight - layout.mainHeight} theme={theme} />
+      </Box>
+    );
   }
   return (
     <Box flexDirection="column" width={cols}>

@@ -11,10 +11,11 @@ export function helpLines(keys: KeyTable): string[] {
   });
 }
 
-export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number; lastError?: string }) {
-  // The status line may cut a long error; here it is in full.
+export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number; lastError?: string; lastNote?: string }) {
+  // The status line may cut a long error and shows notes short; here they are in full.
   const errorLines = props.lastError ? [...renderBody(`Last error: ${props.lastError}`, props.width - 4), ''] : [];
-  const lines = [...errorLines, ...helpLines(props.keys)];
+  const noteLines = props.lastNote ? [...renderBody(`Last note: ${props.lastNote}`, props.width - 4), ''] : [];
+  const lines = [...errorLines, ...noteLines, ...helpLines(props.keys)];
   const visible = props.height - 4;
   const scroll = Math.min(props.scroll, Math.max(0, lines.length - visible));
   return (

@@ -41,12 +41,12 @@ export function formatRow(m: MessageSummary, width: number): string {
 }
 
 /**
- * POP3 rows end with where the message lives, so the model shows in the list itself: `local`
- * (deleted from the server) or `+server` (a copy is still there). IMAP rows need no tag: the
- * status bar says that everything is on the server.
+ * Rows end with where the message lives, so the model shows in the list itself: `server` (IMAP:
+ * the message and its flags are on the server), `local` (POP3, deleted from the server) or
+ * `+server` (POP3, a copy is still there) — side by side when an IMAP account shows its local cache.
  */
 export function locationTag(m: MessageSummary): string {
-  if (m.location.kind !== 'local') return '';
+  if (m.location.kind !== 'local') return 'server';
   return m.location.onServer ? '+server' : 'local';
 }
 
@@ -86,7 +86,6 @@ export function MessageList(props: {
         : 'This folder is empty';
     lines.push(<Text key="empty">{padToWidth(text, inner)}</Text>);
   } else {
-    const pop3 = state.accounts[cur.account]?.protocol === 'pop3';
     const end = Math.min(count, state.listTop + visible);
     for (let pos = state.listTop; pos < end; pos++) {
       const m = rowAt(pos);
@@ -99,7 +98,7 @@ export function MessageList(props: {
         );
         continue;
       }
-      const tagged = pop3 && inner > 40;
+      const tagged = inner > 40;
       const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1);
       const unread = !m.flags.includes('\\Seen');
       const flagged = m.flags.includes('\\Flagged');

@@ -25,15 +25,26 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function statusText(state: UiState, count: number, width = 80): string {
+/** Room the status bar keeps for notes when it decides whether the cache path fits. */
+const NOTE_ROOM = 30;
+
+/** `compact`: the model as just "IMAP"/"POP3", to leave a note its room on a narrow terminal. */
+export function statusText(state: UiState, count: number, width = 80, compact = false): string {
   const parts: string[] = [];
   const cur = state.current;
   const acc = state.accounts[cur?.account ?? 0];
+  let cache = '';
   if (acc) {
     parts.push(sanitizeLine(acc.name));
     // The model in words: what this account does with mail (longer when there is room).
     const inbox = acc.folders.find((f) => f.path.toUpperCase() === 'INBOX');
-    parts.push(modelWords(acc.protocol, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }));
+    parts.push(
+      compact
+        ? acc.protocol.toUpperCase()
+        : modelWords(acc.protocol, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }),
+    );
+    // Where the POP3 copies are, when a wide bar has room for it after everything else.
+    if (!compact && width >= 140 && acc.protocol === 'pop3' && acc.cacheDir) cache = ` · cache: ${sanitizeLine(acc.cacheDir)}`;
     if (acc.status === 'connecting') parts.push('connecting…');
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');
@@ -45,6 +56,7 @@ export function statusText(state: UiState, count: number, width = 80): string {
     parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
   }
+  if (cache && displayWidth(parts.join(' │ ') + cache) + 2 + NOTE_ROOM <= width) parts[1] += cache;
   return parts.join(' │ ');
 }
 
@@ -62,7 +74,12 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
   const message = state.error ?? state.info;
   // With an error to show, the spinner alone says that work goes on; the error gets the room.
   const loading = state.loading.length === 0 ? '' : state.error ? ` ${spin}` : ` ${spin} ${state.loading.join(', ')}`;
-  const left = ` ${statusText(state, count, width)}${loading} `;
+  let left = ` ${statusText(state, count, width)}${loading} `;
+  // A where-note that would be cut gets the model words' room: the note itself says where.
+  const whereNote = !state.error && state.info !== undefined && state.info === state.lastNote?.short;
+  if (message && whereNote && displayWidth(left) + displayWidth(message) + 1 > width) {
+    left = ` ${statusText(state, count, width, true)}${state.loading.length ? ` ${spin}` : ''} `;
+  }
   const room = Math.max(0, width - displayWidth(left));
   if (!message || room < 4) return <Text inverse>{padToWidth(left, width)}</Text>;
   return (

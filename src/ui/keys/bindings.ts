@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'quit',
+  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,7 +42,8 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
-  trace: { keys: ['t'], description: 'Show / hide the protocol trace (passwords hidden)' },
+  trace: { keys: ['t'], description: 'Live protocol trace pane on / off (passwords hidden)' },
+  traceZoom: { keys: ['T'], description: 'Protocol trace full screen: scroll, a = all accounts' },
   quit: { keys: ['q'], description: 'Quit' },
 };
 

@@ -10,13 +10,13 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { actionFor, type Action, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import { folderRows } from './folder-rows.js';
-import { computeLayout, listPageSize, readerTextHeight, readerTextWidth } from './layout.js';
+import { computeLayout, listPageSize, panesRows, readerTextHeight, readerTextWidth } from './layout.js';
 import { Store } from './store.js';
 import type { Overlay, Pane, UiState } from './types.js';
 import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
 import { readerLines } from './reader-lines.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
-import { flagNote, locationWords, openNote } from './model-words.js';
+import { flagNote, locationWords, openNote, type Note } from './model-words.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
 
 export interface AccountSlot {
@@ -26,6 +26,8 @@ export interface AccountSlot {
   create: () => Promise<MailAccount>;
   /** Switching IMAP <-> POP3 from the UI; without it the key explains the CLI command. */
   mode?: ModeSwitcher;
+  /** The account's POP3 cache (Maildir), home shortened to ~, for the status bar. */
+  cacheDir?: string;
 }
 
 export interface ModeSwitcher {
@@ -103,7 +105,7 @@ export class UiController {
       cols: opts.cols,
       rows: opts.rows,
       focus: 'list',
-      accounts: opts.accounts.map((a) => ({ name: a.name, protocol: a.protocol, status: 'idle', folders: [] })),
+      accounts: opts.accounts.map((a) => ({ name: a.name, protocol: a.protocol, status: 'idle', folders: [], ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}) })),
       folderCursor: 0,
       listCursor: 0,
       listTop: 0,
@@ -114,17 +116,22 @@ export class UiController {
 
   private traceTimer: NodeJS.Timeout | undefined;
 
-  /** Redraws an open trace view when lines arrive, at most ~10 times a second. */
+  /** Redraws an open trace pane or view when lines arrive, at most ~10 times a second. */
   private watchTrace(): void {
     const trace = this.opts.trace;
     if (!trace) return;
     this.unsubscribers.push(
       trace.subscribe(() => {
-        if (this.traceTimer || this.stopped || this.state.overlay?.kind !== 'trace') return;
+        if (this.traceTimer || this.stopped || (this.state.overlay?.kind !== 'trace' && !this.state.tracePane)) return;
         this.traceTimer = setTimeout(() => {
           this.traceTimer = undefined;
+          if (this.stopped) return;
           const o = this.state.overlay;
-          if (o?.kind === 'trace' && !this.stopped) this.store.set({ overlay: { ...o, version: trace.added } });
+          const pane = this.state.tracePane;
+          this.store.set({
+            ...(o?.kind === 'trace' ? { overlay: { ...o, version: trace.added } } : {}),
+            ...(pane ? { tracePane: { ...pane, version: trace.added } } : {}),
+          });
         }, 100);
         this.traceTimer.unref();
       }),
@@ -191,6 +198,11 @@ export class UiController {
 
   private notify(info: string): void {
     this.store.set({ info, error: undefined });
+  }
+
+  /** A note that leads with where it happened; its full sentence waits in the help screen. */
+  private note(n: Note): void {
+    this.store.set({ info: n.short, error: undefined, lastNote: { short: n.short, full: n.full } });
   }
 
   private updateAccount(i: number, patch: Partial<UiState['accounts'][number]>): void {
@@ -474,7 +486,7 @@ export class UiController {
 
   pageSize(): number {
     const s = this.state;
-    return listPageSize(s.cols, s.rows, s.focus, !!s.reader);
+    return listPageSize(s.cols, panesRows(s.rows, !!s.tracePane), s.focus, !!s.reader);
   }
 
   listCount(): number {
@@ -531,7 +543,13 @@ export class UiController {
         this.store.set({ overlay: { kind: 'help', scroll: 0 } });
         return;
       case 'trace':
-        this.store.set({ overlay: { kind: 'trace', scroll: 0, all: false, version: this.opts.trace?.added ?? 0 } });
+        // A pane, not a screen: the mail stays usable while the conversation scrolls by below it.
+        this.store.set({ tracePane: s.tracePane ? undefined : { all: false, version: this.opts.trace?.added ?? 0 } });
+        this.scrollListTo(this.state.listCursor);
+        this.clampReader();
+        return;
+      case 'traceZoom':
+        this.store.set({ overlay: { kind: 'trace', scroll: 0, all: s.tracePane?.all ?? false, version: this.opts.trace?.added ?? 0 } });
         return;
       case 'command':
         this.store.set({ overlay: { kind: 'prompt', purpose: 'command', label: ':', value: '' } });
@@ -579,7 +597,7 @@ export class UiController {
 
   private folderAction(action: Action): void {
     const rows = folderRows(this.state);
-    const page = Math.max(1, this.state.rows - 4);
+    const page = Math.max(1, panesRows(this.state.rows, !!this.state.tracePane) - 4);
     const move = (to: number) => this.store.set({ folderCursor: Math.max(0, Math.min(rows.length - 1, to)) });
     const c = this.state.folderCursor;
     switch (action) {
@@ -651,12 +669,26 @@ export class UiController {
     this.scrollListTo(Math.max(0, Math.min(this.state.listCursor + delta, count - 1)));
   }
 
+  /** How far the open message can scroll with the reader pane's current height. */
+  private readerMaxScroll(): number {
+    const s = this.state;
+    const r = s.reader;
+    if (!r?.message) return 0;
+    const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
+    return Math.max(0, readerLines(r.message, readerTextWidth(s.cols, s.rows), r.fullHeaders, this.opts.loader).length - height);
+  }
+
+  /** Keeps the reader's scroll in range after its pane changed height (trace pane shown/hidden). */
+  private clampReader(): void {
+    const r = this.state.reader;
+    if (r && r.scroll > this.readerMaxScroll()) this.store.set({ reader: { ...r, scroll: this.readerMaxScroll() } });
+  }
+
   private readerAction(action: Action): void {
     const r = this.state.reader!;
     const s = this.state;
-    const height = readerTextHeight(s.cols, s.rows);
-    const total = r.message ? readerLines(r.message, readerTextWidth(s.cols, s.rows), r.fullHeaders, this.opts.loader).length : 0;
-    const maxScroll = Math.max(0, total - height);
+    const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
+    const maxScroll = this.readerMaxScroll();
     const scroll = (to: number) =>
       this.store.set({ reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
     switch (action) {
@@ -712,7 +744,7 @@ export class UiController {
     const protocol = this.opts.accounts[cur.account]?.protocol ?? 'imap';
     const wasUnread = !summary.flags.includes('\\Seen');
     if (wasUnread) this.setFlag({ account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
-    this.notify(openNote(protocol, summary.location, wasUnread));
+    this.note(openNote(protocol, summary.location, wasUnread));
     void (async () => {
       try {
         const acc = await this.account(cur.account);
@@ -746,7 +778,7 @@ export class UiController {
         const acc = await this.account(t.account);
         const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
         await this.track('saving flags…', op);
-        if (!quiet) this.notify(flagNote(this.opts.accounts[t.account]?.protocol ?? 'imap', flag, on));
+        if (!quiet) this.note(flagNote(this.opts.accounts[t.account]?.protocol ?? 'imap', flag, on));
       } catch (err) {
         summary.flags = before;
         this.adjustUnread(t.account, t.path, -unreadDelta);
@@ -1035,7 +1067,7 @@ export class UiController {
     if (!cache) return;
     const j = this.opts.accounts.push(cache) - 1;
     this.accounts.push(undefined);
-    this.store.set((s) => ({ accounts: [...s.accounts, { name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner }] }));
+    this.store.set((s) => ({ accounts: [...s.accounts, { name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner, ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}) }] }));
     void this.connectAccount(j, false);
   }
 
@@ -1053,14 +1085,18 @@ export class UiController {
         const a = actionFor(this.opts.keys, input.spec);
         const page = Math.max(1, this.state.rows - 6);
         const scrollTo = (n: number) => this.store.set({ overlay: { ...o, scroll: Math.max(0, n) } });
-        if (a === 'trace' || a === 'quit' || a === 'back' || input.spec === 'esc') return close();
+        if (a === 'trace' || a === 'traceZoom' || a === 'quit' || a === 'back' || input.spec === 'esc') return close();
         if (a === 'up') return scrollTo(o.scroll + 1);
         if (a === 'down') return scrollTo(o.scroll - 1);
         if (a === 'pageUp' || a === 'halfPageUp') return scrollTo(o.scroll + page);
         if (a === 'pageDown' || a === 'halfPageDown') return scrollTo(o.scroll - page);
         if (a === 'bottom') return scrollTo(0);
         if (a === 'top') return scrollTo(this.opts.trace?.size ?? 0);
-        if (input.text === 'a') return this.store.set({ overlay: { ...o, all: !o.all } });
+        if (input.text === 'a') {
+          // The pane keeps the choice when the zoomed view closes.
+          const pane = this.state.tracePane;
+          return this.store.set({ overlay: { ...o, all: !o.all }, ...(pane ? { tracePane: { ...pane, all: !o.all } } : {}) });
+        }
         return;
       }
       case 'help': {

@@ -46,6 +46,17 @@ export function computeLayout(cols: number, rows: number, focus: Pane, readerOpe
   };
 }
 
+/** Rows the trace pane takes at the bottom of the main area: a third, at least 5, panes keep 3. */
+export function tracePaneRows(rows: number): number {
+  const main = Math.max(3, rows - 2);
+  return Math.max(0, Math.min(Math.max(5, Math.floor(main / 3)), main - 3));
+}
+
+/** The terminal rows the folder/list/reader layout gets: all of them, or less the trace pane. */
+export function panesRows(rows: number, traceOpen: boolean): number {
+  return traceOpen ? rows - tracePaneRows(rows) : rows;
+}
+
 /** Rows of messages visible in the list pane (its height minus the border). */
 export function listPageSize(cols: number, rows: number, focus: Pane, readerOpen: boolean): number {
   const l = computeLayout(cols, rows, 'list', readerOpen);

@@ -10,13 +10,23 @@ const FLAG_WORDS: Record<string, [string, string]> = {
 };
 
 /**
- * After a flag change succeeded: IMAP told the server, POP3 only changed the local copy. The
- * "where" comes first: a narrow status bar cuts the end.
+ * A note for the status bar: `short` leads with where it happened and fits the room an 80-column
+ * status bar leaves; `full` is the whole sentence, shown by the help screen (`?`).
  */
-export function flagNote(protocol: Protocol, flag: Flag, on: boolean): string {
+export interface Note {
+  short: string;
+  full: string;
+}
+
+/** After a flag change succeeded: IMAP told the server, POP3 only changed the local copy. */
+export function flagNote(protocol: Protocol, flag: Flag, on: boolean): Note {
   const words = FLAG_WORDS[flag];
-  if (protocol === 'imap') return `${flag} ${on ? 'set' : 'cleared'} on the server: other devices see it too`;
-  return `${words ? words[on ? 0 : 1] : `${flag} ${on ? 'set' : 'cleared'}`} locally only: POP3 cannot tell the server`;
+  if (protocol === 'imap') {
+    const what = `${flag} ${on ? 'set' : 'cleared'}`;
+    return { short: `server: ${what}`, full: `${what} on the server: other devices see it too` };
+  }
+  const what = words ? words[on ? 0 : 1] : `${flag} ${on ? 'set' : 'cleared'}`;
+  return { short: `local only: ${what}`, full: `${what} locally only: POP3 cannot tell the server` };
 }
 
 /** Where a message lives, for the reader / list ("on server", "local cache, …"). */
@@ -27,11 +37,17 @@ export function locationWords(location: MessageLocation): string {
   return `local cache, still on the server${until}`;
 }
 
-/** The note when a message is opened: what happened first, then where the message lives. */
-export function openNote(protocol: Protocol, location: MessageLocation, markedRead: boolean): string {
+/** The note when a message is opened: where it was marked read, or where the message lives. */
+export function openNote(protocol: Protocol, location: MessageLocation, markedRead: boolean): Note {
   const where = locationWords(location);
-  if (!markedRead) return `Lives ${where.startsWith('on') ? '' : 'in the '}${where}`;
-  return protocol === 'imap' ? `\\Seen set on the server · lives ${where}` : `Marked read locally; the server is not told · ${where}`;
+  if (!markedRead) {
+    const full = `Lives ${where.startsWith('on') ? '' : 'in the '}${where}`;
+    const short = location.kind === 'server' ? 'lives on the server' : location.onServer ? 'local cache, +server' : 'local cache only';
+    return { short, full };
+  }
+  return protocol === 'imap'
+    ? { short: 'server: \\Seen set', full: `\\Seen set on the server · lives ${where}` }
+    : { short: 'local only: marked read', full: `Marked read locally; the server is not told · ${where}` };
 }
 
 /** What the status bar knows about a POP3 account's cache. */

@@ -22,6 +22,8 @@ export interface AccountEntry {
   hidden?: boolean;
   /** Set on "<account> · local cache": the index of the account whose POP3 cache this is. */
   localCacheOf?: number;
+  /** Where the POP3 cache lives, home shortened to ~ (the status bar's `cache: …`). */
+  cacheDir?: string;
 }
 
 export interface CurrentFolder {
@@ -77,10 +79,14 @@ export interface UiState {
   search?: SearchView;
   reader?: ReaderState;
   overlay?: Overlay;
+  /** The live trace pane under the panes (`t`); `T` zooms it full screen (the 'trace' overlay). */
+  tracePane?: { all: boolean; version: number };
   /** What is happening in the background, shown with a spinner. */
   loading: string[];
   error?: string;
   info?: string;
+  /** The last note about where a change happened: `short` in the status bar, `full` in the help. */
+  lastNote?: { short: string; full: string };
   /** Bumped whenever cached summaries change, so the list redraws. */
   cacheVersion: number;
 }
