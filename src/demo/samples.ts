@@ -83,10 +83,13 @@ server share it, and tmail has two accounts on it.
                  Flags you set afterwards stay on this computer only.
 
 Things to try:
-  1. Read this message in Demo (IMAP), then press t: the protocol trace
-     shows "UID STORE ... +FLAGS (\\Seen)" - the server was told.
+  1. Press t: the protocol trace opens under the mail. Read a message in
+     Demo (IMAP) and watch "UID STORE ... +FLAGS (\\Seen)" appear - the
+     server was told. T shows the trace full screen to scroll back.
   2. Go to Demo (POP3) and press $: the trace shows RETR / DELE / QUIT.
   3. Back in Demo (IMAP), INBOX is now empty: POP3 took the mail away.
+  4. M switches an account between IMAP and POP3 and says first what
+     that does to the mail on the server.
 
 Passwords never appear in the trace: LOGIN demo ***.
 `;
