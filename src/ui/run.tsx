@@ -73,6 +73,12 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   releaseInput(ctx.stdin);
 
   const { importWithoutCiDetection } = await import('./interactive-env.js');
+  // React's development build records a performance.measure (holding the rendered props) for
+  // every render and Node keeps them all: scrolling through 100k messages grew the heap by
+  // hundreds of MB. React picks its build once, at load: load the production one unless the
+  // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
+  const userNodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV ??= 'production';
   const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
     await importWithoutCiDetection(() => Promise.all([
       import('ink'),
@@ -82,7 +88,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       import('./message-loader.js'),
       import('./theme.js'),
       import('../accounts/index.js'),
-    ]));
+    ])).finally(() => {
+      if (userNodeEnv === undefined) delete process.env.NODE_ENV;
+    });
   const loader = await createDefaultLoader();
   const { accountSlots } = await import('./mode-switcher.js');
   // The trace pane's buffer (bounded); --trace FILE gets the same lines. Opened before the UI so
