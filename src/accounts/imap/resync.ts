@@ -48,7 +48,7 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
     const result = await changedSince(client, path, cached.highestModseq, cache);
     if (cache.count(path) !== mailbox.exists) {
       // Expunges the server did not name (no QRESYNC): one UID list settles them.
-      const list = await serverUids(client);
+      const list = await serverUids(client, mailbox.exists);
       const diff = cache.replaceUids(path, list);
       result.removed.push(...diff.removed);
       result.added.push(...diff.added);
@@ -59,7 +59,7 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
 
   // First visit, or no mod-sequences: the full UID list, plus a FLAGS diff when rows exist.
   const hadRows = cached.count > 0;
-  const diff = cache.replaceUids(path, await serverUids(client));
+  const diff = cache.replaceUids(path, await serverUids(client, mailbox.exists));
   let fetched = 0;
   const flagChanges: ResyncResult['flagChanges'] = [];
   if (hadRows && !canCondstore) {
@@ -107,11 +107,37 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
   };
 }
 
-/** Every UID of the selected folder, ascending. */
-async function serverUids(client: ImapFlow): Promise<number[]> {
+/**
+ * Every UID of the selected folder, ascending. With ESEARCH the answer is a compact set
+ * ("1:100000" instead of 100,000 numbers to parse); it is expanded with a bound, so a hostile
+ * "1:4294967295" cannot make us allocate billions of entries.
+ */
+async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
+  if (client.capabilities.has('ESEARCH')) {
+    const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
+    // Headroom for mail that arrived since SELECT; still bounded.
+    if (result && !Array.isArray(result)) return expandUidSet(result.all ?? '', exists + 10_000);
+    if (Array.isArray(result)) return [...result].sort((a, b) => a - b);
+  }
   const result = await client.search({ all: true }, { uid: true });
   if (!result) throw new Error('the server refused to list the folder');
   return [...result].sort((a, b) => a - b);
+}
+
+/** "1:3,7" → [1, 2, 3, 7], at most `limit` entries (the folder's message count). */
+export function expandUidSet(set: string, limit: number): number[] {
+  const out: number[] = [];
+  if (!set) return out;
+  for (const part of set.split(',')) {
+    const [a, b = a] = part.split(':');
+    let lo = Number(a);
+    let hi = Number(b);
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 1 || hi < 1) throw new Error(`the server sent a malformed UID set`);
+    if (lo > hi) [lo, hi] = [hi, lo];
+    if (out.length + (hi - lo + 1) > limit) throw new Error(`the server listed more UIDs than the folder holds`);
+    for (let uid = lo; uid <= hi; uid++) out.push(uid);
+  }
+  return out.sort((x, y) => x - y);
 }
 
 function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {
