@@ -5,6 +5,8 @@ import type { DovecotServer } from '../test/helpers/dovecot.js';
 import { startBenchServer } from './mail-server.js';
 import { imapFirstWindow } from './imap-first-window.js';
 import { POP3_BENCH_MESSAGES, runPop3SyncSection } from './pop3-sync.js';
+import { imapCacheBench } from './imap-cache.js';
+import { printScroll, uiScrollBench } from './ui-scroll.js';
 import { runTraceOverheadSection } from './trace-overhead.js';
 import { mb, ms } from './stats.js';
 
@@ -25,6 +27,25 @@ const SECTIONS: Section[] = [
       log(`  baseline (imapflow login+SELECT+FETCH):            median ${ms(r.baseline.median)}, min ${ms(r.baseline.min)}`);
       log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= 1.2)${r.ratio <= 1.2 ? '' : '  ** above goal **'}; ratio of minimums ${r.minRatio.toFixed(2)}`);
     },
+  },
+  {
+    // After the POP3 section would also do; it changes alice's INBOX (100 new, 1,000 flagged).
+    title: `IMAP: header cache — warm vs cold open, resync after 100 new + 1,000 flag changes, ${ROUNDS} interleaved rounds`,
+    run: async (server) => {
+      const r = await imapCacheBench(server, ROUNDS, log);
+      log(`  cold open (no cache):                          median ${ms(r.cold.median)}, min ${ms(r.cold.min)}`);
+      log(`  warm open, first screen from the cache:        median ${ms(r.warm.median)}, min ${ms(r.warm.min)}`);
+      log(`  warm open, confirmed by the server (login+SELECT): median ${ms(r.warmOnline.median)}, min ${ms(r.warmOnline.min)}`);
+      log(`  ratio warm first screen/cold (medians): ${r.warmRatio.toFixed(2)} (goal <= 0.5)${r.warmRatio <= 0.5 ? '' : '  ** above goal **'}; warm confirmed/cold ${r.warmOnlineRatio.toFixed(2)}`);
+      log(`  resync fetched ${r.fetched} changes (expected exactly 1100)`);
+      log(`  tmail resync:           median ${ms(r.resync.median)}, min ${ms(r.resync.min)}`);
+      log(`  bare CONDSTORE fetch:   median ${ms(r.bare.median)}, min ${ms(r.bare.min)}`);
+      log(`  ratio tmail/bare (medians): ${r.resyncRatio.toFixed(2)} (goal <= 2)${r.resyncRatio <= 2 ? '' : '  ** above goal **'}`);
+    },
+  },
+  {
+    title: 'UI: bin/tmail.js in tmux (100x30), PgDn from top to bottom of the 100k INBOX (needs npm run build)',
+    run: async (server) => printScroll(await uiScrollBench(server, log), log),
   },
   {
     title: `POP3: sync of ${POP3_BENCH_MESSAGES.toLocaleString('en')} messages`,
