@@ -160,6 +160,29 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
     }
   });
 
+  test('IDLE is ended and issued again after idleRestartMs (RFC 2177: before the 30-minute server timeout)', async () => {
+    const proxy = await startTcpProxy(server.ports.imap);
+    const a = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      autoIdleDelayMs: 50,
+      idleRestartMs: 300,
+      coldCacheFillDelayMs: 60_000,
+    });
+    try {
+      await a.account.connect();
+      await a.account.openFolder('INBOX');
+      const idles = () => (proxy.clientText().match(/ IDLE\r\n/g) ?? []).length;
+      const until = Date.now() + 15_000;
+      while (idles() < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(idles() >= 3, `IDLE issued again (seen ${idles()} times)`);
+      assert.match(proxy.clientText(), /DONE\r\n/);
+      // The account is still usable after the restarts.
+      assert.equal((await a.account.fetchWindow('INBOX', 0, 2)).length, 2);
+    } finally {
+      await a.dispose();
+      await proxy.stop();
+    }
+  });
+
   test('live: a flag change and a new message while the folder is open reach the cache', async () => {
     const dir = path.join(root, 'live');
     await device.mailboxCreate('Live');
