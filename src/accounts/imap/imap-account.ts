@@ -448,6 +448,9 @@ export class ImapAccount implements MailAccount {
       this.sortCache.invalidate(data.path);
       if (data.uid !== undefined) {
         this.headers?.expunged(data.path, data.uid);
+        // VANISHED (EARLIER) answers the header-cache resync, which reports them all in one event
+        // (one per UID would make the UI reopen the folder once for each).
+        if (data.earlier) return;
         this.emit({ type: 'expunged', folder: data.path, uids: [data.uid] });
       } else if (client.mailbox) {
         // Without QRESYNC the server names only a sequence number, which cannot be turned into
