@@ -109,6 +109,11 @@ export class HeaderCache {
     })();
   }
 
+  /** Folders the cache holds rows for. */
+  folderPaths(): string[] {
+    return this.db.prepare('SELECT path FROM folders').pluck().all() as string[];
+  }
+
   /** Drops a folder (deleted or renamed on the server). */
   forget(path: string): void {
     this.db.transaction(() => {

@@ -160,6 +160,27 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
     }
   });
 
+  test('a folder deleted on the server leaves the cache when the folders are listed', async () => {
+    const dir = path.join(root, 'gone');
+    await device.mailboxCreate('Gone');
+    await appendMessages(device, 'Gone', 3);
+    const a = await makeAccount(accountConfig(server), 'alice-pw', dir, NO_DELAY);
+    try {
+      await a.account.connect();
+      await a.account.openFolder('Gone');
+      await a.account.fetchWindow('Gone', 0, 3);
+      await a.account.headers!.resync('Gone');
+      assert.equal((await a.account.peekCachedFolder('Gone', 3))?.newest.length, 3);
+      await device.mailboxDelete('Gone');
+      await a.account.listFolders();
+      const until = Date.now() + 5_000;
+      while ((await a.account.peekCachedFolder('Gone', 3)) !== null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await a.account.peekCachedFolder('Gone', 3), null);
+    } finally {
+      await a.dispose();
+    }
+  });
+
   test('IDLE is ended and issued again after idleRestartMs (RFC 2177: before the 30-minute server timeout)', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
     const a = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {

@@ -50,6 +50,12 @@ test('round trip, positions newest first, UID list replacement and flags', async
     assert.equal(cache.folder('INBOX')?.highestModseq, 123456789012345n);
     cache.setUnread('INBOX', 2);
     assert.equal(cache.folder('INBOX')?.unread, 2);
+    cache.reset('Old', 1n);
+    cache.putSummaries('Old', [summary(1)]);
+    assert.deepEqual(cache.folderPaths().sort(), ['INBOX', 'Old']);
+    cache.forget('Old');
+    assert.deepEqual(cache.folderPaths(), ['INBOX']);
+    assert.equal(cache.count('Old'), 0);
     // A new UIDVALIDITY starts the folder over.
     cache.reset('INBOX', 43n);
     assert.deepEqual(cache.folder('INBOX'), { uidValidity: 43n, highestModseq: undefined, uidNext: 0, complete: false, count: 0, unread: 0 });

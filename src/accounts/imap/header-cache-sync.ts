@@ -192,6 +192,16 @@ export class HeaderCacheSync {
     );
   }
 
+  /** The server's full folder list: cached folders no longer on it are dropped from disk. */
+  foldersListed(paths: readonly string[]): void {
+    const listed = new Set(paths);
+    void this.get().then(() =>
+      this.use((c) => {
+        for (const path of c.folderPaths()) if (!listed.has(path)) c.forget(path);
+      }),
+    );
+  }
+
   expunged(path: string, uid: number): void {
     this.use((c) => c.removeUids(path, [uid]));
   }

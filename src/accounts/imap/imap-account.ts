@@ -180,6 +180,7 @@ export class ImapAccount implements MailAccount {
       const list = await client.list({ statusQuery: { messages: true, unseen: true } });
       const trash = list.find((f) => f.specialUse === '\\Trash');
       this.trashPath = trash ? trash.path : null;
+      this.headers?.foldersListed(list.map((f) => f.path));
       return list.map(toFolderInfo);
     });
   }
