@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main, parseInvocation } from '../../src/cli/main.js';
+import { demoScratchRoot } from '../../src/demo/run-demo.js';
 import { testContext } from './cli-context.js';
 
 test('--demo, --demo-dir DIR, --trace FILE (and the = forms) are parsed', () => {
@@ -34,13 +35,24 @@ test('help mentions the demo', async () => {
 
 test('tmail --demo without a terminal: one clear line, exit 2, and the temp dir is gone', async () => {
   // mkdtemp('tmail-demo-') names: the prefix plus six characters.
-  const demoDirs = () => readdirSync(tmpdir()).filter((n) => /^tmail-demo-[A-Za-z0-9]{6}$/.test(n)).sort();
+  const demoDirs = () => readdirSync(demoScratchRoot()).filter((n) => /^tmail-demo-[A-Za-z0-9]{6}$/.test(n)).sort();
   const before = demoDirs();
   const t = testContext({});
   assert.equal(await main(['--demo'], t.ctx), 2);
   assert.match(t.stderr(), /needs a terminal/);
   assert.equal(t.stderr().split('\n').filter(Boolean).length, 1);
   assert.deepEqual(demoDirs().filter((n) => !before.includes(n)), [], 'no demo temp dir left behind');
+});
+
+test('the demo keeps its data in memory (a tmpfs) when the system has one, else in the temp dir', () => {
+  const base = mkdtempSync(join(tmpdir(), 'tmail-demo-root-'));
+  try {
+    assert.equal(demoScratchRoot([join(base, 'missing'), base]), base, 'first usable memory-backed dir');
+    assert.equal(demoScratchRoot([join(base, 'missing')]), tmpdir(), 'falls back to the temp dir');
+    if (existsSync('/dev/shm')) assert.equal(demoScratchRoot(), '/dev/shm');
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
 });
 
 test('--demo-dir keeps a 0700 dir with a config that holds no password', async () => {
