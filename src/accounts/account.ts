@@ -48,14 +48,24 @@ export interface MessageSummary {
   subject: string;
   messageId?: string;
   inReplyTo?: string;
+  /** Message-IDs of the References header, oldest first (local threading; IMAP threads on the server). */
+  references?: string[];
+  /** Only in 'thread' windows: 0 for a thread's first message, 1 for a reply to it, and so on. */
+  threadDepth?: number;
   /** Size in octets of the raw message. */
   size: number;
   hasAttachments: boolean;
   location: MessageLocation;
 }
 
-/** How the message list is ordered. Position 0 is always the newest. */
-export type SortOrder = 'arrival' | 'date';
+/**
+ * How the message list is ordered. 'arrival' and 'date': position 0 is the newest. 'from' and
+ * 'subject': alphabetical, newest first among equals. 'thread': conversations, the one with the
+ * newest message first, each drawn depth-first (rows carry `threadDepth`).
+ */
+export type SortOrder = 'arrival' | 'date' | 'from' | 'subject' | 'thread';
+
+export const SORT_ORDERS: readonly SortOrder[] = ['arrival', 'date', 'from', 'subject', 'thread'];
 
 export interface OpenedFolder {
   path: string;

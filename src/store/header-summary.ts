@@ -22,6 +22,8 @@ export interface HeaderSummary {
   subject: string;
   messageId?: string;
   inReplyTo?: string;
+  /** Message-IDs of References, oldest first (capped), for the local threader. */
+  references?: string[];
   /**
    * A cheap hint from the top-level headers only: multipart/mixed, a top-level
    * `Content-Disposition: attachment`, or a whole message that is not text/multipart/message.
@@ -105,6 +107,15 @@ function messageIdOf(value: string | undefined): string | undefined {
   return id || undefined;
 }
 
+/** A hostile References header cannot make a summary (or the threader's work) large. */
+const MAX_REFERENCES = 50;
+
+function referencesOf(value: string | undefined): string[] | undefined {
+  const ids = (value ?? '').match(/<[^<>\s]+>/g);
+  if (!ids) return undefined;
+  return ids.slice(-MAX_REFERENCES).map((id) => sanitizeLine(id));
+}
+
 function attachmentHint(headers: Record<string, string[]>): boolean {
   const disposition = first(headers, 'content-disposition');
   if (disposition && libmime.parseHeaderValue(disposition).value.toLowerCase() === 'attachment') return true;
@@ -128,8 +139,13 @@ export function parseHeaderSummary(block: Buffer, fallbackDate: Date): HeaderSum
     subject: sanitizeLine(decodeWords(first(headers, 'subject') ?? '')).trim(),
     messageId: messageIdOf(first(headers, 'message-id')),
     inReplyTo: messageIdOf(first(headers, 'in-reply-to')),
+    ...withReferences(referencesOf(headers['references']?.join(' '))),
     hasAttachments: attachmentHint(headers),
   };
+}
+
+function withReferences(refs: string[] | undefined): { references?: string[] } {
+  return refs ? { references: refs } : {};
 }
 
 export async function readHeaderSummary(path: string, fallbackDate: Date): Promise<HeaderSummary> {

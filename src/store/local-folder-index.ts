@@ -10,6 +10,16 @@ import type { Maildir, MaildirName } from './maildir.js';
 import { normalizeFolder } from './maildir-names.js';
 import { SummaryCache } from './summary-cache.js';
 import { UidList, type UidListOrigin } from './uid-list.js';
+import type { SortOrder } from '../accounts/account.js';
+import { threadOrder } from '../threading/jwz.js';
+import { baseSubject } from '../threading/subject.js';
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+/** Alphabetical; an empty sender or subject sorts last rather than first. */
+function compareText(a: string, b: string): number {
+  if (!a || !b) return a ? -1 : b ? 1 : 0;
+  return collator.compare(a, b);
+}
 
 export const UIDLIST_FILE = 'tmail-uidlist.json';
 export const SUMMARY_CACHE_FILE = 'tmail-summaries.json';
@@ -55,7 +65,10 @@ export class LocalFolderIndex {
   private readonly stats = new Map<string, FileStat>();
   private byUid = new Map<number, IndexedMessage>();
   private ascending: IndexedMessage[] = [];
-  private dateOrder: IndexedMessage[] | undefined;
+  /** Orders that need every summary, made once per folder state. */
+  private orders = new Map<Exclude<SortOrder, 'arrival'>, IndexedMessage[]>();
+  /** Depth of each message in the thread order. */
+  private threadDepths = new Map<number, number>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Set while the uid list could not be written (e.g. disk full); cleared by the next good save. */
   saveError: Error | undefined;
@@ -121,7 +134,7 @@ export class LocalFolderIndex {
       if (n) this.byUid.set(uid, { uid, key, dir: n.dir, name: n.name, flags: n.flags });
     }
     this.ascending = [...this.byUid.values()].sort((a, b) => a.uid - b.uid);
-    if (added.length || removed.length || previous.size !== this.byUid.size) this.dateOrder = undefined;
+    if (added.length || removed.length || previous.size !== this.byUid.size) this.orders.clear();
     for (const uid of removed) {
       const gone = previous.get(uid);
       if (gone) this.stats.delete(gone.key);
@@ -153,18 +166,45 @@ export class LocalFolderIndex {
     return join(this.maildir.folderPath(this.folder), m.dir, m.name);
   }
 
-  /** All messages newest first. `date` needs every summary (cached after the first time). */
-  async newestFirst(sort: 'arrival' | 'date'): Promise<IndexedMessage[]> {
+  /**
+   * All messages in list order (see SortOrder). Every order but arrival needs every summary: made
+   * from the summary cache once, then kept until the folder changes.
+   */
+  async newestFirst(sort: SortOrder): Promise<IndexedMessage[]> {
     if (sort === 'arrival') return [...this.ascending].reverse();
-    if (!this.dateOrder) {
-      const summaries = await this.summaries(this.ascending);
-      this.dateOrder = [...this.ascending].sort((a, b) => {
-        const da = summaries.get(a.uid)?.date.getTime() ?? 0;
-        const db = summaries.get(b.uid)?.date.getTime() ?? 0;
-        return db - da || b.uid - a.uid;
-      });
+    let order = this.orders.get(sort);
+    if (!order) {
+      order = await this.makeOrder(sort);
+      this.orders.set(sort, order);
     }
-    return this.dateOrder.filter((m) => this.byUid.has(m.uid));
+    return order.filter((m) => this.byUid.has(m.uid));
+  }
+
+  /** Indentation of a message in the thread order (0 when it has not been threaded). */
+  threadDepth(uid: number): number {
+    return this.threadDepths.get(uid) ?? 0;
+  }
+
+  private async makeOrder(sort: Exclude<SortOrder, 'arrival'>): Promise<IndexedMessage[]> {
+    const messages = this.ascending;
+    const summaries = await this.summaries(messages);
+    const dateOf = (m: IndexedMessage) => summaries.get(m.uid)?.date.getTime() || 0;
+    const newest = (a: IndexedMessage, b: IndexedMessage) => dateOf(b) - dateOf(a) || b.uid - a.uid;
+    if (sort === 'date') return [...messages].sort(newest);
+    if (sort === 'thread') {
+      const order = threadOrder(messages.flatMap((m) => {
+        const s = summaries.get(m.uid);
+        return s ? [{ uid: m.uid, date: s.date, subject: s.subject, messageId: s.messageId, inReplyTo: s.inReplyTo, references: s.references }] : [];
+      }));
+      this.threadDepths = new Map(order.uids.map((uid, i) => [uid, order.depths[i]!]));
+      return order.uids.flatMap((uid) => this.byUid.get(uid) ?? []);
+    }
+    const key = new Map(messages.map((m) => {
+      const s = summaries.get(m.uid);
+      const text = sort === 'from' ? (s?.from[0] ? s.from[0].name || s.from[0].address : '') : baseSubject(s?.subject ?? '');
+      return [m.uid, text.toLowerCase()];
+    }));
+    return [...messages].sort((a, b) => compareText(key.get(a.uid)!, key.get(b.uid)!) || newest(a, b));
   }
 
   /** Summaries for these messages: from the cache when size+mtime match, else parsed from the header block. */

@@ -17,11 +17,15 @@ interface StoredSummary {
   subject: string;
   messageId?: string;
   inReplyTo?: string;
+  references?: string[];
   hasAttachments: boolean;
 }
 
+/** 2: summaries carry References (a version 1 file is rebuilt once, so threads are complete). */
+const VERSION = 2;
+
 interface CacheFile {
-  version: 1;
+  version: typeof VERSION;
   entries: Record<string, StoredSummary>;
 }
 
@@ -45,7 +49,7 @@ export class SummaryCache {
     }
     try {
       const data = JSON.parse(text) as CacheFile;
-      if (data?.version !== 1 || !data.entries || typeof data.entries !== 'object') throw new Error('bad shape');
+      if (data?.version !== VERSION || !data.entries || typeof data.entries !== 'object') throw new Error('bad shape');
       for (const [key, s] of Object.entries(data.entries)) {
         if (isStoredSummary(s)) this.entries.set(key, s);
       }
@@ -58,7 +62,7 @@ export class SummaryCache {
   get(key: string, size: number, mtimeMs: number): HeaderSummary | undefined {
     const s = this.entries.get(key);
     if (!s || s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
-    return { date: new Date(s.date), from: s.from, to: s.to, cc: s.cc, subject: s.subject, messageId: s.messageId, inReplyTo: s.inReplyTo, hasAttachments: s.hasAttachments };
+    return { date: new Date(s.date), from: s.from, to: s.to, cc: s.cc, subject: s.subject, messageId: s.messageId, inReplyTo: s.inReplyTo, ...(s.references ? { references: s.references } : {}), hasAttachments: s.hasAttachments };
   }
 
   set(key: string, size: number, mtimeMs: number, summary: HeaderSummary): void {
@@ -78,7 +82,7 @@ export class SummaryCache {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const file: CacheFile = { version: 1, entries: Object.fromEntries(this.entries) };
+    const file: CacheFile = { version: VERSION, entries: Object.fromEntries(this.entries) };
     // Not fsynced: after a crash a lost or empty cache is just rebuilt from the messages.
     await writeFileAtomic(this.path, JSON.stringify(file), { durable: false });
     this.dirty = false;
@@ -102,6 +106,7 @@ function isStoredSummary(v: unknown): v is StoredSummary {
     isAddressList(s.to) &&
     isAddressList(s.cc) &&
     (s.messageId === undefined || typeof s.messageId === 'string') &&
-    (s.inReplyTo === undefined || typeof s.inReplyTo === 'string')
+    (s.inReplyTo === undefined || typeof s.inReplyTo === 'string') &&
+    (s.references === undefined || (Array.isArray(s.references) && s.references.every((r) => typeof r === 'string')))
   );
 }

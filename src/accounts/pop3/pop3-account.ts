@@ -56,7 +56,7 @@ export class Pop3Account implements MailAccount {
     serverFolders: false,
     serverSearch: false,
     push: false,
-    sortOrders: ['arrival', 'date'],
+    sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
   };
 
   readonly maildir: Maildir;
@@ -142,7 +142,10 @@ export class Pop3Account implements MailAccount {
     const out: MessageSummary[] = [];
     for (const m of window) {
       const s = summaries.get(m.uid);
-      if (s) out.push(this.toSummary(s, locate));
+      if (!s) continue;
+      const summary = this.toSummary(s, locate);
+      if (sort === 'thread') summary.threadDepth = index.threadDepth(m.uid);
+      out.push(summary);
     }
     return out;
   }
