@@ -66,7 +66,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       assert.equal(trash?.specialUse, 'trash');
       assert.equal(folders.find((f) => f.path === 'Work')?.total, 3);
       assert.ok(t.events.some((e) => e.type === 'connection' && e.state === 'connected'));
-      assert.deepEqual(t.account.capabilities.sortOrders, ['arrival', 'date'], 'Dovecot offers SORT');
+      assert.deepEqual(t.account.capabilities.sortOrders, ['arrival', 'date', 'from', 'subject', 'thread'], 'Dovecot offers SORT');
       assert.equal(t.account.capabilities.serverFlags, true);
     } finally {
       await t.dispose();

@@ -31,7 +31,8 @@ import { imapFlowOptions } from './connect-options.js';
 import { isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
 import { toSearchObject } from './search-query.js';
-import { serverCanSort, sortUidsByDateDesc } from './sort-command.js';
+import { serverCanSort, sortCriteria, sortUids } from './sort-command.js';
+import { serverThreadOrder, threadLocally } from './thread-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { UidValidityStore } from './uidvalidity-store.js';
 import { HeaderCache } from '../../cache/header-cache.js';
@@ -89,8 +90,9 @@ export class ImapAccount implements MailAccount {
     serverFolders: true,
     serverSearch: true,
     push: true,
-    // 'date' is served by server-side SORT; narrowed to ['arrival'] on connect when the server has none.
-    sortOrders: ['arrival', 'date'],
+    // date/from/subject are served by server-side SORT: narrowed on connect when the server has
+    // none. Threads come from THREAD=REFERENCES, else from a local threader over fetched headers.
+    sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
   };
 
   private client: ImapFlow | null = null;
@@ -213,16 +215,24 @@ export class ImapAccount implements MailAccount {
       }
     }
     return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
-      if (sort === 'date') {
-        let uids = this.sortCache.get(path, mailbox);
-        if (!uids) {
-          const sorted = await sortUidsByDateDesc(client);
-          if (sorted) {
-            uids = sorted;
-            this.sortCache.set(path, mailbox, sorted);
+      if (sort !== 'arrival') {
+        let order = this.sortCache.entry(path, mailbox, sort);
+        if (!order) {
+          const made = await this.serverOrder(client, sort);
+          if (made) {
+            order = made;
+            this.sortCache.set(path, mailbox, made.uids, sort, made.depths);
           }
         }
-        if (uids) return this.fetchByUids(client, path, uids.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, count)));
+        if (order) {
+          const from = Math.max(0, start);
+          const to = from + Math.max(0, count);
+          const rows = await this.fetchByUids(client, path, order.uids.slice(from, to));
+          const depths = order.depths;
+          if (!depths) return rows;
+          const depthOf = new Map(order.uids.slice(from, to).map((uid, i) => [uid, depths[from + i]!]));
+          return rows.map((r) => ({ ...r, threadDepth: depthOf.get(r.uid) ?? 0 }));
+        }
       }
       const range = arrivalSeqRange(mailbox.exists, start, count);
       if (!range) return [];
@@ -364,6 +374,17 @@ export class ImapAccount implements MailAccount {
     });
   }
 
+  /**
+   * The folder's UIDs in a non-arrival order, computed by the server when it can (SORT, THREAD:
+   * UIDs only, no headers); threads without THREAD are made here from a fetch of every header.
+   * Null means "serve arrival order" (no SORT for a sort order).
+   */
+  private async serverOrder(client: ImapFlow, sort: Exclude<SortOrder, 'arrival'>): Promise<{ uids: number[]; depths?: number[] } | null> {
+    if (sort === 'thread') return (await serverThreadOrder(client)) ?? (await threadLocally(client));
+    const uids = await sortUids(client, sortCriteria(client, sort));
+    return uids ? { uids } : null;
+  }
+
   private async fetchByUids(client: ImapFlow, path: string, uids: number[]): Promise<MessageSummary[]> {
     if (uids.length === 0) return [];
     const wanted = new Set(uids);
@@ -417,7 +438,7 @@ export class ImapAccount implements MailAccount {
     this.trashPath = undefined;
     this.sessionValidity.clear();
     // Tell the UI the truth: without SORT a 'date' window is served in arrival order.
-    this.capabilities.sortOrders = serverCanSort(client) ? ['arrival', 'date'] : ['arrival'];
+    this.capabilities.sortOrders = serverCanSort(client) ? ['arrival', 'date', 'from', 'subject', 'thread'] : ['arrival', 'thread'];
     return client;
   }
 

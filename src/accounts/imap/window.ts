@@ -1,8 +1,9 @@
 // Position arithmetic for windowed fetches. Position 0 is the newest message.
 // - arrival order: positions map onto sequence numbers of the selected mailbox (newest = EXISTS),
 //   valid only inside the one FETCH that uses them; results are keyed by UID.
-// - date order: the server sorts (UID SORT (REVERSE DATE)); the UID list is cached per folder and
-//   UIDVALIDITY until the folder changes, and a window is a slice of it fetched by UID.
+// - date/from/subject order: the server sorts (UID SORT); thread order: the server threads (UID
+//   THREAD REFERENCES). The UID list is cached per folder, order and UIDVALIDITY until the folder
+//   changes, and a window is a slice of it fetched by UID.
 
 /** Sequence range `lo:hi` covering positions [start, start+count) of `exists` messages, or null. */
 export function arrivalSeqRange(exists: number, start: number, count: number): { lo: number; hi: number } | null {
@@ -32,6 +33,8 @@ interface SortedEntry {
   /** EXISTS and UIDNEXT when the list was made: a change while another folder was selected shows up here. */
   stamp: string;
   uids: number[];
+  /** Thread order only: indentation of each row. */
+  depths?: number[];
 }
 
 /** What identifies one state of a folder for the sorted-UID cache. */
@@ -43,17 +46,26 @@ export interface FolderStamp {
 
 const stampOf = (f: FolderStamp) => `${f.exists}:${f.uidNext}`;
 
-/** Server-sorted UID lists, newest first, dropped when the folder changes. */
+/** Server-sorted (or threaded) UID lists per folder and order, dropped when the folder changes. */
 export class SortedUidCache {
-  private entries = new Map<string, SortedEntry>();
+  private entries = new Map<string, Map<string, SortedEntry>>();
 
-  get(folder: string, state: FolderStamp): number[] | undefined {
-    const entry = this.entries.get(folder);
-    return entry && entry.uidValidity === state.uidValidity && entry.stamp === stampOf(state) ? entry.uids : undefined;
+  get(folder: string, state: FolderStamp, order = 'date'): number[] | undefined {
+    return this.entry(folder, state, order)?.uids;
   }
 
-  set(folder: string, state: FolderStamp, uids: number[]): void {
-    this.entries.set(folder, { uidValidity: state.uidValidity, stamp: stampOf(state), uids });
+  entry(folder: string, state: FolderStamp, order: string): { uids: number[]; depths?: number[] } | undefined {
+    const entry = this.entries.get(folder)?.get(order);
+    return entry && entry.uidValidity === state.uidValidity && entry.stamp === stampOf(state) ? entry : undefined;
+  }
+
+  set(folder: string, state: FolderStamp, uids: number[], order = 'date', depths?: number[]): void {
+    let byOrder = this.entries.get(folder);
+    if (!byOrder) {
+      byOrder = new Map();
+      this.entries.set(folder, byOrder);
+    }
+    byOrder.set(order, { uidValidity: state.uidValidity, stamp: stampOf(state), uids, ...(depths ? { depths } : {}) });
   }
 
   invalidate(folder?: string): void {
