@@ -30,14 +30,39 @@ export function senderText(m: MessageSummary): string {
   return sanitizeLine(a ? a.name || a.address : '');
 }
 
-export function formatRow(m: MessageSummary, width: number): string {
+/** `subjectPrefix`: the thread tree drawn before the subject (see threadPrefix). */
+export function formatRow(m: MessageSummary, width: number, subjectPrefix = ''): string {
   const dateW = 10;
   const senderW = Math.max(8, Math.min(24, Math.floor(width * 0.25)));
   const subjectW = Math.max(1, width - 3 - 1 - dateW - 1 - senderW - 1);
   return (
     flagColumn(m) + ' ' + padToWidth(formatListDate(m.date), dateW) + ' ' +
-    padToWidth(senderText(m), senderW) + ' ' + padToWidth(sanitizeLine(m.subject), subjectW)
+    padToWidth(senderText(m), senderW) + ' ' + padToWidth(subjectPrefix + sanitizeLine(m.subject), subjectW)
   );
+}
+
+/** Deeper replies stop indenting here, so the subject keeps its room on a narrow terminal. */
+const MAX_INDENT = 6;
+/** How far ahead a row looks for a later sibling (rows not fetched yet end the look). */
+const SIBLING_LOOKAHEAD = 60;
+
+/**
+ * The tree before a reply's subject: `├─` when another reply to the same parent follows, `└─`
+ * for the last one. Works from the cached rows after it only, so the list stays virtualized.
+ */
+export function threadPrefix(pos: number, rowAt: (pos: number) => MessageSummary | undefined): string {
+  const depth = rowAt(pos)?.threadDepth ?? 0;
+  if (depth <= 0) return '';
+  let last = true;
+  for (let p = pos + 1; p <= pos + SIBLING_LOOKAHEAD; p++) {
+    const d = rowAt(p)?.threadDepth;
+    if (d === undefined || d < depth) break;
+    if (d === depth) {
+      last = false;
+      break;
+    }
+  }
+  return '  '.repeat(Math.min(depth, MAX_INDENT) - 1) + (last ? '└─' : '├─');
 }
 
 /**
@@ -99,7 +124,8 @@ export function MessageList(props: {
         continue;
       }
       const tagged = inner > 40;
-      const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1);
+      const tree = state.search ? '' : threadPrefix(pos, rowAt);
+      const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH, tree)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1, tree);
       const unread = !m.flags.includes('\\Seen');
       const flagged = m.flags.includes('\\Flagged');
       lines.push(

@@ -5,6 +5,7 @@ import type { UiState } from '../state/types.js';
 import { displayWidth, padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
 import { modelWords } from '../state/model-words.js';
+import { listOrder, orderLabel } from '../state/list-order.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
@@ -54,6 +55,9 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     const folder = sanitizeLine(cur.path) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');
     parts.push(folder);
     parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
+    // A search lists its own order; otherwise say when the list is not in arrival order.
+    const order = state.search ? '' : orderLabel(listOrder(state));
+    if (order) parts.push(order);
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
   }
   if (cache && displayWidth(parts.join(' │ ') + cache) + 2 + NOTE_ROOM <= width) parts[1] += cache;

@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'quit',
+  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -34,6 +34,8 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   search: { keys: ['/'], description: 'Search the current folder' },
   fullHeaders: { keys: ['H'], description: 'Toggle full headers in the reader' },
   saveAttachment: { keys: ['s'], description: 'Save an attachment of the open message' },
+  sortOrder: { keys: ['o'], description: 'Sort: arrival, date, sender, subject (by the server when it can)' },
+  threadView: { keys: ['v'], description: 'Thread view on / off (References, else same subject)' },
   sync: { keys: ['$', 'f5'], description: 'Check for new mail (POP3: download; IMAP: refresh)' },
   compose: { keys: ['c'], description: 'Write a new message (opens $VISUAL / $EDITOR)' },
   reply: { keys: ['r'], description: 'Reply to the sender' },

@@ -15,6 +15,7 @@ import { Store } from './store.js';
 import type { Overlay, Pane, UiState } from './types.js';
 import { folderKey, WindowCache, WINDOW_SIZE } from './window-cache.js';
 import { readerLines } from './reader-lines.js';
+import { listOrder, nextSort, orderNote } from './list-order.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { flagNote, locationWords, openNote, type Note } from './model-words.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
@@ -115,6 +116,8 @@ export class UiController {
   }
 
   private traceTimer: NodeJS.Timeout | undefined;
+  /** The list order each folder's cached windows were fetched in. */
+  private readonly cachedOrder = new Map<string, string>();
 
   /** Redraws an open trace pane or view when lines arrive, at most ~10 times a second. */
   private watchTrace(): void {
@@ -361,8 +364,10 @@ export class UiController {
       const patch: Partial<UiState> = {
         current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
       };
-      // New mail appears at the top: keep the same message under the cursor.
-      if (keepPosition && delta > 0 && this.state.listCursor > 0 && !this.state.search) {
+      // New mail appears at the top: keep the same message under the cursor (in the orders where
+      // new mail does go to the top).
+      const topFirst = ['arrival', 'date'].includes(listOrder(this.state));
+      if (keepPosition && delta > 0 && this.state.listCursor > 0 && !this.state.search && topFirst) {
         patch.listCursor = this.state.listCursor + delta;
         patch.listTop = this.state.listTop + delta;
       }
@@ -393,6 +398,12 @@ export class UiController {
       void this.ensureSearchRows(cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
       return;
     }
+    // Windows of another order are at other positions: a folder's cache holds one order at a time.
+    const order = listOrder(s);
+    if (this.cachedOrder.get(key) !== order) {
+      this.cache.invalidate(key);
+      this.cachedOrder.set(key, order);
+    }
     const from = Math.max(0, s.listTop - page);
     const to = Math.min(cur.total, s.listTop + 2 * page);
     for (const w of this.cache.missing(key, from, to)) void this.fetchWindow(cur.account, cur.path, w);
@@ -403,7 +414,7 @@ export class UiController {
     const gen = this.cache.begin(key, w);
     try {
       const acc = await this.account(account);
-      const rows = await this.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE));
+      const rows = await this.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(this.state)));
       if (this.cache.store(key, w, gen, rows)) this.bump();
     } catch (err) {
       this.cache.fail(key, w, gen);
@@ -569,12 +580,34 @@ export class UiController {
         return this.askSwitchMode();
       case 'sync':
         return this.syncCurrent();
+      case 'sortOrder':
+      case 'threadView':
+        return this.changeOrder(action);
       default:
         break;
     }
     if (s.focus === 'folders') return this.folderAction(action);
     if (s.focus === 'reader' && s.reader) return this.readerAction(action);
     return this.listAction(action);
+  }
+
+  /** `o` cycles the sort, `v` toggles threads; the list restarts at the top of the new order. */
+  private changeOrder(action: 'sortOrder' | 'threadView'): void {
+    const s = this.state;
+    const available = (s.current ? this.accounts[s.current.account]?.capabilities.sortOrders : undefined) ?? ['arrival'];
+    if (action === 'threadView') {
+      if (!s.threads && !available.includes('thread')) return this.notify('No threads on this account');
+      this.store.set({ threads: !s.threads });
+    } else {
+      // Sorting leaves the thread view: the two are one list order.
+      const sort = s.threads ? (s.sort ?? 'arrival') : nextSort(s.sort ?? 'arrival', available);
+      if (!s.threads && sort === (s.sort ?? 'arrival')) return this.notify('Arrival order only (no server SORT)');
+      this.store.set({ sort, threads: false });
+    }
+    this.notify(orderNote(listOrder(this.state)));
+    if (this.state.search) return;
+    this.store.set({ listCursor: 0, listTop: 0 });
+    this.ensureVisible();
   }
 
   private cyclePane(): void {

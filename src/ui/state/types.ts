@@ -89,6 +89,9 @@ export interface UiState {
   lastNote?: { short: string; full: string };
   /** Bumped whenever cached summaries change, so the list redraws. */
   cacheVersion: number;
+  /** List order chosen with `o` (absent: arrival); `threads` (key `v`) takes precedence. */
+  sort?: 'arrival' | 'date' | 'from' | 'subject';
+  threads?: boolean;
 }
 
 export interface FolderRow {

@@ -1,0 +1,50 @@
+// Which order the message list asks the backend for: the sort the user cycled to with `o`, or the
+// thread view toggled with `v`. Only orders the account says it can serve are offered.
+import type { SortOrder } from '../../accounts/account.js';
+
+export type ListSort = Exclude<SortOrder, 'thread'>;
+
+const CYCLE: readonly ListSort[] = ['arrival', 'date', 'from', 'subject'];
+
+/** The sort after `current` among those the backend serves (arrival is always served). */
+export function nextSort(current: ListSort, available: readonly SortOrder[]): ListSort {
+  const offered = CYCLE.filter((s) => s === 'arrival' || available.includes(s));
+  const i = offered.indexOf(current);
+  return offered[(i + 1) % offered.length] ?? 'arrival';
+}
+
+export function listOrder(state: { sort?: ListSort; threads?: boolean }): SortOrder {
+  return state.threads ? 'thread' : (state.sort ?? 'arrival');
+}
+
+/** A few words for the status bar; nothing for the default order. */
+export function orderLabel(order: SortOrder): string {
+  switch (order) {
+    case 'arrival':
+      return '';
+    case 'date':
+      return 'by date';
+    case 'from':
+      return 'by sender';
+    case 'subject':
+      return 'by subject';
+    case 'thread':
+      return 'threads';
+  }
+}
+
+/** The sentence shown when the order changes. */
+export function orderNote(order: SortOrder): string {
+  switch (order) {
+    case 'arrival':
+      return 'Sorted by arrival, newest first';
+    case 'date':
+      return 'Sorted by Date header, newest first';
+    case 'from':
+      return 'Sorted by sender A-Z, newest first for each';
+    case 'subject':
+      return 'Sorted by subject A-Z (Re: ignored), newest first for each';
+    case 'thread':
+      return 'Threads: the conversation with the newest mail first';
+  }
+}
