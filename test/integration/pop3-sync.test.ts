@@ -1,7 +1,6 @@
 // The POP3 sync engine against the private Dovecot: logins (STLS, implicit TLS, APOP, refusals),
 // the safe download, and each server-deletion policy.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import type { AccountConfig } from '../../src/config/types.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
+import { mountTinyTmpfs, unmountTmpfs } from '../helpers/tiny-tmpfs.js';
 import { assertExactly, localMessages, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
 
 const USERS = ['basic', 'leave', 'days', 'local', 'disk', 'login', 'unwritable'].map((u) => ({ user: u, password: `${u}-pw` }));
@@ -145,22 +145,16 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
   });
 
   test('a full disk mid-sync stops with a clear error and deletes nothing on the server', async (t) => {
-    if (process.getuid?.() !== 0) return t.skip('mounting a tiny tmpfs needs root');
+    const dir = await mountTinyTmpfs(join(base, 'disk'), 'size=64k,mode=0700');
+    if (typeof dir !== 'string') return t.skip(dir.skip);
     await generate('disk', 60);
-    const dir = join(base, 'disk');
-    await mkdir(dir, { recursive: true });
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
-    } catch (err) {
-      return t.skip(`cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}`);
-    }
     try {
       const progress: number[] = [];
       await assert.rejects(syncMailbox({ ...setup('disk'), onProgress: (p) => progress.push(p.done) }), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /disk is full/.test(e.message));
       assert.ok(progress.length > 0, 'the sync started before the disk filled up');
       assert.equal(await serverCount(server, 'disk', 'disk-pw'), 60);
     } finally {
-      execFileSync('umount', [dir], { stdio: 'ignore' });
+      unmountTmpfs(dir);
     }
   });
 

@@ -1,34 +1,26 @@
 // Writing config.json when the disk is full or the path is unusable: one clear ConfigError, the old
 // file intact, no temp file left. ENOSPC needs a tiny tmpfs, which only root can mount.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { addAccount, loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/errors.js';
 import type { AccountConfig } from '../../src/config/types.js';
+import { mountTinyTmpfs, unmountAll } from '../helpers/tiny-tmpfs.js';
 
 const base = mkdtempSync(join(tmpdir(), 'tmail-config-disk-'));
-let mounted: string | undefined;
 after(() => {
-  if (mounted) execFileSync('umount', [mounted], { stdio: 'ignore' });
+  unmountAll();
   rmSync(base, { recursive: true, force: true });
 });
 
 const account: AccountConfig = { name: 'work', protocol: 'imap', host: 'imap.example.com', port: 993, security: 'tls', user: 'me' };
 
 test('disk full while saving: clear error, old config untouched, no temp file', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('mounting a tmpfs needs root');
-  const dir = join(base, 'full');
-  mkdirSync(dir);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return t.skip(`cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}`);
-  }
-  mounted = dir;
+  const dir = await mountTinyTmpfs(join(base, 'full'), 'size=16k,mode=0700');
+  if (typeof dir !== 'string') return t.skip(dir.skip);
   const env = { TMAIL_CONFIG_DIR: dir, HOME: base };
   const original = JSON.stringify({ accounts: [account] });
   writeFileSync(join(dir, 'config.json'), original, { mode: 0o600 });

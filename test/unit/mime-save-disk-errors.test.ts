@@ -3,43 +3,24 @@
 // the non-root permission case lives in mime-save-attachment.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveAttachment, SaveAttachmentError } from '../../src/mime/index.js';
 import { chunked } from './mime-helpers.js';
+import { mountTinyTmpfs, unmountAll } from '../helpers/tiny-tmpfs.js';
 
-const isRoot = process.getuid?.() === 0;
 let base: string;
-const mounts: string[] = [];
 
 before(async () => {
   base = await mkdtemp(join(tmpdir(), 'tmail-mime-disk-'));
 });
 after(async () => {
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m], { stdio: 'ignore' });
-    } catch {
-      /* already gone */
-    }
-  }
+  unmountAll();
   await rm(base, { recursive: true, force: true });
 });
 
-async function tinyTmpfs(name: string, options: string): Promise<string | { skip: string }> {
-  if (!isRoot) return { skip: 'mounting a tmpfs needs root' };
-  const dir = join(base, name);
-  await mkdir(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return { skip: `cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}` };
-  }
-  mounts.push(dir);
-  return dir;
-}
+const tinyTmpfs = (name: string, options: string) => mountTinyTmpfs(join(base, name), options);
 
 function messageWith(bytes: number): Buffer {
   const content = Buffer.alloc(bytes, 0x5a).toString('base64').replace(/.{76}/g, '$&\r\n');

@@ -1,8 +1,7 @@
 // On a full disk the local mail stays readable (the uid list is kept in memory and saved later),
 // and the user is told once, in words.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,14 +9,14 @@ import type { AccountEvent } from '../../src/accounts/account.js';
 import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import { UIDLIST_FILE } from '../../src/store/local-folder-index.js';
 import { Maildir } from '../../src/store/maildir.js';
+import { mountTinyTmpfs, unmountAll } from '../helpers/tiny-tmpfs.js';
 
 let base: string;
-let mount: string | undefined;
 before(async () => {
   base = await mkdtemp(join(tmpdir(), 'tmail-pop3full-'));
 });
 after(async () => {
-  if (mount) execFileSync('umount', [mount], { stdio: 'ignore' });
+  unmountAll();
   await rm(base, { recursive: true, force: true });
 });
 
@@ -33,15 +32,8 @@ async function fillDisk(dir: string): Promise<string> {
 }
 
 test('a full disk does not stop reading local mail; the problem is reported once', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('mounting a small tmpfs needs root');
-  const dir = join(base, 'mnt');
-  await mkdir(dir);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return t.skip(`cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}`);
-  }
-  mount = dir;
+  const dir = await mountTinyTmpfs(join(base, 'mnt'), 'size=64k,mode=0700');
+  if (typeof dir !== 'string') return t.skip(dir.skip);
   const dataDir = join(dir, 'acct');
   const md = new Maildir(join(dataDir, 'Maildir'));
   await md.init();

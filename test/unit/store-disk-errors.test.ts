@@ -3,45 +3,27 @@
 // non-root user (root ignores directory permissions). Each case says why when it cannot run.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AccountError } from '../../src/accounts/account.js';
 import { writeFileAtomic } from '../../src/store/atomic-file.js';
 import { Maildir } from '../../src/store/maildir.js';
+import { mountTinyTmpfs, unmountAll } from '../helpers/tiny-tmpfs.js';
 
 const isRoot = process.getuid?.() === 0;
 let base: string;
-const mounts: string[] = [];
 
 before(async () => {
   base = await mkdtemp(join(tmpdir(), 'tmail-disk-'));
 });
 after(async () => {
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m], { stdio: 'ignore' });
-    } catch {
-      /* already gone */
-    }
-  }
+  unmountAll();
   await rm(base, { recursive: true, force: true });
 });
 
-/** Mounts a tmpfs of `size`, returns its path, or a reason why it cannot. */
-async function tinyTmpfs(name: string, options: string): Promise<string | { skip: string }> {
-  if (!isRoot) return { skip: 'mounting a tmpfs needs root' };
-  const dir = join(base, name);
-  await mkdir(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return { skip: `cannot mount a tmpfs here: ${String((err as Error).message).split('\n')[0]}` };
-  }
-  mounts.push(dir);
-  return dir;
-}
+const tinyTmpfs = (name: string, options: string) => mountTinyTmpfs(join(base, name), options);
 
 async function filesUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
