@@ -127,7 +127,7 @@ test('the summary cache is used when key+size+mtime match, and a corrupt cache i
   await c.refresh();
   assert.equal((await c.summaries([c.message(1)!])).get(1)?.subject, 'X0');
   const rewritten = JSON.parse(await readFile(cacheFile, 'utf8'));
-  assert.equal(rewritten.version, 1);
+  assert.equal(rewritten.version, 2, "version 2: summaries carry References");
 });
 
 test('two processes on one folder agree on UIDs (each adopts the other\'s uid list)', async () => {

@@ -400,7 +400,8 @@ export class UiController {
     }
     // Windows of another order are at other positions: a folder's cache holds one order at a time.
     const order = listOrder(s);
-    if (this.cachedOrder.get(key) !== order) {
+    // Windows stored by other paths (the warm start's cached screen) are in arrival order.
+    if ((this.cachedOrder.get(key) ?? 'arrival') !== order) {
       this.cache.invalidate(key);
       this.cachedOrder.set(key, order);
     }
