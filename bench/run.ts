@@ -8,6 +8,7 @@ import { POP3_BENCH_MESSAGES, runPop3SyncSection } from './pop3-sync.js';
 import { imapCacheBench } from './imap-cache.js';
 import { printScroll, uiScrollBench } from './ui-scroll.js';
 import { runTraceOverheadSection } from './trace-overhead.js';
+import { runThreadSortSection } from './imap-thread-sort.js';
 import { mb, ms } from './stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -42,6 +43,10 @@ const SECTIONS: Section[] = [
       log(`  bare CONDSTORE fetch:   median ${ms(r.bare.median)}, min ${ms(r.bare.min)}`);
       log(`  ratio tmail/bare (medians): ${r.resyncRatio.toFixed(2)} (goal <= 2)${r.resyncRatio <= 2 ? '' : '  ** above goal **'}`);
     },
+  },
+  {
+    title: `IMAP: first window in thread / date / sender / subject order (server THREAD and SORT) vs threading locally, ${ROUNDS} rounds`,
+    run: (server) => runThreadSortSection(server, ROUNDS, log),
   },
   {
     title: 'UI: bin/tmail.js in tmux (100x30), PgDn from top to bottom of the 100k INBOX (needs npm run build)',
