@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
-import { hasAttachment, toSummary } from '../../src/accounts/imap/summary.js';
+import { hasAttachment, ownString, toSummary } from '../../src/accounts/imap/summary.js';
 
 const text = (sub: string, extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ type: `text/${sub}`, ...extra });
 
@@ -62,4 +62,12 @@ test('toSummary falls back to the internal date when the Date header is missing 
   assert.equal(toSummary({ ...base, envelope: { date: 'not a date' } }).date.toISOString(), '2024-01-02T00:00:00.000Z');
   assert.equal(toSummary({ ...base, envelope: {} }).date.toISOString(), '2024-01-02T00:00:00.000Z');
   assert.equal(toSummary({ ...base }).subject, '');
+});
+
+test('ownString: same text, and toSummary strings equal what the server sent', () => {
+  const line = `* 1 FETCH (ENVELOPE ("d" "A subject long enough to be a slice" NIL))`;
+  const subject = line.slice(22, 58);
+  assert.equal(ownString(subject), subject);
+  assert.equal(ownString('short'), 'short');
+  assert.equal(ownString(''), '');
 });

@@ -14,8 +14,20 @@ export const SUMMARY_QUERY = {
   bodyStructure: true,
 } as const;
 
+/**
+ * A summary outlives the FETCH response it came from (the UI's window cache keeps thousands). V8
+ * makes a substring a slice that keeps its whole parent alive, and imapflow's values are slices
+ * of the raw response line (~0.5–1 KB each): a 20-byte subject would pin its line. A JSON round
+ * trip yields a flat string of its own (V8 copies strings under 13 chars anyway).
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+const clean = (s: string | undefined): string => ownString(sanitizeLine(s ?? ''));
+
 function addresses(list: MessageAddressObject[] | undefined): Address[] {
-  return (list ?? []).map((a) => ({ name: sanitizeLine(a.name ?? ''), address: sanitizeLine(a.address ?? '') }));
+  return (list ?? []).map((a) => ({ name: clean(a.name), address: clean(a.address) }));
 }
 
 function validDate(value: Date | string | undefined): Date | undefined {
@@ -41,17 +53,17 @@ export function toSummary(msg: FetchMessageObject): MessageSummary {
   const date = validDate(env?.date) ?? validDate(msg.internalDate) ?? new Date(0);
   const summary: MessageSummary = {
     uid: msg.uid,
-    flags: [...(msg.flags ?? [])],
+    flags: [...(msg.flags ?? [])].map(ownString),
     date,
     from: addresses(env?.from),
     to: addresses(env?.to),
     cc: addresses(env?.cc),
-    subject: sanitizeLine(env?.subject ?? ''),
+    subject: clean(env?.subject),
     size: msg.size ?? 0,
     hasAttachments: hasAttachment(msg.bodyStructure),
     location: { kind: 'server' },
   };
-  if (env?.messageId) summary.messageId = sanitizeLine(env.messageId);
-  if (env?.inReplyTo) summary.inReplyTo = sanitizeLine(env.inReplyTo);
+  if (env?.messageId) summary.messageId = clean(env.messageId);
+  if (env?.inReplyTo) summary.inReplyTo = clean(env.inReplyTo);
   return summary;
 }

@@ -1,17 +1,49 @@
 // Summaries the UI has been given, per folder, in fixed windows of positions. Only windows the
-// user looks at are ever requested; a bounded number is kept so a 100k folder cannot grow the
-// cache without limit. A UIDVALIDITY change or new/expunged mail drops a folder's windows.
+// user looks at are ever requested. The cache is bounded and evicts the least recently used
+// window: scrolling end to end through a 100k folder keeps MAX_WINDOWS_PER_FOLDER windows, not
+// the 2,000 it passed (each summary with its strings costs about 1 KB of heap, and V8 lets the
+// heap grow to a multiple of what stays reachable, so this cap shows up several times in RSS).
+// Summaries obtained by UID (search results) are bounded the same way. A UIDVALIDITY change or
+// new/expunged mail drops a folder's windows.
 import type { MessageSummary } from '../../accounts/account.js';
 
 export const WINDOW_SIZE = 50;
-const MAX_WINDOWS_PER_FOLDER = 200;
+/**
+ * Windows kept per folder. The UI asks for a page above and two below the visible one (at most a
+ * few windows even on a tall terminal); the rest is what scrolling back finds without asking
+ * the server (or the header cache) again.
+ */
+export const MAX_WINDOWS_PER_FOLDER = 40;
+/** Search-result summaries kept per folder (beyond those in windows). */
+export const MAX_LOOSE_SUMMARIES = MAX_WINDOWS_PER_FOLDER * WINDOW_SIZE;
 
 class FolderCache {
+  /** Map order is recency: the first key is the least recently used window. */
   windows = new Map<number, MessageSummary[]>();
   pending = new Set<number>();
+  /** Summaries of cached windows by UID. */
   byUid = new Map<number, MessageSummary>();
+  /** Summaries stored by UID alone (search results), least recently stored first. */
+  loose = new Map<number, MessageSummary>();
   /** Bumped on invalidate so answers to requests made before it are dropped. */
   generation = 0;
+
+  touch(w: number, summaries: MessageSummary[]): void {
+    // Re-inserting moves the window to the recent end; skipped when it is already there (every
+    // visible row reads it on every frame).
+    if (this.lastTouched === w) return;
+    this.windows.delete(w);
+    this.windows.set(w, summaries);
+    this.lastTouched = w;
+  }
+
+  lastTouched: number | undefined;
+
+  drop(w: number): void {
+    for (const s of this.windows.get(w) ?? []) if (this.byUid.get(s.uid) === s) this.byUid.delete(s.uid);
+    this.windows.delete(w);
+    if (this.lastTouched === w) this.lastTouched = undefined;
+  }
 }
 
 export function folderKey(account: number, path: string): string {
@@ -31,18 +63,28 @@ export class WindowCache {
   }
 
   at(key: string, position: number): MessageSummary | undefined {
-    const w = this.folders.get(key)?.windows.get(Math.floor(position / WINDOW_SIZE));
-    return w?.[position % WINDOW_SIZE];
+    const f = this.folders.get(key);
+    if (!f) return undefined;
+    const index = Math.floor(position / WINDOW_SIZE);
+    const w = f.windows.get(index);
+    if (!w) return undefined;
+    f.touch(index, w);
+    return w[position % WINDOW_SIZE];
   }
 
   byUid(key: string, uid: number): MessageSummary | undefined {
-    return this.folders.get(key)?.byUid.get(uid);
+    const f = this.folders.get(key);
+    return f?.byUid.get(uid) ?? f?.loose.get(uid);
   }
 
-  /** Remembers summaries obtained another way (search results). */
+  /** Remembers summaries obtained another way (search results); the oldest go past the cap. */
   putByUid(key: string, summaries: MessageSummary[]): void {
     const f = this.folder(key);
-    for (const s of summaries) f.byUid.set(s.uid, s);
+    for (const s of summaries) {
+      f.loose.delete(s.uid);
+      f.loose.set(s.uid, s);
+    }
+    while (f.loose.size > MAX_LOOSE_SUMMARIES) f.loose.delete(f.loose.keys().next().value as number);
   }
 
   /** Window indexes covering [from, to) that are neither cached nor being fetched. */
@@ -67,13 +109,11 @@ export class WindowCache {
     const f = this.folder(key);
     if (f.generation !== generation) return false;
     f.pending.delete(window);
+    if (f.windows.has(window)) f.drop(window);
     f.windows.set(window, summaries);
+    f.lastTouched = window;
     for (const s of summaries) f.byUid.set(s.uid, s);
-    while (f.windows.size > MAX_WINDOWS_PER_FOLDER) {
-      const oldest = f.windows.keys().next().value as number;
-      for (const s of f.windows.get(oldest) ?? []) f.byUid.delete(s.uid);
-      f.windows.delete(oldest);
-    }
+    while (f.windows.size > MAX_WINDOWS_PER_FOLDER) f.drop(f.windows.keys().next().value as number);
     return true;
   }
 
@@ -88,6 +128,8 @@ export class WindowCache {
     f.windows.clear();
     f.pending.clear();
     f.byUid.clear();
+    f.loose.clear();
+    f.lastTouched = undefined;
   }
 
   /** Drops only the given windows (e.g. the visible ones, to pick up flag changes on poll). */
@@ -95,11 +137,17 @@ export class WindowCache {
     const f = this.folder(key);
     for (const w of windows) {
       if (f.pending.has(w)) continue;
-      f.windows.delete(w);
+      f.drop(w);
     }
   }
 
   windowCount(key: string): number {
     return this.folders.get(key)?.windows.size ?? 0;
+  }
+
+  /** Summaries held for a folder (windows and search results): what the caps bound. */
+  summaryCount(key: string): number {
+    const f = this.folders.get(key);
+    return f ? f.byUid.size + f.loose.size : 0;
   }
 }
