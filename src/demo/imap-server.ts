@@ -1,7 +1,8 @@
 // The demo's IMAP4rev1 server (a subset: what imapflow, curl and common clients use) over the
 // shared DemoMailStore. Loopback only; one user. Never used for real accounts: it exists so
 // `tmail --demo` can show what an IMAP server does with state (flags live here, for everyone).
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, type LoopbackListener } from './loopback-listener.js';
 import { CommandReader, text, tokenize, type CommandPart, type Token } from './imap-tokens.js';
 import { fetchResponse, FetchError, parseFetchItems } from './imap-fetch.js';
 import { compileSearch, SearchError } from './imap-search.js';
@@ -397,28 +398,8 @@ class ImapSession {
   }
 }
 
-export interface DemoImapServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type DemoImapServer = LoopbackListener;
 
 export async function startDemoImapServer(store: DemoMailStore, creds: DemoCredentials, host = '127.0.0.1'): Promise<DemoImapServer> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    new ImapSession(socket, store, creds);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(host, (socket) => new ImapSession(socket, store, creds));
 }

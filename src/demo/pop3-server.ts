@@ -2,7 +2,8 @@
 // It shows the POP3 model: the client downloads (RETR), marks (DELE), and only at QUIT are the
 // messages removed — from the same store the IMAP server shows, so the IMAP INBOX empties.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, type LoopbackListener } from './loopback-listener.js';
 import type { DemoCredentials } from './imap-server.js';
 import type { DemoMailStore, StoredMessage } from './mail-store.js';
 
@@ -155,28 +156,8 @@ class Pop3Session {
   }
 }
 
-export interface DemoPop3Server {
-  port: number;
-  close(): Promise<void>;
-}
+export type DemoPop3Server = LoopbackListener;
 
 export async function startDemoPop3Server(store: DemoMailStore, creds: DemoCredentials, host = '127.0.0.1'): Promise<DemoPop3Server> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    new Pop3Session(socket, store, creds);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(host, (socket) => new Pop3Session(socket, store, creds));
 }
