@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
-import { serverCanSort, sortUidsByDateDesc } from '../../src/accounts/imap/sort-command.js';
+import { serverCanSort, sortUids } from '../../src/accounts/imap/sort-command.js';
+
+const sortUidsByDateDesc = (client: ImapFlow) => sortUids(client, ['REVERSE', 'DATE']);
 
 function fakeClient(caps: string[], answer: Array<{ value: string }> | { numbers: number[] }) {
   const sent: Array<{ command: string; attributes: unknown }> = [];

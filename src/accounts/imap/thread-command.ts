@@ -1,26 +1,13 @@
-// RFC 5256 THREAD=REFERENCES through imapflow's command pipeline, like sort-command.ts (imapflow
-// has no THREAD). The answer is UIDs only: the shape and order of a 100k folder's threads cost no
-// header fetch at all. Touches the same guarded imapflow internals; without them, or without the
-// capability, callers thread locally (threadLocally below).
+// RFC 5256 THREAD=REFERENCES, sent through runRawCommand (imapflow has no THREAD). The answer is
+// UIDs only: the shape and order of a 100k folder's threads cost no header fetch at all. Without
+// the capability (or imapflow's internals), callers thread locally (threadLocally below).
 import type { ImapFlow } from 'imapflow';
 import { threadOrder } from '../../threading/jwz.js';
 import { flattenThreads, maxUid, parseThreadAttributes, type ThreadOrder } from '../../threading/thread-tree.js';
-
-const COMMAND = 'TMAIL_THREAD_REFERENCES';
-
-interface Internals {
-  commands?: Map<string, (connection: Internals, ...args: unknown[]) => Promise<unknown>>;
-  run?: (command: string, ...args: unknown[]) => Promise<unknown>;
-  exec?: (
-    command: string,
-    attributes: unknown[],
-    options: { untagged: Record<string, (u: { attributes?: unknown[] }) => Promise<void>> },
-  ) => Promise<{ next: () => void }>;
-}
+import { atom, canRunRaw, runRawCommand } from './raw-command.js';
 
 export function serverCanThread(client: ImapFlow): boolean {
-  const internals = client as unknown as Internals;
-  return client.capabilities.has('THREAD=REFERENCES') && internals.commands instanceof Map && typeof internals.run === 'function';
+  return client.capabilities.has('THREAD=REFERENCES') && canRunRaw(client);
 }
 
 /**
@@ -30,28 +17,11 @@ export function serverCanThread(client: ImapFlow): boolean {
  */
 export async function serverThreadOrder(client: ImapFlow): Promise<ThreadOrder | null> {
   if (!serverCanThread(client)) return null;
-  const internals = client as unknown as Internals;
-  if (!internals.commands!.has(COMMAND)) {
-    internals.commands!.set(COMMAND, async (connection) => {
-      const threads: unknown[] = [];
-      const response = await connection.exec!(
-        'UID THREAD',
-        [{ type: 'ATOM', value: 'REFERENCES' }, { type: 'ATOM', value: 'UTF-8' }, { type: 'ATOM', value: 'ALL' }],
-        {
-          untagged: {
-            THREAD: async (untagged) => {
-              for (const a of untagged.attributes ?? []) threads.push(a);
-            },
-          },
-        },
-      );
-      response.next();
-      return threads;
-    });
-  }
-  const result = await internals.run!(COMMAND);
-  if (!Array.isArray(result)) return null;
-  return flattenThreads(parseThreadAttributes(result), maxUid);
+  const threads: unknown[] = [];
+  const sent = await runRawCommand(client, 'UID THREAD', [atom('REFERENCES'), atom('UTF-8'), atom('ALL')], 'THREAD', (untagged) => {
+    for (const a of untagged.attributes ?? []) threads.push(a);
+  });
+  return sent ? flattenThreads(parseThreadAttributes(threads), maxUid) : null;
 }
 
 /**
