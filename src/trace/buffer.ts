@@ -1,6 +1,7 @@
 // Bounded in-memory trace: a ring buffer of the newest entries, so a session that runs for days
 // (IDLE, polling) never grows. Listeners (the trace pane, a --trace file) hear every entry.
 import { sanitizeLine } from '../mime/sanitize.js';
+import { ownString } from '../mime/own-string.js';
 import type { TraceEntry, TraceSink } from './types.js';
 
 export const DEFAULT_TRACE_CAPACITY = 2000;
@@ -24,6 +25,8 @@ export class TraceBuffer implements TraceSink {
     // Sanitized here, once: the text reaches a terminal (pane) and files people `cat`.
     let text = sanitizeLine(input.text);
     if (text.length > MAX_TRACE_LINE) text = `${text.slice(0, MAX_TRACE_LINE)}… (${text.length} chars)`;
+    // The ring holds 2,000 lines for the whole session: each must not pin the wire line it came from.
+    text = ownString(text);
     const entry: TraceEntry = { time: input.time ?? Date.now(), account: sanitizeLine(input.account), protocol: input.protocol, dir: input.dir, text };
     if (this.ring.length < this.capacity) this.ring.push(entry);
     else {

@@ -3,6 +3,7 @@
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address, MessageSummary } from '../account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { ownString } from '../../mime/own-string.js';
 
 /** The FETCH items a summary needs; one place so the window fetch and the bench agree. */
 export const SUMMARY_QUERY = {
@@ -14,16 +15,7 @@ export const SUMMARY_QUERY = {
   bodyStructure: true,
 } as const;
 
-/**
- * A summary outlives the FETCH response it came from (the UI's window cache keeps thousands). V8
- * makes a substring a slice that keeps its whole parent alive, and imapflow's values are slices
- * of the raw response line (~0.5–1 KB each): a 20-byte subject would pin its line. A JSON round
- * trip yields a flat string of its own (V8 copies strings under 13 chars anyway).
- */
-export function ownString(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}
-
+/** Sanitized, and a copy of its own: summaries outlive the FETCH response (see own-string.ts). */
 const clean = (s: string | undefined): string => ownString(sanitizeLine(s ?? ''));
 
 function addresses(list: MessageAddressObject[] | undefined): Address[] {
