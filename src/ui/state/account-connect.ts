@@ -1,0 +1,107 @@
+// Account backends: created once per slot, connected in the background, folder lists refreshed;
+// the warm start draws the INBOX from the header cache while the login is under way.
+import type { MailAccount } from '../../accounts/account.js';
+import { onAccountEvent } from './account-events.js';
+import type { ControllerContext } from './controller-context.js';
+import { errorText } from './error-text.js';
+import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
+import { folderRows } from './folder-rows.js';
+import { syncAccount } from './sync-actions.js';
+import { folderKey, WINDOW_SIZE } from './window-cache.js';
+
+export function backendFor(ctx: ControllerContext, i: number): Promise<MailAccount> {
+  const existing = ctx.backends[i];
+  if (existing) return Promise.resolve(existing);
+  // Callers that ask at the same time (warm start + connect) share one backend: two would each
+  // hold a connection, and the one that logged in might not be the one asked to list folders.
+  let pending = ctx.creating.get(i);
+  if (!pending) {
+    const created = createBackend(ctx, i);
+    pending = created;
+    ctx.creating.set(i, created);
+    const settled = () => {
+      if (ctx.creating.get(i) === created) ctx.creating.delete(i);
+    };
+    created.then(settled, settled);
+  }
+  return pending;
+}
+
+export async function createBackend(ctx: ControllerContext, i: number): Promise<MailAccount> {
+  const slot = ctx.opts.accounts[i];
+  if (!slot) throw new Error('no such account');
+  const acc = await slot.create();
+  ctx.backends[i] = acc;
+  // A backend replaced by a mode switch may still report (e.g. its close): ignore it then.
+  const off = acc.onEvent((e) => {
+    if (ctx.backends[i] === acc) onAccountEvent(ctx, i, e);
+  });
+  ctx.unsubscribers.push(off);
+  ctx.offEvents.set(i, off);
+  return acc;
+}
+
+export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
+  const slot = ctx.opts.accounts[i]!;
+  ctx.updateAccount(i, { status: 'connecting', error: undefined });
+  if (openInbox) void showCachedInbox(ctx, i);
+  try {
+    const acc = await ctx.track(`connecting to ${slot.name}…`, (async () => {
+      const a = await backendFor(ctx, i);
+      await a.connect();
+      return a;
+    })());
+    ctx.updateAccount(i, { status: 'connected' });
+    await refreshFolders(ctx, i);
+    const warm = ctx.state.current;
+    if (openInbox && warm?.account === i && ctx.warmStart === warm.path) {
+      // The cached first screen is up: open the folder on the server, keeping what is shown.
+      const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === warm.path);
+      if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
+      void loadFolder(ctx, i, warm.path, true);
+    } else if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
+    ctx.warmStart = undefined;
+    if (acc.sync && ctx.opts.syncOnConnect !== false) void syncAccount(ctx, i);
+  } catch (err) {
+    ctx.updateAccount(i, { status: 'error', error: errorText(err) });
+    ctx.fail(err, slot.name);
+  }
+}
+
+/** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
+export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<void> {
+  try {
+    const acc = await backendFor(ctx, i);
+    const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
+    if (!peeked || ctx.state.current || ctx.stopped) return;
+    const key = folderKey(i, 'INBOX');
+    ctx.cache.invalidate(key);
+    ctx.cache.store(key, 0, ctx.cache.begin(key, 0), peeked.newest);
+    ctx.warmStart = 'INBOX';
+    const { total, unread } = peeked.folder;
+    ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
+    ctx.bump();
+  } catch {
+    // Only a head start: the normal open follows the login.
+  }
+}
+
+export function openInitialFolder(ctx: ControllerContext, i: number): void {
+  const folders = ctx.state.accounts[i]?.folders ?? [];
+  const inbox = folders.find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? folders[0];
+  if (!inbox) return;
+  const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === inbox.path);
+  if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
+  openFolder(ctx, i, inbox.path);
+}
+
+export async function refreshFolders(ctx: ControllerContext, i: number): Promise<void> {
+  const acc = await backendFor(ctx, i);
+  const folders = await ctx.track('folders…', acc.listFolders());
+  ctx.updateAccount(i, { folders });
+  const cur = ctx.state.current;
+  if (cur?.account === i && cur.opened) {
+    const f = folders.find((x) => x.path === cur.path);
+    if (f && f.total !== cur.total) reopenCurrent(ctx);
+  }
+}

@@ -1,0 +1,61 @@
+// What backends report (connection state, new/expunged mail, flags) and the poll for those
+// that do not push changes.
+import type { AccountEvent } from '../../accounts/account.js';
+import { refreshFolders } from './account-connect.js';
+import type { ControllerContext } from './controller-context.js';
+import { errorText } from './error-text.js';
+import { fetchWindow, reopenCurrent } from './folder-loading.js';
+import { pageSize } from './list-navigation.js';
+import { folderKey, WINDOW_SIZE } from './window-cache.js';
+
+export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEvent): void {
+  if (ctx.stopped) return;
+  const cur = ctx.state.current;
+  const here = (folder: string) => cur?.account === i && cur.path === folder;
+  switch (e.type) {
+    case 'connection':
+      ctx.updateAccount(i, {
+        status: e.state === 'disconnected' ? (e.error ? 'error' : 'idle') : e.state,
+        error: e.error ? errorText(e.error) : undefined,
+      });
+      if (e.error) ctx.fail(e.error, ctx.opts.accounts[i]!.name);
+      break;
+    case 'exists':
+    case 'expunged':
+      if (here(e.folder)) reopenCurrent(ctx);
+      else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
+      break;
+    case 'uidvalidity':
+      ctx.cache.invalidate(folderKey(i, e.folder));
+      if (here(e.folder)) reopenCurrent(ctx);
+      break;
+    case 'flags': {
+      const s = ctx.cache.byUid(folderKey(i, e.folder), e.uid);
+      if (s) {
+        s.flags = [...e.flags];
+        ctx.bump();
+      }
+      break;
+    }
+    case 'error':
+      ctx.fail(e.message);
+      break;
+  }
+}
+
+/** Re-reads counts and the visible windows: not every backend pushes changes. */
+export function poll(ctx: ControllerContext): void {
+  ctx.state.accounts.forEach((a, i) => {
+    if (a.status === 'connected') void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
+  });
+  const cur = ctx.state.current;
+  if (!cur?.opened || ctx.state.search) return;
+  const key = folderKey(cur.account, cur.path);
+  const first = Math.floor(ctx.state.listTop / WINDOW_SIZE);
+  const last = Math.floor((ctx.state.listTop + pageSize(ctx)) / WINDOW_SIZE);
+  for (let w = first; w <= last && w * WINDOW_SIZE < cur.total; w++) {
+    if (ctx.cache.missing(key, w * WINDOW_SIZE, w * WINDOW_SIZE + 1).length === 0) {
+      void fetchWindow(ctx, cur.account, cur.path, w, 'checking…');
+    }
+  }
+}

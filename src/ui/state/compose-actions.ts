@@ -1,0 +1,41 @@
+// Compose/reply/forward keys, handed to the lazily loaded compose flow.
+import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
+import { backendFor, refreshFolders } from './account-connect.js';
+import type { ControllerContext } from './controller-context.js';
+import { withTarget } from './message-actions.js';
+import { folderKey } from './window-cache.js';
+
+export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward'): void {
+  const host = ctx.opts.compose;
+  if (!host) return ctx.notify('Sending mail is not available here');
+  const run = (account: number, original?: { path: string; uid: number }) => {
+    void (async () => {
+      const flow = await compose(ctx, host);
+      await flow.start(action === 'compose' ? 'new' : action, account, original);
+    })().catch((err) => ctx.fail(err));
+  };
+  if (action === 'compose') return run(ctx.state.current?.account ?? 0);
+  withTarget(ctx, (t) => run(t.account, { path: t.path, uid: t.summary.uid }));
+}
+
+export async function compose(ctx: ControllerContext, host: ComposeHost): Promise<ComposeFlow> {
+  if (ctx.composeFlow) return ctx.composeFlow;
+  const { ComposeFlow } = await import('../../compose/ui-flow.js');
+  ctx.composeFlow = new ComposeFlow(host, {
+    setView: (view) => ctx.store.set({ overlay: view ? { kind: 'compose', view } : undefined }),
+    notify: (text) => ctx.notify(text),
+    fail: (err, context) => ctx.fail(err, context),
+    account: (i) => backendFor(ctx, i),
+    afterSend: (i, original) => {
+      if (original) {
+        const s = ctx.cache.byUid(folderKey(i, original.path), original.uid);
+        if (s && !s.flags.includes('\\Answered')) {
+          s.flags = [...s.flags, '\\Answered'];
+          ctx.bump();
+        }
+      }
+      void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
+    },
+  });
+  return ctx.composeFlow;
+}

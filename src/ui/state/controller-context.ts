@@ -1,0 +1,95 @@
+// What every part of the controller shares: the store, the window cache, the backends and the
+// bookkeeping of background work. The action modules are plain functions taking this context.
+import type { MailAccount } from '../../accounts/account.js';
+import type { ComposeFlow } from '../../compose/ui-flow.js';
+import type { Action } from '../keys/bindings.js';
+import type { ControllerOptions } from './controller-options.js';
+import { errorText } from './error-text.js';
+import type { Note } from './model-words.js';
+import { Store } from './store.js';
+import type { UiState } from './types.js';
+import { WindowCache } from './window-cache.js';
+
+export class ControllerContext {
+  readonly store: Store<UiState>;
+  readonly cache = new WindowCache();
+  /** Our own list: a local-cache group is appended at runtime. */
+  readonly opts: ControllerOptions;
+  /** The backend of each account slot, once created. */
+  readonly backends: (MailAccount | undefined)[];
+  readonly unsubscribers: (() => void)[] = [];
+  readonly timers: NodeJS.Timeout[] = [];
+  readonly loadingCounts = new Map<string, number>();
+  readonly offEvents = new Map<number, () => void>();
+  readonly creating = new Map<number, Promise<MailAccount>>();
+  /** The list order each folder's cached windows were fetched in. */
+  readonly cachedOrder = new Map<string, string>();
+  stopped = false;
+  readerGeneration = 0;
+  composeFlow?: ComposeFlow;
+  /** Folder shown from the header cache before the login completed (see showCachedInbox). */
+  warmStart: string | undefined;
+  traceTimer: NodeJS.Timeout | undefined;
+  /** The controller's dispatch (the `:help` command runs an action). */
+  perform: (action: Action) => void = () => undefined;
+
+  constructor(opts: ControllerOptions) {
+    this.opts = { ...opts, accounts: [...opts.accounts] };
+    this.backends = opts.accounts.map(() => undefined);
+    this.store = new Store<UiState>({
+      cols: opts.cols,
+      rows: opts.rows,
+      focus: 'list',
+      accounts: opts.accounts.map((a) => ({ name: a.name, protocol: a.protocol, status: 'idle', folders: [], ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}) })),
+      folderCursor: 0,
+      listCursor: 0,
+      listTop: 0,
+      loading: [],
+      cacheVersion: 0,
+    });
+  }
+
+  get state(): UiState {
+    return this.store.getState();
+  }
+
+  track<T>(label: string, p: Promise<T>): Promise<T> {
+    this.loadingCounts.set(label, (this.loadingCounts.get(label) ?? 0) + 1);
+    this.publishLoading();
+    const done = () => {
+      const n = (this.loadingCounts.get(label) ?? 1) - 1;
+      if (n <= 0) this.loadingCounts.delete(label);
+      else this.loadingCounts.set(label, n);
+      this.publishLoading();
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private publishLoading(): void {
+    if (!this.stopped) this.store.set({ loading: [...this.loadingCounts.keys()] });
+  }
+
+  fail(err: unknown, context?: string): void {
+    if (this.stopped) return;
+    this.store.set({ error: (context ? `${context}: ` : '') + errorText(err), info: undefined });
+  }
+
+  notify(info: string): void {
+    this.store.set({ info, error: undefined });
+  }
+
+  /** A note that leads with where it happened; its full sentence waits in the help screen. */
+  note(n: Note): void {
+    this.store.set({ info: n.short, error: undefined, lastNote: { short: n.short, full: n.full } });
+  }
+
+  updateAccount(i: number, patch: Partial<UiState['accounts'][number]>): void {
+    this.store.set((s) => ({ accounts: s.accounts.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
+  }
+
+  /** Tells the list that cached rows changed (they are mutated in place). */
+  bump(): void {
+    if (!this.stopped) this.store.set((s) => ({ cacheVersion: s.cacheVersion + 1 }));
+  }
+}

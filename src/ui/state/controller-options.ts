@@ -1,0 +1,57 @@
+// What the UI is given to run on: the account slots (created lazily), the key table, the
+// message loader and the hooks to the rest of the program.
+import type { MailAccount } from '../../accounts/account.js';
+import type { ComposeHost } from '../../compose/ui-flow.js';
+import type { TraceBuffer } from '../../trace/buffer.js';
+import type { KeyTable } from '../keys/bindings.js';
+import type { MessageLoader } from '../message-loader.js';
+
+export interface AccountSlot {
+  name: string;
+  protocol: 'imap' | 'pop3';
+  /** Creates the backend on first use (imports imapflow/node-pop3 lazily). */
+  create: () => Promise<MailAccount>;
+  /** Switching IMAP <-> POP3 from the UI; without it the key explains the CLI command. */
+  mode?: ModeSwitcher;
+  /** The account's POP3 cache (Maildir), home shortened to ~, for the status bar. */
+  cacheDir?: string;
+}
+
+export interface ModeSwitcher {
+  /** What switching to `target` does to the mail, in words (the confirmation text). */
+  explain(target: 'imap' | 'pop3', leaveOnServer: boolean): string;
+  /** leaveOnServer as configured now. */
+  leaveOnServer(): boolean;
+  /** Writes config.json (same logic as `tmail account mode`); returns how to open the account now. */
+  apply(target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<Pick<AccountSlot, 'protocol' | 'create'>>;
+  /** The POP3 cache as a folder group of its own, when the account uses IMAP and has one. */
+  localCache(): AccountSlot | undefined;
+}
+
+export interface ControllerOptions {
+  accounts: AccountSlot[];
+  keys: KeyTable;
+  loader: MessageLoader;
+  cols: number;
+  rows: number;
+  onQuit: () => void;
+  /** How often folder counts and visible flags are re-read; 0 disables (tests). */
+  pollMs?: number;
+  /** Where `s` proposes to save attachments. */
+  downloadDir?: string;
+  /** The protocol conversation of all accounts (the `t` view). */
+  trace?: TraceBuffer;
+  /** POP3 accounts download when connected (default); the demo leaves that to the user's `$`. */
+  syncOnConnect?: boolean;
+  /** With no account configured, `d` on the first-run screen starts `tmail --demo` instead. */
+  onDemo?: () => void;
+  /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
+  compose?: ComposeHost;
+}
+
+export interface KeyInput {
+  /** Key spec from keySpec(): 'j', 'C-d', 'enter', 'esc'… */
+  spec: string;
+  /** Printable text typed (for prompts); '' for special keys. */
+  text: string;
+}

@@ -1,0 +1,114 @@
+// Opening folders and filling the message list: windows of summaries fetched around the
+// visible rows, search rows fetched by UID.
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { backendFor } from './account-connect.js';
+import type { ControllerContext } from './controller-context.js';
+import { pageSize, scrollListTo } from './list-navigation.js';
+import { listOrder } from './list-order.js';
+import type { UiState } from './types.js';
+import { folderKey, WINDOW_SIZE } from './window-cache.js';
+
+/** Selects a folder: the list shows placeholders at once, data arrives in the background. */
+export function openFolder(ctx: ControllerContext, account: number, path: string): void {
+  const info = ctx.state.accounts[account]?.folders.find((f) => f.path === path);
+  ctx.store.set({
+    current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
+    listCursor: 0,
+    listTop: 0,
+    search: undefined,
+    reader: undefined,
+  });
+  void loadFolder(ctx, account, path, false);
+}
+
+export function reopenCurrent(ctx: ControllerContext): void {
+  const cur = ctx.state.current;
+  if (cur) void loadFolder(ctx, cur.account, cur.path, true);
+}
+
+export async function loadFolder(ctx: ControllerContext, account: number, path: string, keepPosition: boolean): Promise<void> {
+  const key = folderKey(account, path);
+  try {
+    const acc = await backendFor(ctx, account);
+    const opened = await ctx.track(`opening ${sanitizeLine(path)}…`, acc.openFolder(path));
+    const cur = ctx.state.current;
+    if (!cur || cur.account !== account || cur.path !== path) return;
+    const delta = opened.total - cur.total;
+    // Anything cached may be at a different position now (or have a different UID).
+    if (opened.uidValidityChanged || !keepPosition || delta !== 0) ctx.cache.invalidate(key);
+    const patch: Partial<UiState> = {
+      current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
+    };
+    // New mail appears at the top: keep the same message under the cursor (in the orders where
+    // new mail does go to the top).
+    const topFirst = ['arrival', 'date'].includes(listOrder(ctx.state));
+    if (keepPosition && delta > 0 && ctx.state.listCursor > 0 && !ctx.state.search && topFirst) {
+      patch.listCursor = ctx.state.listCursor + delta;
+      patch.listTop = ctx.state.listTop + delta;
+    }
+    ctx.store.set(patch);
+    scrollListTo(ctx, Math.min(ctx.state.listCursor, Math.max(0, opened.total - 1)));
+    updateFolderCounts(ctx, account, path, opened.total, opened.unread);
+  } catch (err) {
+    ctx.fail(err, sanitizeLine(path));
+  }
+}
+
+export function updateFolderCounts(ctx: ControllerContext, account: number, path: string, total: number, unread: number): void {
+  const acc = ctx.state.accounts[account];
+  if (!acc) return;
+  ctx.updateAccount(account, {
+    folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)),
+  });
+}
+
+/** Requests the windows around the visible rows that are not cached yet. */
+export function ensureVisible(ctx: ControllerContext): void {
+  const s = ctx.state;
+  const cur = s.current;
+  if (!cur || !cur.opened) return;
+  const key = folderKey(cur.account, cur.path);
+  const page = pageSize(ctx);
+  if (s.search) {
+    void ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
+    return;
+  }
+  // Windows of another order are at other positions: a folder's cache holds one order at a time.
+  const order = listOrder(s);
+  // Windows stored by other paths (the warm start's cached screen) are in arrival order.
+  if ((ctx.cachedOrder.get(key) ?? 'arrival') !== order) {
+    ctx.cache.invalidate(key);
+    ctx.cachedOrder.set(key, order);
+  }
+  const from = Math.max(0, s.listTop - page);
+  const to = Math.min(cur.total, s.listTop + 2 * page);
+  for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
+}
+
+export async function fetchWindow(ctx: ControllerContext, account: number, path: string, w: number, label = 'messages…'): Promise<void> {
+  const key = folderKey(account, path);
+  const gen = ctx.cache.begin(key, w);
+  try {
+    const acc = await backendFor(ctx, account);
+    const rows = await ctx.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(ctx.state)));
+    if (ctx.cache.store(key, w, gen, rows)) ctx.bump();
+  } catch (err) {
+    ctx.cache.fail(key, w, gen);
+    ctx.fail(err);
+  }
+}
+
+export async function ensureSearchRows(ctx: ControllerContext, account: number, path: string, uids: number[]): Promise<void> {
+  const key = folderKey(account, path);
+  const missing = uids.filter((u) => !ctx.cache.byUid(key, u));
+  if (missing.length === 0) return;
+  try {
+    const acc = await backendFor(ctx, account);
+    const { summariesByUid } = await import('./summaries-by-uid.js');
+    const rows = await ctx.track('search results…', summariesByUid(acc, path, missing));
+    ctx.cache.putByUid(key, rows);
+    ctx.bump();
+  } catch (err) {
+    ctx.fail(err);
+  }
+}

@@ -1,0 +1,117 @@
+// Actions on one message: flags (optimistic), delete, move.
+import type { Flag, MessageSummary } from '../../accounts/account.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { backendFor, refreshFolders } from './account-connect.js';
+import type { ControllerContext } from './controller-context.js';
+import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
+import { rowAt } from './list-navigation.js';
+import { flagNote } from './model-words.js';
+import { folderKey } from './window-cache.js';
+
+/** The message an action applies to: the open one in the reader, else the one under the cursor. */
+export function withTarget(ctx: ControllerContext, fn: (t: { account: number; path: string; summary: MessageSummary }) => void): void {
+  const s = ctx.state;
+  const cur = s.current;
+  if (!cur) return ctx.notify('Open a folder first');
+  let summary: MessageSummary | undefined;
+  if (s.focus === 'reader' && s.reader) {
+    summary = ctx.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
+  } else summary = rowAt(ctx, s.listCursor);
+  if (!summary) return ctx.notify('That message is still loading');
+  fn({ account: cur.account, path: cur.path, summary });
+}
+
+export function toggleFlag(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }, flag: Flag): void {
+  setFlag(ctx, t, flag, !t.summary.flags.includes(flag));
+}
+
+/** Optimistic: the list changes at once; a refusal from the server rolls it back with a message. */
+export function setFlag(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }, flag: Flag, on: boolean, quiet = false): void {
+  const { summary } = t;
+  const before = summary.flags;
+  if (before.includes(flag) === on) return;
+  summary.flags = on ? [...before, flag] : before.filter((f) => f !== flag);
+  const unreadDelta = flag === '\\Seen' ? (on ? -1 : 1) : 0;
+  adjustUnread(ctx, t.account, t.path, unreadDelta);
+  ctx.bump();
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, t.account);
+      const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
+      await ctx.track('saving flags…', op);
+      if (!quiet) ctx.note(flagNote(ctx.opts.accounts[t.account]?.protocol ?? 'imap', flag, on));
+    } catch (err) {
+      summary.flags = before;
+      adjustUnread(ctx, t.account, t.path, -unreadDelta);
+      ctx.bump();
+      ctx.fail(err, `Could not ${on ? 'set' : 'clear'} ${flag}`);
+    }
+  })();
+}
+
+export function adjustUnread(ctx: ControllerContext, account: number, path: string, delta: number): void {
+  if (delta === 0) return;
+  const cur = ctx.state.current;
+  if (cur && cur.account === account && cur.path === path) {
+    ctx.store.set({ current: { ...cur, unread: Math.max(0, cur.unread + delta) } });
+  }
+  const f = ctx.state.accounts[account]?.folders.find((x) => x.path === path);
+  if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
+}
+
+export function askDelete(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }): void {
+  ctx.store.set({
+    overlay: { kind: 'confirmDelete', account: t.account, path: t.path, uid: t.summary.uid, subject: t.summary.subject },
+  });
+}
+
+export function afterRemoval(ctx: ControllerContext, account: number, path: string, uid: number, verb: string): void {
+  if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });
+  const search = ctx.state.search;
+  if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => u !== uid) } });
+  ctx.cache.invalidate(folderKey(account, path));
+  ctx.notify(verb);
+  reopenCurrent(ctx);
+  void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
+}
+
+export function deleteMessage(ctx: ControllerContext, account: number, path: string, uid: number): void {
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, account);
+      await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
+      const hasTrash = ctx.state.accounts[account]?.folders.some((f) => f.specialUse === 'trash');
+      afterRemoval(ctx, account, path, uid, hasTrash ? 'Message deleted (moved to Trash)' : 'Message deleted');
+    } catch (err) {
+      ctx.fail(err, 'Delete failed');
+    }
+  })();
+}
+
+export function openMovePicker(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }): void {
+  const folders = (ctx.state.accounts[t.account]?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
+  if (folders.length === 0) return ctx.notify('No other folder to move to');
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose: 'move',
+      title: 'Move to folder',
+      items: folders.map((f) => ({ label: sanitizeLine(f.path), value: f.path })),
+      cursor: 0,
+    },
+  });
+}
+
+export function moveMessage(ctx: ControllerContext, destination: string): void {
+  withTarget(ctx, (t) => {
+    void (async () => {
+      try {
+        const acc = await backendFor(ctx, t.account);
+        await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
+        afterRemoval(ctx, t.account, t.path, t.summary.uid, `Moved to ${sanitizeLine(destination)}`);
+      } catch (err) {
+        ctx.fail(err, 'Move failed');
+      }
+    })();
+  });
+}

@@ -1,0 +1,56 @@
+// The `/` search prompt and the `:` command line.
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { backendFor } from './account-connect.js';
+import type { ControllerContext } from './controller-context.js';
+import { ensureVisible, openFolder } from './folder-loading.js';
+import { syncCurrent } from './sync-actions.js';
+
+export function runSearch(ctx: ControllerContext, query: string): void {
+  const cur = ctx.state.current;
+  if (!cur) return;
+  if (query.trim() === '') {
+    ctx.store.set({ search: undefined, listCursor: 0, listTop: 0 });
+    ensureVisible(ctx);
+    return;
+  }
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, cur.account);
+      const uids = await ctx.track('searching…', acc.search(cur.path, { text: query }));
+      ctx.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
+      ctx.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
+      ensureVisible(ctx);
+    } catch (err) {
+      ctx.fail(err, 'Search failed');
+    }
+  })();
+}
+
+export function runCommand(ctx: ControllerContext, line: string): void {
+  const [cmd = '', ...rest] = line.trim().split(/\s+/);
+  const arg = rest.join(' ');
+  switch (cmd) {
+    case '':
+      return;
+    case 'q':
+    case 'quit':
+      return ctx.opts.onQuit();
+    case 'help':
+      return ctx.perform('help');
+    case 'sync':
+      return syncCurrent(ctx);
+    case 'search':
+      return runSearch(ctx, arg);
+    case 'folder':
+    case 'cd': {
+      const i = ctx.state.current?.account ?? 0;
+      const f = ctx.state.accounts[i]?.folders.find((x) => x.path === arg || x.name === arg);
+      if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}"`);
+      openFolder(ctx, i, f.path);
+      ctx.store.set({ focus: 'list' });
+      return;
+    }
+    default:
+      return ctx.notify(`Unknown command "${sanitizeLine(cmd)}" (try :help)`);
+  }
+}

@@ -1,0 +1,23 @@
+// `o` cycles the sort, `v` toggles the thread view.
+import type { ControllerContext } from './controller-context.js';
+import { ensureVisible } from './folder-loading.js';
+import { listOrder, nextSort, orderNote } from './list-order.js';
+
+/** `o` cycles the sort, `v` toggles threads; the list restarts at the top of the new order. */
+export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threadView'): void {
+  const s = ctx.state;
+  const available = (s.current ? ctx.backends[s.current.account]?.capabilities.sortOrders : undefined) ?? ['arrival'];
+  if (action === 'threadView') {
+    if (!s.threads && !available.includes('thread')) return ctx.notify('No threads on this account');
+    ctx.store.set({ threads: !s.threads });
+  } else {
+    // Sorting leaves the thread view: the two are one list order.
+    const sort = s.threads ? (s.sort ?? 'arrival') : nextSort(s.sort ?? 'arrival', available);
+    if (!s.threads && sort === (s.sort ?? 'arrival')) return ctx.notify('Arrival order only (no server SORT)');
+    ctx.store.set({ sort, threads: false });
+  }
+  ctx.notify(orderNote(listOrder(ctx.state)));
+  if (ctx.state.search) return;
+  ctx.store.set({ listCursor: 0, listTop: 0 });
+  ensureVisible(ctx);
+}

@@ -1,0 +1,40 @@
+// POP3 download (`$`): progress in the status bar, what happened on the server in words.
+import { backendFor, refreshFolders } from './account-connect.js';
+import { poll } from './account-events.js';
+import type { ControllerContext } from './controller-context.js';
+import { reopenCurrent } from './folder-loading.js';
+
+export async function syncAccount(ctx: ControllerContext, i: number): Promise<void> {
+  const acc = await backendFor(ctx, i);
+  if (!acc.sync) return;
+  if (ctx.state.accounts[i]?.sync) return ctx.notify('Already downloading');
+  ctx.updateAccount(i, { sync: { done: 0, total: 0, bytes: 0 } });
+  try {
+    const result = await ctx.track(
+      `downloading ${ctx.opts.accounts[i]!.name}…`,
+      acc.sync((p) => ctx.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } })),
+    );
+    // What POP3 did on the server too: that is the model's difference the user should see.
+    ctx.notify(
+      `${ctx.opts.accounts[i]!.name}: ${result.downloaded} new message(s) downloaded · ` +
+        `${result.deletedOnServer} deleted on the server · server keeps ${result.keptOnServer}`,
+    );
+    ctx.updateAccount(i, { keptOnServer: result.keptOnServer });
+    await refreshFolders(ctx, i);
+  } catch (err) {
+    ctx.fail(err, `${ctx.opts.accounts[i]!.name} download`);
+  } finally {
+    ctx.updateAccount(i, { sync: undefined });
+  }
+}
+
+export function syncCurrent(ctx: ControllerContext): void {
+  const i = ctx.state.current?.account ?? 0;
+  const acc = ctx.backends[i];
+  if (acc?.sync) void syncAccount(ctx, i);
+  else {
+    poll(ctx);
+    reopenCurrent(ctx);
+    ctx.notify('Checking for new mail…');
+  }
+}
