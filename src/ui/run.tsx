@@ -173,12 +173,16 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   };
   stdout.write(ENTER_ALT);
   stdout.on('resize', onResize);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  process.on('exit', restore);
+  // Installed here, removed in the finally below: one list so the two cannot drift apart.
+  const processHandlers: Parameters<typeof process.on>[] = [
+    ['SIGTERM', onSignal],
+    ['SIGHUP', onSignal],
+    ['SIGINT', onSignal],
+    ['uncaughtException', onCrash],
+    ['unhandledRejection', onCrash],
+    ['exit', restore],
+  ];
+  for (const [event, handler] of processHandlers) process.on(event, handler);
 
   const mount = () =>
     render(
@@ -219,12 +223,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     instance.cleanup();
     stdout.off('resize', onResize);
     restore();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('SIGINT', onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-    process.off('exit', restore);
+    for (const [event, handler] of processHandlers) process.off(event, handler);
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();

@@ -17,34 +17,21 @@ export function listOrder(state: { sort?: ListSort; threads?: boolean }): SortOr
   return state.threads ? 'thread' : (state.sort ?? 'arrival');
 }
 
+/** Per order: its status-bar words (none for the default) and the sentence shown on a change. */
+const ORDER_WORDS: Record<SortOrder, { label: string; note: string }> = {
+  arrival: { label: '', note: 'Sorted by arrival, newest first' },
+  date: { label: 'by date', note: 'Sorted by Date header, newest first' },
+  from: { label: 'by sender', note: 'Sorted by sender A-Z, newest first for each' },
+  subject: { label: 'by subject', note: 'Sorted by subject A-Z (Re: ignored), newest first for each' },
+  thread: { label: 'threads', note: 'Threads: the conversation with the newest mail first' },
+};
+
 /** A few words for the status bar; nothing for the default order. */
 export function orderLabel(order: SortOrder): string {
-  switch (order) {
-    case 'arrival':
-      return '';
-    case 'date':
-      return 'by date';
-    case 'from':
-      return 'by sender';
-    case 'subject':
-      return 'by subject';
-    case 'thread':
-      return 'threads';
-  }
+  return ORDER_WORDS[order].label;
 }
 
 /** The sentence shown when the order changes. */
 export function orderNote(order: SortOrder): string {
-  switch (order) {
-    case 'arrival':
-      return 'Sorted by arrival, newest first';
-    case 'date':
-      return 'Sorted by Date header, newest first';
-    case 'from':
-      return 'Sorted by sender A-Z, newest first for each';
-    case 'subject':
-      return 'Sorted by subject A-Z (Re: ignored), newest first for each';
-    case 'thread':
-      return 'Threads: the conversation with the newest mail first';
-  }
+  return ORDER_WORDS[order].note;
 }

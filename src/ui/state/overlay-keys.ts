@@ -2,7 +2,6 @@
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { actionFor } from '../keys/bindings.js';
 import { askSaveDir, save } from './attachment-save.js';
-import { compose } from './compose-actions.js';
 import type { ControllerContext } from './controller-context.js';
 import type { KeyInput } from './controller-options.js';
 import { deleteMessage, moveMessage } from './message-actions.js';
