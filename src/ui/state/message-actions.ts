@@ -8,8 +8,15 @@ import { rowAt } from './list-navigation.js';
 import { flagNote } from './model-words.js';
 import { folderKey } from './window-cache.js';
 
+/** A message an action applies to, and where it is. */
+export interface MessageTarget {
+  account: number;
+  path: string;
+  summary: MessageSummary;
+}
+
 /** The message an action applies to: the open one in the reader, else the one under the cursor. */
-export function withTarget(ctx: ControllerContext, fn: (t: { account: number; path: string; summary: MessageSummary }) => void): void {
+export function withTarget(ctx: ControllerContext, fn: (t: MessageTarget) => void): void {
   const s = ctx.state;
   const cur = s.current;
   if (!cur) return ctx.notify('Open a folder first');
@@ -21,12 +28,12 @@ export function withTarget(ctx: ControllerContext, fn: (t: { account: number; pa
   fn({ account: cur.account, path: cur.path, summary });
 }
 
-export function toggleFlag(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }, flag: Flag): void {
+export function toggleFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag): void {
   setFlag(ctx, t, flag, !t.summary.flags.includes(flag));
 }
 
 /** Optimistic: the list changes at once; a refusal from the server rolls it back with a message. */
-export function setFlag(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }, flag: Flag, on: boolean, quiet = false): void {
+export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on: boolean, quiet = false): void {
   const { summary } = t;
   const before = summary.flags;
   if (before.includes(flag) === on) return;
@@ -59,7 +66,7 @@ export function adjustUnread(ctx: ControllerContext, account: number, path: stri
   if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
 }
 
-export function askDelete(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }): void {
+export function askDelete(ctx: ControllerContext, t: MessageTarget): void {
   ctx.store.set({
     overlay: { kind: 'confirmDelete', account: t.account, path: t.path, uid: t.summary.uid, subject: t.summary.subject },
   });
@@ -88,7 +95,7 @@ export function deleteMessage(ctx: ControllerContext, account: number, path: str
   })();
 }
 
-export function openMovePicker(ctx: ControllerContext, t: { account: number; path: string; summary: MessageSummary }): void {
+export function openMovePicker(ctx: ControllerContext, t: MessageTarget): void {
   const folders = (ctx.state.accounts[t.account]?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
   if (folders.length === 0) return ctx.notify('No other folder to move to');
   ctx.store.set({
