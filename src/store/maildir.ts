@@ -1,7 +1,6 @@
 // A standard Maildir++ store (INBOX = root, folder X = root/.X, each with tmp/new/cur), the local
 // cache of a POP3 account. Readable by mutt/neomutt/notmuch/Dovecot: see maildir-names.ts.
 // Dirs 0700, files 0600. Every filesystem failure becomes AccountError('local', clear message).
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { accountConfig, makeAccount, otherDevice } from './support/imap-fixtures.js';
-import { rewriteServer, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { rewriteServer, startTcpProxy } from '../helpers/tcp-proxy.js';
 import type { MessageSummary, SortOrder } from '../../src/accounts/account.js';
 
 /** [from, subject, references] per message, appended in this order (day n = message n). */

@@ -9,7 +9,7 @@ import { accountDataDir } from '../../config/paths.js';
 import { renderBody } from '../../mime/render-body.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
-import type { CliContext, CommandRun } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { makeAsker } from '../prompt.js';
 
 const USAGE = `Usage: tmail account mode NAME pop3|imap [--leave-on-server] [--yes]
