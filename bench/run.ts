@@ -66,7 +66,9 @@ async function main(): Promise<number> {
   let server: DovecotServer | undefined;
   try {
     server = await startBenchServer(log);
-    for (const section of SECTIONS) {
+    // BENCH_ONLY=word runs just the sections whose title contains it (e.g. BENCH_ONLY=UI).
+    const only = process.env.BENCH_ONLY?.toLowerCase();
+    for (const section of only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS) {
       log(`\n${section.title}`);
       await section.run(server);
     }

@@ -58,8 +58,9 @@ export async function uiScrollBench(server: DovecotServer, log: (line: string) =
       { mode: 0o600 },
     );
     tmux = await startTmux({ cols: 100, rows: 30, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: path.join(work, 'data'), ...(process.env.BENCH_UI_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_UI_NODE_OPTIONS } : {}) } });
-    // exec: the pane's process is tmail itself, so its /proc entry is the UI process.
-    await tmux.type(`exec node bin/tmail.js --config ${config}`);
+    // exec: the pane's process is tmail itself, so its /proc entry is the UI process. Started
+    // through its shebang, as the installed `tmail` command is (that is where its V8 flags live).
+    await tmux.type(`exec ./bin/tmail.js --config ${config}`);
     await tmux.keys('Enter');
     const { execFileSync } = await import('node:child_process');
     const pid = Number(execFileSync('tmux', ['-L', tmux.socket, 'display-message', '-p', '-t', 'e2e', '#{pane_pid}']).toString().trim());
