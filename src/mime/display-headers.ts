@@ -4,22 +4,16 @@ import { parseAddressHeader, type HeaderLines } from 'mailparser';
 import type { Address } from '../accounts/account.js';
 import { decodeEncodedWords, decodeHeaderBytes, unfold } from './header-text.js';
 import { sanitizeLine } from './sanitize.js';
+import type { ParsedMessage } from './types.js';
 
 /** Enough for any real header; a longer one is cut so a hostile header cannot flood the view. */
 const MAX_HEADER_LINE_CHARS = 8192;
 
-export interface DisplayHeaders {
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  replyTo: Address[];
-  date?: Date;
-  subject: string;
-  messageId?: string;
-  inReplyTo?: string;
-  references: string[];
-  headerLines: string[];
-}
+/** The header part of a ParsedMessage, built from the raw header lines. */
+export type DisplayHeaders = Pick<
+  ParsedMessage,
+  'from' | 'to' | 'cc' | 'replyTo' | 'date' | 'subject' | 'messageId' | 'inReplyTo' | 'references' | 'headerLines'
+>;
 
 interface HeaderField {
   key: string;
