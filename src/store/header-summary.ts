@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { Address } from '../accounts/account.js';
+import type { Address, MessageSummary } from '../accounts/account.js';
 import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
 import { localError } from './local-error.js';
 
@@ -13,24 +13,14 @@ import { localError } from './local-error.js';
 export const MAX_HEADER_BYTES = 256 * 1024;
 const CHUNK = 16 * 1024;
 
-export interface HeaderSummary {
-  /** Date header when parseable, else the fallback (arrival) date. */
-  date: Date;
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  subject: string;
-  messageId?: string;
-  inReplyTo?: string;
-  /** Message-IDs of References, oldest first (capped), for the local threader. */
-  references?: string[];
-  /**
-   * A cheap hint from the top-level headers only: multipart/mixed, a top-level
-   * `Content-Disposition: attachment`, or a whole message that is not text/multipart/message.
-   * A multipart/mixed message whose parts are all inline text counts as having attachments.
-   */
-  hasAttachments: boolean;
-}
+/**
+ * The part of a MessageSummary read from a file's header block. `date` is the Date header when
+ * parseable, else the fallback (arrival) date; `references` are capped, oldest first, for the
+ * local threader; `hasAttachments` is a cheap hint from the top-level headers only
+ * (multipart/mixed, a top-level `Content-Disposition: attachment`, or a whole message that is not
+ * text/multipart/message), so a multipart/mixed message of inline text parts counts as having some.
+ */
+export type HeaderSummary = Pick<MessageSummary, 'date' | 'from' | 'to' | 'cc' | 'subject' | 'messageId' | 'inReplyTo' | 'references' | 'hasAttachments'>;
 
 /** The bytes before the first empty line (or the first MAX_HEADER_BYTES). */
 export async function readHeaderBlock(path: string): Promise<Buffer> {

@@ -7,19 +7,8 @@ import { writeFileAtomic } from './atomic-file.js';
 import { errorCode, localError } from './local-error.js';
 import type { HeaderSummary } from './header-summary.js';
 
-interface StoredSummary {
-  size: number;
-  mtimeMs: number;
-  date: number;
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  subject: string;
-  messageId?: string;
-  inReplyTo?: string;
-  references?: string[];
-  hasAttachments: boolean;
-}
+/** A HeaderSummary as JSON (date in ms), with the file identity it was read from. */
+type StoredSummary = Omit<HeaderSummary, 'date'> & { size: number; mtimeMs: number; date: number };
 
 /** 2: summaries carry References (a version 1 file is rebuilt once, so threads are complete). */
 const VERSION = 2;
