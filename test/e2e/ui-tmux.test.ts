@@ -83,6 +83,12 @@ const has = (s: string[], text: string) => s.some((l) => l.includes(text));
 // With a note about where a change happened, a narrow bar shows the model as just "IMAP".
 const statusRow = (s: string[]) => s.findIndex((l) => /IMAP(?: · state on server(?: · [^│]*)?)? │ INBOX │ \d+\/\d+/.test(l));
 
+/**
+ * tmux rewraps the old frame at the new size before tmail redraws; that stale frame can already
+ * show the status row where it is expected, so wait for a frame drawn at the new width.
+ */
+const redrawnAt = (s: string[], cols: number) => /^[┌╔]/.test(s[0] ?? '') && s.every((l) => displayWidth(l) <= cols);
+
 /** The frame is intact: top border on row 0, bottom border just above the status line, nothing wider than the terminal. */
 function assertCoherent(screen: string[], cols: number, rows: number, panesInTopRow: number): void {
   assert.equal(screen.length, rows, 'captured rows');
@@ -176,7 +182,7 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
 
   // Narrow: one pane (the reader, which has focus), full width.
   await tmux.resize(80, 24);
-  s = await tmux.waitFor((x) => x.length === 24 && statusRow(x) === 22 && has(x, 'PLAIN-PART-MARKER'), 'reflow to 80x24');
+  s = await tmux.waitFor((x) => x.length === 24 && redrawnAt(x, 80) && statusRow(x) === 22 && has(x, 'PLAIN-PART-MARKER'), 'reflow to 80x24');
   assertCoherent(s, 80, 24, 1);
   assert.ok(!has(s, 'e2e [IMAP]'), 'folder pane collapsed');
   await tmux.keys('h');
@@ -185,7 +191,7 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
 
   // Wide: three columns.
   await tmux.resize(200, 60);
-  s = await tmux.waitFor((x) => x.length === 60 && statusRow(x) === 58 && has(x, 'PLAIN-PART-MARKER') && has(x, 'e2e [IMAP]'), 'reflow to 200x60');
+  s = await tmux.waitFor((x) => x.length === 60 && redrawnAt(x, 200) && statusRow(x) === 58 && has(x, 'PLAIN-PART-MARKER') && has(x, 'e2e [IMAP]'), 'reflow to 200x60');
   assertCoherent(s, 200, 60, 3);
 
   // Quit restores the terminal: the shell and the exit status are visible again.
