@@ -48,6 +48,7 @@ export interface ComposeCallbacks {
   afterSend(account: number, original?: OriginalRef): void;
 }
 
+const READING_DRAFT = 'Reading the draft…';
 const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward' };
 
 export class ComposeFlow {
@@ -80,7 +81,9 @@ export class ComposeFlow {
     } catch (err) {
       return this.cb.fail(err, `Could not start the ${TITLES[kind].toLowerCase()}`);
     }
-    this.show({ title: TITLES[kind] });
+    // Ink is drawn again the moment the editor exits, before the draft is read back: say so
+    // rather than show a confirm screen with empty fields.
+    this.show({ title: TITLES[kind], busy: READING_DRAFT });
     await this.edit();
   }
 
@@ -94,7 +97,7 @@ export class ComposeFlow {
       this.close();
       return this.cb.fail(err, 'Could not start the message');
     }
-    this.show({ resume: undefined });
+    this.show({ resume: undefined, busy: READING_DRAFT });
     await this.edit();
   }
 

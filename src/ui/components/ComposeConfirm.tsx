@@ -30,7 +30,7 @@ export function ComposeConfirm(props: { view: ComposeView; width: number; height
   else footer = 's send · e edit · a attach file · p postpone (save in Drafts) · q cancel';
   return (
     <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
-      <Text bold>{padToWidth(`${v.title} — ready to send?`, inner)}</Text>
+      <Text bold>{padToWidth(v.busy ? v.title : `${v.title} — ready to send?`, inner)}</Text>
       <Text> </Text>
       <Text>{row('From:', v.from)}</Text>
       <Text>{row('To:', v.to)}</Text>
