@@ -11,7 +11,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import type { AccountConfig } from '../src/config/types.js';
+import { accountConfig } from '../test/integration/support/imap-fixtures.js';
 import { ImapAccount } from '../src/accounts/imap/imap-account.js';
 import { HeaderCache } from '../src/cache/header-cache.js';
 import { ms, summarize, timed, type Timing } from './stats.js';
@@ -36,15 +36,7 @@ export interface CacheBenchResult {
 }
 
 export async function imapCacheBench(server: DovecotServer, rounds: number, log: (line: string) => void): Promise<CacheBenchResult> {
-  const config: AccountConfig = {
-    name: 'bench',
-    protocol: 'imap',
-    host: server.host,
-    port: server.ports.imap,
-    security: 'starttls',
-    user: 'alice',
-    ca: server.caFile,
-  };
+  const config = accountConfig(server, { name: 'bench' });
   const password = server.users.find((u) => u.user === 'alice')!.password;
   const ca = await readFile(server.caFile, 'utf8');
   const root = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-cache-'));

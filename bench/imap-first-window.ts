@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import type { AccountConfig } from '../src/config/types.js';
+import { accountConfig } from '../test/integration/support/imap-fixtures.js';
 import { ImapAccount } from '../src/accounts/imap/imap-account.js';
 import { SUMMARY_QUERY } from '../src/accounts/imap/summary.js';
 import { summarize, timed, ms, type Timing } from './stats.js';
@@ -23,15 +23,7 @@ export interface FirstWindowResult {
 }
 
 export async function imapFirstWindow(server: DovecotServer, rounds: number, log: (line: string) => void): Promise<FirstWindowResult> {
-  const config: AccountConfig = {
-    name: 'bench',
-    protocol: 'imap',
-    host: server.host,
-    port: server.ports.imap,
-    security: 'starttls',
-    user: 'alice',
-    ca: server.caFile,
-  };
+  const config = accountConfig(server, { name: 'bench' });
   const password = server.users.find((u) => u.user === 'alice')!.password;
   const ca = await readFile(server.caFile, 'utf8');
   const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-'));

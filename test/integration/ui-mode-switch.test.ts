@@ -13,30 +13,13 @@ import { loadConfig, updateAccount } from '../../src/config/config.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import type { MessageLoader } from '../../src/ui/message-loader.js';
 import { accountSlots } from '../../src/ui/mode-switcher.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { folderRows } from '../../src/ui/state/folder-rows.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
-
-const noLoader: MessageLoader = {
-  load: async () => {
-    throw new Error('not used');
-  },
-  render: (t) => t.split('\n'),
-  saveAttachment: async () => '',
-};
-
-/** Waits for the controller's background work (a generous bound, not a timing assertion). */
-async function until(pred: () => boolean, what: string, c: UiController): Promise<void> {
-  const end = Date.now() + 60_000;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; error: ${c.state.error ?? '-'}, info: ${c.state.info ?? '-'}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { noLoader, until } from '../helpers/ui-controller.js';
 
 describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () => {
   let server: DovecotServer;

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
-import type { MessageLoader } from '../../src/ui/message-loader.js';
 import type { MessageSummary, OpenedFolder } from '../../src/accounts/account.js';
 import { FakeAccount } from './ui-fake-account.js';
+import { noLoader } from '../helpers/ui-controller.js';
 
 const until = async (pred: () => boolean, what: string) => {
   const end = Date.now() + 5000;
@@ -15,14 +15,6 @@ const until = async (pred: () => boolean, what: string) => {
     if (Date.now() > end) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
-};
-
-const noLoader: MessageLoader = {
-  load: async () => {
-    throw new Error('not used');
-  },
-  render: (t) => t.split('\n'),
-  saveAttachment: async () => '',
 };
 
 class CachedFake extends FakeAccount {
