@@ -212,12 +212,16 @@ export class HeaderCacheSync {
     });
   }
 
-  close(): void {
+  /** Stops background work and closes the cache; an open still under way is awaited (and closed). */
+  async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.opened?.close();
     this.opened = null;
+    // Otherwise the SQLite file could be created after close() returned, in a data dir the caller
+    // may already be removing.
+    await this.cache;
   }
 }
 

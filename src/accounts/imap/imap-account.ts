@@ -162,7 +162,7 @@ export class ImapAccount implements MailAccount {
   async close(): Promise<void> {
     this.closedByUser = true;
     this.reconnectAbort?.abort();
-    this.headers?.close();
+    await this.headers?.close();
     const client = this.client;
     this.client = null;
     if (client) {
