@@ -253,7 +253,9 @@ export class LocalFolderIndex {
     const path = join(this.maildir.folderPath(this.folder), n.dir, n.name);
     try {
       const st = await stat(path);
-      const fs = { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+      // Round, not floor: a time set with utimes in whole ms can read back as x.999 (the seconds
+      // pass through a double), and flooring made two consecutive arrival stamps equal.
+      const fs = { size: st.size, mtimeMs: Math.round(st.mtimeMs) };
       this.stats.set(n.key, fs);
       return fs;
     } catch (err) {
