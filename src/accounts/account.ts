@@ -136,6 +136,20 @@ export interface SyncResult {
   usedHeaderHashFallback: boolean;
 }
 
+/** What a delete or move did on the server, so the UI can say exactly that. */
+export interface RemovalOutcome {
+  /**
+   * 'moved': copied to `destination` and gone from the folder; 'expunged': deleted for good;
+   * 'left-deleted': (after a copy, when `destination` is set) marked \Deleted but still in the
+   * folder, because the server could only expunge it together with other messages another client
+   * had marked \Deleted (no UIDPLUS).
+   */
+  result: 'moved' | 'expunged' | 'left-deleted';
+  destination?: string;
+  /** Set when the connection was lost mid-way and the change was checked and finished after the reconnect. */
+  recovered?: string;
+}
+
 export type AccountEventListener = (event: AccountEvent) => void;
 
 export interface MailAccount {
@@ -177,9 +191,12 @@ export interface MailAccount {
 
   addFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
   removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
-  /** Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and expunges. */
-  deleteMessages(path: string, uids: number[]): Promise<void>;
-  moveMessages(path: string, uids: number[], destination: string): Promise<void>;
+  /**
+   * Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and
+   * expunges. Resolves to what really happened when the backend can say more than "done".
+   */
+  deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | void>;
+  moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | void>;
   copyMessages(path: string, uids: number[], destination: string): Promise<void>;
   /** UIDs matching the query, newest first. */
   search(path: string, query: SearchQuery): Promise<number[]>;

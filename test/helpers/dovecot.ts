@@ -51,6 +51,25 @@ export interface StartDovecotOptions {
   baseDir?: string;
   /** Store passwords so that APOP works (plaintext-retrievable) and offer the APOP mechanism. */
   apop?: boolean;
+  /**
+   * IMAP capabilities to hide after login (Dovecot `imap_capability`), e.g. ['UIDPLUS', 'MOVE'], so
+   * a test can play a server without them. A name ending in '*' hides a family ('THREAD=*').
+   */
+  hideImapCapabilities?: string[];
+}
+
+/** What Dovecot 2.3 announces after login by default (checked against 2.3.19). */
+export const DOVECOT_IMAP_CAPABILITIES = (
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS ' +
+  'THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED ' +
+  'I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE ' +
+  'SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE'
+).split(' ');
+
+function imapCapabilityLine(hide: readonly string[] | undefined): string {
+  if (!hide || hide.length === 0) return '';
+  const hidden = (cap: string) => hide.some((h) => (h.endsWith('*') ? cap.startsWith(h.slice(0, -1)) : cap === h));
+  return `imap_capability = ${DOVECOT_IMAP_CAPABILITIES.filter((c) => !hidden(c)).join(' ')}\n`;
 }
 
 export const DEFAULT_USERS: DovecotUser[] = [
@@ -233,6 +252,7 @@ interface ConfigInput {
   uidlFormat: string;
   apop: boolean;
   ident: MailIdentity;
+  imapCapability: string;
 }
 
 function internalUserName(ident: ConfigInput['ident']): string {
@@ -281,7 +301,7 @@ mail_location = maildir:~/Maildir
 mail_fsync = never
 mail_max_userip_connections = 1000
 pop3_uidl_format = ${c.uidlFormat}
-
+${c.imapCapability}
 namespace inbox {
   inbox = yes
   separator = /
@@ -480,7 +500,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     ports = { imap, imaps, pop3, pop3s };
     await writeFile(
       conf,
-      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident }),
+      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident, imapCapability: imapCapabilityLine(opts.hideImapCapabilities) }),
       { mode: 0o644 },
     );
     // A failed attempt's "Fatal:" lines must not make stop() think the server broke later.

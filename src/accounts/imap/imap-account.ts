@@ -23,6 +23,7 @@ import {
   type MailAccount,
   type MessageSummary,
   type OpenedFolder,
+  type RemovalOutcome,
   type SearchQuery,
   type SortOrder,
 } from '../account.js';
@@ -38,6 +39,8 @@ import { UidValidityStore } from './uidvalidity-store.js';
 import { HeaderCache } from '../../cache/header-cache.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
+import { deleteUids, failedWrite, moveUids } from './remove-messages.js';
+import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
 
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
 export interface ImapTuning {
@@ -287,63 +290,77 @@ export class ImapAccount implements MailAccount {
 
   async addFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
+    // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw refused('set flags', path);
+      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw failedWrite(client, 'set flags', path);
     });
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw refused('clear flags', path);
+      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw failedWrite(client, 'clear flags', path);
     });
   }
 
-  async deleteMessages(path: string, uids: number[]): Promise<void> {
-    if (uids.length === 0) return;
+  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome> {
+    if (uids.length === 0) return { result: 'expunged' };
     const trash = await this.findTrash();
-    if (trash && trash !== path) {
-      await this.moveMessages(path, uids, trash);
-      return;
-    }
-    await this.withFolder(path, `deleting messages in ${path}`, async (client) => {
-      const set = uidSet(uids);
-      if (client.capabilities.has('UIDPLUS')) {
-        if (!(await client.messageDelete(set, { uid: true }))) throw refused('delete messages', path);
-        return;
-      }
-      // Without UIDPLUS, EXPUNGE removes every \Deleted message in the folder, including ones
-      // another client marked but meant to keep: only expunge when ours are the only ones.
-      if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw refused('delete messages', path);
-      const marked = (await client.search({ deleted: true }, { uid: true })) || [];
-      const ours = new Set(uids);
-      if (marked.every((uid) => ours.has(uid))) await client.messageDelete(set, { uid: true });
-    });
+    if (trash && trash !== path) return this.moveMessages(path, uids, trash);
+    const action = `deleting messages in ${path}`;
+    let validity: bigint | undefined;
+    const outcome = await this.withClient<RemovalOutcome>(
+      action,
+      (client) =>
+        this.inFolder(client, path, async (c, mailbox) => {
+          validity = mailbox.uidValidity;
+          return { result: await deleteUids(c, path, uids) };
+        }),
+      (client) => recoverDelete(client, (p, fn) => this.inFolder(client, p, fn), path, uids, validity),
+    );
     this.sortCache.invalidate(path);
+    return outcome;
   }
 
-  async moveMessages(path: string, uids: number[], destination: string): Promise<void> {
-    if (uids.length === 0) return;
-    await this.withFolder(path, `moving messages from ${path} to ${destination}`, async (client) => {
-      // imapflow uses MOVE when offered, else COPY + \Deleted + UID EXPUNGE.
-      if (!(await client.messageMove(uidSet(uids), destination, { uid: true }))) throw refused(`move messages to ${destination}`, path);
-    });
+  async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome> {
+    if (uids.length === 0) return { result: 'moved', destination };
+    let before: WriteMark | undefined;
+    const outcome = await this.withClient<RemovalOutcome>(
+      `moving messages from ${path} to ${destination}`,
+      (client) =>
+        this.inFolder(client, path, async (c, mailbox) => {
+          before = await markBefore(c, mailbox, destination);
+          const result = await moveUids(c, path, uids, destination);
+          return result === 'expunged' ? { result: 'moved' as const, destination } : { result, destination };
+        }),
+      (client) => recoverMove(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before),
+    );
     this.sortCache.invalidate(path);
     this.sortCache.invalidate(destination);
+    return outcome;
   }
 
   async copyMessages(path: string, uids: number[], destination: string): Promise<void> {
     if (uids.length === 0) return;
-    await this.withFolder(path, `copying messages from ${path} to ${destination}`, async (client) => {
-      if (!(await client.messageCopy(uidSet(uids), destination, { uid: true }))) throw refused(`copy messages to ${destination}`, path);
-    });
+    let before: WriteMark | undefined;
+    await this.withClient(
+      `copying messages from ${path} to ${destination}`,
+      (client) =>
+        this.inFolder(client, path, async (c, mailbox) => {
+          before = await markBefore(c, mailbox, destination);
+          if (!(await c.messageCopy(uidSet(uids), destination, { uid: true }))) throw failedWrite(c, `copy messages to ${destination}`, path);
+        }),
+      async (client) => {
+        await recoverCopy(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before);
+      },
+    );
     this.sortCache.invalidate(destination);
   }
 
   async search(path: string, query: SearchQuery): Promise<number[]> {
     return this.withFolder(path, `searching ${path}`, async (client) => {
       const result = await client.search(toSearchObject(query), { uid: true });
-      if (!result) throw refused('search', path);
+      if (!result) throw failedWrite(client, 'search', path);
       // UIDs grow with arrival, so descending UID is newest first.
       return [...result].sort((a, b) => b - a);
     });
@@ -351,9 +368,16 @@ export class ImapAccount implements MailAccount {
 
   async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
     // withClient reconnects first when the connection died while nobody used it (a long edit).
-    await this.withClient(`saving a message in ${path}`, async (client) => {
-      if (!(await client.append(path, raw, flags))) throw refused('save a message', path);
-    });
+    let before: number | undefined;
+    await this.withClient(
+      `saving a message in ${path}`,
+      async (client) => {
+        before = await uidNextOf(client, path);
+        if (!(await client.append(path, raw, flags))) throw failedWrite(client, 'save a message', path);
+      },
+      // Cut off: the server may have stored it; look for it before appending again.
+      (client) => recoverAppend(client, (p, fn) => this.inFolder(client, p, fn), path, raw, flags, before),
+    );
     this.sortCache.invalidate(path);
   }
 
@@ -571,17 +595,21 @@ export class ImapAccount implements MailAccount {
     throw new AccountError('network', `${action}: connection to ${this.config.host}:${this.config.port} lost (${why})`);
   }
 
-  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on the live connection. Cut off mid-way, it runs once more on the next connection:
+   * `fn` again for what is safe to repeat (reads, flag changes), else `recover`, which first looks
+   * at what the server actually did (see write-recovery.ts).
+   */
+  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>, recover: (client: ImapFlow) => Promise<T> = fn): Promise<T> {
     const client = await this.ready(action);
     try {
       return await this.withDeadline(client, action, fn(client));
     } catch (err) {
       if (err instanceof ServerSilent || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
-      // Cut off mid-operation: every operation here is safe to repeat by UID once.
       if (client === this.client) this.startReconnect(client);
       const again = await this.ready(action);
       try {
-        return await this.withDeadline(again, action, fn(again));
+        return await this.withDeadline(again, action, recover(again));
       } catch (err2) {
         throw this.mapError(err2, action);
       }
@@ -607,15 +635,18 @@ export class ImapAccount implements MailAccount {
   }
 
   private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>): Promise<T> {
-    return this.withClient(action, async (client) => {
-      const lock = await client.getMailboxLock(path);
-      try {
-        const mailbox = await this.checkValidity(path, client);
-        return await fn(client, mailbox);
-      } finally {
-        lock.release();
-      }
-    });
+    return this.withClient(action, (client) => this.inFolder(client, path, fn));
+  }
+
+  /** Runs `fn` with `path` selected and locked on `client`. */
+  private async inFolder<T>(client: ImapFlow, path: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>): Promise<T> {
+    const lock = await client.getMailboxLock(path);
+    try {
+      const mailbox = await this.checkValidity(path, client);
+      return await fn(client, mailbox);
+    } finally {
+      lock.release();
+    }
   }
 
   /** Compares the selected mailbox's UIDVALIDITY with what this session and the disk knew. */
@@ -689,6 +720,3 @@ class ServerSilent extends AccountError {
   }
 }
 
-function refused(what: string, path: string): AccountError {
-  return new AccountError('protocol', `the server refused to ${what} in ${path}`);
-}
