@@ -7,7 +7,7 @@
 // exponential backoff (p-retry) → the open folder is selected again → 'connected'. An operation
 // issued meanwhile waits (bounded) for the reconnect, or fails with a 'network' AccountError;
 // an operation cut off mid-way is retried once on the new connection.
-import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
+import { ImapFlow, type FetchMessageObject, type ListResponse, type MailboxObject } from 'imapflow';
 import pRetry, { AbortError } from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
@@ -182,7 +182,7 @@ export class ImapAccount implements MailAccount {
 
   async listFolders(): Promise<FolderInfo[]> {
     return this.withClient('listing folders', async (client) => {
-      const list = await client.list({ statusQuery: { messages: true, unseen: true } });
+      const list = await listWithCounts(client);
       const trash = list.find((f) => f.specialUse === '\\Trash');
       this.trashPath = trash ? trash.path : null;
       this.headers?.foldersListed(list.map((f) => f.path));
@@ -191,9 +191,17 @@ export class ImapAccount implements MailAccount {
   }
 
   async openFolder(path: string): Promise<OpenedFolder> {
-    const opened = await this.withFolder(path, `opening folder ${path}`, async (client, mailbox) => {
-      const unread = await countUnseen(client, path);
-      return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
+    const opened = await this.withClient(`opening folder ${path}`, async (client) => {
+      // Never STATUS the selected mailbox (see countUnseen): ask before selecting it, or search.
+      const wasSelected = client.mailbox && client.mailbox.path === path;
+      const unseenBefore = wasSelected ? undefined : await statusUnseen(client, path);
+      return this.inFolder(client, path, async (c, mailbox) => {
+        // Already selected: take in what other clients did meanwhile (EXISTS, EXPUNGE), so the
+        // session knows every UID the caller may act on next.
+        if (wasSelected) await c.noop();
+        const unread = unseenBefore ?? (await searchUnseen(c));
+        return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
+      });
     });
     this.openPath = path;
     this.headers?.noteUnread(path, opened.uidValidity, opened.unread);
@@ -702,15 +710,60 @@ export class ImapAccount implements MailAccount {
   }
 }
 
-async function countUnseen(client: ImapFlow, path: string): Promise<number> {
-  // STATUS (UNSEEN) rather than SEARCH UNSEEN: servers such as Dovecot keep the seen count in
-  // the index header and answer without scanning 100k flag records (measured ~20 ms vs ~0).
-  // STATUS on the selected mailbox is explicitly allowed by IMAP4rev2.
-  const status = await client.status(path, { unseen: true });
-  if (status && status.unseen !== undefined) return status.unseen;
+/**
+ * STATUS (UNSEEN) of a folder that is not selected: servers such as Dovecot keep the seen count in
+ * the index header and answer without scanning 100k flag records (measured ~20 ms vs ~0 for SEARCH).
+ * Never for the selected mailbox: RFC 3501 6.3.10 says not to rely on it (Dovecot answers
+ * [CLIENTBUG]) and imapflow copies a MESSAGES answer into the session's EXISTS, from which window
+ * sequence numbers are computed. Undefined when the server gives no answer (e.g. no such folder:
+ * the SELECT that follows reports that).
+ */
+async function statusUnseen(client: ImapFlow, path: string): Promise<number | undefined> {
+  try {
+    const status = await client.status(path, { unseen: true });
+    return status && status.unseen !== undefined ? status.unseen : undefined;
+  } catch (err) {
+    if (isConnectionLoss(err)) throw err;
+    return undefined;
+  }
+}
+
+/** Unseen messages of the selected folder. */
+async function searchUnseen(client: ImapFlow): Promise<number> {
   const result = await client.search({ seen: false }, { uid: true, returnOptions: ['COUNT'] });
   if (!result) return 0;
   return Array.isArray(result) ? result.length : (result.count ?? 0);
+}
+
+/**
+ * LIST with MESSAGES and UNSEEN per folder. With LIST-STATUS the server answers in one command;
+ * without it imapflow would STATUS every folder, the selected one included (see statusUnseen), so
+ * the counts are gathered here: STATUS for the others, the session's own EXISTS and a SEARCH for
+ * the selected one.
+ */
+async function listWithCounts(client: ImapFlow): Promise<ListResponse[]> {
+  if (client.capabilities.has('LIST-STATUS')) return client.list({ statusQuery: { messages: true, unseen: true } });
+  const list = await client.list();
+  for (const entry of list) {
+    if (entry.flags.has('\\Noselect') || entry.flags.has('\\NonExistent')) continue;
+    const selected = client.mailbox && client.mailbox.path === entry.path ? client.mailbox : undefined;
+    if (selected) {
+      const lock = await client.getMailboxLock(entry.path);
+      try {
+        entry.status = { path: entry.path, messages: client.mailbox ? client.mailbox.exists : selected.exists, unseen: await searchUnseen(client) };
+      } finally {
+        lock.release();
+      }
+      continue;
+    }
+    try {
+      const status = await client.status(entry.path, { messages: true, unseen: true });
+      if (status) entry.status = status;
+    } catch (err) {
+      if (isConnectionLoss(err)) throw err;
+    }
+  }
+  return list;
 }
 
 /** The server left an operation unanswered past operationTimeoutMs: not retried, reported as is. */
