@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import type {
   AccountCapabilities, AccountEvent, AccountEventListener, Flag, FolderInfo, MailAccount,
-  MessageSummary, OpenedFolder, SearchQuery, SyncProgress, SyncResult,
+  MessageSummary, OpenedFolder, RemovalOutcome, SearchQuery, SyncProgress, SyncResult,
 } from '../../src/accounts/account.js';
 import { AccountError } from '../../src/accounts/account.js';
 
@@ -201,7 +201,7 @@ export class FakeAccount implements MailAccount {
     for (const u of uids) for (const fl of flags) this.flagsOf(path, u).delete(fl);
   }
 
-  async deleteMessages(path: string, uids: number[]): Promise<void> {
+  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | void> {
     for (const u of uids) {
       this.folder(path).removed.add(u);
       this.deleted.push(u);

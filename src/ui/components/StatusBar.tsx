@@ -72,7 +72,9 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
     return <Text>{padToWidth(`${o.label}${o.value}█`, width)}</Text>;
   }
   if (o?.kind === 'confirmDelete') {
-    return <Text inverse>{padToWidth(`Delete "${sanitizeLine(o.subject)}"? (y/n)`, width)}</Text>;
+    // The warning comes first, so a long subject cannot push it off a narrow screen.
+    const ask = o.permanent ? `Delete for good, cannot be undone: "${sanitizeLine(o.subject)}"? (y/n)` : `Delete "${sanitizeLine(o.subject)}"? (y/n)`;
+    return <Text inverse>{padToWidth(ask, width)}</Text>;
   }
   // The position always stays visible; the message is what gets cut on a narrow terminal.
   const message = state.error ?? state.info;

@@ -6,6 +6,7 @@ import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
 import { rowAt } from './list-navigation.js';
 import { flagNote } from './model-words.js';
+import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
 
 /** A message an action applies to, and where it is. */
@@ -68,7 +69,14 @@ export function adjustUnread(ctx: ControllerContext, account: number, path: stri
 
 export function askDelete(ctx: ControllerContext, t: MessageTarget): void {
   ctx.store.set({
-    overlay: { kind: 'confirmDelete', account: t.account, path: t.path, uid: t.summary.uid, subject: t.summary.subject },
+    overlay: {
+      kind: 'confirmDelete',
+      account: t.account,
+      path: t.path,
+      uid: t.summary.uid,
+      subject: t.summary.subject,
+      permanent: deleteIsPermanent(ctx.state.accounts[t.account]?.folders ?? [], t.path),
+    },
   });
 }
 
@@ -86,9 +94,9 @@ export function deleteMessage(ctx: ControllerContext, account: number, path: str
   void (async () => {
     try {
       const acc = await backendFor(ctx, account);
-      await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
-      const hasTrash = ctx.state.accounts[account]?.folders.some((f) => f.specialUse === 'trash');
-      afterRemoval(ctx, account, path, uid, hasTrash ? 'Message deleted (moved to Trash)' : 'Message deleted');
+      const outcome = await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
+      const permanent = deleteIsPermanent(ctx.state.accounts[account]?.folders ?? [], path);
+      afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete'));
     } catch (err) {
       ctx.fail(err, 'Delete failed');
     }
@@ -114,8 +122,8 @@ export function moveMessage(ctx: ControllerContext, destination: string): void {
     void (async () => {
       try {
         const acc = await backendFor(ctx, t.account);
-        await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
-        afterRemoval(ctx, t.account, t.path, t.summary.uid, `Moved to ${sanitizeLine(destination)}`);
+        const outcome = await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
+        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(destination)}`));
       } catch (err) {
         ctx.fail(err, 'Move failed');
       }

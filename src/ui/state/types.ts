@@ -57,7 +57,7 @@ export type PromptPurpose = 'search' | 'command' | 'saveDir';
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
-  | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string }
+  | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
   | { kind: 'confirmMode'; account: number; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */

@@ -1,0 +1,27 @@
+// What the status line says after a delete or move: exactly what the backend reports it did.
+import type { RemovalOutcome } from '../../accounts/account.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+
+/** Why a message can stay marked deleted (a server without UIDPLUS, other clients' marks). */
+const KEPT_MARKED = "expunging it would also remove messages another client marked deleted";
+
+/**
+ * The status line after a delete (`destination` undefined: deleted in place) or a move.
+ * `fallback` is used when the backend says nothing more than "done" (e.g. POP3's local store).
+ */
+export function removalNote(outcome: RemovalOutcome | void, fallback: string, action: 'delete' | 'move' = 'move'): string {
+  if (!outcome) return fallback;
+  const where = outcome.destination ? sanitizeLine(outcome.destination) : undefined;
+  let text: string;
+  if (outcome.result === 'moved') text = !where ? fallback : action === 'delete' ? `Message deleted (moved to ${where})` : `Moved to ${where}`;
+  else if (outcome.result === 'expunged') text = 'Message deleted for good';
+  else if (where) text = `Copied to ${where}; the original stays here marked deleted: ${KEPT_MARKED}`;
+  else text = `Message marked deleted but not removed: ${KEPT_MARKED}`;
+  return outcome.recovered ? `${text} (${sanitizeLine(outcome.recovered)})` : text;
+}
+
+/** True when `d` on a message in `path` removes it for good (no Trash, or it is in Trash). */
+export function deleteIsPermanent(folders: ReadonlyArray<{ path: string; specialUse?: string }>, path: string): boolean {
+  const trash = folders.find((f) => f.specialUse === 'trash');
+  return !trash || trash.path === path;
+}
