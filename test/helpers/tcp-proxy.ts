@@ -25,9 +25,11 @@ export interface ProxyHooks {
    * Client→server, called per complete line: 'cut' drops the connection without forwarding the
    * line; 'forward-then-cut' forwards it and drops only the client side at once, so the server acts
    * on the command but the client never sees the reply (e.g. a QUIT the server committed);
-   * 'forward' passes it on.
+   * 'forward' passes it on; 'cut-before-reply' (IMAP) forwards it and cuts the connection when
+   * the server's tagged reply to it arrives, without delivering that reply: the server has done
+   * the command, the client cannot know.
    */
-  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut';
+  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply';
   /** Server→client: return the pieces to send (each written in its own tick), or 'cut'. */
   onServerData?: (chunk: Buffer, conn: ProxyConnection) => Buffer[] | 'cut';
 }
@@ -121,6 +123,8 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
     upstream.on('close', close);
 
     let partial = '';
+    /** The tag whose reply is to be swallowed (cut-before-reply). */
+    let cutAtReplyTo: string | undefined;
     client.on('data', (chunk: Buffer) => {
       if (frozen.has(client)) return;
       sent.push(chunk);
@@ -135,6 +139,7 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
         conn.lastCommand = line;
         const verdict = proxy.hooks.onClientLine?.(line, conn) ?? 'forward';
         if (verdict === 'cut') return conn.cut();
+        if (verdict === 'cut-before-reply') cutAtReplyTo = line.split(' ')[0];
         if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
         if (verdict === 'forward-then-cut') {
           dead = true;
@@ -157,6 +162,7 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
       const lines = (serverPartial + chunk.toString('latin1')).split('\r\n');
       serverPartial = lines.pop() ?? '';
       for (const line of lines) if (FETCH_LINE.test(line)) proxy.fetchResponses++;
+      if (cutAtReplyTo !== undefined && lines.some((line) => line.startsWith(`${cutAtReplyTo} `))) return conn.cut();
       const verdict = proxy.hooks.onServerData?.(chunk, conn) ?? [chunk];
       if (verdict === 'cut') return conn.cut();
       chain = chain.then(async () => {

@@ -39,7 +39,7 @@ import { UidValidityStore } from './uidvalidity-store.js';
 import { HeaderCache } from '../../cache/header-cache.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
-import { deleteUids, failedWrite, moveUids } from './remove-messages.js';
+import { deleteUids, commandFailed, moveUids } from './remove-messages.js';
 import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
 
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
@@ -300,14 +300,14 @@ export class ImapAccount implements MailAccount {
     if (uids.length === 0 || flags.length === 0) return;
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw failedWrite(client, 'set flags', path);
+      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
     });
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw failedWrite(client, 'clear flags', path);
+      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
     });
   }
 
@@ -337,7 +337,7 @@ export class ImapAccount implements MailAccount {
       `moving messages from ${path} to ${destination}`,
       (client) =>
         this.inFolder(client, path, async (c, mailbox) => {
-          before = await markBefore(c, mailbox, destination);
+          before = await markBefore(c, mailbox, destination, 'move');
           const result = await moveUids(c, path, uids, destination);
           return result === 'expunged' ? { result: 'moved' as const, destination } : { result, destination };
         }),
@@ -355,8 +355,8 @@ export class ImapAccount implements MailAccount {
       `copying messages from ${path} to ${destination}`,
       (client) =>
         this.inFolder(client, path, async (c, mailbox) => {
-          before = await markBefore(c, mailbox, destination);
-          if (!(await c.messageCopy(uidSet(uids), destination, { uid: true }))) throw failedWrite(c, `copy messages to ${destination}`, path);
+          before = await markBefore(c, mailbox, destination, 'copy');
+          if (!(await c.messageCopy(uidSet(uids), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
         }),
       async (client) => {
         await recoverCopy(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before);
@@ -368,7 +368,7 @@ export class ImapAccount implements MailAccount {
   async search(path: string, query: SearchQuery): Promise<number[]> {
     return this.withFolder(path, `searching ${path}`, async (client) => {
       const result = await client.search(toSearchObject(query), { uid: true });
-      if (!result) throw failedWrite(client, 'search', path);
+      if (!result) throw commandFailed(client, 'search', path);
       // UIDs grow with arrival, so descending UID is newest first.
       return [...result].sort((a, b) => b - a);
     });
@@ -381,7 +381,7 @@ export class ImapAccount implements MailAccount {
       `saving a message in ${path}`,
       async (client) => {
         before = await uidNextOf(client, path);
-        if (!(await client.append(path, raw, flags))) throw failedWrite(client, 'save a message', path);
+        if (!(await client.append(path, raw, flags))) throw commandFailed(client, 'save a message', path);
       },
       // Cut off: the server may have stored it; look for it before appending again.
       (client) => recoverAppend(client, (p, fn) => this.inFolder(client, p, fn), path, raw, flags, before),

@@ -16,8 +16,8 @@ import { uidSet } from './window.js';
 /** What an expunge of our UIDs did. */
 export type ExpungeResult = 'expunged' | 'left-deleted';
 
-/** A write command answered `false`: a lost connection, or a refusal by the server. */
-export function failedWrite(client: ImapFlow, what: string, path: string): AccountError {
+/** An imapflow command answered `false`: a lost connection, or a refusal by the server. */
+export function commandFailed(client: ImapFlow, what: string, path: string): AccountError {
   if (!client.usable) return new ConnectionLostDuringWrite(`the connection was lost while trying to ${what} in ${path}`);
   return new AccountError('protocol', `the server refused to ${what} in ${path}`);
 }
@@ -32,7 +32,7 @@ export class ConnectionLostDuringWrite extends AccountError {
 /** Marks `uids` \Deleted and expunges exactly them (or leaves them marked; see the file comment). */
 export async function deleteUids(client: ImapFlow, path: string, uids: readonly number[]): Promise<ExpungeResult> {
   const set = uidSet(uids);
-  if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw failedWrite(client, 'delete messages', path);
+  if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw commandFailed(client, 'delete messages', path);
   return expungeOurs(client, path, uids);
 }
 
@@ -41,12 +41,12 @@ export async function expungeOurs(client: ImapFlow, path: string, uids: readonly
   const set = uidSet(uids);
   if (!client.capabilities.has('UIDPLUS')) {
     const marked = await client.search({ deleted: true }, { uid: true });
-    if (!marked) throw failedWrite(client, 'list deleted messages', path);
+    if (!marked) throw commandFailed(client, 'list deleted messages', path);
     const ours = new Set(uids);
     if (!marked.every((uid) => ours.has(uid))) return 'left-deleted';
   }
   // messageDelete: STORE +FLAGS (\Deleted) again (harmless), then UID EXPUNGE, or EXPUNGE without UIDPLUS.
-  if (!(await client.messageDelete(set, { uid: true }))) throw failedWrite(client, 'expunge messages', path);
+  if (!(await client.messageDelete(set, { uid: true }))) throw commandFailed(client, 'expunge messages', path);
   return 'expunged';
 }
 
@@ -54,9 +54,9 @@ export async function expungeOurs(client: ImapFlow, path: string, uids: readonly
 export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<ExpungeResult> {
   const set = uidSet(uids);
   if (client.capabilities.has('MOVE')) {
-    if (!(await client.messageMove(set, destination, { uid: true }))) throw failedWrite(client, `move messages to ${destination}`, path);
+    if (!(await client.messageMove(set, destination, { uid: true }))) throw commandFailed(client, `move messages to ${destination}`, path);
     return 'expunged';
   }
-  if (!(await client.messageCopy(set, destination, { uid: true }))) throw failedWrite(client, `copy messages to ${destination}`, path);
+  if (!(await client.messageCopy(set, destination, { uid: true }))) throw commandFailed(client, `copy messages to ${destination}`, path);
   return deleteUids(client, path, uids);
 }

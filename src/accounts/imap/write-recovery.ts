@@ -9,7 +9,7 @@
 // Each returns what happened, with `recovered` saying so in words.
 import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
 import { AccountError, type Flag, type RemovalOutcome } from '../account.js';
-import { deleteUids, expungeOurs, failedWrite, moveUids } from './remove-messages.js';
+import { deleteUids, expungeOurs, commandFailed, moveUids } from './remove-messages.js';
 import { uidSet } from './window.js';
 
 /** Runs `fn` with `path` selected and locked (ImapAccount.inFolder bound to the new connection). */
@@ -39,9 +39,9 @@ export async function uidNextOf(client: ImapFlow, path: string): Promise<number 
   }
 }
 
-export async function markBefore(client: ImapFlow, source: MailboxObject, destination: string): Promise<WriteMark> {
-  // With MOVE nothing can be half done, so the destination need not be looked at.
-  const destinationUidNext = client.capabilities.has('MOVE') ? undefined : await uidNextOf(client, destination);
+export async function markBefore(client: ImapFlow, source: MailboxObject, destination: string, op: 'move' | 'copy'): Promise<WriteMark> {
+  // A MOVE cannot be half done, so its destination need not be looked at.
+  const destinationUidNext = op === 'move' && client.capabilities.has('MOVE') ? undefined : await uidNextOf(client, destination);
   return destinationUidNext === undefined ? { sourceValidity: source.uidValidity } : { sourceValidity: source.uidValidity, destinationUidNext };
 }
 
@@ -97,7 +97,7 @@ export async function recoverMove(
   const copied = await alreadyCopied(inFolder, destination, left, mark?.destinationUidNext);
   const toCopy = leftUids.filter((uid) => !copied.has(uid));
   const result = await inFolder(path, async (c) => {
-    if (toCopy.length > 0 && !(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw failedWrite(c, `copy messages to ${destination}`, path);
+    if (toCopy.length > 0 && !(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
     return deleteUids(c, path, leftUids);
   });
   const how = toCopy.length === 0 ? 'the copy had been made; the original was then removed' : 'the move was finished once';
@@ -117,7 +117,7 @@ export async function recoverCopy(
   const toCopy = left.map((m) => m.uid).filter((uid) => !copied.has(uid));
   if (toCopy.length === 0) return;
   await inFolder(path, async (c) => {
-    if (!(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw failedWrite(c, `copy messages to ${destination}`, path);
+    if (!(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
   });
 }
 
@@ -149,7 +149,7 @@ export async function recoverAppend(
   }
   // Not there (or not recognisable without a Message-ID): stored once more.
   await inFolder(path, async (c) => {
-    if (!(await c.append(path, raw, flags))) throw failedWrite(c, 'save a message', path);
+    if (!(await c.append(path, raw, flags))) throw commandFailed(c, 'save a message', path);
   });
 }
 
