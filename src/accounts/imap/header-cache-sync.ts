@@ -26,6 +26,14 @@ export class HeaderCacheSync {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The last reconciliation of each folder (tests and the bench read it). */
   readonly lastResult = new Map<string, ResyncResult>();
+  /** Server changes seen per folder (EXISTS, an expunge without a UID, a reconnect); see runResync. */
+  private readonly changes = new Map<string, number>();
+  /**
+   * Per folder: the selected-mailbox object (imapflow makes a new one at every SELECT) and the
+   * change count when the last reconciliation started. Unchanged both: nothing can have changed
+   * that the session did not already apply to the cache, so the reconciliation is skipped.
+   */
+  private readonly settled = new Map<string, { mailbox: MailboxObject; change: number }>();
   /** Unread counts from the server (openFolder), saved once the folder is in the cache. */
   private readonly unread = new Map<string, { uidValidity: bigint; unread: number }>();
 
@@ -83,6 +91,7 @@ export class HeaderCacheSync {
 
   /** Something changed on the server (new mail, a reconnect): reconcile the folder if cached. */
   serverChanged(path: string): void {
+    this.changes.set(path, (this.changes.get(path) ?? 0) + 1);
     if (!this.opened) return;
     if (this.use((c) => c.folder(path)) === undefined) return;
     void this.resync(path);
@@ -120,7 +129,18 @@ export class HeaderCacheSync {
     try {
       result = await this.deps.withFolder(path, async (client, mailbox) => {
         total = mailbox.exists;
-        return resyncFolder(client, path, mailbox, cache);
+        // One change reaches here up to three times within a second (the EXISTS itself, the
+        // UI reopening the folder on it, and again on the 'exists' this reconciliation reports):
+        // without CONDSTORE each would list every UID and FLAGS of the folder.
+        const change = this.changes.get(path) ?? 0;
+        const last = this.settled.get(path);
+        const folder = this.use((c) => c.folder(path));
+        if (last && last.mailbox === mailbox && last.change === change && folder?.complete && folder.count === mailbox.exists) {
+          return { mode: 'unchanged' as const, fetched: 0, added: [], removed: [], flagChanges: [] };
+        }
+        const done = await resyncFolder(client, path, mailbox, cache);
+        this.settled.set(path, { mailbox, change });
+        return done;
       });
     } catch (err) {
       if (this.closed || this.disabled) return null;

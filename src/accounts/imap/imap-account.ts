@@ -510,6 +510,7 @@ export class ImapAccount implements MailAccount {
         // Without QRESYNC the server names only a sequence number, which cannot be turned into
         // a UID safely here; report the new count so the caller refetches its window.
         this.emit({ type: 'exists', folder: data.path, total: client.mailbox.exists });
+        this.headers?.serverChanged(data.path);
       }
     });
     client.on('flags', (data) => {

@@ -46,6 +46,9 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
       return { mode: 'unchanged', fetched: 0, added: [], removed: [], flagChanges: [] };
     }
     const result = await changedSince(client, path, cached.highestModseq, cache);
+    // What this fetch (and the session meanwhile) saw is in the cache now: remember the newest
+    // modseq, or the next CHANGEDSINCE would ask for the same changes again.
+    point.highestModseq = newest(point.highestModseq, result.seenModseq, mailbox.noModseq ? undefined : mailbox.highestModseq);
     if (cache.count(path) !== mailbox.exists) {
       // Expunges the server did not name (no QRESYNC): one UID list settles them.
       const list = await serverUids(client, mailbox.exists);
@@ -81,7 +84,13 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
   return { mode: 'full', fetched, added: diff.added, removed: diff.removed, flagChanges };
 }
 
-async function changedSince(client: ImapFlow, path: string, since: bigint, cache: HeaderCache): Promise<ResyncResult> {
+function newest(...values: Array<bigint | undefined>): bigint | undefined {
+  let max: bigint | undefined;
+  for (const v of values) if (v !== undefined && (max === undefined || v > max)) max = v;
+  return max;
+}
+
+async function changedSince(client: ImapFlow, path: string, since: bigint, cache: HeaderCache): Promise<ResyncResult & { seenModseq?: bigint }> {
   const vanished: number[] = [];
   const onExpunge = (e: ExpungeEvent) => {
     if (e.path === path && e.uid !== undefined) vanished.push(e.uid);
@@ -98,8 +107,10 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
   const gone = new Set(vanished);
   const added = cache.applyFlags(path, changes.filter((c) => !gone.has(c.uid)));
   const isNew = new Set(added);
+  const seenModseq = newest(...messages.map((m) => m.modseq));
   return {
     mode: client.enabled.has('QRESYNC') ? 'qresync' : 'condstore',
+    ...(seenModseq !== undefined ? { seenModseq } : {}),
     fetched: messages.length,
     added,
     removed: vanished,
