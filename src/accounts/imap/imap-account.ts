@@ -514,7 +514,10 @@ export class ImapAccount implements MailAccount {
       }
     });
     client.on('flags', (data) => {
-      if (!current() || data.uid === undefined) return;
+      if (!current()) return;
+      // Without CONDSTORE/QRESYNC Dovecot names only the sequence number: the header cache's
+      // FLAGS diff finds out which message it was.
+      if (data.uid === undefined) return this.headers?.serverChanged(data.path);
       this.headers?.flagsChanged(data.path, data.uid, [...data.flags]);
       this.emit({ type: 'flags', folder: data.path, uid: data.uid, flags: [...data.flags] });
     });
@@ -751,7 +754,11 @@ async function listWithCounts(client: ImapFlow): Promise<ListResponse[]> {
     if (selected) {
       const lock = await client.getMailboxLock(entry.path);
       try {
-        entry.status = { path: entry.path, messages: client.mailbox ? client.mailbox.exists : selected.exists, unseen: await searchUnseen(client) };
+        // NOOP first: the server reports other clients' expunges then, so the count and the
+        // search describe the same set of messages.
+        await client.noop();
+        const unseen = await searchUnseen(client);
+        entry.status = { path: entry.path, messages: client.mailbox ? client.mailbox.exists : selected.exists, unseen };
       } finally {
         lock.release();
       }
