@@ -5,6 +5,7 @@ import type { FolderInfo, RemovalOutcome } from '../../src/accounts/account.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { mountUi } from './ui-harness.js';
 import { removalNote } from '../../src/ui/state/removal-words.js';
+import { flagColumn } from '../../src/ui/components/MessageList.js';
 import assert from 'node:assert/strict';
 
 class NoTrash extends FakeAccount {
@@ -59,4 +60,10 @@ test('status words for every outcome', () => {
     removalNote({ result: 'moved', destination: 'Archive', recovered: 'the connection was lost; after reconnecting, the server had already moved it' }, 'x'),
     'Moved to Archive (the connection was lost; after reconnecting, the server had already moved it)',
   );
+});
+
+test('a message left marked deleted shows D in the flag column', () => {
+  const m = { uid: 1, flags: ['\\Deleted', '\\Seen'], date: new Date(0), from: [], to: [], cc: [], subject: 's', size: 1, hasAttachments: false, location: { kind: 'server' as const } };
+  assert.equal(flagColumn(m), 'D  ');
+  assert.equal(flagColumn({ ...m, flags: [] }), 'N  ');
 });

@@ -16,10 +16,13 @@ export function formatListDate(d: Date, now = new Date()): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
-/** Mutt-style flag column: N unread, ! flagged, A answered, + has attachments. */
+/**
+ * Mutt-style flag column: N unread, D marked deleted (still on the server, e.g. left so by a server
+ * that could not expunge it alone), ! flagged, A answered, + has attachments.
+ */
 export function flagColumn(m: MessageSummary): string {
   return (
-    (m.flags.includes('\\Seen') ? ' ' : 'N') +
+    (m.flags.includes('\\Deleted') ? 'D' : m.flags.includes('\\Seen') ? ' ' : 'N') +
     (m.flags.includes('\\Flagged') ? '!' : ' ') +
     (m.hasAttachments ? '+' : m.flags.includes('\\Answered') ? 'A' : ' ')
   );
