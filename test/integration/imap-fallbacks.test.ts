@@ -2,9 +2,14 @@
 // tmail's account is open:
 // - no LIST-STATUS: the folder refresh must not STATUS the selected mailbox (imapflow would copy
 //   its MESSAGES into the session's EXISTS, and windows are fetched by sequence numbers);
-// - no CONDSTORE/QRESYNC: one change on the server costs one full UID+FLAGS listing, not three.
+// - no CONDSTORE/QRESYNC/ESEARCH: one change on the server costs one full UID+FLAGS listing, not
+//   three; changes made while tmail was closed are all found at the next start;
+// - no SPECIAL-USE: Trash is still found (by name).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -73,12 +78,12 @@ describe('IMAP without LIST-STATUS', dovecotTestOptions(), () => {
   });
 });
 
-describe('IMAP without CONDSTORE and QRESYNC', dovecotTestOptions(), () => {
+describe('IMAP without CONDSTORE, QRESYNC and ESEARCH', dovecotTestOptions(), () => {
   let server: DovecotServer;
   let device: ImapFlow;
 
   before(async () => {
-    server = await startDovecot({ hideImapCapabilities: ['CONDSTORE', 'QRESYNC'] });
+    server = await startDovecot({ hideImapCapabilities: ['CONDSTORE', 'QRESYNC', 'ESEARCH'] });
     device = await otherDevice(server);
     await appendMessages(device, 'INBOX', 30);
   });
@@ -126,6 +131,76 @@ describe('IMAP without CONDSTORE and QRESYNC', dovecotTestOptions(), () => {
       assert.ok(listings() - l1 <= 1);
     } finally {
       await c.dispose();
+    }
+  });
+  test('changes made while tmail was closed (expunge, flag, \\Deleted mark) are all found at the next start', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tmail-fallback-'));
+    try {
+      const first = await makeAccount(accountConfig(server), 'alice-pw', dir, { coldCacheFillDelayMs: 0 });
+      let uids: number[];
+      try {
+        await first.account.connect();
+        const opened = await first.account.openFolder('INBOX');
+        uids = (await first.account.fetchWindow('INBOX', 0, opened.total)).map((m) => m.uid).sort((a, b) => a - b);
+        await waitFor(() => first.account.headers!.lastResult.get('INBOX')?.mode === 'full', 'the cache to be filled');
+      } finally {
+        await first.dispose();
+      }
+      const [gone, flagged, marked] = [uids[0]!, uids[1]!, uids[2]!];
+      const lock = await device.getMailboxLock('INBOX');
+      try {
+        assert.ok(await device.messageDelete(String(gone), { uid: true }));
+        assert.ok(await device.messageFlagsAdd(String(flagged), ['\\Flagged'], { uid: true }));
+        assert.ok(await device.messageFlagsAdd(String(marked), ['\\Deleted'], { uid: true }));
+      } finally {
+        lock.release();
+      }
+      const again = await makeAccount(accountConfig(server), 'alice-pw', dir, { coldCacheFillDelayMs: 0 });
+      try {
+        await again.account.connect();
+        const opened = await again.account.openFolder('INBOX');
+        assert.equal(opened.total, uids.length - 1);
+        const result = await again.account.headers!.resync('INBOX');
+        assert.equal(result?.mode, 'full');
+        assert.deepEqual(result?.removed, [gone]);
+        assert.deepEqual(result?.flagChanges.map((c) => c.uid).sort((a, b) => a - b), [flagged, marked]);
+        const rows = await again.account.fetchSummaries('INBOX', [flagged, marked]);
+        assert.ok(rows[0]?.flags.includes('\\Flagged'));
+        assert.ok(rows[1]?.flags.includes('\\Deleted'), 'the other client\'s mark is shown, not expunged');
+      } finally {
+        await again.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('IMAP without SPECIAL-USE', dovecotTestOptions(), () => {
+  let server: DovecotServer;
+  let device: ImapFlow;
+
+  before(async () => {
+    server = await startDovecot({ hideImapCapabilities: ['SPECIAL-USE'] });
+    device = await otherDevice(server);
+    await device.mailboxCreate('Trash');
+    await appendMessages(device, 'INBOX', 2);
+  });
+  after(async () => {
+    await device?.logout().catch(() => undefined);
+    await server?.stop();
+  });
+
+  test('delete still goes to the folder named Trash, and says so', async () => {
+    const t = await makeAccount(accountConfig(server), 'alice-pw', undefined, { headerCache: false });
+    try {
+      await t.account.connect();
+      assert.equal((await t.account.listFolders()).find((f) => f.path === 'Trash')?.specialUse, 'trash');
+      const [m] = await t.account.fetchWindow('INBOX', 0, 1);
+      assert.deepEqual(await t.account.deleteMessages('INBOX', [m!.uid]), { result: 'moved', destination: 'Trash' });
+      assert.deepEqual((await t.account.fetchWindow('Trash', 0, 5)).map((x) => x.subject), [m!.subject]);
+    } finally {
+      await t.dispose();
     }
   });
 });
