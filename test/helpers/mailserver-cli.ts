@@ -20,6 +20,7 @@ Starts a private Dovecot on 127.0.0.1 with generated mail and writes a tmail con
   --seed N         generator seed (default 1)
   --base-dir DIR   where the server's temp dir goes (default: the OS temp dir; /dev/shm is fastest)
   --apop           also allow APOP logins
+  --hide CAPS      IMAP capabilities to hide, comma-separated (e.g. UIDPLUS,MOVE), to try fallbacks
   --keep           start, print, and exit leaving the server running
   --stop DIR       stop a server left running with --keep and delete its dir
   -h, --help       this text
@@ -149,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       'base-dir': { type: 'string' },
       apop: { type: 'boolean', default: false },
+      hide: { type: 'string' },
       keep: { type: 'boolean', default: false },
       stop: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -170,7 +172,8 @@ async function main(argv: string[]): Promise<number> {
     seed: count(values.seed, 1, '--seed'),
   };
 
-  const server = await startDovecot({ baseDir: values['base-dir'], apop: values.apop });
+  const hideImapCapabilities = values.hide ? values.hide.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : undefined;
+  const server = await startDovecot({ baseDir: values['base-dir'], apop: values.apop, ...(hideImapCapabilities ? { hideImapCapabilities } : {}) });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

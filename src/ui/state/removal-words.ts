@@ -15,7 +15,7 @@ export function removalNote(outcome: RemovalOutcome | void, fallback: string, ac
   let text: string;
   if (outcome.result === 'moved') text = !where ? fallback : action === 'delete' ? `Message deleted (moved to ${where})` : `Moved to ${where}`;
   else if (outcome.result === 'expunged') text = 'Message deleted for good';
-  else if (where) text = `Copied to ${where}; the original stays here marked deleted: ${KEPT_MARKED}`;
+  else if (where) text = `Copied to ${where}; original left marked deleted (D): ${KEPT_MARKED}`;
   else text = `Message marked deleted but not removed: ${KEPT_MARKED}`;
   return outcome.recovered ? `${text} (${sanitizeLine(outcome.recovered)})` : text;
 }
