@@ -149,16 +149,16 @@ describe('IMAP with UIDPLUS but without MOVE', dovecotTestOptions(), () => {
     await server?.stop();
   });
 
-  test('move expunges exactly its own UID (UID EXPUNGE), another client\'s \\Deleted message stays', async () => {
-    const [theirs, ours] = await appendMessages(device, 'INBOX', 2);
+  test('a bulk move expunges exactly its own UIDs (UID EXPUNGE), another client\'s \\Deleted message stays', async () => {
+    const [theirs, ours, alsoOurs] = await appendMessages(device, 'INBOX', 3);
     const t = await makeAccount(accountConfig(server), 'alice-pw', undefined, { headerCache: false });
     try {
       await t.account.connect();
       await t.account.openFolder('INBOX');
       await markDeleted(device, 'INBOX', theirs!);
-      assert.deepEqual(await t.account.moveMessages('INBOX', [ours!], 'Archive'), { result: 'moved', destination: 'Archive' });
+      assert.deepEqual(await t.account.moveMessages('INBOX', [ours!, alsoOurs!], 'Archive'), { result: 'moved', destination: 'Archive' });
       assert.deepEqual([...(await contents(device, 'INBOX')).entries()], [[theirs!, true]]);
-      assert.equal((await contents(device, 'Archive')).size, 1);
+      assert.equal((await contents(device, 'Archive')).size, 2);
     } finally {
       await t.dispose();
     }

@@ -6,7 +6,8 @@
 // Connection life cycle: connect() → 'connected'; a dropped socket → 'reconnecting' with
 // exponential backoff (p-retry) → the open folder is selected again → 'connected'. An operation
 // issued meanwhile waits (bounded) for the reconnect, or fails with a 'network' AccountError;
-// an operation cut off mid-way is retried once on the new connection.
+// an operation cut off mid-way runs once more on the new connection — a write only after checking
+// what the server already did (write-recovery.ts), so nothing is done twice.
 import { ImapFlow, type FetchMessageObject, type ListResponse, type MailboxObject } from 'imapflow';
 import pRetry, { AbortError } from 'p-retry';
 import type { Readable } from 'node:stream';
