@@ -50,6 +50,8 @@ export class FakeAccount implements MailAccount {
       serverFolders: this.protocol === 'imap',
       serverSearch: this.protocol === 'imap',
       push: false,
+      mailLocation: this.protocol === 'imap' ? 'server' : 'local',
+      downloadsMail: this.protocol === 'pop3',
       sortOrders: ['arrival'],
     };
     this.subjects = opts.subjects ?? new Map();
@@ -153,6 +155,11 @@ export class FakeAccount implements MailAccount {
     return out;
   }
 
+  async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
+    const f = this.folder(path);
+    return uids.filter((u) => u >= 1 && u <= f.total && !f.removed.has(u)).map((u) => this.summary(path, u));
+  }
+
   async fetchRaw(path: string, uid: number): Promise<Readable> {
     const s = this.summary(path, uid);
     const raw = [
@@ -221,11 +228,16 @@ export class FakeAccount implements MailAccount {
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const f = this.folder(path);
     const text = (query.text ?? '').toLowerCase();
+    const subject = query.subject?.toLowerCase();
     const out: number[] = [];
     // Searching 100k generated subjects is cheap enough for a test.
     for (let u = f.total; u >= 1; u--) {
       if (f.removed.has(u)) continue;
-      if ((this.subjects.get(u) ?? `Message number ${u}`).toLowerCase().includes(text)) out.push(u);
+      const s = (this.subjects.get(u) ?? `Message number ${u}`).toLowerCase();
+      if (!s.includes(text) || (subject !== undefined && !s.includes(subject))) continue;
+      if (query.flagged && !this.flagsOf(path, u).has('\\Flagged')) continue;
+      if (query.unseen && this.flagsOf(path, u).has('\\Seen')) continue;
+      out.push(u);
     }
     return out;
   }

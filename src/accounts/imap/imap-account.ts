@@ -90,6 +90,8 @@ export class ImapAccount implements MailAccount {
     serverFolders: true,
     serverSearch: true,
     push: true,
+    mailLocation: 'server',
+    downloadsMail: false,
     // date/from/subject are served by server-side SORT: narrowed on connect when the server has
     // none. Threads come from THREAD=REFERENCES, else from a local threader over fetched headers.
     sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],

@@ -21,10 +21,12 @@ const offline: Pop3SyncApi = {
 export function openLocalCache(config: AccountConfig, deps: Pick<AccountDeps, 'dataDir'>, name: string): MailAccount {
   const view = { ...config, name, protocol: 'pop3' as const, deleteOnServerWhenDeletedLocally: false };
   const inner = new Pop3Account(view, { dataDir: deps.dataDir, getPassword: async () => '' }, offline);
-  // `sync` present means "downloads"; the UI must not offer it here.
+  // Nothing downloads here: no `sync`, and the capabilities say so.
+  const capabilities = { ...inner.capabilities, downloadsMail: false };
   return new Proxy(inner, {
     get(target, prop) {
       if (prop === 'sync') return undefined;
+      if (prop === 'capabilities') return capabilities;
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -56,6 +56,8 @@ export class Pop3Account implements MailAccount {
     serverFolders: false,
     serverSearch: false,
     push: false,
+    mailLocation: 'local',
+    downloadsMail: true,
     sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
   };
 
@@ -148,6 +150,20 @@ export class Pop3Account implements MailAccount {
       out.push(summary);
     }
     return out;
+  }
+
+  /** Search results by UID, with the same flags and location as in a window (read from the local store). */
+  async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
+    if (uids.length === 0) return [];
+    const folder = normalizeFolder(path);
+    const index = await this.refreshed(folder);
+    const messages = await this.messages(folder, uids);
+    const summaries = await index.summaries(messages);
+    const locate = await this.locator();
+    return messages.flatMap((m) => {
+      const s = summaries.get(m.uid);
+      return s ? [this.toSummary(s, locate)] : [];
+    });
   }
 
   async fetchRaw(path: string, uid: number): Promise<Readable> {
