@@ -3,6 +3,7 @@
 // each implement it; `capabilities` tells the UI what differs between the two models, so it can
 // show the user *where* state lives instead of hiding it.
 import type { Readable } from 'node:stream';
+import type { TraceSink } from '../trace/types.js';
 
 import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery, SortOrder } from '../domain/index.js';
 
@@ -77,6 +78,16 @@ export interface SyncResult {
 }
 
 export type AccountEventListener = (event: AccountEvent) => void;
+
+/** What a backend is given besides its config entry. */
+export interface AccountDeps {
+  /** Returns the password when the backend is about to log in (may prompt the user). */
+  getPassword: () => Promise<string>;
+  /** Root of this account's local data (caches, POP3 Maildir); created 0700 by the backend. */
+  dataDir: string;
+  /** Receives the protocol conversation (already redacted) for the trace pane / --trace. */
+  trace?: TraceSink;
+}
 
 export interface MailAccount {
   readonly name: string;

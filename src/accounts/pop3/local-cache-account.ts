@@ -4,8 +4,7 @@
 // same Maildir minus everything that talks to the server: no sync, and local deletes never queue
 // a server DELE (the account is not in POP3 mode; switching back decides what the server keeps).
 import type { AccountConfig } from '../../config/types.js';
-import type { MailAccount } from '../account.js';
-import type { AccountDeps } from '../index.js';
+import type { AccountDeps, MailAccount } from '../account.js';
 import { Pop3Account } from './pop3-account.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 

@@ -23,7 +23,8 @@ import {
   type SyncProgress,
   type SyncResult,
 } from '../account.js';
-import type { AccountDeps } from '../index.js';
+import type { AccountDeps } from '../account.js';
+import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
 import { Maildir } from '../../store/maildir.js';
@@ -51,15 +52,7 @@ const NOT_ON_SERVER: MessageLocation = { kind: 'local', onServer: false };
 export class Pop3Account implements MailAccount {
   readonly name: string;
   readonly protocol = 'pop3' as const;
-  readonly capabilities: AccountCapabilities = {
-    serverFlags: false,
-    serverFolders: false,
-    serverSearch: false,
-    push: false,
-    mailLocation: 'local',
-    downloadsMail: true,
-    sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
-  };
+  readonly capabilities: AccountCapabilities = { ...POP3_CAPABILITIES, sortOrders: [...POP3_CAPABILITIES.sortOrders] };
 
   readonly maildir: Maildir;
   readonly statePath: string;
