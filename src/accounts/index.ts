@@ -20,6 +20,8 @@ export interface BackendDefinition {
   /** What every account of this kind can do; the UI chooses its words from these, never from the name. */
   capabilities: Readonly<AccountCapabilities>;
   create(config: AccountConfig, deps: AccountDeps): Promise<MailAccount>;
+  /** Logs in and out without changing anything (`account add` checks before saving); rejects with an AccountError. */
+  checkLogin(config: AccountConfig, deps: AccountDeps): Promise<void>;
 }
 
 const backends = new Map<string, BackendDefinition>();
@@ -40,6 +42,15 @@ export function registeredBackends(): BackendDefinition[] {
   return [...backends.values()];
 }
 
+/** A login check for backends whose connect() logs in: connect, then close. */
+async function connectAndClose(account: MailAccount): Promise<void> {
+  try {
+    await account.connect();
+  } finally {
+    await account.close().catch(() => undefined);
+  }
+}
+
 export function createAccount(config: AccountConfig, deps: AccountDeps): Promise<MailAccount> {
   return backendFor(config.protocol).create(config, deps);
 }
@@ -49,6 +60,7 @@ registerBackend({
   label: 'IMAP',
   capabilities: IMAP_CAPABILITIES,
   create: async (config, deps) => new (await import('./imap/imap-account.js')).ImapAccount(config, deps),
+  checkLogin: async (config, deps) => connectAndClose(await createAccount(config, deps)),
 });
 
 registerBackend({
@@ -56,4 +68,6 @@ registerBackend({
   label: 'POP3',
   capabilities: POP3_CAPABILITIES,
   create: async (config, deps) => new (await import('./pop3/pop3-account.js')).Pop3Account(config, deps),
+  // connect() only opens the local cache; the server is asked directly.
+  checkLogin: async (config, deps) => (await import('./pop3/login-check.js')).checkPop3Login(config, deps),
 });
