@@ -141,12 +141,12 @@ export interface MailAccount {
    * `flags`. IMAP: APPEND, reconnecting first when the connection was lost meanwhile (e.g. during
    * a long stay in the editor); POP3: delivered into the local Maildir folder.
    */
-  appendMessage?(path: string, raw: Buffer, flags: Flag[]): Promise<void>;
+  appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void>;
   /**
    * The folder for sent mail or drafts: IMAP by SPECIAL-USE (\Sent, \Drafts) else by name;
    * POP3 the local Maildir folder `Sent` / `Drafts`. Created when the account has none.
    */
-  specialFolder?(use: 'sent' | 'drafts'): Promise<string>;
+  specialFolder(use: 'sent' | 'drafts'): Promise<string>;
 
   /**
    * Present exactly when `capabilities.downloadsMail`: download new mail from the server into the

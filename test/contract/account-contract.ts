@@ -121,6 +121,21 @@ export function accountContract(subject: ContractSubject): void {
     assert.ok(!(await windowEntry(picked.uid))!.flags.includes('\\Seen'), 'reading does not set \\Seen');
   });
 
+  test('a stored message (a Sent copy) is the newest of the sent folder, with its flags', async () => {
+    const folder = await account.specialFolder('sent');
+    assert.equal(await account.specialFolder('sent'), folder, 'the same folder every time');
+    const before = (await account.openFolder(folder)).total;
+    const subject = `Contract sent copy ${process.pid}`;
+    const raw = Buffer.from(`From: Me <me@example.org>\r\nTo: You <you@example.org>\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <contract-${process.pid}@example.org>\r\n\r\nBody.\r\n`);
+    await account.appendMessage(folder, raw, ['\\Seen']);
+    assert.equal((await account.openFolder(folder)).total, before + 1);
+    const [newest] = await account.fetchWindow(folder, 0, 1);
+    assert.equal(newest?.subject, subject);
+    assert.ok(newest.flags.includes('\\Seen'));
+    assert.equal(newest.location.kind, account.capabilities.mailLocation);
+    assert.ok((await account.search(folder, { subject })).includes(newest.uid));
+  });
+
   test('an unknown folder is an AccountError of kind not-found', async () => {
     await assert.rejects(account.openFolder('No such folder here'), (err: unknown) => {
       assert.equal((err as { name?: string }).name, 'AccountError');

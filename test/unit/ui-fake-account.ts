@@ -41,6 +41,8 @@ export class FakeAccount implements MailAccount {
   private listeners = new Set<AccountEventListener>();
   private folders: FakeFolder[];
   private subjects: Map<number, string>;
+  /** Subjects of appended messages, by `folder:uid` (generated messages have none). */
+  private appended = new Map<string, string>();
 
   constructor(opts: FakeOptions = {}) {
     this.name = opts.name ?? 'fake';
@@ -105,7 +107,7 @@ export class FakeAccount implements MailAccount {
       from: [{ name: `Sender ${uid % 97}`, address: `s${uid % 97}@example.org` }],
       to: [{ name: 'Me', address: 'me@example.org' }],
       cc: [],
-      subject: this.subjects.get(uid) ?? `Message number ${uid}`,
+      subject: this.subjectOf(path, uid),
       size: 1000 + uid,
       hasAttachments: uid % 10 === 0,
       location: this.protocol === 'imap' ? { kind: 'server' } : { kind: 'local', onServer: false },
@@ -153,6 +155,26 @@ export class FakeAccount implements MailAccount {
       out.push(this.summary(path, uid));
     }
     return out;
+  }
+
+  private subjectOf(path: string, uid: number): string {
+    return this.appended.get(`${path}:${uid}`) ?? this.subjects.get(uid) ?? `Message number ${uid}`;
+  }
+
+  /** Appends as the newest message of `path`; keeps its Subject and flags. */
+  async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
+    const f = this.folder(path);
+    f.total += 1;
+    const subject = /^Subject:[ \t]*(.*)$/im.exec(raw.toString('latin1'))?.[1]?.trim() ?? '';
+    this.appended.set(`${path}:${f.total}`, subject);
+    this.flags.set(`${path}:${f.total}`, new Set(flags));
+    this.emit({ type: 'exists', folder: path, total: this.count(f) });
+  }
+
+  async specialFolder(use: 'sent' | 'drafts'): Promise<string> {
+    const path = use === 'sent' ? 'Sent' : 'Drafts';
+    if (!this.folders.some((f) => f.path === path)) this.folders.push({ path, total: 0, specialUse: use, removed: new Set() });
+    return path;
   }
 
   async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
@@ -233,7 +255,7 @@ export class FakeAccount implements MailAccount {
     // Searching 100k generated subjects is cheap enough for a test.
     for (let u = f.total; u >= 1; u--) {
       if (f.removed.has(u)) continue;
-      const s = (this.subjects.get(u) ?? `Message number ${u}`).toLowerCase();
+      const s = this.subjectOf(path, u).toLowerCase();
       if (!s.includes(text) || (subject !== undefined && !s.includes(subject))) continue;
       if (query.flagged && !this.flagsOf(path, u).has('\\Flagged')) continue;
       if (query.unseen && this.flagsOf(path, u).has('\\Seen')) continue;
