@@ -3,93 +3,27 @@
 // each implement it; `capabilities` tells the UI what differs between the two models, so it can
 // show the user *where* state lives instead of hiding it.
 import type { Readable } from 'node:stream';
+import type { TraceSink } from '../trace/types.js';
 
-/** System flags as IMAP spells them. POP3 keeps the same names locally (Maildir letters on disk). */
-export type SystemFlag = '\\Seen' | '\\Answered' | '\\Flagged' | '\\Deleted' | '\\Draft';
-/** A flag: a system flag or a keyword (e.g. `$Forwarded`). */
-export type Flag = SystemFlag | (string & {});
+import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery, SortOrder } from '../domain/index.js';
 
-export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
-
-export interface FolderInfo {
-  /** Full path as the backend names it (`INBOX`, `Archive/2024`); the identity of the folder. */
-  path: string;
-  /** Last path segment, for display. */
-  name: string;
-  /** Hierarchy delimiter (`/` or `.`); empty when the backend has no hierarchy. */
-  delimiter: string;
-  specialUse?: SpecialUse;
-  /** False for \Noselect containers. */
-  selectable: boolean;
-  total: number;
-  unread: number;
-}
-
-export interface Address {
-  name: string;
-  address: string;
-}
-
-/** Where a message's authoritative copy is; the UI shows this in words (see issue "difference"). */
-export type MessageLocation =
-  | { kind: 'server' }
-  | { kind: 'local'; onServer: false }
-  | { kind: 'local'; onServer: true; deleteOnServerAfter?: Date };
-
-export interface MessageSummary {
-  /** Stable id inside one folder + uidValidity: the IMAP UID, or the POP3 cache's local id. */
-  uid: number;
-  flags: Flag[];
-  /** Date header if parseable, else the arrival (internal) date. */
-  date: Date;
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  subject: string;
-  messageId?: string;
-  inReplyTo?: string;
-  /** Message-IDs of the References header, oldest first (local threading; IMAP threads on the server). */
-  references?: string[];
-  /** Only in 'thread' windows: 0 for a thread's first message, 1 for a reply to it, and so on. */
-  threadDepth?: number;
-  /** Size in octets of the raw message. */
-  size: number;
-  hasAttachments: boolean;
-  location: MessageLocation;
-}
-
-/**
- * How the message list is ordered. 'arrival' and 'date': position 0 is the newest. 'from' and
- * 'subject': alphabetical, newest first among equals. 'thread': conversations, the one with the
- * newest message first, each drawn depth-first (rows carry `threadDepth`).
- */
-export type SortOrder = 'arrival' | 'date' | 'from' | 'subject' | 'thread';
-
-export const SORT_ORDERS: readonly SortOrder[] = ['arrival', 'date', 'from', 'subject', 'thread'];
-
-export interface OpenedFolder {
-  path: string;
-  /**
-   * UIDs are only meaningful together with this value. When it differs from what a caller cached,
-   * every cached UID of this folder is invalid.
-   */
-  uidValidity: bigint;
-  /** True when the backend saw a different uidValidity than the last time this folder was opened. */
-  uidValidityChanged: boolean;
-  total: number;
-  unread: number;
-}
-
-export interface SearchQuery {
-  /** Free text matched against from/to/subject/body (backend decides how deep). */
-  text?: string;
-  from?: string;
-  subject?: string;
-  unseen?: boolean;
-  flagged?: boolean;
-  since?: Date;
-  before?: Date;
-}
+// Re-exported so code not yet moved to `../domain/index.js` keeps compiling while other branches
+// are merged; new code imports the domain directly (remove these after the merge).
+export {
+  AccountError,
+  SORT_ORDERS,
+  type AccountErrorKind,
+  type Address,
+  type Flag,
+  type FolderInfo,
+  type MessageLocation,
+  type MessageSummary,
+  type OpenedFolder,
+  type SearchQuery,
+  type SortOrder,
+  type SpecialUse,
+  type SystemFlag,
+} from '../domain/index.js';
 
 export interface AccountCapabilities {
   /** Flags are stored on the server and seen by other devices (IMAP: true, POP3: false). */
@@ -100,7 +34,14 @@ export interface AccountCapabilities {
   serverSearch: boolean;
   /** The backend can push changes while a folder is open (IMAP IDLE). */
   push: boolean;
-  /** Sort orders this backend can serve cheaply. */
+  /**
+   * Where the messages the UI reads live: on the server (IMAP) or in a local store (POP3's
+   * cache). Every summary's `location.kind` says the same.
+   */
+  mailLocation: 'server' | 'local';
+  /** New mail reaches the local store only by downloading it: `sync()` exists (POP3). */
+  downloadsMail: boolean;
+  /** Sort orders this backend can serve cheaply ('thread' included when it can thread). */
   sortOrders: SortOrder[];
 }
 
@@ -152,9 +93,20 @@ export interface RemovalOutcome {
 
 export type AccountEventListener = (event: AccountEvent) => void;
 
+/** What a backend is given besides its config entry. */
+export interface AccountDeps {
+  /** Returns the password when the backend is about to log in (may prompt the user). */
+  getPassword: () => Promise<string>;
+  /** Root of this account's local data (caches, POP3 Maildir); created 0700 by the backend. */
+  dataDir: string;
+  /** Receives the protocol conversation (already redacted) for the trace pane / --trace. */
+  trace?: TraceSink;
+}
+
 export interface MailAccount {
   readonly name: string;
-  readonly protocol: 'imap' | 'pop3';
+  /** The config protocol this backend was registered under (see ./index.ts); never branch on it for behaviour: use `capabilities`. */
+  readonly protocol: string;
   readonly capabilities: AccountCapabilities;
 
   /** Logs in. Rejects with an `AccountError` (clear message, no secrets). */
@@ -171,10 +123,10 @@ export interface MailAccount {
    */
   fetchWindow(path: string, start: number, count: number, sort?: SortOrder): Promise<MessageSummary[]>;
   /**
-   * Optional: summaries for specific UIDs (e.g. search results), in the order given; UIDs that no
-   * longer exist are left out. Without it the UI reads the header block of each via fetchRaw.
+   * Summaries for specific UIDs (e.g. search results), in the order given; UIDs that no longer
+   * exist are left out. The same flags and location as the same message in a window.
    */
-  fetchSummaries?(path: string, uids: number[]): Promise<MessageSummary[]>;
+  fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]>;
   /**
    * Optional (IMAP header cache): the folder and its `count` newest summaries as the local cache
    * last saw them, read from disk without the network and without connect(), so a warm start can
@@ -206,41 +158,19 @@ export interface MailAccount {
    * `flags`. IMAP: APPEND, reconnecting first when the connection was lost meanwhile (e.g. during
    * a long stay in the editor); POP3: delivered into the local Maildir folder.
    */
-  appendMessage?(path: string, raw: Buffer, flags: Flag[]): Promise<void>;
+  appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void>;
   /**
    * The folder for sent mail or drafts: IMAP by SPECIAL-USE (\Sent, \Drafts) else by name;
    * POP3 the local Maildir folder `Sent` / `Drafts`. Created when the account has none.
    */
-  specialFolder?(use: 'sent' | 'drafts'): Promise<string>;
+  specialFolder(use: 'sent' | 'drafts'): Promise<string>;
 
   /**
-   * POP3 only: download new mail from the server into the local cache (safe order: store durably,
-   * then DELE). Absent on IMAP, where there is nothing to download.
+   * Present exactly when `capabilities.downloadsMail`: download new mail from the server into the
+   * local store (POP3: store durably, then DELE). Absent on IMAP, where there is nothing to download.
    */
   sync?(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult>;
 
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: AccountEventListener): () => void;
-}
-
-export type AccountErrorKind =
-  | 'auth' // wrong user/password
-  | 'tls' // handshake failed, untrusted or mismatched certificate
-  | 'insecure' // refusing to send a password without TLS
-  | 'network' // host down, refused, timeout, dropped
-  | 'protocol' // server said something we cannot use
-  | 'not-found' // folder or message does not exist
-  | 'local' // local store failure (disk full, permissions)
-  | 'config';
-
-/** The only error type a backend lets escape: `message` is fit to show a user as is. */
-export class AccountError extends Error {
-  constructor(
-    readonly kind: AccountErrorKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'AccountError';
-  }
 }

@@ -16,7 +16,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Flag, MessageSummary } from '../accounts/account.js';
+import type { Flag, MessageSummary } from '../domain/index.js';
 import { decodeSummary, encodeFlags, encodeSummary } from './summary-codec.js';
 
 export const CACHE_FILE = 'header-cache.sqlite';

@@ -1,7 +1,7 @@
 // MessageSummary ⇄ a compact JSON row for the header cache. Positional arrays instead of objects
 // keep 100k rows small on disk; strings are sanitized again on the way out, so a cache file edited
 // by hand (or written by an older, buggier version) still cannot put escape sequences on screen.
-import type { Address, Flag, MessageSummary } from '../accounts/account.js';
+import type { Address, Flag, MessageSummary } from '../domain/index.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 
 type AddressRow = [string, string];

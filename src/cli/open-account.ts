@@ -5,6 +5,7 @@ import { makePasswordGetter } from '../config/password.js';
 import { accountDataDir } from '../config/paths.js';
 import type { AccountConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
+import { secretPrompt } from './prompt.js';
 
 /** Connects the named (default: first) account, runs `fn`, and always logs out. */
 export async function withAccount<T>(
@@ -15,7 +16,7 @@ export async function withAccount<T>(
   const config = findAccount(await loadConfig(ctx), name, ctx);
   const { createAccount } = await import('../accounts/index.js');
   const account = await createAccount(config, {
-    getPassword: makePasswordGetter(config, ctx),
+    getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }),
     dataDir: accountDataDir(ctx, config.name),
   });
   try {

@@ -153,6 +153,11 @@ export interface Asker {
   askSecret(question: string): Promise<string>;
 }
 
+/** The password prompt that config/password.ts is given (it may not import the CLI). */
+export function secretPrompt(ctx: { stdin: Input; stderr: Writable }): (question: string) => Promise<string> {
+  return (question) => makeAsker(ctx.stdin, ctx.stderr).askSecret(question);
+}
+
 export function makeAsker(input: Input, output: Writable): Asker {
   const reader = inputReader(input);
   return {

@@ -1,13 +1,12 @@
 // The SMTP password: the smtp block's own passwordCommand/passwordEnv when it has one, else the
 // account's (same mailbox, same secret — the common case), so the user is never asked twice.
-import type { CliContext } from '../cli/context.js';
-import { makePasswordGetter } from '../config/password.js';
+import { makePasswordGetter, type PasswordContext } from '../config/password.js';
 import type { AccountConfig } from '../config/types.js';
 
 export function smtpPasswordGetter(
   config: AccountConfig,
   accountGetter: () => Promise<string>,
-  ctx: Pick<CliContext, 'env' | 'stdin' | 'stderr'>,
+  ctx: PasswordContext,
 ): () => Promise<string> {
   const smtp = config.smtp;
   if (!smtp || (!smtp.passwordCommand && !smtp.passwordEnv)) return accountGetter;

@@ -6,16 +6,16 @@
 import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Conf from 'conf';
-import type { CliContext } from '../cli/context.js';
+import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { errorCode } from '../store/local-error.js';
 import { ConfigError } from './errors.js';
 import { describeJsonSyntaxError } from './json-error.js';
-import { paths, type TmailPaths } from './paths.js';
+import { paths, type PathContext, type TmailPaths } from './paths.js';
 import type { AccountConfig, TmailConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
-type ConfigContext = Pick<CliContext, 'env' | 'configPath'> & { stderr?: CliContext['stderr'] };
+type ConfigContext = PathContext & { stderr?: Writable };
 type RawConfig = Record<string, unknown> & { accounts?: unknown[] };
 
 /** Loads and validates config.json (a missing file is an empty config). Warnings go to ctx.stderr. */

@@ -1,13 +1,17 @@
 // Where an account's password comes from: `passwordCommand` (shell, first line of stdout),
 // `passwordEnv`, or a prompt with echo off. The value is never printed, logged or stored.
 import { spawn } from 'node:child_process';
-import { AccountError } from '../accounts/account.js';
-import type { CliContext } from '../cli/context.js';
-import { makeAsker } from '../cli/prompt.js';
+import { AccountError } from '../domain/index.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import type { AccountConfig, PasswordSource } from './types.js';
 
-type PasswordContext = Pick<CliContext, 'env' | 'stdin' | 'stderr'>;
+/** Asks for a secret with echo off; throws an error named InputEnded when input ends. */
+export type AskSecret = (question: string) => Promise<string>;
+/** `askSecret` is the CLI's prompt (cli/prompt.ts `secretPrompt`), injected: config/ sits below cli/. Without it nobody can be asked. */
+export interface PasswordContext {
+  env: NodeJS.ProcessEnv;
+  askSecret?: AskSecret;
+}
 type PasswordAccount = PasswordSource & Pick<AccountConfig, 'name' | 'user' | 'host'>;
 
 /** The getPassword for AccountDeps: asks once per process and reuses the value afterwards. */
@@ -31,10 +35,10 @@ export async function readPassword(account: PasswordAccount, ctx: PasswordContex
     }
     return value;
   }
-  const asker = makeAsker(ctx.stdin, ctx.stderr);
+  if (!ctx.askSecret) throw new AccountError('config', `account ${account.name}: no password given and no way to ask; set passwordCommand or passwordEnv`);
   let password: string;
   try {
-    password = await asker.askSecret(`Password for ${sanitizeLine(account.user)} at ${sanitizeLine(account.host)}`);
+    password = await ctx.askSecret(`Password for ${sanitizeLine(account.user)} at ${sanitizeLine(account.host)}`);
   } catch (err) {
     if (err instanceof Error && err.name === 'InputEnded') {
       throw new AccountError('config', `account ${account.name}: no password given (stdin ended); set passwordCommand or passwordEnv for non-interactive use`);

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { CliContext } from '../cli/context.js';
 
 export interface TmailPaths {
   configFile: string;
@@ -13,7 +12,12 @@ export interface TmailPaths {
   dataDir: string;
 }
 
-type PathContext = Pick<CliContext, 'env' | 'configPath'>;
+/** The part of the CLI context that locates config and data (spelled out: config/ sits below cli/). */
+export interface PathContext {
+  env: NodeJS.ProcessEnv;
+  /** Value of --config FILE, if given. */
+  configPath?: string;
+}
 
 export function paths(ctx: PathContext): TmailPaths {
   const env = ctx.env;

@@ -27,7 +27,7 @@ export class DemoMailStore extends EventEmitter {
   ]) {
     super();
     this.setMaxListeners(0);
-    folders.forEach((f, i) => this.folders.set(f.name, { ...f, uidValidity: this.validityBase + i, uidNext: 1, messages: [] }));
+    for (const [i, f] of folders.entries()) this.folders.set(f.name, { ...f, uidValidity: this.validityBase + i, uidNext: 1, messages: [] });
   }
 
   folder(name: string): DemoFolder | undefined {

@@ -30,7 +30,7 @@ export function sanitizeFilename(name: string): string {
     // and several scripts need them.)
     .replace(/[\u200b\u200e\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, '')
     .replace(/\s+/g, ' ')
-    .replace(/^[\s.\-]+/, '') // no hidden files, no names that read as command options
+    .replace(/^[\s.-]+/, '') // no hidden files, no names that read as command options
     .replace(/[\s.]+$/, ''); // Windows drops trailing dots/spaces, which can change the extension
   if (s === '' || s === '_') return '';
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;

@@ -1,7 +1,7 @@
 // Display headers (From/To/Cc/Reply-To/Date/Subject/ids) and the full-headers view, built from
 // the raw header lines so that one decoding path (with the 8-bit fallback) serves both.
 import { parseAddressHeader, type HeaderLines } from 'mailparser';
-import type { Address } from '../accounts/account.js';
+import type { Address } from '../domain/index.js';
 import { decodeEncodedWords, decodeHeaderBytes, unfold } from './header-text.js';
 import { sanitizeLine } from './sanitize.js';
 import type { ParsedMessage } from './types.js';

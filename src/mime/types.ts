@@ -1,7 +1,7 @@
 // What the MIME module hands to the reader pane. Every string in here has been through
 // sanitize.ts already, so the UI may print it as is.
 import type { Readable } from 'node:stream';
-import type { Address } from '../accounts/account.js';
+import type { Address } from '../domain/index.js';
 
 /** A raw RFC 5322 message: a stream (e.g. `MailAccount.fetchRaw`) or the bytes themselves. */
 export type MessageSource = Readable | Buffer;

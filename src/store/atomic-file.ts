@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 import { errorCode, localError } from './local-error.js';
 
 /** fsync a directory so a rename/create/unlink inside it survives a crash. */

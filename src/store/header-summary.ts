@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { Address, MessageSummary } from '../accounts/account.js';
+import type { Address, MessageSummary } from '../domain/index.js';
 import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
 import { localError } from './local-error.js';
 

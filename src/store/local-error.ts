@@ -1,6 +1,6 @@
 // Turns a filesystem failure into the one error type backends let escape, with a message a user
 // can act on ("the disk is full") instead of an errno dump or a stack trace.
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'the disk is full',

@@ -10,7 +10,7 @@ import type { Maildir, MaildirName } from './maildir.js';
 import { normalizeFolder } from './maildir-names.js';
 import { SummaryCache } from './summary-cache.js';
 import { UidList, type UidListOrigin } from './uid-list.js';
-import type { SortOrder } from '../accounts/account.js';
+import type { SortOrder } from '../domain/index.js';
 import { threadOrder } from '../threading/jwz.js';
 import { baseSubject } from '../threading/subject.js';
 

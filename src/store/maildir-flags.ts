@@ -1,7 +1,7 @@
 // Maildir info letters (the part after `:2,`) <-> IMAP-style flags, in one place.
 // Letters per the Maildir spec: D draft, F flagged, P passed (forwarded), R replied, S seen,
 // T trashed. Lowercase letters are Dovecot keyword slots; we keep them untouched on renames.
-import type { Flag } from '../accounts/account.js';
+import type { Flag } from '../domain/index.js';
 
 const LETTER_TO_FLAG: Record<string, Flag> = {
   D: '\\Draft',

@@ -5,7 +5,7 @@
 //   are stored in modified UTF-7 like Dovecot does.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 import { normalizeLetters } from './maildir-flags.js';
 
 const INFO_SEPARATOR = ':2,';

@@ -4,7 +4,7 @@
 import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 import { fsyncDir } from './atomic-file.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';

@@ -2,7 +2,7 @@
 // size + mtime), so reopening a 10k-message local folder does not re-read every file. A corrupt
 // or foreign cache file is simply dropped and rebuilt. (A real header cache is a later issue.)
 import { readFile } from 'node:fs/promises';
-import type { Address } from '../accounts/account.js';
+import type { Address } from '../domain/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { errorCode, localError } from './local-error.js';
 import type { HeaderSummary } from './header-summary.js';

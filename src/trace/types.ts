@@ -10,7 +10,8 @@ export interface TraceEntry {
   time: number;
   /** The account whose connection this is ("Demo (IMAP)"). */
   account: string;
-  protocol: 'imap' | 'pop3';
+  /** The wire protocol of the line (a backend's config protocol, e.g. imap, pop3). */
+  protocol: string;
   dir: TraceDirection;
   text: string;
 }

@@ -58,7 +58,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   }
 
   // Ink owns the terminal once it starts, so interactive passwords are asked for first.
-  const getters = config.accounts.map((a) => makePasswordGetter(a, ctx));
+  const passwordCtx = { env: ctx.env, askSecret: (await import('../cli/prompt.js')).secretPrompt(ctx) };
+  const getters = config.accounts.map((a) => makePasswordGetter(a, passwordCtx));
   for (const [i, a] of config.accounts.entries()) {
     if (!needsPrompt(a)) continue;
     try {
@@ -111,7 +112,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     }
   }
   const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
-  const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, ctx));
+  const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, passwordCtx));
   const stdout = ctx.stdout as TtyOut;
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
   const hintRows = options.hint ? 1 : 0;

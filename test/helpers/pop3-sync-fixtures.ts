@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AccountConfig } from '../../src/config/types.js';
 import { Pop3Client } from '../../src/accounts/pop3/client.js';
 import { tlsOptions } from '../../src/accounts/security.js';
-import { Maildir } from '../../src/store/maildir.js';
+import type { Maildir } from '../../src/store/maildir.js';
 import type { DovecotServer } from './dovecot.js';
 import type { GeneratedMessage } from './maildir-generator.js';
 

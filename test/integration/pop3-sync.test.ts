@@ -67,7 +67,10 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
 
   test('plaintext auth is refused without allowInsecureAuth: the password is never asked for', async () => {
     let asked = false;
-    const opts = { ...setup('login', { port: server.ports.pop3, security: 'none' }), getPassword: async () => ((asked = true), 'login-pw') };
+    const opts = { ...setup('login', { port: server.ports.pop3, security: 'none' }), getPassword: async () => {
+      asked = true;
+      return 'login-pw';
+    } };
     await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'insecure' && /without TLS/.test(e.message));
     assert.equal(asked, false);
     // With the opt-in it works (on loopback, for tests).

@@ -44,9 +44,9 @@ function fakeAccount(stored: Stored[], flagged: string[]): MailAccount {
   const original = 'From: Carol <carol@example.org>\r\nTo: alice@example.test\r\nSubject: Question\r\nMessage-ID: <q@example.org>\r\n\r\nWhy?\r\n';
   return {
     name: 'fake', protocol: 'imap',
-    capabilities: { serverFlags: true, serverFolders: true, serverSearch: true, push: false, sortOrders: ['arrival'] },
+    capabilities: { serverFlags: true, serverFolders: true, serverSearch: true, push: false, mailLocation: 'server', downloadsMail: false, sortOrders: ['arrival'] },
     connect: async () => undefined, close: async () => undefined, listFolders: async () => [],
-    openFolder: async () => { throw new Error('unused'); }, fetchWindow: async () => [],
+    openFolder: async () => { throw new Error('unused'); }, fetchWindow: async () => [], fetchSummaries: async () => [],
     fetchRaw: async () => Readable.from([Buffer.from(original)]),
     addFlags: async (path, uids, flags) => void flagged.push(`${path}:${uids.join(',')}:${flags.join(' ')}`),
     removeFlags: async () => undefined, deleteMessages: async () => undefined, moveMessages: async () => undefined,

@@ -6,7 +6,13 @@ import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { AccountError } from '../../src/accounts/account.js';
 import { makePasswordGetter, readPassword } from '../../src/config/password.js';
+import { secretPrompt } from '../../src/cli/prompt.js';
+import type { CliContext } from '../../src/cli/context.js';
+
 import { testContext } from './cli-context.js';
+
+/** The CLI's prompt, injected as the app does (config/ does not import cli/). */
+const withPrompt = (ctx: CliContext) => ({ env: ctx.env, askSecret: secretPrompt(ctx) });
 
 const dir = mkdtempSync(join(tmpdir(), 'tmail-pw-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,14 +82,14 @@ describe('passwordEnv', () => {
 describe('prompt', () => {
   test('non-TTY stdin: one line is read; the prompt goes to stderr; nothing echoes the password', async () => {
     const t = testContext({}, { input: 'piped-pw\nnext line\n' });
-    assert.equal(await readPassword(base, t.ctx), 'piped-pw');
+    assert.equal(await readPassword(base, withPrompt(t.ctx)), 'piped-pw');
     assert.equal(t.stderr(), 'Password for me at imap.example.com: ');
     assert.equal(t.stdout(), '');
   });
 
   test('stdin at EOF is a clear error', async () => {
     const t = testContext({}, { input: '' });
-    await assert.rejects(readPassword(base, t.ctx), /no password given \(stdin ended\); set passwordCommand or passwordEnv/);
+    await assert.rejects(readPassword(base, withPrompt(t.ctx)), /no password given \(stdin ended\); set passwordCommand or passwordEnv/);
   });
 
   test('TTY: raw mode (echo off) while typing, backspace and escape sequences handled, restored after', async () => {
@@ -93,7 +99,7 @@ describe('prompt', () => {
     tty.isTTY = true;
     tty.setRawMode = (raw) => void modes.push(raw);
     t.ctx.stdin = tty;
-    const pending = readPassword(base, t.ctx);
+    const pending = readPassword(base, withPrompt(t.ctx));
     tty.write('sx');
     tty.write('\u007f\u001b[Aecret');
     tty.write('\r');
@@ -108,7 +114,7 @@ describe('prompt', () => {
     tty.isTTY = true;
     tty.setRawMode = () => undefined;
     t.ctx.stdin = tty;
-    const pending = readPassword(base, t.ctx);
+    const pending = readPassword(base, withPrompt(t.ctx));
     tty.write('abc\u0003');
     await assert.rejects(pending, { name: 'PromptCancelled' });
   });

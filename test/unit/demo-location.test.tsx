@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { locationTag } from '../../src/ui/components/MessageList.js';
-import { flagNote, locationWords, modelWords, openNote } from '../../src/ui/state/model-words.js';
+import { flagNote, locationWords, modelOf, modelWords, openNote } from '../../src/ui/state/model-words.js';
 import type { MessageSummary } from '../../src/accounts/account.js';
 import { KEY, mountUi } from './ui-harness.js';
 import { FakeAccount } from './ui-fake-account.js';
@@ -24,19 +24,28 @@ test('location words and tags for each kind of location', () => {
 });
 
 test('notes say where a change happened: short ones lead with where, the full sentence is kept', () => {
-  assert.deepEqual(flagNote('imap', '\\Flagged', true), { short: 'server: \\Flagged set', full: '\\Flagged set on the server: other devices see it too' });
-  assert.deepEqual(flagNote('imap', '\\Seen', false), { short: 'server: \\Seen cleared', full: '\\Seen cleared on the server: other devices see it too' });
-  assert.deepEqual(flagNote('pop3', '\\Seen', true), { short: 'local only: marked read', full: 'marked read locally only: POP3 cannot tell the server' });
-  assert.equal(flagNote('pop3', '\\Flagged', false).short, 'local only: unflagged');
-  assert.deepEqual(openNote('imap', { kind: 'server' }, true), { short: 'server: \\Seen set', full: '\\Seen set on the server · lives on the server' });
-  assert.equal(openNote('pop3', { kind: 'local', onServer: false }, true).short, 'local only: marked read');
-  assert.match(openNote('pop3', { kind: 'local', onServer: false }, true).full, /^Marked read locally; the server is not told · local cache, deleted from the server$/);
-  assert.deepEqual(openNote('imap', { kind: 'server' }, false), { short: 'lives on the server', full: 'Lives on the server' });
-  assert.equal(openNote('pop3', { kind: 'local', onServer: true }, false).short, 'local cache, +server');
-  assert.match(modelWords('imap', true), /flags shared with other devices/);
-  assert.match(modelWords('pop3', true), /flags stay on this computer/);
-  assert.equal(modelWords('pop3', true, { cached: 12, keptOnServer: 0 }), 'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer');
-  assert.equal(modelWords('pop3', false, { cached: 12 }), 'POP3 · local cache');
+  assert.deepEqual(flagNote(modelOf('imap'), '\\Flagged', true), { short: 'server: \\Flagged set', full: '\\Flagged set on the server: other devices see it too' });
+  assert.deepEqual(flagNote(modelOf('imap'), '\\Seen', false), { short: 'server: \\Seen cleared', full: '\\Seen cleared on the server: other devices see it too' });
+  assert.deepEqual(flagNote(modelOf('pop3'), '\\Seen', true), { short: 'local only: marked read', full: 'marked read locally only: POP3 cannot tell the server' });
+  assert.equal(flagNote(modelOf('pop3'), '\\Flagged', false).short, 'local only: unflagged');
+  assert.deepEqual(openNote(modelOf('imap'), { kind: 'server' }, true), { short: 'server: \\Seen set', full: '\\Seen set on the server · lives on the server' });
+  assert.equal(openNote(modelOf('pop3'), { kind: 'local', onServer: false }, true).short, 'local only: marked read');
+  assert.match(openNote(modelOf('pop3'), { kind: 'local', onServer: false }, true).full, /^Marked read locally; the server is not told · local cache, deleted from the server$/);
+  assert.deepEqual(openNote(modelOf('imap'), { kind: 'server' }, false), { short: 'lives on the server', full: 'Lives on the server' });
+  assert.equal(openNote(modelOf('pop3'), { kind: 'local', onServer: true }, false).short, 'local cache, +server');
+  assert.match(modelWords(modelOf('imap'), true), /flags shared with other devices/);
+  assert.match(modelWords(modelOf('pop3'), true), /flags stay on this computer/);
+  assert.equal(modelWords(modelOf('pop3'), true, { cached: 12, keptOnServer: 0 }), 'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer');
+  assert.equal(modelWords(modelOf('pop3'), false, { cached: 12 }), 'POP3 · local cache');
+});
+
+test('the words come from capabilities, not the protocol name: a local-only backend', () => {
+  const maildir = { label: 'Maildir', capabilities: { ...modelOf('pop3').capabilities, downloadsMail: false } };
+  assert.equal(modelWords(maildir, false), 'Maildir · local');
+  assert.deepEqual(flagNote(maildir, '\\Seen', true), { short: 'local only: marked read', full: 'marked read locally' });
+  const sharedFlags = { label: 'JMAP', capabilities: modelOf('imap').capabilities };
+  assert.equal(modelWords(sharedFlags, false), 'JMAP · state on server');
+  assert.equal(openNote(sharedFlags, { kind: 'server' }, true).short, 'server: \\Seen set');
 });
 
 test('rows carry their location (POP3 local, IMAP server); the reader says Lives:', async () => {

@@ -13,7 +13,7 @@ function fakeClient(caps: string[], answer: Array<{ value: string }> | { numbers
   const client = {
     capabilities: new Map(caps.map((c) => [c, true])),
     commands: new Map<string, (connection: unknown, ...args: unknown[]) => Promise<unknown>>(),
-    async run(this: any, name: string, ...args: unknown[]) {
+    async run(this: { commands: Map<string, (connection: unknown, ...args: unknown[]) => Promise<unknown>> }, name: string, ...args: unknown[]) {
       const handler = this.commands.get(name);
       return handler ? handler(this, ...args) : false;
     },

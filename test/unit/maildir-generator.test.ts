@@ -83,7 +83,7 @@ describe('maildir generator', () => {
 
   test('dates ascend (newest last) and match the Date header', () => {
     for (let k = 1; k < inbox.length; k++) assert.ok(inbox[k]!.date > inbox[k - 1]!.date, `message ${k}`);
-    parsed.forEach((p, k) => assert.equal(p.date?.getTime(), inbox[k]!.date.getTime()));
+    for (const [k, p] of parsed.entries()) assert.equal(p.date?.getTime(), inbox[k]!.date.getTime());
   });
 
   test('is deterministic: buildMessage(i, seed) equals the file byte for byte', async () => {
@@ -115,7 +115,7 @@ describe('maildir generator', () => {
   test('mix: multipart/alternative with text and html, attachments incl. non-ASCII names', () => {
     const kinds = new Set(inbox.map((_, k) => buildMessageInfo(k, 7).kind));
     assert.deepEqual([...kinds].sort(), ['alternative', 'attachment', 'mixed-alternative', 'plain', 'qp']);
-    const alt = parsed.filter((p, k) => buildMessageInfo(k, 7).kind === 'alternative');
+    const alt = parsed.filter((_p, k) => buildMessageInfo(k, 7).kind === 'alternative');
     assert.ok(alt.length > 5);
     for (const p of alt) {
       assert.match(String(p.headers.get('content-type') && (p.headers.get('content-type') as { value: string }).value), /multipart\/alternative/);

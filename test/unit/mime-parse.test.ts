@@ -153,7 +153,7 @@ test('Reply-To with a quoted comma, a Date with a comment, forwarded messages at
 
   const inline = await parseMessage(build('inline'));
   assert.deepEqual(inline.attachments, []);
-  assert.match(inline.bodyText, /^Forwarding this\.\n\nFrom: "Inner" <inner@example\.org>\nSubject: original\n[^]*\nInner body text\n$/);
+  assert.match(inline.bodyText, /^Forwarding this\.\n\nFrom: "Inner" <inner@example\.org>\nSubject: original\n[\s\S]*\nInner body text\n$/);
 });
 
 test('a well-formed message with an empty body is not mistaken for a broken one', async () => {

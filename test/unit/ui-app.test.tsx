@@ -134,7 +134,7 @@ test('opening an unread message sets \\Seen at once and on the account', async (
     await ui.waitFor((t) => t.includes(' 2/100000'), 'on unread 99999');
     assert.match(ui.frame(), /N .*Message number 99999/);
     await ui.press(KEY.enter);
-    const f = await ui.waitFor((t) => /^\W*  .*Message number 99999/m.test(t) || !/N .*Message number 99999/.test(t), 'row no longer N');
+    const f = await ui.waitFor((t) => /^\W* {2}.*Message number 99999/m.test(t) || !/N .*Message number 99999/.test(t), 'row no longer N');
     assert.ok(!/N .*Message number 99999/.test(f));
     await ui.waitFor(() => acc.flagsOf('INBOX', 99999).has('\\Seen'), 'server flag');
     assert.deepEqual(acc.flagCalls[0], { op: 'add', path: 'INBOX', uids: [99999], flags: ['\\Seen'] });

@@ -41,6 +41,8 @@ export class FakeAccount implements MailAccount {
   private listeners = new Set<AccountEventListener>();
   private folders: FakeFolder[];
   private subjects: Map<number, string>;
+  /** Subjects of appended messages, by `folder:uid` (generated messages have none). */
+  private appended = new Map<string, string>();
 
   constructor(opts: FakeOptions = {}) {
     this.name = opts.name ?? 'fake';
@@ -50,6 +52,8 @@ export class FakeAccount implements MailAccount {
       serverFolders: this.protocol === 'imap',
       serverSearch: this.protocol === 'imap',
       push: false,
+      mailLocation: this.protocol === 'imap' ? 'server' : 'local',
+      downloadsMail: this.protocol === 'pop3',
       sortOrders: ['arrival'],
     };
     this.subjects = opts.subjects ?? new Map();
@@ -103,7 +107,7 @@ export class FakeAccount implements MailAccount {
       from: [{ name: `Sender ${uid % 97}`, address: `s${uid % 97}@example.org` }],
       to: [{ name: 'Me', address: 'me@example.org' }],
       cc: [],
-      subject: this.subjects.get(uid) ?? `Message number ${uid}`,
+      subject: this.subjectOf(path, uid),
       size: 1000 + uid,
       hasAttachments: uid % 10 === 0,
       location: this.protocol === 'imap' ? { kind: 'server' } : { kind: 'local', onServer: false },
@@ -151,6 +155,31 @@ export class FakeAccount implements MailAccount {
       out.push(this.summary(path, uid));
     }
     return out;
+  }
+
+  private subjectOf(path: string, uid: number): string {
+    return this.appended.get(`${path}:${uid}`) ?? this.subjects.get(uid) ?? `Message number ${uid}`;
+  }
+
+  /** Appends as the newest message of `path`; keeps its Subject and flags. */
+  async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
+    const f = this.folder(path);
+    f.total += 1;
+    const subject = /^Subject:[ \t]*(.*)$/im.exec(raw.toString('latin1'))?.[1]?.trim() ?? '';
+    this.appended.set(`${path}:${f.total}`, subject);
+    this.flags.set(`${path}:${f.total}`, new Set(flags));
+    this.emit({ type: 'exists', folder: path, total: this.count(f) });
+  }
+
+  async specialFolder(use: 'sent' | 'drafts'): Promise<string> {
+    const path = use === 'sent' ? 'Sent' : 'Drafts';
+    if (!this.folders.some((f) => f.path === path)) this.folders.push({ path, total: 0, specialUse: use, removed: new Set() });
+    return path;
+  }
+
+  async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
+    const f = this.folder(path);
+    return uids.filter((u) => u >= 1 && u <= f.total && !f.removed.has(u)).map((u) => this.summary(path, u));
   }
 
   async fetchRaw(path: string, uid: number): Promise<Readable> {
@@ -221,11 +250,16 @@ export class FakeAccount implements MailAccount {
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const f = this.folder(path);
     const text = (query.text ?? '').toLowerCase();
+    const subject = query.subject?.toLowerCase();
     const out: number[] = [];
     // Searching 100k generated subjects is cheap enough for a test.
     for (let u = f.total; u >= 1; u--) {
       if (f.removed.has(u)) continue;
-      if ((this.subjects.get(u) ?? `Message number ${u}`).toLowerCase().includes(text)) out.push(u);
+      const s = this.subjectOf(path, u).toLowerCase();
+      if (!s.includes(text) || (subject !== undefined && !s.includes(subject))) continue;
+      if (query.flagged && !this.flagsOf(path, u).has('\\Flagged')) continue;
+      if (query.unseen && this.flagsOf(path, u).has('\\Seen')) continue;
+      out.push(u);
     }
     return out;
   }

@@ -12,7 +12,8 @@ import { ImapFlow, type FetchMessageObject, type ListResponse, type MailboxObjec
 import pRetry, { AbortError } from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
-import type { AccountDeps } from '../index.js';
+import type { AccountDeps } from '../account.js';
+import { IMAP_CAPABILITIES } from './capabilities.js';
 import {
   AccountError,
   type AccountCapabilities,
@@ -89,15 +90,7 @@ const DOWNLOAD_CHUNK = 1024 * 1024;
 export class ImapAccount implements MailAccount {
   readonly name: string;
   readonly protocol = 'imap' as const;
-  readonly capabilities: AccountCapabilities = {
-    serverFlags: true,
-    serverFolders: true,
-    serverSearch: true,
-    push: true,
-    // date/from/subject are served by server-side SORT: narrowed on connect when the server has
-    // none. Threads come from THREAD=REFERENCES, else from a local threader over fetched headers.
-    sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
-  };
+  readonly capabilities: AccountCapabilities = { ...IMAP_CAPABILITIES, sortOrders: [...IMAP_CAPABILITIES.sortOrders] };
 
   private client: ImapFlow | null = null;
   private state: ConnectionState = 'disconnected';

@@ -13,7 +13,7 @@
 // turns LF back into CRLF when it serves the file, so the round trip is byte-exact). Lone CRs and
 // all other bytes are untouched.
 import { createHash } from 'node:crypto';
-import { Socket, connect as netConnect } from 'node:net';
+import { type Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { AccountError } from '../account.js';
 import type { Security } from '../../config/types.js';

@@ -4,8 +4,7 @@
 // same Maildir minus everything that talks to the server: no sync, and local deletes never queue
 // a server DELE (the account is not in POP3 mode; switching back decides what the server keeps).
 import type { AccountConfig } from '../../config/types.js';
-import type { MailAccount } from '../account.js';
-import type { AccountDeps } from '../index.js';
+import type { AccountDeps, MailAccount } from '../account.js';
 import { Pop3Account } from './pop3-account.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 
@@ -21,10 +20,12 @@ const offline: Pop3SyncApi = {
 export function openLocalCache(config: AccountConfig, deps: Pick<AccountDeps, 'dataDir'>, name: string): MailAccount {
   const view = { ...config, name, protocol: 'pop3' as const, deleteOnServerWhenDeletedLocally: false };
   const inner = new Pop3Account(view, { dataDir: deps.dataDir, getPassword: async () => '' }, offline);
-  // `sync` present means "downloads"; the UI must not offer it here.
+  // Nothing downloads here: no `sync`, and the capabilities say so.
+  const capabilities = { ...inner.capabilities, downloadsMail: false };
   return new Proxy(inner, {
     get(target, prop) {
       if (prop === 'sync') return undefined;
+      if (prop === 'capabilities') return capabilities;
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -23,7 +23,8 @@ import {
   type SyncProgress,
   type SyncResult,
 } from '../account.js';
-import type { AccountDeps } from '../index.js';
+import type { AccountDeps } from '../account.js';
+import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
 import { Maildir } from '../../store/maildir.js';
@@ -51,13 +52,7 @@ const NOT_ON_SERVER: MessageLocation = { kind: 'local', onServer: false };
 export class Pop3Account implements MailAccount {
   readonly name: string;
   readonly protocol = 'pop3' as const;
-  readonly capabilities: AccountCapabilities = {
-    serverFlags: false,
-    serverFolders: false,
-    serverSearch: false,
-    push: false,
-    sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
-  };
+  readonly capabilities: AccountCapabilities = { ...POP3_CAPABILITIES, sortOrders: [...POP3_CAPABILITIES.sortOrders] };
 
   readonly maildir: Maildir;
   readonly statePath: string;
@@ -148,6 +143,20 @@ export class Pop3Account implements MailAccount {
       out.push(summary);
     }
     return out;
+  }
+
+  /** Search results by UID, with the same flags and location as in a window (read from the local store). */
+  async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
+    if (uids.length === 0) return [];
+    const folder = normalizeFolder(path);
+    const index = await this.refreshed(folder);
+    const messages = await this.messages(folder, uids);
+    const summaries = await index.summaries(messages);
+    const locate = await this.locator();
+    return messages.flatMap((m) => {
+      const s = summaries.get(m.uid);
+      return s ? [this.toSummary(s, locate)] : [];
+    });
   }
 
   async fetchRaw(path: string, uid: number): Promise<Readable> {

@@ -13,7 +13,7 @@ import { resolveUserPath } from '../../config/validate.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
-import { makeAsker, type Asker } from '../prompt.js';
+import { makeAsker, secretPrompt, type Asker } from '../prompt.js';
 
 const USAGE = `Usage: tmail account add [options]
 
@@ -193,7 +193,7 @@ async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boole
   // A throw-away data dir: a failed test must leave nothing behind, not even an empty cache.
   const dataDir = mkdtempSync(join(tmpdir(), 'tmail-login-test-'));
   try {
-    await testLogin(config, { getPassword: makePasswordGetter(config, ctx), dataDir });
+    await testLogin(config, { getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }), dataDir });
   } catch (err) {
     if (!(err instanceof AccountError)) throw err;
     ctx.stderr.write(`tmail: login test failed: ${sanitizeLine(err.message)}\n`);

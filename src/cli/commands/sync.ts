@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AccountError, type SyncProgress } from '../../accounts/account.js';
 import { findAccount, loadConfig } from '../../config/config.js';
 import { makePasswordGetter } from '../../config/password.js';
+import { secretPrompt } from '../prompt.js';
 import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
@@ -56,7 +57,7 @@ async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean
   try {
     const result = await syncMailbox({
       config: account,
-      getPassword: makePasswordGetter(account, ctx),
+      getPassword: makePasswordGetter(account, { env: ctx.env, askSecret: secretPrompt(ctx) }),
       maildir: new Maildir(join(dataDir, 'Maildir')),
       statePath: join(dataDir, 'pop3-state.json'),
       onProgress: (p) => progress.update(p),

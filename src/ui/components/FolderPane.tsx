@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderRows } from '../state/folder-rows.js';
+import { modelOf } from '../state/model-words.js';
 import type { UiState } from '../state/types.js';
 import { padToWidth, displayWidth, truncateToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -24,7 +25,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const selected = index === state.folderCursor;
         const acc = state.accounts[row.account]!;
         if (row.kind === 'account') {
-          const model = acc.localCacheOf !== undefined ? 'local' : acc.protocol === 'imap' ? 'IMAP' : 'POP3';
+          const model = acc.localCacheOf !== undefined ? 'local' : modelOf(acc.protocol).label;
           const label = `${selected ? '>' : (STATUS_MARK[acc.status] ?? ' ')}${sanitizeLine(acc.name)} [${model}]`;
           return (
             <Text key={`a${row.account}`} bold inverse={selected && focused} color={acc.status === 'error' ? theme.error : undefined}>

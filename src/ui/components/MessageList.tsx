@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import type { MessageSummary } from '../../accounts/account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { modelOf } from '../state/model-words.js';
 import type { UiState } from '../state/types.js';
 import { padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -106,10 +107,12 @@ export function MessageList(props: {
   } else if (!cur.opened && count === 0) {
     lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(cur.path)}…`, inner)}</Text>);
   } else if (count === 0) {
-    const pop3 = state.accounts[cur.account]?.protocol === 'pop3';
+    const acc = state.accounts[cur.account];
+    // An empty local copy of a downloading account (POP3): say how to download.
+    const downloads = acc !== undefined && acc.localCacheOf === undefined && modelOf(acc.protocol).capabilities.downloadsMail;
     const text = state.search
       ? 'No message matches'
-      : pop3
+      : downloads
         ? 'No mail in the local copy yet; $ downloads from the server'
         : 'This folder is empty';
     lines.push(<Text key="empty">{padToWidth(text, inner)}</Text>);

@@ -4,7 +4,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import type { UiState } from '../state/types.js';
 import { displayWidth, padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
-import { modelWords } from '../state/model-words.js';
+import { modelOf, modelWords } from '../state/model-words.js';
 import { listOrder, orderLabel } from '../state/list-order.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
@@ -39,13 +39,14 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     parts.push(sanitizeLine(acc.name));
     // The model in words: what this account does with mail (longer when there is room).
     const inbox = acc.folders.find((f) => f.path.toUpperCase() === 'INBOX');
+    const model = modelOf(acc.protocol);
     parts.push(
       compact
-        ? acc.protocol.toUpperCase()
-        : modelWords(acc.protocol, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }),
+        ? model.label
+        : modelWords(model, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }),
     );
-    // Where the POP3 copies are, when a wide bar has room for it after everything else.
-    if (!compact && width >= 140 && acc.protocol === 'pop3' && acc.cacheDir) cache = ` · cache: ${sanitizeLine(acc.cacheDir)}`;
+    // Where the downloaded copies are, when a wide bar has room for it after everything else.
+    if (!compact && width >= 140 && model.capabilities.downloadsMail && acc.cacheDir) cache = ` · cache: ${sanitizeLine(acc.cacheDir)}`;
     if (acc.status === 'connecting') parts.push('connecting…');
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');

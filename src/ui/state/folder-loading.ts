@@ -104,8 +104,7 @@ export async function ensureSearchRows(ctx: ControllerContext, account: number, 
   if (missing.length === 0) return;
   try {
     const acc = await backendFor(ctx, account);
-    const { summariesByUid } = await import('./summaries-by-uid.js');
-    const rows = await ctx.track('search results…', summariesByUid(acc, path, missing));
+    const rows = await ctx.track('search results…', acc.fetchSummaries(path, missing));
     ctx.cache.putByUid(key, rows);
     ctx.bump();
   } catch (err) {

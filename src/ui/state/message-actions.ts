@@ -5,7 +5,7 @@ import { backendFor, refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
 import { rowAt } from './list-navigation.js';
-import { flagNote } from './model-words.js';
+import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
 
@@ -47,7 +47,7 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       const acc = await backendFor(ctx, t.account);
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
-      if (!quiet) ctx.note(flagNote(ctx.opts.accounts[t.account]?.protocol ?? 'imap', flag, on));
+      if (!quiet) ctx.note(flagNote(modelOf(ctx.opts.accounts[t.account]?.protocol ?? 'imap'), flag, on));
     } catch (err) {
       summary.flags = before;
       adjustUnread(ctx, t.account, t.path, -unreadDelta);

@@ -7,7 +7,7 @@ import { errorText } from './error-text.js';
 import { panesRows, readerTextHeight, readerTextWidth } from './layout.js';
 import { listAction, rowAt } from './list-navigation.js';
 import { setFlag } from './message-actions.js';
-import { locationWords, openNote } from './model-words.js';
+import { locationWords, modelOf, openNote } from './model-words.js';
 import { readerLines } from './reader-lines.js';
 
 /** How far the open message can scroll with the reader pane's current height. */
@@ -67,10 +67,10 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
     reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
     focus: 'reader',
   });
-  const protocol = ctx.opts.accounts[cur.account]?.protocol ?? 'imap';
+  const model = modelOf(ctx.opts.accounts[cur.account]?.protocol ?? 'imap');
   const wasUnread = !summary.flags.includes('\\Seen');
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
-  ctx.note(openNote(protocol, summary.location, wasUnread));
+  ctx.note(openNote(model, summary.location, wasUnread));
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);

@@ -1,0 +1,20 @@
+// "Does this account work?" for POP3: Pop3Account.connect() only opens the local cache (the
+// server is contacted by sync), so the check logs in with the POP3 client directly and QUITs
+// without touching any message.
+import type { AccountConfig } from '../../config/types.js';
+import type { AccountDeps } from '../account.js';
+import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
+import { Pop3Client } from './client.js';
+
+export async function checkPop3Login(config: AccountConfig, deps: AccountDeps): Promise<void> {
+  // Refuse before asking for a password that could not be sent anyway.
+  assertPasswordMayBeSent(config, isEncrypted(config.security));
+  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config) });
+  try {
+    assertPasswordMayBeSent(config, client.encrypted);
+    await client.login({ user: config.user, password: await deps.getPassword(), apop: config.apop });
+    await client.quit();
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,30 @@
+// A folder as every backend describes it, and what opening one tells the caller.
+
+export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
+
+export interface FolderInfo {
+  /** Full path as the backend names it (`INBOX`, `Archive/2024`); the identity of the folder. */
+  path: string;
+  /** Last path segment, for display. */
+  name: string;
+  /** Hierarchy delimiter (`/` or `.`); empty when the backend has no hierarchy. */
+  delimiter: string;
+  specialUse?: SpecialUse;
+  /** False for \Noselect containers. */
+  selectable: boolean;
+  total: number;
+  unread: number;
+}
+
+export interface OpenedFolder {
+  path: string;
+  /**
+   * UIDs are only meaningful together with this value. When it differs from what a caller cached,
+   * every cached UID of this folder is invalid.
+   */
+  uidValidity: bigint;
+  /** True when the backend saw a different uidValidity than the last time this folder was opened. */
+  uidValidityChanged: boolean;
+  total: number;
+  unread: number;
+}

@@ -1,0 +1,146 @@
+// The backend contract as executable assertions: every MailAccount implementation (the in-memory
+// fake, IMAP and POP3 on Dovecot, both protocols on the demo server) must pass the same tests.
+// The UI relies on exactly these promises, e.g. that summaries fetched by UID (search results)
+// carry the same flags and location as the same message in a window.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { Readable } from 'node:stream';
+import type { MailAccount } from '../../src/accounts/account.js';
+import type { MessageSummary } from '../../src/domain/index.js';
+
+export interface ContractSubject {
+  /**
+   * A connected account whose INBOX holds at least 3 messages with distinct plain-ASCII subjects
+   * (a backend that downloads mail has already synced).
+   */
+  open(): Promise<MailAccount>;
+}
+
+const INBOX = 'INBOX';
+
+/** A summary as compared across calls: flags in a stable order, without list-only fields. */
+function comparable(s: MessageSummary): Omit<MessageSummary, 'threadDepth'> {
+  const { threadDepth: _depth, ...rest } = s;
+  return { ...rest, flags: [...s.flags].filter((f) => f !== '\\Recent').sort() };
+}
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+/** Defines the contract tests inside the caller's describe(). */
+export function accountContract(subject: ContractSubject): void {
+  let account: MailAccount;
+  let window: MessageSummary[];
+  let picked: MessageSummary;
+
+  const windowEntry = async (uid: number) => (await account.fetchWindow(INBOX, 0, 500)).find((s) => s.uid === uid);
+
+  before(async () => {
+    account = await subject.open();
+    await account.openFolder(INBOX);
+    window = await account.fetchWindow(INBOX, 0, 500);
+    const plain = window.filter((s) => /^[\x20-\x7e]{6,}$/.test(s.subject) && window.filter((o) => o.subject.includes(s.subject)).length === 1);
+    assert.ok(plain.length >= 2, 'the subject needs messages with distinct plain subjects');
+    picked = plain[1]!;
+  });
+
+  test('capabilities are stated in full and agree with the methods offered', () => {
+    const c = account.capabilities;
+    for (const key of ['serverFlags', 'serverFolders', 'serverSearch', 'push', 'downloadsMail'] as const) {
+      assert.equal(typeof c[key], 'boolean', `capabilities.${key}`);
+    }
+    assert.ok(c.mailLocation === 'server' || c.mailLocation === 'local', 'capabilities.mailLocation');
+    assert.ok(c.sortOrders.includes('arrival'), 'every backend serves arrival order');
+    assert.equal(typeof account.sync === 'function', c.downloadsMail, 'sync() exists exactly when mail is downloaded');
+  });
+
+  test('every summary says where the message lives, as the capabilities say', () => {
+    assert.ok(window.length >= 3);
+    for (const s of window) assert.equal(s.location.kind, account.capabilities.mailLocation, `uid ${s.uid}`);
+  });
+
+  test('INBOX is listed, and its counts match the window', async () => {
+    const folders = await account.listFolders();
+    const inbox = folders.find((f) => f.path === INBOX);
+    assert.ok(inbox, 'INBOX is listed');
+    const opened = await account.openFolder(INBOX);
+    assert.equal(opened.total, window.length);
+    assert.equal(opened.unread, (await account.fetchWindow(INBOX, 0, 500)).filter((s) => !s.flags.includes('\\Seen')).length);
+  });
+
+  test('arrival windows are newest first, and slices of the folder agree', async () => {
+    const uids = window.map((s) => s.uid);
+    assert.deepEqual(uids, [...uids].sort((a, b) => b - a), 'newest (highest UID) first');
+    const middle = await account.fetchWindow(INBOX, 1, 2);
+    assert.deepEqual(middle.map((s) => s.uid), uids.slice(1, 3));
+    assert.deepEqual(await account.fetchWindow(INBOX, window.length, 5), []);
+  });
+
+  test('a read, flagged message found by search keeps its flags and location (summaries by UID)', async () => {
+    await account.addFlags(INBOX, [picked.uid], ['\\Seen', '\\Flagged']);
+    const inWindow = await windowEntry(picked.uid);
+    assert.ok(inWindow);
+    assert.deepEqual(comparable(inWindow).flags.filter((f) => f === '\\Seen' || f === '\\Flagged'), ['\\Flagged', '\\Seen']);
+
+    const hits = await account.search(INBOX, { subject: picked.subject });
+    assert.ok(hits.includes(picked.uid), 'found by subject');
+    assert.deepEqual(hits, [...hits].sort((a, b) => b - a), 'search results are newest first');
+    const found = (await account.fetchSummaries(INBOX, hits)).find((s) => s.uid === picked.uid);
+    assert.ok(found, 'fetchSummaries returns the hit');
+    assert.deepEqual(comparable(found), comparable(inWindow), 'same summary as in the window: flags, location, headers');
+
+    assert.ok((await account.search(INBOX, { flagged: true })).includes(picked.uid), 'found as flagged');
+    assert.ok(!(await account.search(INBOX, { unseen: true })).includes(picked.uid), 'not found as unseen');
+  });
+
+  test('removed flags are gone from windows, summaries and search', async () => {
+    await account.removeFlags(INBOX, [picked.uid], ['\\Flagged', '\\Seen']);
+    const inWindow = await windowEntry(picked.uid);
+    assert.ok(inWindow);
+    assert.ok(!inWindow.flags.includes('\\Flagged') && !inWindow.flags.includes('\\Seen'));
+    const [bySummary] = await account.fetchSummaries(INBOX, [picked.uid]);
+    assert.deepEqual(comparable(bySummary!), comparable(inWindow));
+    assert.ok(!(await account.search(INBOX, { flagged: true })).includes(picked.uid));
+    assert.ok((await account.search(INBOX, { unseen: true })).includes(picked.uid));
+  });
+
+  test('fetchSummaries keeps the order asked for and leaves out unknown UIDs', async () => {
+    const [a, b] = [window[0]!.uid, window[2]!.uid];
+    const got = await account.fetchSummaries(INBOX, [b, 999_999, a]);
+    assert.deepEqual(got.map((s) => s.uid), [b, a]);
+    assert.deepEqual(await account.fetchSummaries(INBOX, []), []);
+  });
+
+  test('fetchRaw streams the message the summary describes, without marking it read', async () => {
+    const raw = await text(await account.fetchRaw(INBOX, picked.uid));
+    const subjectLine = /^Subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ');
+    assert.equal(subjectLine?.trim(), picked.subject);
+    assert.ok(!(await windowEntry(picked.uid))!.flags.includes('\\Seen'), 'reading does not set \\Seen');
+  });
+
+  test('a stored message (a Sent copy) is the newest of the sent folder, with its flags', async () => {
+    const folder = await account.specialFolder('sent');
+    assert.equal(await account.specialFolder('sent'), folder, 'the same folder every time');
+    const before = (await account.openFolder(folder)).total;
+    const subject = `Contract sent copy ${process.pid}`;
+    const raw = Buffer.from(`From: Me <me@example.org>\r\nTo: You <you@example.org>\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <contract-${process.pid}@example.org>\r\n\r\nBody.\r\n`);
+    await account.appendMessage(folder, raw, ['\\Seen']);
+    assert.equal((await account.openFolder(folder)).total, before + 1);
+    const [newest] = await account.fetchWindow(folder, 0, 1);
+    assert.equal(newest?.subject, subject);
+    assert.ok(newest.flags.includes('\\Seen'));
+    assert.equal(newest.location.kind, account.capabilities.mailLocation);
+    assert.ok((await account.search(folder, { subject })).includes(newest.uid));
+  });
+
+  test('an unknown folder is an AccountError of kind not-found', async () => {
+    await assert.rejects(account.openFolder('No such folder here'), (err: unknown) => {
+      assert.equal((err as { name?: string }).name, 'AccountError');
+      assert.equal((err as { kind?: string }).kind, 'not-found');
+      return true;
+    });
+  });
+}
