@@ -17,13 +17,14 @@ export async function testLogin(config: AccountConfig, deps: AccountDeps): Promi
 }
 
 async function testPop3Login(config: AccountConfig, deps: AccountDeps): Promise<void> {
-  const [{ Pop3Client }, { assertPasswordMayBeSent, isEncrypted, tlsOptions }] = await Promise.all([
+  const [{ Pop3Client }, { assertPasswordMayBeSent, isEncrypted, tlsOptions }, { pop3TraceFunction }] = await Promise.all([
     import('../accounts/pop3/client.js'),
     import('../accounts/security.js'),
+    import('../trace/pop3-trace.js'),
   ]);
   // Refuse before asking for a password that could not be sent anyway.
   assertPasswordMayBeSent(config, isEncrypted(config.security));
-  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config) });
+  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config), ...(deps.trace ? { trace: pop3TraceFunction(deps.trace, config.name) } : {}) });
   try {
     assertPasswordMayBeSent(config, client.encrypted);
     await client.login({ user: config.user, password: await deps.getPassword(), apop: config.apop });

@@ -17,6 +17,7 @@ export async function withAccount<T>(
   const account = await createAccount(config, {
     getPassword: makePasswordGetter(config, ctx),
     dataDir: accountDataDir(ctx, config.name),
+    ...(ctx.trace ? { trace: ctx.trace } : {}),
   });
   try {
     await account.connect();
