@@ -7,6 +7,8 @@ import { AccountError } from '../accounts/account.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import type { SmtpConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
+import { smtpTraceLogger } from '../trace/smtp-trace.js';
+import type { TraceSink } from '../trace/types.js';
 
 export interface SmtpTimeouts {
   connectionMs: number;
@@ -25,6 +27,8 @@ export interface SendRequest {
   envelope: { from: string; to: string[] };
   raw: Buffer;
   timeouts?: Partial<SmtpTimeouts>;
+  /** Receives the SMTP conversation (AUTH redacted, the message as an octet count). */
+  trace?: TraceSink;
 }
 
 export interface SendResult {
@@ -55,6 +59,8 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
     socketTimeout: t.socketMs,
     disableFileAccess: true,
     disableUrlAccess: true,
+    // Commands and replies only: `debug` would also log the message body.
+    ...(req.trace ? { logger: smtpTraceLogger(req.trace, req.accountName), transactionLog: true } : {}),
   });
   try {
     const info = await transport.sendMail({ envelope: req.envelope, raw: req.raw });

@@ -8,6 +8,7 @@ import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } 
 import { DraftStore } from './draft-store.js';
 import { findEditor, runEditor } from './editor.js';
 import type { SmtpTimeouts } from './transport.js';
+import type { TraceSink } from '../trace/types.js';
 
 export interface ComposeHost {
   /** Runs `fn` with the terminal handed over (UI unmounted, normal screen), then redraws fully. */
@@ -15,6 +16,8 @@ export interface ComposeHost {
   env: NodeJS.ProcessEnv;
   account(i: number): { config: AccountConfig; smtpPassword: () => Promise<string>; dataDir: string } | undefined;
   smtpTimeouts?: Partial<SmtpTimeouts>;
+  /** Where the SMTP conversation is traced (the trace pane's buffer). */
+  trace?: TraceSink;
 }
 
 export interface ComposeView {
@@ -160,6 +163,7 @@ export class ComposeFlow {
         await this.host.suspend(() => runEditor(editor, file, this.host.env));
       },
       smtpTimeouts: this.host.smtpTimeouts,
+      ...(this.host.trace ? { trace: this.host.trace } : {}),
     };
   }
 

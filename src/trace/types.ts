@@ -10,7 +10,7 @@ export interface TraceEntry {
   time: number;
   /** The account whose connection this is ("Demo (IMAP)"). */
   account: string;
-  protocol: 'imap' | 'pop3';
+  protocol: 'imap' | 'pop3' | 'smtp';
   dir: TraceDirection;
   text: string;
 }

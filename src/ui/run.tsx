@@ -148,6 +148,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,
+      trace,
       account: (i) => {
         const a = config.accounts[i];
         return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };
