@@ -5,6 +5,7 @@
 import { createTransport } from 'nodemailer';
 import { AccountError } from '../accounts/account.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
+import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import { smtpTraceLogger } from '../trace/smtp-trace.js';
@@ -16,7 +17,11 @@ export interface SmtpTimeouts {
   socketMs: number;
 }
 
-export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 15_000, greetingMs: 15_000, socketMs: 60_000 };
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
+  connectionMs: NETWORK_TIMEOUTS.connectMs,
+  greetingMs: NETWORK_TIMEOUTS.greetingMs,
+  socketMs: NETWORK_TIMEOUTS.replyMs,
+};
 
 export interface SendRequest {
   smtp: SmtpConfig;
