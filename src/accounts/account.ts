@@ -102,6 +102,11 @@ export interface AccountCapabilities {
   push: boolean;
   /** Sort orders this backend can serve cheaply. */
   sortOrders: SortOrder[];
+  /**
+   * What 'from' orders by: the sender's display name (default) or only the address (IMAP servers
+   * with SORT but without SORT=DISPLAY sort by the mailbox part), so the UI can say which.
+   */
+  fromSort?: 'name' | 'address';
 }
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';

@@ -51,6 +51,10 @@ export interface StartDovecotOptions {
   baseDir?: string;
   /** Store passwords so that APOP works (plaintext-retrievable) and offer the APOP mechanism. */
   apop?: boolean;
+  /** `imap_capability`: the full list to announce (e.g. without SORT=DISPLAY), to test fallbacks. */
+  imapCapability?: string;
+  /** The personal namespace's separator and prefix, e.g. { separator: '.', prefix: 'INBOX.' } (Courier/Cyrus style). */
+  namespace?: { separator: string; prefix: string };
 }
 
 export const DEFAULT_USERS: DovecotUser[] = [
@@ -233,6 +237,8 @@ interface ConfigInput {
   uidlFormat: string;
   apop: boolean;
   ident: MailIdentity;
+  imapCapability?: string;
+  namespace?: { separator: string; prefix: string };
 }
 
 function internalUserName(ident: ConfigInput['ident']): string {
@@ -282,10 +288,10 @@ mail_fsync = never
 mail_max_userip_connections = 1000
 pop3_uidl_format = ${c.uidlFormat}
 
-namespace inbox {
+${c.imapCapability ? `imap_capability = ${c.imapCapability}\n` : ''}namespace inbox {
   inbox = yes
-  separator = /
-  mailbox Drafts {
+  separator = ${c.namespace?.separator ?? '/'}
+${c.namespace?.prefix ? `  prefix = ${c.namespace.prefix}\n` : ''}  mailbox Drafts {
     special_use = \\Drafts
   }
   mailbox Sent {
@@ -480,7 +486,8 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     ports = { imap, imaps, pop3, pop3s };
     await writeFile(
       conf,
-      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident }),
+      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident,
+        ...(opts.imapCapability ? { imapCapability: opts.imapCapability } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) }),
       { mode: 0o644 },
     );
     // A failed attempt's "Fatal:" lines must not make stop() think the server broke later.

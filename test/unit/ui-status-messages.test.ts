@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { AccountError } from '../../src/accounts/account.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
+import { listOrder, orderLabel } from '../../src/ui/state/list-order.js';
 import { noLoader } from '../helpers/ui-controller.js';
 import { FakeAccount } from './ui-fake-account.js';
 
@@ -119,5 +120,24 @@ test('$ while still connecting says so', async () => {
     await until(() => c.state.accounts[0]?.status === 'connected', 'connected', c);
   } finally {
     await c.stop();
+  }
+});
+
+test('sorting by sender on an account that sorts by address says "by sender address"', async () => {
+  for (const [fromSort, label] of [['address', 'Sorted by sender address A-Z (this server cannot sort by name), newest first for each'], ['name', 'Sorted by sender A-Z, newest first for each']] as const) {
+    const acc = new FakeAccount({ name: 'work', inboxSize: 20 });
+    acc.capabilities.sortOrders = ['arrival', 'date', 'from', 'subject'];
+    acc.capabilities.fromSort = fromSort;
+    const c = controllerFor(acc);
+    try {
+      await until(() => c.state.current?.opened === true, 'INBOX open', c);
+      c.handleKey({ spec: 'o', text: 'o' });
+      c.handleKey({ spec: 'o', text: 'o' });
+      assert.equal(c.state.sort, 'from');
+      assert.equal(c.state.info, label);
+      assert.equal(orderLabel(listOrder(c.state), c.state.sortFromByAddress), fromSort === 'address' ? 'by sender address' : 'by sender');
+    } finally {
+      await c.stop();
+    }
   }
 });

@@ -444,6 +444,7 @@ export class ImapAccount implements MailAccount {
     this.sessionValidity.clear();
     // Tell the UI the truth: without SORT a 'date' window is served in arrival order.
     this.capabilities.sortOrders = serverCanSort(client) ? ['arrival', 'date', 'from', 'subject', 'thread'] : ['arrival', 'thread'];
+    this.capabilities.fromSort = client.capabilities.has('SORT=DISPLAY') ? 'name' : 'address';
     return client;
   }
 

@@ -56,7 +56,7 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     parts.push(folder);
     parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
     // A search lists its own order; otherwise say when the list is not in arrival order.
-    const order = state.search ? '' : orderLabel(listOrder(state));
+    const order = state.search ? '' : orderLabel(listOrder(state), state.sortFromByAddress);
     if (order) parts.push(order);
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
   }
