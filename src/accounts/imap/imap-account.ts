@@ -188,7 +188,8 @@ export class ImapAccount implements MailAccount {
       const trash = list.find((f) => f.specialUse === '\\Trash');
       this.trashPath = trash ? trash.path : null;
       this.headers?.foldersListed(list.map((f) => f.path));
-      return list.map(toFolderInfo);
+      const prefix = client.namespace?.prefix ?? '';
+      return list.map((entry) => toFolderInfo(entry, prefix));
     });
   }
 

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import type { MessageSummary } from '../../accounts/account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { folderTitle } from '../state/folder-rows.js';
 import type { UiState } from '../state/types.js';
 import { padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -101,7 +102,7 @@ export function MessageList(props: {
   if (!cur) {
     lines.push(<Text key="none">{padToWidth('No folder open', inner)}</Text>);
   } else if (!cur.opened && count === 0) {
-    lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(cur.path)}…`, inner)}</Text>);
+    lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(folderTitle(state, cur.account, cur.path))}…`, inner)}</Text>);
   } else if (count === 0) {
     const pop3 = state.accounts[cur.account]?.protocol === 'pop3';
     const text = state.search
