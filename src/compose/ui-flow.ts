@@ -47,6 +47,8 @@ export interface ComposeCallbacks {
   notify(text: string): void;
   fail(err: unknown, context?: string): void;
   account(i: number): Promise<MailAccount>;
+  /** How account i's folder at server path `path` is named to the user (folder-names.ts); default: the path. */
+  folderTitle?(account: number, path: string): string;
   /** After a successful send: refresh folders, show \Answered on the original. */
   afterSend(account: number, original?: OriginalRef): void;
 }
@@ -206,7 +208,7 @@ export class ComposeFlow {
     try {
       const out = await s.send();
       this.close();
-      const where = out.sentFolder ? `, copy in ${sanitizeLine(out.sentFolder)}` : '';
+      const where = out.sentFolder ? `, copy in ${sanitizeLine(this.folderTitle(out.sentFolder))}` : '';
       const msg = `Sent to ${out.recipients} recipient(s)${where}`;
       if (out.warnings.length) this.cb.fail(`${msg}, but ${out.warnings.join('; ')}`);
       else this.cb.notify(msg);
@@ -217,12 +219,16 @@ export class ComposeFlow {
     }
   }
 
+  private folderTitle(path: string): string {
+    return this.cb.folderTitle?.(this.accountIndex, path) ?? path;
+  }
+
   private async postpone(): Promise<void> {
     this.show({ busy: 'Saving to Drafts…', error: undefined });
     try {
       const folder = await this.session!.postpone();
       this.close();
-      this.cb.notify(`Draft saved in ${sanitizeLine(folder)}`);
+      this.cb.notify(`Draft saved in ${sanitizeLine(this.folderTitle(folder))}`);
       this.cb.afterSend(this.accountIndex);
     } catch (err) {
       this.show({ busy: undefined, error: `Could not postpone: ${text(err)} (the draft is kept in ${this.session!.file})` });
