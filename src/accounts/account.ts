@@ -43,6 +43,11 @@ export interface AccountCapabilities {
   downloadsMail: boolean;
   /** Sort orders this backend can serve cheaply ('thread' included when it can thread). */
   sortOrders: SortOrder[];
+  /**
+   * What 'from' orders by: the sender's display name (default) or only the address (IMAP servers
+   * with SORT but without SORT=DISPLAY sort by the mailbox part), so the UI can say which.
+   */
+  fromSort?: 'name' | 'address';
 }
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';

@@ -52,7 +52,7 @@ Options:
   --demo          try tmail with no setup: a built-in mail server with an IMAP and a POP3
                   account on one sample mailbox (nothing leaves this computer)
   --demo-dir DIR  keep the demo's config and local data in DIR (default: removed at exit)
-  --trace FILE    append the protocol trace (passwords hidden) to FILE
+  --trace FILE    append the protocol trace (passwords hidden) to FILE (UI and commands)
   -h, --help      show this help; "tmail <command> --help" shows a command's options
   -V, --version   print the version
 
@@ -118,14 +118,23 @@ export function parseInvocation(argv: string[]): Invocation {
       inv.command = first;
     }
   }
-  // --config may also follow the command ("tmail list --config x.json"); everything else is the command's.
+  // --config and --trace may also follow the command ("tmail list --config x.json"); everything else is the command's.
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
       inv.args.push(...argv.slice(i));
       break;
     }
-    if (!takeConfig(arg)) inv.args.push(arg);
+    if (takeConfig(arg)) continue;
+    // --trace is global too: "tmail sync --trace FILE" reads naturally.
+    const trace = /^--trace(?:=(.*))?$/.exec(arg);
+    if (trace) {
+      const value = trace[1] ?? argv[++i];
+      if (value === undefined || value === '') throw new UsageError('--trace needs a file name');
+      inv.traceFile = value;
+      continue;
+    }
+    inv.args.push(arg);
   }
   return inv;
 }
@@ -139,8 +148,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stdout.write(`${version()}\n`);
       return 0;
     }
-    if (inv.command && (inv.demo || inv.demoDir !== undefined || inv.traceFile !== undefined)) {
-      throw new UsageError('--demo, --demo-dir and --trace go with the mail UI ("tmail --demo"), not with a command');
+    if (inv.command && (inv.demo || inv.demoDir !== undefined)) {
+      throw new UsageError('--demo and --demo-dir go with the mail UI ("tmail --demo"), not with a command');
     }
     if (!inv.command && !inv.help && (inv.demo || inv.demoDir !== undefined)) {
       const { runDemo } = await import('../demo/run-demo.js');
@@ -170,7 +179,23 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       throw new UsageError(`unknown command "${inv.command}"${words}`);
     }
     const { run } = await entry.load();
-    return await run(inv.help ? [...inv.args, '--help'] : inv.args, ctx);
+    if (inv.traceFile === undefined || inv.help) return await run(inv.help ? [...inv.args, '--help'] : inv.args, ctx);
+    // `tmail sync --trace FILE`: the same redacted lines as the UI's trace, for every command.
+    const [{ TraceBuffer }, { openTraceFile, TraceFileError }] = await Promise.all([import('../trace/buffer.js'), import('../trace/file-sink.js')]);
+    const trace = new TraceBuffer();
+    let file;
+    try {
+      file = openTraceFile(inv.traceFile, trace);
+    } catch (err) {
+      if (!(err instanceof TraceFileError)) throw err;
+      ctx.stderr.write(`tmail: ${sanitizeLine(err.message)}\n`);
+      return 2;
+    }
+    try {
+      return await run(inv.args, { ...ctx, trace });
+    } finally {
+      file.close();
+    }
   } catch (err) {
     return report(err, ctx);
   } finally {

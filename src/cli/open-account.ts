@@ -18,6 +18,7 @@ export async function withAccount<T>(
   const account = await createAccount(config, {
     getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }),
     dataDir: accountDataDir(ctx, config.name),
+    ...(ctx.trace ? { trace: ctx.trace } : {}),
   });
   try {
     await account.connect();

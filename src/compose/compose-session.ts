@@ -14,6 +14,7 @@ import type { DraftStore } from './draft-store.js';
 import { identityOf } from './identity.js';
 import { buildForward, buildReply } from './reply.js';
 import { sendRaw, type SmtpTimeouts } from './transport.js';
+import type { TraceSink } from '../trace/types.js';
 
 export type ComposeKind = 'new' | 'reply' | 'replyAll' | 'forward';
 
@@ -30,6 +31,8 @@ export interface ComposeDeps {
   /** Runs the editor on the draft file (the UI hands the terminal over around it). */
   edit: (file: string) => Promise<void>;
   smtpTimeouts?: Partial<SmtpTimeouts>;
+  /** The trace pane / --trace: the SMTP conversation goes there too. */
+  trace?: TraceSink;
 }
 
 export interface SendOutcome {
@@ -110,6 +113,7 @@ export class ComposeSession {
       envelope: built.envelope,
       raw: built.wire,
       timeouts: this.deps.smtpTimeouts,
+      ...(this.deps.trace ? { trace: this.deps.trace } : {}),
     });
     this.sent = true;
     const warnings: string[] = [];

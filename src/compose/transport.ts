@@ -5,8 +5,11 @@
 import { createTransport } from 'nodemailer';
 import { AccountError } from '../accounts/account.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
+import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
+import { smtpTraceLogger } from '../trace/smtp-trace.js';
+import type { TraceSink } from '../trace/types.js';
 
 export interface SmtpTimeouts {
   connectionMs: number;
@@ -14,7 +17,11 @@ export interface SmtpTimeouts {
   socketMs: number;
 }
 
-export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 15_000, greetingMs: 15_000, socketMs: 60_000 };
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
+  connectionMs: NETWORK_TIMEOUTS.connectMs,
+  greetingMs: NETWORK_TIMEOUTS.greetingMs,
+  socketMs: NETWORK_TIMEOUTS.replyMs,
+};
 
 export interface SendRequest {
   smtp: SmtpConfig;
@@ -25,6 +32,8 @@ export interface SendRequest {
   envelope: { from: string; to: string[] };
   raw: Buffer;
   timeouts?: Partial<SmtpTimeouts>;
+  /** Receives the SMTP conversation (AUTH redacted, the message as an octet count). */
+  trace?: TraceSink;
 }
 
 export interface SendResult {
@@ -55,6 +64,8 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
     socketTimeout: t.socketMs,
     disableFileAccess: true,
     disableUrlAccess: true,
+    // Commands and replies only: `debug` would also log the message body.
+    ...(req.trace ? { logger: smtpTraceLogger(req.trace, req.accountName), transactionLog: true } : {}),
   });
   try {
     const info = await transport.sendMail({ envelope: req.envelope, raw: req.raw });

@@ -8,6 +8,7 @@ import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } 
 import { DraftStore } from './draft-store.js';
 import { findEditor, runEditor } from './editor.js';
 import type { SmtpTimeouts } from './transport.js';
+import type { TraceSink } from '../trace/types.js';
 
 export interface ComposeHost {
   /** Runs `fn` with the terminal handed over (UI unmounted, normal screen), then redraws fully. */
@@ -15,6 +16,8 @@ export interface ComposeHost {
   env: NodeJS.ProcessEnv;
   account(i: number): { config: AccountConfig; smtpPassword: () => Promise<string>; dataDir: string } | undefined;
   smtpTimeouts?: Partial<SmtpTimeouts>;
+  /** Where the SMTP conversation is traced (the trace pane's buffer). */
+  trace?: TraceSink;
 }
 
 export interface ComposeView {
@@ -44,6 +47,8 @@ export interface ComposeCallbacks {
   notify(text: string): void;
   fail(err: unknown, context?: string): void;
   account(i: number): Promise<MailAccount>;
+  /** How account i's folder at server path `path` is named to the user (folder-names.ts); default: the path. */
+  folderTitle?(account: number, path: string): string;
   /** After a successful send: refresh folders, show \Answered on the original. */
   afterSend(account: number, original?: OriginalRef): void;
 }
@@ -160,6 +165,7 @@ export class ComposeFlow {
         await this.host.suspend(() => runEditor(editor, file, this.host.env));
       },
       smtpTimeouts: this.host.smtpTimeouts,
+      ...(this.host.trace ? { trace: this.host.trace } : {}),
     };
   }
 
@@ -202,7 +208,7 @@ export class ComposeFlow {
     try {
       const out = await s.send();
       this.close();
-      const where = out.sentFolder ? `, copy in ${sanitizeLine(out.sentFolder)}` : '';
+      const where = out.sentFolder ? `, copy in ${sanitizeLine(this.folderTitle(out.sentFolder))}` : '';
       const msg = `Sent to ${out.recipients} recipient(s)${where}`;
       if (out.warnings.length) this.cb.fail(`${msg}, but ${out.warnings.join('; ')}`);
       else this.cb.notify(msg);
@@ -213,12 +219,16 @@ export class ComposeFlow {
     }
   }
 
+  private folderTitle(path: string): string {
+    return this.cb.folderTitle?.(this.accountIndex, path) ?? path;
+  }
+
   private async postpone(): Promise<void> {
     this.show({ busy: 'Saving to Drafts…', error: undefined });
     try {
       const folder = await this.session!.postpone();
       this.close();
-      this.cb.notify(`Draft saved in ${sanitizeLine(folder)}`);
+      this.cb.notify(`Draft saved in ${sanitizeLine(this.folderTitle(folder))}`);
       this.cb.afterSend(this.accountIndex);
     } catch (err) {
       this.show({ busy: undefined, error: `Could not postpone: ${text(err)} (the draft is kept in ${this.session!.file})` });

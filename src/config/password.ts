@@ -14,11 +14,21 @@ export interface PasswordContext {
 }
 type PasswordAccount = PasswordSource & Pick<AccountConfig, 'name' | 'user' | 'host'>;
 
+/** How a passwordCommand is run; every field is optional. */
+export interface PasswordCommandOptions {
+  /** Stops a command that hangs (default 120 s: long enough to type a passphrase into a pinentry). */
+  timeoutMs?: number;
+  /** Cancels a running command (the UI's cancel key). */
+  signal?: AbortSignal;
+  /** true while the command runs, false when it ended: the UI shows "waiting for passwordCommand". */
+  onWaiting?: (waiting: boolean) => void;
+}
+
 /** The getPassword for AccountDeps: asks once per process and reuses the value afterwards. */
-export function makePasswordGetter(account: PasswordAccount, ctx: PasswordContext): () => Promise<string> {
+export function makePasswordGetter(account: PasswordAccount, ctx: PasswordContext, options: PasswordCommandOptions = {}): () => Promise<string> {
   let pending: Promise<string> | undefined;
   return () => {
-    pending ??= readPassword(account, ctx).catch((err: unknown) => {
+    pending ??= readPassword(account, ctx, options).catch((err: unknown) => {
       pending = undefined; // a failed attempt (e.g. a typo in the command) may be retried
       throw err;
     });
@@ -26,8 +36,15 @@ export function makePasswordGetter(account: PasswordAccount, ctx: PasswordContex
   };
 }
 
-export async function readPassword(account: PasswordAccount, ctx: PasswordContext): Promise<string> {
-  if (account.passwordCommand) return runPasswordCommand(account, ctx);
+export async function readPassword(account: PasswordAccount, ctx: PasswordContext, options: PasswordCommandOptions = {}): Promise<string> {
+  if (account.passwordCommand) {
+    options.onWaiting?.(true);
+    try {
+      return await runPasswordCommand(account, ctx, options);
+    } finally {
+      options.onWaiting?.(false);
+    }
+  }
   if (account.passwordEnv) {
     const value = ctx.env[account.passwordEnv];
     if (!value) {
@@ -49,31 +66,72 @@ export async function readPassword(account: PasswordAccount, ctx: PasswordContex
   return password;
 }
 
-const MAX_STDOUT = 64 * 1024;
+/** More than this on stdout is not a password (a command that prints a file, a binary…). */
+export const MAX_PASSWORD_OUTPUT = 64 * 1024;
+export const PASSWORD_COMMAND_TIMEOUT_MS = 120_000;
 const STDERR_TAIL = 200;
 
-function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext): Promise<string> {
+// What a shell's exit code says by itself, so the (possibly secret) stderr need not be shown.
+const EXIT_MEANING: Record<number, string> = { 126: 'the command is not executable', 127: 'command not found' };
+
+function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext, options: PasswordCommandOptions): Promise<string> {
   const fail = (why: string) => new AccountError('config', `account ${account.name}: passwordCommand ${why}`);
+  const timeoutMs = options.timeoutMs ?? PASSWORD_COMMAND_TIMEOUT_MS;
+  const showStderr = ctx.env.TMAIL_DEBUG === '1' || ctx.env.TMAIL_DEBUG === 'true';
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(fail('cancelled'));
+      return;
+    }
     // stdin is not shared: the command must not steal the user's keystrokes (pinentry uses the tty).
+    // Not detached: a command that asks on /dev/tty must stay in the terminal's foreground group.
     const child = spawn('/bin/sh', ['-c', account.passwordCommand!], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
+    const chunks: Buffer[] = [];
+    let outBytes = 0;
     let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
-      if (stdout.length < MAX_STDOUT) stdout += d;
+    let stopped: string | undefined;
+    const stop = (why: string) => {
+      if (stopped) return;
+      stopped = why;
+      child.kill('SIGKILL');
+      // Something the shell started in the background may still hold the pipes: do not wait for it.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      done();
+      reject(fail(why));
+    };
+    const timer = setTimeout(() => stop(`did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (waiting for a passphrase that never came?)`), timeoutMs);
+    const onAbort = () => stop('cancelled');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      outBytes += d.length;
+      if (outBytes > MAX_PASSWORD_OUTPUT) stop(`printed more than ${MAX_PASSWORD_OUTPUT / 1024} KB; it must print only the password (on its first line)`);
+      else chunks.push(d);
     });
+    child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
       stderr = (stderr + d).slice(-4096);
     });
-    child.on('error', (err) => reject(fail(`could not be started (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
+    child.on('error', (err) => {
+      if (stopped) return;
+      done();
+      reject(fail(`could not be started (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+    });
     child.on('close', (code, signal) => {
+      done();
+      if (stopped) return;
+      const stdout = Buffer.concat(chunks).toString('utf8');
       const password = (stdout.split('\n')[0] ?? '').replace(/\r$/, '');
       if (code !== 0) {
-        const status = signal ? `was killed by ${signal}` : `failed (exit code ${code})`;
-        const tail = stderrTail(stderr, password);
-        reject(fail(tail ? `${status}: ${tail}` : status));
+        const status = signal ? `was killed by ${signal}` : `failed (exit code ${code}${code !== null && EXIT_MEANING[code] ? `: ${EXIT_MEANING[code]}` : ''})`;
+        // Its stderr may quote the secret (seen: "gpg: <the password> bad"): only on request.
+        const tail = showStderr ? stderrTail(stderr, password) : '';
+        const hint = showStderr || (code !== null && EXIT_MEANING[code]) ? '' : '; its error output is not shown (it may contain the password): run the command in a shell to see it';
+        reject(fail(tail ? `${status}: ${tail}` : `${status}${hint}`));
         return;
       }
       if (!password) {
@@ -85,8 +143,8 @@ function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext): Pro
   });
 }
 
-// The last line of stderr helps ("gpg: decryption failed: No secret key"), but is shortened,
-// sanitized for the terminal, and scrubbed of anything the command printed as the password.
+// With TMAIL_DEBUG the last line of stderr helps ("gpg: decryption failed: No secret key"); it is
+// shortened, sanitized for the terminal, and scrubbed of anything the command printed as the password.
 function stderrTail(stderr: string, password: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   let last = lines.at(-1) ?? '';

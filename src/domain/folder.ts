@@ -7,6 +7,11 @@ export interface FolderInfo {
   path: string;
   /** Last path segment, for display. */
   name: string;
+  /**
+   * The path as the user sees and types it (accounts/folder-names.ts: personal namespace prefix
+   * left out, "/" between levels); absent where it equals `path`.
+   */
+  display?: string;
   /** Hierarchy delimiter (`/` or `.`); empty when the backend has no hierarchy. */
   delimiter: string;
   specialUse?: SpecialUse;

@@ -59,7 +59,13 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   // Ink owns the terminal once it starts, so interactive passwords are asked for first.
   const passwordCtx = { env: ctx.env, askSecret: (await import('../cli/prompt.js')).secretPrompt(ctx) };
-  const getters = config.accounts.map((a) => makePasswordGetter(a, passwordCtx));
+  // A passwordCommand may wait for a pinentry: the status bar says so (hooked up once the
+  // controller exists); quitting cancels it.
+  const passwordAbort = new AbortController();
+  let showPasswordWait: (name: string, waiting: boolean) => void = () => undefined;
+  const getters = config.accounts.map((a) =>
+    makePasswordGetter(a, passwordCtx, { signal: passwordAbort.signal, onWaiting: (w) => showPasswordWait(a.name, w) }),
+  );
   for (const [i, a] of config.accounts.entries()) {
     if (!needsPrompt(a)) continue;
     try {
@@ -143,12 +149,20 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,
+      trace,
       account: (i) => {
         const a = config.accounts[i];
         return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };
       },
     },
   });
+
+  const passwordWaits = new Map<string, () => void>();
+  showPasswordWait = (name, waiting) => {
+    passwordWaits.get(name)?.();
+    passwordWaits.delete(name);
+    if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
+  };
 
   let restored = false;
   const restore = () => {
@@ -224,6 +238,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     instance.cleanup();
     stdout.off('resize', onResize);
     restore();
+    passwordAbort.abort();
     for (const [event, handler] of processHandlers) process.off(event, handler);
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);

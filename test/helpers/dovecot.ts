@@ -56,6 +56,10 @@ export interface StartDovecotOptions {
    * a test can play a server without them. A name ending in '*' hides a family ('THREAD=*').
    */
   hideImapCapabilities?: string[];
+  /** `imap_capability`: the full list to announce (e.g. without SORT=DISPLAY), to test fallbacks. */
+  imapCapability?: string;
+  /** The personal namespace's separator and prefix, e.g. { separator: '.', prefix: 'INBOX.' } (Courier/Cyrus style). */
+  namespace?: { separator: string; prefix: string };
 }
 
 /** What Dovecot 2.3 announces after login by default (checked against 2.3.19). */
@@ -253,6 +257,7 @@ interface ConfigInput {
   apop: boolean;
   ident: MailIdentity;
   imapCapability: string;
+  namespace?: { separator: string; prefix: string };
 }
 
 function internalUserName(ident: ConfigInput['ident']): string {
@@ -304,8 +309,8 @@ pop3_uidl_format = ${c.uidlFormat}
 ${c.imapCapability}
 namespace inbox {
   inbox = yes
-  separator = /
-  mailbox Drafts {
+  separator = ${c.namespace?.separator ?? '/'}
+${c.namespace?.prefix ? `  prefix = ${c.namespace.prefix}\n` : ''}  mailbox Drafts {
     special_use = \\Drafts
   }
   mailbox Sent {
@@ -500,7 +505,9 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     ports = { imap, imaps, pop3, pop3s };
     await writeFile(
       conf,
-      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident, imapCapability: imapCapabilityLine(opts.hideImapCapabilities) }),
+      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident,
+        imapCapability: opts.imapCapability ? `imap_capability = ${opts.imapCapability}\n` : imapCapabilityLine(opts.hideImapCapabilities),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}) }),
       { mode: 0o644 },
     );
     // A failed attempt's "Fatal:" lines must not make stop() think the server broke later.

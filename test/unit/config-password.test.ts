@@ -26,8 +26,19 @@ describe('passwordCommand', () => {
     assert.equal(pw, 's3cret pw');
   });
 
-  test('non-zero exit: exit code and a short stderr tail, with the secret scrubbed', async () => {
+  test('non-zero exit: the exit code; stderr is not shown by default (it may quote the secret)', async () => {
     const t = testContext(env);
+    const cmd = 'echo hunter22; echo "gpg: hunter22 bad" >&2; exit 3';
+    await assert.rejects(readPassword({ ...base, passwordCommand: cmd }, t.ctx), (err: unknown) => {
+      assert.ok(err instanceof AccountError);
+      assert.match(err.message, /^account work: passwordCommand failed \(exit code 3\); its error output is not shown \(it may contain the password\)/);
+      assert.doesNotMatch(err.message, /hunter22|gpg/);
+      return true;
+    });
+  });
+
+  test('with TMAIL_DEBUG=1: a short stderr tail, with the secret scrubbed', async () => {
+    const t = testContext({ ...env, TMAIL_DEBUG: '1' });
     const cmd = 'echo hunter22; echo "noise" >&2; echo "gpg: decryption failed: hunter22 is wrong" >&2; exit 3';
     await assert.rejects(readPassword({ ...base, passwordCommand: cmd }, t.ctx), (err: unknown) => {
       assert.ok(err instanceof AccountError);
@@ -36,8 +47,8 @@ describe('passwordCommand', () => {
     });
   });
 
-  test('long stderr is cut and control characters removed', async () => {
-    const t = testContext(env);
+  test('long stderr is cut and control characters removed (TMAIL_DEBUG)', async () => {
+    const t = testContext({ ...env, TMAIL_DEBUG: '1' });
     const cmd = `printf '\\033]0;evil\\007%s' "$(head -c 1000 /dev/zero | tr '\\0' x)" >&2; exit 1`;
     await assert.rejects(readPassword({ ...base, passwordCommand: cmd }, t.ctx), (err: unknown) => {
       assert.ok(err instanceof AccountError);
@@ -50,7 +61,45 @@ describe('passwordCommand', () => {
   test('empty output and unknown command are clear errors', async () => {
     const t = testContext(env);
     await assert.rejects(readPassword({ ...base, passwordCommand: 'true' }, t.ctx), /passwordCommand printed nothing on its first line/);
-    await assert.rejects(readPassword({ ...base, passwordCommand: 'no-such-command-tmail' }, t.ctx), /passwordCommand failed \(exit code 127\): .*not found/);
+    await assert.rejects(readPassword({ ...base, passwordCommand: 'no-such-command-tmail' }, t.ctx), /passwordCommand failed \(exit code 127: command not found\)$/);
+  });
+
+  test('output over 64 KB is a clear error, not a password', async () => {
+    const t = testContext(env);
+    await assert.rejects(readPassword({ ...base, passwordCommand: 'head -c 200000 /dev/zero | tr "\\0" x' }, t.ctx), /passwordCommand printed more than 64 KB; it must print only the password/);
+    // Exactly at the limit is still accepted (first line only).
+    assert.equal(await readPassword({ ...base, passwordCommand: 'echo pw; head -c 60000 /dev/zero' }, t.ctx), 'pw');
+  });
+
+  test('a hanging command is stopped after the timeout, with everything it started', async () => {
+    const t = testContext(env);
+    const pidFile = join(dir, 'sleeper.pid');
+    const waiting: boolean[] = [];
+    const started = Date.now();
+    await assert.rejects(
+      readPassword({ ...base, passwordCommand: `echo $$ > ${pidFile}; exec sleep 30` }, t.ctx, { timeoutMs: 400, onWaiting: (w) => waiting.push(w) }),
+      /passwordCommand did not finish within 0 s and was stopped/,
+    );
+    assert.ok(Date.now() - started < 20_000);
+    assert.deepEqual(waiting, [true, false]);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // Gone, or a zombie nobody reaped yet (a container's init may be slow to): not running anyway.
+    let state = 'gone';
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+    } catch {}
+    assert.ok(state === 'gone' || state === 'Z', `the command was stopped (state ${state})`);
+  });
+
+  test('a running command can be cancelled', async () => {
+    const t = testContext(env);
+    const ac = new AbortController();
+    const p = readPassword({ ...base, passwordCommand: 'sleep 30' }, t.ctx, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(p, /^AccountError: account work: passwordCommand cancelled$|passwordCommand cancelled/);
+    const again = new AbortController();
+    again.abort();
+    await assert.rejects(readPassword({ ...base, passwordCommand: 'echo pw' }, t.ctx, { signal: again.signal }), /passwordCommand cancelled/);
   });
 
   test('the getter runs the command once per process', async () => {

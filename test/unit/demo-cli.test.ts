@@ -23,7 +23,10 @@ test('--demo, --demo-dir DIR, --trace FILE (and the = forms) are parsed', () => 
 test('the demo options go with the UI only: with a command they are a usage error (exit 2)', async () => {
   const t = testContext({});
   assert.equal(await main(['--demo', 'folders'], t.ctx), 2);
-  assert.match(t.stderr(), /--demo, --demo-dir and --trace go with the mail UI/);
+  assert.match(t.stderr(), /--demo and --demo-dir go with the mail UI/);
+  // --trace is not a demo option: it goes with commands too ("tmail sync --trace FILE").
+  assert.equal(parseInvocation(["sync", "--trace", "t.log", "--account", "x"]).traceFile, "t.log");
+  assert.deepEqual(parseInvocation(["sync", "--trace", "t.log", "--account", "x"]).args, ["--account", "x"]);
 });
 
 test('help mentions the demo', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountError } from '../../src/accounts/account.js';
-import { isConnectionLoss, toAccountError } from '../../src/accounts/imap/errors.js';
+import { connectionLossReason, isConnectionLoss, toAccountError } from '../../src/accounts/imap/errors.js';
 
 const ctx = { host: '127.0.0.1', port: 1234, user: 'alice' };
 const withCode = (code: string, message = code, extra: object = {}) => Object.assign(new Error(message), { code }, extra);
@@ -33,13 +33,26 @@ test('STARTTLS missing → tls; network failures → network', () => {
     ['ENOTFOUND', 'host name not found'],
     ['CONNECT_TIMEOUT', 'connection timed out'],
     ['GREETING_TIMEOUT', 'no greeting'],
-    ['NoConnection', 'not connected'],
   ] as const) {
     const e = toAccountError(withCode(code), ctx);
     assert.equal(e.kind, 'network', code);
     assert.match(e.message, new RegExp(`^cannot reach 127\\.0\\.0\\.1:1234: .*${text}`));
     assert.ok(isConnectionLoss(withCode(code)));
   }
+  // A session that was up and ended: lost, and how — never "not connected" or "cannot reach".
+  for (const [code, text] of [
+    ['NoConnection', 'the server closed the connection \\(the server process may have crashed or restarted\\)'],
+    ['EConnectionClosed', 'the server closed the connection'],
+    ['ECONNRESET', 'the server reset the connection \\(the server process may have crashed'],
+    ['ETIMEOUT', 'the server stopped answering'],
+  ] as const) {
+    const e = toAccountError(withCode(code), ctx);
+    assert.equal(e.kind, 'network', code);
+    assert.match(e.message, new RegExp(`^connection to 127\\.0\\.0\\.1:1234 lost: ${text}`));
+    assert.ok(isConnectionLoss(withCode(code)));
+  }
+  const bye = toAccountError(withCode('NoConnection', 'x', { responseText: 'Server shutting down. (0.001 + 0.000 secs).' }), ctx);
+  assert.match(bye.message, /lost: the server closed the connection .* \(server said: Server shutting down\.\)$/);
   assert.equal(isConnectionLoss(new Error('NO [TRYCREATE]')), false);
 });
 
@@ -65,4 +78,15 @@ test('AccountErrors pass through unchanged; messages never contain a newline', (
   const original = new AccountError('insecure', 'no');
   assert.equal(toAccountError(original, ctx), original);
   assert.doesNotMatch(toAccountError(new Error('a\nb'), ctx).message, /\n/);
+});
+
+test('connectionLossReason: the socket error when there was one, else an EOF from the server', () => {
+  assert.equal(connectionLossReason(undefined), 'the server closed the connection (the server process may have crashed or restarted)');
+  assert.match(connectionLossReason(withCode('ECONNRESET')), /^the server reset the connection/);
+  assert.match(connectionLossReason(Object.assign(new Error('x'), { _err: withCode('EPIPE') })), /^the server closed the connection/);
+});
+
+test("Dovecot's timing noise is stripped from server text", () => {
+  const e = toAccountError(Object.assign(new Error('Command failed'), { responseText: 'Mailbox is full (0.001 + 0.000 + 0.002 secs).' }), ctx);
+  assert.equal(e.message, '127.0.0.1:1234: Mailbox is full');
 });

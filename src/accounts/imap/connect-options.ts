@@ -4,12 +4,13 @@
 import type { ImapFlowOptions } from 'imapflow';
 import type { AccountConfig } from '../../config/types.js';
 import { isEncrypted, tlsOptions } from '../security.js';
+import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { imapTraceLogger } from '../../trace/imap-logger.js';
 import type { TraceSink } from '../../trace/types.js';
 
 /** Bounded waits so a dead host or a silent server ends in a clear error, not a hang (ImapAccount can shorten them). */
-const CONNECT_TIMEOUT_MS = 15_000;
-const GREETING_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = NETWORK_TIMEOUTS.connectMs;
+const GREETING_TIMEOUT_MS = NETWORK_TIMEOUTS.greetingMs;
 
 export function imapFlowOptions(config: AccountConfig, password: string, trace?: TraceSink): ImapFlowOptions {
   const options: ImapFlowOptions = {

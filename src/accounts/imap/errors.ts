@@ -3,6 +3,7 @@
 // never part of a message: only host, port and user are.
 import { AccountError, type AccountErrorKind } from '../account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { cleanServerText } from '../server-text.js';
 
 export interface ErrorContext {
   host: string;
@@ -33,24 +34,28 @@ const CERT_UNTRUSTED = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 const CERT_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by the server',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'connection closed by the server',
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'host name lookup failed (DNS unavailable)',
-  CONNECT_TIMEOUT: 'connection timed out',
-  GREETING_TIMEOUT: 'the server sent no greeting in time',
-  UPGRADE_TIMEOUT: 'the TLS upgrade timed out',
-  ETIMEOUT: 'the server stopped answering',
-  NoConnection: 'not connected',
-  EConnectionClosed: 'connection closed unexpectedly',
-  ClosedAfterConnectText: 'the server closed the connection right after connecting',
-  ClosedAfterConnectTLS: 'the server closed the connection right after connecting (TLS)',
-  StateLogout: 'connection closed',
+// Failures while connecting say "cannot reach"; failures of a session that was up say the
+// connection was lost, and how: a reset or an EOF is what a crashed or restarted server process
+// looks like from here ("not connected" told the user nothing).
+const CRASHED = '(the server process may have crashed or restarted)';
+const NETWORK_CODES: Record<string, { text: string; phase: 'connect' | 'session' }> = {
+  ECONNREFUSED: { text: 'connection refused', phase: 'connect' },
+  EHOSTUNREACH: { text: 'host unreachable', phase: 'connect' },
+  ENETUNREACH: { text: 'network unreachable', phase: 'connect' },
+  ETIMEDOUT: { text: 'connection timed out', phase: 'connect' },
+  ENOTFOUND: { text: 'host name not found', phase: 'connect' },
+  EAI_AGAIN: { text: 'host name lookup failed (DNS unavailable)', phase: 'connect' },
+  CONNECT_TIMEOUT: { text: 'connection timed out', phase: 'connect' },
+  GREETING_TIMEOUT: { text: 'the server sent no greeting in time', phase: 'connect' },
+  UPGRADE_TIMEOUT: { text: 'the TLS upgrade timed out', phase: 'connect' },
+  ClosedAfterConnectText: { text: `the server closed the connection right after connecting ${CRASHED}`, phase: 'connect' },
+  ClosedAfterConnectTLS: { text: `the server closed the connection right after connecting (TLS) ${CRASHED}`, phase: 'connect' },
+  ECONNRESET: { text: `the server reset the connection ${CRASHED}`, phase: 'session' },
+  EPIPE: { text: `the server closed the connection ${CRASHED}`, phase: 'session' },
+  ETIMEOUT: { text: 'the server stopped answering', phase: 'session' },
+  NoConnection: { text: `the server closed the connection ${CRASHED}`, phase: 'session' },
+  EConnectionClosed: { text: `the server closed the connection ${CRASHED}`, phase: 'session' },
+  StateLogout: { text: 'the server ended the session', phase: 'session' },
 };
 
 function chain(err: unknown): ErrorLike[] {
@@ -66,7 +71,19 @@ function chain(err: unknown): ErrorLike[] {
 
 export function serverText(err: ErrorLike): string {
   const text = err.responseText ?? (typeof err.response === 'string' ? err.response : '');
-  return sanitizeLine(text).trim().slice(0, 200);
+  return cleanServerText(text);
+}
+
+/**
+ * Why a session that was up ended, for "connection to HOST lost: …": the socket error's meaning
+ * when there was one, else the server closed it (EOF) — what a crashed server process looks like.
+ */
+export function connectionLossReason(socketError?: unknown): string {
+  for (const e of chain(socketError)) {
+    const net = e.code === undefined ? undefined : NETWORK_CODES[e.code];
+    if (net) return net.text;
+  }
+  return NETWORK_CODES.EConnectionClosed!.text;
 }
 
 /** True when the error means the connection is gone (so a reconnect may help). */
@@ -105,7 +122,13 @@ export function toAccountError(err: unknown, ctx: ErrorContext): AccountError {
   }
   for (const e of links) {
     const code = e.code ?? '';
-    if (code in NETWORK_CODES) return make('network', `cannot reach ${where}: ${NETWORK_CODES[code]}`);
+    const net = NETWORK_CODES[code];
+    if (net?.phase === 'connect') return make('network', `cannot reach ${where}: ${net.text}`);
+    if (net) {
+      // A BYE the server sent before closing says why (shutdown, idle timeout): worth showing.
+      const bye = links.map(serverText).find(Boolean);
+      return make('network', `connection to ${where} lost: ${net.text}${bye ? ` (server said: ${bye})` : ''}`);
+    }
   }
   for (const e of links) {
     const msg = e.message ?? '';
@@ -125,6 +148,6 @@ export function toAccountError(err: unknown, ctx: ErrorContext): AccountError {
   if (first.mailboxMissing || first.code === 'NotFound' || first.serverResponseCode === 'NONEXISTENT') {
     return make('not-found', `folder does not exist${serverText(first) ? ` (${serverText(first)})` : ''}`);
   }
-  const text = serverText(first) || sanitizeLine(first.message ?? String(err)).slice(0, 200);
+  const text = serverText(first) || cleanServerText(first.message ?? String(err));
   return make('protocol', `${where}: ${text || 'unexpected server response'}`);
 }

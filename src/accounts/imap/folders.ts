@@ -2,6 +2,7 @@
 import type { ListResponse } from 'imapflow';
 import type { FolderInfo, SpecialUse } from '../account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { displayFolderPath } from '../folder-names.js';
 
 const SPECIAL_USE: Record<string, SpecialUse> = {
   '\\Inbox': 'inbox',
@@ -14,7 +15,8 @@ const SPECIAL_USE: Record<string, SpecialUse> = {
   '\\Flagged': 'flagged',
 };
 
-export function toFolderInfo(entry: ListResponse): FolderInfo {
+/** `personalPrefix`: the personal namespace prefix (NAMESPACE), left out of the display path. */
+export function toFolderInfo(entry: ListResponse, personalPrefix = ''): FolderInfo {
   const flags = entry.flags;
   const info: FolderInfo = {
     path: entry.path,
@@ -26,6 +28,8 @@ export function toFolderInfo(entry: ListResponse): FolderInfo {
     total: entry.status?.messages ?? 0,
     unread: entry.status?.unseen ?? 0,
   };
+  const display = sanitizeLine(displayFolderPath(entry.path, { delimiter: info.delimiter, prefix: personalPrefix }));
+  if (display !== entry.path) info.display = display;
   const special = entry.specialUse ? SPECIAL_USE[entry.specialUse] : undefined;
   if (special) info.specialUse = special;
   return info;

@@ -29,9 +29,12 @@ import {
   type SearchQuery,
   type SortOrder,
 } from '../account.js';
-import { assertPasswordMayBeSent, isEncrypted } from '../security.js';
+import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { imapFlowOptions } from './connect-options.js';
-import { isConnectionLoss, toAccountError } from './errors.js';
+import { probeGreeting } from '../greeting-probe.js';
+import { wrongProtocolText } from '../server-text.js';
+import { NETWORK_TIMEOUTS } from '../timeouts.js';
+import { connectionLossReason, isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
 import { toSearchObject } from './search-query.js';
 import { serverCanSort, sortCriteria, sortUids } from './sort-command.js';
@@ -75,9 +78,9 @@ export const DEFAULT_TUNING: ImapTuning = {
   reconnectMinDelayMs: 250,
   reconnectMaxDelayMs: 30_000,
   autoIdleDelayMs: 15_000,
-  connectTimeoutMs: 15_000,
-  greetingTimeoutMs: 15_000,
-  operationTimeoutMs: 60_000,
+  connectTimeoutMs: NETWORK_TIMEOUTS.connectMs,
+  greetingTimeoutMs: NETWORK_TIMEOUTS.greetingMs,
+  operationTimeoutMs: NETWORK_TIMEOUTS.replyMs,
   idleRestartMs: 28 * 60_000,
   headerCache: true,
   coldCacheFillDelayMs: 1_500,
@@ -97,6 +100,8 @@ export class ImapAccount implements MailAccount {
   private password: string | undefined;
   private closedByUser = false;
   private reconnecting: Promise<ImapFlow | null> | null = null;
+  /** Connections tmail dropped because the server left an operation unanswered. */
+  private readonly droppedSilent = new WeakSet<ImapFlow>();
   private reconnectAbort: AbortController | null = null;
   private lastReconnectError: AccountError | null = null;
   /** The folder the caller opened last; selected again after a reconnect. */
@@ -180,7 +185,8 @@ export class ImapAccount implements MailAccount {
       const trash = list.find((f) => f.specialUse === '\\Trash');
       this.trashPath = trash ? trash.path : null;
       this.headers?.foldersListed(list.map((f) => f.path));
-      return list.map(toFolderInfo);
+      const prefix = client.namespace?.prefix ?? '';
+      return list.map((entry) => toFolderInfo(entry, prefix));
     });
   }
 
@@ -456,7 +462,7 @@ export class ImapAccount implements MailAccount {
       await client.connect();
     } catch (err) {
       client.close();
-      const error = this.mapError(err);
+      const error = (await this.otherProtocolError(err)) ?? this.mapError(err);
       // Ask again next time rather than retrying a password the server just refused.
       if (error.kind === 'auth') this.password = undefined;
       throw error;
@@ -465,6 +471,7 @@ export class ImapAccount implements MailAccount {
     this.sessionValidity.clear();
     // Tell the UI the truth: without SORT a 'date' window is served in arrival order.
     this.capabilities.sortOrders = serverCanSort(client) ? ['arrival', 'date', 'from', 'subject', 'thread'] : ['arrival', 'thread'];
+    this.capabilities.fromSort = client.capabilities.has('SORT=DISPLAY') ? 'name' : 'address';
     return client;
   }
 
@@ -481,9 +488,13 @@ export class ImapAccount implements MailAccount {
   private attach(client: ImapFlow): void {
     const current = () => client === this.client;
     // An 'error' event is always followed by 'close'; without a listener Node would throw.
-    client.on('error', () => undefined);
+    let socketError: unknown;
+    client.on('error', (err: unknown) => {
+      socketError = err;
+    });
     client.on('close', () => {
-      if (current() && !this.closedByUser) this.startReconnect(client);
+      if (!current() || this.closedByUser) return;
+      this.startReconnect(client, this.droppedSilent.has(client) ? 'the server stopped answering' : connectionLossReason(socketError));
     });
     client.on('exists', (data) => {
       if (!current()) return;
@@ -517,14 +528,14 @@ export class ImapAccount implements MailAccount {
     });
   }
 
-  private startReconnect(dead: ImapFlow): void {
+  private startReconnect(dead: ImapFlow, reason?: string): void {
     if (this.closedByUser || dead !== this.client || this.reconnecting) return;
     this.client = null;
     this.sortCache.invalidate();
     const abort = new AbortController();
     this.reconnectAbort = abort;
     this.lastReconnectError = null;
-    this.setState('reconnecting', `connection to ${this.config.host}:${this.config.port} lost`);
+    this.setState('reconnecting', `connection to ${this.config.host}:${this.config.port} lost${reason ? `: ${reason}` : ''}`);
     this.reconnecting = pRetry(
       async () => {
         const client = await this.openClient();
@@ -630,6 +641,7 @@ export class ImapAccount implements MailAccount {
         const seconds = Math.round(this.tuning.operationTimeoutMs / 100) / 10;
         reject(new ServerSilent(`${action}: ${this.config.host}:${this.config.port} stopped answering (no reply in ${seconds} s); reconnecting`));
         operation.catch(() => undefined); // it will fail once the socket is gone; nobody waits for it
+        this.droppedSilent.add(client);
         client.close(); // 'close' → startReconnect
       }, this.tuning.operationTimeoutMs);
     });
@@ -685,6 +697,15 @@ export class ImapAccount implements MailAccount {
       this.trashPath = list.find((f) => f.specialUse === '\\Trash')?.path ?? null;
     }
     return this.trashPath;
+  }
+
+  /** A greeting timeout may be a POP3 or SMTP server on this port: look once and say so. */
+  private async otherProtocolError(err: unknown): Promise<AccountError | undefined> {
+    if ((err as { code?: string } | undefined)?.code !== 'GREETING_TIMEOUT') return undefined;
+    const { host, port, security } = this.config;
+    const line = await probeGreeting(host, port, security === 'tls' ? tlsOptions(this.config) : undefined);
+    const text = line === undefined ? undefined : wrongProtocolText(`${host}:${port}`, 'imap', line);
+    return text ? new AccountError('config', text, { cause: err }) : undefined;
   }
 
   private mapError(err: unknown, action?: string): AccountError {

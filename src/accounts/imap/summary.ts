@@ -31,9 +31,12 @@ function validDate(value: Date | string | undefined): Date | undefined {
 /** A part the user would call an attachment: marked so, or a named non-text leaf. */
 export function hasAttachment(node: MessageStructureObject | undefined, isRoot = true): boolean {
   if (!node) return false;
+  const type = node.type.toLowerCase();
+  // A forwarded message is an attachment whatever it holds; its own parts (in childNodes) are not
+  // this message's, so they are not looked at.
+  if (!isRoot && (type === 'message/rfc822' || type === 'message/global')) return true;
   if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachment(child, false));
   if (node.disposition?.toLowerCase() === 'attachment') return true;
-  const type = node.type.toLowerCase();
   const named = Boolean(node.dispositionParameters?.filename ?? node.parameters?.name);
   if (isRoot) return named && !type.startsWith('text/');
   if (type.startsWith('text/')) return named && node.disposition?.toLowerCase() !== 'inline';

@@ -19,6 +19,7 @@ import { AccountError } from '../account.js';
 import type { Security } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { describeError } from './network-errors.js';
+import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
 import { parseScanListing, parseUidlListing, type ScanEntry, type UidlEntry } from './listing.js';
 
@@ -33,7 +34,7 @@ export interface Pop3Limits {
 }
 
 export const DEFAULT_LIMITS: Pop3Limits = {
-  timeoutMs: 60_000,
+  timeoutMs: NETWORK_TIMEOUTS.replyMs,
   maxMessageBytes: 100 * 1024 * 1024,
   maxListLines: 1_000_000,
   maxLineLength: 8192,
@@ -88,10 +89,13 @@ export class Pop3Client {
     try {
       socket =
         options.security === 'tls'
-          ? await openTls(() => tlsConnect({ ...options.tls, host: options.host, port: options.port }), limits.timeoutMs)
-          : await openPlain(options.host, options.port, limits.timeoutMs);
-      attach(socket, reader, limits.timeoutMs);
+          ? await openTls(() => tlsConnect({ ...options.tls, host: options.host, port: options.port }), Math.min(limits.timeoutMs, NETWORK_TIMEOUTS.connectMs))
+          : await openPlain(options.host, options.port, Math.min(limits.timeoutMs, NETWORK_TIMEOUTS.connectMs));
+      // The same greeting wait as IMAP and SMTP; replies then get the longer reply timeout.
+      attach(socket, reader, Math.min(limits.timeoutMs, NETWORK_TIMEOUTS.greetingMs), 'GREETING_TIMEOUT');
       const greeting = await reader.expect({ multiline: false, maxStatusLength: limits.maxLineLength });
+      socket.removeAllListeners('timeout');
+      onSilence(socket, reader, limits.timeoutMs);
       trace?.(`S: +OK ${sanitizeLine(greeting.status)}`);
       const client = new Pop3Client(socket, reader, where, options, limits, greeting.status);
       if (options.security === 'starttls') await client.startTls();
@@ -312,14 +316,18 @@ function openTls(open: () => TLSSocket, timeoutMs: number): Promise<TLSSocket> {
 }
 
 /** Feeds socket data to the reader; a timeout, close or error fails whatever is awaited. */
-function attach(socket: Socket, reader: ResponseReader, timeoutMs: number): void {
+function attach(socket: Socket, reader: ResponseReader, timeoutMs: number, code = 'REPLY_TIMEOUT'): void {
   socket.on('data', (chunk: Buffer) => reader.push(chunk));
+  onSilence(socket, reader, timeoutMs, code);
+  socket.on('error', (err) => reader.fail(err));
+  socket.on('close', () => reader.fail(Object.assign(new Error('the server closed the connection'), { code: 'ECONNCLOSED' })));
+}
+
+function onSilence(socket: Socket, reader: ResponseReader, timeoutMs: number, code = 'REPLY_TIMEOUT'): void {
   socket.setTimeout(timeoutMs, () => {
     // Idle with nothing awaited is fine (e.g. between syncs); a pending reply is a timeout.
     if (reader.idle) return;
-    reader.fail(Object.assign(new Error(`no reply from the server within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+    reader.fail(Object.assign(new Error(`no reply from the server within ${Math.round(timeoutMs / 1000)} s`), { code }));
     socket.destroy();
   });
-  socket.on('error', (err) => reader.fail(err));
-  socket.on('close', () => reader.fail(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' })));
 }

@@ -4,12 +4,13 @@
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountDeps } from '../account.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
+import { pop3TraceFunction } from '../../trace/pop3-trace.js';
 import { Pop3Client } from './client.js';
 
 export async function checkPop3Login(config: AccountConfig, deps: AccountDeps): Promise<void> {
   // Refuse before asking for a password that could not be sent anyway.
   assertPasswordMayBeSent(config, isEncrypted(config.security));
-  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config) });
+  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config), ...(deps.trace ? { trace: pop3TraceFunction(deps.trace, config.name) } : {}) });
   try {
     assertPasswordMayBeSent(config, client.encrypted);
     await client.login({ user: config.user, password: await deps.getPassword(), apop: config.apop });

@@ -7,6 +7,13 @@
 
 export class Pop3ProtocolError extends Error {
   override name = 'Pop3ProtocolError';
+  /** The start of the line that broke the protocol (untrusted): lets a caller tell IMAP from POP3. */
+  constructor(
+    message: string,
+    readonly line?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The server answered -ERR; `text` is what followed (untrusted, unsanitized). */
@@ -165,7 +172,7 @@ export class ResponseReader {
       head.reject(new Pop3ServerError(text.slice(4).replace(/^ /, '')));
       return;
     }
-    this.fail(new Pop3ProtocolError('the server sent a reply that is neither +OK nor -ERR'));
+    this.fail(new Pop3ProtocolError('the server sent a reply that is neither +OK nor -ERR', text.slice(0, 200)));
   }
 
   private onBodyLine(head: Pending, line: Buffer): void {

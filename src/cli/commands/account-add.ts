@@ -193,7 +193,7 @@ async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boole
   // A throw-away data dir: a failed test must leave nothing behind, not even an empty cache.
   const dataDir = mkdtempSync(join(tmpdir(), 'tmail-login-test-'));
   try {
-    await testLogin(config, { getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }), dataDir });
+    await testLogin(config, { getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }), dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
   } catch (err) {
     if (!(err instanceof AccountError)) throw err;
     ctx.stderr.write(`tmail: login test failed: ${sanitizeLine(err.message)}\n`);

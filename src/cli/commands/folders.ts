@@ -1,5 +1,6 @@
 // `tmail folders`: the folder tree with total and unread counts, INBOX first.
 import type { FolderInfo } from '../../accounts/account.js';
+import { DISPLAY_SEPARATOR, folderDepth } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
@@ -23,7 +24,7 @@ export const run: CommandRun = async (args, ctx) => {
 
 export function formatFolders(folders: FolderInfo[]): string[] {
   const rows = sortFolders(folders).map((f) => {
-    const depth = f.delimiter ? f.path.split(f.delimiter).length - 1 : 0;
+    const depth = folderDepth(f);
     const role = f.specialUse && f.specialUse !== 'inbox' ? `  (${f.specialUse})` : '';
     const name = `${'  '.repeat(depth)}${sanitizeLine(f.name)}${role}`;
     return f.selectable ? [name, String(f.total), String(f.unread)] : [name, '-', '-'];
@@ -33,7 +34,7 @@ export function formatFolders(folders: FolderInfo[]): string[] {
 
 // INBOX first, then by path segment so children follow their parent.
 function sortFolders(folders: FolderInfo[]): FolderInfo[] {
-  const key = (f: FolderInfo) => (f.delimiter ? f.path.split(f.delimiter) : [f.path]).map((s) => s.toLowerCase());
+  const key = (f: FolderInfo) => (f.display !== undefined ? f.display.split(DISPLAY_SEPARATOR) : f.delimiter ? f.path.split(f.delimiter) : [f.path]).map((s) => s.toLowerCase());
   const isInbox = (f: FolderInfo) => f.path.toUpperCase() === 'INBOX';
   return [...folders].sort((a, b) => {
     if (isInbox(a) !== isInbox(b)) return isInbox(a) ? -1 : 1;

@@ -1,5 +1,6 @@
 // `tmail list`: the newest messages of a folder, one line each: flags, date, from, subject.
 import type { MessageSummary } from '../../accounts/account.js';
+import { findFolder } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { intOption, parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
@@ -29,7 +30,10 @@ export const run: CommandRun = async (args, ctx) => {
   const limit = intOption(values.limit, '--limit', 1, 1_000_000, USAGE) ?? DEFAULT_LIMIT;
   const folder = values.folder ?? 'INBOX';
   const messages = await withAccount(ctx, values.account, async (account) => {
-    const opened = await account.openFolder(folder);
+    // FOLDER as the folder pane and `tmail folders` show it ("Projects/2024"), or as the server
+    // spells it ("INBOX.Projects.2024"): both find the same folder.
+    const path = isInbox(folder) ? 'INBOX' : (findFolder(await account.listFolders(), folder)?.path ?? folder);
+    const opened = await account.openFolder(path);
     if (opened.total === 0) return [];
     return account.fetchWindow(opened.path, 0, Math.min(limit, opened.total));
   });
@@ -41,6 +45,8 @@ export const run: CommandRun = async (args, ctx) => {
   ctx.stdout.write(`${messages.map((m) => formatMessageLine(m, columns)).join('\n')}\n`);
   return 0;
 };
+
+const isInbox = (name: string) => name.toUpperCase() === 'INBOX';
 
 /** One list line; with `columns` (a TTY) the line never exceeds the terminal width. */
 export function formatMessageLine(m: MessageSummary, columns?: number): string {

@@ -50,6 +50,7 @@ export const run: CommandRun = async (args, ctx) => {
 async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean> {
   const { syncMailbox } = await import('../../accounts/pop3/sync.js');
   const { Maildir } = await import('../../store/maildir.js');
+  const { pop3TraceFunction } = await import('../../trace/pop3-trace.js');
   const dataDir = accountDataDir(ctx, account.name);
   const name = sanitizeLine(account.name);
   const progress = new ProgressLine(ctx, name);
@@ -61,6 +62,7 @@ async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean
       maildir: new Maildir(join(dataDir, 'Maildir')),
       statePath: join(dataDir, 'pop3-state.json'),
       onProgress: (p) => progress.update(p),
+      ...(ctx.trace ? { trace: pop3TraceFunction(ctx.trace, account.name) } : {}),
     });
     progress.clear();
     const seconds = (Date.now() - started) / 1000;

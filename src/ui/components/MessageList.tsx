@@ -2,6 +2,7 @@ import { Text } from 'ink';
 import type { MessageSummary } from '../../accounts/account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { modelOf } from '../state/model-words.js';
+import { folderTitle } from '../state/folder-rows.js';
 import type { UiState } from '../state/types.js';
 import { padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -105,7 +106,7 @@ export function MessageList(props: {
   if (!cur) {
     lines.push(<Text key="none">{padToWidth('No folder open', inner)}</Text>);
   } else if (!cur.opened && count === 0) {
-    lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(cur.path)}…`, inner)}</Text>);
+    lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(folderTitle(state, cur.account, cur.path))}…`, inner)}</Text>);
   } else if (count === 0) {
     const acc = state.accounts[cur.account];
     // An empty local copy of a downloading account (POP3): say how to download.

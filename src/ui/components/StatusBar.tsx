@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { folderTitle } from '../state/folder-rows.js';
 import type { UiState } from '../state/types.js';
 import { displayWidth, padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -53,11 +54,11 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     if (acc.sync) parts.push(`downloading ${acc.sync.done}/${acc.sync.total}${acc.sync.bytes ? `, ${formatBytes(acc.sync.bytes)}` : ''}`);
   }
   if (cur) {
-    const folder = sanitizeLine(cur.path) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');
+    const folder = sanitizeLine(folderTitle(state, cur.account, cur.path)) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');
     parts.push(folder);
     parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
     // A search lists its own order; otherwise say when the list is not in arrival order.
-    const order = state.search ? '' : orderLabel(listOrder(state));
+    const order = state.search ? '' : orderLabel(listOrder(state), state.sortFromByAddress);
     if (order) parts.push(order);
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
   }

@@ -13,13 +13,16 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
   const cur = ctx.state.current;
   const here = (folder: string) => cur?.account === i && cur.path === folder;
   switch (e.type) {
-    case 'connection':
+    case 'connection': {
+      const before = ctx.state.accounts[i];
       ctx.updateAccount(i, {
         status: e.state === 'disconnected' ? (e.error ? 'error' : 'idle') : e.state,
         error: e.error ? errorText(e.error) : undefined,
       });
       if (e.error) ctx.fail(e.error, ctx.opts.accounts[i]!.name);
+      else if (e.state === 'connected' && before?.error) clearOutageError(ctx, i, before.error);
       break;
+    }
     case 'exists':
     case 'expunged':
       if (here(e.folder)) reopenCurrent(ctx);
@@ -41,6 +44,15 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
       ctx.fail(e.message);
       break;
   }
+}
+
+/**
+ * Connected again: an error line that only reported this account's outage (the "lost" message, or
+ * an operation that failed because of it) would now be false — replace it with the good news.
+ */
+function clearOutageError(ctx: ControllerContext, i: number, outage: string): void {
+  const shown = ctx.state.error;
+  if (shown && shown.includes(outage)) ctx.notify(`${ctx.opts.accounts[i]!.name}: connected again`);
 }
 
 /** Re-reads counts and the visible windows: not every backend pushes changes. */

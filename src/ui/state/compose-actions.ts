@@ -1,4 +1,5 @@
 // Compose/reply/forward keys, handed to the lazily loaded compose flow.
+import { folderTitle } from './folder-rows.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
 import { backendFor, refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
@@ -26,6 +27,7 @@ export async function compose(ctx: ControllerContext, host: ComposeHost): Promis
     notify: (text) => ctx.notify(text),
     fail: (err, context) => ctx.fail(err, context),
     account: (i) => backendFor(ctx, i),
+    folderTitle: (i, path) => folderTitle(ctx.state, i, path),
     afterSend: (i, original) => {
       if (original) {
         const s = ctx.cache.byUid(folderKey(i, original.path), original.uid);

@@ -70,6 +70,11 @@ export class UiController {
     await Promise.allSettled(ctx.backends.map((a) => a?.close()));
   }
 
+  /** Shows `label` among the status bar's "loading" items until `p` settles. */
+  track<T>(label: string, p: Promise<T>): Promise<T> {
+    return this.ctx.track(label, p);
+  }
+
   setSize(cols: number, rows: number): void {
     this.store.set({ cols, rows });
     scrollListTo(this.ctx, this.state.listCursor);

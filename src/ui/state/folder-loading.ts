@@ -1,6 +1,7 @@
 // Opening folders and filling the message list: windows of summaries fetched around the
 // visible rows, search rows fetched by UID.
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { folderTitle } from './folder-rows.js';
 import { backendFor } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { pageSize, scrollListTo } from './list-navigation.js';
@@ -30,7 +31,7 @@ export async function loadFolder(ctx: ControllerContext, account: number, path: 
   const key = folderKey(account, path);
   try {
     const acc = await backendFor(ctx, account);
-    const opened = await ctx.track(`opening ${sanitizeLine(path)}…`, acc.openFolder(path));
+    const opened = await ctx.track(`opening ${sanitizeLine(folderTitle(ctx.state, account, path))}…`, acc.openFolder(path));
     const cur = ctx.state.current;
     if (!cur || cur.account !== account || cur.path !== path) return;
     const delta = opened.total - cur.total;
@@ -50,7 +51,7 @@ export async function loadFolder(ctx: ControllerContext, account: number, path: 
     scrollListTo(ctx, Math.min(ctx.state.listCursor, Math.max(0, opened.total - 1)));
     updateFolderCounts(ctx, account, path, opened.total, opened.unread);
   } catch (err) {
-    ctx.fail(err, sanitizeLine(path));
+    ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
 }
 

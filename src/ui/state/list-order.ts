@@ -18,20 +18,24 @@ export function listOrder(state: { sort?: ListSort; threads?: boolean }): SortOr
 }
 
 /** Per order: its status-bar words (none for the default) and the sentence shown on a change. */
-const ORDER_WORDS: Record<SortOrder, { label: string; note: string }> = {
+const ORDER_WORDS: Record<SortOrder | 'fromAddress', { label: string; note: string }> = {
   arrival: { label: '', note: 'Sorted by arrival, newest first' },
   date: { label: 'by date', note: 'Sorted by Date header, newest first' },
   from: { label: 'by sender', note: 'Sorted by sender A-Z, newest first for each' },
+  // A server with SORT but not SORT=DISPLAY compares addresses, not the names the list shows.
+  fromAddress: { label: 'by sender address', note: 'Sorted by sender address A-Z (this server cannot sort by name), newest first for each' },
   subject: { label: 'by subject', note: 'Sorted by subject A-Z (Re: ignored), newest first for each' },
   thread: { label: 'threads', note: 'Threads: the conversation with the newest mail first' },
 };
 
+const words = (order: SortOrder, fromByAddress?: boolean) => ORDER_WORDS[order === 'from' && fromByAddress ? 'fromAddress' : order];
+
 /** A few words for the status bar; nothing for the default order. */
-export function orderLabel(order: SortOrder): string {
-  return ORDER_WORDS[order].label;
+export function orderLabel(order: SortOrder, fromByAddress?: boolean): string {
+  return words(order, fromByAddress).label;
 }
 
 /** The sentence shown when the order changes. */
-export function orderNote(order: SortOrder): string {
-  return ORDER_WORDS[order].note;
+export function orderNote(order: SortOrder, fromByAddress?: boolean): string {
+  return words(order, fromByAddress).note;
 }

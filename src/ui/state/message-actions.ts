@@ -1,6 +1,8 @@
 // Actions on one message: flags (optimistic), delete, move.
 import type { Flag, MessageSummary } from '../../accounts/account.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { folderLabel } from '../../accounts/folder-names.js';
+import { folderTitle } from './folder-rows.js';
 import { backendFor, refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
@@ -111,7 +113,7 @@ export function openMovePicker(ctx: ControllerContext, t: MessageTarget): void {
       kind: 'picker',
       purpose: 'move',
       title: 'Move to folder',
-      items: folders.map((f) => ({ label: sanitizeLine(f.path), value: f.path })),
+      items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
       cursor: 0,
     },
   });
@@ -123,7 +125,7 @@ export function moveMessage(ctx: ControllerContext, destination: string): void {
       try {
         const acc = await backendFor(ctx, t.account);
         const outcome = await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
-        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(destination)}`));
+        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(folderTitle(ctx.state, t.account, destination))}`));
       } catch (err) {
         ctx.fail(err, 'Move failed');
       }

@@ -1,5 +1,6 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
@@ -44,7 +45,8 @@ export function runCommand(ctx: ControllerContext, line: string): void {
     case 'folder':
     case 'cd': {
       const i = ctx.state.current?.account ?? 0;
-      const f = ctx.state.accounts[i]?.folders.find((x) => x.path === arg || x.name === arg);
+      const folders = ctx.state.accounts[i]?.folders ?? [];
+      const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
       if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}"`);
       openFolder(ctx, i, f.path);
       ctx.store.set({ focus: 'list' });

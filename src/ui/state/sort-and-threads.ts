@@ -6,7 +6,8 @@ import { listOrder, nextSort, orderNote } from './list-order.js';
 /** `o` cycles the sort, `v` toggles threads; the list restarts at the top of the new order. */
 export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threadView'): void {
   const s = ctx.state;
-  const available = (s.current ? ctx.backends[s.current.account]?.capabilities.sortOrders : undefined) ?? ['arrival'];
+  const caps = s.current ? ctx.backends[s.current.account]?.capabilities : undefined;
+  const available = caps?.sortOrders ?? ['arrival'];
   if (action === 'threadView') {
     if (!s.threads && !available.includes('thread')) return ctx.notify('No threads on this account');
     ctx.store.set({ threads: !s.threads });
@@ -14,9 +15,9 @@ export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threa
     // Sorting leaves the thread view: the two are one list order.
     const sort = s.threads ? (s.sort ?? 'arrival') : nextSort(s.sort ?? 'arrival', available);
     if (!s.threads && sort === (s.sort ?? 'arrival')) return ctx.notify('Arrival order only (no server SORT)');
-    ctx.store.set({ sort, threads: false });
+    ctx.store.set({ sort, threads: false, sortFromByAddress: caps?.fromSort === 'address' });
   }
-  ctx.notify(orderNote(listOrder(ctx.state)));
+  ctx.notify(orderNote(listOrder(ctx.state), ctx.state.sortFromByAddress));
   if (ctx.state.search) return;
   ctx.store.set({ listCursor: 0, listTop: 0 });
   ensureVisible(ctx);

@@ -1,5 +1,5 @@
 // POP3 download (`$`): progress in the status bar, what happened on the server in words.
-import { backendFor, refreshFolders } from './account-connect.js';
+import { backendFor, connectAccount, refreshFolders } from './account-connect.js';
 import { poll } from './account-events.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent } from './folder-loading.js';
@@ -31,8 +31,21 @@ export async function syncAccount(ctx: ControllerContext, i: number): Promise<vo
 export function syncCurrent(ctx: ControllerContext): void {
   const i = ctx.state.current?.account ?? 0;
   const acc = ctx.backends[i];
+  const account = ctx.state.accounts[i];
+  const name = ctx.opts.accounts[i]?.name ?? '';
   if (acc?.sync) void syncAccount(ctx, i);
-  else {
+  else if (account?.status === 'connecting' || account?.status === 'reconnecting') {
+    ctx.notify(`${name}: still connecting; new mail shows once it is connected`);
+  } else if (account && account.status !== 'connected') {
+    // Never connected, or the login failed: checking mail means logging in again (the error, if
+    // it fails again, replaces this line).
+    ctx.notify(`${name}: logging in again…`);
+    void connectAccount(ctx, i, !ctx.state.current).then(() => {
+      if (ctx.state.accounts[i]?.status !== 'connected') return;
+      reopenCurrent(ctx);
+      ctx.notify(`${name}: connected`);
+    });
+  } else {
     poll(ctx);
     reopenCurrent(ctx);
     ctx.notify('Checking for new mail…');

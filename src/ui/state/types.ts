@@ -91,6 +91,8 @@ export interface UiState {
   cacheVersion: number;
   /** List order chosen with `o` (absent: arrival); `threads` (key `v`) takes precedence. */
   sort?: 'arrival' | 'date' | 'from' | 'subject';
+  /** The account sorts 'from' by address only (no SORT=DISPLAY): the words must say so. */
+  sortFromByAddress?: boolean;
   threads?: boolean;
 }
 
