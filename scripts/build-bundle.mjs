@@ -10,7 +10,7 @@
 // installed tmail still needs, i.e. better-sqlite3 with its native module; everything else is
 // bundled and is a devDependency — and react-devtools-core (ink imports it only when DEV=true).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -72,6 +72,13 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
+// that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.
+const contents = {};
+for (const [out, { inputs }] of Object.entries(result.metafile.outputs)) {
+  if (out.endsWith('.js')) contents[relative(outdir, join(root, out))] = Object.keys(inputs).map((i) => join(root, i));
+}
+writeFileSync(join(root, 'dist', 'bundle-contents.json'), JSON.stringify(contents));
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 const bytes = files.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0);
 process.stdout.write(`bundle: ${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MB in dist/bundle (${Math.round(performance.now() - started)} ms)\n`);
