@@ -47,6 +47,14 @@ function urlEntries() {
   return entries;
 }
 
+/** A package loaded through createRequire() is invisible to esbuild: it would be missing once installed. */
+function checkNoHiddenRequires() {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const bad = walk(join(root, 'src')).filter((f) => /\.tsx?$/.test(f) && /\bcreateRequire\b/.test(readFileSync(f, 'utf8')));
+  if (bad.length > 0) throw new Error(`createRequire() hides packages from the bundle; use import in: ${bad.map((f) => relative(root, f)).join(', ')}`);
+}
+
+checkNoHiddenRequires();
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({

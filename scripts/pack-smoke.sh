@@ -57,6 +57,10 @@ smoke() {
   out=$(PATH=$path XDG_CACHE_HOME="$work/cache-$name" "$tmail" --version) || fail "[$name] tmail --version failed"
   [ "$out" = "$(node -p "require('./package.json').version")" ] || fail "[$name] tmail --version printed '$out'"
   echo "pack-smoke: [$name] tmail --version: $out"
+  if PATH=$path node -e 'process.exit(typeof require("node:module").enableCompileCache === "function" ? 0 : 1)'; then
+    [ -d "$work/cache-$name/tmail/compile-cache" ] || fail "[$name] no module compile cache in \$XDG_CACHE_HOME/tmail"
+    echo "pack-smoke: [$name] module compile cache in use"
+  fi
 
   PATH=$path node -e "
     const Database = require(process.argv[1]);
