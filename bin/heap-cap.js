@@ -45,6 +45,15 @@ export function relaunch(script) {
     }
   };
   for (const signal of FORWARDED) process.on(signal, forward);
+  // Ctrl-Z at a prompt stops both (the terminal signals the whole process group); a SIGTSTP sent
+  // to this process alone must stop tmail too, and a SIGCONT continue it.
+  const suspend = () => {
+    forward('SIGTSTP');
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = () => forward('SIGCONT');
+  process.on('SIGTSTP', suspend);
+  process.on('SIGCONT', resume);
   child.on('error', (err) => {
     process.stderr.write(`tmail: could not start node with the memory cap: ${err.message}\n`);
     process.exit(1);
@@ -53,6 +62,8 @@ export function relaunch(script) {
     if (signal === null) process.exit(code ?? 1);
     // Die of the same signal, so a shell sees 130 for Ctrl-C, 143 for SIGTERM and so on.
     for (const s of FORWARDED) process.off(s, forward);
+    process.off('SIGTSTP', suspend);
+    process.off('SIGCONT', resume);
     process.kill(process.pid, signal);
     setTimeout(() => process.exit(1), 1000).unref();
   });

@@ -102,3 +102,29 @@ for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     proc.stdin.end();
   });
 }
+
+test('SIGTSTP sent to node bin/tmail.js stops tmail too, and SIGCONT continues both', options, async () => {
+  const { log, env: e } = env();
+  const proc = spawn(process.execPath, [bin, 'account', 'add'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    for (let i = 0; i < 300 && (probes(log).length < 2 || out === ''); i++) await new Promise((r) => setTimeout(r, 50));
+    const child = probes(log)[1];
+    assert.ok(child && out.length > 0, 'tmail started in a child and asked its first question');
+    const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+    const until = async (want: (s: string | undefined) => boolean) => {
+      for (let i = 0; i < 100 && !(want(state(proc.pid!)) && want(state(child.pid))); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    proc.kill('SIGTSTP');
+    await until((s) => s === 'T');
+    assert.deepEqual([state(proc.pid!), state(child.pid)], ['T', 'T'], 'both stopped');
+    proc.kill('SIGCONT');
+    await until((s) => s !== 'T');
+    assert.ok(state(proc.pid!) !== 'T' && state(child.pid) !== 'T', 'both running again');
+  } finally {
+    proc.kill('SIGCONT');
+    proc.kill('SIGTERM');
+    proc.stdin.end();
+  }
+});
