@@ -1,17 +1,43 @@
 #!/usr/bin/env -S node --max-old-space-size=192
-// The installed `tmail` command. The TypeScript sources are compiled to dist/ by `npm run build`
-// (run automatically by `npm install` via `prepare`).
+// The installed `tmail` command. `npm run build` (run by `npm install` via `prepare`, and by
+// `npm pack`) bundles src/ into dist/bundle/ (scripts/build-bundle.mjs).
 // --max-old-space-size: what the UI keeps alive is ~33 MB (windows of summaries, caches with
 // fixed bounds, a bounded trace); the rest of a default heap is garbage Ink's frames leave behind,
 // which V8 lets pile up to hundreds of MB before collecting. 192 MB keeps the terminal client
 // light (peak RSS under 250 MB while scrolling 100k messages) with ~6x headroom; large messages
-// are streamed and capped (parse keeps at most 4M characters of text).
+// are streamed and capped (parse keeps at most 4M characters of text). Started without the flag
+// (`node bin/tmail.js`), tmail starts itself again with it: bin/heap-cap.js.
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { needsRelaunch, relaunch } from './heap-cap.js';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(entry)) {
-  process.stderr.write('tmail: not built yet (dist/ is missing); run: npm run build\n');
-  process.exit(1);
+const script = fileURLToPath(import.meta.url);
+if (needsRelaunch()) {
+  relaunch(script);
+} else {
+  const entry = new URL('../dist/bundle/main.js', import.meta.url);
+  if (!existsSync(entry)) {
+    process.stderr.write('tmail: not built yet (dist/bundle is missing); run: npm run build\n');
+    process.exit(1);
+  }
+  // Stack traces are printed only with TMAIL_DEBUG; then map them back to src/ (off otherwise:
+  // reading the maps costs start-up time).
+  if (process.env.TMAIL_DEBUG) process.setSourceMapsEnabled(true);
+  await enableCompileCache();
+  const { runCli } = await import(entry.href);
+  await runCli();
 }
-const { runCli } = await import(entry.href);
-await runCli();
+
+/** Node >= 22.1 can keep compiled code between runs (~0.1 s of start-up); a per-user directory. */
+async function enableCompileCache() {
+  const { enableCompileCache: enable } = await import('node:module');
+  if (typeof enable !== 'function' || process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  try {
+    enable(process.env.NODE_COMPILE_CACHE || join(cacheHome, 'tmail', 'compile-cache'));
+  } catch {
+    // A cache is an optimisation: a read-only home must not stop tmail.
+  }
+}

@@ -1,11 +1,8 @@
 // Decoded text of a demo message, for SEARCH: headers with RFC 2047 words decoded and the text
 // parts' bodies decoded (base64 / quoted-printable). Cached per message buffer.
-import { createRequire } from 'node:module';
+// libmime decodes RFC 2047 words (a static import, so the bundle includes it).
+import libmime from 'libmime';
 import { type MimePart, parseMime } from './mime-tree.js';
-
-const require = createRequire(import.meta.url);
-// libmime (already a dependency, via mailparser) decodes RFC 2047 words; it ships no types.
-const libmime = require('libmime') as { decodeWords(s: string): string };
 
 const cache = new WeakMap<Buffer, { header: string; body: string; root: MimePart }>();
 

@@ -89,7 +89,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
     await importWithoutCiDetection(() => Promise.all([
       import('ink'),
-      import('react'),
+      // The default export is React itself both in Node and in the bundle (where a split
+      // chunk of a CommonJS package exposes only the default export).
+      import('react').then((m) => m.default),
       import('./components/App.js'),
       import('./state/controller.js'),
       import('./message-loader.js'),

@@ -1,0 +1,92 @@
+// Bundles src/ into dist/bundle/ for bin/tmail.js (run by `npm run build`, after tsc).
+// Why: unbundled, tmail loads ~690 module files before the first frame (415 of them es-toolkit,
+// pulled in by ink), ~0.5 s; one code-split ESM bundle loads a handful of files. Code splitting
+// keeps the lazy loading of src/cli/main.ts: every import() there stays its own chunk, so
+// `tmail --version` still loads no UI or mail library (test/unit/cli-imports.test.ts).
+//
+// Layout: dist/bundle/ is two levels below the package root like dist/cli/, so
+// new URL('../../package.json', import.meta.url) finds package.json from either.
+// External (left to node_modules at run time): package.json's "dependencies" — the packages an
+// installed tmail still needs, i.e. better-sqlite3 with its native module; everything else is
+// bundled and is a devDependency — and react-devtools-core (ink imports it only when DEV=true).
+import { build } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist', 'bundle');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const EXTERNAL = [...Object.keys(pkg.dependencies ?? {}), 'react-devtools-core'];
+
+/**
+ * Files started by URL rather than imported (a worker: new Worker(new URL('./x.js', import.meta.url)))
+ * must be entry points of their own with the same base name, or they would be missing from the bundle.
+ */
+function urlEntries() {
+  const entries = {};
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (/\.tsx?$/.test(e.name)) {
+        const text = readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/new URL\(\s*['"](\.\.?\/[^'"]+)\.js['"]\s*,\s*import\.meta\.url\s*\)/g)) {
+          const target = join(dirname(file), m[1]);
+          const source = ['.ts', '.tsx'].map((x) => target + x).find((f) => existsSync(f));
+          if (!source) continue; // a URL to something that is not a source file (e.g. ../../package.json)
+          if (dirname(m[1]) !== '.') throw new Error(`${relative(root, file)}: ${m[1]}.js must be in the same folder to be bundled`);
+          const name = basename(m[1]);
+          if (entries[name] && entries[name] !== source) throw new Error(`two bundle entry points named ${name}`);
+          entries[name] = source;
+        }
+      }
+    }
+  };
+  walk(join(root, 'src'));
+  return entries;
+}
+
+/** A package loaded through createRequire() is invisible to esbuild: it would be missing once installed. */
+function checkNoHiddenRequires() {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const bad = walk(join(root, 'src')).filter((f) => /\.tsx?$/.test(f) && /\bcreateRequire\b/.test(readFileSync(f, 'utf8')));
+  if (bad.length > 0) throw new Error(`createRequire() hides packages from the bundle; use import in: ${bad.map((f) => relative(root, f)).join(', ')}`);
+}
+
+checkNoHiddenRequires();
+rmSync(outdir, { recursive: true, force: true });
+const started = performance.now();
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts', ...urlEntries() },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // jsonc-parser's "main" is a UMD build esbuild cannot follow; its "module" build bundles.
+  mainFields: ['module', 'main'],
+  external: EXTERNAL,
+  // Stack traces with TMAIL_DEBUG=1 point at src/ (bin/tmail.js turns source maps on then).
+  // Without sourcesContent the maps stay small; the paths are enough for a trace.
+  sourcemap: 'linked',
+  sourcesContent: false,
+  // Bundled CommonJS packages call require() for Node's built-ins; ESM has no require.
+  banner: { js: "import { createRequire as __tmailRequire } from 'node:module';\nconst require = __tmailRequire(import.meta.url);" },
+  chunkNames: 'chunk-[hash]',
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+// Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
+// that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.
+const contents = {};
+for (const [out, { inputs }] of Object.entries(result.metafile.outputs)) {
+  if (out.endsWith('.js')) contents[relative(outdir, join(root, out))] = Object.keys(inputs).map((i) => join(root, i));
+}
+writeFileSync(join(root, 'dist', 'bundle-contents.json'), JSON.stringify(contents));
+const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+const bytes = files.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0);
+process.stdout.write(`bundle: ${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MB in dist/bundle (${Math.round(performance.now() - started)} ms)\n`);
