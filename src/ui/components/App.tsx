@@ -49,14 +49,14 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
       key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
     if (!special && [...input].length > 1) {
       for (const k of splitTyped(input)) {
-        if (k.spec === 'C-c') return controller.perform('quit');
+        if (k.spec === 'C-c') return controller.interrupt();
         controller.handleKey(k);
       }
       return;
     }
     const spec = keySpec(input, key);
-    // Ctrl-C quits through the same path as `q`, so the terminal is always restored.
-    if (spec === 'C-c') return controller.perform('quit');
+    // Ctrl-C cancels a prompt or dialog, else quits through the same path as `q` (terminal restored).
+    if (spec === 'C-c') return controller.interrupt();
     controller.handleKey({ spec, text: key.ctrl || key.meta ? '' : input });
   });
 

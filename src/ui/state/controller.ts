@@ -116,6 +116,9 @@ export class UiController {
   handleKey(input: KeyInput): void {
     const opts = this.ctx.opts;
     if (opts.onDemo && this.state.accounts.length === 0 && input.text === 'd') return opts.onDemo();
+    // The terminal's own keys work everywhere, dialogs and prompts included.
+    const terminalAction = actionFor(opts.keys, input.spec);
+    if (terminalAction === 'suspend' || terminalAction === 'redraw') return this.perform(terminalAction);
     const overlay = this.state.overlay;
     if (overlay) {
       handleOverlayKey(this.ctx, overlay, input);
@@ -125,6 +128,12 @@ export class UiController {
     if (action) this.perform(action);
   }
 
+  /** Ctrl-C: cancels an open prompt or dialog (as Esc does); with none open, quits. */
+  interrupt(): void {
+    if (this.state.overlay) this.handleKey({ spec: 'esc', text: '' });
+    else this.perform('quit');
+  }
+
   perform(action: Action): void {
     const ctx = this.ctx;
     const s = this.state;
@@ -132,6 +141,12 @@ export class UiController {
     switch (action) {
       case 'quit':
         ctx.opts.onQuit();
+        return;
+      case 'suspend':
+        ctx.opts.terminal?.suspend();
+        return;
+      case 'redraw':
+        ctx.opts.terminal?.redraw();
         return;
       case 'help':
         this.store.set({ overlay: { kind: 'help', scroll: 0 } });
