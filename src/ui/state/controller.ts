@@ -148,6 +148,9 @@ export class UiController {
       case 'redraw':
         ctx.opts.terminal?.redraw();
         return;
+      case 'toggleFolders':
+        this.store.set({ foldersHidden: !s.foldersHidden });
+        return;
       case 'help':
         this.store.set({ overlay: { kind: 'help', scroll: 0 } });
         return;
