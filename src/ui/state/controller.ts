@@ -137,16 +137,13 @@ export class UiController {
   perform(action: Action): void {
     const ctx = this.ctx;
     const s = this.state;
+    // Redrawing or suspending changes nothing on screen: the last note stays.
+    if (action === 'redraw') return ctx.opts.terminal?.redraw();
+    if (action === 'suspend') return ctx.opts.terminal?.suspend();
     if (s.info || s.error) this.store.set({ info: undefined });
     switch (action) {
       case 'quit':
         ctx.opts.onQuit();
-        return;
-      case 'suspend':
-        ctx.opts.terminal?.suspend();
-        return;
-      case 'redraw':
-        ctx.opts.terminal?.redraw();
         return;
       case 'toggleFolders':
         this.store.set({ foldersHidden: !s.foldersHidden });
