@@ -7,7 +7,7 @@ import type { AccountConfig } from '../config/types.js';
 // The alternate screen, cursor hidden, autowrap off (the cell renderer relies on it: a glyph a
 // terminal draws wider than planned can then never wrap into the next row or scroll the screen).
 const ENTER_ALT = '\u001b[?1049h\u001b[?25l\u001b[?7l\u001b[H\u001b[2J';
-const LEAVE_ALT = '\u001b[m\u001b[?7h\u001b[?25h\u001b[?1049l';
+const LEAVE_ALT = '\u001b[m\u001b[H\u001b[2J\u001b[?7h\u001b[?25h\u001b[?1049l';
 const POLL_MS = 60_000;
 
 type TtyOut = NodeJS.WriteStream;

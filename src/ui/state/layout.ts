@@ -38,7 +38,7 @@ export function computeLayout(cols: number, rows: number, focus: Pane, readerOpe
   }
   if (shown === 'reader') return { mode: 'sidebar', mainHeight, reader: { width: cols, height: mainHeight } };
   if (foldersHidden && shown !== 'folders') return { mode: 'sidebar', mainHeight, list: { width: cols, height: mainHeight } };
-  const folderWidth = Math.min(26, Math.max(16, Math.floor(cols * 0.2)));
+  const folderWidth = Math.min(26, Math.max(16, Math.floor(cols * 0.27)));
   return {
     mode: 'sidebar',
     mainHeight,
