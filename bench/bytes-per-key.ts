@@ -33,7 +33,8 @@ interface Client {
   name: string;
   command: string;
   env: NodeJS.ProcessEnv;
-  open: string[]; // keys that open the newest message
+  top: string[]; // keys that put the cursor on the newest message
+  open: string[]; // keys that open the message under the cursor
   back: string[]; // keys from the reader back to the list
   folder: string[]; // keys that switch to Archive
 }
@@ -69,7 +70,7 @@ async function clients(server: DovecotServer, home: string): Promise<Client[]> {
   await writeFile(tmailConfig, JSON.stringify({ accounts: [{ name: 'bench', protocol: 'imap', host: server.host, port: server.ports.imap,
     security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }] }), { mode: 0o600 });
   list.push({ name: 'tmail', command: `node bin/tmail.js --config ${tmailConfig}`, env: { TMAIL_BENCH_PW: pw, TMAIL_DATA_DIR: path.join(home, 'tmail-data') },
-    open: ['Enter'], back: ['h'], folder: ['h', 'j', 'Enter'] });
+    top: ['g'], open: ['Enter'], back: ['h'], folder: ['h', 'j', 'Enter'] });
   if (installed('aerc')) {
     const dir = path.join(home, '.config', 'aerc');
     await mkdir(dir, { recursive: true });
@@ -77,14 +78,14 @@ async function clients(server: DovecotServer, home: string): Promise<Client[]> {
       'outgoing = /bin/false', 'default = INBOX', 'from = Alice <alice@example.test>', ''].join('\n'), { mode: 0o600 });
     await writeFile(path.join(dir, 'aerc.conf'), ['[general]', 'unsafe-accounts-conf = true', '[ui]', 'mouse-enabled = false', '[filters]', 'text/plain = cat', ''].join('\n'));
     list.push({ name: 'aerc', command: 'aerc', env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SSL_CERT_FILE: server.caFile },
-      open: ['Enter'], back: ['q'], folder: ['J'] });
+      top: ['g'], open: ['Enter'], back: ['q'], folder: ['J'] });
   }
   if (installed('neomutt')) {
     const rc = path.join(home, 'muttrc');
     await writeFile(rc, [`set folder="imap://alice@${server.host}:${server.ports.imap}/"`, 'set spoolfile="+INBOX"', 'set imap_user="alice"',
       `set imap_pass="${pw}"`, 'set ssl_starttls=yes', 'set ssl_force_tls=yes', `set ssl_ca_certificates_file="${server.caFile}"`,
       `set certificate_file="${path.join(home, 'certs')}"`, 'set sort=reverse-date', 'set mail_check_stats=no', 'set help=yes', ''].join('\n'), { mode: 0o600 });
-    list.push({ name: 'NeoMutt', command: `neomutt -n -F ${rc}`, env: { HOME: home }, open: ['Enter'], back: ['i'], folder: ['c', '=Archive', 'Enter'] });
+    list.push({ name: 'NeoMutt', command: `neomutt -n -F ${rc}`, env: { HOME: home }, top: ['Home'], open: ['Enter'], back: ['i'], folder: ['c', '=Archive', 'Enter'] });
   }
   return list;
 }
@@ -115,7 +116,7 @@ async function measureClient(c: Client, work: string, log: (line: string) => voi
     await tmux.waitFor((s) => s.some((l) => l.includes('Bench: a long message')), `${c.name}: the INBOX`, 240_000);
     await sleep(3000);
     const list = await bytes(() => press(Array(STEPS).fill('j'), 300));
-    await press(Array(STEPS).fill('k'), 150);
+    await press(c.top, 300);
     await sleep(1000);
     await press(c.open, 0);
     await tmux.waitFor((s) => s.some((l) => l.includes('1. A long line')), `${c.name}: the reader`, 60_000);
