@@ -39,7 +39,7 @@ function assertShows(vt: VirtualTerminal, grid: ScreenGrid, what: string): void 
 }
 
 test('random frame sequences diffed onto a terminal equal the last frame drawn whole', () => {
-  for (let seed = 1; seed <= 30; seed++) {
+  for (let seed = 1; seed <= 20; seed++) {
     const r = rng(seed);
     const cols = 10 + Math.floor(r() * 50);
     const rows = 3 + Math.floor(r() * 10);
@@ -105,4 +105,24 @@ test('the renderer coalesces frames of one tick, drops console noise, redraws wh
   r.redraw();
   assert.equal(written.length, 3);
   assert.ok(written[2]!.includes('tres') && written[2]!.includes('\u001b[2J'));
+});
+
+test('a resize in the middle of a redraw: the late frame for the old size is cut to the new one, then replaced whole', () => {
+  const written: string[] = [];
+  const queue: (() => void)[] = [];
+  const r = new CellRenderer({ write: (d) => written.push(d) }, 20, 4, (fn) => queue.push(fn));
+  const frame = (cols: number, rows: number, tag: string) =>
+    Array.from({ length: rows }, (_, y) => `${tag}${y}`.padEnd(cols, '.')).join('\n');
+  r.inkStdout.write(frame(20, 4, 'a'));
+  queue.shift()!();
+  r.inkStdout.write(frame(20, 4, 'b')); // laid out for 20x4 ...
+  r.resize(10, 3); // ... and the terminal shrinks before it is drawn
+  queue.shift()!();
+  const vt = new VirtualTerminal(10, 3);
+  vt.write(written[1]!);
+  assert.equal(vt.chars.slice(0, 10).join(''), 'b0........', 'the late frame, cut to the new width');
+  r.inkStdout.write(frame(10, 3, 'c'));
+  queue.shift()!();
+  vt.write(written[2]!);
+  for (let y = 0; y < 3; y++) assert.equal(vt.chars.slice(y * 10, y * 10 + 10).join(''), `c${y}........`);
 });
