@@ -128,7 +128,10 @@ async function measureClient(c: Client, work: string, log: (line: string) => voi
       await press(c.folder, 300);
       await sleep(3000);
     });
-    return { client: c.name, listStep: Math.round(list / STEPS), readerPage: Math.round(page / PAGES), folderSwitch: folder };
+    // Only a switch that shows the other folder counts (a prompt that went nowhere would be cheap).
+    const switched = (await tmux.capture()).some((l) => l.includes('Archive'));
+    return { client: c.name, listStep: Math.round(list / STEPS), readerPage: Math.round(page / PAGES),
+      ...(switched ? { folderSwitch: folder } : { note: 'folder switch not confirmed on screen' }) };
   } catch (err) {
     const screen = await tmux.capture().catch(() => []);
     log(`  ${c.name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
