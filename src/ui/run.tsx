@@ -175,11 +175,17 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // Ctrl-Z (raw mode turns it into a key) or a SIGTSTP from outside: give the shell a normal
   // screen and stop; SIGCONT (`fg`) takes the terminal back and draws everything again.
   let stopped = false;
+  // While the editor has the terminal, a Ctrl-Z stops it and us together; the editor redraws itself.
+  let inEditor = false;
   const setRaw = (on: boolean) => {
     if (stdin.isTTY) stdin.setRawMode(on);
   };
   function suspendToShell() {
     if (restored) return;
+    if (inEditor) {
+      process.kill(process.pid, 'SIGSTOP');
+      return;
+    }
     stopped = true;
     renderer.pause();
     setRaw(false);
@@ -187,7 +193,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     process.kill(process.pid, 'SIGSTOP');
   }
   const onContinue = () => {
-    if (restored) return;
+    if (restored || inEditor) return;
     if (stopped) {
       stopped = false;
       setRaw(true);
@@ -245,9 +251,11 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     instance.cleanup();
     stdout.off('resize', onResize);
     stdout.write(LEAVE_ALT);
+    inEditor = true;
     try {
       return await fn();
     } finally {
+      inEditor = false;
       stdout.write(ENTER_ALT);
       stdout.on('resize', onResize);
       onResize();

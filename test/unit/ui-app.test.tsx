@@ -104,8 +104,8 @@ test('user key map rebinds an action and the help shows it', async () => {
 test('80x24: folders beside the list, the open folder marked, B collapses them, the reader replaces both', async () => {
   const ui = await mountUi([new FakeAccount()], { cols: 80, rows: 24 });
   try {
-    let f = await ui.waitFor(firstLoaded, 'first window');
-    assert.match(f, /\[IMAP\].*Message number 100000/s);
+    let f = await ui.waitFor((t) => t.includes('Sender 90'), 'first window');
+    assert.match(f, /\[IMAP\].*Sender 90/s);
     assert.match(f, /│>\*INBOX\s+33333│.*Message number 99999/, 'open folder marked with *, beside the list');
     assert.ok(!f.includes('No message open'), 'no empty reader');
     for (const l of f.split('\n')) assert.ok(l.length <= 80, `line fits 80: ${l}`);
