@@ -10,6 +10,7 @@ import { printScroll, uiScrollBench } from './ui-scroll.js';
 import { runTraceOverheadSection } from './trace-overhead.js';
 import { runThreadSortSection } from './imap-thread-sort.js';
 import { mb, ms } from './stats.js';
+import { bytesPerKeyBench, printBytesPerKey } from './bytes-per-key.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const log = (line: string) => process.stdout.write(line + '\n');
@@ -59,6 +60,11 @@ const SECTIONS: Section[] = [
   {
     title: `Trace: cost of the protocol trace (connect + 500-message window + 20 downloads), ${ROUNDS} interleaved rounds`,
     run: (server) => runTraceOverheadSection(server, ROUNDS, log),
+  },
+  {
+    // Last: it adds a long newest message to INBOX and an Archive folder.
+    title: 'UI: bytes per key written to the terminal (list step, reader page, folder switch), tmail beside aerc and NeoMutt',
+    run: async (server) => printBytesPerKey(await bytesPerKeyBench(server, log), log),
   },
 ];
 

@@ -4,8 +4,10 @@
 import type { CliContext } from '../cli/context.js';
 import type { AccountConfig } from '../config/types.js';
 
-const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
-const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+// The alternate screen, cursor hidden, autowrap off (the cell renderer relies on it: a glyph a
+// terminal draws wider than planned can then never wrap into the next row or scroll the screen).
+const ENTER_ALT = '\u001b[?1049h\u001b[?25l\u001b[?7l\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[m\u001b[H\u001b[2J\u001b[?7h\u001b[?25h\u001b[?1049l';
 const POLL_MS = 60_000;
 
 type TtyOut = NodeJS.WriteStream;
@@ -86,7 +88,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
   const userNodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
+  const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }, { CellRenderer }] =
     await importWithoutCiDetection(() => Promise.all([
       import('ink'),
       // The default export is React itself both in Node and in the bundle (where a split
@@ -97,6 +99,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       import('./message-loader.js'),
       import('./theme.js'),
       import('../accounts/index.js'),
+      import('./terminal/cell-renderer.js'),
     ])).finally(() => {
       if (userNodeEnv === undefined) delete process.env.NODE_ENV;
     });
@@ -125,6 +128,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
   const hintRows = options.hint ? 1 : 0;
   const size = () => ({ cols: stdout.columns || 80, rows: Math.max(3, (stdout.rows || 24) - hintRows) });
+  // Ink draws into this renderer, which writes only the cells that changed to the terminal.
+  const renderer = new CellRenderer(stdout, stdout.columns || 80, stdout.rows || 24);
+  const stdin = ctx.stdin as NodeJS.ReadStream;
 
   let resolveQuit!: () => void;
   const quit = new Promise<void>((r) => (resolveQuit = r));
@@ -148,6 +154,10 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
           },
         }
       : {}),
+    terminal: {
+      suspend: () => suspendToShell(),
+      redraw: () => renderer.redraw(),
+    },
     compose: {
       suspend: (fn) => suspend(fn),
       env: ctx.env,
@@ -172,11 +182,43 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     restored = true;
     stdout.write(LEAVE_ALT);
   };
-  // Registered before Ink's own listener, so the screen is blank when Ink redraws at the new size.
+  // A new size: the next frame is laid out for it and drawn whole (also when a frame for the old
+  // size is still on its way: the renderer cuts or pads it to the new size, and the next replaces it).
   const onResize = () => {
-    stdout.write('\u001b[2J\u001b[H');
+    renderer.resize(stdout.columns || 80, stdout.rows || 24);
     const s = size();
     controller.setSize(s.cols, s.rows);
+  };
+  // Ctrl-Z (raw mode turns it into a key) or a SIGTSTP from outside: give the shell a normal
+  // screen and stop; SIGCONT (`fg`) takes the terminal back and draws everything again.
+  let stopped = false;
+  // While the editor has the terminal, a Ctrl-Z stops it and us together; the editor redraws itself.
+  let inEditor = false;
+  const setRaw = (on: boolean) => {
+    if (stdin.isTTY) stdin.setRawMode(on);
+  };
+  function suspendToShell() {
+    if (restored) return;
+    if (inEditor) {
+      process.kill(process.pid, 'SIGSTOP');
+      return;
+    }
+    stopped = true;
+    renderer.pause();
+    setRaw(false);
+    stdout.write(LEAVE_ALT);
+    process.kill(process.pid, 'SIGSTOP');
+  }
+  const onContinue = () => {
+    if (restored || inEditor) return;
+    if (stopped) {
+      stopped = false;
+      setRaw(true);
+      stdout.write(ENTER_ALT);
+    }
+    // Stopped from outside (SIGSTOP) or not: the screen may have been drawn over meanwhile.
+    onResize();
+    renderer.redraw();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     restore();
@@ -195,6 +237,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     ['SIGTERM', onSignal],
     ['SIGHUP', onSignal],
     ['SIGINT', onSignal],
+    ['SIGTSTP', suspendToShell],
+    ['SIGCONT', onContinue],
     ['uncaughtException', onCrash],
     ['unhandledRejection', onCrash],
     ['exit', restore],
@@ -212,23 +256,27 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
         trace,
         ...(options.hint ? { hint: options.hint } : {}),
       }),
-      { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
+      // debug: Ink hands each whole frame to the renderer's stream instead of drawing it itself.
+      { stdout: renderer.inkStdout, stdin, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false, debug: true },
     );
   let instance = mount();
   // The editor gets the real terminal: Ink is unmounted (which releases raw mode), the normal
   // screen is back; afterwards a fresh Ink instance draws everything again at the current size.
   async function suspend<T>(fn: () => T | Promise<T>): Promise<T> {
+    renderer.pause();
     instance.unmount();
     instance.cleanup();
     stdout.off('resize', onResize);
     stdout.write(LEAVE_ALT);
+    inEditor = true;
     try {
       return await fn();
     } finally {
+      inEditor = false;
       stdout.write(ENTER_ALT);
       stdout.on('resize', onResize);
-      const s = size();
-      controller.setSize(s.cols, s.rows);
+      onResize();
+      renderer.redraw();
       instance = mount();
     }
   }
@@ -236,6 +284,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   try {
     await quit;
   } finally {
+    renderer.pause();
     instance.unmount();
     instance.cleanup();
     stdout.off('resize', onResize);

@@ -42,13 +42,13 @@ for (const term of ['xterm-256color', 'vt100']) {
 
       await tmux.type(`TERM=${term} node bin/tmail.js --demo --demo-dir ${demoDir} --trace ${traceFile}; echo "EXIT=$?"`);
       await tmux.keys('Enter');
-      let s = await wait((x) => has(x, 'Start here: IMAP and POP3') && has(x, '1/50'), 'the demo INBOX');
+      let s = await wait((x) => has(x, 'Start here: IMAP') && has(x, '1/50'), 'the demo INBOX');
       assert.ok(has(s, 'Demo (IMAP) │ IMAP · state on server'), 'the model in words');
 
       // The trace pane under the list, then read the guide in the IMAP account: \Seen is set on
       // the server while the trace keeps running below the reader.
       await tmux.keys('t');
-      await wait((x) => has(x, 'Trace · Demo (IMAP)') && has(x, 'Start here: IMAP and POP3'), 'the trace pane under the list');
+      await wait((x) => has(x, 'Trace · Demo (IMAP)') && has(x, 'Start here: IMAP'), 'the trace pane under the list');
       await tmux.keys('Enter');
       // The status note leads with where it happened, whole at 80 columns.
       s = await wait((x) => has(x, 'Welcome to the tmail demo') && has(x, 'Lives: on the server') && has(x, 'server: \\Seen set') && has(x, 'Trace · Demo (IMAP)') && x.some((l) => /S: \S+ OK /.test(l)), 'the guide in the reader, the trace pane below');

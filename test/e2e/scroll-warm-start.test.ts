@@ -45,8 +45,9 @@ async function startPipe(port: number): Promise<{ port: number; stop(): Promise<
   };
 }
 
-/** The message rows of the list (between the borders), trimmed. */
-const listRows = (screen: string[]) => screen.filter((l) => /^[│║][> ].*\d{4}-\d{2}-\d{2} /.test(l)).map((l) => l.trim());
+/** The message rows of the list pane (from its left border; the folder pane beside it left out), trimmed. */
+const LIST_ROW = /[│║][> ][^│║]*\d{4}-\d{2}-\d{2} .*$/;
+const listRows = (screen: string[]) => screen.map((l) => LIST_ROW.exec(l)?.[0]).filter((l): l is string => !!l).map((l) => l.trim());
 
 test('scroll end to end at 80x24, then a warm start from the cache with the server unreachable', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 240_000 }, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e test');

@@ -162,9 +162,11 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   assert.ok(has(s, 'Cc: Dave <dave@example.org>'));
   assert.ok(has(s, `Subject: ${SUBJECT}`));
   assert.ok(!has(s, 'HTML-PART-MARKER'), 'text/plain preferred over HTML');
-  // Flag it from the reader; the list row shows it at once.
+  // Flag it from the reader; back in the list (the reader had the whole width) the row shows it.
   await tmux.keys('f');
-  await tmux.waitFor((x) => x.some((l) => l.includes(SUBJECT) && /[│║][> ] !/.test(l)), 'flag mark in the list');
+  await tmux.waitFor((x) => has(x, 'server: \\Flagged set'), 'flag note');
+  await tmux.keys('h');
+  await tmux.waitFor((x) => x.some((l) => l.includes('E2E alternative') && /[│║][> ] !/.test(l)), 'flag mark in the list');
 
   // Another IMAP client sees both \Seen (set by opening) and \Flagged.
   const deadline = Date.now() + 20_000;
@@ -176,17 +178,17 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   assert.ok(flags.has('\\Seen'), `\\Seen on the server (flags: ${[...flags].join(' ')})`);
   assert.ok(flags.has('\\Flagged'), `\\Flagged on the server (flags: ${[...flags].join(' ')})`);
 
-  // 100x30: folders beside the list, reader below the list.
+  // 100x30: folders beside the list.
   s = await tmux.capture();
   assertCoherent(s, 100, 30, 2);
 
-  // Narrow: one pane (the reader, which has focus), full width.
+  // 80x24: still folders beside the list; the reader takes the whole width while open.
   await tmux.resize(80, 24);
-  s = await tmux.waitFor((x) => x.length === 24 && redrawnAt(x, 80) && statusRow(x) === 22 && has(x, 'PLAIN-PART-MARKER'), 'reflow to 80x24');
-  assertCoherent(s, 80, 24, 1);
-  assert.ok(!has(s, 'e2e [IMAP]'), 'folder pane collapsed');
-  await tmux.keys('h');
-  s = await tmux.waitFor((x) => has(x, SUBJECT) && !has(x, 'PLAIN-PART-MARKER'), 'list alone at 80x24');
+  s = await tmux.waitFor((x) => x.length === 24 && redrawnAt(x, 80) && statusRow(x) === 22 && has(x, 'E2E alternative'), 'reflow to 80x24');
+  assertCoherent(s, 80, 24, 2);
+  assert.ok(has(s, 'e2e [IMAP]'), 'folder pane beside the list');
+  await tmux.keys('Enter');
+  s = await tmux.waitFor((x) => has(x, 'PLAIN-PART-MARKER') && !has(x, 'e2e [IMAP]'), 'the reader alone at 80x24');
   assertCoherent(s, 80, 24, 1);
 
   // Wide: three columns.

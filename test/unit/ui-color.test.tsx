@@ -23,7 +23,8 @@ test('hostile subject and folder name render as inert text', async () => {
     // Only Ink's own SGR styling may remain.
     const escapes = raw.match(/\u001b[^m]*m?/g) ?? [];
     for (const e of escapes) assert.match(e, /^\u001b\[[0-9;]*m$/, `unexpected escape ${JSON.stringify(e)}`);
-    assert.match(ui.frame(), /EvilBox/);
+    await ui.press('h');
+    await ui.waitFor((t) => /EvilBox/.test(t), 'folder pane beside the list again');
   } finally {
     await ui.done();
   }

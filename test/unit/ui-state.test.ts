@@ -31,21 +31,32 @@ function controllerFor(acc: FakeAccount, cols = 100, rows = 30) {
   return c;
 }
 
-test('layout: one pane below 100 columns, list over reader in between, three columns when wide', () => {
-  const narrow = computeLayout(80, 24, 'list', false);
-  assert.equal(narrow.mode, 'single');
-  assert.deepEqual(narrow.list, { width: 80, height: 22 });
-  assert.equal(narrow.folders, undefined);
-  assert.equal(narrow.reader, undefined);
-  assert.equal(computeLayout(80, 24, 'reader', false).list?.width, 80, 'no reader open: the list is shown');
-  assert.equal(computeLayout(80, 24, 'reader', true).reader?.width, 80);
-  const mid = computeLayout(120, 30, 'list', true);
-  assert.equal(mid.mode, 'stacked');
-  assert.equal(mid.folders!.width + mid.list!.width, 120);
-  assert.equal(mid.list!.height + mid.reader!.height, 28);
-  const wide = computeLayout(200, 60, 'list', true);
-  assert.equal(wide.mode, 'columns');
-  assert.equal(wide.folders!.width + wide.list!.width + wide.reader!.width, 200);
+test('layout: one pane below 60 columns, folders beside the list (reader full width) up to 149, three columns from 150', () => {
+  const tiny = computeLayout(40, 10, 'list', false);
+  assert.equal(tiny.mode, 'single');
+  assert.deepEqual(tiny.list, { width: 40, height: 8 });
+  assert.equal(tiny.folders, undefined);
+  assert.equal(computeLayout(40, 10, 'reader', false).list?.width, 40, 'no reader open: the list is shown');
+  assert.equal(computeLayout(40, 10, 'reader', true).reader?.width, 40);
+  const small = computeLayout(80, 24, 'list', false);
+  assert.equal(small.mode, 'sidebar');
+  assert.ok(small.folders!.width >= 16 && small.folders!.width <= 26);
+  assert.equal(small.folders!.width + small.list!.width, 80);
+  assert.equal(small.list!.height, 22);
+  const reading = computeLayout(80, 24, 'reader', true);
+  assert.deepEqual(reading.reader, { width: 80, height: 22 }, 'the reader replaces folders and list');
+  assert.equal(reading.list, undefined);
+  const collapsed = computeLayout(80, 24, 'list', false, true);
+  assert.deepEqual(collapsed.list, { width: 80, height: 22 });
+  assert.equal(collapsed.folders, undefined);
+  assert.ok(computeLayout(80, 24, 'folders', false, true).folders, 'a hidden folder pane still shows when focused');
+  for (const cols of [150, 180, 199, 250]) {
+    const wide = computeLayout(cols, 60, 'list', true);
+    assert.equal(wide.mode, 'columns');
+    assert.equal(wide.folders!.width + wide.list!.width + wide.reader!.width, cols);
+    assert.ok(wide.list!.width > wide.reader!.width, `${cols}: the list gets the room`);
+    assert.ok(wide.reader!.width >= 50, `${cols}: the reader still fits a mail line`);
+  }
 });
 
 test('key table: user keys replace defaults and are taken from other actions; mistakes are precise', () => {

@@ -49,14 +49,14 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
       key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
     if (!special && [...input].length > 1) {
       for (const k of splitTyped(input)) {
-        if (k.spec === 'C-c') return controller.perform('quit');
+        if (k.spec === 'C-c') return controller.interrupt();
         controller.handleKey(k);
       }
       return;
     }
     const spec = keySpec(input, key);
-    // Ctrl-C quits through the same path as `q`, so the terminal is always restored.
-    if (spec === 'C-c') return controller.perform('quit');
+    // Ctrl-C cancels a prompt or dialog, else quits through the same path as `q` (terminal restored).
+    if (spec === 'C-c') return controller.interrupt();
     controller.handleKey({ spec, text: key.ctrl || key.meta ? '' : input });
   });
 
@@ -69,7 +69,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     );
   }
   // The trace pane (t) takes the bottom rows; the mail panes share the rest.
-  const layout = computeLayout(cols, panesRows(rows, !!state.tracePane), state.focus, !!state.reader);
+  const layout = computeLayout(cols, panesRows(rows, !!state.tracePane), state.focus, !!state.reader, state.foldersHidden);
   const fullHeight = computeLayout(cols, rows, state.focus, !!state.reader).mainHeight;
   const count = controller.listCount();
   const rowAt = (pos: number) => controller.rowAt(pos);
@@ -90,22 +90,13 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
     const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
     const reader = layout.reader && <Reader state={state} theme={theme} loader={loader} {...layout.reader} />;
-    main =
-      layout.mode === 'stacked' ? (
-        <Box flexDirection="row" height={layout.mainHeight}>
-          {folders}
-          <Box flexDirection="column">
-            {list}
-            {reader}
-          </Box>
-        </Box>
-      ) : (
-        <Box flexDirection="row" height={layout.mainHeight}>
-          {folders}
-          {list}
-          {reader}
-        </Box>
-      );
+    main = (
+      <Box flexDirection="row" height={layout.mainHeight}>
+        {folders}
+        {list}
+        {reader}
+      </Box>
+    );
   }
   // Prompts and the delete question live in the status bar: the panes and the trace stay.
   const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete';

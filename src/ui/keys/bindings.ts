@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'quit',
+  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,7 +46,10 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
   trace: { keys: ['t'], description: 'Live protocol trace pane on / off (passwords hidden)' },
   traceZoom: { keys: ['T'], description: 'Protocol trace full screen: scroll, a = all accounts' },
-  quit: { keys: ['q'], description: 'Quit' },
+  toggleFolders: { keys: ['B'], description: 'Show / hide the folder pane beside the list' },
+  suspend: { keys: ['C-z'], description: 'Suspend to the shell (`fg` comes back)' },
+  redraw: { keys: ['C-l'], description: 'Redraw the whole screen' },
+  quit: { keys: ['q'], description: 'Quit (Ctrl-C: cancel a prompt or dialog, else quit)' },
 };
 
 export type KeyTable = Record<Action, Binding>;

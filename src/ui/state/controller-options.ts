@@ -47,6 +47,8 @@ export interface ControllerOptions {
   onDemo?: () => void;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
   compose?: ComposeHost;
+  /** The terminal itself: Ctrl-Z (stop, back to the shell) and Ctrl-L (draw everything again). */
+  terminal?: { suspend(): void; redraw(): void };
 }
 
 export interface KeyInput {

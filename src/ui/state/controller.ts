@@ -121,6 +121,9 @@ export class UiController {
   handleKey(input: KeyInput): void {
     const opts = this.ctx.opts;
     if (opts.onDemo && this.state.accounts.length === 0 && input.text === 'd') return opts.onDemo();
+    // The terminal's own keys work everywhere, dialogs and prompts included.
+    const terminalAction = actionFor(opts.keys, input.spec);
+    if (terminalAction === 'suspend' || terminalAction === 'redraw') return this.perform(terminalAction);
     const overlay = this.state.overlay;
     if (overlay) {
       handleOverlayKey(this.ctx, overlay, input);
@@ -130,13 +133,25 @@ export class UiController {
     if (action) this.perform(action);
   }
 
+  /** Ctrl-C: cancels an open prompt or dialog (as Esc does); with none open, quits. */
+  interrupt(): void {
+    if (this.state.overlay) this.handleKey({ spec: 'esc', text: '' });
+    else this.perform('quit');
+  }
+
   perform(action: Action): void {
     const ctx = this.ctx;
     const s = this.state;
+    // Redrawing or suspending changes nothing on screen: the last note stays.
+    if (action === 'redraw') return ctx.opts.terminal?.redraw();
+    if (action === 'suspend') return ctx.opts.terminal?.suspend();
     if (s.info || s.error) this.store.set({ info: undefined });
     switch (action) {
       case 'quit':
         ctx.opts.onQuit();
+        return;
+      case 'toggleFolders':
+        this.store.set({ foldersHidden: !s.foldersHidden });
         return;
       case 'help':
         this.store.set({ overlay: { kind: 'help', scroll: 0 } });

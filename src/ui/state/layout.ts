@@ -1,10 +1,11 @@
-// Pane geometry from the terminal size. Wide terminals get three columns, medium ones the list
-// above the reader, and narrow ones (< 100 columns) one pane at a time so nothing is clipped.
+// Pane geometry from the terminal size. Wide terminals get three columns (the list the widest);
+// from 60 columns a narrow folder pane beside the list (collapsible), the reader taking the whole
+// width while it is open; below that one pane at a time, so nothing is clipped at 40x10.
 import type { Pane } from './types.js';
 
 export interface Rect { width: number; height: number }
 export interface Layout {
-  mode: 'columns' | 'stacked' | 'single';
+  mode: 'columns' | 'sidebar' | 'single';
   folders?: Rect;
   list?: Rect;
   reader?: Rect;
@@ -12,37 +13,37 @@ export interface Layout {
   mainHeight: number;
 }
 
-export const NARROW_COLS = 100;
+export const NARROW_COLS = 60;
 const COLUMNS_COLS = 150;
 
-export function computeLayout(cols: number, rows: number, focus: Pane, readerOpen: boolean): Layout {
-  // Ink clears the whole screen on every frame once its output reaches the terminal's height,
-  // which flickers; one spare line avoids that.
+export function computeLayout(cols: number, rows: number, focus: Pane, readerOpen: boolean, foldersHidden = false): Layout {
+  // One spare line under the panes (kept from when Ink cleared the screen for a full-height frame).
   const mainHeight = Math.max(3, rows - 2);
+  const shown: Pane = focus === 'reader' && !readerOpen ? 'list' : focus;
   if (cols < NARROW_COLS) {
-    const rect = { width: cols, height: mainHeight };
-    const pane: Pane = focus === 'reader' && !readerOpen ? 'list' : focus;
-    return { mode: 'single', mainHeight, [pane]: rect };
+    return { mode: 'single', mainHeight, [shown]: { width: cols, height: mainHeight } };
   }
-  const folderWidth = Math.min(30, Math.max(18, Math.floor(cols * 0.18)));
-  const rest = cols - folderWidth;
   if (cols >= COLUMNS_COLS) {
-    const listWidth = Math.floor(rest * 0.5);
+    const folderWidth = Math.min(30, Math.max(18, Math.floor(cols * 0.15)));
+    const rest = cols - folderWidth;
+    // The list gets the room; the reader enough for a 72-column mail and its border.
+    const readerWidth = Math.max(50, Math.min(80, Math.floor(rest * 0.4)));
     return {
       mode: 'columns',
       mainHeight,
       folders: { width: folderWidth, height: mainHeight },
-      list: { width: listWidth, height: mainHeight },
-      reader: { width: rest - listWidth, height: mainHeight },
+      list: { width: rest - readerWidth, height: mainHeight },
+      reader: { width: readerWidth, height: mainHeight },
     };
   }
-  const listHeight = Math.max(5, Math.floor(mainHeight * 0.4));
+  if (shown === 'reader') return { mode: 'sidebar', mainHeight, reader: { width: cols, height: mainHeight } };
+  if (foldersHidden && shown !== 'folders') return { mode: 'sidebar', mainHeight, list: { width: cols, height: mainHeight } };
+  const folderWidth = Math.min(26, Math.max(16, Math.floor(cols * 0.27)));
   return {
-    mode: 'stacked',
+    mode: 'sidebar',
     mainHeight,
     folders: { width: folderWidth, height: mainHeight },
-    list: { width: rest, height: listHeight },
-    reader: { width: rest, height: mainHeight - listHeight },
+    list: { width: cols - folderWidth, height: mainHeight },
   };
 }
 

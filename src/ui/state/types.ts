@@ -70,6 +70,8 @@ export interface UiState {
   cols: number;
   rows: number;
   focus: Pane;
+  /** `B`: the folder pane beside the list is collapsed (it still shows when focused). */
+  foldersHidden?: boolean;
   accounts: AccountEntry[];
   /** Index into folderRows(state). */
   folderCursor: number;
