@@ -25,6 +25,14 @@ export function clampReader(ctx: ControllerContext): void {
   if (r && r.scroll > readerMaxScroll(ctx)) ctx.store.set({ reader: { ...r, scroll: readerMaxScroll(ctx) } });
 }
 
+// The open message's loading, so leaving it (or opening another) stops its parser.
+const loading = new WeakMap<ControllerContext, AbortController>();
+
+export function cancelReaderLoad(ctx: ControllerContext): void {
+  loading.get(ctx)?.abort();
+  loading.delete(ctx);
+}
+
 export function readerAction(ctx: ControllerContext, action: Action): void {
   const r = ctx.state.reader!;
   const s = ctx.state;
@@ -42,6 +50,12 @@ export function readerAction(ctx: ControllerContext, action: Action): void {
     case 'halfPageDown': return scroll(r.scroll + Math.floor(height / 2));
     case 'halfPageUp': return scroll(r.scroll - Math.floor(height / 2));
     case 'back':
+      if (r.status === 'loading') {
+        cancelReaderLoad(ctx);
+        ++ctx.readerGeneration;
+        ctx.store.set({ focus: 'list', reader: undefined });
+        return;
+      }
       ctx.store.set({ focus: 'list' });
       return;
     case 'open':
@@ -63,6 +77,9 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   const summary = rowAt(ctx, s.listCursor);
   if (!summary) return ctx.notify('That message is still loading');
   const gen = ++ctx.readerGeneration;
+  cancelReaderLoad(ctx);
+  const abort = new AbortController();
+  loading.set(ctx, abort);
   ctx.store.set({
     reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
     focus: 'reader',
@@ -74,12 +91,14 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid));
+      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope: summary }));
+      if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       // Set on the loaded object itself: the loader finds the source again by its identity.
       message.location = locationWords(summary.location);
       ctx.store.set({ reader: { ...ctx.state.reader, status: 'ready', message } });
     } catch (err) {
+      if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       ctx.store.set({ reader: { ...ctx.state.reader, status: 'error', error: errorText(err) } });
     }
