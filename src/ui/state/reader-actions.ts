@@ -8,15 +8,22 @@ import { panesRows, readerTextHeight, readerTextWidth } from './layout.js';
 import { listAction, rowAt } from './list-navigation.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, openNote } from './model-words.js';
-import { readerLines } from './reader-lines.js';
+import { readerLines, readerLinesComplete } from './reader-lines.js';
 
-/** How far the open message can scroll with the reader pane's current height. */
-export function readerMaxScroll(ctx: ControllerContext): number {
+/**
+ * How far the open message can scroll with the reader pane's current height. The body is wrapped
+ * lazily: unless `toEnd`, only two screens past the current one are wrapped, and while more
+ * remains the limit is what has been wrapped so far (the next frame wraps further).
+ */
+export function readerMaxScroll(ctx: ControllerContext, toEnd = false): number {
   const s = ctx.state;
   const r = s.reader;
   if (!r?.message) return 0;
   const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  return Math.max(0, readerLines(r.message, readerTextWidth(s.cols, s.rows), r.fullHeaders, ctx.opts.loader).length - height);
+  const width = readerTextWidth(s.cols, s.rows);
+  const need = toEnd ? Infinity : r.scroll + 3 * height;
+  const lines = readerLines(r.message, width, r.fullHeaders, ctx.opts.loader, need).length;
+  return readerLinesComplete(r.message, width, r.fullHeaders) ? Math.max(0, lines - height) : lines;
 }
 
 /** Keeps the reader's scroll in range after its pane changed height (trace pane shown/hidden). */
@@ -37,7 +44,7 @@ export function readerAction(ctx: ControllerContext, action: Action): void {
   const r = ctx.state.reader!;
   const s = ctx.state;
   const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  const maxScroll = readerMaxScroll(ctx);
+  const maxScroll = readerMaxScroll(ctx, action === 'bottom');
   const scroll = (to: number) =>
     ctx.store.set({ reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
   switch (action) {
