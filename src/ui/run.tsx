@@ -149,40 +149,23 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     },
   });
 
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    stdout.write(LEAVE_ALT);
-  };
+  const { guardTerminal } = await import('./terminal-guard.js');
   // Registered before Ink's own listener, so the screen is blank when Ink redraws at the new size.
   const onResize = () => {
     stdout.write('\u001b[2J\u001b[H');
     const s = size();
     controller.setSize(s.cols, s.rows);
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    restore();
-    process.exit(signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 129);
-  };
-  const onCrash = (err: unknown) => {
-    restore();
-    line(ctx, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (ctx.env.TMAIL_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack}\n`);
-    process.exit(70);
-  };
   stdout.write(ENTER_ALT);
   stdout.on('resize', onResize);
-  // Installed here, removed in the finally below: one list so the two cannot drift apart.
-  const processHandlers: Parameters<typeof process.on>[] = [
-    ['SIGTERM', onSignal],
-    ['SIGHUP', onSignal],
-    ['SIGINT', onSignal],
-    ['uncaughtException', onCrash],
-    ['unhandledRejection', onCrash],
-    ['exit', restore],
-  ];
-  for (const [event, handler] of processHandlers) process.on(event, handler);
+  // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
+  const guard = guardTerminal({
+    stdout,
+    stdin: ctx.stdin as NodeJS.ReadStream,
+    line: (text) => line(ctx, text),
+    debug: !!ctx.env.TMAIL_DEBUG,
+  });
+  const restore = () => guard.restore();
 
   const mount = () =>
     render(
@@ -223,7 +206,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     instance.cleanup();
     stdout.off('resize', onResize);
     restore();
-    for (const [event, handler] of processHandlers) process.off(event, handler);
+    guard.uninstall();
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();
