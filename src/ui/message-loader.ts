@@ -65,8 +65,9 @@ const SMALL_MESSAGE_BYTES = 128 * 1024;
 export async function createDefaultLoader(): Promise<MessageLoader> {
   const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
   const { MessageParser, ParseLimitError } = await import('../mime/parse-in-worker.js');
+  // Started at the first message that needs it, not at start-up: loading the mail libraries into
+  // a worker competes with the first screen for the CPU.
   const parser = new MessageParser();
-  parser.warm();
   const { overLimitMessage, withEnvelope } = await import('./over-limit-message.js');
   const { saveRawMessage } = await import('../mime/save-raw-message.js');
   // Where a shown message came from, so `s` can stream the attachment again from the account.
