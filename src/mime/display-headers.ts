@@ -52,7 +52,7 @@ export function buildDisplayHeaders(lines: HeaderLines | undefined, warnings: st
     cc: addresses(all('cc')),
     replyTo: addresses(all('reply-to')),
     date: parseDate(first('date'), fields.length > 0, warnings),
-    subject: oneLine(decodeEncodedWords(first('subject') ?? '')),
+    subject: cap(oneLine(decodeEncodedWords(first('subject') ?? ''))),
     messageId: messageId(first('message-id')),
     inReplyTo: messageId(first('in-reply-to')),
     references: messageIds(all('references').join(' ')),

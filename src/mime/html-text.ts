@@ -7,6 +7,7 @@
 // layout tables (nearly every newsletter) must not be squeezed into columns, their cells are just
 // blocks of text one after another. `smartTable` tells the two apart.
 import { convert, type DomNode, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import { boundHtml } from './html-bound.js';
 
 /** Characters of HTML we convert; the rest is dropped with a warning. */
 export const MAX_HTML_CHARS = 2_000_000;
@@ -112,9 +113,11 @@ export function htmlToReadableText(html: string): HtmlConversion {
     html.length > MAX_HTML_CHARS
       ? `The HTML body is very large; only its first ${MAX_HTML_CHARS.toLocaleString('en')} characters are shown.`
       : undefined;
+  const bounded = boundHtml(html.slice(0, MAX_HTML_CHARS));
+  const cut = [warning, bounded.cut].filter((w) => w !== undefined).join(' ') || undefined;
   let text: string | undefined;
   try {
-    text = tidy(convert(html, OPTIONS));
+    text = tidy(convert(bounded.html, OPTIONS));
   } catch {
     text = undefined;
   }
@@ -126,7 +129,7 @@ export function htmlToReadableText(html: string): HtmlConversion {
       return { text: stripped, warning: 'The HTML body could not be converted cleanly; its tags were stripped instead.' };
     }
   }
-  return { text, warning };
+  return { text, warning: cut };
 }
 
 function stripTags(html: string): string {

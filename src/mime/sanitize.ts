@@ -3,13 +3,17 @@
 // and SOS strings, lone ESC, other C0 controls and the 8-bit C1 controls (U+0080–U+009F, which
 // some terminals honour as CSI/OSC introducers) are all removed.
 
-// ESC-introduced sequences: string-type (OSC ] / DCS P / SOS X / PM ^ / APC _) up to ST or BEL
-// (or end of input when unterminated), CSI with parameters, and two-char escapes.
-const ESC_STRING = /\u001b[\]PX^_][\s\S]*?(?:\u0007|\u001b\\|$)/g;
+// ESC-introduced sequences: string-type (OSC ] / DCS P / SOS X / PM ^ / APC _) up to ST or BEL,
+// CSI with parameters, and two-char escapes. A string sequence with no terminator within
+// MAX_STRING_PAYLOAD characters loses only its introducer (ESC_OTHER / the control-character
+// pass remove it): swallowing up to the end of input hid the rest of a subject or body behind
+// one stray "ESC ]". The bound also keeps the scan linear when there are many of them.
+const MAX_STRING_PAYLOAD = 4096;
+const ESC_STRING = new RegExp(`\u001b[\\]PX^_][^\u0007\u001b\u009c]{0,${MAX_STRING_PAYLOAD}}(?:\u0007|\u001b\\\\|\u009c)`, 'g');
 const ESC_CSI = /\u001b\[[0-?]*[ -/]*[@-~]?/g;
 const ESC_OTHER = /\u001b[ -/]*[0-~]?/g;
 // 8-bit C1 string introducers (DCS, SOS, OSC, PM, APC) with their payload, and CSI.
-const C1_STRING = /[\u0090\u0098\u009d\u009e\u009f][\s\S]*?(?:\u0007|\u009c|\u001b\\|$)/g;
+const C1_STRING = new RegExp(`[\u0090\u0098\u009d\u009e\u009f][^\u0007\u001b\u009c]{0,${MAX_STRING_PAYLOAD}}(?:\u0007|\u009c|\u001b\\\\)`, 'g');
 const C1_CSI = /\u009b[0-?]*[ -/]*[@-~]?/g;
 // Bidi overrides/isolates can reorder what the user sees (Trojan Source style spoofing).
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;

@@ -1,7 +1,7 @@
 // Turns a message into what the reader pane shows, through the MIME module (src/mime): parsing,
 // body choice, wrapping and attachment saving all live there. The UI only depends on
 // `MessageLoader`, so tests and the controller never care how a message is parsed.
-import type { Address, MailAccount } from '../accounts/account.js';
+import type { Address, MailAccount, MessageSummary } from '../accounts/account.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 
 export interface ReaderAttachment {
@@ -25,14 +25,25 @@ export interface ReaderMessage {
   warnings: string[];
   /** Where the message lives ("on the server", "local cache, deleted from the server"). */
   location?: string;
+  /** True when the message was over the limits and only part of it is shown (`s` saves it whole). */
+  cut?: boolean;
+}
+
+export interface LoadOptions {
+  /** Leaving the message aborts its loading (the parser's worker is terminated). */
+  signal?: AbortSignal;
+  /** The list's summary: used when the message's own header block cannot be read. */
+  envelope?: MessageSummary;
 }
 
 export interface MessageLoader {
-  load(account: MailAccount, path: string, uid: number): Promise<ReaderMessage>;
+  load(account: MailAccount, path: string, uid: number, options?: LoadOptions): Promise<ReaderMessage>;
   /** Wraps body text to `width` display cells. */
   render(text: string, width: number): string[];
   /** Saves attachment `index` of `message` into `dir`; resolves to the path written. */
   saveAttachment(message: ReaderMessage, index: number, dir: string): Promise<string>;
+  /** Saves the whole raw message into `dir` as an .eml file; resolves to the path written. */
+  saveSource?(message: ReaderMessage, dir: string): Promise<string>;
 }
 
 export function formatAddresses(list: Address[]): string {
@@ -48,28 +59,51 @@ export function formatReaderDate(d: Date | undefined): string {
   return `${DAYS[d.getDay()]} ${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
+/** Messages up to this size are parsed on the UI thread (no worker round trip). */
+const SMALL_MESSAGE_BYTES = 128 * 1024;
+
 export async function createDefaultLoader(): Promise<MessageLoader> {
   const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
+  const { MessageParser, ParseLimitError } = await import('../mime/parse-in-worker.js');
+  // Started at the first message that needs it, not at start-up: loading the mail libraries into
+  // a worker competes with the first screen for the CPU.
+  const parser = new MessageParser();
+  const { overLimitMessage, withEnvelope } = await import('./over-limit-message.js');
+  const { saveRawMessage } = await import('../mime/save-raw-message.js');
   // Where a shown message came from, so `s` can stream the attachment again from the account.
   const origin = new WeakMap<ReaderMessage, { account: MailAccount; path: string; uid: number }>();
   return {
-    async load(account, path, uid) {
-      const parsed = await parseMessage(await account.fetchRaw(path, uid));
-      const msg: ReaderMessage = {
-        from: formatAddresses(parsed.from),
-        to: formatAddresses(parsed.to),
-        cc: formatAddresses(parsed.cc),
-        date: formatReaderDate(parsed.date),
-        subject: sanitizeLine(parsed.subject),
-        text: parsed.bodyText,
-        headerLines: parsed.headerLines.map(sanitizeLine),
-        attachments: parsed.attachments.map((a) => ({
-          filename: sanitizeLine(a.filename),
-          contentType: sanitizeLine(a.contentType),
-          size: a.size,
-        })),
-        warnings: parsed.warnings.map(sanitizeLine),
-      };
+    async load(account, path, uid, options = {}) {
+      let msg: ReaderMessage;
+      try {
+        const raw = await account.fetchRaw(path, uid);
+        // A small message parses here in a few milliseconds (every step is linear); anything
+        // bigger, or of unknown size, goes to the worker where it cannot hold up a key press.
+        const small = options.envelope !== undefined && options.envelope.size <= SMALL_MESSAGE_BYTES;
+        const parsed = small ? await parseMessage(raw) : await parser.parse(raw, { signal: options.signal });
+        msg = withEnvelope(
+          {
+            from: formatAddresses(parsed.from),
+            to: formatAddresses(parsed.to),
+            cc: formatAddresses(parsed.cc),
+            date: formatReaderDate(parsed.date),
+            subject: sanitizeLine(parsed.subject),
+            text: parsed.bodyText,
+            headerLines: parsed.headerLines.map(sanitizeLine),
+            attachments: parsed.attachments.map((a) => ({
+              filename: sanitizeLine(a.filename),
+              contentType: sanitizeLine(a.contentType),
+              size: a.size,
+            })),
+            warnings: parsed.warnings.map(sanitizeLine),
+            cut: parsed.warnings.some((w) => /only its first|could not be read completely|unusually complex/.test(w)),
+          },
+          options.envelope,
+        );
+      } catch (err) {
+        if (!(err instanceof ParseLimitError)) throw err;
+        msg = overLimitMessage(err.rawHead, err.message, options.envelope);
+      }
       origin.set(msg, { account, path, uid });
       return msg;
     },
@@ -79,6 +113,11 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       if (!o) throw new Error('the message is no longer open');
       const saved = await saveAttachment(await o.account.fetchRaw(o.path, o.uid), index, dir);
       return saved.path;
+    },
+    async saveSource(message, dir) {
+      const o = origin.get(message);
+      if (!o) throw new Error('the message is no longer open');
+      return saveRawMessage(await o.account.fetchRaw(o.path, o.uid), dir, `message-${o.uid}.eml`);
     },
   };
 }

@@ -176,11 +176,20 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
   };
 
+  const { guardTerminal } = await import('./terminal-guard.js');
+  // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
+  const guard = guardTerminal({
+    stdout,
+    stdin: ctx.stdin as NodeJS.ReadStream,
+    line: (text) => line(ctx, text),
+    debug: !!ctx.env.TMAIL_DEBUG,
+    leave: LEAVE_ALT,
+    beforeRestore: () => renderer.pause(),
+  });
   let restored = false;
   const restore = () => {
-    if (restored) return;
     restored = true;
-    stdout.write(LEAVE_ALT);
+    guard.restore();
   };
   // A new size: the next frame is laid out for it and drawn whole (also when a frame for the old
   // size is still on its way: the renderer cuts or pads it to the new size, and the next replaces it).
@@ -220,28 +229,12 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     onResize();
     renderer.redraw();
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    restore();
-    process.exit(signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 129);
-  };
-  const onCrash = (err: unknown) => {
-    restore();
-    line(ctx, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (ctx.env.TMAIL_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack}\n`);
-    process.exit(70);
-  };
   stdout.write(ENTER_ALT);
   stdout.on('resize', onResize);
   // Installed here, removed in the finally below: one list so the two cannot drift apart.
   const processHandlers: Parameters<typeof process.on>[] = [
-    ['SIGTERM', onSignal],
-    ['SIGHUP', onSignal],
-    ['SIGINT', onSignal],
     ['SIGTSTP', suspendToShell],
     ['SIGCONT', onContinue],
-    ['uncaughtException', onCrash],
-    ['unhandledRejection', onCrash],
-    ['exit', restore],
   ];
   for (const [event, handler] of processHandlers) process.on(event, handler);
 
@@ -291,6 +284,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     restore();
     passwordAbort.abort();
     for (const [event, handler] of processHandlers) process.off(event, handler);
+    guard.uninstall();
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();

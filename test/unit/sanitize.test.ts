@@ -14,8 +14,18 @@ test('DCS, APC, 8-bit CSI/OSC, lone ESC and bidi overrides are removed', () => {
   assert.equal(out, 'abcdeg');
 });
 
-test('unterminated OSC swallows the rest rather than leaking an escape', () => {
-  assert.equal(sanitizeLine('ok\u001b]8;;http://evil'), 'ok');
+test('an unterminated OSC/DCS loses its introducer but does not hide the rest of the field or body', () => {
+  assert.equal(sanitizeLine('ok\u001b]8;;http://evil rest of subject'), 'ok8;;http://evil rest of subject');
+  assert.equal(sanitizeLine('a\u001bPq b'), 'aq b');
+  assert.equal(sanitizeLine('a\u009d0;t b'), 'a 0;t b');
+  assert.equal(sanitizeText('line one \u001b]0;x\nline two\nline three'), 'line one 0;x\nline two\nline three');
+  // Terminated ones still vanish whole, including after an unterminated one.
+  assert.equal(sanitizeLine('x\u001b]y \u001b]0;title\u0007z'), 'xy z');
+});
+
+test('thousands of unterminated introducers are stripped in linear time', { timeout: 30_000 }, () => {
+  const out = sanitizeText('\u001b]\u001bP\u009d'.repeat(200_000) + 'end');
+  assert.equal(out, 'end');
 });
 
 test('line controls become spaces in one-line strings', () => {

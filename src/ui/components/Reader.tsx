@@ -20,7 +20,7 @@ export function Reader(props: { state: UiState; width: number; height: number; t
   } else if (r.status === 'error' || !r.message) {
     body = <Text color={theme.error}>{padToWidth(`Could not load the message: ${r.error ?? ''}`, textWidth)}</Text>;
   } else {
-    const lines = readerLines(r.message, textWidth, r.fullHeaders, loader).slice(r.scroll, r.scroll + visible);
+    const lines = readerLines(r.message, textWidth, r.fullHeaders, loader, r.scroll + visible).slice(r.scroll, r.scroll + visible);
     body = lines.map((l, i) => {
       if (l.kind === 'header') {
         const colon = l.text.indexOf(':');

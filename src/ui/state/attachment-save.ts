@@ -10,10 +10,29 @@ function defaultDownloadDir(): string {
   return existsSync(d) ? d : process.cwd();
 }
 
+/** The attachment index that stands for the whole message source. */
+export const SOURCE = -1;
+
 export function startSave(ctx: ControllerContext): void {
   const r = ctx.state.reader;
   if (!r?.message) return ctx.notify('The message is still loading');
   const atts = r.message.attachments;
+  if (r.message.cut && ctx.opts.loader.saveSource) {
+    // A message shown only in part: the whole source is what the user needs to get at.
+    ctx.store.set({
+      overlay: {
+        kind: 'picker',
+        purpose: 'attachment',
+        title: 'Save what?',
+        items: [
+          { label: 'The whole message (.eml)', value: String(SOURCE) },
+          ...atts.map((a, i) => ({ label: `${a.filename} (${a.contentType})`, value: String(i) })),
+        ],
+        cursor: 0,
+      },
+    });
+    return;
+  }
   if (atts.length === 0) return ctx.notify('This message has no attachments');
   if (atts.length === 1) return askSaveDir(ctx, 0);
   ctx.store.set({
@@ -41,7 +60,11 @@ export function save(ctx: ControllerContext, index: number, dir: string): void {
   const target = dir.startsWith('~/') ? join(homedir(), dir.slice(2)) : dir;
   void (async () => {
     try {
-      const written = await ctx.track('saving…', ctx.opts.loader.saveAttachment(message, index, target));
+      const loader = ctx.opts.loader;
+      const written = await ctx.track(
+        'saving…',
+        index === SOURCE && loader.saveSource ? loader.saveSource(message, target) : loader.saveAttachment(message, index, target),
+      );
       ctx.notify(`Saved ${sanitizeLine(written)}`);
     } catch (err) {
       ctx.fail(err, 'Save failed');

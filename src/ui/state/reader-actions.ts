@@ -8,15 +8,22 @@ import { panesRows, readerTextHeight, readerTextWidth } from './layout.js';
 import { listAction, rowAt } from './list-navigation.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, modelOf, openNote } from './model-words.js';
-import { readerLines } from './reader-lines.js';
+import { readerLines, readerLinesComplete } from './reader-lines.js';
 
-/** How far the open message can scroll with the reader pane's current height. */
-export function readerMaxScroll(ctx: ControllerContext): number {
+/**
+ * How far the open message can scroll with the reader pane's current height. The body is wrapped
+ * lazily: unless `toEnd`, only two screens past the current one are wrapped, and while more
+ * remains the limit is what has been wrapped so far (the next frame wraps further).
+ */
+export function readerMaxScroll(ctx: ControllerContext, toEnd = false): number {
   const s = ctx.state;
   const r = s.reader;
   if (!r?.message) return 0;
   const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  return Math.max(0, readerLines(r.message, readerTextWidth(s.cols, s.rows), r.fullHeaders, ctx.opts.loader).length - height);
+  const width = readerTextWidth(s.cols, s.rows);
+  const need = toEnd ? Infinity : r.scroll + 3 * height;
+  const lines = readerLines(r.message, width, r.fullHeaders, ctx.opts.loader, need).length;
+  return readerLinesComplete(r.message, width, r.fullHeaders) ? Math.max(0, lines - height) : lines;
 }
 
 /** Keeps the reader's scroll in range after its pane changed height (trace pane shown/hidden). */
@@ -25,11 +32,19 @@ export function clampReader(ctx: ControllerContext): void {
   if (r && r.scroll > readerMaxScroll(ctx)) ctx.store.set({ reader: { ...r, scroll: readerMaxScroll(ctx) } });
 }
 
+// The open message's loading, so leaving it (or opening another) stops its parser.
+const loading = new WeakMap<ControllerContext, AbortController>();
+
+export function cancelReaderLoad(ctx: ControllerContext): void {
+  loading.get(ctx)?.abort();
+  loading.delete(ctx);
+}
+
 export function readerAction(ctx: ControllerContext, action: Action): void {
   const r = ctx.state.reader!;
   const s = ctx.state;
   const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  const maxScroll = readerMaxScroll(ctx);
+  const maxScroll = readerMaxScroll(ctx, action === 'bottom');
   const scroll = (to: number) =>
     ctx.store.set({ reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
   switch (action) {
@@ -42,6 +57,12 @@ export function readerAction(ctx: ControllerContext, action: Action): void {
     case 'halfPageDown': return scroll(r.scroll + Math.floor(height / 2));
     case 'halfPageUp': return scroll(r.scroll - Math.floor(height / 2));
     case 'back':
+      if (r.status === 'loading') {
+        cancelReaderLoad(ctx);
+        ++ctx.readerGeneration;
+        ctx.store.set({ focus: 'list', reader: undefined });
+        return;
+      }
       ctx.store.set({ focus: 'list' });
       return;
     case 'open':
@@ -63,6 +84,9 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   const summary = rowAt(ctx, s.listCursor);
   if (!summary) return ctx.notify('That message is still loading');
   const gen = ++ctx.readerGeneration;
+  cancelReaderLoad(ctx);
+  const abort = new AbortController();
+  loading.set(ctx, abort);
   ctx.store.set({
     reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
     focus: 'reader',
@@ -74,12 +98,14 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid));
+      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope: summary }));
+      if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       // Set on the loaded object itself: the loader finds the source again by its identity.
       message.location = locationWords(summary.location);
       ctx.store.set({ reader: { ...ctx.state.reader, status: 'ready', message } });
     } catch (err) {
+      if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       ctx.store.set({ reader: { ...ctx.state.reader, status: 'error', error: errorText(err) } });
     }

@@ -7,7 +7,12 @@ export interface ReaderLine {
   kind: 'header' | 'separator' | 'attachment' | 'body';
 }
 
-let memo: { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[] } | undefined;
+// `rest` is the part of the body not wrapped yet: a long message is wrapped a chunk at a time,
+// as far as the reader has been scrolled, so opening a 4 MB body costs one screen, not all of it.
+let memo: { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[]; rest: string } | undefined;
+
+/** Body characters wrapped per step (~1 ms of work for ordinary text). */
+const CHUNK_CHARS = 16 * 1024;
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -15,8 +20,34 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function readerLines(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader): ReaderLine[] {
-  if (memo && memo.message === message && memo.width === width && memo.full === full) return memo.lines;
+/**
+ * The reader's lines, wrapped at least up to line `need` (all of them by default). Lines already
+ * wrapped are kept (memoised on message, width and header mode), so scrolling wraps only what is new.
+ */
+export function readerLines(
+  message: ReaderMessage,
+  width: number,
+  full: boolean,
+  loader: MessageLoader,
+  need = Infinity,
+): ReaderLine[] {
+  if (!memo || memo.message !== message || memo.width !== width || memo.full !== full) {
+    memo = { message, width, full, lines: headerPart(message, width, full, loader), rest: message.text };
+  }
+  while (memo.rest !== '' && memo.lines.length < need) {
+    const { piece, rest } = nextPiece(memo.rest);
+    for (const l of loader.render(piece, width)) memo.lines.push({ text: l, kind: 'body' });
+    memo.rest = rest;
+  }
+  return memo.lines;
+}
+
+/** True when every line of the body has been wrapped (so `readerLines(...).length` is final). */
+export function readerLinesComplete(message: ReaderMessage, width: number, full: boolean): boolean {
+  return memo !== undefined && memo.message === message && memo.width === width && memo.full === full && memo.rest === '';
+}
+
+function headerPart(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader): ReaderLine[] {
   const lines: ReaderLine[] = [];
   const header = (name: string, value: string) => {
     for (const l of loader.render(`${name}: ${value}`, width)) lines.push({ text: l, kind: 'header' });
@@ -36,7 +67,28 @@ export function readerLines(message: ReaderMessage, width: number, full: boolean
     lines.push({ text: `[${i + 1}] ${a.filename} (${a.contentType}, ${formatSize(a.size)})`, kind: 'attachment' });
   });
   lines.push({ text: '─'.repeat(Math.max(1, width)), kind: 'separator' });
-  for (const l of loader.render(message.text, width)) lines.push({ text: l, kind: 'body' });
-  memo = { message, width, full, lines };
+  if (message.text === '') lines.push({ text: '', kind: 'body' });
   return lines;
+}
+
+/**
+ * The next whole lines of `text` worth about CHUNK_CHARS, and what remains. A single line much
+ * longer than that is cut near CHUNK_CHARS, at a space if there is one (never inside a UTF-16
+ * surrogate pair): each piece then wraps on its own, which differs from wrapping the whole line
+ * only at the cut.
+ */
+function nextPiece(text: string): { piece: string; rest: string } {
+  if (text.length <= CHUNK_CHARS) return { piece: text, rest: '' };
+  const newline = text.indexOf('\n', CHUNK_CHARS);
+  if (newline === text.length - 1) return { piece: text, rest: '' }; // keeps the last empty line
+  if (newline !== -1 && newline <= 2 * CHUNK_CHARS) return { piece: text.slice(0, newline), rest: text.slice(newline + 1) };
+  if (newline === -1 && text.length <= 2 * CHUNK_CHARS) return { piece: text, rest: '' };
+  const lastNewline = text.lastIndexOf('\n', CHUNK_CHARS);
+  if (lastNewline > 0) return { piece: text.slice(0, lastNewline), rest: text.slice(lastNewline + 1) };
+  const space = text.lastIndexOf(' ', CHUNK_CHARS);
+  if (space > CHUNK_CHARS / 2) return { piece: text.slice(0, space), rest: text.slice(space + 1) };
+  let cut = CHUNK_CHARS;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return { piece: text.slice(0, cut), rest: text.slice(cut) };
 }
