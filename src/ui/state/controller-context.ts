@@ -27,8 +27,8 @@ export class ControllerContext {
   stopped = false;
   readerGeneration = 0;
   composeFlow?: ComposeFlow;
-  /** Folder shown from the header cache before the login completed (see showCachedInbox). */
-  warmStart: string | undefined;
+  /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
+  readonly warmStart = new Map<number, string>();
   traceTimer: NodeJS.Timeout | undefined;
   /** The controller's dispatch (the `:help` command runs an action). */
   perform: (action: Action) => void = () => undefined;
