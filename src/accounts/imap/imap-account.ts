@@ -27,7 +27,7 @@ import {
   type SortOrder,
 } from '../account.js';
 import { assertPasswordMayBeSent, isEncrypted } from '../security.js';
-import { imapFlowOptions } from './connect-options.js';
+import { imapFlowOptions, sendIdOnce } from './connect-options.js';
 import { isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
 import { toSearchObject } from './search-query.js';
@@ -425,6 +425,7 @@ export class ImapAccount implements MailAccount {
       connectionTimeout: this.tuning.connectTimeoutMs,
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
+    sendIdOnce(client);
     this.attach(client);
     try {
       await client.connect();
