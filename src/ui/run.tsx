@@ -58,7 +58,10 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   }
 
   // Ink owns the terminal once it starts, so interactive passwords are asked for first.
-  const getters = config.accounts.map((a) => makePasswordGetter(a, ctx));
+  // A snapshot of the environment: password commands may run while Ink loads, when NODE_ENV and
+  // the CI variables are changed for a moment (below).
+  const passwordCtx = { ...ctx, env: { ...ctx.env } };
+  const getters = config.accounts.map((a) => makePasswordGetter(a, passwordCtx));
   for (const [i, a] of config.accounts.entries()) {
     if (!needsPrompt(a)) continue;
     try {
@@ -72,30 +75,19 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const { releaseInput } = await import('../cli/prompt.js');
   releaseInput(ctx.stdin);
 
-  const { importWithoutCiDetection } = await import('./interactive-env.js');
-  // React's development build records a performance.measure (holding the rendered props) for
-  // every render and Node keeps them all: scrolling through 100k messages grew the heap by
-  // hundreds of MB. React picks its build once, at load: load the production one unless the
-  // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
-  const userNodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV ??= 'production';
-  const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }] =
-    await importWithoutCiDetection(() => Promise.all([
-      import('ink'),
-      import('react'),
-      import('./components/App.js'),
-      import('./state/controller.js'),
-      import('./message-loader.js'),
-      import('./theme.js'),
-      import('../accounts/index.js'),
-    ])).finally(() => {
-      if (userNodeEnv === undefined) delete process.env.NODE_ENV;
-    });
-  const loader = await createDefaultLoader();
-  const { accountSlots } = await import('./mode-switcher.js');
+  // The controller and the account layer are light (protocol libraries load on the first login):
+  // they start first, so the logins (cold start) and the header cache (warm start) get going
+  // while Ink, React and the components load.
+  const [{ UiController }, { createAccount }, { accountSlots }, { lazyLoader }, { TraceBuffer }] = await Promise.all([
+    import('./state/controller.js'),
+    import('../accounts/index.js'),
+    import('./mode-switcher.js'),
+    import('./lazy-loader.js'),
+    import('../trace/buffer.js'),
+  ]);
+  const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines. Opened before the UI so
   // an unwritable path is one clear line, not a broken screen.
-  const { TraceBuffer } = await import('../trace/buffer.js');
   const trace = new TraceBuffer();
   let traceFile: { close(): void } | undefined;
   if (options.traceFile) {
@@ -130,6 +122,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     onQuit: () => resolveQuit(),
     pollMs: POLL_MS,
     trace,
+    loginAfterFirstFrame: true,
     ...(options.syncOnConnect === false ? { syncOnConnect: false } : {}),
     ...(offerDemo
       ? {
@@ -148,6 +141,27 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       },
     },
   });
+
+  controller.start();
+  let ui;
+  try {
+    const { importWithoutCiDetection } = await import('./interactive-env.js');
+    // React's development build records a performance.measure (holding the rendered props) for
+    // every render and Node keeps them all: scrolling through 100k messages grew the heap by
+    // hundreds of MB. React picks its build once, at load: load the production one unless the
+    // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
+    const userNodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV ??= 'production';
+    ui = await importWithoutCiDetection(() => Promise.all([import('ink'), import('react'), import('./components/App.js'), import('./theme.js')])).finally(() => {
+      if (userNodeEnv === undefined) delete process.env.NODE_ENV;
+    });
+    // A warm start's cached rows are in the very first frame.
+    await controller.firstScreen();
+  } catch (err) {
+    await controller.stop();
+    throw err;
+  }
+  const [{ render }, React, { App }, { makeTheme }] = ui;
 
   let restored = false;
   const restore = () => {
@@ -198,6 +212,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
     );
   let instance = mount();
+  // Held logins (warm start) go now; the MIME stack loads once the list is up.
+  setImmediate(() => controller.drawn());
+  setTimeout(() => void loader.ready().catch(() => undefined), 2_000).unref();
   // The editor gets the real terminal: Ink is unmounted (which releases raw mode), the normal
   // screen is back; afterwards a fresh Ink instance draws everything again at the current size.
   async function suspend<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -215,7 +232,6 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       instance = mount();
     }
   }
-  controller.start();
   try {
     await quit;
   } finally {

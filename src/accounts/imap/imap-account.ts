@@ -7,7 +7,7 @@
 // exponential backoff (p-retry) → the open folder is selected again → 'connected'. An operation
 // issued meanwhile waits (bounded) for the reconnect, or fails with a 'network' AccountError;
 // an operation cut off mid-way is retried once on the new connection.
-import { ImapFlow, type FetchMessageObject, type MailboxObject } from 'imapflow';
+import type { ImapFlow, FetchMessageObject, MailboxObject } from 'imapflow';
 import pRetry, { AbortError } from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
@@ -418,6 +418,8 @@ export class ImapAccount implements MailAccount {
 
   private async openClient(): Promise<ImapFlow> {
     this.password ??= await this.askPassword();
+    // Loaded on the first login, not with this module: a warm start draws the cached screen first.
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
       ...imapFlowOptions(this.config, this.password, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,

@@ -44,9 +44,11 @@ export async function createBackend(ctx: ControllerContext, i: number): Promise<
 export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
   const slot = ctx.opts.accounts[i]!;
   ctx.updateAccount(i, { status: 'connecting', error: undefined });
-  const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve();
+  const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
+  if (openInbox) ctx.peeks.set(i, cached);
   try {
     const acc = await ctx.track(`connecting to ${slot.name}…`, (async () => {
+      if (ctx.loginGate) await ctx.loginGate;
       const a = await backendFor(ctx, i);
       await a.connect();
       return a;
@@ -56,7 +58,8 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
     // goes to the server (and is reconciled there) before the folder list is even asked for.
     if (openInbox) {
       await cached;
-      openAfterLogin(ctx, i, acc);
+      // Awaited: the folder list waits behind the SELECT and the first window's FETCH.
+      await openAfterLogin(ctx, i, acc);
     }
     await refreshFolders(ctx, i);
     if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
@@ -74,14 +77,14 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
  * server, keeping what is on screen; with nothing shown yet, a server that has folders opens its
  * INBOX at once (every IMAP server has one), without waiting for the whole folder list.
  */
-function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccount): void {
+async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccount): Promise<void> {
   const warm = ctx.warmStart.get(i);
   ctx.warmStart.delete(i);
   const cur = ctx.state.current;
   if (warm !== undefined && cur?.account === i && cur.path === warm) {
-    void loadFolder(ctx, i, warm, true);
+    await loadFolder(ctx, i, warm, true);
   } else if (!cur && acc.capabilities.serverFolders) {
-    openFolder(ctx, i, 'INBOX');
+    await openFolder(ctx, i, 'INBOX');
   }
 }
 
@@ -93,11 +96,11 @@ function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
 }
 
 /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
-export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<void> {
+export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<boolean> {
   try {
     const acc = await backendFor(ctx, i);
     const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
-    if (!peeked || ctx.state.current || ctx.stopped) return;
+    if (!peeked || ctx.state.current || ctx.stopped) return false;
     const key = folderKey(i, 'INBOX');
     ctx.cache.invalidate(key);
     ctx.cache.store(key, 0, ctx.cache.begin(key, 0), peeked.newest);
@@ -106,9 +109,28 @@ export async function showCachedInbox(ctx: ControllerContext, i: number): Promis
     const { total, unread } = peeked.folder;
     ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
     ctx.bump();
+    return true;
   } catch {
     // Only a head start: the normal open follows the login.
+    return false;
   }
+}
+
+/**
+ * With loginAfterFirstFrame: logins start at once on a cold start; on a warm one, once the cached
+ * screen has been drawn (bounded, should the UI never report it).
+ */
+export function gateLogins(ctx: ControllerContext, boundMs = 1_000): void {
+  let release!: () => void;
+  const drawn = new Promise<void>((r) => (release = r));
+  ctx.drawn = release;
+  // After the synchronous start of every connectAccount: account 0's peek is registered by then.
+  ctx.loginGate = Promise.resolve().then(async () => {
+    if (!(await (ctx.peeks.get(0) ?? false))) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]);
+    clearTimeout(timer);
+  });
 }
 
 export function openInitialFolder(ctx: ControllerContext, i: number): void {
