@@ -134,3 +134,63 @@ test('warm start: account 0 opens and reconciles its cached INBOX right after it
 test('cold start: account 0 opens its INBOX right after its login, before any folder list, in every order', async () => {
   for (const order of all) await runOrder(order, false);
 });
+
+function heldController(accs: GatedAccount[]): UiController {
+  return new UiController({
+    accounts: accs.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
+    keys: buildKeyTable(),
+    loader: noLoader,
+    cols: 100,
+    rows: 30,
+    onQuit: () => undefined,
+    pollMs: 0,
+    loginAfterFirstFrame: true,
+  });
+}
+
+test('loginAfterFirstFrame, warm: the first screen is the cache, and logins wait until it is drawn', async () => {
+  const accs = [new GatedAccount('first', { total: 995, unread: 6 }), new GatedAccount('second', null)];
+  const connects = accs.map(() => 0);
+  accs.forEach((a, i) => {
+    const connect = a.connect.bind(a);
+    a.connect = async () => {
+      connects[i]!++;
+      return connect();
+    };
+    a.login.open();
+    a.list.open();
+  });
+  const c = heldController(accs);
+  c.start();
+  try {
+    assert.equal(await c.firstScreen(), true);
+    assert.equal(c.rowAt(0)?.subject, 'cached 995', 'the rows are there before the first frame');
+    await settle();
+    assert.deepEqual(connects, [0, 0], 'no login before the first frame');
+    c.drawn();
+    await settle();
+    assert.deepEqual(connects, [1, 1]);
+    assert.equal(c.rowAt(0)?.subject, 'Message number 1000', 'then the server reconciles it');
+  } finally {
+    await c.stop();
+  }
+});
+
+test('loginAfterFirstFrame, cold: nothing cached, the logins start at once', async () => {
+  const accs = [new GatedAccount('first', null)];
+  let connects = 0;
+  const connect = accs[0]!.connect.bind(accs[0]!);
+  accs[0]!.connect = async () => {
+    connects++;
+    return connect();
+  };
+  const c = heldController(accs);
+  c.start();
+  try {
+    assert.equal(await c.firstScreen(), false);
+    await settle();
+    assert.equal(connects, 1, 'logging in while the UI loads');
+  } finally {
+    await c.stop();
+  }
+});
