@@ -58,7 +58,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
     // goes to the server (and is reconciled there) before the folder list is even asked for.
     if (openInbox) {
       await cached;
-      // Awaited: the folder list waits behind the SELECT and the first window's FETCH.
+      // Awaited: the folder list (LIST-STATUS of every folder) queues behind the SELECT.
       await openAfterLogin(ctx, i, acc);
     }
     await refreshFolders(ctx, i);
