@@ -212,9 +212,20 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       { stdout, stdin: ctx.stdin as NodeJS.ReadStream, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false },
     );
   let instance = mount();
-  // Held logins (warm start) go now; the MIME stack loads once the list is up.
+  // Held logins go now. The MIME stack loads once the open folder is quiet for a second, so it
+  // never competes with the first screen (or loads on the first message opened, if sooner).
   setImmediate(() => controller.drawn());
-  setTimeout(() => void loader.ready().catch(() => undefined), 2_000).unref();
+  let idleTimer: NodeJS.Timeout | undefined;
+  const offIdle = controller.store.subscribe(() => {
+    clearTimeout(idleTimer);
+    const s = controller.state;
+    if (s.loading.length > 0 || !s.current?.opened) return;
+    idleTimer = setTimeout(() => {
+      offIdle();
+      void loader.ready().catch(() => undefined);
+    }, 1_000);
+    idleTimer.unref();
+  });
   // The editor gets the real terminal: Ink is unmounted (which releases raw mode), the normal
   // screen is back; afterwards a fresh Ink instance draws everything again at the current size.
   async function suspend<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -235,6 +246,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   try {
     await quit;
   } finally {
+    offIdle();
+    clearTimeout(idleTimer);
     instance.unmount();
     instance.cleanup();
     stdout.off('resize', onResize);

@@ -48,7 +48,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
   if (openInbox) ctx.peeks.set(i, cached);
   try {
     const acc = await ctx.track(`connecting to ${slot.name}…`, (async () => {
-      if (ctx.loginGate) await ctx.loginGate;
+      if (ctx.loginGate) await ctx.loginGate(i);
       const a = await backendFor(ctx, i);
       await a.connect();
       return a;
@@ -117,20 +117,20 @@ export async function showCachedInbox(ctx: ControllerContext, i: number): Promis
 }
 
 /**
- * With loginAfterFirstFrame: logins start at once on a cold start; on a warm one, once the cached
- * screen has been drawn (bounded, should the UI never report it).
+ * With loginAfterFirstFrame: account 0 logs in at once on a cold start, and after the cached
+ * screen has been drawn on a warm one; the other accounts always after the first frame, so their
+ * work does not compete with it. Bounded, should the UI never report the frame.
  */
-export function gateLogins(ctx: ControllerContext, boundMs = 1_000): void {
+export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
   let release!: () => void;
   const drawn = new Promise<void>((r) => (release = r));
   ctx.drawn = release;
-  // After the synchronous start of every connectAccount: account 0's peek is registered by then.
-  ctx.loginGate = Promise.resolve().then(async () => {
-    if (!(await (ctx.peeks.get(0) ?? false))) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]);
-    clearTimeout(timer);
-  });
+  let timer: NodeJS.Timeout | undefined;
+  const bounded = Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]).then(() => clearTimeout(timer));
+  // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
+  ctx.loginGate = async (i) => {
+    if (i !== 0 || (await (ctx.peeks.get(0) ?? Promise.resolve(false)))) await bounded;
+  };
 }
 
 export function openInitialFolder(ctx: ControllerContext, i: number): void {

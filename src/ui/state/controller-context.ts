@@ -32,7 +32,7 @@ export class ControllerContext {
   /** Per account: whether its cached INBOX was put on screen (showCachedInbox), once known. */
   readonly peeks = new Map<number, Promise<boolean>>();
   /** Logins wait for this (see ControllerOptions.loginAfterFirstFrame). */
-  loginGate: Promise<void> | undefined;
+  loginGate: ((account: number) => Promise<void>) | undefined;
   /** Called once the UI has drawn its first frame. */
   drawn: () => void = () => undefined;
   traceTimer: NodeJS.Timeout | undefined;
