@@ -9,10 +9,12 @@ import { imapCacheBench } from './imap-cache.js';
 import { printScroll, uiScrollBench } from './ui-scroll.js';
 import { runTraceOverheadSection } from './trace-overhead.js';
 import { runThreadSortSection } from './imap-thread-sort.js';
+import { firstScreenBench, printFirstScreen } from './first-screen.js';
 import { mb, ms } from './stats.js';
 import { bytesPerKeyBench, printBytesPerKey } from './bytes-per-key.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 3);
 const log = (line: string) => process.stdout.write(line + '\n');
 
 interface Section {
@@ -60,6 +62,11 @@ const SECTIONS: Section[] = [
   {
     title: `Trace: cost of the protocol trace (connect + 500-message window + 20 downloads), ${ROUNDS} interleaved rounds`,
     run: (server) => runTraceOverheadSection(server, ROUNDS, log),
+  },
+  {
+    // Near the end: it appends the newest message to alice's INBOX.
+    title: `First screen: newest message of the 100k INBOX on screen (tmux 120x40), tmail warm/cold vs aerc and NeoMutt, ${FIRST_SCREEN_ROUNDS} interleaved rounds (needs npm run build)`,
+    run: async (server) => printFirstScreen(await firstScreenBench(server, FIRST_SCREEN_ROUNDS, log), FIRST_SCREEN_ROUNDS, log),
   },
   {
     // Last: it adds a long newest message to INBOX and an Archive folder.

@@ -60,7 +60,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   }
 
   // Ink owns the terminal once it starts, so interactive passwords are asked for first.
-  const passwordCtx = { env: ctx.env, askSecret: (await import('../cli/prompt.js')).secretPrompt(ctx) };
+  // A snapshot of the environment: password commands may run while Ink loads, when NODE_ENV and
+  // the CI variables are changed for a moment (below).
+  const passwordCtx = { env: { ...ctx.env }, askSecret: (await import('../cli/prompt.js')).secretPrompt(ctx) };
   // A passwordCommand may wait for a pinentry: the status bar says so (hooked up once the
   // controller exists); quitting cancels it.
   const passwordAbort = new AbortController();
@@ -81,33 +83,20 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const { releaseInput } = await import('../cli/prompt.js');
   releaseInput(ctx.stdin);
 
-  const { importWithoutCiDetection } = await import('./interactive-env.js');
-  // React's development build records a performance.measure (holding the rendered props) for
-  // every render and Node keeps them all: scrolling through 100k messages grew the heap by
-  // hundreds of MB. React picks its build once, at load: load the production one unless the
-  // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
-  const userNodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV ??= 'production';
-  const [{ render }, React, { App }, { UiController }, { createDefaultLoader }, { makeTheme }, { createAccount }, { CellRenderer }] =
-    await importWithoutCiDetection(() => Promise.all([
-      import('ink'),
-      // The default export is React itself both in Node and in the bundle (where a split
-      // chunk of a CommonJS package exposes only the default export).
-      import('react').then((m) => m.default),
-      import('./components/App.js'),
-      import('./state/controller.js'),
-      import('./message-loader.js'),
-      import('./theme.js'),
-      import('../accounts/index.js'),
-      import('./terminal/cell-renderer.js'),
-    ])).finally(() => {
-      if (userNodeEnv === undefined) delete process.env.NODE_ENV;
-    });
-  const loader = await createDefaultLoader();
-  const { accountSlots } = await import('./mode-switcher.js');
+  // The controller and the account layer are light (protocol libraries load on the first login):
+  // they start first, so the logins (cold start) and the header cache (warm start) get going
+  // while Ink, React and the components load.
+  const [{ UiController }, { createAccount }, { accountSlots }, { lazyLoader }, { TraceBuffer }, { CellRenderer }] = await Promise.all([
+    import('./state/controller.js'),
+    import('../accounts/index.js'),
+    import('./mode-switcher.js'),
+    import('./lazy-loader.js'),
+    import('../trace/buffer.js'),
+    import('./terminal/cell-renderer.js'),
+  ]);
+  const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines. Opened before the UI so
   // an unwritable path is one clear line, not a broken screen.
-  const { TraceBuffer } = await import('../trace/buffer.js');
   const trace = new TraceBuffer();
   let traceFile: { close(): void } | undefined;
   if (options.traceFile) {
@@ -145,6 +134,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     onQuit: () => resolveQuit(),
     pollMs: POLL_MS,
     trace,
+    loginAfterFirstFrame: true,
     ...(options.syncOnConnect === false ? { syncOnConnect: false } : {}),
     ...(offerDemo
       ? {
@@ -175,6 +165,29 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     passwordWaits.delete(name);
     if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
   };
+
+  controller.start();
+  let ui;
+  try {
+    const { importWithoutCiDetection } = await import('./interactive-env.js');
+    // React's development build records a performance.measure (holding the rendered props) for
+    // every render and Node keeps them all: scrolling through 100k messages grew the heap by
+    // hundreds of MB. React picks its build once, at load: load the production one unless the
+    // user set NODE_ENV, and leave the environment of child processes (editor) as it was.
+    // The default export is React itself both in Node and in the bundle (where a split chunk of
+    // a CommonJS package exposes only the default export).
+    const userNodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV ??= 'production';
+    ui = await importWithoutCiDetection(() => Promise.all([import('ink'), import('react').then((m) => m.default), import('./components/App.js'), import('./theme.js')])).finally(() => {
+      if (userNodeEnv === undefined) delete process.env.NODE_ENV;
+    });
+    // A warm start's cached rows are in the very first frame.
+    await controller.firstScreen();
+  } catch (err) {
+    await controller.stop();
+    throw err;
+  }
+  const [{ render }, React, { App }, { makeTheme }] = ui;
 
   const { guardTerminal } = await import('./terminal-guard.js');
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
@@ -253,6 +266,20 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       { stdout: renderer.inkStdout, stdin, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false, debug: true },
     );
   let instance = mount();
+  // Held logins go now. The MIME stack loads once the open folder is quiet for a second, so it
+  // never competes with the first screen (or loads on the first message opened, if sooner).
+  setImmediate(() => controller.drawn());
+  let idleTimer: NodeJS.Timeout | undefined;
+  const offIdle = controller.store.subscribe(() => {
+    clearTimeout(idleTimer);
+    const s = controller.state;
+    if (s.loading.length > 0 || !s.current?.opened) return;
+    idleTimer = setTimeout(() => {
+      offIdle();
+      void loader.ready().catch(() => undefined);
+    }, 1_000);
+    idleTimer.unref();
+  });
   // The editor gets the real terminal: Ink is unmounted (which releases raw mode), the normal
   // screen is back; afterwards a fresh Ink instance draws everything again at the current size.
   async function suspend<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -273,11 +300,12 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       instance = mount();
     }
   }
-  controller.start();
   try {
     await quit;
   } finally {
     renderer.pause();
+    offIdle();
+    clearTimeout(idleTimer);
     instance.unmount();
     instance.cleanup();
     stdout.off('resize', onResize);

@@ -29,7 +29,7 @@ for (const term of ['xterm-256color', 'vt100']) {
         return s;
       };
       /** Presses `key` until `pred` holds (scrolling the trace back), at most `max` times. */
-      const pressUntil = async (key: string, pred: (s: string[]) => boolean, what: string, max = 40) => {
+      const pressUntil = async (key: string, pred: (s: string[]) => boolean, what: string, max = 150) => {
         for (let i = 0; i < max; i++) {
           const s = await tmux!.capture();
           screens.push(s);

@@ -1,7 +1,8 @@
 // Turns an account config into imapflow options. The security policy (which certificates are
 // trusted, whether the password may travel in cleartext) comes from ../security.ts; this file
 // only maps it onto imapflow's switches.
-import type { ImapFlowOptions } from 'imapflow';
+import { readFileSync } from 'node:fs';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { AccountConfig } from '../../config/types.js';
 import { isEncrypted, tlsOptions } from '../security.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
@@ -24,7 +25,7 @@ export function imapFlowOptions(config: AccountConfig, password: string, trace?:
     qresync: true,
     connectionTimeout: CONNECT_TIMEOUT_MS,
     greetingTimeout: GREETING_TIMEOUT_MS,
-    clientInfo: { name: 'tmail' },
+    clientInfo: clientInfo(),
   };
   if (trace) {
     // The raw socket log becomes the trace pane's C:/S: lines (redacted, bodies summarised).
@@ -40,4 +41,46 @@ export function imapFlowOptions(config: AccountConfig, password: string, trace?:
     if (options.tls.servername) options.servername = options.tls.servername;
   }
   return options;
+}
+
+/**
+ * What tmail says in IMAP ID (RFC 2971): its own name and version. imapflow merges its own
+ * vendor and support-url into this object; an empty value is left out of the command.
+ */
+export function clientInfo(): { name: string; version: string; vendor: string; 'support-url': string } {
+  return { name: 'tmail', version: tmailVersion(), vendor: '', 'support-url': '' };
+}
+
+let version: string | undefined;
+
+/** tmail's version from its package.json (looked up upwards, so a bundled dist/ finds it too). */
+export function tmailVersion(): string {
+  if (version !== undefined) return version;
+  for (const up of ['../../../', '../../', '../', '../../../../']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tmail' && pkg.version) return (version = pkg.version);
+    } catch {
+      // not at this level
+    }
+  }
+  return (version = 'unknown');
+}
+
+/**
+ * imapflow sends ID before the login and, when the server's answer had fewer than two fields
+ * (Dovecot's pre-login answer has one), again after it: one more round trip on every start.
+ * tmail sends it once. This wraps imapflow's internal `run` (not in its typings): imapflow is
+ * pinned, and test/integration/imap-client-id.test.ts counts the IDs on the wire.
+ */
+export function sendIdOnce(client: ImapFlow): void {
+  const internal = client as unknown as { run: (command: string, ...args: unknown[]) => Promise<unknown> };
+  if (typeof internal.run !== 'function') return;
+  const run = internal.run.bind(client);
+  let answered: Promise<unknown> | undefined;
+  internal.run = (command: string, ...args: unknown[]) => {
+    if (command.toUpperCase() !== 'ID') return run(command, ...args);
+    answered ??= run(command, ...args);
+    return answered;
+  };
 }

@@ -8,7 +8,7 @@
 // issued meanwhile waits (bounded) for the reconnect, or fails with a 'network' AccountError;
 // an operation cut off mid-way runs once more on the new connection — a write only after checking
 // what the server already did (write-recovery.ts), so nothing is done twice.
-import { ImapFlow, type FetchMessageObject, type ListResponse, type MailboxObject } from 'imapflow';
+import type { ImapFlow, FetchMessageObject, ListResponse, MailboxObject } from 'imapflow';
 import pRetry, { AbortError } from 'p-retry';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
@@ -30,7 +30,7 @@ import {
   type SortOrder,
 } from '../account.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
-import { imapFlowOptions } from './connect-options.js';
+import { imapFlowOptions, sendIdOnce } from './connect-options.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
@@ -450,6 +450,8 @@ export class ImapAccount implements MailAccount {
 
   private async openClient(): Promise<ImapFlow> {
     this.password ??= await this.askPassword();
+    // Loaded on the first login, not with this module: a warm start draws the cached screen first.
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
       ...imapFlowOptions(this.config, this.password, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
@@ -457,6 +459,7 @@ export class ImapAccount implements MailAccount {
       connectionTimeout: this.tuning.connectTimeoutMs,
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
+    sendIdOnce(client);
     this.attach(client);
     try {
       await client.connect();

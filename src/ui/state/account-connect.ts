@@ -44,46 +44,93 @@ export async function createBackend(ctx: ControllerContext, i: number): Promise<
 export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
   const slot = ctx.opts.accounts[i]!;
   ctx.updateAccount(i, { status: 'connecting', error: undefined });
-  if (openInbox) void showCachedInbox(ctx, i);
+  const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
+  if (openInbox) ctx.peeks.set(i, cached);
   try {
     const acc = await ctx.track(`connecting to ${slot.name}…`, (async () => {
+      if (ctx.loginGate) await ctx.loginGate(i);
       const a = await backendFor(ctx, i);
       await a.connect();
       return a;
     })());
     ctx.updateAccount(i, { status: 'connected' });
+    // Right after this account's login, whatever the other accounts are doing: its open folder
+    // goes to the server (and is reconciled there) before the folder list is even asked for.
+    if (openInbox) {
+      await cached;
+      // Awaited: the folder list (LIST-STATUS of every folder) queues behind the SELECT.
+      await openAfterLogin(ctx, i, acc);
+    }
     await refreshFolders(ctx, i);
-    const warm = ctx.state.current;
-    if (openInbox && warm?.account === i && ctx.warmStart === warm.path) {
-      // The cached first screen is up: open the folder on the server, keeping what is shown.
-      const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === warm.path);
-      if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
-      void loadFolder(ctx, i, warm.path, true);
-    } else if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
-    ctx.warmStart = undefined;
+    if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
+    else if (openInbox) pointFolderCursorAtCurrent(ctx, i);
     if (acc.sync && ctx.opts.syncOnConnect !== false) void syncAccount(ctx, i);
   } catch (err) {
+    ctx.warmStart.delete(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err) });
     ctx.fail(err, slot.name);
   }
 }
 
+/**
+ * The login of account i completed: the folder it shows from the header cache is opened on the
+ * server, keeping what is on screen; with nothing shown yet, a server that has folders opens its
+ * INBOX at once (every IMAP server has one), without waiting for the whole folder list.
+ */
+async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccount): Promise<void> {
+  const warm = ctx.warmStart.get(i);
+  ctx.warmStart.delete(i);
+  const cur = ctx.state.current;
+  if (warm !== undefined && cur?.account === i && cur.path === warm) {
+    await loadFolder(ctx, i, warm, true);
+  } else if (!cur && acc.capabilities.serverFolders) {
+    await openFolder(ctx, i, 'INBOX');
+  }
+}
+
+function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
+  const cur = ctx.state.current;
+  if (cur?.account !== i) return;
+  const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === cur.path);
+  if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
+}
+
 /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
-export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<void> {
+export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<boolean> {
   try {
     const acc = await backendFor(ctx, i);
     const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
-    if (!peeked || ctx.state.current || ctx.stopped) return;
+    if (!peeked || ctx.state.current || ctx.stopped) return false;
     const key = folderKey(i, 'INBOX');
     ctx.cache.invalidate(key);
     ctx.cache.store(key, 0, ctx.cache.begin(key, 0), peeked.newest);
-    ctx.warmStart = 'INBOX';
+    // Until this account's login confirms it, the screen is the cache's word only.
+    ctx.warmStart.set(i, 'INBOX');
     const { total, unread } = peeked.folder;
     ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
     ctx.bump();
+    return true;
   } catch {
     // Only a head start: the normal open follows the login.
+    return false;
   }
+}
+
+/**
+ * With loginAfterFirstFrame: account 0 logs in at once on a cold start, and after the cached
+ * screen has been drawn on a warm one; the other accounts always after the first frame, so their
+ * work does not compete with it. Bounded, should the UI never report the frame.
+ */
+export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
+  let release!: () => void;
+  const drawn = new Promise<void>((r) => (release = r));
+  ctx.drawn = release;
+  let timer: NodeJS.Timeout | undefined;
+  const bounded = Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]).then(() => clearTimeout(timer));
+  // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
+  ctx.loginGate = async (i) => {
+    if (i !== 0 || (await (ctx.peeks.get(0) ?? Promise.resolve(false)))) await bounded;
+  };
 }
 
 export function openInitialFolder(ctx: ControllerContext, i: number): void {
@@ -102,6 +149,8 @@ export async function refreshFolders(ctx: ControllerContext, i: number): Promise
   const cur = ctx.state.current;
   if (cur?.account === i && cur.opened) {
     const f = folders.find((x) => x.path === cur.path);
-    if (f && f.total !== cur.total) reopenCurrent(ctx);
+    // The folder pane and the status bar must never disagree: a different count means the
+    // server changed something the open folder has not heard of yet.
+    if (f && (f.total !== cur.total || f.unread !== cur.unread) && !ctx.warmStart.has(i)) reopenCurrent(ctx);
   }
 }

@@ -25,7 +25,11 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
     }
     case 'exists':
     case 'expunged':
-      if (here(e.folder)) reopenCurrent(ctx);
+      // Rows moved even when the count did not (one new, one expunged): refetch what is shown.
+      if (here(e.folder)) {
+        ctx.cache.invalidate(folderKey(i, e.folder));
+        reopenCurrent(ctx);
+      }
       else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
       break;
     case 'uidvalidity':

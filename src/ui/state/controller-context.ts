@@ -27,8 +27,14 @@ export class ControllerContext {
   stopped = false;
   readerGeneration = 0;
   composeFlow?: ComposeFlow;
-  /** Folder shown from the header cache before the login completed (see showCachedInbox). */
-  warmStart: string | undefined;
+  /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
+  readonly warmStart = new Map<number, string>();
+  /** Per account: whether its cached INBOX was put on screen (showCachedInbox), once known. */
+  readonly peeks = new Map<number, Promise<boolean>>();
+  /** Logins wait for this (see ControllerOptions.loginAfterFirstFrame). */
+  loginGate: ((account: number) => Promise<void>) | undefined;
+  /** Called once the UI has drawn its first frame. */
+  drawn: () => void = () => undefined;
   traceTimer: NodeJS.Timeout | undefined;
   /** The controller's dispatch (the `:help` command runs an action). */
   perform: (action: Action) => void = () => undefined;

@@ -45,6 +45,11 @@ export interface ControllerOptions {
   syncOnConnect?: boolean;
   /** With no account configured, `d` on the first-run screen starts `tmail --demo` instead. */
   onDemo?: () => void;
+  /**
+   * A warm start logs in only after the first frame (UiController.drawn()), so that frame is not
+   * kept waiting for the protocol libraries; a cold start logs in at once. Off in tests.
+   */
+  loginAfterFirstFrame?: boolean;
   /** Compose/reply/forward support (editor, SMTP); without it those keys explain they are unavailable. */
   compose?: ComposeHost;
   /** The terminal itself: Ctrl-Z (stop, back to the shell) and Ctrl-L (draw everything again). */

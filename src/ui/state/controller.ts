@@ -6,7 +6,7 @@
 // (plain functions over the shared ControllerContext).
 import type { MessageSummary } from '../../accounts/account.js';
 import { actionFor, type Action } from '../keys/bindings.js';
-import { connectAccount } from './account-connect.js';
+import { connectAccount, gateLogins } from './account-connect.js';
 import { poll } from './account-events.js';
 import { startCompose } from './compose-actions.js';
 import { ControllerContext } from './controller-context.js';
@@ -53,6 +53,7 @@ export class UiController {
     const ctx = this.ctx;
     watchTrace(ctx);
     const configured = ctx.opts.accounts.length;
+    if (ctx.opts.loginAfterFirstFrame) gateLogins(ctx);
     ctx.opts.accounts.forEach((_, i) => void connectAccount(ctx, i, i === 0));
     for (let i = 0; i < configured; i++) showLocalCache(ctx, i);
     if (ctx.opts.pollMs && ctx.opts.pollMs > 0) {
@@ -60,6 +61,19 @@ export class UiController {
       t.unref();
       ctx.timers.push(t);
     }
+  }
+
+  /**
+   * Settles once the first screen's content is known: account 0's INBOX from its header cache
+   * (true) or nothing cached (false). The UI draws its first frame after this.
+   */
+  firstScreen(): Promise<boolean> {
+    return this.ctx.peeks.get(0) ?? Promise.resolve(false);
+  }
+
+  /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */
+  drawn(): void {
+    this.ctx.drawn();
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,7 @@ import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 
 /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
-export function openFolder(ctx: ControllerContext, account: number, path: string): void {
+export function openFolder(ctx: ControllerContext, account: number, path: string): Promise<void> {
   const info = ctx.state.accounts[account]?.folders.find((f) => f.path === path);
   ctx.store.set({
     current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
@@ -19,7 +19,7 @@ export function openFolder(ctx: ControllerContext, account: number, path: string
     search: undefined,
     reader: undefined,
   });
-  void loadFolder(ctx, account, path, false);
+  return loadFolder(ctx, account, path, false);
 }
 
 export function reopenCurrent(ctx: ControllerContext): void {

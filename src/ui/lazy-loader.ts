@@ -1,0 +1,30 @@
+// The MIME stack (mailparser, html-to-text, iconv-lite) is loaded when the first message is
+// opened, not before the first frame: it is the largest part of tmail's own start-up imports.
+import type { MessageLoader } from './message-loader.js';
+
+export interface LazyLoader extends MessageLoader {
+  /** Loads the real loader now (e.g. while the user reads the list); resolves when it is ready. */
+  ready(): Promise<MessageLoader>;
+}
+
+export function lazyLoader(create: () => Promise<MessageLoader>): LazyLoader {
+  let real: MessageLoader | undefined;
+  let pending: Promise<MessageLoader> | undefined;
+  const ready = () => {
+    pending ??= create().then(
+      (loader) => (real = loader),
+      (err: unknown) => {
+        pending = undefined; // a later open tries again
+        throw err;
+      },
+    );
+    return pending;
+  };
+  return {
+    ready,
+    load: async (account, path, uid) => (await ready()).load(account, path, uid),
+    // Only called for a message load() returned, so the real loader is there by then.
+    render: (text, width) => (real ? real.render(text, width) : text.split('\n')),
+    saveAttachment: async (message, index, dir) => (await ready()).saveAttachment(message, index, dir),
+  };
+}
