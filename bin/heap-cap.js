@@ -60,6 +60,9 @@ export function relaunch(script) {
   });
   child.on('exit', (code, signal) => {
     if (signal === null) process.exit(code ?? 1);
+    // Killed by a signal it could not handle (SIGKILL, or SIGABRT when V8 runs out of memory):
+    // tmail had no chance to give the terminal back, so this process does it.
+    restoreTerminal();
     // Die of the same signal, so a shell sees 130 for Ctrl-C, 143 for SIGTERM and so on.
     for (const s of FORWARDED) process.off(s, forward);
     process.off('SIGTSTP', suspend);
@@ -67,4 +70,14 @@ export function relaunch(script) {
     process.kill(process.pid, signal);
     setTimeout(() => process.exit(1), 1000).unref();
   });
+}
+
+/** Leaves the alternate screen, shows the cursor, turns autowrap and cooked mode back on. */
+function restoreTerminal() {
+  try {
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    if (process.stdout.isTTY) process.stdout.write('\u001b[m\u001b[?7h\u001b[?25h\u001b[?1049l');
+  } catch {
+    // the terminal is gone
+  }
 }

@@ -222,14 +222,17 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   function suspendToShell() {
     if (restored) return;
     if (inEditor) {
-      process.kill(process.pid, 'SIGSTOP');
+      process.kill(0, 'SIGSTOP');
       return;
     }
     stopped = true;
     renderer.pause();
     setRaw(false);
     stdout.write(LEAVE_ALT);
-    process.kill(process.pid, 'SIGSTOP');
+    // The whole process group (pid 0), as a terminal's Ctrl-Z would: started as `node bin/tmail.js`
+    // tmail runs under a launcher (bin/heap-cap.js), and the shell sees the job stopped only when
+    // that launcher stops too.
+    process.kill(0, 'SIGSTOP');
   }
   const onContinue = () => {
     if (restored || inEditor) return;

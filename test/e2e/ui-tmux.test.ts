@@ -139,7 +139,8 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   await tmux.keys('Enter');
 
   // Opens with the newest message on top of a 100,001-message INBOX.
-  let s = await tmux.waitFor((x) => has(x, SUBJECT) && has(x, `1/${TOTAL}`), 'the first window', 60_000);
+  // INBOX opens before the folder list arrives: wait for both.
+  let s = await tmux.waitFor((x) => has(x, SUBJECT) && has(x, `1/${TOTAL}`) && has(x, 'Trash'), 'the first window and the folder list', 60_000);
   assert.ok(has(s, 'e2e [IMAP]'), 'account group in the folder pane');
   assert.ok(has(s, 'Archive') && has(s, 'Trash'), 'other folders listed');
   const row = s.find((l) => l.includes(SUBJECT))!;

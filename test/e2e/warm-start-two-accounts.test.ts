@@ -97,7 +97,7 @@ const position = (screen: string[]) => {
 /** alice's INBOX row in the folder pane: its unread count. */
 const paneUnread = (screen: string[]) => {
   for (const line of screen) {
-    const m = /^│[> ] INBOX\s+(\d+)│/.exec(line);
+    const m = /^│[> ][* ]INBOX\s+(\d+)│/.exec(line);
     if (m) return Number(m[1]);
   }
   return undefined;

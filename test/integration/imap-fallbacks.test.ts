@@ -18,7 +18,14 @@ import { accountConfig, appendMessages, makeAccount, otherDevice, waitFor } from
 async function viaProxy(server: DovecotServer, tuning: Parameters<typeof makeAccount>[3]) {
   const proxy = await startTcpProxy(server.ports.imap);
   const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, tuning);
-  return { proxy, t, dispose: async () => (await t.dispose(), await proxy.stop()) };
+  return {
+    proxy,
+    t,
+    dispose: async () => {
+      await t.dispose();
+      await proxy.stop();
+    },
+  };
 }
 
 const sentSince = (proxy: TcpProxy, mark: string) => {
