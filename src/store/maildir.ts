@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AccountError } from '../accounts/account.js';
 import { fsyncDir } from './atomic-file.js';
+import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
 import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName } from './maildir-names.js';
@@ -169,6 +170,38 @@ export class Maildir {
       if (sourceError) throw sourceError.error;
       throw localError(`save mail in ${join(dir, sub)}`, err);
     }
+  }
+
+  /**
+   * Many new messages at once (the POP3 sync): each file written to tmp/, fsynced, stamped with
+   * its mtime and renamed into new/, in order, in a worker thread (maildir-batch-writer.ts). The
+   * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
+   * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
+   * durable), nothing of the failing one is left, and the error is thrown.
+   */
+  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date }[]): Promise<MaildirEntry[]> {
+    const name = normalizeFolder(folder);
+    await this.ensureFolder(name);
+    const dir = this.folderPath(name);
+    const entries: MaildirEntry[] = [];
+    const files: BatchFile[] = items.map(({ body, mtime }) => {
+      const key = newKey(body.length, mtime);
+      const fileName = fileNameFor(key, 'new', '');
+      const path = join(dir, 'new', fileName);
+      entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
+      return { tmp: join(dir, 'tmp', tmpName()), final: path, mtime };
+    });
+    let result;
+    try {
+      result = await writeBatch(files, items.map((i) => i.body));
+    } catch (err) {
+      throw localError(`save mail in ${join(dir, 'new')}`, err);
+    }
+    for (const e of entries.slice(0, result.done)) this.remember(name, { key: e.key, dir: 'new', name: e.path.slice(e.path.lastIndexOf('/') + 1), flags: '' });
+    if (result.error) {
+      throw localError(`save mail in ${join(dir, 'new')}`, Object.assign(new Error(result.error.message), { code: result.error.code }));
+    }
+    return entries;
   }
 
   /** Makes every rename into the folder's new/ and cur/ durable: the end of a `syncDir: false` batch. */

@@ -64,6 +64,7 @@ export class Pop3Client {
   /** How the login was done: 'apop' (weak, MD5) or 'user' (USER/PASS). */
   authMethod: 'apop' | 'user' | undefined;
   private closed = false;
+  private outgoing: string[] = [];
 
   private constructor(
     private socket: Socket | TLSSocket,
@@ -250,6 +251,20 @@ export class Pop3Client {
     this.socket.destroy();
   }
 
+  /**
+   * Commands issued in the same tick (a pipelined burst of RETR or DELE) leave in one write: one
+   * TLS record and one system call instead of one per command.
+   */
+  private send(text: string): void {
+    this.outgoing.push(text);
+    if (this.outgoing.length > 1) return;
+    queueMicrotask(() => {
+      const burst = this.outgoing.join('');
+      this.outgoing = [];
+      if (!this.closed) this.socket.write(burst);
+    });
+  }
+
   private listingRequest(what: string): Omit<ReplyRequest, 'maxStatusLength'> {
     return { multiline: true, maxLines: this.limits.maxListLines, maxLineLength: this.limits.maxLineLength, what };
   }
@@ -259,7 +274,7 @@ export class Pop3Client {
     const trace = this.options.trace;
     trace?.(`C: ${traced}`);
     const pending = this.reader.expect({ maxStatusLength: this.limits.maxLineLength, ...req });
-    this.socket.write(`${line}\r\n`);
+    this.send(`${line}\r\n`);
     try {
       const reply = await pending;
       if (trace) {

@@ -9,7 +9,8 @@
 // policy says so), and finds a delivered-but-unrecorded message through its pending digest.
 // State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES); RETR and DELE are
 // pipelined when the server offers PIPELINING, the next batch is fetched while the current one is
-// stored, and deliveries run a few at a time: safety is per message, the order above.
+// stored, and a batch's files are written in one worker-thread round trip: safety is per message,
+// the order above.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,7 +60,6 @@ export interface Pop3SyncResult extends SyncResult {
 // with the prefetched next one).
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
-const DELIVERY_CONCURRENCY = 16;
 const DAY_MS = 86_400_000;
 const INBOX = 'INBOX';
 
@@ -190,17 +190,17 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await saveSyncState(statePath, state);
     const arrivedAt = batch.map(() => new Date(arrival++));
     state.lastArrivalMs = arrival - 1;
-    // Deliveries are independent files: a few at once hide fsync latency.
-    await parallel(batch.length, DELIVERY_CONCURRENCY, async (i) => {
-      const e = batch[i]!;
-      const body = bodies[i]!;
-      const stored = await maildir.deliver(INBOX, body, { syncDir: false, mtime: arrivedAt[i] });
-      state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
+    // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
+    // part-way leaves the earlier files in new/ unrecorded: the pending digests adopt them later.
+    const stored = await maildir.deliverBatch(INBOX, batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })));
+    batch.forEach((e, i) => {
+      const size = bodies[i]!.length;
+      state.messages[e.uidl] = { key: stored[i]!.key, downloadedAt: now().toISOString(), size };
       delete state.pending[e.uidl];
       progress.done++;
-      progress.bytes += body.length;
-      opts.onProgress?.({ ...progress });
+      progress.bytes += size;
     });
+    opts.onProgress?.({ ...progress });
     // The renames of this batch become durable here, before the state write that records them.
     await maildir.syncFolder(INBOX);
     await saveSyncState(statePath, state);
@@ -302,24 +302,6 @@ async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => P
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
-}
-
-/** Runs task(0..count-1) with at most `limit` running; the first failure is thrown after all settle. */
-async function parallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let nextIndex = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (nextIndex < count && !failure) {
-      const i = nextIndex++;
-      try {
-        await task(i);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-  if (failure) throw failure.error;
 }
 
 function sha256(data: Buffer): string {
