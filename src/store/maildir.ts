@@ -9,7 +9,17 @@ import { fsyncDir } from './atomic-file.js';
 import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
-import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName } from './maildir-names.js';
+import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName, tmpWriterPid } from './maildir-names.js';
+
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+}
 
 export interface MaildirEntry {
   /** Unique base name without the `:2,flags` info; stays the same across flag changes and moves. */
@@ -68,18 +78,33 @@ export class Maildir {
     await this.removeStaleTmp(join(dir, 'tmp'));
   }
 
-  /** A writer killed mid-delivery leaves its file in tmp/; the Maildir spec says to remove those after 36 hours. */
-  private async removeStaleTmp(tmpDir: string): Promise<void> {
+  /**
+   * Removes what killed deliveries left in the folder's tmp/: any file older than 36 hours (the
+   * Maildir convention, whoever wrote it), and sooner the files tmail wrote on this host from a
+   * process that is gone. A file of a live process (another tmail delivering right now, or this
+   * one) stays: it may be renamed into new/ any moment. Returns how many were removed.
+   */
+  async cleanTmp(folder: string): Promise<number> {
+    return this.removeStaleTmp(join(this.folderPath(normalizeFolder(folder)), 'tmp'));
+  }
+
+  private async removeStaleTmp(tmpDir: string): Promise<number> {
     const cutoff = Date.now() - STALE_TMP_MS;
+    let removed = 0;
     try {
       for (const file of await readdir(tmpDir)) {
         const path = join(tmpDir, file);
-        const st = await stat(path).catch(() => undefined);
-        if (st?.isFile() && st.mtimeMs < cutoff) await unlink(path).catch(() => undefined);
+        const pid = tmpWriterPid(file);
+        const orphan = pid !== undefined && pid !== process.pid && !processAlive(pid);
+        const st = orphan ? undefined : await stat(path).catch(() => undefined);
+        if (orphan || (st?.isFile() && st.mtimeMs < cutoff)) {
+          await unlink(path).then(() => removed++, () => undefined);
+        }
       }
     } catch {
       // Best effort: a tmp/ we cannot read will fail the delivery with a clear message anyway.
     }
+    return removed;
   }
 
   /** 'INBOX' first, then the other folders sorted by name. */
