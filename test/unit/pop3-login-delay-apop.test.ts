@@ -152,3 +152,25 @@ test('tmp/ files of a killed delivery are removed at the next sync; a live write
   await syncMailbox(opts);
   assert.deepEqual((await readdir(tmp)).sort(), [foreignRecent, live].sort());
 });
+
+test('a read-only data dir is called read-only, before anything is fetched', async (t) => {
+  const { mountTinyTmpfs, unmountTmpfs } = await import('../helpers/tiny-tmpfs.js');
+  const { execFileSync } = await import('node:child_process');
+  const mount = await mountTinyTmpfs(join(base, 'ro-data'), 'size=64k,mode=0700');
+  if (typeof mount !== 'string') return t.skip(mount.skip);
+  try {
+    execFileSync('mount', ['-o', 'remount,ro', mount]);
+    const s = await startFakePop3({ messages: [message(1)] });
+    servers.push(s);
+    const opts: SyncOptions = {
+      config: { name: 'ro', protocol: 'pop3', host: '127.0.0.1', port: s.port, security: 'none', allowInsecureAuth: true, user: 'alice' },
+      getPassword: async () => 'secret',
+      maildir: new Maildir(join(mount, 'Maildir')),
+      statePath: join(mount, 'pop3-state.json'),
+    };
+    await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'local' && e.message.includes(`the data directory ${mount} is read-only — it is on a read-only file system`));
+    assert.equal(s.commands.length, 0, 'nothing fetched');
+  } finally {
+    unmountTmpfs(mount);
+  }
+});
