@@ -163,8 +163,13 @@ export class ResponseReader {
       if (dot === -1) break;
       const next = chunk[dot + 1];
       if (next === LF || (next === CR && chunk[dot + 2] === LF)) {
-        this.append(head, chunk, start, dot);
-        this.finishRaw(head, head.out.subarray(0, head.bodyBytes));
+        if (head.bodyBytes === 0) {
+          // The whole body is in this chunk (most messages, when pipelined): no copy at all.
+          this.finishRaw(head, chunk.subarray(start, dot));
+        } else {
+          this.append(head, chunk, start, dot);
+          this.finishRaw(head, head.out.subarray(0, head.bodyBytes));
+        }
         return dot + (next === LF ? 2 : 3);
       }
       if (next === undefined || (next === CR && dot + 2 === chunk.length)) {
@@ -187,7 +192,10 @@ export class ResponseReader {
     const n = to - from;
     if (n <= 0) return;
     if (head.bodyBytes + n > head.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(head.out.length * 2, head.bodyBytes + n));
+      // "+OK 2312 octets" (RETR on most servers) is a good first guess for the size; capped, so
+      // the server's word alone cannot make us allocate much: real bytes grow the buffer.
+      const hint = head.out.length === 0 ? Math.min(Number(/^(\d{1,12}) octets/.exec(head.status ?? '')?.[1] ?? 0) + 64, head.maxBodyBytes ?? 1 << 20, 1 << 20) : 0;
+      const grown = Buffer.allocUnsafe(Math.max(head.out.length * 2, head.bodyBytes + n, hint));
       head.out.copy(grown, 0, 0, head.bodyBytes);
       head.out = grown;
     }
@@ -253,12 +261,7 @@ export class ResponseReader {
     const text = stripEol(line).toString('latin1');
     if (text.startsWith('+OK')) {
       head.status = text.slice(3).replace(/^ /, '');
-      if (head.multiline) {
-        // "+OK 2312 octets" (RETR on most servers) is a good first guess for the size.
-        const hint = Number(/^(\d{1,12}) octets/.exec(head.status)?.[1] ?? 0);
-        // Capped: the server's word alone must not make us allocate much; real bytes grow the buffer.
-        head.out = Buffer.allocUnsafe(Math.min(Math.max(hint + 64, 1024), head.maxBodyBytes ?? 1 << 20, 1 << 20));
-      }
+      if (head.multiline && !head.raw) head.out = Buffer.allocUnsafe(1024);
       if (!head.multiline) this.finish(head);
       return;
     }
