@@ -20,12 +20,20 @@ export const POP3_BENCH_MESSAGES = Number(process.env.BENCH_POP3_MESSAGES ?? 10_
 const USER = 'bob';
 const PASSWORD = 'bob-pw';
 const MPOP = ['/usr/bin/mpop', '/usr/local/bin/mpop'].find((p) => existsSync(p));
+// GNU time reports the child's CPU; without it only wall times are compared.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 export interface Pop3BenchResult {
   tmail: Timing;
   baseline: Timing;
   /** What the baseline was: mpop (same job) or the bare node-pop3 RETR loop. */
   baselineName: string;
+  /**
+   * Client CPU (user+sys, ms; Dovecot's own excluded): tmail's process (all its threads) during the
+   * sync, and mpop's. On a loaded machine this is steadier than wall time.
+   */
+  tmailCpu?: Timing;
+  baselineCpu?: Timing;
   ratio: number;
   tmailRate: number;
   baselineRate: number;
@@ -43,8 +51,8 @@ async function countFiles(maildir: string): Promise<number> {
   return n;
 }
 
-/** mpop with the same job: STLS (verified against the test CA), USER/PASS, Maildir, delete after download. */
-async function mpopRun(server: DovecotServer, dir: string): Promise<void> {
+/** mpop with the same job: STLS (verified against the test CA), USER/PASS, Maildir, delete after download. Returns its CPU ms when known. */
+async function mpopRun(server: DovecotServer, dir: string): Promise<number | undefined> {
   const maildir = join(dir, 'Maildir');
   for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
   const rc = join(dir, 'mpoprc');
@@ -67,11 +75,14 @@ async function mpopRun(server: DovecotServer, dir: string): Promise<void> {
     ].join('\n'),
     { mode: 0o600 },
   );
-  await new Promise<void>((resolve, reject) => {
-    execFile(MPOP!, ['-C', rc, '-q', 'bench'], { maxBuffer: 1 << 20 }, (err, _out, stderr) => (err ? reject(new Error(`mpop failed: ${stderr.trim() || err.message}`)) : resolve()));
+  const [cmd, args] = TIME ? [TIME, ['-f', 'CPU %U %S', MPOP!, '-C', rc, '-q', 'bench']] : [MPOP!, ['-C', rc, '-q', 'bench']];
+  const stderr = await new Promise<string>((resolve, reject) => {
+    execFile(cmd, args, { maxBuffer: 1 << 20 }, (err, _out, errText) => (err ? reject(new Error(`mpop failed: ${errText.trim() || err.message}`)) : resolve(errText)));
   });
   const got = await countFiles(maildir);
   if (got !== POP3_BENCH_MESSAGES) throw new Error(`mpop delivered ${got} of ${POP3_BENCH_MESSAGES} messages`);
+  const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(stderr);
+  return cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined;
 }
 
 /** The fallback baseline: node-pop3 login, then RETR 1..N one after the other, then QUIT (nothing deleted). */
@@ -107,18 +118,23 @@ export async function pop3SyncBench(server: DovecotServer, log: (line: string) =
   const baselineName = withMpop ? 'mpop (STLS, Maildir, delete)' : 'bare node-pop3 RETR loop (mpop not installed)';
   const tmail: number[] = [];
   const baseline: number[] = [];
+  const tmailCpu: number[] = [];
+  const baselineCpu: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       const dir = join(base, `round-${round}`);
       await mkdir(dir, { recursive: true });
       await fill(server, 100 + 2 * round);
       if (withMpop) {
-        baseline.push(await timed(() => mpopRun(server, join(dir, 'mpop'))));
+        let cpu: number | undefined;
+        baseline.push(await timed(async () => void (cpu = await mpopRun(server, join(dir, 'mpop')))));
+        if (cpu !== undefined) baselineCpu.push(cpu);
         await fill(server, 101 + 2 * round);
       } else {
         baseline.push(await timed(() => bareRetrLoop(server, POP3_BENCH_MESSAGES)));
       }
       let downloaded = 0;
+      const cpuBefore = process.cpuUsage();
       tmail.push(
         await timed(async () => {
           const result = await syncMailbox({
@@ -130,8 +146,11 @@ export async function pop3SyncBench(server: DovecotServer, log: (line: string) =
           downloaded = result.downloaded;
         }),
       );
+      const cpu = process.cpuUsage(cpuBefore);
+      tmailCpu.push((cpu.user + cpu.system) / 1000);
       if (downloaded !== POP3_BENCH_MESSAGES) throw new Error(`tmail synced ${downloaded} of ${POP3_BENCH_MESSAGES} messages`);
-      log(`  round ${round + 1}: tmail ${ms(tmail.at(-1)!)}, ${withMpop ? 'mpop' : 'node-pop3 RETR loop'} ${ms(baseline.at(-1)!)}`);
+      const cpuNote = baselineCpu.length === tmailCpu.length ? ` (client CPU ${ms(tmailCpu.at(-1)!)} vs ${ms(baselineCpu.at(-1)!)})` : '';
+      log(`  round ${round + 1}: tmail ${ms(tmail.at(-1)!)}, ${withMpop ? 'mpop' : 'node-pop3 RETR loop'} ${ms(baseline.at(-1)!)}${cpuNote}`);
       await rm(dir, { recursive: true, force: true });
     }
   } finally {
@@ -139,7 +158,8 @@ export async function pop3SyncBench(server: DovecotServer, log: (line: string) =
   }
   const t = summarize(tmail);
   const b = summarize(baseline);
-  return { tmail: t, baseline: b, baselineName, ratio: t.median / b.median, tmailRate: POP3_BENCH_MESSAGES / (t.median / 1000), baselineRate: POP3_BENCH_MESSAGES / (b.median / 1000) };
+  const cpu = baselineCpu.length === tmailCpu.length && tmailCpu.length > 0 ? { tmailCpu: summarize(tmailCpu), baselineCpu: summarize(baselineCpu) } : {};
+  return { tmail: t, baseline: b, baselineName, ratio: t.median / b.median, tmailRate: POP3_BENCH_MESSAGES / (t.median / 1000), baselineRate: POP3_BENCH_MESSAGES / (b.median / 1000), ...cpu };
 }
 
 /** The lines run.ts prints for this section. */
@@ -149,4 +169,8 @@ export async function runPop3SyncSection(server: DovecotServer, log: (line: stri
   log(`  tmail sync (STLS/RETR + Maildir fsync + state + DELE + QUIT): median ${ms(r.tmail.median)}, ${Math.round(r.tmailRate)} msg/s`);
   log(`  baseline, ${r.baselineName}: median ${ms(r.baseline.median)}, ${Math.round(r.baselineRate)} msg/s`);
   log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= ${goal})${r.ratio <= goal ? '' : '  ** above goal **'}`);
+  if (r.tmailCpu && r.baselineCpu) {
+    // Wall time on a loaded machine mostly measures who got a core; CPU says what each client costs.
+    log(`  client CPU (user+sys, Dovecot excluded): tmail median ${ms(r.tmailCpu.median)}, mpop median ${ms(r.baselineCpu.median)}, ratio ${(r.tmailCpu.median / r.baselineCpu.median).toFixed(2)}`);
+  }
 }
