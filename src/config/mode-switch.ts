@@ -84,11 +84,20 @@ export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: strin
         : `Each message is then DELETED FROM THE SERVER once it is safely stored here, so other devices and webmail will no longer see it. ${keepHint}`,
     );
     lines.push('Only the INBOX is downloaded; other server folders are left as they are. Read/unread, flags and folders then live only on this computer.');
+    // POP3 carries no flags, and what a server does on download differs (GNU Mailutils and Courier
+    // mark mail \Seen on RETR; Dovecot does not): say only what holds on every server.
+    lines.push(
+      'POP3 does not carry read/unread: every downloaded message starts unread here, even if it was read on the server. ' +
+        (leaveOnServer
+          ? 'Some servers also mark a message as read on the server when POP3 downloads it, so other devices may show it read although you have not opened it.'
+          : 'Some servers also mark a message as read on the server when POP3 downloads it.'),
+    );
   } else {
     lines.push(
       `Switching ${label} from POP3 to IMAP:`,
       "tmail will show the server's folders again. Messages that POP3 already downloaded and deleted from the server are no longer there.",
       `Their local copies stay on disk in ${maildir} and are not deleted: tmail shows them as "${label} · local cache", and mutt/neomutt can open them too.`,
+      'Read/unread set here while on POP3 is not copied to the server. Messages POP3 left on the server may show as read there, because some servers mark mail read when POP3 downloads it.',
     );
   }
   const remembered = account.ports?.[target] === port && account.protocol !== target;

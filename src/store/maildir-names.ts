@@ -51,6 +51,12 @@ export function tmpName(): string {
   return `${Date.now()}.P${process.pid}R${randomBytes(8).toString('hex')}.${HOST}.tmp`;
 }
 
+/** The writer of a tmp/ file named by tmpName() on this host: its pid, else undefined. */
+export function tmpWriterPid(name: string): number | undefined {
+  const m = /^\d+\.P(\d+)R[0-9a-f]+\.(.+)\.tmp$/.exec(name);
+  return m && m[2] === HOST ? Number(m[1]) : undefined;
+}
+
 export const INBOX = 'INBOX';
 
 /** 'INBOX' in any case is the INBOX; other names are kept as given. */

@@ -6,9 +6,20 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AccountError } from '../domain/index.js';
 import { fsyncDir } from './atomic-file.js';
+import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
-import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName } from './maildir-names.js';
+import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName, tmpWriterPid } from './maildir-names.js';
+
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+}
 
 export interface MaildirEntry {
   /** Unique base name without the `:2,flags` info; stays the same across flag changes and moves. */
@@ -67,18 +78,33 @@ export class Maildir {
     await this.removeStaleTmp(join(dir, 'tmp'));
   }
 
-  /** A writer killed mid-delivery leaves its file in tmp/; the Maildir spec says to remove those after 36 hours. */
-  private async removeStaleTmp(tmpDir: string): Promise<void> {
+  /**
+   * Removes what killed deliveries left in the folder's tmp/: any file older than 36 hours (the
+   * Maildir convention, whoever wrote it), and sooner the files tmail wrote on this host from a
+   * process that is gone. A file of a live process (another tmail delivering right now, or this
+   * one) stays: it may be renamed into new/ any moment. Returns how many were removed.
+   */
+  async cleanTmp(folder: string): Promise<number> {
+    return this.removeStaleTmp(join(this.folderPath(normalizeFolder(folder)), 'tmp'));
+  }
+
+  private async removeStaleTmp(tmpDir: string): Promise<number> {
     const cutoff = Date.now() - STALE_TMP_MS;
+    let removed = 0;
     try {
       for (const file of await readdir(tmpDir)) {
         const path = join(tmpDir, file);
-        const st = await stat(path).catch(() => undefined);
-        if (st?.isFile() && st.mtimeMs < cutoff) await unlink(path).catch(() => undefined);
+        const pid = tmpWriterPid(file);
+        const orphan = pid !== undefined && pid !== process.pid && !processAlive(pid);
+        const st = orphan ? undefined : await stat(path).catch(() => undefined);
+        if (orphan || (st?.isFile() && st.mtimeMs < cutoff)) {
+          await unlink(path).then(() => removed++, () => undefined);
+        }
       }
     } catch {
       // Best effort: a tmp/ we cannot read will fail the delivery with a clear message anyway.
     }
+    return removed;
   }
 
   /** 'INBOX' first, then the other folders sorted by name. */
@@ -169,6 +195,38 @@ export class Maildir {
       if (sourceError) throw sourceError.error;
       throw localError(`save mail in ${join(dir, sub)}`, err);
     }
+  }
+
+  /**
+   * Many new messages at once (the POP3 sync): each file written to tmp/, fsynced, stamped with
+   * its mtime and renamed into new/, in order, in a worker thread (maildir-batch-writer.ts). The
+   * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
+   * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
+   * durable), nothing of the failing one is left, and the error is thrown.
+   */
+  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date }[]): Promise<MaildirEntry[]> {
+    const name = normalizeFolder(folder);
+    await this.ensureFolder(name);
+    const dir = this.folderPath(name);
+    const entries: MaildirEntry[] = [];
+    const files: BatchFile[] = items.map(({ body, mtime }) => {
+      const key = newKey(body.length, mtime);
+      const fileName = fileNameFor(key, 'new', '');
+      const path = join(dir, 'new', fileName);
+      entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
+      return { tmp: join(dir, 'tmp', tmpName()), final: path, mtime };
+    });
+    let result;
+    try {
+      result = await writeBatch(files, items.map((i) => i.body));
+    } catch (err) {
+      throw localError(`save mail in ${join(dir, 'new')}`, err);
+    }
+    for (const e of entries.slice(0, result.done)) this.remember(name, { key: e.key, dir: 'new', name: e.path.slice(e.path.lastIndexOf('/') + 1), flags: '' });
+    if (result.error) {
+      throw localError(`save mail in ${join(dir, 'new')}`, Object.assign(new Error(result.error.message), { code: result.error.code }));
+    }
+    return entries;
   }
 
   /** Makes every rename into the folder's new/ and cur/ durable: the end of a `syncDir: false` batch. */

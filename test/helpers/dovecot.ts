@@ -15,6 +15,8 @@ const execFileAsync = promisify(execFile);
 export interface DovecotUser {
   user: string;
   password: string;
+  /** With `apop`: store this user's password hashed anyway, so APOP is offered but fails for them. */
+  noApopSecret?: boolean;
 }
 
 export interface DovecotServer {
@@ -243,7 +245,7 @@ function ssha256(password: string): string {
 function passwdLine(u: DovecotUser, apop: boolean): string {
   if (/[:\n]/.test(u.user) || /\n/.test(u.password)) throw new Error(`invalid test user ${JSON.stringify(u.user)}`);
   // APOP needs the plaintext password on the server side; otherwise store a hash like a real server.
-  const pw = apop ? `{PLAIN}${u.password}` : ssha256(u.password);
+  const pw = apop && !u.noApopSecret ? `{PLAIN}${u.password}` : ssha256(u.password);
   return `${u.user}:${pw}::::::\n`;
 }
 

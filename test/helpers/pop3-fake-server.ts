@@ -14,6 +14,8 @@ export interface FakePop3Options {
   capa?: string[];
   /** Splits each outgoing write into pieces sent in separate ticks (e.g. byte by byte). */
   split?: (data: Buffer) => Buffer[];
+  /** QUIT commits the DELEs, then the connection drops before the +OK reaches the client. */
+  loseQuitReply?: boolean;
   /** Overrides the reply to a command line (return raw bytes to send), or undefined for the default. */
   override?: (line: string) => Buffer | string | undefined;
 }
@@ -132,6 +134,10 @@ export async function startFakePop3(opts: FakePop3Options): Promise<FakePop3Serv
             break;
           case 'QUIT':
             for (const m of marked) deleted.add(m);
+            if (opts.loseQuitReply) {
+              queue = queue.then(() => void socket.destroy());
+              break;
+            }
             send('+OK bye\r\n');
             queue = queue.then(() => void socket.end());
             break;

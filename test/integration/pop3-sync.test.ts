@@ -16,7 +16,11 @@ import { generateMaildir } from '../helpers/maildir-generator.js';
 import { mountTinyTmpfs, unmountTmpfs } from '../helpers/tiny-tmpfs.js';
 import { assertExactly, localMessages, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
 
-const USERS = ['basic', 'leave', 'days', 'local', 'disk', 'login', 'unwritable'].map((u) => ({ user: u, password: `${u}-pw` }));
+const USERS = [
+  ...['basic', 'leave', 'days', 'local', 'disk', 'login', 'unwritable'].map((u) => ({ user: u, password: `${u}-pw` })),
+  // APOP is offered in the greeting, but the server keeps only a hash of this user's password.
+  { user: 'noapop', password: 'noapop-pw', noApopSecret: true },
+];
 
 describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
   let server: DovecotServer;
@@ -63,6 +67,21 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
     const bad = await Pop3Client.connect({ host: server.host, port: config.port, security: 'tls', tls: tlsOptions(config) });
     await assert.rejects(bad.login({ user: 'login', password: 'wrong', apop: true }), (e: unknown) => e instanceof AccountError && e.kind === 'auth');
     bad.close();
+  });
+
+  test('APOP offered but no APOP secret for the user: says APOP failed; USER/PASS over TLS, not without it', async () => {
+    const trace: string[] = [];
+    const result = await syncMailbox({ ...setup('noapop', { apop: true }), trace: (l) => trace.push(l) });
+    assert.equal(result.authMethod, 'user');
+    assert.ok(trace.includes('APOP was refused: trying USER/PASS'), trace.join('\n'));
+    // Plain POP3 without allowInsecureAuth: APOP alone may be tried, USER/PASS must not.
+    const c = await Pop3Client.connect({ host: server.host, port: server.ports.pop3, security: 'none' });
+    try {
+      assert.ok(c.apopTimestamp);
+      await assert.rejects(c.login({ user: 'noapop', password: 'noapop-pw', apop: true }), (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /APOP login failed for noapop: .*USER\/PASS was not tried/.test(e.message));
+    } finally {
+      c.close();
+    }
   });
 
   test('plaintext auth is refused without allowInsecureAuth: the password is never asked for', async () => {

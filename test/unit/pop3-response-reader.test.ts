@@ -76,3 +76,24 @@ test('fail() rejects everything awaited and later requests', async () => {
   await assert.rejects(p, /closed/);
   await assert.rejects(reader.expect(RETR), /closed/);
 });
+
+test('bodies parsed on buffers: empty body, leading stuffed dot, bare-LF terminator, replies back to back in one chunk, every split', async () => {
+  const wire = Buffer.from('+OK\r\n.\r\n+OK\r\n..x\r\n.y\r\nz\r\n.\n+OK\r\na\r\n\r\n.\r\n+OK done\r\n');
+  const bodies = ['', '.x\r\ny\r\nz\r\n', 'a\r\n\r\n'];
+  for (let i = 1; i < wire.length; i++) {
+    const reader = new ResponseReader();
+    const replies = bodies.map(() => reader.expect(RETR));
+    const last = reader.expect({ multiline: false, maxStatusLength: 512 });
+    feed(reader, wire, [i]);
+    assert.deepEqual((await Promise.all(replies)).map((r) => r.body!.toString('latin1')), bodies, `split at ${i}`);
+    assert.equal((await last).status, 'done');
+  }
+});
+
+test('a body that never ends is cut at its size cap, not buffered forever', async () => {
+  const reader = new ResponseReader();
+  const p = reader.expect({ ...RETR, maxBodyBytes: 1000, what: 'message 9' });
+  reader.push(Buffer.from('+OK\r\n'));
+  for (let i = 0; i < 100; i++) reader.push(Buffer.from('x'.repeat(100) + '\r\n'));
+  await assert.rejects(p, /message 9 is larger than the limit of 1000 octets/);
+});

@@ -56,6 +56,31 @@ export interface Pop3LoginOptions {
   password: string;
   /** Use APOP when the greeting carries a timestamp (RFC 1939 §7). Weak: MD5. */
   apop?: boolean;
+  /**
+   * Whether USER/PASS may be tried when APOP is refused (it sends the password itself, so only over
+   * TLS or with allowInsecureAuth). Default: only on an encrypted connection.
+   */
+  allowUserPass?: boolean;
+}
+
+/**
+ * The server refused the login because the last one was too recent (RFC 2449 `[LOGIN-DELAY]`),
+ * not because of the password. `delaySeconds` is the server's LOGIN-DELAY from CAPA, if it said.
+ */
+export class Pop3LoginDelayError extends AccountError {
+  constructor(
+    message: string,
+    readonly delaySeconds: number | undefined,
+  ) {
+    super('protocol', message);
+  }
+}
+
+/** "15 min", "90 s", "2 h". */
+export function formatDelay(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round((seconds / 3600) * 10) / 10} h`;
 }
 
 export class Pop3Client {
@@ -64,7 +89,12 @@ export class Pop3Client {
   readonly apopTimestamp: string | undefined;
   /** How the login was done: 'apop' (weak, MD5) or 'user' (USER/PASS). */
   authMethod: 'apop' | 'user' | undefined;
+  /** True after a successful login (TRANSACTION state): only then do RSET and DELE mean anything. */
+  loggedIn = false;
+  /** The arguments of each CAPA word from the last CAPA reply, e.g. LOGIN-DELAY -> "900". */
+  capabilityArgs = new Map<string, string>();
   private closed = false;
+  private outgoing: string[] = [];
 
   private constructor(
     private socket: Socket | TLSSocket,
@@ -140,9 +170,12 @@ export class Pop3Client {
     try {
       const reply = await this.command('CAPA', { multiline: true, maxLines: 1000, maxLineLength: this.limits.maxLineLength, what: 'the CAPA reply' });
       const caps = new Set<string>();
+      this.capabilityArgs = new Map();
       for (const line of reply.body!.toString('latin1').split('\n')) {
-        const word = line.trim().split(/\s+/)[0];
-        if (word) caps.add(word.toUpperCase());
+        const [word, ...args] = line.trim().split(/\s+/);
+        if (!word) continue;
+        caps.add(word.toUpperCase());
+        this.capabilityArgs.set(word.toUpperCase(), args.join(' '));
       }
       return caps;
     } catch (err) {
@@ -156,23 +189,67 @@ export class Pop3Client {
    * security policy (`assertPasswordMayBeSent`) — this layer only sends what it is told to.
    */
   async login(opts: Pop3LoginOptions): Promise<void> {
-    try {
-      if (opts.apop && this.apopTimestamp) {
-        this.options.trace?.('login with APOP (weak: MD5)');
-        const digest = createHash('md5').update(this.apopTimestamp + opts.password, 'utf8').digest('hex');
+    const user = sanitizeLine(opts.user);
+    let apopRefusal: string | undefined;
+    if (opts.apop && this.apopTimestamp) {
+      this.options.trace?.('login with APOP (weak: MD5)');
+      const digest = createHash('md5').update(this.apopTimestamp + opts.password, 'utf8').digest('hex');
+      try {
         await this.command(`APOP ${opts.user} ${digest}`, { multiline: false }, `APOP ${opts.user} ***`);
         this.authMethod = 'apop';
+        this.loggedIn = true;
         return;
+      } catch (err) {
+        if (!(err instanceof Pop3ServerError)) throw err;
+        await this.refusedForAnotherReason(err);
+        apopRefusal = sanitizeLine(err.text) || 'rejected by the server';
+        // A server can offer APOP in its greeting and still have no APOP secret for this user.
+        const allowUserPass = opts.allowUserPass ?? this.encrypted;
+        if (!allowUserPass) {
+          throw new AccountError(
+            'auth',
+            `${this.where}: APOP login failed for ${user}: ${apopRefusal.replace(/\.$/, '')}. The server may have no APOP secret for this user; USER/PASS was not tried because it would send the password without TLS (use TLS, or set allowInsecureAuth, or turn "apop" off).`,
+          );
+        }
+        this.options.trace?.('APOP was refused: trying USER/PASS');
       }
-      if (opts.apop) this.options.trace?.('APOP requested but the server greeting has no timestamp: using USER/PASS');
+    } else if (opts.apop) {
+      this.options.trace?.('APOP requested but the server greeting has no timestamp: using USER/PASS');
+    }
+    try {
       await this.command(`USER ${opts.user}`, { multiline: false });
       await this.command(`PASS ${opts.password}`, { multiline: false }, 'PASS ***');
       this.authMethod = 'user';
+      this.loggedIn = true;
     } catch (err) {
       if (err instanceof Pop3ServerError) {
-        throw new AccountError('auth', `${this.where}: login failed for ${sanitizeLine(opts.user)}: ${sanitizeLine(err.text) || 'rejected by the server'}`);
+        await this.refusedForAnotherReason(err);
+        const text = sanitizeLine(err.text) || 'rejected by the server';
+        throw new AccountError(
+          'auth',
+          apopRefusal === undefined
+            ? `${this.where}: login failed for ${user}: ${text}`
+            : `${this.where}: login failed for ${user}: APOP was refused (${apopRefusal}), and USER/PASS too: ${text}`,
+        );
       }
       throw err;
+    }
+  }
+
+  /** A login -ERR whose RFC 2449 response code says it is not about the password. */
+  private async refusedForAnotherReason(err: Pop3ServerError): Promise<void> {
+    const code = /^\[([^\]]*)\]/.exec(err.text)?.[1]?.toUpperCase();
+    if (code === 'LOGIN-DELAY') {
+      // CAPA is valid in the AUTHORIZATION state; it tells how long the server wants between logins.
+      await this.capabilities().catch(() => undefined);
+      const delay = this.loginDelaySeconds;
+      throw new Pop3LoginDelayError(
+        `${this.where}: the server refused the login because the last one was too recent (LOGIN-DELAY${delay !== undefined ? `: at most one login every ${formatDelay(delay)}` : ''}); this is not a password problem`,
+        delay,
+      );
+    }
+    if (code === 'IN-USE') {
+      throw new AccountError('protocol', `${this.where}: the mailbox is in use by another session (another mail program may be checking it right now); try again in a moment`);
     }
   }
 
@@ -181,6 +258,16 @@ export class Pop3Client {
     const m = /^(\d+)\s+(\d+)/.exec(reply.status);
     if (!m) throw new AccountError('protocol', `${this.where}: unexpected STAT reply`);
     return { count: Number(m[1]), size: Number(m[2]) };
+  }
+
+  /**
+   * The LOGIN-DELAY of the last CAPA reply, in seconds (RFC 2449: before login it may be a
+   * maximum, marked "USER"; after login it is the value for this user).
+   */
+  get loginDelaySeconds(): number | undefined {
+    const arg = this.capabilityArgs.get('LOGIN-DELAY');
+    const n = arg === undefined ? NaN : Number(arg.split(' ')[0]);
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
   }
 
   /** LIST: message numbers and sizes. */
@@ -254,6 +341,20 @@ export class Pop3Client {
     this.socket.destroy();
   }
 
+  /**
+   * Commands issued in the same tick (a pipelined burst of RETR or DELE) leave in one write: one
+   * TLS record and one system call instead of one per command.
+   */
+  private send(text: string): void {
+    this.outgoing.push(text);
+    if (this.outgoing.length > 1) return;
+    queueMicrotask(() => {
+      const burst = this.outgoing.join('');
+      this.outgoing = [];
+      if (!this.closed) this.socket.write(burst);
+    });
+  }
+
   private listingRequest(what: string): Omit<ReplyRequest, 'maxStatusLength'> {
     return { multiline: true, maxLines: this.limits.maxListLines, maxLineLength: this.limits.maxLineLength, what };
   }
@@ -263,7 +364,7 @@ export class Pop3Client {
     const trace = this.options.trace;
     trace?.(`C: ${traced}`);
     const pending = this.reader.expect({ maxStatusLength: this.limits.maxLineLength, ...req });
-    this.socket.write(`${line}\r\n`);
+    this.send(`${line}\r\n`);
     try {
       const reply = await pending;
       if (trace) {

@@ -38,6 +38,10 @@ export interface Pop3State {
   usedHeaderHashFallback?: boolean;
   /** The newest arrival time (ms) stamped on a downloaded file, so later syncs stamp after it. */
   lastArrivalMs?: number;
+  /** The server's LOGIN-DELAY (RFC 2449), in seconds, as it last said. */
+  loginDelaySeconds?: number;
+  /** ISO time before which the server will refuse a login (LOGIN-DELAY): no check before then. */
+  loginNotBefore?: string;
 }
 
 export function emptyState(): Pop3State {
@@ -50,7 +54,15 @@ export async function loadSyncState(statePath: string): Promise<Pop3State> {
   if (typeof raw !== 'object' || raw === null || raw.version !== 1 || typeof raw.messages !== 'object' || raw.messages === null) {
     throw new AccountError('local', `Cannot use ${statePath}: it is not a tmail POP3 state file (move it away to start over; mail already downloaded would then be downloaded again).`);
   }
-  return { version: 1, messages: raw.messages, pending: raw.pending ?? {}, usedHeaderHashFallback: raw.usedHeaderHashFallback, lastArrivalMs: typeof raw.lastArrivalMs === 'number' ? raw.lastArrivalMs : undefined };
+  return {
+    version: 1,
+    messages: raw.messages,
+    pending: raw.pending ?? {},
+    usedHeaderHashFallback: raw.usedHeaderHashFallback,
+    lastArrivalMs: typeof raw.lastArrivalMs === 'number' ? raw.lastArrivalMs : undefined,
+    loginDelaySeconds: typeof raw.loginDelaySeconds === 'number' ? raw.loginDelaySeconds : undefined,
+    loginNotBefore: typeof raw.loginNotBefore === 'string' && !Number.isNaN(Date.parse(raw.loginNotBefore)) ? raw.loginNotBefore : undefined,
+  };
 }
 
 export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {
@@ -118,10 +130,11 @@ export async function clearDeleteRequests(statePath: string, keys: string[]): Pr
  */
 export async function acquireSyncLock(statePath: string): Promise<() => Promise<void>> {
   const lockPath = `${statePath}.lock`;
+  const dataDir = dirname(statePath);
   try {
-    await mkdir(dirname(statePath), { recursive: true, mode: 0o700 });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw localError(`create ${dirname(statePath)}`, err);
+    throw readOnlyError(dataDir, err) ?? localError(`create ${dataDir}`, err);
   }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -132,7 +145,7 @@ export async function acquireSyncLock(statePath: string): Promise<() => Promise<
         await unlink(lockPath).catch(() => undefined);
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw localError(`create the lock file ${lockPath}`, err);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw readOnlyError(dataDir, err) ?? localError(`create the lock file ${lockPath}`, err);
     }
     const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
     if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
@@ -141,6 +154,17 @@ export async function acquireSyncLock(statePath: string): Promise<() => Promise<
     await unlink(lockPath).catch(() => undefined);
   }
   throw new AccountError('local', `Cannot take the sync lock ${lockPath}.`);
+}
+
+/**
+ * The lock is the sync's first write into the data dir: when that dir cannot be written, say it
+ * is read-only (and why) rather than only "permission denied" on a lock file the user never made.
+ */
+function readOnlyError(dataDir: string, err: unknown): AccountError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === 'EROFS' ? 'it is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'it is read-only for this user (permission denied)' : undefined;
+  if (!why) return undefined;
+  return new AccountError('local', `Cannot sync: the data directory ${dataDir} is read-only — ${why}. tmail keeps the POP3 sync state and the downloaded mail there.`, { cause: err });
 }
 
 function pidAlive(pid: number): boolean {

@@ -9,7 +9,8 @@
 // policy says so), and finds a delivered-but-unrecorded message through its pending digest.
 // State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES); RETR and DELE are
 // pipelined when the server offers PIPELINING, the next batch is fetched while the current one is
-// stored, and deliveries run a few at a time: safety is per message, the order above.
+// stored, and a batch's files are written in one worker-thread round trip: safety is per message,
+// the order above.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,10 +19,12 @@ import type { AccountConfig } from '../../config/types.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import type { Maildir } from '../../store/maildir.js';
 import { sizeFromKey } from '../../store/maildir-names.js';
-import { DEFAULT_LIMITS, Pop3Client, type Pop3Limits } from './client.js';
+import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
 import type { UidlEntry } from './listing.js';
 import { describeError } from './network-errors.js';
+import { Pop3ServerError } from './response-reader.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
 import {
   acquireSyncLock,
   clearDeleteRequests,
@@ -53,13 +56,22 @@ export interface Pop3SyncResult extends SyncResult {
   /** Messages left on the server because they exceed limits.maxMessageBytes. */
   skippedTooLarge: number;
   authMethod?: 'apop' | 'user';
+  /**
+   * Messages marked with DELE whose removal is not confirmed: the connection dropped before the
+   * QUIT reply. They are still recorded as stored, so the next sync sees whether they are gone.
+   */
+  deletionUnconfirmed: number;
+  /** When the server allows the next login (its LOGIN-DELAY), if it has one. */
+  nextCheckAllowedAt?: Date;
 }
+
+/** A LOGIN-DELAY we do not know the length of: wait this long before trying again. */
+const UNKNOWN_LOGIN_DELAY_S = 300;
 
 // Messages per durable state write; bounded in bytes too, since a batch is held in memory (twice,
 // with the prefetched next one).
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
-const DELIVERY_CONCURRENCY = 16;
 const DAY_MS = 86_400_000;
 const INBOX = 'INBOX';
 
@@ -71,7 +83,14 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
   try {
     // A cache dir we cannot write fails here, before anything is fetched or deleted.
     await opts.maildir.init();
+    // Files a killed delivery left in tmp/ (the lock says no other sync of this account runs).
+    await opts.maildir.cleanTmp(INBOX);
     const state = await loadSyncState(opts.statePath);
+    const now = opts.now ?? (() => new Date());
+    // The server would refuse a login now (LOGIN-DELAY): say when, without connecting.
+    if (state.loginNotBefore && now().getTime() < Date.parse(state.loginNotBefore)) {
+      throw loginDelayNotice(config.host, state.loginDelaySeconds, new Date(state.loginNotBefore), now());
+    }
     const client = await Pop3Client.connect({
       host: config.host,
       port: config.port,
@@ -81,9 +100,18 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       trace: opts.trace,
     });
     try {
-      return await runSession(client, state, opts);
+      return await runSession(client, state, opts, now);
     } catch (err) {
       await abandon(client);
+      if (err instanceof Pop3LoginDelayError) {
+        // Remember it, so no check (CLI, UI at start or on `$`) tries before the server allows.
+        const seconds = err.delaySeconds ?? UNKNOWN_LOGIN_DELAY_S;
+        const at = new Date(now().getTime() + seconds * 1000);
+        state.loginDelaySeconds = err.delaySeconds;
+        state.loginNotBefore = at.toISOString();
+        await saveSyncState(opts.statePath, state);
+        throw new Pop3LoginDelayError(`${err.message}. tmail will not check again before ${clock(at)}.`, err.delaySeconds);
+      }
       throw describeError(err, `POP3 ${config.host}:${config.port}`);
     }
   } finally {
@@ -91,10 +119,25 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
   }
 }
 
-/** After a failure: undo this session's DELEs (RSET) and leave; nothing is removed on the server. */
+/** The error for a check the server's LOGIN-DELAY does not allow yet. */
+function loginDelayNotice(host: string, seconds: number | undefined, at: Date, now: Date): Pop3LoginDelayError {
+  const wait = Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+  const rule = seconds !== undefined ? `allows one POP3 login every ${formatDelay(seconds)} (LOGIN-DELAY)` : 'refused the last login as too soon after the one before (LOGIN-DELAY)';
+  return new Pop3LoginDelayError(`${sanitizeLine(host)} ${rule}: the next check is allowed at ${clock(at)} (in ${formatDelay(wait)}).`, seconds);
+}
+
+/** Local wall-clock time, "14:05". */
+function clock(d: Date): string {
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * After a failure: undo this session's DELEs (RSET, only valid once logged in — before that it
+ * would be a protocol error) and leave; nothing is removed on the server.
+ */
 async function abandon(client: Pop3Client): Promise<void> {
   try {
-    await client.rset();
+    if (client.loggedIn) await client.rset();
     await client.quit();
   } catch {
     // The connection is already gone: without QUIT the server removes nothing either.
@@ -103,14 +146,23 @@ async function abandon(client: Pop3Client): Promise<void> {
   }
 }
 
-async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions): Promise<Pop3SyncResult> {
+async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
-  const now = opts.now ?? (() => new Date());
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const password = await opts.getPassword();
-  await client.login({ user: config.user, password, apop: config.apop });
+  await client.login({ user: config.user, password, apop: config.apop, allowUserPass: client.encrypted || config.allowInsecureAuth === true });
+  const loggedInAt = now();
   const caps = await client.capabilities();
   const pipelining = caps?.has('PIPELINING') ?? false;
+  // After login, CAPA's LOGIN-DELAY is this user's (RFC 2449): the next check waits that long.
+  const loginDelay = client.loginDelaySeconds;
+  if (loginDelay !== undefined && loginDelay > 0) {
+    state.loginDelaySeconds = loginDelay;
+    state.loginNotBefore = new Date(loggedInAt.getTime() + loginDelay * 1000).toISOString();
+  } else {
+    delete state.loginDelaySeconds;
+    delete state.loginNotBefore;
+  }
 
   const scan = await client.list();
   const sizeOf = new Map(scan.map((e) => [e.msg, e.size]));
@@ -190,17 +242,17 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await saveSyncState(statePath, state);
     const arrivedAt = batch.map(() => new Date(arrival++));
     state.lastArrivalMs = arrival - 1;
-    // Deliveries are independent files: a few at once hide fsync latency.
-    await parallel(batch.length, DELIVERY_CONCURRENCY, async (i) => {
-      const e = batch[i]!;
-      const body = bodies[i]!;
-      const stored = await maildir.deliver(INBOX, body, { syncDir: false, mtime: arrivedAt[i] });
-      state.messages[e.uidl] = { key: stored.key, downloadedAt: now().toISOString(), size: body.length };
+    // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
+    // part-way leaves the earlier files in new/ unrecorded: the pending digests adopt them later.
+    const stored = await maildir.deliverBatch(INBOX, batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })));
+    batch.forEach((e, i) => {
+      const size = bodies[i]!.length;
+      state.messages[e.uidl] = { key: stored[i]!.key, downloadedAt: now().toISOString(), size };
       delete state.pending[e.uidl];
       progress.done++;
-      progress.bytes += body.length;
-      opts.onProgress?.({ ...progress });
+      progress.bytes += size;
     });
+    opts.onProgress?.({ ...progress });
     // The renames of this batch become durable here, before the state write that records them.
     await maildir.syncFolder(INBOX);
     await saveSyncState(statePath, state);
@@ -217,21 +269,34 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     }
   }
 
-  await client.quit();
+  let quitConfirmed = true;
+  try {
+    await client.quit();
+  } catch (err) {
+    // Every DELE was answered; only the QUIT reply is missing. Whether the server committed them
+    // is unknown, but nothing can be lost either way: they stay recorded as stored, and the next
+    // sync drops the records of those gone from the server and DELEs the others again.
+    if (err instanceof Pop3ServerError || !(err instanceof AccountError) || err.kind !== 'network') throw err;
+    quitConfirmed = false;
+    trace?.(`no reply to QUIT (${sanitizeLine(err.message)}): the next sync checks which messages the server removed`);
+  }
   // QUIT answered +OK: the server has removed every message marked with DELE.
-  for (const uidl of deleted) delete state.messages[uidl];
+  if (quitConfirmed) for (const uidl of deleted) delete state.messages[uidl];
   state.usedHeaderHashFallback = usedHeaderHashFallback;
   await saveSyncState(statePath, state);
-  await clearDeleteRequests(statePath, requests);
-  trace?.(`sync done: ${progress.done} downloaded, ${deleted.length} deleted on the server`);
+  if (quitConfirmed) await clearDeleteRequests(statePath, requests);
+  const deletedOnServer = quitConfirmed ? deleted.length : 0;
+  trace?.(`sync done: ${progress.done} downloaded, ${deletedOnServer} deleted on the server${quitConfirmed ? '' : `, ${deleted.length} deletion(s) unconfirmed`}`);
   return {
     downloaded: progress.done,
-    deletedOnServer: deleted.length,
-    keptOnServer: listing.length - deleted.length,
+    deletedOnServer,
+    keptOnServer: listing.length - deletedOnServer,
     bytes: progress.bytes,
     usedHeaderHashFallback,
     skippedTooLarge,
     authMethod: client.authMethod,
+    deletionUnconfirmed: quitConfirmed ? 0 : deleted.length,
+    ...(state.loginNotBefore ? { nextCheckAllowedAt: new Date(state.loginNotBefore) } : {}),
   };
 }
 
@@ -302,24 +367,6 @@ async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => P
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
-}
-
-/** Runs task(0..count-1) with at most `limit` running; the first failure is thrown after all settle. */
-async function parallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let nextIndex = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (nextIndex < count && !failure) {
-      const i = nextIndex++;
-      try {
-        await task(i);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-  if (failure) throw failure.error;
 }
 
 function sha256(data: Buffer): string {
