@@ -152,8 +152,8 @@ export interface MailAccount {
    * Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and
    * expunges. Resolves to what really happened when the backend can say more than "done".
    */
-  deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | void>;
-  moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | void>;
+  deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined>;
+  moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined>;
   copyMessages(path: string, uids: number[], destination: string): Promise<void>;
   /** UIDs matching the query, newest first. */
   search(path: string, query: SearchQuery): Promise<number[]>;

@@ -104,7 +104,9 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchR
     offsets[i + 1] = total;
   });
   const packed = new Uint8Array(new ArrayBuffer(Math.max(total, 1)));
-  bodies.forEach((b, i) => packed.set(b, offsets[i]));
+  bodies.forEach((b, i) => {
+    packed.set(b, offsets[i]);
+  });
   const w = getWorker();
   const id = nextId++;
   return new Promise<BatchResult>((resolve, reject) => {

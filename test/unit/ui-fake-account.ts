@@ -230,19 +230,21 @@ export class FakeAccount implements MailAccount {
     for (const u of uids) for (const fl of flags) this.flagsOf(path, u).delete(fl);
   }
 
-  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | void> {
+  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined> {
     for (const u of uids) {
       this.folder(path).removed.add(u);
       this.deleted.push(u);
     }
+    return undefined;
   }
 
-  async moveMessages(path: string, uids: number[], destination: string): Promise<void> {
+  async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     this.folder(destination);
     for (const u of uids) {
       this.folder(path).removed.add(u);
       this.moved.push({ uid: u, to: destination });
     }
+    return { result: 'moved', destination };
   }
 
   async copyMessages(): Promise<void> {}

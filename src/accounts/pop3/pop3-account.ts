@@ -23,7 +23,7 @@ import {
   type SyncProgress,
   type SyncResult,
 } from '../account.js';
-import type { AccountDeps } from '../account.js';
+import type { AccountDeps, RemovalOutcome } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
@@ -175,10 +175,10 @@ export class Pop3Account implements MailAccount {
   }
 
   /** Outside Trash: move to the local Trash. In Trash: delete the file. The server only hears of it with deleteOnServerWhenDeletedLocally. */
-  async deleteMessages(path: string, uids: number[]): Promise<void> {
+  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const messages = await this.messages(folder, uids);
-    if (!messages.length) return;
+    if (!messages.length) return undefined;
     if (this.config.deleteOnServerWhenDeletedLocally) {
       // Before touching the local copy: if remembering fails, nothing has been deleted yet.
       for (const m of messages) await this.syncApi.markForServerDeletion(this.statePath, m.key);
@@ -187,16 +187,18 @@ export class Pop3Account implements MailAccount {
     if (folder === TRASH) {
       for (const m of messages) await this.maildir.remove(folder, m.key);
       await this.afterRemoval(folder, messages);
-      return;
+      return { result: 'expunged' };
     }
     await this.transfer(folder, messages, TRASH, 'move');
+    return { result: 'moved', destination: TRASH };
   }
 
-  async moveMessages(path: string, uids: number[], destination: string): Promise<void> {
+  async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const dest = normalizeFolder(destination);
-    if (folder === dest) return;
+    if (folder === dest) return undefined;
     await this.transfer(folder, await this.messages(folder, uids), dest, 'move');
+    return { result: 'moved', destination: dest };
   }
 
   async copyMessages(path: string, uids: number[], destination: string): Promise<void> {

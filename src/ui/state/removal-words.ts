@@ -9,7 +9,7 @@ const KEPT_MARKED = "expunging it would also remove messages another client mark
  * The status line after a delete (`destination` undefined: deleted in place) or a move.
  * `fallback` is used when the backend says nothing more than "done" (e.g. POP3's local store).
  */
-export function removalNote(outcome: RemovalOutcome | void, fallback: string, action: 'delete' | 'move' = 'move'): string {
+export function removalNote(outcome: RemovalOutcome | undefined, fallback: string, action: 'delete' | 'move' = 'move'): string {
   if (!outcome) return fallback;
   const where = outcome.destination ? sanitizeLine(outcome.destination) : undefined;
   let text: string;
