@@ -18,8 +18,9 @@ export interface Glyph {
 
 const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{M}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]$/u;
 const REGIONAL = /^\p{Regional_Indicator}$/u;
-// U+20E3 (combining keycap) stands alone: inside the class it would read as a mark on the one before.
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{fe0e}\u{fe0f}\u{200d}\u{e0020}-\u{e007f}]|\u{20e3}/u;
+// The joiners and modifiers (ZWJ, VS15/VS16, the keycap mark) stand as alternatives: inside a class
+// a combining character would read as part of the one before it.
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{e0020}-\u{e007f}]|\u{200d}|\u{fe0e}|\u{fe0f}|\u{20e3}/u;
 const MARKS_ONLY = /^\P{M}[\p{Mn}\p{Me}]+$/u;
 const HANGUL_JAMO = /^[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]+$/u;
 
