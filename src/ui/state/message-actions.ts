@@ -98,7 +98,7 @@ export function deleteMessage(ctx: ControllerContext, account: number, path: str
       const acc = await backendFor(ctx, account);
       const outcome = await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
       const permanent = deleteIsPermanent(ctx.state.accounts[account]?.folders ?? [], path);
-      afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete'));
+      afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete', (p) => folderTitle(ctx.state, account, p)));
     } catch (err) {
       ctx.fail(err, 'Delete failed');
     }
@@ -125,7 +125,7 @@ export function moveMessage(ctx: ControllerContext, destination: string): void {
       try {
         const acc = await backendFor(ctx, t.account);
         const outcome = await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
-        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(folderTitle(ctx.state, t.account, destination))}`));
+        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(folderTitle(ctx.state, t.account, destination))}`, 'move', (p) => folderTitle(ctx.state, t.account, p)));
       } catch (err) {
         ctx.fail(err, 'Move failed');
       }

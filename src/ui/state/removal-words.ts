@@ -7,11 +7,17 @@ const KEPT_MARKED = "expunging it would also remove messages another client mark
 
 /**
  * The status line after a delete (`destination` undefined: deleted in place) or a move.
- * `fallback` is used when the backend says nothing more than "done" (e.g. POP3's local store).
+ * `fallback` is used when the backend says nothing more than "done"; `displayName` turns a
+ * server path into the name the folder pane shows (INBOX.Archive -> Archive).
  */
-export function removalNote(outcome: RemovalOutcome | undefined, fallback: string, action: 'delete' | 'move' = 'move'): string {
+export function removalNote(
+  outcome: RemovalOutcome | undefined,
+  fallback: string,
+  action: 'delete' | 'move' = 'move',
+  displayName: (path: string) => string = (path) => path,
+): string {
   if (!outcome) return fallback;
-  const where = outcome.destination ? sanitizeLine(outcome.destination) : undefined;
+  const where = outcome.destination ? sanitizeLine(displayName(outcome.destination)) : undefined;
   let text: string;
   if (outcome.result === 'moved') text = !where ? fallback : action === 'delete' ? `Message deleted (moved to ${where})` : `Moved to ${where}`;
   else if (outcome.result === 'expunged') text = 'Message deleted for good';
