@@ -179,7 +179,8 @@ test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x4
     sessions.push(tmux);
     await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);
     await tmux.keys('Enter');
-    await tmux.waitFor((s) => position(s) === '1' && has(s, 'Zoë 山田'), 'the INBOX with the corpus on top', 30_000);
+    // INBOX opens before the folder list arrives: wait for both before measuring.
+    await tmux.waitFor((s) => position(s) === '1' && has(s, 'Zoë 山田') && has(s, 'Archive'), 'the INBOX with the corpus on top, and the folder list', 30_000);
     await new Promise((r) => setTimeout(r, 1000)); // let the first window of rows and counts settle
     results[`${cols}x${rows}`] = await measure(tmux, cols, work);
     await tmux.keys('q');
