@@ -1,33 +1,12 @@
 // Turns a message into what the reader pane shows, through the MIME module (src/mime): parsing,
 // body choice, wrapping and attachment saving all live there. The UI only depends on
 // `MessageLoader`, so tests and the controller never care how a message is parsed.
-import type { Address, MailAccount, MessageSummary } from '../accounts/account.js';
+import type { MailAccount, MessageSummary } from '../accounts/account.js';
 import { sanitizeLine } from '../mime/sanitize.js';
+import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 
-export interface ReaderAttachment {
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
-export interface ReaderMessage {
-  from: string;
-  to: string;
-  cc: string;
-  date: string;
-  subject: string;
-  /** Body as plain text (HTML already converted), sanitized, not yet wrapped. */
-  text: string;
-  /** Every header line, sanitized, for the full-headers view. */
-  headerLines: string[];
-  attachments: ReaderAttachment[];
-  /** Problems with the message's structure, for the user (already sanitized). */
-  warnings: string[];
-  /** Where the message lives ("on the server", "local cache, deleted from the server"). */
-  location?: string;
-  /** True when the message was over the limits and only part of it is shown (`s` saves it whole). */
-  cut?: boolean;
-}
+export type { ReaderAttachment, ReaderMessage } from './reader-message.js';
+export { formatAddresses, formatReaderDate } from './reader-message.js';
 
 export interface LoadOptions {
   /** Leaving the message aborts its loading (the parser's worker is terminated). */
@@ -44,19 +23,6 @@ export interface MessageLoader {
   saveAttachment(message: ReaderMessage, index: number, dir: string): Promise<string>;
   /** Saves the whole raw message into `dir` as an .eml file; resolves to the path written. */
   saveSource?(message: ReaderMessage, dir: string): Promise<string>;
-}
-
-export function formatAddresses(list: Address[]): string {
-  return sanitizeLine(list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '));
-}
-
-const two = (n: number) => String(n).padStart(2, '0');
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** Local time, unambiguous and short: `Sun 2024-03-10 10:40`. */
-export function formatReaderDate(d: Date | undefined): string {
-  if (!d || Number.isNaN(d.getTime())) return '(no valid date)';
-  return `${DAYS[d.getDay()]} ${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 /** Messages up to this size are parsed on the UI thread (no worker round trip). */

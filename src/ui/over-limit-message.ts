@@ -3,7 +3,7 @@
 // that could not be read: the reader and the list then show the same From and Subject.
 import type { MessageSummary } from '../accounts/account.js';
 import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
-import { formatAddresses, formatReaderDate, type ReaderMessage } from './message-loader.js';
+import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 
 const SHOWN_RAW_CHARS = 64 * 1024;
 const SAVE_HINT = 'Press s to save the whole message (.eml) and read it elsewhere.';
