@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import type { SortOrder } from '../src/accounts/account.js';
+import type { SortOrder } from '../src/domain/index.js';
 import { ImapAccount } from '../src/accounts/imap/imap-account.js';
 import { threadLocally } from '../src/accounts/imap/thread-command.js';
 import { ms, summarize, timed } from './stats.js';

@@ -4,26 +4,7 @@
 // show the user *where* state lives instead of hiding it.
 import type { Readable } from 'node:stream';
 import type { TraceSink } from '../trace/types.js';
-
 import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery, SortOrder } from '../domain/index.js';
-
-// Re-exported so code not yet moved to `../domain/index.js` keeps compiling while other branches
-// are merged; new code imports the domain directly (remove these after the merge).
-export {
-  AccountError,
-  SORT_ORDERS,
-  type AccountErrorKind,
-  type Address,
-  type Flag,
-  type FolderInfo,
-  type MessageLocation,
-  type MessageSummary,
-  type OpenedFolder,
-  type SearchQuery,
-  type SortOrder,
-  type SpecialUse,
-  type SystemFlag,
-} from '../domain/index.js';
 
 export interface AccountCapabilities {
   /** Flags are stored on the server and seen by other devices (IMAP: true, POP3: false). */

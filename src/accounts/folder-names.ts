@@ -3,7 +3,7 @@
 // namespace is "INBOX.") and levels are separated by "/" whatever the server's delimiter
 // ("Projects.2024" → "Projects/2024"). The server path stays the folder's identity; this module
 // maps both ways so a name the user types finds the folder the server knows.
-import type { FolderInfo } from './account.js';
+import type { FolderInfo } from '../domain/index.js';
 
 export interface FolderNaming {
   /** The server's hierarchy delimiter ("." or "/"; "" when flat). */

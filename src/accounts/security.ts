@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { AccountError } from './account.js';
+import { AccountError } from '../domain/index.js';
 import type { Security } from '../config/types.js';
 
 /** The part of an account (or SMTP block) the policy looks at. */

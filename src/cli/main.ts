@@ -2,7 +2,7 @@
 // the UI) is loaded with import() when chosen, so `tmail --version` and `--help` never pay for
 // ink/react or the mail libraries.
 import { readFileSync } from 'node:fs';
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 import { ConfigError } from '../config/errors.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import { UsageError } from './args.js';

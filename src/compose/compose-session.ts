@@ -5,7 +5,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { AccountError, type Flag, type MailAccount } from '../accounts/account.js';
+import type { MailAccount } from '../accounts/account.js';
+import { AccountError, type Flag } from '../domain/index.js';
 import type { AccountConfig } from '../config/types.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { buildMessage, checkAttachments } from './build-message.js';

@@ -1,6 +1,6 @@
 // Drafts for reply, reply-all and forward, built from a parsed original (src/mime): threading
 // headers, "Re:"/"Fwd:" once, "> " quoting, and the recipient choice (reply-all minus self).
-import type { Address } from '../accounts/account.js';
+import type { Address } from '../domain/index.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { formatAddress, type Draft } from './draft.js';
 

@@ -3,7 +3,7 @@
 // allowInsecureAuth. Failures become one AccountError line that says why (auth, network, TLS,
 // rejected recipient); the password never appears in it.
 import { createTransport } from 'nodemailer';
-import { AccountError } from '../accounts/account.js';
+import { AccountError } from '../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';

@@ -1,7 +1,8 @@
 // Turns a message into what the reader pane shows, through the MIME module (src/mime): parsing,
 // body choice, wrapping and attachment saving all live there. The UI only depends on
 // `MessageLoader`, so tests and the controller never care how a message is parsed.
-import type { MailAccount, MessageSummary } from '../accounts/account.js';
+import type { MailAccount } from '../accounts/account.js';
+import type { MessageSummary } from '../domain/index.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 

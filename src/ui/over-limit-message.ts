@@ -1,7 +1,7 @@
 // What the reader shows for a message tmail could not read within its limits (the parser's
 // worker ran out of time or memory), and the list's envelope as the stand-in for a header block
 // that could not be read: the reader and the list then show the same From and Subject.
-import type { MessageSummary } from '../accounts/account.js';
+import type { MessageSummary } from '../domain/index.js';
 import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 

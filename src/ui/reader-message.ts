@@ -1,7 +1,7 @@
 // What the reader pane shows of a message, and how its header values are written. Its own module
 // so the loader and the over-the-limits view (which the loader imports lazily) share it without
 // importing each other.
-import type { Address } from '../accounts/account.js';
+import type { Address } from '../domain/index.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 
 export interface ReaderAttachment {

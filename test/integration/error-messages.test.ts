@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { Pop3Client } from '../../src/accounts/pop3/client.js';
 import { childPids, dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { accountConfig, makeAccount } from './support/imap-fixtures.js';

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { inspect } from 'node:util';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, waitFor } from './support/imap-fixtures.js';
 import { rewriteServer, startTcpProxy } from '../helpers/tcp-proxy.js';
 

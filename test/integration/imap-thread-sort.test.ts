@@ -7,7 +7,7 @@ import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { accountConfig, makeAccount, otherDevice } from './support/imap-fixtures.js';
 import { rewriteServer, startTcpProxy } from '../helpers/tcp-proxy.js';
-import type { MessageSummary, SortOrder } from '../../src/accounts/account.js';
+import type { MessageSummary, SortOrder } from '../../src/domain/index.js';
 
 /** [from, subject, references] per message, appended in this order (day n = message n). */
 const MAILS: Array<[string, string, string[]]> = [

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, rawMessage, type TestAccount } from './support/imap-fixtures.js';
 
 type Mode = 'cut' | 'cut-before-reply';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { Maildir } from '../../src/store/maildir.js';

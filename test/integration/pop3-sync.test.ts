@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { Pop3Client } from '../../src/accounts/pop3/client.js';
 import { loadSyncState, locationOf, markForServerDeletion, syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import { tlsOptions } from '../../src/accounts/security.js';

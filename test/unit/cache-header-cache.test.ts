@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_FILE, HeaderCache } from '../../src/cache/header-cache.js';
-import type { MessageSummary } from '../../src/accounts/account.js';
+import type { MessageSummary } from '../../src/domain/index.js';
 
 function summary(uid: number, extra: Partial<MessageSummary> = {}): MessageSummary {
   return {

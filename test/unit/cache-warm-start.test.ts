@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
-import type { MessageSummary, OpenedFolder } from '../../src/accounts/account.js';
+import type { MessageSummary, OpenedFolder } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { noLoader } from '../helpers/ui-controller.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { AccountError, type FolderInfo, type MessageSummary } from '../../src/accounts/account.js';
+import { AccountError, type FolderInfo, type MessageSummary } from '../../src/domain/index.js';
 import { formatFolders } from '../../src/cli/commands/folders.js';
 import { formatMessageLine } from '../../src/cli/commands/list.js';
 import { COMMANDS, main, parseInvocation } from '../../src/cli/main.js';

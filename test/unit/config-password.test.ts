@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { makePasswordGetter, readPassword } from '../../src/config/password.js';
 import { secretPrompt } from '../../src/cli/prompt.js';
 import type { CliContext } from '../../src/cli/context.js';

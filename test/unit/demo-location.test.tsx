@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { locationTag } from '../../src/ui/components/MessageList.js';
 import { flagNote, locationWords, modelOf, modelWords, openNote } from '../../src/ui/state/model-words.js';
-import type { MessageSummary } from '../../src/accounts/account.js';
+import type { MessageSummary } from '../../src/domain/index.js';
 import { KEY, mountUi } from './ui-harness.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { homeShortened } from '../../src/ui/mode-switcher.js';

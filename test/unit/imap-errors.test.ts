@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { connectionLossReason, isConnectionLoss, toAccountError } from '../../src/accounts/imap/errors.js';
 
 const ctx = { host: '127.0.0.1', port: 1234, user: 'alice' };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { assertPasswordMayBeSent, tlsOptions } from '../../src/accounts/security.js';
 import { imapFlowOptions } from '../../src/accounts/imap/connect-options.js';
 import type { AccountConfig } from '../../src/config/types.js';

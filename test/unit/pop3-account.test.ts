@@ -5,7 +5,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountError, type AccountEvent, type MessageLocation, type SyncResult } from '../../src/accounts/account.js';
+import type { AccountEvent, SyncResult } from '../../src/accounts/account.js';
+import { AccountError, type MessageLocation } from '../../src/domain/index.js';
 import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import type { Pop3SyncApi } from '../../src/accounts/pop3/pop3-sync-bridge.js';
 import type { AccountConfig } from '../../src/config/types.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { Pop3Client } from '../../src/accounts/pop3/client.js';
 import { startFakePop3, type FakePop3Options, type FakePop3Server } from '../helpers/pop3-fake-server.js';
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { Pop3Client, Pop3LoginDelayError } from '../../src/accounts/pop3/client.js';
 import { loadSyncState, syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import { Maildir } from '../../src/store/maildir.js';

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { loadSyncState, syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { startFakePop3, type FakePop3Options, type FakePop3Server } from '../helpers/pop3-fake-server.js';

@@ -2,7 +2,7 @@
 // one set of timeouts; plus the POP3 error table (crash words, wrong protocol, -ERR text).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { describeError } from '../../src/accounts/pop3/network-errors.js';
 import { Pop3ProtocolError, Pop3ServerError } from '../../src/accounts/pop3/response-reader.js';
 import { DEFAULT_LIMITS } from '../../src/accounts/pop3/client.js';

@@ -7,7 +7,7 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { writeFileAtomic } from '../../src/store/atomic-file.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { mountTinyTmpfs, unmountAll } from '../helpers/tiny-tmpfs.js';

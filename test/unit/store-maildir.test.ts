@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { decodeMutf7, encodeMutf7, folderDirName, parseFileName, sizeFromKey } from '../../src/store/maildir-names.js';
 import { flagsToLetters, lettersToFlags } from '../../src/store/maildir-flags.js';

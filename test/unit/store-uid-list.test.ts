@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { readJsonFile, writeFileAtomic } from '../../src/store/atomic-file.js';
 import { LocalFolderIndex, SUMMARY_CACHE_FILE, UIDLIST_FILE } from '../../src/store/local-folder-index.js';
 import { Maildir } from '../../src/store/maildir.js';

@@ -1,7 +1,8 @@
 // The delete prompt warns before a delete for good, and the status line says what the backend
 // really did (moved to Trash, deleted for good, or only marked deleted).
 import { test } from 'node:test';
-import type { FolderInfo, RemovalOutcome } from '../../src/accounts/account.js';
+import type { RemovalOutcome } from '../../src/accounts/account.js';
+import type { FolderInfo } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { mountUi } from './ui-harness.js';
 import { removalNote } from '../../src/ui/state/removal-words.js';

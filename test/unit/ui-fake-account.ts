@@ -1,11 +1,9 @@
 // An in-memory MailAccount for UI tests: folders of any size whose summaries are generated on
 // demand from their position, so a 100,000-message INBOX costs nothing until a window is asked for.
 import { Readable } from 'node:stream';
-import type {
-  AccountCapabilities, AccountEvent, AccountEventListener, Flag, FolderInfo, MailAccount,
-  MessageSummary, OpenedFolder, RemovalOutcome, SearchQuery, SyncProgress, SyncResult,
-} from '../../src/accounts/account.js';
-import { AccountError } from '../../src/accounts/account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, MailAccount, RemovalOutcome, SyncProgress, SyncResult } from '../../src/accounts/account.js';
+import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery } from '../../src/domain/index.js';
+import { AccountError } from '../../src/domain/index.js';
 
 interface FakeFolder {
   path: string;

@@ -2,7 +2,7 @@
 // says it, thread rows are drawn as a tree, and the list stays virtualized (fake account).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MessageSummary, SortOrder } from '../../src/accounts/account.js';
+import type { MessageSummary, SortOrder } from '../../src/domain/index.js';
 import { threadPrefix } from '../../src/ui/components/MessageList.js';
 import { nextSort } from '../../src/ui/state/list-order.js';
 import { FakeAccount } from './ui-fake-account.js';

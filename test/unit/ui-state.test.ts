@@ -5,7 +5,7 @@ import { buildKeyTable, KeyConfigError, splitTyped, actionFor } from '../../src/
 import { computeLayout } from '../../src/ui/state/layout.js';
 import { WindowCache } from '../../src/ui/state/window-cache.js';
 import { UiController } from '../../src/ui/state/controller.js';
-import type { MessageSummary } from '../../src/accounts/account.js';
+import type { MessageSummary } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { noLoader } from '../helpers/ui-controller.js';
 

@@ -3,7 +3,7 @@
 // of "Checking for new mail…" forever.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AccountError } from '../../src/accounts/account.js';
+import { AccountError } from '../../src/domain/index.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { listOrder, orderLabel } from '../../src/ui/state/list-order.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MessageSummary } from '../../src/accounts/account.js';
+import type { MessageSummary } from '../../src/domain/index.js';
 import { MAX_LOOSE_SUMMARIES, MAX_WINDOWS_PER_FOLDER, WINDOW_SIZE, WindowCache } from '../../src/ui/state/window-cache.js';
 
 const window = (w: number): MessageSummary[] => Array.from({ length: WINDOW_SIZE }, (_, i) => ({ uid: w * WINDOW_SIZE + i + 1 }) as MessageSummary);

@@ -1,7 +1,7 @@
 // Maps whatever imapflow, Node's net/tls layer or DNS throws onto one AccountError with a single
 // line a user can act on. Server text is sanitized (it reaches the terminal) and the password is
 // never part of a message: only host, port and user are.
-import { AccountError, type AccountErrorKind } from '../account.js';
+import { AccountError, type AccountErrorKind } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { cleanServerText } from '../server-text.js';
 

@@ -1,6 +1,6 @@
 // imapflow LIST (+ STATUS) entries → FolderInfo.
 import type { ListResponse } from 'imapflow';
-import type { FolderInfo, SpecialUse } from '../account.js';
+import type { FolderInfo, SpecialUse } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { displayFolderPath } from '../folder-names.js';
 

@@ -4,7 +4,8 @@
 // A cache that fails (disk full, unwritable dir) is switched off for the session with one error
 // event; tmail then works from the network as before.
 import type { ImapFlow, MailboxObject } from 'imapflow';
-import type { AccountEvent, Flag, MessageSummary } from '../account.js';
+import type { AccountEvent } from '../account.js';
+import type { Flag, MessageSummary } from '../../domain/index.js';
 import type { CachedRow, HeaderCache } from '../../cache/header-cache.js';
 import { resyncFolder, type ResyncResult } from './resync.js';
 

@@ -14,21 +14,8 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountDeps } from '../account.js';
 import { IMAP_CAPABILITIES } from './capabilities.js';
-import {
-  AccountError,
-  type AccountCapabilities,
-  type AccountEvent,
-  type AccountEventListener,
-  type ConnectionState,
-  type Flag,
-  type FolderInfo,
-  type MailAccount,
-  type MessageSummary,
-  type OpenedFolder,
-  type RemovalOutcome,
-  type SearchQuery,
-  type SortOrder,
-} from '../account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, MailAccount, RemovalOutcome } from '../account.js';
+import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { imapFlowOptions, sendIdOnce } from './connect-options.js';
 import { probeGreeting } from '../greeting-probe.js';

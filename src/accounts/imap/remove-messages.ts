@@ -10,7 +10,7 @@
 // imapflow's commands answer `false` both for a server NO and for a connection that died under
 // them; `client.usable` tells the two apart (it is cleared before pending commands are rejected).
 import type { ImapFlow } from 'imapflow';
-import { AccountError } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 import { uidSet } from './window.js';
 
 /** What an expunge of our UIDs did. */

@@ -8,7 +8,7 @@
 // Must run with the folder selected and its mailbox lock held. The caller turns the result into
 // AccountEvents.
 import type { ImapFlow, MailboxObject } from 'imapflow';
-import type { Flag } from '../account.js';
+import type { Flag } from '../../domain/index.js';
 import type { HeaderCache } from '../../cache/header-cache.js';
 import { decodeFlags } from '../../cache/summary-codec.js';
 

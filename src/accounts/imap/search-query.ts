@@ -1,6 +1,6 @@
 // SearchQuery (backend-neutral) → imapflow SearchObject (compiled to UID SEARCH criteria).
 import type { SearchObject } from 'imapflow';
-import type { SearchQuery } from '../account.js';
+import type { SearchQuery } from '../../domain/index.js';
 
 export function toSearchObject(query: SearchQuery): SearchObject {
   const search: SearchObject = {};

@@ -1,7 +1,7 @@
 // imapflow FETCH results → MessageSummary. Every string here comes from the server (a hostile
 // sender controls subjects and names), so it is sanitized before it can reach a terminal.
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
-import type { Address, MessageSummary } from '../account.js';
+import type { Address, MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { ownString } from '../../mime/own-string.js';
 

@@ -3,7 +3,7 @@
 // Written atomically (temp file + rename, 0600 in a 0700 dir): a crash never leaves half a file.
 import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AccountError } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 
 interface StateFile {
   version: 1;

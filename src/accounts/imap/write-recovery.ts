@@ -8,7 +8,8 @@
 // - an APPEND is looked for the same way before it is sent again.
 // Each returns what happened, with `recovered` saying so in words.
 import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
-import { AccountError, type Flag, type RemovalOutcome } from '../account.js';
+import type { RemovalOutcome } from '../account.js';
+import { AccountError, type Flag } from '../../domain/index.js';
 import { deleteUids, expungeOurs, commandFailed, moveUids } from './remove-messages.js';
 import { uidSet } from './window.js';
 

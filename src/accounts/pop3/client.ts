@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { type Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { AccountError } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 import type { Security } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { describeError } from './network-errors.js';

@@ -1,6 +1,6 @@
 // Parses the bodies of LIST ("n size") and UIDL ("n uid") replies. A malformed line or a repeated
 // UIDL is an error, not something to guess around: guessing wrong means deleting unread mail.
-import { AccountError } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 
 export interface ScanEntry {
   msg: number;

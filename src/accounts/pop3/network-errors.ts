@@ -1,5 +1,5 @@
 // Maps socket/TLS/protocol failures to one AccountError with a message a user can act on.
-import { AccountError } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { cleanServerText, wrongProtocolText } from '../server-text.js';
 import { Pop3ProtocolError, Pop3ServerError } from './response-reader.js';

@@ -6,23 +6,8 @@ import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
-import {
-  AccountError,
-  type AccountCapabilities,
-  type AccountEvent,
-  type AccountEventListener,
-  type Flag,
-  type FolderInfo,
-  type MailAccount,
-  type MessageLocation,
-  type MessageSummary,
-  type OpenedFolder,
-  type SearchQuery,
-  type SortOrder,
-  type SpecialUse,
-  type SyncProgress,
-  type SyncResult,
-} from '../account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, MailAccount, SyncProgress, SyncResult } from '../account.js';
+import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
 import type { AccountDeps, RemovalOutcome } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';

@@ -2,7 +2,8 @@
 // owned by the sync half of issue 5). Pop3Account only talks to this interface, so tests can
 // inject a fake and the account never depends on how the sync state is stored.
 import type { AccountConfig } from '../../config/types.js';
-import type { MessageLocation, SyncProgress, SyncResult } from '../account.js';
+import type { SyncProgress, SyncResult } from '../account.js';
+import type { MessageLocation } from '../../domain/index.js';
 import type { Maildir } from '../../store/maildir.js';
 import { loadSyncState, locationOf, markForServerDeletion } from './sync-state.js';
 

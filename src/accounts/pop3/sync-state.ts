@@ -10,8 +10,8 @@
 // downloading (and so duplicating) the message again.
 import { mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { MessageLocation } from '../account.js';
-import { AccountError } from '../account.js';
+import type { MessageLocation } from '../../domain/index.js';
+import { AccountError } from '../../domain/index.js';
 import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
 import { localError } from '../../store/local-error.js';
 

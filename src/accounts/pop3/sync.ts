@@ -14,7 +14,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AccountError, type SyncProgress, type SyncResult } from '../account.js';
+import type { SyncProgress, SyncResult } from '../account.js';
+import { AccountError } from '../../domain/index.js';
 import type { AccountConfig } from '../../config/types.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import type { Maildir } from '../../store/maildir.js';

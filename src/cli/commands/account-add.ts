@@ -3,7 +3,7 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccountError } from '../../accounts/account.js';
+import { AccountError } from '../../domain/index.js';
 import { addAccount, loadConfig } from '../../config/config.js';
 import { ConfigError } from '../../config/errors.js';
 import { makePasswordGetter } from '../../config/password.js';

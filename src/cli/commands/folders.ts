@@ -1,5 +1,5 @@
 // `tmail folders`: the folder tree with total and unread counts, INBOX first.
-import type { FolderInfo } from '../../accounts/account.js';
+import type { FolderInfo } from '../../domain/index.js';
 import { DISPLAY_SEPARATOR, folderDepth } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { parseCommand } from '../args.js';

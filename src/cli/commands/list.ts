@@ -1,5 +1,5 @@
 // `tmail list`: the newest messages of a folder, one line each: flags, date, from, subject.
-import type { MessageSummary } from '../../accounts/account.js';
+import type { MessageSummary } from '../../domain/index.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { intOption, parseCommand } from '../args.js';

@@ -2,7 +2,8 @@
 // cron and scripts. A progress line (redrawn with \r) only on a TTY; one summary line per account;
 // exit 1 when any account failed (the others still run).
 import { join } from 'node:path';
-import { AccountError, type SyncProgress } from '../../accounts/account.js';
+import type { SyncProgress } from '../../accounts/account.js';
+import { AccountError } from '../../domain/index.js';
 import { findAccount, loadConfig } from '../../config/config.js';
 import { makePasswordGetter } from '../../config/password.js';
 import { secretPrompt } from '../prompt.js';

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { MessageSummary } from '../../accounts/account.js';
+import type { MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { modelOf } from '../state/model-words.js';
 import { folderTitle } from '../state/folder-rows.js';

@@ -4,7 +4,7 @@
 // the background and its result lands in the store later.
 // This file keeps the lifecycle and the key dispatch; each concern lives in a module of its own
 // (plain functions over the shared ControllerContext).
-import type { MessageSummary } from '../../accounts/account.js';
+import type { MessageSummary } from '../../domain/index.js';
 import { actionFor, type Action } from '../keys/bindings.js';
 import { connectAccount, gateLogins } from './account-connect.js';
 import { poll } from './account-events.js';

@@ -1,5 +1,5 @@
 // Cursor movement in the folder pane and the message list, and the list geometry.
-import type { MessageSummary } from '../../accounts/account.js';
+import type { MessageSummary } from '../../domain/index.js';
 import type { Action } from '../keys/bindings.js';
 import { connectAccount } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';

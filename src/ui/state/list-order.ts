@@ -1,6 +1,6 @@
 // Which order the message list asks the backend for: the sort the user cycled to with `o`, or the
 // thread view toggled with `v`. Only orders the account says it can serve are offered.
-import type { SortOrder } from '../../accounts/account.js';
+import type { SortOrder } from '../../domain/index.js';
 
 export type ListSort = Exclude<SortOrder, 'thread'>;
 

@@ -1,5 +1,5 @@
 // Actions on one message: flags (optimistic), delete, move.
-import type { Flag, MessageSummary } from '../../accounts/account.js';
+import type { Flag, MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderLabel } from '../../accounts/folder-names.js';
 import { folderTitle } from './folder-rows.js';

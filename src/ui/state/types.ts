@@ -1,5 +1,5 @@
 // The whole UI state as plain data. Components draw it; the controller changes it.
-import type { FolderInfo, MessageSummary } from '../../accounts/account.js';
+import type { FolderInfo, MessageSummary } from '../../domain/index.js';
 import type { ReaderMessage } from '../message-loader.js';
 import type { ComposeView } from '../../compose/ui-flow.js';
 

@@ -5,7 +5,7 @@
 // heap grow to a multiple of what stays reachable, so this cap shows up several times in RSS).
 // Summaries obtained by UID (search results) are bounded the same way. A UIDVALIDITY change or
 // new/expunged mail drops a folder's windows.
-import type { MessageSummary } from '../../accounts/account.js';
+import type { MessageSummary } from '../../domain/index.js';
 
 export const WINDOW_SIZE = 50;
 /**

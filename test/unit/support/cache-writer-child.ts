@@ -1,7 +1,7 @@
 // Child process for the crash test: writes batches to the header cache forever, each batch one
 // summary put + flag updates, until the parent SIGKILLs it. Prints "batch N" after each commit.
 import { HeaderCache } from '../../../src/cache/header-cache.js';
-import type { MessageSummary } from '../../../src/accounts/account.js';
+import type { MessageSummary } from '../../../src/domain/index.js';
 
 const dir = process.argv[2]!;
 const cache = await HeaderCache.open(dir);
