@@ -181,7 +181,15 @@ test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x4
     await tmux.keys('Enter');
     // INBOX opens before the folder list arrives: wait for both before measuring.
     await tmux.waitFor((s) => position(s) === '1' && has(s, 'Zoë 山田') && has(s, 'Archive'), 'the INBOX with the corpus on top, and the folder list', 30_000);
-    await new Promise((r) => setTimeout(r, 1000)); // let the first window of rows and counts settle
+    // Bytes per key are a steady-state figure: wait until start-up has settled (the folder list,
+    // the header cache's first fill, a reopen after a count check) — the screen unchanged for 1.5 s.
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      const now = (await tmux.capture()).join('\n');
+      if (now === last) break;
+      last = now;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
     results[`${cols}x${rows}`] = await measure(tmux, cols, work);
     await tmux.keys('q');
     const end = await tmux.waitFor((s) => has(s, 'EXIT=0'), 'tmail exited');

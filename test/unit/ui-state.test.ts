@@ -17,11 +17,11 @@ const until = async (pred: () => boolean, what: string) => {
   }
 };
 
-function controllerFor(acc: FakeAccount, cols = 100, rows = 30) {
+function controllerFor(acc: FakeAccount, cols = 100, rows = 30, loader = noLoader) {
   const c = new UiController({
     accounts: [{ name: acc.name, protocol: acc.protocol, create: async () => acc }],
     keys: buildKeyTable(),
-    loader: noLoader,
+    loader,
     cols,
     rows,
     onQuit: () => undefined,
@@ -115,6 +115,34 @@ test('controller: a UIDVALIDITY change drops the cache and refetches', async () 
   acc.emit({ type: 'uidvalidity', folder: 'INBOX', uidValidity: 2n });
   assert.equal(c.rowAt(0), undefined, 'cached rows are gone at once');
   await until(() => c.rowAt(0) !== undefined && acc.windowCalls.length > calls, 'refetched');
+  await c.stop();
+});
+
+test('controller: Enter on a row still being fetched opens that message when its row arrives', async () => {
+  const acc = new FakeAccount({ inboxSize: 30 });
+  const loaded: number[] = [];
+  const c = controllerFor(acc, 100, 30, {
+    ...noLoader,
+    load: async (_a, _p, uid) => {
+      loaded.push(uid);
+      return new Promise(() => undefined); // stays loading: only which message was asked matters
+    },
+  });
+  await until(() => c.rowAt(0) !== undefined, 'first window');
+  acc.emit({ type: 'uidvalidity', folder: 'INBOX', uidValidity: 2n });
+  assert.equal(c.rowAt(0), undefined, 'the row is being fetched again');
+  c.handleKey({ spec: 'enter', text: '' });
+  assert.deepEqual(loaded, [], 'nothing to open yet');
+  await until(() => loaded.length === 1, 'opened once the row arrived');
+  assert.deepEqual(loaded, [30]);
+  // Moving away before the row arrives cancels the open.
+  c.handleKey({ spec: 'h', text: 'h' });
+  acc.emit({ type: 'uidvalidity', folder: 'INBOX', uidValidity: 3n });
+  c.handleKey({ spec: 'enter', text: '' });
+  c.handleKey({ spec: 'j', text: 'j' });
+  await until(() => c.rowAt(0) !== undefined, 'refetched');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(loaded, [30], 'the cursor moved on: nothing else opened');
   await c.stop();
 });
 

@@ -26,6 +26,11 @@ export class ControllerContext {
   readonly cachedOrder = new Map<string, string>();
   stopped = false;
   readerGeneration = 0;
+  /**
+   * Enter on a row whose window was still being fetched (e.g. refetched after new mail): run when
+   * rows arrive, so the key is not lost; it opens the message if the cursor is still on that row.
+   */
+  openWhenLoaded: (() => void) | undefined;
   composeFlow?: ComposeFlow;
   /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
   readonly warmStart = new Map<number, string>();

@@ -92,7 +92,10 @@ export async function fetchWindow(ctx: ControllerContext, account: number, path:
   try {
     const acc = await backendFor(ctx, account);
     const rows = await ctx.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(ctx.state)));
-    if (ctx.cache.store(key, w, gen, rows)) ctx.bump();
+    if (ctx.cache.store(key, w, gen, rows)) {
+      ctx.bump();
+      ctx.openWhenLoaded?.();
+    }
   } catch (err) {
     ctx.cache.fail(key, w, gen);
     ctx.fail(err);

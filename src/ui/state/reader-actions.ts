@@ -82,7 +82,24 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   const cur = s.current;
   if (!cur) return;
   const summary = rowAt(ctx, s.listCursor);
-  if (!summary) return ctx.notify('That message is still loading');
+  if (!summary) {
+    // Its row is on its way (a window refetched after new mail, say): open it when it arrives,
+    // unless the user has moved on meanwhile.
+    const { account, path } = cur;
+    const cursor = s.listCursor;
+    ctx.openWhenLoaded = () => {
+      const now = ctx.state;
+      if (now.current?.account !== account || now.current.path !== path || now.listCursor !== cursor || now.reader) {
+        ctx.openWhenLoaded = undefined;
+        return;
+      }
+      if (!rowAt(ctx, cursor)) return;
+      ctx.openWhenLoaded = undefined;
+      openMessageAtCursor(ctx);
+    };
+    return ctx.notify('Loading that message…');
+  }
+  ctx.openWhenLoaded = undefined;
   const gen = ++ctx.readerGeneration;
   cancelReaderLoad(ctx);
   const abort = new AbortController();
