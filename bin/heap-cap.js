@@ -3,6 +3,7 @@
 // does not, and would run with V8's default heap of several GB. Then tmail starts itself again
 // as a child with the cap and passes the terminal, signals and exit status through.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 
 /** What the shebang passes; see the comment in bin/tmail.js. */
@@ -49,6 +50,10 @@ export function relaunch(script) {
   // to this process alone must stop tmail too, and a SIGCONT continue it.
   const suspend = () => {
     forward('SIGTSTP');
+    // A process group with no parent in its session (a CI runner, a daemon) is "orphaned": the
+    // kernel drops a SIGTSTP whose default action is to stop. tmail's UI handles SIGTSTP itself;
+    // anything else (a CLI prompt) would keep running, so it is stopped outright.
+    if (!stoppedSoon(child.pid)) forward('SIGSTOP');
     process.kill(process.pid, 'SIGSTOP');
   };
   const resume = () => forward('SIGCONT');
@@ -80,4 +85,28 @@ function restoreTerminal() {
   } catch {
     // the terminal is gone
   }
+}
+
+/**
+ * True when process `pid` is stopped within ~300 ms (Linux: /proc/PID/stat), or when that cannot
+ * be told. Also true when this process was itself stopped meanwhile (a gap in the clock: the
+ * child stopped the whole group, and after `fg` it must not be stopped again).
+ */
+function stoppedSoon(pid) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let last = Date.now();
+  for (let i = 0; i < 30; i++) {
+    let state;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+    } catch {
+      return true;
+    }
+    if (state === 'T' || state === 't') return true;
+    Atomics.wait(pause, 0, 0, 10);
+    const now = Date.now();
+    if (now - last > 200) return true;
+    last = now;
+  }
+  return false;
 }
