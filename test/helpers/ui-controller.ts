@@ -1,6 +1,9 @@
 // Shared bits for tests that drive the UI controller without rendering.
+import type { MailAccount } from '../../src/accounts/account.js';
+import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import type { MessageLoader } from '../../src/ui/message-loader.js';
-import type { UiController } from '../../src/ui/state/controller.js';
+import { UiController } from '../../src/ui/state/controller.js';
+import type { ControllerOptions } from '../../src/ui/state/controller-options.js';
 
 /** For tests that never open a message. */
 export const noLoader: MessageLoader = {
@@ -18,4 +21,23 @@ export async function until(pred: () => boolean, what: string, c: UiController):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; error: ${c.state.error ?? '-'}, info: ${c.state.info ?? '-'}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A started controller over `accounts` (fakes that name themselves), 100x30, no polling. */
+export function startController(
+  accounts: (MailAccount & { name: string; protocol: 'imap' | 'pop3' })[],
+  overrides: Partial<ControllerOptions> = {},
+): UiController {
+  const c = new UiController({
+    accounts: accounts.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
+    keys: buildKeyTable(),
+    loader: noLoader,
+    cols: 100,
+    rows: 30,
+    onQuit: () => undefined,
+    pollMs: 0,
+    ...overrides,
+  });
+  c.start();
+  return c;
 }

@@ -3,11 +3,9 @@
 // and the list keeps what it shows (new mail shifts the cursor, it does not blank the list).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { UiController } from '../../src/ui/state/controller.js';
 import type { MessageSummary, OpenedFolder } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
-import { noLoader } from '../helpers/ui-controller.js';
+import { startController } from '../helpers/ui-controller.js';
 
 const until = async (pred: () => boolean, what: string) => {
   const end = Date.now() + 5000;
@@ -34,19 +32,7 @@ class CachedFake extends FakeAccount {
   }
 }
 
-function controllerFor(acc: FakeAccount) {
-  const c = new UiController({
-    accounts: [{ name: acc.name, protocol: acc.protocol, create: async () => acc }],
-    keys: buildKeyTable(),
-    loader: noLoader,
-    cols: 100,
-    rows: 30,
-    onQuit: () => undefined,
-    pollMs: 0,
-  });
-  c.start();
-  return c;
-}
+const controllerFor = (acc: FakeAccount) => startController([acc]);
 
 test('the cached INBOX is on screen before the login completes, then opened on the server', async () => {
   const acc = new CachedFake(1000, 1000);

@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { buildKeyTable, KeyConfigError, splitTyped, actionFor } from '../../src/ui/keys/bindings.js';
 import { computeLayout } from '../../src/ui/state/layout.js';
 import { WindowCache } from '../../src/ui/state/window-cache.js';
-import { UiController } from '../../src/ui/state/controller.js';
 import type { MessageSummary } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
-import { noLoader } from '../helpers/ui-controller.js';
+import { noLoader, startController } from '../helpers/ui-controller.js';
 
 const until = async (pred: () => boolean, what: string) => {
   const end = Date.now() + 5000;
@@ -17,19 +16,7 @@ const until = async (pred: () => boolean, what: string) => {
   }
 };
 
-function controllerFor(acc: FakeAccount, cols = 100, rows = 30, loader = noLoader) {
-  const c = new UiController({
-    accounts: [{ name: acc.name, protocol: acc.protocol, create: async () => acc }],
-    keys: buildKeyTable(),
-    loader,
-    cols,
-    rows,
-    onQuit: () => undefined,
-    pollMs: 0,
-  });
-  c.start();
-  return c;
-}
+const controllerFor = (acc: FakeAccount, cols = 100, rows = 30, loader = noLoader) => startController([acc], { cols, rows, loader });
 
 test('layout: one pane below 60 columns, folders beside the list (reader full width) up to 149, three columns from 150', () => {
   const tiny = computeLayout(40, 10, 'list', false);

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
-import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { UiController } from '../../src/ui/state/controller.js';
+import type { UiController } from '../../src/ui/state/controller.js';
 import { listOrder, orderLabel } from '../../src/ui/state/list-order.js';
-import { noLoader } from '../helpers/ui-controller.js';
+import { startController } from '../helpers/ui-controller.js';
 import { FakeAccount } from './ui-fake-account.js';
 
 const until = async (pred: () => boolean, what: string, c?: UiController) => {
@@ -18,19 +17,7 @@ const until = async (pred: () => boolean, what: string, c?: UiController) => {
   }
 };
 
-function controllerFor(acc: FakeAccount) {
-  const c = new UiController({
-    accounts: [{ name: acc.name, protocol: acc.protocol, create: async () => acc }],
-    keys: buildKeyTable(),
-    loader: noLoader,
-    cols: 100,
-    rows: 30,
-    onQuit: () => undefined,
-    pollMs: 0,
-  });
-  c.start();
-  return c;
-}
+const controllerFor = (acc: FakeAccount) => startController([acc]);
 
 /** Fails its first `failures` logins the way a wrong password does. */
 class FlakyLogin extends FakeAccount {
