@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
 import { generateMaildir } from '../test/helpers/maildir-generator.js';
-import { startTmux, tmuxAvailable, type TmuxSession } from '../test/helpers/tmux.js';
+import { startTmux, type TmuxSession } from '../test/helpers/tmux.js';
+import { uiBenchCanRun } from './ui-prereqs.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -143,14 +144,7 @@ async function measureClient(c: Client, work: string, log: (line: string) => voi
 }
 
 export async function bytesPerKeyBench(server: DovecotServer, log: (line: string) => void): Promise<BytesPerKey[] | null> {
-  if (!tmuxAvailable()) {
-    log('  skipped: tmux is not installed');
-    return null;
-  }
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-    log('  skipped: dist/ is missing (npm run build)');
-    return null;
-  }
+  if (!uiBenchCanRun(log)) return null;
   await prepare(server);
   const home = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-bytes-'));
   try {

@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import { startTmux, tmuxAvailable, type TmuxSession } from '../test/helpers/tmux.js';
+import { startTmux, type TmuxSession } from '../test/helpers/tmux.js';
 import { summarize } from './stats.js';
+import { uiBenchCanRun } from './ui-prereqs.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const COLS = 120;
@@ -83,14 +84,7 @@ async function measure(client: Client, mark: string): Promise<{ seconds: number;
 }
 
 export async function firstScreenBench(server: DovecotServer, rounds: number, log: (line: string) => void): Promise<FirstScreenResult | null> {
-  if (!tmuxAvailable()) {
-    log('  skipped: tmux is not installed');
-    return null;
-  }
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-    log('  skipped: dist/ is missing (npm run build)');
-    return null;
-  }
+  if (!uiBenchCanRun(log)) return null;
   const password = server.users.find((u) => u.user === 'alice')!.password;
   const mark = `First screen mark ${process.pid}${Date.now() % 100000}`;
   await appendMark(server, password, mark);

@@ -2,13 +2,13 @@
 // 100k INBOX, scrolled from top to bottom with PgDn in bursts of keys. Every key must be answered:
 // after each burst the status line must show exactly the position the keys lead to (a dropped or
 // merged key would show another one). Peak RSS of the UI process comes from /proc (VmHWM).
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import { startTmux, tmuxAvailable, type TmuxSession } from '../test/helpers/tmux.js';
+import { startTmux, type TmuxSession } from '../test/helpers/tmux.js';
 import { mb } from './stats.js';
+import { uiBenchCanRun } from './ui-prereqs.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const BURST = 100;
@@ -37,14 +37,7 @@ async function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number
 }
 
 export async function uiScrollBench(server: DovecotServer, log: (line: string) => void): Promise<ScrollResult | null> {
-  if (!tmuxAvailable()) {
-    log('  skipped: tmux is not installed');
-    return null;
-  }
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-    log('  skipped: dist/ is missing (npm run build)');
-    return null;
-  }
+  if (!uiBenchCanRun(log)) return null;
   const work = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-ui-'));
   let tmux: TmuxSession | undefined;
   try {

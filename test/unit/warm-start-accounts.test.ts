@@ -5,11 +5,9 @@
 // pane show the server's counts, the same in both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { UiController } from '../../src/ui/state/controller.js';
 import type { FolderInfo, MessageSummary, OpenedFolder } from '../../src/domain/index.js';
 import { FakeAccount } from './ui-fake-account.js';
-import { noLoader } from '../helpers/ui-controller.js';
+import { startController } from '../helpers/ui-controller.js';
 
 type Step = { account: number; what: 'login' | 'list' };
 
@@ -75,16 +73,7 @@ async function runOrder(order: Step[], cachedFirst: boolean): Promise<void> {
     new GatedAccount('second', { total: 990, unread: 2 }),
     new GatedAccount('third', null),
   ];
-  const c = new UiController({
-    accounts: accs.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
-    keys: buildKeyTable(),
-    loader: noLoader,
-    cols: 100,
-    rows: 30,
-    onQuit: () => undefined,
-    pollMs: 0,
-  });
-  c.start();
+  const c = startController(accs);
   try {
     await settle();
     if (cachedFirst) {
@@ -135,18 +124,6 @@ test('cold start: account 0 opens its INBOX right after its login, before any fo
   for (const order of all) await runOrder(order, false);
 });
 
-function heldController(accs: GatedAccount[]): UiController {
-  return new UiController({
-    accounts: accs.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
-    keys: buildKeyTable(),
-    loader: noLoader,
-    cols: 100,
-    rows: 30,
-    onQuit: () => undefined,
-    pollMs: 0,
-    loginAfterFirstFrame: true,
-  });
-}
 
 test('loginAfterFirstFrame, warm: the first screen is the cache, and logins wait until it is drawn', async () => {
   const accs = [new GatedAccount('first', { total: 995, unread: 6 }), new GatedAccount('second', null)];
@@ -160,8 +137,7 @@ test('loginAfterFirstFrame, warm: the first screen is the cache, and logins wait
     a.login.open();
     a.list.open();
   });
-  const c = heldController(accs);
-  c.start();
+  const c = startController(accs, { loginAfterFirstFrame: true });
   try {
     assert.equal(await c.firstScreen(), true);
     assert.equal(c.rowAt(0)?.subject, 'cached 995', 'the rows are there before the first frame');
@@ -184,8 +160,7 @@ test('loginAfterFirstFrame, cold: nothing cached, the logins start at once', asy
     connects++;
     return connect();
   };
-  const c = heldController(accs);
-  c.start();
+  const c = startController(accs, { loginAfterFirstFrame: true });
   try {
     assert.equal(await c.firstScreen(), false);
     await settle();
