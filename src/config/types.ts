@@ -13,7 +13,32 @@ export interface PasswordSource {
   passwordEnv?: string;
 }
 
+/**
+ * How an account signs in. Absent or `{ method: 'password' }`: a password from
+ * passwordCommand / passwordEnv / a prompt. `oauth2`: a bearer token, from `tokenCommand` or from
+ * tokens obtained by `tmail account login NAME` (device grant or authorization code + PKCE) and
+ * stored 0600 in the account's data dir.
+ */
+export type AuthConfig = { method: 'password' } | OAuth2Config;
+
+export interface OAuth2Config {
+  method: 'oauth2';
+  /** Preset filling in endpoints and scope: 'google' | 'microsoft'. */
+  provider?: string;
+  /** Run through the shell; the first line of stdout is an access token. Run again when the server rejects it. */
+  tokenCommand?: string;
+  clientId?: string;
+  /** Run through the shell; the first line of stdout is the client secret (some providers need one). */
+  clientSecretCommand?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
+  scope?: string;
+}
+
 export interface SmtpConfig extends PasswordSource {
+  /** Defaults to the account's auth. */
+  auth?: AuthConfig;
   host: string;
   port: number;
   security: Security;
@@ -31,6 +56,8 @@ export interface AccountConfig extends PasswordSource {
   port: number;
   security: Security;
   user: string;
+  /** How to sign in; default password. */
+  auth?: AuthConfig;
   /** The user's address, for display and as a default From. */
   email?: string;
   /** Path to a PEM file with a CA or self-signed certificate to trust for this server. */
