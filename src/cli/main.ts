@@ -18,9 +18,12 @@ interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   folders: { summary: 'list folders with total and unread counts', load: () => import('./commands/folders.js') },
   list: { summary: 'list the newest messages of a folder', load: () => import('./commands/list.js') },
-  'account add': { summary: 'add an account (asks, or takes options); tests the login first', load: () => import('./commands/account-add.js') },
+  'account add': { summary: 'add an account: finds its servers, asks, tests the login first', load: () => import('./commands/account-add.js') },
+  'account edit': { summary: 'change an account (asks, or takes field=value)', load: () => import('./commands/account-edit.js') },
   'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
+  'account remove': { summary: 'remove an account (says what happens to its local mail first)', load: () => import('./commands/account-remove.js') },
+  'account rename': { summary: 'rename an account and move its local data along', load: () => import('./commands/account-rename.js') },
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };
 
@@ -61,6 +64,14 @@ Environment:
   TMAIL_DATA_DIR     local data (default: $XDG_DATA_HOME/tmail or ~/.local/share/tmail)
   TMAIL_DEBUG=1      print details (stack traces) of unexpected errors
 `;
+}
+
+/** `tmail account`: the subcommands of a group with their summaries. */
+export function groupHelp(group: string): string {
+  const names = Object.keys(COMMANDS).filter((c) => c.startsWith(`${group} `));
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const lines = names.map((n) => `  tmail ${n.padEnd(width)}${COMMANDS[n]!.summary}`).join('\n');
+  return `Usage: tmail ${group} <command> [options]\n\n${lines}\n\n"tmail ${group} <command> --help" shows a command's options.\n`;
 }
 
 interface Invocation {
@@ -175,6 +186,11 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       const group = inv.command.split(' ')[0]!;
       // Derived from the table so a new subcommand shows up in the hint without another edit.
       const subs = Object.keys(COMMANDS).filter((c) => c.startsWith(`${group} `)).map((c) => c.slice(group.length + 1));
+      // "tmail account" alone (or with --help): the group's commands.
+      if (subs.length > 0 && inv.command === group && inv.args.every((a) => a === '--help' || a === '-h')) {
+        ctx.stdout.write(groupHelp(group));
+        return 0;
+      }
       const words = subs.length > 0 ? ` (${group} commands: ${subs.join(', ')})` : '';
       throw new UsageError(`unknown command "${inv.command}"${words}`);
     }

@@ -1,11 +1,12 @@
 // Reading and writing config.json. Reads go through conf with our own deserializer (for
 // line:column on syntax errors); writes are atomic, durable and mode 0600 (writeFileAtomic, see
 // writeRaw). Validation is by hand (validate.ts).
-// add/update edit the file as written by the user, so hand-made details (relative `ca` paths,
-// unknown keys) survive; only the touched account entry changes.
-import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+// add/update/remove/rename edit the file as written by the user, so hand-made details (relative
+// `ca` paths, unknown keys, layout) survive; only the touched account entry changes.
+import { chmodSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Conf from 'conf';
+import { applyEdits, modify, type Edit } from 'jsonc-parser';
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { errorCode } from '../store/local-error.js';
@@ -46,7 +47,11 @@ export async function addAccount(ctx: ConfigContext, account: AccountConfig): Pr
   const accounts = Array.isArray(raw.accounts) ? raw.accounts : [];
   const clash = accounts.find((a) => nameOf(a)?.toLowerCase() === account.name.toLowerCase());
   if (clash) throw new ConfigError(`${p.configFile}: an account named ${JSON.stringify(nameOf(clash))} already exists`);
-  await writeRaw(p, { ...raw, accounts: [...accounts, stripUndefined(account)] }, ctx);
+  await writeEdited(p, ctx, (text) =>
+    Array.isArray(raw.accounts)
+      ? modify(text, ['accounts', accounts.length], stripUndefined(account), { isArrayInsertion: true, formattingOptions: FORMAT })
+      : modify(text, ['accounts'], [stripUndefined(account)], { formattingOptions: FORMAT }),
+  );
 }
 
 /**
@@ -54,22 +59,46 @@ export async function addAccount(ctx: ConfigContext, account: AccountConfig): Pr
  * `undefined` in the patch is removed. Returns the account as validated after the change.
  */
 export async function updateAccount(ctx: ConfigContext, name: string, patch: Partial<AccountConfig>): Promise<AccountConfig> {
+  return editAccount(ctx, name, Object.entries(patch).map(([key, value]) => [[key], value]));
+}
+
+/**
+ * Sets fields of one account by path (`[['smtp', 'port'], 587]`); `undefined` removes the field.
+ * The result is validated before anything is written. Returns the account as validated after it.
+ */
+export async function editAccount(ctx: ConfigContext, name: string, changes: [string[], unknown][]): Promise<AccountConfig> {
   const p = paths(ctx);
+  const { index } = findRaw(p, ctx, name);
+  const next = await writeEdited(p, ctx, (text) =>
+    changes.reduce((t, [path, value]) => applyEdits(t, modify(t, ['accounts', index, ...path], value, { formattingOptions: FORMAT })), text),
+  );
+  return next.accounts[index]!;
+}
+
+/** Removes the account called `name` (exact name); returns it as it was. */
+export async function removeAccount(ctx: ConfigContext, name: string): Promise<AccountConfig> {
+  const p = paths(ctx);
+  const { index, config } = findRaw(p, ctx, name);
+  await writeEdited(p, ctx, (text) => modify(text, ['accounts', index], undefined, { formattingOptions: FORMAT }));
+  return config.accounts[index]!;
+}
+
+/** Renames an account; refuses a new name another account has (ignoring case). */
+export async function renameAccount(ctx: ConfigContext, from: string, to: string): Promise<void> {
+  const p = paths(ctx);
+  const { index, config } = findRaw(p, ctx, from);
+  const clash = config.accounts.find((a, i) => i !== index && a.name.toLowerCase() === to.toLowerCase());
+  if (clash) throw new ConfigError(`${p.configFile}: an account named ${JSON.stringify(clash.name)} already exists`);
+  await writeEdited(p, ctx, (text) => modify(text, ['accounts', index, 'name'], to, { formattingOptions: FORMAT }));
+}
+
+function findRaw(p: TmailPaths, ctx: ConfigContext, name: string): { index: number; config: TmailConfig } {
   const raw = readRaw(p, ctx);
-  validateConfig(raw, validateOptions(p, ctx));
-  const accounts = Array.isArray(raw.accounts) ? [...raw.accounts] : [];
+  const { config } = validateConfig(raw, validateOptions(p, ctx));
+  const accounts = Array.isArray(raw.accounts) ? raw.accounts : [];
   const index = accounts.findIndex((a) => nameOf(a) === name);
   if (index < 0) throw new ConfigError(`${p.configFile}: no account named ${JSON.stringify(name)}`);
-  const entry: Record<string, unknown> = { ...(accounts[index] as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete entry[key];
-    else entry[key] = value;
-  }
-  accounts[index] = entry;
-  const next = { ...raw, accounts };
-  const { config } = validateConfig(next, validateOptions(p, ctx));
-  await writeRaw(p, next, ctx);
-  return config.accounts[index]!;
+  return { index, config };
 }
 
 /** The account called `name`, or the first account when no name is given. */
@@ -133,6 +162,30 @@ function readRaw(p: TmailPaths, ctx: ConfigContext): RawConfig {
 async function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): Promise<void> {
   validateConfig(raw, validateOptions(p, ctx));
   ensurePrivate(p, ctx);
+  await writeText(p, `${JSON.stringify(raw, null, 2)}\n`);
+}
+
+// Account edits change only the touched part of the file (jsonc-parser's modify): the user's
+// layout, key order and unknown keys stay byte for byte. Returns the validated result.
+const FORMAT = { insertSpaces: true, tabSize: 2, eol: '\n' };
+
+async function writeEdited(p: TmailPaths, ctx: ConfigContext, edit: (text: string) => Edit[] | string): Promise<TmailConfig> {
+  ensurePrivate(p, ctx);
+  let text = '{}\n';
+  try {
+    text = readFileSync(p.configFile, 'utf8');
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw asConfigError(err, p);
+  }
+  if (!text.trim()) text = '{}\n';
+  const edited = edit(text);
+  const next = typeof edited === 'string' ? edited : applyEdits(text, edited);
+  const { config } = validateConfig(parseConfigText(next, p.configFile), validateOptions(p, ctx));
+  await writeText(p, next.endsWith('\n') ? next : `${next}\n`);
+  return config;
+}
+
+async function writeText(p: TmailPaths, text: string): Promise<void> {
   // Not conf's writer: atomically's sync write removes its temp file only asynchronously after a
   // failure (a config.json.tmp-… could outlive the error, e.g. on a full disk), and it does not
   // fsync the directory. writeFileAtomic awaits its cleanup and syncs the rename. A symlinked
@@ -144,7 +197,7 @@ async function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): Prom
     /* not there yet: create it */
   }
   try {
-    await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`);
+    await writeFileAtomic(target, text);
     // A new file gets 0600 from writeFileAtomic; this keeps it so whatever umask or old file was there.
     chmodSync(target, 0o600);
   } catch (err) {

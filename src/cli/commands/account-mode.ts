@@ -11,6 +11,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
 import { makeAsker } from '../prompt.js';
+import { tmailCommand } from '../shell-quote.js';
 
 const USAGE = `Usage: tmail account mode NAME pop3|imap [--leave-on-server] [--yes]
 
@@ -60,7 +61,7 @@ export const run: CommandRun = async (args, ctx) => {
     }
   }
   await applySwitch(ctx, plan);
-  ctx.stdout.write(`Account ${label} now uses ${target.toUpperCase()} on port ${plan.port}.${target === 'pop3' ? ' Run "tmail sync" (or open tmail) to download.' : ''}\n`);
+  ctx.stdout.write(`Account ${label} now uses ${target.toUpperCase()} on port ${plan.port}.${target === 'pop3' ? ` Run ${sanitizeLine(tmailCommand('sync', '--account', account.name))} (or open tmail) to download.` : ''}\n`);
   return 0;
 };
 

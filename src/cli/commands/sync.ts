@@ -11,6 +11,7 @@ import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
+import { tmailCommand } from '../shell-quote.js';
 import type { CliContext, CommandRun } from '../context.js';
 
 const USAGE = `Usage: tmail sync [--account NAME]
@@ -31,7 +32,7 @@ export const run: CommandRun = async (args, ctx) => {
   if (values.account !== undefined) {
     const account = findAccount(config, values.account, ctx);
     if (account.protocol !== 'pop3') {
-      throw new UsageError(`account ${account.name} uses IMAP: its mail stays on the server, there is nothing to download (switch with: tmail account mode ${account.name} pop3)`);
+      throw new UsageError(`account ${account.name} uses IMAP: its mail stays on the server, there is nothing to download (switch with: ${tmailCommand('account', 'mode', account.name, 'pop3')})`);
     }
     accounts = [account];
   } else {
