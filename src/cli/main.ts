@@ -192,7 +192,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
         return 0;
       }
       const words = subs.length > 0 ? ` (${group} commands: ${subs.join(', ')})` : '';
-      throw new UsageError(`unknown command "${inv.command}"${words}`);
+      const typed = subs.length > 0 && inv.command === group && inv.args[0] && !inv.args[0].startsWith('-') ? `${group} ${inv.args[0]}` : inv.command;
+      throw new UsageError(`unknown command "${typed}"${words}`);
     }
     const { run } = await entry.load();
     if (inv.traceFile === undefined || inv.help) return await run(inv.help ? [...inv.args, '--help'] : inv.args, ctx);

@@ -54,8 +54,9 @@ describe('global options and errors', () => {
   test('unknown command / option: one line, usage hint, exit 2', async () => {
     const r = await tmail(['frobnicate'], {});
     assert.deepEqual(r, { code: 2, stdout: '', stderr: 'tmail: unknown command "frobnicate"\nRun "tmail --help" for usage.\n' });
-    const a = await tmail(['account', 'remove'], {});
-    assert.match(a.stderr, /unknown command "account" \(account commands: add, list, mode\)/);
+    const a = await tmail(['account', 'frob'], {});
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /unknown command "account frob" \(account commands: add, edit, list, mode, remove, rename\)/);
     const o = await tmail(['list', '--colour'], freshEnv());
     assert.equal(o.code, 2);
     assert.equal(o.stderr, 'tmail: unknown option --colour\nUsage: tmail list [--account NAME] [--folder FOLDER] [--limit N]\n');
@@ -171,33 +172,52 @@ describe('account add (without login test) and account list', () => {
     const env = freshEnv();
     const caFile = join(root, 'ca.pem');
     writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
-    const answers = ['', 'not-an-address', 'me@example.net', '', 'starttls', '', '', '4', '2', 'MY_PW', caFile, 'personal'];
-    const r = await tmail(['account', 'add', '--no-test'], env, { input: `${answers.join('\n')}\n` });
+    const answers = ['not-an-address', 'me@example.net', '', '', 'starttls', '', '', '4', '2', 'MY_PW', caFile, 'no', 'personal'];
+    const r = await tmail(['account', 'add', '--no-test', '--no-lookup'], env, { input: `${answers.join('\n')}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Protocol \(imap or pop3\) \[imap\]: /);
     assert.match(r.stdout, /Server host name \[imap\.example\.net\]: /);
     assert.match(r.stdout, /Port \[143\]: /);
     assert.match(r.stdout, /"not-an-address" is not an e-mail address/);
     assert.match(r.stdout, /choice must be one of 1, 2, 3, got "4"/);
+    assert.doesNotMatch(r.stdout, /Looking up/, '--no-lookup sends no query');
     assert.deepEqual(savedAccounts(env), [
       { name: 'personal', protocol: 'imap', host: 'imap.example.net', port: 143, security: 'starttls', user: 'me@example.net', email: 'me@example.net', passwordEnv: 'MY_PW', ca: caFile },
     ]);
   });
 
-  test('interactive: security none asks before allowing an unencrypted password', async () => {
+  test('interactive POP3: says plainly that mail is deleted from the server unless kept; security none asks first', async () => {
     const env = freshEnv();
-    const answers = ['pop3', 'a@b.example', 'mail.b.example', 'none', 'yes', '', '', '3', '', ''];
-    const r = await tmail(['account', 'add', '--no-test'], env, { input: `${answers.join('\n')}\n` });
+    const answers = ['a@b.example', 'pop3', 'mail.b.example', 'none', 'yes', '', '', '', '', '3', '', 'no', ''];
+    const r = await tmail(['account', 'add', '--no-test', '--no-lookup'], env, { input: `${answers.join('\n')}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /anyone on the network path can read your password/);
+    assert.match(r.stdout, /every downloaded message is DELETED FROM THE SERVER/);
+    assert.match(r.stdout, /Keep mail on the server\? \(yes or no\) \[yes\]: /);
     assert.deepEqual(savedAccounts(env), [
-      { name: 'a@b.example', protocol: 'pop3', host: 'mail.b.example', port: 110, security: 'none', user: 'a@b.example', email: 'a@b.example', allowInsecureAuth: true },
+      { name: 'a@b.example', protocol: 'pop3', host: 'mail.b.example', port: 110, security: 'none', user: 'a@b.example', email: 'a@b.example', allowInsecureAuth: true, leaveOnServer: true },
+    ]);
+  });
+
+  test('interactive POP3 choosing not to keep mail, with an smtp block; ADDRESS given on the command line', async () => {
+    const env = freshEnv();
+    const answers = ['pop3', '', '', '', '', 'no', '1', 'pass show mail', '', '', '', '', '', '', 'home'];
+    const r = await tmail(['account', 'add', 'me@c.example', '--no-test', '--no-lookup'], env, { input: `${answers.join('\n')}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /E-mail address/);
+    assert.match(r.stdout, /SMTP server host name \[smtp\.c\.example\]: /);
+    assert.match(r.stdout, /SMTP port \[587\]: /);
+    assert.deepEqual(savedAccounts(env), [
+      {
+        name: 'home', protocol: 'pop3', host: 'pop.c.example', port: 995, security: 'tls', user: 'me@c.example', email: 'me@c.example',
+        passwordCommand: 'pass show mail', smtp: { host: 'smtp.c.example', port: 587, security: 'starttls' }, leaveOnServer: false,
+      },
     ]);
   });
 
   test('interactive: input ending early saves nothing', async () => {
     const env = freshEnv();
-    const r = await tmail(['account', 'add', '--no-test'], env, { input: 'imap\nme@example.com\n' });
+    const r = await tmail(['account', 'add', '--no-test', '--no-lookup'], env, { input: 'me@example.com\nimap\n' });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^tmail: input ended while waiting for an answer to "Server host name"\n$/);
     assert.deepEqual(savedAccounts(env), []);
