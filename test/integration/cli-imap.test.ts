@@ -121,15 +121,15 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   test('interactive account add through a real tmail process with piped stdin (password asked)', async () => {
     const env = freshEnv();
     const answers = [
-      'imap', 'alice@example.test', server.host, 'tls', String(server.ports.imaps), 'alice',
+      'alice@example.test', 'imap', server.host, 'tls', String(server.ports.imaps), 'alice',
       '3', // ask for the password each time
-      server.caFile, 'piped',
+      server.caFile, 'no', 'piped',
       'alice-pw', // the password, read by the login test
     ];
     const main = pathToFileURL(join(repo, 'src/cli/main.ts')).href;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', `const m = await import(${JSON.stringify(main)}); await m.runCli(['account', 'add']);`],
+      ['--import', 'tsx', '--input-type=module', '-e', `const m = await import(${JSON.stringify(main)}); await m.runCli(['account', 'add', '--no-lookup']);`],
       { cwd: repo, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let stdout = '';
