@@ -114,13 +114,24 @@ describe('account edit NAME field=value', () => {
 
   test('interactive: Enter keeps every current value; a changed answer is saved', async () => {
     const env = withConfig();
-    const answers = ['', 'imap2.example.org', '', '', '', '', '', ''];
+    const answers = ['', 'imap2.example.org', '', '', '', '', '', '', ''];
     const r = await tmail(['account', 'edit', 'alice (IMAP)'], env, { input: `${answers.join('\n')}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Server host name \[imap\.example\.org\]: /);
     assert.match(r.stdout, /Environment variable name \[PW\]: /);
     assert.match(r.stdout, /changed: host="imap2\.example\.org"\n$/);
     assert.equal(accounts(env)[0]!.host, 'imap2.example.org');
+  });
+
+  test('interactive: an account without smtp is offered one', async () => {
+    const env = withConfig();
+    const answers = ['me@example.org', '', '', '', '', '', '', '', 'yes', '', '', ''];
+    const r = await tmail(['account', 'edit', 'home'], env, { input: `${answers.join('\n')}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Keep mail on the server\? \(yes or no\) \[yes\]: /);
+    assert.match(r.stdout, /SMTP server host name \[smtp\.example\.org\]: /);
+    assert.deepEqual(accounts(env)[1]!.smtp, { host: 'smtp.example.org', port: 587, security: 'starttls' });
+    assert.equal(accounts(env)[1]!.email, 'me@example.org');
   });
 });
 

@@ -59,7 +59,8 @@ async function interview(asker: Asker, ctx: CliContext, a: AccountConfig): Promi
   const set = (path: string[], value: unknown) => {
     if (value !== valueAt(a, path)) changes.push([path, value]);
   };
-  set(['email'], (await askValid(asker, out, 'E-mail address', a.email, (x) => (x ? checkAddress(x) : undefined), true)) ?? a.email);
+  const email = (await askValid(asker, out, 'E-mail address', a.email, (x) => (x ? checkAddress(x) : undefined), true)) ?? a.email;
+  set(['email'], email);
   set(['host'], await askValid(asker, out, 'Server host name', a.host, checkHost));
   const security = await askValid(asker, out, 'Security (tls, starttls or none)', a.security, (x) => choice(x.toLowerCase(), SECURITIES, 'security'));
   set(['security'], security);
@@ -90,6 +91,13 @@ async function interview(asker: Asker, ctx: CliContext, a: AccountConfig): Promi
       set(['smtp', 'security'], smtpSecurity);
       set(['smtp', 'port'], await askValid(asker, out, 'SMTP port', String(a.smtp.port), checkPort));
     }
+  } else if (await askValid(asker, out, 'Set up sending mail (SMTP)? (yes or no)', 'no', yesNo)) {
+    // The address's domain, else the server's without its first label (pop.example.org -> example.org).
+    const domain = [email, a.user].find((x) => x?.includes('@'))?.split('@').at(-1) ?? a.host.replace(/^[^.]+\.(?=.+\.)/, '');
+    const host = await askValid(asker, out, 'SMTP server host name', `smtp.${domain}`, checkHost);
+    const smtpSecurity = await askValid(asker, out, 'SMTP security (tls, starttls or none)', 'starttls', (x) => choice(x.toLowerCase(), SECURITIES, 'security'));
+    const port = await askValid(asker, out, 'SMTP port', smtpSecurity === 'tls' ? '465' : '587', checkPort);
+    set(['smtp'], { host, port, security: smtpSecurity });
   }
   return changes;
 }
