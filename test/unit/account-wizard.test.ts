@@ -52,8 +52,8 @@ describe('account wizard', () => {
     const d = deps(asker, { discover: async () => found });
     const r = await runWizard(d, 'me@example.org');
     assert.equal(r.outcome, 'untested');
-    assert.match(d.text(), /Found in https:\/\/autoconfig\.example\.org\/mail\/config-v1\.1\.xml:\n  IMAP  mail\.example\.org:993 \(tls\), user me\n/);
-    assert.match(d.text(), /Found in DNS SRV records of example\.org \(RFC 6186\):\n  IMAP  other\.example\.org:143 \(starttls\)/);
+    assert.match(d.text(), /Found in https:\/\/autoconfig\.example\.org\/mail\/config-v1\.1\.xml:\n {2}IMAP {2}mail\.example\.org:993 \(tls\), user me\n/);
+    assert.match(d.text(), /Found in DNS SRV records of example\.org \(RFC 6186\):\n {2}IMAP {2}other\.example\.org:143 \(starttls\)/);
     assert.match(d.text(), /\(https:\/\/example\.org\/\.well-known\/autoconfig\/mail\/config-v1\.1\.xml: HTTP 500\)/);
     assert.deepEqual(asker.asked.slice(0, 5), [
       'Protocol (imap or pop3) [imap]',
