@@ -118,8 +118,11 @@ function describeServer(s: ServerSetting): string {
 async function askServer(deps: WizardDeps, a: Answers, found: ServerSetting | undefined): Promise<void> {
   const { asker, out } = deps;
   a.host = await askValid(asker, out, 'Server host name', a.host ?? found?.host ?? guessHost(a.protocol, a.email), checkHost);
-  const suggested = a.security ?? (found && found.host === a.host ? found.security : 'tls');
+  const before = a.security;
+  const suggested = before ?? (found && found.host === a.host ? found.security : 'tls');
   a.security = await askValid(asker, out, 'Security (tls, starttls or none)', suggested, (x) => choice(x.toLowerCase(), SECURITIES, 'security'));
+  // Asked again with another security: a default port of the old one becomes the new one's default.
+  if (before !== undefined && before !== a.security && a.port === DEFAULT_PORTS[a.protocol][before]) a.port = DEFAULT_PORTS[a.protocol][a.security];
   a.allowInsecureAuth = undefined;
   if (a.security === 'none') {
     out.write('Without TLS, anyone on the network path can read your password and mail.\n');

@@ -99,7 +99,7 @@ describe('account wizard', () => {
   test('a network failure asks host, security and port again (answers as defaults); the user may save anyway', async () => {
     const asker = scripted([
       '', '', '', '', '', '3', '', 'no', '', // interview (no lookup): imap, guessed host
-      '1', 'imap.example.net', '', '', // change what failed: host, security, port
+      '1', 'imap.example.net', 'starttls', '', // change what failed: host, security (the default port follows), port
       '3', // save anyway
     ]);
     let calls = 0;
@@ -113,8 +113,8 @@ describe('account wizard', () => {
     assert.equal(calls, 2);
     assert.equal(r.outcome, 'failed-saved');
     const second = asker.asked.slice(asker.asked.indexOf('What now? [1]') + 1);
-    assert.deepEqual(second.slice(0, 3), ['Server host name [imap.example.net]', 'Security (tls, starttls or none) [tls]', 'Port [993]']);
-    assert.equal(r.outcome === 'failed-saved' && r.account.host, 'imap.example.net');
+    assert.deepEqual(second.slice(0, 3), ['Server host name [imap.example.net]', 'Security (tls, starttls or none) [tls]', 'Port [143]']);
+    assert.equal(r.outcome === 'failed-saved' && `${r.account.host}:${r.account.port} ${r.account.security}`, 'imap.example.net:143 starttls');
   });
 
   test('giving up saves nothing', async () => {
