@@ -1,45 +1,12 @@
 // Account backends: created once per slot, connected in the background, folder lists refreshed;
 // the warm start draws the INBOX from the header cache while the login is under way.
 import type { MailAccount } from '../../accounts/account.js';
-import { onAccountEvent } from './account-events.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
-import { syncAccount } from './sync-actions.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
-
-export function backendFor(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const existing = ctx.backends[i];
-  if (existing) return Promise.resolve(existing);
-  // Callers that ask at the same time (warm start + connect) share one backend: two would each
-  // hold a connection, and the one that logged in might not be the one asked to list folders.
-  let pending = ctx.creating.get(i);
-  if (!pending) {
-    const created = createBackend(ctx, i);
-    pending = created;
-    ctx.creating.set(i, created);
-    const settled = () => {
-      if (ctx.creating.get(i) === created) ctx.creating.delete(i);
-    };
-    created.then(settled, settled);
-  }
-  return pending;
-}
-
-export async function createBackend(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const slot = ctx.opts.accounts[i];
-  if (!slot) throw new Error('no such account');
-  const acc = await slot.create();
-  ctx.backends[i] = acc;
-  // A backend replaced by a mode switch may still report (e.g. its close): ignore it then.
-  const off = acc.onEvent((e) => {
-    if (ctx.backends[i] === acc) onAccountEvent(ctx, i, e);
-  });
-  ctx.unsubscribers.push(off);
-  ctx.offEvents.set(i, off);
-  return acc;
-}
 
 export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
   const slot = ctx.opts.accounts[i]!;
@@ -64,7 +31,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
     await refreshFolders(ctx, i);
     if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
     else if (openInbox) pointFolderCursorAtCurrent(ctx, i);
-    if (acc.sync && ctx.opts.syncOnConnect !== false) void syncAccount(ctx, i);
+    if (acc.sync && ctx.opts.syncOnConnect !== false) ctx.post({ type: 'syncAccount', account: i });
   } catch (err) {
     ctx.warmStart.delete(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err) });

@@ -5,7 +5,7 @@ import { refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { fetchWindow, reopenCurrent } from './folder-loading.js';
-import { pageSize } from './list-navigation.js';
+import { pageSize } from './list-geometry.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 
 export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEvent): void {
@@ -68,7 +68,7 @@ export function poll(ctx: ControllerContext): void {
   if (!cur?.opened || ctx.state.search) return;
   const key = folderKey(cur.account, cur.path);
   const first = Math.floor(ctx.state.listTop / WINDOW_SIZE);
-  const last = Math.floor((ctx.state.listTop + pageSize(ctx)) / WINDOW_SIZE);
+  const last = Math.floor((ctx.state.listTop + pageSize(ctx.state)) / WINDOW_SIZE);
   for (let w = first; w <= last && w * WINDOW_SIZE < cur.total; w++) {
     if (ctx.cache.missing(key, w * WINDOW_SIZE, w * WINDOW_SIZE + 1).length === 0) {
       void fetchWindow(ctx, cur.account, cur.path, w, 'checking…');

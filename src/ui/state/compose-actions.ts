@@ -1,7 +1,8 @@
 // Compose/reply/forward keys, handed to the lazily loaded compose flow.
 import { folderTitle } from './folder-rows.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
-import { backendFor, refreshFolders } from './account-connect.js';
+import { refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { withTarget } from './message-actions.js';
 import { folderKey } from './window-cache.js';

@@ -1,10 +1,10 @@
 // What every part of the controller shares: the store, the window cache, the backends and the
-// bookkeeping of background work. The action modules are plain functions taking this context.
+// bookkeeping of background work. The effect modules are plain functions taking this context.
 import type { MailAccount } from '../../accounts/account.js';
 import type { ComposeFlow } from '../../compose/ui-flow.js';
-import type { Action } from '../keys/bindings.js';
 import type { ControllerOptions } from './controller-options.js';
 import { errorText } from './error-text.js';
+import type { Msg } from './messages.js';
 import type { Note } from './model-words.js';
 import { Store } from './store.js';
 import type { UiState } from './types.js';
@@ -26,11 +26,6 @@ export class ControllerContext {
   readonly cachedOrder = new Map<string, string>();
   stopped = false;
   readerGeneration = 0;
-  /**
-   * Enter on a row whose window was still being fetched (e.g. refetched after new mail): run when
-   * rows arrive, so the key is not lost; it opens the message if the cursor is still on that row.
-   */
-  openWhenLoaded: (() => void) | undefined;
   composeFlow?: ComposeFlow;
   /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
   readonly warmStart = new Map<number, string>();
@@ -41,10 +36,14 @@ export class ControllerContext {
   /** Called once the UI has drawn its first frame. */
   drawn: () => void = () => undefined;
   traceTimer: NodeJS.Timeout | undefined;
-  /** The controller's dispatch (the `:help` command runs an action). */
-  perform: (action: Action) => void = () => undefined;
+  /**
+   * Hands a message to the controller (messages.ts): how an effect reaches code above it
+   * without importing it.
+   */
+  readonly post: (msg: Msg) => void;
 
-  constructor(opts: ControllerOptions) {
+  constructor(opts: ControllerOptions, post: (msg: Msg) => void) {
+    this.post = post;
     this.opts = { ...opts, accounts: [...opts.accounts] };
     this.backends = opts.accounts.map(() => undefined);
     this.store = new Store<UiState>({

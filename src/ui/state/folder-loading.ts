@@ -2,9 +2,9 @@
 // visible rows, search rows fetched by UID.
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderTitle } from './folder-rows.js';
-import { backendFor } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
-import { pageSize, scrollListTo } from './list-navigation.js';
+import { pageSize, scrolledTo } from './list-geometry.js';
 import { listOrder } from './list-order.js';
 import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
@@ -63,13 +63,19 @@ export function updateFolderCounts(ctx: ControllerContext, account: number, path
   });
 }
 
+/** Moves the list cursor (the top row follows) and fetches what comes into view. */
+export function scrollListTo(ctx: ControllerContext, cursor: number): void {
+  ctx.store.set(scrolledTo(ctx.state, cursor));
+  ensureVisible(ctx);
+}
+
 /** Requests the windows around the visible rows that are not cached yet. */
 export function ensureVisible(ctx: ControllerContext): void {
   const s = ctx.state;
   const cur = s.current;
   if (!cur || !cur.opened) return;
   const key = folderKey(cur.account, cur.path);
-  const page = pageSize(ctx);
+  const page = pageSize(s);
   if (s.search) {
     void ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
     return;
@@ -94,7 +100,7 @@ export async function fetchWindow(ctx: ControllerContext, account: number, path:
     const rows = await ctx.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(ctx.state)));
     if (ctx.cache.store(key, w, gen, rows)) {
       ctx.bump();
-      ctx.openWhenLoaded?.();
+      ctx.post({ type: 'rowsArrived', account, path });
     }
   } catch (err) {
     ctx.cache.fail(key, w, gen);

@@ -3,10 +3,11 @@ import type { Flag, MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderLabel } from '../../accounts/folder-names.js';
 import { folderTitle } from './folder-rows.js';
-import { backendFor, refreshFolders } from './account-connect.js';
+import { refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
-import { rowAt } from './list-navigation.js';
+import { rowAt } from './list-geometry.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
@@ -26,7 +27,7 @@ export function withTarget(ctx: ControllerContext, fn: (t: MessageTarget) => voi
   let summary: MessageSummary | undefined;
   if (s.focus === 'reader' && s.reader) {
     summary = ctx.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
-  } else summary = rowAt(ctx, s.listCursor);
+  } else summary = rowAt(s, ctx.cache, s.listCursor);
   if (!summary) return ctx.notify('That message is still loading');
   fn({ account: cur.account, path: cur.path, summary });
 }

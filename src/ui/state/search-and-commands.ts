@@ -1,7 +1,7 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { findFolder } from '../../accounts/folder-names.js';
-import { backendFor } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
@@ -37,7 +37,7 @@ export function runCommand(ctx: ControllerContext, line: string): void {
     case 'quit':
       return ctx.opts.onQuit();
     case 'help':
-      return ctx.perform('help');
+      return ctx.post({ type: 'intent', action: 'help' });
     case 'sync':
       return syncCurrent(ctx);
     case 'search':

@@ -1,5 +1,6 @@
 // POP3 download (`$`): progress in the status bar, what happened on the server in words.
-import { backendFor, connectAccount, refreshFolders } from './account-connect.js';
+import { connectAccount, refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
 import { poll } from './account-events.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent } from './folder-loading.js';

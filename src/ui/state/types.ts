@@ -96,6 +96,11 @@ export interface UiState {
   /** The account sorts 'from' by address only (no SORT=DISPLAY): the words must say so. */
   sortFromByAddress?: boolean;
   threads?: boolean;
+  /**
+   * Enter on a row whose window was still being fetched (e.g. refetched after new mail): opened
+   * when its rows arrive if the cursor is still there, so the key is not lost.
+   */
+  pendingOpen?: { account: number; path: string; cursor: number };
 }
 
 export interface FolderRow {
