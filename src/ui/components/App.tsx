@@ -32,6 +32,8 @@ export interface AppProps {
 
 export function App({ controller, keys, loader, theme, configPath, trace, hint }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  // The list's rows live in the window cache, which says when they change.
+  useSyncExternalStore(controller.cache.subscribe, controller.cache.snapshot);
   // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
   const { internal_eventEmitter: rawInput } = useStdin();
   useEffect(() => {

@@ -75,7 +75,6 @@ export async function showCachedInbox(ctx: ControllerContext, i: number): Promis
     ctx.warmStart.set(i, 'INBOX');
     const { total, unread } = peeked.folder;
     ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
-    ctx.bump();
     return true;
   } catch {
     // Only a head start: the normal open follows the login.

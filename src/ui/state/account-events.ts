@@ -36,14 +36,9 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
       ctx.cache.invalidate(folderKey(i, e.folder));
       if (here(e.folder)) reopenCurrent(ctx);
       break;
-    case 'flags': {
-      const s = ctx.cache.byUid(folderKey(i, e.folder), e.uid);
-      if (s) {
-        s.flags = [...e.flags];
-        ctx.bump();
-      }
+    case 'flags':
+      ctx.cache.update(folderKey(i, e.folder), e.uid, (s) => ({ ...s, flags: [...e.flags] }));
       break;
-    }
     case 'error':
       ctx.fail(e.message);
       break;

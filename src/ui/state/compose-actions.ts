@@ -31,11 +31,9 @@ export async function compose(ctx: ControllerContext, host: ComposeHost): Promis
     folderTitle: (i, path) => folderTitle(ctx.state, i, path),
     afterSend: (i, original) => {
       if (original) {
-        const s = ctx.cache.byUid(folderKey(i, original.path), original.uid);
-        if (s && !s.flags.includes('\\Answered')) {
-          s.flags = [...s.flags, '\\Answered'];
-          ctx.bump();
-        }
+        ctx.cache.update(folderKey(i, original.path), original.uid, (s) =>
+          s.flags.includes('\\Answered') ? s : { ...s, flags: [...s.flags, '\\Answered'] },
+        );
       }
       void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
     },

@@ -55,7 +55,6 @@ export class ControllerContext {
       listCursor: 0,
       listTop: 0,
       loading: [],
-      cacheVersion: 0,
     });
   }
 
@@ -96,10 +95,5 @@ export class ControllerContext {
 
   updateAccount(i: number, patch: Partial<UiState['accounts'][number]>): void {
     this.store.set((s) => ({ accounts: s.accounts.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
-  }
-
-  /** Tells the list that cached rows changed (they are mutated in place). */
-  bump(): void {
-    if (!this.stopped) this.store.set((s) => ({ cacheVersion: s.cacheVersion + 1 }));
   }
 }

@@ -99,7 +99,6 @@ export async function fetchWindow(ctx: ControllerContext, account: number, path:
     const acc = await backendFor(ctx, account);
     const rows = await ctx.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(ctx.state)));
     if (ctx.cache.store(key, w, gen, rows)) {
-      ctx.bump();
       ctx.post({ type: 'rowsArrived', account, path });
     }
   } catch (err) {
@@ -116,7 +115,6 @@ export async function ensureSearchRows(ctx: ControllerContext, account: number, 
     const acc = await backendFor(ctx, account);
     const rows = await ctx.track('search results…', acc.fetchSummaries(path, missing));
     ctx.cache.putByUid(key, rows);
-    ctx.bump();
   } catch (err) {
     ctx.fail(err);
   }

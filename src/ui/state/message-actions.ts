@@ -41,10 +41,12 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
   const { summary } = t;
   const before = summary.flags;
   if (before.includes(flag) === on) return;
-  summary.flags = on ? [...before, flag] : before.filter((f) => f !== flag);
+  const key = folderKey(t.account, t.path);
+  const withFlag = (flags: readonly Flag[]) => (on ? [...flags.filter((f) => f !== flag), flag] : flags.filter((f) => f !== flag));
+  const without = (flags: readonly Flag[]) => (on ? flags.filter((f) => f !== flag) : [...flags.filter((f) => f !== flag), flag]);
+  ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: withFlag(s.flags) }));
   const unreadDelta = flag === '\\Seen' ? (on ? -1 : 1) : 0;
   adjustUnread(ctx, t.account, t.path, unreadDelta);
-  ctx.bump();
   void (async () => {
     try {
       const acc = await backendFor(ctx, t.account);
@@ -52,9 +54,8 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       await ctx.track('saving flags…', op);
       if (!quiet) ctx.note(flagNote(modelOf(ctx.opts.accounts[t.account]?.protocol ?? 'imap'), flag, on));
     } catch (err) {
-      summary.flags = before;
+      ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));
       adjustUnread(ctx, t.account, t.path, -unreadDelta);
-      ctx.bump();
       ctx.fail(err, `Could not ${on ? 'set' : 'clear'} ${flag}`);
     }
   })();

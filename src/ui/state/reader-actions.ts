@@ -6,6 +6,7 @@ import { errorText } from './error-text.js';
 import { rowAt } from './list-geometry.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, modelOf, openNote } from './model-words.js';
+import { folderKey } from './window-cache.js';
 
 // The open message's loading, so leaving it (or opening another) stops its parser.
 const loading = new WeakMap<ControllerContext, AbortController>();
@@ -58,11 +59,13 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   const model = modelOf(ctx.opts.accounts[cur.account]?.protocol ?? 'imap');
   const wasUnread = !summary.flags.includes('\\Seen');
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
+  // Summaries are replaced, not changed: the loader gets the row as it is now (read).
+  const envelope = ctx.cache.byUid(folderKey(cur.account, cur.path), summary.uid) ?? summary;
   ctx.note(openNote(model, summary.location, wasUnread));
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope: summary }));
+      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope }));
       if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       // Set on the loaded object itself: the loader finds the source again by its identity.

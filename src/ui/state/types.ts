@@ -89,8 +89,6 @@ export interface UiState {
   info?: string;
   /** The last note about where a change happened: `short` in the status bar, `full` in the help. */
   lastNote?: { short: string; full: string };
-  /** Bumped whenever cached summaries change, so the list redraws. */
-  cacheVersion: number;
   /** List order chosen with `o` (absent: arrival); `threads` (key `v`) takes precedence. */
   sort?: 'arrival' | 'date' | 'from' | 'subject';
   /** The account sorts 'from' by address only (no SORT=DISPLAY): the words must say so. */
