@@ -5,7 +5,7 @@
 // This file keeps the lifecycle and the key dispatch; each concern lives in a module of its own
 // (plain functions over the shared ControllerContext).
 import type { MessageSummary } from '../../domain/index.js';
-import { actionFor, type Action } from '../keys/bindings.js';
+import { actionFor, type MainAction } from '../keys/bindings.js';
 import { connectAccount, gateLogins } from './account-connect.js';
 import { onAccountEvent, poll } from './account-events.js';
 import { startSave } from './attachment-save.js';
@@ -183,7 +183,7 @@ export class UiController {
    * One key-table action: the pure ones through the reducer (reducer.ts), the rest to the effect
    * module that owns them.
    */
-  perform(action: Action): void {
+  perform(action: MainAction): void {
     const ctx = this.ctx;
     // Redrawing or suspending changes nothing on screen: the last note stays.
     if (action === 'redraw') return ctx.opts.terminal?.redraw();

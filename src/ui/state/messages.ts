@@ -4,7 +4,7 @@
 // back to the controller when results arrive (aerc's PostAction/onMessage shape). Effect
 // modules never import a module above them: whatever must go back up goes through `post`.
 import type { AccountEvent } from '../../accounts/account.js';
-import type { Action } from '../keys/bindings.js';
+import type { MainAction as Action } from '../keys/bindings.js';
 
 /** Messages posted to the controller: user intents and results of background work. */
 export type Msg =

@@ -3,7 +3,7 @@
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { connectAccount } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
-import type { KeyInput } from './controller-options.js';
+import type { DialogAction } from '../keys/bindings.js';
 import { folderRows } from './folder-rows.js';
 import type { Overlay, UiState } from './types.js';
 import { folderKey } from './window-cache.js';
@@ -24,17 +24,18 @@ export function askSwitchMode(ctx: ControllerContext): void {
   ctx.store.set({ overlay: { kind: 'confirmMode', account: i, target, leaveOnServer, text: slot.mode.explain(target, leaveOnServer) } });
 }
 
-export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'confirmMode' }>, input: KeyInput): void {
+/** The answer to the switch question: `leaveOnServer` toggles that choice, `yes` switches, anything else does not. */
+export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'confirmMode' }>, answer: DialogAction | undefined): void {
   const mode = ctx.opts.accounts[o.account]?.mode;
   if (!mode) return ctx.store.set({ overlay: undefined });
-  if (input.text === 'l' || input.text === 'L') {
+  if (answer === 'leaveOnServer') {
     if (o.target !== 'pop3') return;
     // Only adds leaveOnServer: turning a configured leaveOnServer off is a config edit, not a switch.
     const leaveOnServer = mode.leaveOnServer() || !o.leaveOnServer;
     return ctx.store.set({ overlay: { ...o, leaveOnServer, text: mode.explain(o.target, leaveOnServer) } });
   }
   ctx.store.set({ overlay: undefined });
-  if (input.text === 'y' || input.text === 'Y') void switchMode(ctx, o.account, o.target, o.leaveOnServer);
+  if (answer === 'yes') void switchMode(ctx, o.account, o.target, o.leaveOnServer);
   else ctx.notify('Not switched');
 }
 

@@ -2,7 +2,7 @@
 // no backends, no timers; everything that needs them returns `undefined` here and goes to the
 // effect modules via controller.ts. Keep view logic (cursors, focus, panes, overlays opened by
 // a key, scrolling) here so it can be tested as plain data.
-import type { Action } from '../keys/bindings.js';
+import type { MainAction as Action } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import { folderRows } from './folder-rows.js';
 import { folderPage, listCount, paged, pageSize, scrolledTo } from './list-geometry.js';
