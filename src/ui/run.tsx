@@ -254,6 +254,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   ];
   for (const [event, handler] of processHandlers) process.on(event, handler);
 
+  const { InputTap } = await import('./input-tap.js');
+  const inkStdin = new InputTap(stdin, (spec) => controller.handleKey({ spec, text: '' })) as unknown as NodeJS.ReadStream;
   const mount = () =>
     render(
       React.createElement(App, {
@@ -266,7 +268,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
         ...(options.hint ? { hint: options.hint } : {}),
       }),
       // debug: Ink hands each whole frame to the renderer's stream instead of drawing it itself.
-      { stdout: renderer.inkStdout, stdin, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false, debug: true },
+      { stdout: renderer.inkStdout, stdin: inkStdin, stderr: ctx.stderr as NodeJS.WriteStream, exitOnCtrlC: false, debug: true },
     );
   let instance = mount();
   // Held logins go now. The MIME stack loads once the open folder is quiet for a second, so it

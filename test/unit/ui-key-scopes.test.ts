@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { actionFor, buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { editLine } from '../../src/ui/keys/line-editor.js';
 import { composeCommand } from '../../src/ui/state/compose-keys.js';
+import { functionKeysIn } from '../../src/ui/input-tap.js';
 import type { ComposeView } from '../../src/compose/ui-flow.js';
 
 test('key scopes: the same key means one thing per scope; rebinding stays in its scope', () => {
@@ -38,4 +39,9 @@ test('compose keys: rebinding send changes the compose screen', () => {
   assert.deepEqual(composeCommand(view({ confirmDiscard: true }), t, { spec: 'y', text: 'y' }), { kind: 'discard', yes: true });
   assert.deepEqual(composeCommand(view({ prompt: { label: '', value: 'x' } }), t, { spec: 'enter', text: '' }), { kind: 'prompt', value: 'x', submit: true });
   assert.equal(composeCommand(view({ busy: 'Sending…' }), t, { spec: 'C-s', text: '' }), undefined, 'nothing while busy');
+});
+
+test('input tap: function keys are found in raw input, everything else passes on', () => {
+  assert.deepEqual(functionKeysIn('j\u001b[15~k\u001bOP\u001b[A\u001b'), ['f5', 'f1'], 'arrows and a lone Esc are not function keys');
+  assert.deepEqual(functionKeysIn('\u001b[[E'), ['f5'], 'the Linux console F5');
 });

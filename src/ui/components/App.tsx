@@ -1,6 +1,6 @@
-import { Box, Text, useInput, useStdin } from 'ink';
-import { useEffect, useSyncExternalStore } from 'react';
-import { FUNCTION_KEYS, keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
+import { Box, Text, useInput } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
 import { computeLayout, panesRows } from '../state/layout.js';
@@ -34,18 +34,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
   // The list's rows live in the window cache, which says when they change.
   useSyncExternalStore(controller.cache.subscribe, controller.cache.snapshot);
-  // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
-  const { internal_eventEmitter: rawInput } = useStdin();
-  useEffect(() => {
-    const onRaw = (raw: string) => {
-      const fk = FUNCTION_KEYS[raw];
-      if (fk) controller.handleKey({ spec: fk, text: '' });
-    };
-    rawInput.on('input', onRaw);
-    return () => {
-      rawInput.off('input', onRaw);
-    };
-  }, [rawInput, controller]);
+  // useInput drops function keys (F5…): the stdin Ink is given reports them (input-tap.ts).
   useInput((input, key) => {
     const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown ||
       key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
