@@ -17,6 +17,7 @@ import { TracePane, TraceStrip } from './TracePane.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
 import { padToWidth } from '../../mime/display-width.js';
+import { accountEntry } from '../state/folder-rows.js';
 
 export interface AppProps {
   controller: UiController;
@@ -71,7 +72,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   } else if (o?.kind === 'compose') {
     main = <ComposeConfirm view={o.view} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'trace') {
-    const name = state.accounts[state.current?.account ?? 0]?.name;
+    const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={fullHeight} theme={theme} />;
   } else if (o?.kind === 'confirmMode') {
     main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={fullHeight} />;
@@ -92,7 +93,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   // Prompts and the delete question live in the status bar: the panes and the trace stay.
   const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete';
   if (state.tracePane && panesShown) {
-    const name = state.accounts[state.current?.account ?? 0]?.name;
+    const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = (
       <Box flexDirection="column" height={fullHeight}>
         {main}

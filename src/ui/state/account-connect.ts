@@ -7,9 +7,11 @@ import { errorText } from './error-text.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
-export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
-  const slot = ctx.opts.accounts[i]!;
+export async function connectAccount(ctx: ControllerContext, i: AccountId, openInbox: boolean): Promise<void> {
+  const slot = ctx.slot(i)!;
   ctx.updateAccount(i, { status: 'connecting', error: undefined });
   const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
   if (openInbox) ctx.peeks.set(i, cached);
@@ -44,7 +46,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
  * server, keeping what is on screen; with nothing shown yet, a server that has folders opens its
  * INBOX at once (every IMAP server has one), without waiting for the whole folder list.
  */
-async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccount): Promise<void> {
+async function openAfterLogin(ctx: ControllerContext, i: AccountId, acc: MailAccount): Promise<void> {
   const warm = ctx.warmStart.get(i);
   ctx.warmStart.delete(i);
   const cur = ctx.state.current;
@@ -55,7 +57,7 @@ async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccoun
   }
 }
 
-function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
+function pointFolderCursorAtCurrent(ctx: ControllerContext, i: AccountId): void {
   const cur = ctx.state.current;
   if (cur?.account !== i) return;
   const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === cur.path);
@@ -63,7 +65,7 @@ function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
 }
 
 /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
-export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<boolean> {
+export async function showCachedInbox(ctx: ControllerContext, i: AccountId): Promise<boolean> {
   try {
     const acc = await backendFor(ctx, i);
     const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
@@ -95,12 +97,13 @@ export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
   const bounded = Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]).then(() => clearTimeout(timer));
   // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
   ctx.loginGate = async (i) => {
-    if (i !== 0 || (await (ctx.peeks.get(0) ?? Promise.resolve(false)))) await bounded;
+    const first = ctx.firstAccount;
+    if (i !== first || (await (ctx.peeks.get(first) ?? Promise.resolve(false)))) await bounded;
   };
 }
 
-export function openInitialFolder(ctx: ControllerContext, i: number): void {
-  const folders = ctx.state.accounts[i]?.folders ?? [];
+export function openInitialFolder(ctx: ControllerContext, i: AccountId): void {
+  const folders = accountEntry(ctx.state, i)?.folders ?? [];
   const inbox = folders.find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? folders[0];
   if (!inbox) return;
   const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === inbox.path);
@@ -108,7 +111,7 @@ export function openInitialFolder(ctx: ControllerContext, i: number): void {
   openFolder(ctx, i, inbox.path);
 }
 
-export async function refreshFolders(ctx: ControllerContext, i: number): Promise<void> {
+export async function refreshFolders(ctx: ControllerContext, i: AccountId): Promise<void> {
   const acc = await backendFor(ctx, i);
   const folders = await ctx.track('folders…', acc.listFolders());
   ctx.updateAccount(i, { folders });

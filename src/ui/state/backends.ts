@@ -2,9 +2,10 @@
 // what it reports is posted to the controller (account-events.ts handles it).
 import type { MailAccount } from '../../accounts/account.js';
 import type { ControllerContext } from './controller-context.js';
+import type { AccountId } from './types.js';
 
-export function backendFor(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const existing = ctx.backends[i];
+export function backendFor(ctx: ControllerContext, i: AccountId): Promise<MailAccount> {
+  const existing = ctx.backends.get(i);
   if (existing) return Promise.resolve(existing);
   // Callers that ask at the same time (warm start + connect) share one backend: two would each
   // hold a connection, and the one that logged in might not be the one asked to list folders.
@@ -21,14 +22,14 @@ export function backendFor(ctx: ControllerContext, i: number): Promise<MailAccou
   return pending;
 }
 
-async function createBackend(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const slot = ctx.opts.accounts[i];
+async function createBackend(ctx: ControllerContext, i: AccountId): Promise<MailAccount> {
+  const slot = ctx.slot(i);
   if (!slot) throw new Error('no such account');
   const acc = await slot.create();
-  ctx.backends[i] = acc;
+  ctx.backends.set(i, acc);
   // A backend replaced by a mode switch may still report (e.g. its close): ignore it then.
   const off = acc.onEvent((event) => {
-    if (ctx.backends[i] === acc) ctx.post({ type: 'accountEvent', account: i, event });
+    if (ctx.backends.get(i) === acc) ctx.post({ type: 'accountEvent', account: i, event });
   });
   ctx.unsubscribers.push(off);
   ctx.offEvents.set(i, off);

@@ -28,6 +28,8 @@ import { syncAccount, syncCurrent } from './sync-actions.js';
 import { watchTrace } from './trace-watch.js';
 import type { UiState } from './types.js';
 import type { WindowCache } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 export type { AccountSlot, ControllerOptions, KeyInput, ModeSwitcher } from './controller-options.js';
 export { errorText } from './error-text.js';
@@ -56,10 +58,10 @@ export class UiController {
   start(): void {
     const ctx = this.ctx;
     watchTrace(ctx);
-    const configured = ctx.opts.accounts.length;
+    const configured = ctx.opts.accounts.map((a) => a.name);
     if (ctx.opts.loginAfterFirstFrame) gateLogins(ctx);
-    ctx.opts.accounts.forEach((_, i) => void connectAccount(ctx, i, i === 0));
-    for (let i = 0; i < configured; i++) showLocalCache(ctx, i);
+    configured.forEach((id, i) => void connectAccount(ctx, id, i === 0));
+    for (const id of configured) showLocalCache(ctx, id);
     if (ctx.opts.pollMs && ctx.opts.pollMs > 0) {
       const t = setInterval(() => poll(ctx), ctx.opts.pollMs);
       t.unref();
@@ -72,7 +74,8 @@ export class UiController {
    * (true) or nothing cached (false). The UI draws its first frame after this.
    */
   firstScreen(): Promise<boolean> {
-    return this.ctx.peeks.get(0) ?? Promise.resolve(false);
+    const first = this.ctx.firstAccount;
+    return (first !== undefined && this.ctx.peeks.get(first)) || Promise.resolve(false);
   }
 
   /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */
@@ -85,7 +88,7 @@ export class UiController {
     ctx.stopped = true;
     for (const t of ctx.timers) clearInterval(t);
     for (const u of ctx.unsubscribers) u();
-    await Promise.allSettled(ctx.backends.map((a) => a?.close()));
+    await Promise.allSettled([...ctx.backends.values()].map((a) => a.close()));
   }
 
   /** Shows `label` among the status bar's "loading" items until `p` settles. */
@@ -98,12 +101,12 @@ export class UiController {
     scrollListTo(this.ctx, this.state.listCursor);
   }
 
-  syncAccount(i: number): Promise<void> {
+  syncAccount(i: AccountId): Promise<void> {
     return syncAccount(this.ctx, i);
   }
 
   /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
-  openFolder(account: number, path: string): void {
+  openFolder(account: AccountId, path: string): void {
     openFolder(this.ctx, account, path);
   }
 
@@ -130,7 +133,7 @@ export class UiController {
   }
 
   /** Switches account i between IMAP and POP3 (see mode-switch-actions.ts). */
-  switchMode(i: number, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
+  switchMode(i: AccountId, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
     return switchMode(this.ctx, i, target, leaveOnServer);
   }
 
@@ -237,7 +240,7 @@ export class UiController {
     const row = folderRows(this.state)[this.state.folderCursor];
     if (!row) return;
     if (row.kind === 'account') {
-      const a = this.state.accounts[row.account];
+      const a = accountEntry(this.state, row.account);
       if (a && (a.status === 'error' || a.status === 'idle')) void connectAccount(ctx, row.account, false);
       return;
     }

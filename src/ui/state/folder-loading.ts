@@ -8,10 +8,12 @@ import { pageSize, scrolledTo } from './list-geometry.js';
 import { listOrder } from './list-order.js';
 import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
-export function openFolder(ctx: ControllerContext, account: number, path: string): Promise<void> {
-  const info = ctx.state.accounts[account]?.folders.find((f) => f.path === path);
+export function openFolder(ctx: ControllerContext, account: AccountId, path: string): Promise<void> {
+  const info = accountEntry(ctx.state, account)?.folders.find((f) => f.path === path);
   ctx.store.set({
     current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
     listCursor: 0,
@@ -27,7 +29,7 @@ export function reopenCurrent(ctx: ControllerContext): void {
   if (cur) void loadFolder(ctx, cur.account, cur.path, true);
 }
 
-export async function loadFolder(ctx: ControllerContext, account: number, path: string, keepPosition: boolean): Promise<void> {
+export async function loadFolder(ctx: ControllerContext, account: AccountId, path: string, keepPosition: boolean): Promise<void> {
   const key = folderKey(account, path);
   try {
     const acc = await backendFor(ctx, account);
@@ -55,8 +57,8 @@ export async function loadFolder(ctx: ControllerContext, account: number, path: 
   }
 }
 
-export function updateFolderCounts(ctx: ControllerContext, account: number, path: string, total: number, unread: number): void {
-  const acc = ctx.state.accounts[account];
+export function updateFolderCounts(ctx: ControllerContext, account: AccountId, path: string, total: number, unread: number): void {
+  const acc = accountEntry(ctx.state, account);
   if (!acc) return;
   ctx.updateAccount(account, {
     folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)),
@@ -92,7 +94,7 @@ export function ensureVisible(ctx: ControllerContext): void {
   for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
 }
 
-export async function fetchWindow(ctx: ControllerContext, account: number, path: string, w: number, label = 'messages…'): Promise<void> {
+export async function fetchWindow(ctx: ControllerContext, account: AccountId, path: string, w: number, label = 'messages…'): Promise<void> {
   const key = folderKey(account, path);
   const gen = ctx.cache.begin(key, w);
   try {
@@ -107,7 +109,7 @@ export async function fetchWindow(ctx: ControllerContext, account: number, path:
   }
 }
 
-export async function ensureSearchRows(ctx: ControllerContext, account: number, path: string, uids: number[]): Promise<void> {
+export async function ensureSearchRows(ctx: ControllerContext, account: AccountId, path: string, uids: number[]): Promise<void> {
   const key = folderKey(account, path);
   const missing = uids.filter((u) => !ctx.cache.byUid(key, u));
   if (missing.length === 0) return;

@@ -11,10 +11,12 @@ import { rowAt } from './list-geometry.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 /** A message an action applies to, and where it is. */
 export interface MessageTarget {
-  account: number;
+  account: AccountId;
   path: string;
   summary: MessageSummary;
 }
@@ -52,7 +54,7 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       const acc = await backendFor(ctx, t.account);
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
-      if (!quiet) ctx.note(flagNote(modelOf(ctx.opts.accounts[t.account]?.protocol ?? 'imap'), flag, on));
+      if (!quiet) ctx.note(flagNote(modelOf(ctx.slot(t.account)?.protocol ?? 'imap'), flag, on));
     } catch (err) {
       ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));
       adjustUnread(ctx, t.account, t.path, -unreadDelta);
@@ -61,13 +63,13 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
   })();
 }
 
-export function adjustUnread(ctx: ControllerContext, account: number, path: string, delta: number): void {
+export function adjustUnread(ctx: ControllerContext, account: AccountId, path: string, delta: number): void {
   if (delta === 0) return;
   const cur = ctx.state.current;
   if (cur && cur.account === account && cur.path === path) {
     ctx.store.set({ current: { ...cur, unread: Math.max(0, cur.unread + delta) } });
   }
-  const f = ctx.state.accounts[account]?.folders.find((x) => x.path === path);
+  const f = accountEntry(ctx.state, account)?.folders.find((x) => x.path === path);
   if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
 }
 
@@ -79,12 +81,12 @@ export function askDelete(ctx: ControllerContext, t: MessageTarget): void {
       path: t.path,
       uid: t.summary.uid,
       subject: t.summary.subject,
-      permanent: deleteIsPermanent(ctx.state.accounts[t.account]?.folders ?? [], t.path),
+      permanent: deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path),
     },
   });
 }
 
-export function afterRemoval(ctx: ControllerContext, account: number, path: string, uid: number, verb: string): void {
+export function afterRemoval(ctx: ControllerContext, account: AccountId, path: string, uid: number, verb: string): void {
   if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });
   const search = ctx.state.search;
   if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => u !== uid) } });
@@ -94,12 +96,12 @@ export function afterRemoval(ctx: ControllerContext, account: number, path: stri
   void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
 }
 
-export function deleteMessage(ctx: ControllerContext, account: number, path: string, uid: number): void {
+export function deleteMessage(ctx: ControllerContext, account: AccountId, path: string, uid: number): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, account);
       const outcome = await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
-      const permanent = deleteIsPermanent(ctx.state.accounts[account]?.folders ?? [], path);
+      const permanent = deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
       afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete', (p) => folderTitle(ctx.state, account, p)));
     } catch (err) {
       ctx.fail(err, 'Delete failed');
@@ -108,7 +110,7 @@ export function deleteMessage(ctx: ControllerContext, account: number, path: str
 }
 
 export function openMovePicker(ctx: ControllerContext, t: MessageTarget): void {
-  const folders = (ctx.state.accounts[t.account]?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
+  const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
   if (folders.length === 0) return ctx.notify('No other folder to move to');
   ctx.store.set({
     overlay: {

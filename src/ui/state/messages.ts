@@ -5,17 +5,18 @@
 // modules never import a module above them: whatever must go back up goes through `post`.
 import type { AccountEvent } from '../../accounts/account.js';
 import type { MainAction as Action } from '../keys/bindings.js';
+import type { AccountId } from './types.js';
 
 /** Messages posted to the controller: user intents and results of background work. */
 export type Msg =
   /** A key-table action, as if its key had been pressed (the `:help` command, say). */
   | { type: 'intent'; action: Action }
   /** A backend reported something (connection, new mail, flags): account-events.ts. */
-  | { type: 'accountEvent'; account: number; event: AccountEvent }
+  | { type: 'accountEvent'; account: AccountId; event: AccountEvent }
   /** Start account's POP3 download (after its login): sync-actions.ts. */
-  | { type: 'syncAccount'; account: number }
+  | { type: 'syncAccount'; account: AccountId }
   /** A window of summaries arrived for account/path: an Enter pressed while it loaded opens its row now. */
-  | { type: 'rowsArrived'; account: number; path: string };
+  | { type: 'rowsArrived'; account: AccountId; path: string };
 
 /** What a reducer step asks for besides its new state. */
 export type Effect =

@@ -7,6 +7,7 @@ import { rowAt } from './list-geometry.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, modelOf, openNote } from './model-words.js';
 import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
 
 // The open message's loading, so leaving it (or opening another) stops its parser.
 const loading = new WeakMap<ControllerContext, AbortController>();
@@ -24,7 +25,7 @@ export function closeLoadingReader(ctx: ControllerContext): void {
 }
 
 /** Rows arrived for account/path: an Enter pressed while they loaded opens its message now. */
-export function openPending(ctx: ControllerContext, account: number, path: string): void {
+export function openPending(ctx: ControllerContext, account: AccountId, path: string): void {
   const p = ctx.state.pendingOpen;
   if (!p || p.account !== account || p.path !== path) return;
   const now = ctx.state;
@@ -56,7 +57,7 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
     reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
     focus: 'reader',
   });
-  const model = modelOf(ctx.opts.accounts[cur.account]?.protocol ?? 'imap');
+  const model = modelOf(ctx.slot(cur.account)?.protocol ?? 'imap');
   const wasUnread = !summary.flags.includes('\\Seen');
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
   // Summaries are replaced, not changed: the loader gets the row as it is now (read).

@@ -5,6 +5,7 @@ import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
+import { accountEntry } from './folder-rows.js';
 
 export function runSearch(ctx: ControllerContext, query: string): void {
   const cur = ctx.state.current;
@@ -44,8 +45,8 @@ export function runCommand(ctx: ControllerContext, line: string): void {
       return runSearch(ctx, arg);
     case 'folder':
     case 'cd': {
-      const i = ctx.state.current?.account ?? 0;
-      const folders = ctx.state.accounts[i]?.folders ?? [];
+      const i = ctx.state.current?.account ?? ctx.firstAccount ?? '';
+      const folders = accountEntry(ctx.state, i)?.folders ?? [];
       const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
       if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}"`);
       openFolder(ctx, i, f.path);

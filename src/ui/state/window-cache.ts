@@ -9,6 +9,7 @@
 // write that changes what the list shows tells the subscribers (the UI redraws from that), so no
 // caller has to remember to ask for a redraw.
 import type { MessageSummary } from '../../domain/index.js';
+import type { AccountId } from './types.js';
 
 export const WINDOW_SIZE = 50;
 /**
@@ -49,7 +50,7 @@ class FolderCache {
   }
 }
 
-export function folderKey(account: number, path: string): string {
+export function folderKey(account: AccountId, path: string): string {
   return `${account}\u0000${path}`;
 }
 
