@@ -37,10 +37,15 @@ export interface ComposeView {
   resume?: string;
 }
 
-export interface KeyPress {
-  spec: string;
-  text: string;
-}
+/** An answer on the compose screens (see ComposeFlow.command). */
+export type ComposeCommand =
+  | { kind: 'send' | 'edit' | 'askAttach' | 'postpone' | 'askDiscard' | 'close' }
+  /** A draft was left: resume it (true) or start a new one. */
+  | { kind: 'resume'; resume: boolean }
+  /** The answer to "Discard this draft?". */
+  | { kind: 'discard'; yes: boolean }
+  /** The attach prompt's new value; `value` undefined closes it, `submit` attaches. */
+  | { kind: 'prompt'; value?: string; submit?: boolean };
 
 export interface ComposeCallbacks {
   setView(view: ComposeView | undefined): void;
@@ -106,52 +111,46 @@ export class ComposeFlow {
     await this.edit();
   }
 
-  handleKey(k: KeyPress): void {
+  /**
+   * What the user can do on the screens this flow shows. The UI maps keys to these through its
+   * key table (ui/state/compose-keys.ts); nothing is done while the flow is busy.
+   */
+  command(c: ComposeCommand): void {
     const v = this.view;
     if (!v || v.busy) return;
-    if (v.prompt) return this.promptKey(v, k);
-    if (v.resume) {
-      if (k.text === 'r') return void this.answerResume(true);
-      if (k.text === 'n') return void this.answerResume(false);
-      if (k.spec === 'esc' || k.text === 'q') return this.close();
-      return;
-    }
-    if (v.confirmDiscard) {
-      if (k.text === 'y' || k.text === 'Y') void this.discard();
-      else this.show({ confirmDiscard: false });
-      return;
-    }
-    switch (k.text || k.spec) {
-      case 'y':
-      case 's':
+    switch (c.kind) {
+      case 'resume':
+        if (v.resume) void this.answerResume(c.resume);
+        return;
+      case 'close':
+        return this.close();
+      case 'send':
         return void this.send();
-      case 'e':
+      case 'edit':
         return void this.edit();
-      case 'a':
+      case 'askAttach':
         return this.show({ prompt: { label: 'Attach file: ', value: '' }, error: undefined });
-      case 'p':
+      case 'postpone':
         return void this.postpone();
-      case 'q':
-      case 'c':
-      case 'esc':
+      case 'askDiscard':
         return this.show({ confirmDiscard: true, error: undefined });
-      default:
+      case 'discard':
+        if (c.yes) void this.discard();
+        else this.show({ confirmDiscard: false });
+        return;
+      case 'prompt':
+        if (!v.prompt) return;
+        if (c.value === undefined) return this.show({ prompt: undefined });
+        if (!c.submit) return this.show({ prompt: { ...v.prompt, value: c.value } });
+        this.show({ prompt: undefined });
+        if (c.value.trim()) void this.attach(c.value.trim());
         return;
     }
   }
 
-  private promptKey(v: ComposeView, k: KeyPress): void {
-    const p = v.prompt!;
-    if (k.spec === 'esc') return this.show({ prompt: undefined });
-    if (k.spec === 'enter') {
-      this.show({ prompt: undefined });
-      if (p.value.trim()) void this.attach(p.value.trim());
-      return;
-    }
-    if (k.spec === 'backspace' || k.spec === 'delete') return this.show({ prompt: { ...p, value: [...p.value].slice(0, -1).join('') } });
-    if (k.spec === 'C-u') return this.show({ prompt: { ...p, value: '' } });
-    const text = sanitizeLine(k.text);
-    if (text) this.show({ prompt: { ...p, value: p.value + text } });
+  /** The screen shown now (undefined when the flow is closed). */
+  get current(): ComposeView | undefined {
+    return this.view;
   }
 
   private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>): ComposeDeps {

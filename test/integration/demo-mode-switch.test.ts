@@ -40,7 +40,7 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
   const config = await loadConfig(ctx);
   const slots = accountSlots(ctx, config.accounts, [async () => demo.credentials.password], createAccount);
   const c = new UiController({ accounts: slots, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
-  const inboxTotal = () => (c.state.current?.account === 0 && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
+  const inboxTotal = () => (c.state.current?.account === imapAccount.name && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
   const press = (text: string) => c.handleKey({ spec: text, text });
   const name = imapAccount.name;
   c.start();
@@ -62,7 +62,7 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
     assert.ok(o?.kind === 'confirmMode');
     assert.match(o.text, new RegExp(`The port changes from ${demo.pop3Port} to ${demo.imapPort}`));
     press('y');
-    const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === 0 && !a.hidden);
+    const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === imapAccount.name && !a.hidden);
     const cacheInbox = () => c.state.accounts[cacheIndex()]?.folders.find((f) => f.path === 'INBOX')?.total;
     await until(() => c.state.accounts[0]!.protocol === 'imap' && c.state.accounts[0]!.status === 'connected' && inboxTotal() === 0 && cacheInbox() === n, 'IMAP again, INBOX empty, cache shown', c);
     assert.equal(c.state.accounts[cacheIndex()]!.name, `${name} · local cache`);

@@ -111,7 +111,7 @@ describe('folder names with namespace prefix "INBOX." and separator "."', doveco
       for (let k = 0; k < target; k++) c.handleKey({ spec: 'j', text: 'j' });
       c.handleKey({ spec: 'enter', text: '' });
       await until(() => c.state.info === 'Moved to Archive', `"Moved to Archive" (info: ${c.state.info})`);
-      c.openFolder(0, 'INBOX.Projects.2024');
+      c.openFolder('alice', 'INBOX.Projects.2024');
       await until(() => c.state.current?.opened === true && c.state.current.path === 'INBOX.Projects.2024', 'Projects/2024 open');
       const { statusText } = await import('../../src/ui/components/StatusBar.js');
       assert.match(statusText(c.state, 5, 120), /│ Projects\/2024 │/);

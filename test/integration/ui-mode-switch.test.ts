@@ -57,7 +57,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       return { protocol: fixed.protocol, create: () => createAccount(fixed, { getPassword: async () => 'sw-pw', dataDir: join(env.TMAIL_DATA_DIR!, 'accounts', 'sw') }) };
     };
     const c = new UiController({ accounts: slots, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
-    const inboxTotal = () => (c.state.current?.account === 0 && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
+    const inboxTotal = () => (c.state.current?.account === 'sw' && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
     const press = (text: string) => c.handleKey({ spec: text, text });
     c.start();
     try {
@@ -86,12 +86,12 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       assert.equal(o.target, 'imap');
       assert.match(o.text, /Their local copies stay on disk/);
       press('y');
-      const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === 0 && !a.hidden);
+      const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === 'sw' && !a.hidden);
       const cacheInbox = () => c.state.accounts[cacheIndex()]?.folders.find((f) => f.path === 'INBOX')?.total;
       await until(() => c.state.accounts[0]!.protocol === 'imap' && inboxTotal() === 5 && cacheInbox() === 12, 'IMAP again, with the local cache', c);
       assert.equal((await configFile()).protocol, 'imap');
       assert.equal(c.state.accounts[cacheIndex()]!.name, 'sw · local cache');
-      assert.ok(folderRows(c.state).some((r) => r.account === cacheIndex() && r.folder?.path === 'INBOX'), 'the folder pane lists the cache');
+      assert.ok(folderRows(c.state).some((r) => r.account === c.state.accounts[cacheIndex()]?.id && r.folder?.path === 'INBOX'), 'the folder pane lists the cache');
 
       // IMAP → POP3 again, this time keeping the server copies (l in the dialog).
       press('M');
@@ -103,7 +103,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       press('y');
       await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 5 new message/.test(c.state.info ?? '') && inboxTotal() === 17, 'the second POP3 sync', c);
       assert.equal(cacheIndex(), -1, 'the local cache group is gone: the account itself shows it');
-      assert.ok(!folderRows(c.state).some((r) => c.state.accounts[r.account]!.localCacheOf !== undefined));
+      assert.ok(!folderRows(c.state).some((r) => c.state.accounts.find((a) => a.id === r.account)!.localCacheOf !== undefined));
       const saved = await configFile();
       assert.equal(saved.protocol, 'pop3');
       assert.equal(saved.leaveOnServer, true);

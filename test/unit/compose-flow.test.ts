@@ -12,6 +12,10 @@ import type { MailAccount } from '../../src/accounts/account.js';
 import type { Flag } from '../../src/domain/index.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { ComposeFlow, type ComposeView } from '../../src/compose/ui-flow.js';
+import { buildKeyTable } from '../../src/ui/keys/bindings.js';
+import { composeKey } from '../../src/ui/state/compose-keys.js';
+
+const keyTable = buildKeyTable();
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink;
@@ -89,7 +93,8 @@ function setup(name: string) {
     },
   );
   const last = () => views.at(-1);
-  const key = (text: string, spec = text) => flow.handleKey({ spec, text });
+  // Keys go through the key table, as in the UI.
+  const key = (text: string, spec = text) => composeKey(flow, keyTable, { spec, text });
   const drafts = async () => (existsSync(join(dataDir, 'drafts')) ? (await readdir(join(dataDir, 'drafts'))).filter((n) => n.endsWith('.eml')) : []);
   const until = async (pred: () => boolean, what: string) => {
     for (let i = 0; i < 500 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));

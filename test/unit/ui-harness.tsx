@@ -1,7 +1,9 @@
-// Mounts the real App over fake accounts with ink-testing-library and waits for frames
+// Mounts the real App over fake accounts (through the same input path as run.tsx) and waits for frames
 // (React renders asynchronously: wait for what you expect instead of sleeping).
+import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
-import { render } from 'ink-testing-library';
+import { render as inkRender } from 'ink';
+import { InputTap } from '../../src/ui/input-tap.js';
 import { App } from '../../src/ui/components/App.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { createDefaultLoader } from '../../src/ui/message-loader.js';
@@ -23,6 +25,47 @@ export interface MountOptions {
   downloadDir?: string;
 }
 
+// ink-testing-library's fakes, with the program's own input path: keys reach Ink through the
+// InputTap run.tsx uses, so function keys are tested as the terminal sends them.
+class FakeStdout extends EventEmitter {
+  columns = 100;
+  lastFrame: string | undefined;
+  write = (frame: string) => {
+    this.lastFrame = frame;
+  };
+}
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write = (data: string) => {
+    this.data = data;
+    this.emit('readable');
+  };
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setRawMode() {}
+  ref() {}
+  unref() {}
+}
+
+function render(tree: React.ReactElement, onFunctionKey: (spec: string) => void) {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const tap = new InputTap(stdin, onFunctionKey);
+  const instance = inkRender(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
+    stdin: tap as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return { stdin, lastFrame: () => stdout.lastFrame, unmount: instance.unmount, cleanup: instance.cleanup };
+}
+
 export async function mountUi(accounts: FakeAccount[], opts: MountOptions = {}) {
   const loader = await createDefaultLoader();
   const keys = buildKeyTable(opts.keys);
@@ -39,6 +82,7 @@ export async function mountUi(accounts: FakeAccount[], opts: MountOptions = {}) 
   });
   const inst = render(
     <App controller={controller} keys={keys} loader={loader} theme={makeTheme(opts.env ?? {})} configPath="/home/u/.config/tmail/config.json" />,
+    (spec) => controller.handleKey({ spec, text: '' }),
   );
   controller.start();
   const raw = () => inst.lastFrame() ?? '';

@@ -53,7 +53,7 @@ function setup(opts: { failApply?: boolean } = {}) {
   const slot: AccountSlot = { name: 'work', protocol: 'imap', create: async () => imap, mode };
   const c = new UiController({ accounts: [slot], keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
   const press = (text: string) => c.handleKey({ spec: text, text });
-  const inbox = () => (c.state.current?.account === 0 && c.state.current.opened ? c.state.current.total : -1);
+  const inbox = () => (c.state.current?.account === 'work' && c.state.current.opened ? c.state.current.total : -1);
   return { c, press, inbox, imap, pop3, cache, applied };
 }
 
@@ -98,15 +98,15 @@ test('switching replaces the backend in place; back to IMAP shows the local cach
   await until(() => c.state.accounts[0]!.protocol === 'imap' && inbox() === 30, 'IMAP again');
   await until(() => c.state.accounts[1]?.folders.some((f) => f.path === 'INBOX' && f.total === 5) === true, 'the local cache');
   assert.equal(pop3.closed, true);
-  assert.equal(c.state.accounts[1]!.localCacheOf, 0);
-  assert.ok(folderRows(c.state).some((r) => r.account === 1 && r.kind === 'account'));
+  assert.equal(c.state.accounts[1]!.localCacheOf, 'work');
+  assert.ok(folderRows(c.state).some((r) => r.account === 'work · local cache' && r.kind === 'account'));
 
   press('M');
   press('y');
   await until(() => c.state.accounts[0]!.protocol === 'pop3' && inbox() === 7, 'POP3 again');
   assert.equal(c.state.accounts[1]!.hidden, true);
   assert.equal(cache.closed, true, 'the cache view was closed');
-  assert.ok(!folderRows(c.state).some((r) => r.account === 1), 'the folder pane no longer lists the cache');
+  assert.ok(!folderRows(c.state).some((r) => r.account === 'work · local cache'), 'the folder pane no longer lists the cache');
   await c.stop();
 });
 

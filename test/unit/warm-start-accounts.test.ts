@@ -93,7 +93,7 @@ async function runOrder(order: Step[], cachedFirst: boolean): Promise<void> {
     assert.deepEqual(accs[0]!.opens, ['INBOX'], `${label}: opened once`);
     assert.deepEqual(accs[1]!.opens, [], `${label}: the other accounts keep their folders closed`);
     const cur = c.state.current!;
-    assert.equal(cur.account, 0, label);
+    assert.equal(cur.account, 'first', label);
     assert.equal(cur.path, 'INBOX', label);
     assert.equal(cur.opened, true, label);
     const server = (await FakeAccount.prototype.listFolders.call(accs[0]!)).find((f) => f.path === 'INBOX')!;

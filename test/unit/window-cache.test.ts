@@ -51,3 +51,24 @@ test('window cache: summaries stored by UID (search results) are bounded, newest
   c.invalidate('k');
   assert.equal(c.summaryCount('k'), 0);
 });
+
+test('window cache: update replaces a row (the old object is untouched) and tells subscribers', () => {
+  const c = new WindowCache();
+  const rows = window(0).map((r) => ({ ...r, flags: [] }));
+  c.store('k', 0, c.begin('k', 0), rows);
+  c.putByUid('k', [{ uid: 999, flags: [] } as unknown as MessageSummary]);
+  let told = 0;
+  c.subscribe(() => told++);
+  const before = c.snapshot();
+  const old = c.at('k', 2)!;
+  const next = c.update('k', old.uid, (s) => ({ ...s, flags: ['\\Seen'] }));
+  assert.deepEqual(old.flags, [], 'the old summary did not change');
+  assert.deepEqual(next?.flags, ['\\Seen']);
+  assert.equal(c.at('k', 2), next, 'the window shows the new row');
+  assert.equal(c.byUid('k', old.uid), next, 'and so does the UID index');
+  assert.equal(c.update('k', 999, (s) => ({ ...s, flags: ['\\Flagged'] }))?.flags[0], '\\Flagged', 'search rows too');
+  assert.equal(told, 2);
+  assert.notEqual(c.snapshot(), before, 'a new snapshot: the UI redraws without a counter');
+  assert.equal(c.update('k', 12345, (s) => s), undefined, 'an unknown UID changes nothing');
+  assert.equal(told, 2);
+});

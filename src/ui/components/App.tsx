@@ -1,6 +1,6 @@
-import { Box, Text, useInput, useStdin } from 'ink';
-import { useEffect, useSyncExternalStore } from 'react';
-import { FUNCTION_KEYS, keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
+import { Box, Text, useInput } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { keySpec, splitTyped, type KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { UiController } from '../state/controller.js';
 import { computeLayout, panesRows } from '../state/layout.js';
@@ -17,6 +17,7 @@ import { TracePane, TraceStrip } from './TracePane.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
 import { padToWidth } from '../../mime/display-width.js';
+import { accountEntry } from '../state/folder-rows.js';
 
 export interface AppProps {
   controller: UiController;
@@ -32,18 +33,9 @@ export interface AppProps {
 
 export function App({ controller, keys, loader, theme, configPath, trace, hint }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
-  // useInput drops function keys (F5…); Ink's raw input event still carries their sequence.
-  const { internal_eventEmitter: rawInput } = useStdin();
-  useEffect(() => {
-    const onRaw = (raw: string) => {
-      const fk = FUNCTION_KEYS[raw];
-      if (fk) controller.handleKey({ spec: fk, text: '' });
-    };
-    rawInput.on('input', onRaw);
-    return () => {
-      rawInput.off('input', onRaw);
-    };
-  }, [rawInput, controller]);
+  // The list's rows live in the window cache, which says when they change.
+  useSyncExternalStore(controller.cache.subscribe, controller.cache.snapshot);
+  // useInput drops function keys (F5…): the stdin Ink is given reports them (input-tap.ts).
   useInput((input, key) => {
     const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown ||
       key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
@@ -80,7 +72,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   } else if (o?.kind === 'compose') {
     main = <ComposeConfirm view={o.view} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'trace') {
-    const name = state.accounts[state.current?.account ?? 0]?.name;
+    const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={fullHeight} theme={theme} />;
   } else if (o?.kind === 'confirmMode') {
     main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={fullHeight} />;
@@ -101,7 +93,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   // Prompts and the delete question live in the status bar: the panes and the trace stay.
   const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete';
   if (state.tracePane && panesShown) {
-    const name = state.accounts[state.current?.account ?? 0]?.name;
+    const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = (
       <Box flexDirection="column" height={fullHeight}>
         {main}

@@ -6,6 +6,7 @@ import type { UiState } from '../state/types.js';
 import { padToWidth, displayWidth, truncateToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
+import { accountEntry } from '../state/folder-rows.js';
 
 const STATUS_MARK: Record<string, string> = {
   idle: ' ', connecting: '…', reconnecting: '…', connected: ' ', error: '!',
@@ -23,7 +24,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
       {rows.slice(top, top + visible).map((row, i) => {
         const index = top + i;
         const selected = index === state.folderCursor;
-        const acc = state.accounts[row.account]!;
+        const acc = accountEntry(state, row.account)!;
         if (row.kind === 'account') {
           const model = acc.localCacheOf !== undefined ? 'local' : modelOf(acc.protocol).label;
           const label = `${selected ? '>' : (STATUS_MARK[acc.status] ?? ' ')}${sanitizeLine(acc.name)} [${model}]`;

@@ -1,14 +1,22 @@
 import { Box, Text } from 'ink';
-import { ACTIONS, displayKey, type KeyTable } from '../keys/bindings.js';
+import { ACTIONS, displayKey, SCOPE_TITLES, scopeOf, type KeyTable } from '../keys/bindings.js';
 import { padToWidth } from '../../mime/display-width.js';
 import { renderBody } from '../../mime/render-body.js';
 
 /** Generated from the key table, so user re-bindings show up here too. */
 export function helpLines(keys: KeyTable): string[] {
-  return ACTIONS.map((a) => {
+  const lines: string[] = [];
+  let scope = 'main';
+  for (const a of ACTIONS) {
+    // The mail screen's keys come first, untitled; each other scope under its title.
+    if (scopeOf(a) !== scope) {
+      scope = scopeOf(a);
+      lines.push('', SCOPE_TITLES[scopeOf(a)]);
+    }
     const k = keys[a].keys.map(displayKey).join(' ');
-    return `${padToWidth(k, 22)} ${keys[a].description}`;
-  });
+    lines.push(`${padToWidth(k, 22)} ${keys[a].description}`);
+  }
+  return lines;
 }
 
 export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number; lastError?: string; lastNote?: string }) {

@@ -7,6 +7,7 @@ import type { UiState } from '../state/types.js';
 import { padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
+import { accountEntry } from '../state/folder-rows.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
@@ -108,7 +109,7 @@ export function MessageList(props: {
   } else if (!cur.opened && count === 0) {
     lines.push(<Text key="opening">{padToWidth(`Opening ${sanitizeLine(folderTitle(state, cur.account, cur.path))}…`, inner)}</Text>);
   } else if (count === 0) {
-    const acc = state.accounts[cur.account];
+    const acc = accountEntry(state, cur.account);
     // An empty local copy of a downloading account (POP3): say how to download.
     const downloads = acc !== undefined && acc.localCacheOf === undefined && modelOf(acc.protocol).capabilities.downloadsMail;
     const text = state.search

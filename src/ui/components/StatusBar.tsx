@@ -7,6 +7,7 @@ import { displayWidth, padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
 import { modelOf, modelWords } from '../state/model-words.js';
 import { listOrder, orderLabel } from '../state/list-order.js';
+import { accountEntry } from '../state/folder-rows.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
@@ -34,7 +35,7 @@ const NOTE_ROOM = 30;
 export function statusText(state: UiState, count: number, width = 80, compact = false): string {
   const parts: string[] = [];
   const cur = state.current;
-  const acc = state.accounts[cur?.account ?? 0];
+  const acc = accountEntry(state, cur?.account) ?? state.accounts[0];
   let cache = '';
   if (acc) {
     parts.push(sanitizeLine(acc.name));

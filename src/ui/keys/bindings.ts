@@ -1,14 +1,38 @@
-// Key bindings as data: every action the UI understands, its default keys and a one-line
-// description. The help overlay and README table are generated from this, and the user's
-// `keys` map in config.json overrides the defaults per action.
+// Key bindings as data: every action the UI understands, its default keys, where it applies and
+// a one-line description. The help overlay is generated from this, and the user's `keys` map in
+// config.json overrides the defaults per action. To add a key: name the action here, give it a
+// binding, then handle it in state/reducer.ts (pure) or state/controller.ts (an effect).
 import type { Key } from 'ink';
 
-export const ACTIONS = [
+/** The mail screen's actions (folder pane, list, reader; overlays reuse the moves). */
+export const MAIN_ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
   'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
 ] as const;
-export type Action = (typeof ACTIONS)[number];
+/** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
+export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'leaveOnServer', 'traceAll'] as const;
+/** Keys of the compose confirm screen (after the editor). */
+export const COMPOSE_ACTIONS = ['send', 'edit', 'attach', 'postpone', 'discard', 'resumeDraft', 'newDraft'] as const;
+export const ACTIONS = [...MAIN_ACTIONS, ...DIALOG_ACTIONS, ...COMPOSE_ACTIONS] as const;
+
+export type MainAction = (typeof MAIN_ACTIONS)[number];
+export type DialogAction = (typeof DIALOG_ACTIONS)[number];
+export type ComposeAction = (typeof COMPOSE_ACTIONS)[number];
+export type Action = MainAction | DialogAction | ComposeAction;
+
+/** Where a key is looked up: the same key may mean one thing in each scope. */
+export type KeyScope = 'main' | 'dialog' | 'compose';
+const SCOPES: Record<KeyScope, readonly Action[]> = { main: MAIN_ACTIONS, dialog: DIALOG_ACTIONS, compose: COMPOSE_ACTIONS };
+export const SCOPE_TITLES: Record<KeyScope, string> = {
+  main: 'Mail',
+  dialog: 'Dialogs, pickers and prompts',
+  compose: 'After writing a message (compose screen)',
+};
+
+export function scopeOf(action: Action): KeyScope {
+  return (DIALOG_ACTIONS as readonly string[]).includes(action) ? 'dialog' : (COMPOSE_ACTIONS as readonly string[]).includes(action) ? 'compose' : 'main';
+}
 
 export interface Binding {
   keys: string[];
@@ -50,6 +74,20 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   suspend: { keys: ['C-z'], description: 'Suspend to the shell (`fg` comes back)' },
   redraw: { keys: ['C-l'], description: 'Redraw the whole screen' },
   quit: { keys: ['q'], description: 'Quit (Ctrl-C: cancel a prompt or dialog, else quit)' },
+  yes: { keys: ['y', 'Y'], description: 'Answer yes (delete, switch mode, discard a draft); any other key is no' },
+  submit: { keys: ['enter'], description: 'Run the prompt / pick the item' },
+  cancel: { keys: ['esc'], description: 'Close the prompt, picker or trace view' },
+  erase: { keys: ['backspace', 'delete'], description: 'Erase the last character of the prompt' },
+  clearLine: { keys: ['C-u'], description: 'Clear the prompt' },
+  leaveOnServer: { keys: ['l', 'L'], description: 'Switching to POP3: keep the mail on the server too' },
+  traceAll: { keys: ['a'], description: 'Trace view: this account / all accounts' },
+  send: { keys: ['y', 's'], description: 'Send the message' },
+  edit: { keys: ['e'], description: 'Edit the message again' },
+  attach: { keys: ['a'], description: 'Attach a file (asks for its path)' },
+  postpone: { keys: ['p'], description: 'Postpone: keep the draft for later' },
+  discard: { keys: ['q', 'c', 'esc'], description: 'Discard the draft (asks first); close the resume question' },
+  resumeDraft: { keys: ['r'], description: 'A draft was left: resume it' },
+  newDraft: { keys: ['n'], description: 'A draft was left: start a new message instead' },
 };
 
 export type KeyTable = Record<Action, Binding>;
@@ -73,8 +111,8 @@ export function buildKeyTable(user?: Record<string, string>): KeyTable {
       throw new KeyConfigError(`config "keys.${action}": expected key names separated by spaces, e.g. "j down"`);
     }
     const keys = spec.trim().split(/\s+/);
-    // A key given to this action is taken away from whatever had it by default.
-    for (const other of ACTIONS) table[other].keys = table[other].keys.filter((k) => !keys.includes(k));
+    // A key given to this action is taken away from whatever had it by default in its scope.
+    for (const other of SCOPES[scopeOf(action as Action)]) table[other].keys = table[other].keys.filter((k) => !keys.includes(k));
     table[action as Action].keys = keys;
   }
   return table;
@@ -100,8 +138,12 @@ export function keySpec(input: string, key: Key): string {
   return input;
 }
 
-export function actionFor(table: KeyTable, spec: string): Action | undefined {
-  for (const a of ACTIONS) if (table[a].keys.includes(spec)) return a;
+export function actionFor(table: KeyTable, spec: string): MainAction | undefined;
+export function actionFor(table: KeyTable, spec: string, scope: 'dialog'): DialogAction | undefined;
+export function actionFor(table: KeyTable, spec: string, scope: 'compose'): ComposeAction | undefined;
+/** The action `spec` is bound to in `scope` (the mail screen by default). */
+export function actionFor(table: KeyTable, spec: string, scope: KeyScope = 'main'): Action | undefined {
+  for (const a of SCOPES[scope]) if (table[a].keys.includes(spec)) return a;
   return undefined;
 }
 

@@ -1,48 +1,17 @@
 // Account backends: created once per slot, connected in the background, folder lists refreshed;
 // the warm start draws the INBOX from the header cache while the login is under way.
 import type { MailAccount } from '../../accounts/account.js';
-import { onAccountEvent } from './account-events.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
-import { syncAccount } from './sync-actions.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
-export function backendFor(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const existing = ctx.backends[i];
-  if (existing) return Promise.resolve(existing);
-  // Callers that ask at the same time (warm start + connect) share one backend: two would each
-  // hold a connection, and the one that logged in might not be the one asked to list folders.
-  let pending = ctx.creating.get(i);
-  if (!pending) {
-    const created = createBackend(ctx, i);
-    pending = created;
-    ctx.creating.set(i, created);
-    const settled = () => {
-      if (ctx.creating.get(i) === created) ctx.creating.delete(i);
-    };
-    created.then(settled, settled);
-  }
-  return pending;
-}
-
-export async function createBackend(ctx: ControllerContext, i: number): Promise<MailAccount> {
-  const slot = ctx.opts.accounts[i];
-  if (!slot) throw new Error('no such account');
-  const acc = await slot.create();
-  ctx.backends[i] = acc;
-  // A backend replaced by a mode switch may still report (e.g. its close): ignore it then.
-  const off = acc.onEvent((e) => {
-    if (ctx.backends[i] === acc) onAccountEvent(ctx, i, e);
-  });
-  ctx.unsubscribers.push(off);
-  ctx.offEvents.set(i, off);
-  return acc;
-}
-
-export async function connectAccount(ctx: ControllerContext, i: number, openInbox: boolean): Promise<void> {
-  const slot = ctx.opts.accounts[i]!;
+export async function connectAccount(ctx: ControllerContext, i: AccountId, openInbox: boolean): Promise<void> {
+  const slot = ctx.slot(i)!;
   ctx.updateAccount(i, { status: 'connecting', error: undefined });
   const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
   if (openInbox) ctx.peeks.set(i, cached);
@@ -64,7 +33,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
     await refreshFolders(ctx, i);
     if (openInbox && !ctx.state.current) openInitialFolder(ctx, i);
     else if (openInbox) pointFolderCursorAtCurrent(ctx, i);
-    if (acc.sync && ctx.opts.syncOnConnect !== false) void syncAccount(ctx, i);
+    if (acc.sync && ctx.opts.syncOnConnect !== false) ctx.post({ type: 'syncAccount', account: i });
   } catch (err) {
     ctx.warmStart.delete(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err) });
@@ -77,7 +46,7 @@ export async function connectAccount(ctx: ControllerContext, i: number, openInbo
  * server, keeping what is on screen; with nothing shown yet, a server that has folders opens its
  * INBOX at once (every IMAP server has one), without waiting for the whole folder list.
  */
-async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccount): Promise<void> {
+async function openAfterLogin(ctx: ControllerContext, i: AccountId, acc: MailAccount): Promise<void> {
   const warm = ctx.warmStart.get(i);
   ctx.warmStart.delete(i);
   const cur = ctx.state.current;
@@ -88,7 +57,7 @@ async function openAfterLogin(ctx: ControllerContext, i: number, acc: MailAccoun
   }
 }
 
-function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
+function pointFolderCursorAtCurrent(ctx: ControllerContext, i: AccountId): void {
   const cur = ctx.state.current;
   if (cur?.account !== i) return;
   const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === cur.path);
@@ -96,7 +65,7 @@ function pointFolderCursorAtCurrent(ctx: ControllerContext, i: number): void {
 }
 
 /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
-export async function showCachedInbox(ctx: ControllerContext, i: number): Promise<boolean> {
+export async function showCachedInbox(ctx: ControllerContext, i: AccountId): Promise<boolean> {
   try {
     const acc = await backendFor(ctx, i);
     const peeked = await acc.peekCachedFolder?.('INBOX', WINDOW_SIZE);
@@ -108,7 +77,6 @@ export async function showCachedInbox(ctx: ControllerContext, i: number): Promis
     ctx.warmStart.set(i, 'INBOX');
     const { total, unread } = peeked.folder;
     ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
-    ctx.bump();
     return true;
   } catch {
     // Only a head start: the normal open follows the login.
@@ -129,12 +97,13 @@ export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
   const bounded = Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]).then(() => clearTimeout(timer));
   // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
   ctx.loginGate = async (i) => {
-    if (i !== 0 || (await (ctx.peeks.get(0) ?? Promise.resolve(false)))) await bounded;
+    const first = ctx.firstAccount;
+    if (i !== first || (await (ctx.peeks.get(first) ?? Promise.resolve(false)))) await bounded;
   };
 }
 
-export function openInitialFolder(ctx: ControllerContext, i: number): void {
-  const folders = ctx.state.accounts[i]?.folders ?? [];
+export function openInitialFolder(ctx: ControllerContext, i: AccountId): void {
+  const folders = accountEntry(ctx.state, i)?.folders ?? [];
   const inbox = folders.find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? folders[0];
   if (!inbox) return;
   const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === inbox.path);
@@ -142,7 +111,7 @@ export function openInitialFolder(ctx: ControllerContext, i: number): void {
   openFolder(ctx, i, inbox.path);
 }
 
-export async function refreshFolders(ctx: ControllerContext, i: number): Promise<void> {
+export async function refreshFolders(ctx: ControllerContext, i: AccountId): Promise<void> {
   const acc = await backendFor(ctx, i);
   const folders = await ctx.track('folders…', acc.listFolders());
   ctx.updateAccount(i, { folders });

@@ -5,21 +5,23 @@ import { refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { fetchWindow, reopenCurrent } from './folder-loading.js';
-import { pageSize } from './list-navigation.js';
+import { pageSize } from './list-geometry.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
-export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEvent): void {
+export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountEvent): void {
   if (ctx.stopped) return;
   const cur = ctx.state.current;
   const here = (folder: string) => cur?.account === i && cur.path === folder;
   switch (e.type) {
     case 'connection': {
-      const before = ctx.state.accounts[i];
+      const before = accountEntry(ctx.state, i);
       ctx.updateAccount(i, {
         status: e.state === 'disconnected' ? (e.error ? 'error' : 'idle') : e.state,
         error: e.error ? errorText(e.error) : undefined,
       });
-      if (e.error) ctx.fail(e.error, ctx.opts.accounts[i]!.name);
+      if (e.error) ctx.fail(e.error, ctx.slot(i)!.name);
       else if (e.state === 'connected' && before?.error) clearOutageError(ctx, i, before.error);
       break;
     }
@@ -36,14 +38,9 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
       ctx.cache.invalidate(folderKey(i, e.folder));
       if (here(e.folder)) reopenCurrent(ctx);
       break;
-    case 'flags': {
-      const s = ctx.cache.byUid(folderKey(i, e.folder), e.uid);
-      if (s) {
-        s.flags = [...e.flags];
-        ctx.bump();
-      }
+    case 'flags':
+      ctx.cache.update(folderKey(i, e.folder), e.uid, (s) => ({ ...s, flags: [...e.flags] }));
       break;
-    }
     case 'error':
       ctx.fail(e.message);
       break;
@@ -54,21 +51,21 @@ export function onAccountEvent(ctx: ControllerContext, i: number, e: AccountEven
  * Connected again: an error line that only reported this account's outage (the "lost" message, or
  * an operation that failed because of it) would now be false — replace it with the good news.
  */
-function clearOutageError(ctx: ControllerContext, i: number, outage: string): void {
+function clearOutageError(ctx: ControllerContext, i: AccountId, outage: string): void {
   const shown = ctx.state.error;
-  if (shown && shown.includes(outage)) ctx.notify(`${ctx.opts.accounts[i]!.name}: connected again`);
+  if (shown && shown.includes(outage)) ctx.notify(`${ctx.slot(i)!.name}: connected again`);
 }
 
 /** Re-reads counts and the visible windows: not every backend pushes changes. */
 export function poll(ctx: ControllerContext): void {
-  ctx.state.accounts.forEach((a, i) => {
-    if (a.status === 'connected') void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
-  });
+  for (const a of ctx.state.accounts) {
+    if (a.status === 'connected') void refreshFolders(ctx, a.id).catch((err) => ctx.fail(err));
+  }
   const cur = ctx.state.current;
   if (!cur?.opened || ctx.state.search) return;
   const key = folderKey(cur.account, cur.path);
   const first = Math.floor(ctx.state.listTop / WINDOW_SIZE);
-  const last = Math.floor((ctx.state.listTop + pageSize(ctx)) / WINDOW_SIZE);
+  const last = Math.floor((ctx.state.listTop + pageSize(ctx.state)) / WINDOW_SIZE);
   for (let w = first; w <= last && w * WINDOW_SIZE < cur.total; w++) {
     if (ctx.cache.missing(key, w * WINDOW_SIZE, w * WINDOW_SIZE + 1).length === 0) {
       void fetchWindow(ctx, cur.account, cur.path, w, 'checking…');

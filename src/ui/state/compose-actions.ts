@@ -1,21 +1,23 @@
 // Compose/reply/forward keys, handed to the lazily loaded compose flow.
 import { folderTitle } from './folder-rows.js';
 import type { ComposeFlow, ComposeHost } from '../../compose/ui-flow.js';
-import { backendFor, refreshFolders } from './account-connect.js';
+import { refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { withTarget } from './message-actions.js';
 import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
 
 export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward'): void {
   const host = ctx.opts.compose;
   if (!host) return ctx.notify('Sending mail is not available here');
-  const run = (account: number, original?: { path: string; uid: number }) => {
+  const run = (account: AccountId, original?: { path: string; uid: number }) => {
     void (async () => {
       const flow = await compose(ctx, host);
-      await flow.start(action === 'compose' ? 'new' : action, account, original);
+      await flow.start(action === 'compose' ? 'new' : action, ctx.composeIndex(account), original);
     })().catch((err) => ctx.fail(err));
   };
-  if (action === 'compose') return run(ctx.state.current?.account ?? 0);
+  if (action === 'compose') return run(ctx.state.current?.account ?? ctx.firstAccount ?? '');
   withTarget(ctx, (t) => run(t.account, { path: t.path, uid: t.summary.uid }));
 }
 
@@ -26,15 +28,14 @@ export async function compose(ctx: ControllerContext, host: ComposeHost): Promis
     setView: (view) => ctx.store.set({ overlay: view ? { kind: 'compose', view } : undefined }),
     notify: (text) => ctx.notify(text),
     fail: (err, context) => ctx.fail(err, context),
-    account: (i) => backendFor(ctx, i),
-    folderTitle: (i, path) => folderTitle(ctx.state, i, path),
-    afterSend: (i, original) => {
+    account: (i) => backendFor(ctx, ctx.composeAccount(i)),
+    folderTitle: (i, path) => folderTitle(ctx.state, ctx.composeAccount(i), path),
+    afterSend: (index, original) => {
+      const i = ctx.composeAccount(index);
       if (original) {
-        const s = ctx.cache.byUid(folderKey(i, original.path), original.uid);
-        if (s && !s.flags.includes('\\Answered')) {
-          s.flags = [...s.flags, '\\Answered'];
-          ctx.bump();
-        }
+        ctx.cache.update(folderKey(i, original.path), original.uid, (s) =>
+          s.flags.includes('\\Answered') ? s : { ...s, flags: [...s.flags, '\\Answered'] },
+        );
       }
       void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
     },

@@ -1,13 +1,13 @@
 // What every part of the controller shares: the store, the window cache, the backends and the
-// bookkeeping of background work. The action modules are plain functions taking this context.
+// bookkeeping of background work. The effect modules are plain functions taking this context.
 import type { MailAccount } from '../../accounts/account.js';
 import type { ComposeFlow } from '../../compose/ui-flow.js';
-import type { Action } from '../keys/bindings.js';
-import type { ControllerOptions } from './controller-options.js';
+import type { AccountSlot, ControllerOptions } from './controller-options.js';
 import { errorText } from './error-text.js';
+import type { Msg } from './messages.js';
 import type { Note } from './model-words.js';
 import { Store } from './store.js';
-import type { UiState } from './types.js';
+import type { AccountEntry, AccountId, UiState } from './types.js';
 import { WindowCache } from './window-cache.js';
 
 export class ControllerContext {
@@ -15,48 +15,45 @@ export class ControllerContext {
   readonly cache = new WindowCache();
   /** Our own list: a local-cache group is appended at runtime. */
   readonly opts: ControllerOptions;
-  /** The backend of each account slot, once created. */
-  readonly backends: (MailAccount | undefined)[];
+  /** The backend of each account, once created. */
+  readonly backends = new Map<AccountId, MailAccount>();
   readonly unsubscribers: (() => void)[] = [];
   readonly timers: NodeJS.Timeout[] = [];
   readonly loadingCounts = new Map<string, number>();
-  readonly offEvents = new Map<number, () => void>();
-  readonly creating = new Map<number, Promise<MailAccount>>();
+  readonly offEvents = new Map<AccountId, () => void>();
+  readonly creating = new Map<AccountId, Promise<MailAccount>>();
   /** The list order each folder's cached windows were fetched in. */
   readonly cachedOrder = new Map<string, string>();
   stopped = false;
   readerGeneration = 0;
-  /**
-   * Enter on a row whose window was still being fetched (e.g. refetched after new mail): run when
-   * rows arrive, so the key is not lost; it opens the message if the cursor is still on that row.
-   */
-  openWhenLoaded: (() => void) | undefined;
   composeFlow?: ComposeFlow;
   /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
-  readonly warmStart = new Map<number, string>();
+  readonly warmStart = new Map<AccountId, string>();
   /** Per account: whether its cached INBOX was put on screen (showCachedInbox), once known. */
-  readonly peeks = new Map<number, Promise<boolean>>();
+  readonly peeks = new Map<AccountId, Promise<boolean>>();
   /** Logins wait for this (see ControllerOptions.loginAfterFirstFrame). */
-  loginGate: ((account: number) => Promise<void>) | undefined;
+  loginGate: ((account: AccountId) => Promise<void>) | undefined;
   /** Called once the UI has drawn its first frame. */
   drawn: () => void = () => undefined;
   traceTimer: NodeJS.Timeout | undefined;
-  /** The controller's dispatch (the `:help` command runs an action). */
-  perform: (action: Action) => void = () => undefined;
+  /**
+   * Hands a message to the controller (messages.ts): how an effect reaches code above it
+   * without importing it.
+   */
+  readonly post: (msg: Msg) => void;
 
-  constructor(opts: ControllerOptions) {
+  constructor(opts: ControllerOptions, post: (msg: Msg) => void) {
+    this.post = post;
     this.opts = { ...opts, accounts: [...opts.accounts] };
-    this.backends = opts.accounts.map(() => undefined);
     this.store = new Store<UiState>({
       cols: opts.cols,
       rows: opts.rows,
       focus: 'list',
-      accounts: opts.accounts.map((a) => ({ name: a.name, protocol: a.protocol, status: 'idle', folders: [], ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}) })),
+      accounts: opts.accounts.map((a) => ({ id: a.name, name: a.name, protocol: a.protocol, status: 'idle', folders: [], ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}) })),
       folderCursor: 0,
       listCursor: 0,
       listTop: 0,
       loading: [],
-      cacheVersion: 0,
     });
   }
 
@@ -95,12 +92,26 @@ export class ControllerContext {
     this.store.set({ info: n.short, error: undefined, lastNote: { short: n.short, full: n.full } });
   }
 
-  updateAccount(i: number, patch: Partial<UiState['accounts'][number]>): void {
-    this.store.set((s) => ({ accounts: s.accounts.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
+  updateAccount(id: AccountId, patch: Partial<AccountEntry>): void {
+    this.store.set((s) => ({ accounts: s.accounts.map((a) => (a.id === id ? { ...a, ...patch } : a)) }));
   }
 
-  /** Tells the list that cached rows changed (they are mutated in place). */
-  bump(): void {
-    if (!this.stopped) this.store.set((s) => ({ cacheVersion: s.cacheVersion + 1 }));
+  /** How account `id` is opened (config name = id; the local cache slot is added at runtime). */
+  slot(id: AccountId | undefined): AccountSlot | undefined {
+    return this.opts.accounts.find((a) => a.name === id);
+  }
+
+  /** The compose layer numbers accounts as config.json lists them (the local cache comes after). */
+  composeIndex(id: AccountId): number {
+    return this.opts.accounts.findIndex((a) => a.name === id);
+  }
+
+  composeAccount(i: number): AccountId {
+    return this.opts.accounts[i]?.name ?? '';
+  }
+
+  /** The first configured account: the one whose INBOX the first screen shows. */
+  get firstAccount(): AccountId | undefined {
+    return this.opts.accounts[0]?.name;
   }
 }

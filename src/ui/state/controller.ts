@@ -5,24 +5,31 @@
 // This file keeps the lifecycle and the key dispatch; each concern lives in a module of its own
 // (plain functions over the shared ControllerContext).
 import type { MessageSummary } from '../../domain/index.js';
-import { actionFor, type Action } from '../keys/bindings.js';
+import { actionFor, type MainAction } from '../keys/bindings.js';
 import { connectAccount, gateLogins } from './account-connect.js';
-import { poll } from './account-events.js';
+import { onAccountEvent, poll } from './account-events.js';
+import { startSave } from './attachment-save.js';
 import { startCompose } from './compose-actions.js';
 import { ControllerContext } from './controller-context.js';
 import type { ControllerOptions, KeyInput } from './controller-options.js';
-import { openFolder } from './folder-loading.js';
+import { ensureVisible, openFolder, scrollListTo } from './folder-loading.js';
+import { folderRows } from './folder-rows.js';
 import { computeLayout } from './layout.js';
-import { cyclePane, folderAction, listAction, listCount, pageSize, rowAt, scrollListTo } from './list-navigation.js';
+import { listCount, pageSize, rowAt } from './list-geometry.js';
+import { askDelete, openMovePicker, toggleFlag, withTarget } from './message-actions.js';
+import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
 import { handleOverlayKey } from './overlay-keys.js';
-import { clampReader, openMessageAtCursor, readerAction } from './reader-actions.js';
+import { closeLoadingReader, openMessageAtCursor, openPending } from './reader-actions.js';
+import { reduce } from './reducer.js';
 import { changeOrder } from './sort-and-threads.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
 import { watchTrace } from './trace-watch.js';
 import type { UiState } from './types.js';
 import type { WindowCache } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 export type { AccountSlot, ControllerOptions, KeyInput, ModeSwitcher } from './controller-options.js';
 export { errorText } from './error-text.js';
@@ -33,8 +40,7 @@ export class UiController {
   private readonly ctx: ControllerContext;
 
   constructor(opts: ControllerOptions) {
-    this.ctx = new ControllerContext(opts);
-    this.ctx.perform = (action) => this.perform(action);
+    this.ctx = new ControllerContext(opts, (msg) => this.onMessage(msg));
     this.store = this.ctx.store;
     this.cache = this.ctx.cache;
   }
@@ -52,10 +58,10 @@ export class UiController {
   start(): void {
     const ctx = this.ctx;
     watchTrace(ctx);
-    const configured = ctx.opts.accounts.length;
+    const configured = ctx.opts.accounts.map((a) => a.name);
     if (ctx.opts.loginAfterFirstFrame) gateLogins(ctx);
-    ctx.opts.accounts.forEach((_, i) => void connectAccount(ctx, i, i === 0));
-    for (let i = 0; i < configured; i++) showLocalCache(ctx, i);
+    configured.forEach((id, i) => void connectAccount(ctx, id, i === 0));
+    for (const id of configured) showLocalCache(ctx, id);
     if (ctx.opts.pollMs && ctx.opts.pollMs > 0) {
       const t = setInterval(() => poll(ctx), ctx.opts.pollMs);
       t.unref();
@@ -68,7 +74,8 @@ export class UiController {
    * (true) or nothing cached (false). The UI draws its first frame after this.
    */
   firstScreen(): Promise<boolean> {
-    return this.ctx.peeks.get(0) ?? Promise.resolve(false);
+    const first = this.ctx.firstAccount;
+    return (first !== undefined && this.ctx.peeks.get(first)) || Promise.resolve(false);
   }
 
   /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */
@@ -81,7 +88,7 @@ export class UiController {
     ctx.stopped = true;
     for (const t of ctx.timers) clearInterval(t);
     for (const u of ctx.unsubscribers) u();
-    await Promise.allSettled(ctx.backends.map((a) => a?.close()));
+    await Promise.allSettled([...ctx.backends.values()].map((a) => a.close()));
   }
 
   /** Shows `label` among the status bar's "loading" items until `p` settles. */
@@ -94,12 +101,12 @@ export class UiController {
     scrollListTo(this.ctx, this.state.listCursor);
   }
 
-  syncAccount(i: number): Promise<void> {
+  syncAccount(i: AccountId): Promise<void> {
     return syncAccount(this.ctx, i);
   }
 
   /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
-  openFolder(account: number, path: string): void {
+  openFolder(account: AccountId, path: string): void {
     openFolder(this.ctx, account, path);
   }
 
@@ -109,16 +116,16 @@ export class UiController {
   }
 
   pageSize(): number {
-    return pageSize(this.ctx);
+    return pageSize(this.state);
   }
 
   listCount(): number {
-    return listCount(this.ctx);
+    return listCount(this.state);
   }
 
   /** The summary shown at list position `pos`, if it has been fetched. */
   rowAt(pos: number): MessageSummary | undefined {
-    return rowAt(this.ctx, pos);
+    return rowAt(this.state, this.cache, pos);
   }
 
   openMessageAtCursor(): void {
@@ -126,7 +133,7 @@ export class UiController {
   }
 
   /** Switches account i between IMAP and POP3 (see mode-switch-actions.ts). */
-  switchMode(i: number, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
+  switchMode(i: AccountId, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
     return switchMode(this.ctx, i, target, leaveOnServer);
   }
 
@@ -153,46 +160,53 @@ export class UiController {
     else this.perform('quit');
   }
 
-  perform(action: Action): void {
+  /** What effects post back (messages.ts): results of background work, intents by name. */
+  private onMessage(msg: Msg): void {
     const ctx = this.ctx;
-    const s = this.state;
+    switch (msg.type) {
+      case 'intent':
+        return this.perform(msg.action);
+      case 'accountEvent':
+        return onAccountEvent(ctx, msg.account, msg.event);
+      case 'syncAccount':
+        return void syncAccount(ctx, msg.account);
+      case 'rowsArrived':
+        return openPending(ctx, msg.account, msg.path);
+    }
+  }
+
+  private runEffect(effect: Effect): void {
+    switch (effect.type) {
+      case 'ensureVisible':
+        return ensureVisible(this.ctx);
+    }
+  }
+
+  /**
+   * One key-table action: the pure ones through the reducer (reducer.ts), the rest to the effect
+   * module that owns them.
+   */
+  perform(action: MainAction): void {
+    const ctx = this.ctx;
     // Redrawing or suspending changes nothing on screen: the last note stays.
     if (action === 'redraw') return ctx.opts.terminal?.redraw();
     if (action === 'suspend') return ctx.opts.terminal?.suspend();
-    if (s.info || s.error) this.store.set({ info: undefined });
+    if (this.state.info || this.state.error) this.store.set({ info: undefined });
+    const step = reduce(this.state, action, { loader: ctx.opts.loader, traceAdded: ctx.opts.trace?.added ?? 0 });
+    if (step) {
+      if (step.state !== this.state) this.store.set(step.state);
+      for (const e of step.effects) this.runEffect(e);
+      return;
+    }
+    const s = this.state;
     switch (action) {
       case 'quit':
-        ctx.opts.onQuit();
-        return;
-      case 'toggleFolders':
-        this.store.set({ foldersHidden: !s.foldersHidden });
-        return;
-      case 'help':
-        this.store.set({ overlay: { kind: 'help', scroll: 0 } });
-        return;
-      case 'trace':
-        // A pane, not a screen: the mail stays usable while the conversation scrolls by below it.
-        this.store.set({ tracePane: s.tracePane ? undefined : { all: false, version: ctx.opts.trace?.added ?? 0 } });
-        scrollListTo(ctx, this.state.listCursor);
-        clampReader(ctx);
-        return;
-      case 'traceZoom':
-        this.store.set({ overlay: { kind: 'trace', scroll: 0, all: s.tracePane?.all ?? false, version: ctx.opts.trace?.added ?? 0 } });
-        return;
-      case 'command':
-        this.store.set({ overlay: { kind: 'prompt', purpose: 'command', label: ':', value: '' } });
-        return;
-      case 'search':
-        if (!s.current) return ctx.notify('Open a folder first');
-        this.store.set({ overlay: { kind: 'prompt', purpose: 'search', label: 'Search: ', value: s.search?.query ?? '' } });
-        return;
+        return ctx.opts.onQuit();
       case 'compose':
       case 'reply':
       case 'replyAll':
       case 'forward':
         return startCompose(ctx, action);
-      case 'nextPane':
-        return cyclePane(ctx);
       case 'switchMode':
         return askSwitchMode(ctx);
       case 'sync':
@@ -200,12 +214,39 @@ export class UiController {
       case 'sortOrder':
       case 'threadView':
         return changeOrder(ctx, action);
+      case 'open':
+        if (s.focus === 'folders') return this.openFolderRow();
+        return openMessageAtCursor(ctx);
+      case 'back':
+        return closeLoadingReader(ctx);
+      case 'saveAttachment':
+        return startSave(ctx);
+      case 'toggleFlag':
+        return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
+      case 'toggleRead':
+        return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Seen'));
+      case 'delete':
+        return withTarget(ctx, (t) => askDelete(ctx, t));
+      case 'move':
+        return withTarget(ctx, (t) => openMovePicker(ctx, t));
       default:
-        break;
+        return;
     }
-    if (s.focus === 'folders') return folderAction(ctx, action);
-    if (s.focus === 'reader' && s.reader) return readerAction(ctx, action);
-    return listAction(ctx, action);
+  }
+
+  /** Enter in the folder pane: opens the folder, or logs in again on an account row that failed. */
+  private openFolderRow(): void {
+    const ctx = this.ctx;
+    const row = folderRows(this.state)[this.state.folderCursor];
+    if (!row) return;
+    if (row.kind === 'account') {
+      const a = accountEntry(this.state, row.account);
+      if (a && (a.status === 'error' || a.status === 'idle')) void connectAccount(ctx, row.account, false);
+      return;
+    }
+    if (!row.folder?.selectable) return ctx.notify('This folder only contains other folders');
+    openFolder(ctx, row.account, row.folder.path);
+    this.store.set({ focus: 'list' });
   }
 }
 

@@ -2,16 +2,18 @@
 // visible rows, search rows fetched by UID.
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderTitle } from './folder-rows.js';
-import { backendFor } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
-import { pageSize, scrollListTo } from './list-navigation.js';
+import { pageSize, scrolledTo } from './list-geometry.js';
 import { listOrder } from './list-order.js';
 import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
-export function openFolder(ctx: ControllerContext, account: number, path: string): Promise<void> {
-  const info = ctx.state.accounts[account]?.folders.find((f) => f.path === path);
+export function openFolder(ctx: ControllerContext, account: AccountId, path: string): Promise<void> {
+  const info = accountEntry(ctx.state, account)?.folders.find((f) => f.path === path);
   ctx.store.set({
     current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
     listCursor: 0,
@@ -27,7 +29,7 @@ export function reopenCurrent(ctx: ControllerContext): void {
   if (cur) void loadFolder(ctx, cur.account, cur.path, true);
 }
 
-export async function loadFolder(ctx: ControllerContext, account: number, path: string, keepPosition: boolean): Promise<void> {
+export async function loadFolder(ctx: ControllerContext, account: AccountId, path: string, keepPosition: boolean): Promise<void> {
   const key = folderKey(account, path);
   try {
     const acc = await backendFor(ctx, account);
@@ -55,12 +57,18 @@ export async function loadFolder(ctx: ControllerContext, account: number, path: 
   }
 }
 
-export function updateFolderCounts(ctx: ControllerContext, account: number, path: string, total: number, unread: number): void {
-  const acc = ctx.state.accounts[account];
+export function updateFolderCounts(ctx: ControllerContext, account: AccountId, path: string, total: number, unread: number): void {
+  const acc = accountEntry(ctx.state, account);
   if (!acc) return;
   ctx.updateAccount(account, {
     folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)),
   });
+}
+
+/** Moves the list cursor (the top row follows) and fetches what comes into view. */
+export function scrollListTo(ctx: ControllerContext, cursor: number): void {
+  ctx.store.set(scrolledTo(ctx.state, cursor));
+  ensureVisible(ctx);
 }
 
 /** Requests the windows around the visible rows that are not cached yet. */
@@ -69,7 +77,7 @@ export function ensureVisible(ctx: ControllerContext): void {
   const cur = s.current;
   if (!cur || !cur.opened) return;
   const key = folderKey(cur.account, cur.path);
-  const page = pageSize(ctx);
+  const page = pageSize(s);
   if (s.search) {
     void ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
     return;
@@ -86,15 +94,14 @@ export function ensureVisible(ctx: ControllerContext): void {
   for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
 }
 
-export async function fetchWindow(ctx: ControllerContext, account: number, path: string, w: number, label = 'messages…'): Promise<void> {
+export async function fetchWindow(ctx: ControllerContext, account: AccountId, path: string, w: number, label = 'messages…'): Promise<void> {
   const key = folderKey(account, path);
   const gen = ctx.cache.begin(key, w);
   try {
     const acc = await backendFor(ctx, account);
     const rows = await ctx.track(label, acc.fetchWindow(path, w * WINDOW_SIZE, WINDOW_SIZE, listOrder(ctx.state)));
     if (ctx.cache.store(key, w, gen, rows)) {
-      ctx.bump();
-      ctx.openWhenLoaded?.();
+      ctx.post({ type: 'rowsArrived', account, path });
     }
   } catch (err) {
     ctx.cache.fail(key, w, gen);
@@ -102,7 +109,7 @@ export async function fetchWindow(ctx: ControllerContext, account: number, path:
   }
 }
 
-export async function ensureSearchRows(ctx: ControllerContext, account: number, path: string, uids: number[]): Promise<void> {
+export async function ensureSearchRows(ctx: ControllerContext, account: AccountId, path: string, uids: number[]): Promise<void> {
   const key = folderKey(account, path);
   const missing = uids.filter((u) => !ctx.cache.byUid(key, u));
   if (missing.length === 0) return;
@@ -110,7 +117,6 @@ export async function ensureSearchRows(ctx: ControllerContext, account: number, 
     const acc = await backendFor(ctx, account);
     const rows = await ctx.track('search results…', acc.fetchSummaries(path, missing));
     ctx.cache.putByUid(key, rows);
-    ctx.bump();
   } catch (err) {
     ctx.fail(err);
   }

@@ -3,17 +3,20 @@ import type { Flag, MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { folderLabel } from '../../accounts/folder-names.js';
 import { folderTitle } from './folder-rows.js';
-import { backendFor, refreshFolders } from './account-connect.js';
+import { refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
-import { rowAt } from './list-navigation.js';
+import { rowAt } from './list-geometry.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 /** A message an action applies to, and where it is. */
 export interface MessageTarget {
-  account: number;
+  account: AccountId;
   path: string;
   summary: MessageSummary;
 }
@@ -26,7 +29,7 @@ export function withTarget(ctx: ControllerContext, fn: (t: MessageTarget) => voi
   let summary: MessageSummary | undefined;
   if (s.focus === 'reader' && s.reader) {
     summary = ctx.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
-  } else summary = rowAt(ctx, s.listCursor);
+  } else summary = rowAt(s, ctx.cache, s.listCursor);
   if (!summary) return ctx.notify('That message is still loading');
   fn({ account: cur.account, path: cur.path, summary });
 }
@@ -40,32 +43,33 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
   const { summary } = t;
   const before = summary.flags;
   if (before.includes(flag) === on) return;
-  summary.flags = on ? [...before, flag] : before.filter((f) => f !== flag);
+  const key = folderKey(t.account, t.path);
+  const withFlag = (flags: readonly Flag[]) => (on ? [...flags.filter((f) => f !== flag), flag] : flags.filter((f) => f !== flag));
+  const without = (flags: readonly Flag[]) => (on ? flags.filter((f) => f !== flag) : [...flags.filter((f) => f !== flag), flag]);
+  ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: withFlag(s.flags) }));
   const unreadDelta = flag === '\\Seen' ? (on ? -1 : 1) : 0;
   adjustUnread(ctx, t.account, t.path, unreadDelta);
-  ctx.bump();
   void (async () => {
     try {
       const acc = await backendFor(ctx, t.account);
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
-      if (!quiet) ctx.note(flagNote(modelOf(ctx.opts.accounts[t.account]?.protocol ?? 'imap'), flag, on));
+      if (!quiet) ctx.note(flagNote(modelOf(ctx.slot(t.account)?.protocol ?? 'imap'), flag, on));
     } catch (err) {
-      summary.flags = before;
+      ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));
       adjustUnread(ctx, t.account, t.path, -unreadDelta);
-      ctx.bump();
       ctx.fail(err, `Could not ${on ? 'set' : 'clear'} ${flag}`);
     }
   })();
 }
 
-export function adjustUnread(ctx: ControllerContext, account: number, path: string, delta: number): void {
+export function adjustUnread(ctx: ControllerContext, account: AccountId, path: string, delta: number): void {
   if (delta === 0) return;
   const cur = ctx.state.current;
   if (cur && cur.account === account && cur.path === path) {
     ctx.store.set({ current: { ...cur, unread: Math.max(0, cur.unread + delta) } });
   }
-  const f = ctx.state.accounts[account]?.folders.find((x) => x.path === path);
+  const f = accountEntry(ctx.state, account)?.folders.find((x) => x.path === path);
   if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
 }
 
@@ -77,12 +81,12 @@ export function askDelete(ctx: ControllerContext, t: MessageTarget): void {
       path: t.path,
       uid: t.summary.uid,
       subject: t.summary.subject,
-      permanent: deleteIsPermanent(ctx.state.accounts[t.account]?.folders ?? [], t.path),
+      permanent: deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path),
     },
   });
 }
 
-export function afterRemoval(ctx: ControllerContext, account: number, path: string, uid: number, verb: string): void {
+export function afterRemoval(ctx: ControllerContext, account: AccountId, path: string, uid: number, verb: string): void {
   if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });
   const search = ctx.state.search;
   if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => u !== uid) } });
@@ -92,12 +96,12 @@ export function afterRemoval(ctx: ControllerContext, account: number, path: stri
   void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
 }
 
-export function deleteMessage(ctx: ControllerContext, account: number, path: string, uid: number): void {
+export function deleteMessage(ctx: ControllerContext, account: AccountId, path: string, uid: number): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, account);
       const outcome = await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
-      const permanent = deleteIsPermanent(ctx.state.accounts[account]?.folders ?? [], path);
+      const permanent = deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
       afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete', (p) => folderTitle(ctx.state, account, p)));
     } catch (err) {
       ctx.fail(err, 'Delete failed');
@@ -106,7 +110,7 @@ export function deleteMessage(ctx: ControllerContext, account: number, path: str
 }
 
 export function openMovePicker(ctx: ControllerContext, t: MessageTarget): void {
-  const folders = (ctx.state.accounts[t.account]?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
+  const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
   if (folders.length === 0) return ctx.notify('No other folder to move to');
   ctx.store.set({
     overlay: {

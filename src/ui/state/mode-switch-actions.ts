@@ -3,38 +3,42 @@
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { connectAccount } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
-import type { KeyInput } from './controller-options.js';
+import type { DialogAction } from '../keys/bindings.js';
 import { folderRows } from './folder-rows.js';
 import type { Overlay, UiState } from './types.js';
 import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
+import { accountEntry } from './folder-rows.js';
 
 /** Asks before switching the account under the folder cursor (folder pane) or the current one. */
 export function askSwitchMode(ctx: ControllerContext): void {
   const s = ctx.state;
   const row = s.focus === 'folders' ? folderRows(s)[s.folderCursor] : undefined;
-  let i = row?.account ?? s.current?.account ?? 0;
-  const owner = s.accounts[i]?.localCacheOf;
+  let i = row?.account ?? s.current?.account ?? ctx.firstAccount;
+  if (i === undefined) return;
+  const owner = accountEntry(s, i)?.localCacheOf;
   if (owner !== undefined) i = owner;
-  const slot = ctx.opts.accounts[i];
+  const slot = ctx.slot(i);
   if (!slot) return;
   if (!slot.mode) return ctx.notify('Switching is not available here; use: tmail account mode NAME pop3|imap');
-  if (s.accounts[i]?.sync) return ctx.notify('A download is running; switch when it has finished');
+  if (accountEntry(s, i)?.sync) return ctx.notify('A download is running; switch when it has finished');
   const target = slot.protocol === 'imap' ? 'pop3' : 'imap';
   const leaveOnServer = slot.mode.leaveOnServer();
   ctx.store.set({ overlay: { kind: 'confirmMode', account: i, target, leaveOnServer, text: slot.mode.explain(target, leaveOnServer) } });
 }
 
-export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'confirmMode' }>, input: KeyInput): void {
-  const mode = ctx.opts.accounts[o.account]?.mode;
+/** The answer to the switch question: `leaveOnServer` toggles that choice, `yes` switches, anything else does not. */
+export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'confirmMode' }>, answer: DialogAction | undefined): void {
+  const mode = ctx.slot(o.account)?.mode;
   if (!mode) return ctx.store.set({ overlay: undefined });
-  if (input.text === 'l' || input.text === 'L') {
+  if (answer === 'leaveOnServer') {
     if (o.target !== 'pop3') return;
     // Only adds leaveOnServer: turning a configured leaveOnServer off is a config edit, not a switch.
     const leaveOnServer = mode.leaveOnServer() || !o.leaveOnServer;
     return ctx.store.set({ overlay: { ...o, leaveOnServer, text: mode.explain(o.target, leaveOnServer) } });
   }
   ctx.store.set({ overlay: undefined });
-  if (input.text === 'y' || input.text === 'Y') void switchMode(ctx, o.account, o.target, o.leaveOnServer);
+  if (answer === 'yes') void switchMode(ctx, o.account, o.target, o.leaveOnServer);
   else ctx.notify('Not switched');
 }
 
@@ -43,8 +47,8 @@ export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'con
  * one in its place; to POP3 the first sync starts at once. The POP3 cache shows as
  * "<account> · local cache" while the account uses IMAP.
  */
-export async function switchMode(ctx: ControllerContext, i: number, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
-  const slot = ctx.opts.accounts[i];
+export async function switchMode(ctx: ControllerContext, i: AccountId, target: 'imap' | 'pop3', leaveOnServer: boolean): Promise<void> {
+  const slot = ctx.slot(i);
   if (!slot?.mode) return;
   const name = sanitizeLine(slot.name);
   try {
@@ -62,14 +66,14 @@ export async function switchMode(ctx: ControllerContext, i: number, target: 'ima
   }
 }
 
-/** Closes account i's backend and forgets everything shown of it; the slot stays. */
-export async function dropAccount(ctx: ControllerContext, i: number, patch: Partial<UiState['accounts'][number]>): Promise<void> {
-  const old = ctx.backends[i];
-  ctx.backends[i] = undefined;
+/** Closes the account's backend and forgets everything shown of it; the slot stays. */
+export async function dropAccount(ctx: ControllerContext, i: AccountId, patch: Partial<UiState['accounts'][number]>): Promise<void> {
+  const old = ctx.backends.get(i);
+  ctx.backends.delete(i);
   ctx.creating.delete(i);
   ctx.offEvents.get(i)?.();
   ctx.offEvents.delete(i);
-  for (const f of ctx.state.accounts[i]?.folders ?? []) ctx.cache.invalidate(folderKey(i, f.path));
+  for (const f of accountEntry(ctx.state, i)?.folders ?? []) ctx.cache.invalidate(folderKey(i, f.path));
   ctx.updateAccount(i, { folders: [], sync: undefined, error: undefined, status: 'idle', ...patch });
   if (ctx.state.current?.account === i || ctx.state.reader?.account === i) {
     ctx.store.set({ current: undefined, reader: undefined, search: undefined, listCursor: 0, listTop: 0, focus: 'list' });
@@ -79,24 +83,23 @@ export async function dropAccount(ctx: ControllerContext, i: number, patch: Part
 }
 
 /** Shows "<account> · local cache" when account `owner` uses IMAP and has a POP3 cache on disk. */
-export function showLocalCache(ctx: ControllerContext, owner: number): void {
-  const slot = ctx.opts.accounts[owner];
+export function showLocalCache(ctx: ControllerContext, owner: AccountId): void {
+  const slot = ctx.slot(owner);
   if (!slot?.mode || slot.protocol !== 'imap') return;
-  const existing = ctx.state.accounts.findIndex((a) => a.localCacheOf === owner);
-  if (existing >= 0) {
-    ctx.updateAccount(existing, { hidden: false });
-    void connectAccount(ctx, existing, false);
+  const existing = ctx.state.accounts.find((a) => a.localCacheOf === owner);
+  if (existing) {
+    ctx.updateAccount(existing.id, { hidden: false });
+    void connectAccount(ctx, existing.id, false);
     return;
   }
   const cache = slot.mode.localCache();
   if (!cache) return;
-  const j = ctx.opts.accounts.push(cache) - 1;
-  ctx.backends.push(undefined);
-  ctx.store.set((s) => ({ accounts: [...s.accounts, { name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner, ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}) }] }));
-  void connectAccount(ctx, j, false);
+  ctx.opts.accounts.push(cache);
+  ctx.store.set((s) => ({ accounts: [...s.accounts, { id: cache.name, name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner, ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}) }] }));
+  void connectAccount(ctx, cache.name, false);
 }
 
-export async function hideLocalCache(ctx: ControllerContext, owner: number): Promise<void> {
-  const j = ctx.state.accounts.findIndex((a) => a.localCacheOf === owner);
-  if (j >= 0) await dropAccount(ctx, j, { hidden: true });
+export async function hideLocalCache(ctx: ControllerContext, owner: AccountId): Promise<void> {
+  const cache = ctx.state.accounts.find((a) => a.localCacheOf === owner);
+  if (cache) await dropAccount(ctx, cache.id, { hidden: true });
 }

@@ -1,105 +1,54 @@
-// The reader pane: opening the message under the cursor, scrolling, full headers.
-import type { Action } from '../keys/bindings.js';
-import { backendFor } from './account-connect.js';
-import { startSave } from './attachment-save.js';
+// Opening the message under the cursor in the reader pane (loaded in the background, marked read
+// at once), and closing one still loading. Scrolling the reader is pure: reducer.ts.
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
-import { panesRows, readerTextHeight, readerTextWidth } from './layout.js';
-import { listAction, rowAt } from './list-navigation.js';
+import { rowAt } from './list-geometry.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, modelOf, openNote } from './model-words.js';
-import { readerLines, readerLinesComplete } from './reader-lines.js';
-
-/**
- * How far the open message can scroll with the reader pane's current height. The body is wrapped
- * lazily: unless `toEnd`, only two screens past the current one are wrapped, and while more
- * remains the limit is what has been wrapped so far (the next frame wraps further).
- */
-export function readerMaxScroll(ctx: ControllerContext, toEnd = false): number {
-  const s = ctx.state;
-  const r = s.reader;
-  if (!r?.message) return 0;
-  const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  const width = readerTextWidth(s.cols, s.rows);
-  const need = toEnd ? Infinity : r.scroll + 3 * height;
-  const lines = readerLines(r.message, width, r.fullHeaders, ctx.opts.loader, need).length;
-  return readerLinesComplete(r.message, width, r.fullHeaders) ? Math.max(0, lines - height) : lines;
-}
-
-/** Keeps the reader's scroll in range after its pane changed height (trace pane shown/hidden). */
-export function clampReader(ctx: ControllerContext): void {
-  const r = ctx.state.reader;
-  if (r && r.scroll > readerMaxScroll(ctx)) ctx.store.set({ reader: { ...r, scroll: readerMaxScroll(ctx) } });
-}
+import { folderKey } from './window-cache.js';
+import type { AccountId } from './types.js';
 
 // The open message's loading, so leaving it (or opening another) stops its parser.
 const loading = new WeakMap<ControllerContext, AbortController>();
 
-export function cancelReaderLoad(ctx: ControllerContext): void {
+function cancelReaderLoad(ctx: ControllerContext): void {
   loading.get(ctx)?.abort();
   loading.delete(ctx);
 }
 
-export function readerAction(ctx: ControllerContext, action: Action): void {
-  const r = ctx.state.reader!;
-  const s = ctx.state;
-  const height = readerTextHeight(s.cols, panesRows(s.rows, !!s.tracePane));
-  const maxScroll = readerMaxScroll(ctx, action === 'bottom');
-  const scroll = (to: number) =>
-    ctx.store.set({ reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
-  switch (action) {
-    case 'down': return scroll(r.scroll + 1);
-    case 'up': return scroll(r.scroll - 1);
-    case 'top': return scroll(0);
-    case 'bottom': return scroll(maxScroll);
-    case 'pageDown': return scroll(r.scroll + height - 1);
-    case 'pageUp': return scroll(r.scroll - height + 1);
-    case 'halfPageDown': return scroll(r.scroll + Math.floor(height / 2));
-    case 'halfPageUp': return scroll(r.scroll - Math.floor(height / 2));
-    case 'back':
-      if (r.status === 'loading') {
-        cancelReaderLoad(ctx);
-        ++ctx.readerGeneration;
-        ctx.store.set({ focus: 'list', reader: undefined });
-        return;
-      }
-      ctx.store.set({ focus: 'list' });
-      return;
-    case 'open':
-      return;
-    case 'fullHeaders':
-      ctx.store.set({ reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0 } });
-      return;
-    case 'saveAttachment':
-      return startSave(ctx);
-    default:
-      return listAction(ctx, action);
+/** Back from a message still loading: its parser stops and a late answer is dropped. */
+export function closeLoadingReader(ctx: ControllerContext): void {
+  cancelReaderLoad(ctx);
+  ++ctx.readerGeneration;
+  ctx.store.set({ focus: 'list', reader: undefined });
+}
+
+/** Rows arrived for account/path: an Enter pressed while they loaded opens its message now. */
+export function openPending(ctx: ControllerContext, account: AccountId, path: string): void {
+  const p = ctx.state.pendingOpen;
+  if (!p || p.account !== account || p.path !== path) return;
+  const now = ctx.state;
+  if (now.current?.account !== p.account || now.current.path !== p.path || now.listCursor !== p.cursor || now.reader) {
+    ctx.store.set({ pendingOpen: undefined });
+    return;
   }
+  if (!rowAt(now, ctx.cache, p.cursor)) return;
+  openMessageAtCursor(ctx);
 }
 
 export function openMessageAtCursor(ctx: ControllerContext): void {
   const s = ctx.state;
   const cur = s.current;
   if (!cur) return;
-  const summary = rowAt(ctx, s.listCursor);
+  const summary = rowAt(s, ctx.cache, s.listCursor);
   if (!summary) {
     // Its row is on its way (a window refetched after new mail, say): open it when it arrives,
     // unless the user has moved on meanwhile.
-    const { account, path } = cur;
-    const cursor = s.listCursor;
-    ctx.openWhenLoaded = () => {
-      const now = ctx.state;
-      if (now.current?.account !== account || now.current.path !== path || now.listCursor !== cursor || now.reader) {
-        ctx.openWhenLoaded = undefined;
-        return;
-      }
-      if (!rowAt(ctx, cursor)) return;
-      ctx.openWhenLoaded = undefined;
-      openMessageAtCursor(ctx);
-    };
+    ctx.store.set({ pendingOpen: { account: cur.account, path: cur.path, cursor: s.listCursor } });
     return ctx.notify('Loading that message…');
   }
-  ctx.openWhenLoaded = undefined;
+  if (s.pendingOpen) ctx.store.set({ pendingOpen: undefined });
   const gen = ++ctx.readerGeneration;
   cancelReaderLoad(ctx);
   const abort = new AbortController();
@@ -108,14 +57,16 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
     reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
     focus: 'reader',
   });
-  const model = modelOf(ctx.opts.accounts[cur.account]?.protocol ?? 'imap');
+  const model = modelOf(ctx.slot(cur.account)?.protocol ?? 'imap');
   const wasUnread = !summary.flags.includes('\\Seen');
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
+  // Summaries are replaced, not changed: the loader gets the row as it is now (read).
+  const envelope = ctx.cache.byUid(folderKey(cur.account, cur.path), summary.uid) ?? summary;
   ctx.note(openNote(model, summary.location, wasUnread));
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope: summary }));
+      const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope }));
       if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
       // Set on the loaded object itself: the loader finds the source again by its identity.

@@ -1,10 +1,11 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { findFolder } from '../../accounts/folder-names.js';
-import { backendFor } from './account-connect.js';
+import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
+import { accountEntry } from './folder-rows.js';
 
 export function runSearch(ctx: ControllerContext, query: string): void {
   const cur = ctx.state.current;
@@ -37,15 +38,15 @@ export function runCommand(ctx: ControllerContext, line: string): void {
     case 'quit':
       return ctx.opts.onQuit();
     case 'help':
-      return ctx.perform('help');
+      return ctx.post({ type: 'intent', action: 'help' });
     case 'sync':
       return syncCurrent(ctx);
     case 'search':
       return runSearch(ctx, arg);
     case 'folder':
     case 'cd': {
-      const i = ctx.state.current?.account ?? 0;
-      const folders = ctx.state.accounts[i]?.folders ?? [];
+      const i = ctx.state.current?.account ?? ctx.firstAccount ?? '';
+      const folders = accountEntry(ctx.state, i)?.folders ?? [];
       const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
       if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}"`);
       openFolder(ctx, i, f.path);

@@ -6,7 +6,7 @@ import { listOrder, nextSort, orderNote } from './list-order.js';
 /** `o` cycles the sort, `v` toggles threads; the list restarts at the top of the new order. */
 export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threadView'): void {
   const s = ctx.state;
-  const caps = s.current ? ctx.backends[s.current.account]?.capabilities : undefined;
+  const caps = s.current ? ctx.backends.get(s.current.account)?.capabilities : undefined;
   const available = caps?.sortOrders ?? ['arrival'];
   if (action === 'threadView') {
     if (!s.threads && !available.includes('thread')) return ctx.notify('No threads on this account');

@@ -5,9 +5,16 @@ import type { ComposeView } from '../../compose/ui-flow.js';
 
 export type Pane = 'folders' | 'list' | 'reader';
 
+/**
+ * An account as state and messages name it: its name from config.json (unique), so nothing shifts
+ * when an account is added, hidden or switched. The local cache group is "<name> · local cache".
+ */
+export type AccountId = string;
+
 export type AccountStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error';
 
 export interface AccountEntry {
+  id: AccountId;
   name: string;
   protocol: 'imap' | 'pop3';
   status: AccountStatus;
@@ -20,14 +27,14 @@ export interface AccountEntry {
   keptOnServer?: number;
   /** Not shown in the folder pane (a local cache while its account uses POP3 again). */
   hidden?: boolean;
-  /** Set on "<account> · local cache": the index of the account whose POP3 cache this is. */
-  localCacheOf?: number;
+  /** Set on "<account> · local cache": the account whose POP3 cache this is. */
+  localCacheOf?: AccountId;
   /** Where the POP3 cache lives, home shortened to ~ (the status bar's `cache: …`). */
   cacheDir?: string;
 }
 
 export interface CurrentFolder {
-  account: number;
+  account: AccountId;
   path: string;
   total: number;
   unread: number;
@@ -42,7 +49,7 @@ export interface SearchView {
 }
 
 export interface ReaderState {
-  account: number;
+  account: AccountId;
   path: string;
   uid: number;
   status: 'loading' | 'ready' | 'error';
@@ -57,9 +64,9 @@ export type PromptPurpose = 'search' | 'command' | 'saveDir';
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
-  | { kind: 'confirmDelete'; account: number; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean }
+  | { kind: 'confirmDelete'; account: AccountId; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
-  | { kind: 'confirmMode'; account: number; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
+  | { kind: 'confirmMode'; account: AccountId; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
   | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
@@ -89,18 +96,21 @@ export interface UiState {
   info?: string;
   /** The last note about where a change happened: `short` in the status bar, `full` in the help. */
   lastNote?: { short: string; full: string };
-  /** Bumped whenever cached summaries change, so the list redraws. */
-  cacheVersion: number;
   /** List order chosen with `o` (absent: arrival); `threads` (key `v`) takes precedence. */
   sort?: 'arrival' | 'date' | 'from' | 'subject';
   /** The account sorts 'from' by address only (no SORT=DISPLAY): the words must say so. */
   sortFromByAddress?: boolean;
   threads?: boolean;
+  /**
+   * Enter on a row whose window was still being fetched (e.g. refetched after new mail): opened
+   * when its rows arrive if the cursor is still there, so the key is not lost.
+   */
+  pendingOpen?: { account: AccountId; path: string; cursor: number };
 }
 
 export interface FolderRow {
   kind: 'account' | 'folder';
-  account: number;
+  account: AccountId;
   folder?: FolderInfo;
   depth: number;
 }

@@ -5,7 +5,11 @@
 // heap grow to a multiple of what stays reachable, so this cap shows up several times in RSS).
 // Summaries obtained by UID (search results) are bounded the same way. A UIDVALIDITY change or
 // new/expunged mail drops a folder's windows.
+// Summaries are never changed in place: `update` replaces a row with a new object, and every
+// write that changes what the list shows tells the subscribers (the UI redraws from that), so no
+// caller has to remember to ask for a redraw.
 import type { MessageSummary } from '../../domain/index.js';
+import type { AccountId } from './types.js';
 
 export const WINDOW_SIZE = 50;
 /**
@@ -46,12 +50,45 @@ class FolderCache {
   }
 }
 
-export function folderKey(account: number, path: string): string {
+export function folderKey(account: AccountId, path: string): string {
   return `${account}\u0000${path}`;
 }
 
 export class WindowCache {
   private folders = new Map<string, FolderCache>();
+  private listeners = new Set<() => void>();
+  /** Replaced on every visible change: what useSyncExternalStore compares. */
+  private token: object = {};
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Changes (by identity) whenever rows the list may show changed. */
+  snapshot = (): object => this.token;
+
+  private changed(): void {
+    this.token = {};
+    for (const l of this.listeners) l();
+  }
+
+  /** Replaces the summary of `uid` (wherever it is held) with `fn` of it; returns the new one. */
+  update(key: string, uid: number, fn: (s: MessageSummary) => MessageSummary): MessageSummary | undefined {
+    const f = this.folders.get(key);
+    const old = f?.byUid.get(uid) ?? f?.loose.get(uid);
+    if (!f || !old) return undefined;
+    const next = Object.freeze(fn(old));
+    for (const [w, rows] of f.windows) {
+      const i = rows.indexOf(old);
+      // Map.set on a present key keeps its place in the recency order.
+      if (i >= 0) f.windows.set(w, rows.map((r, j) => (j === i ? next : r)));
+    }
+    if (f.byUid.get(uid) === old) f.byUid.set(uid, next);
+    if (f.loose.get(uid) === old) f.loose.set(uid, next);
+    this.changed();
+    return next;
+  }
 
   private folder(key: string): FolderCache {
     let f = this.folders.get(key);
@@ -85,6 +122,7 @@ export class WindowCache {
       f.loose.set(s.uid, s);
     }
     while (f.loose.size > MAX_LOOSE_SUMMARIES) f.loose.delete(f.loose.keys().next().value as number);
+    this.changed();
   }
 
   /** Window indexes covering [from, to) that are neither cached nor being fetched. */
@@ -114,6 +152,7 @@ export class WindowCache {
     f.lastTouched = window;
     for (const s of summaries) f.byUid.set(s.uid, s);
     while (f.windows.size > MAX_WINDOWS_PER_FOLDER) f.drop(f.windows.keys().next().value as number);
+    this.changed();
     return true;
   }
 
