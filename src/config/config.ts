@@ -1,11 +1,9 @@
-// Reading and writing config.json. Reads go through conf with our own deserializer (for
-// line:column on syntax errors); writes are atomic, durable and mode 0600 (writeFileAtomic, see
-// writeRaw). Validation is by hand (validate.ts).
+// Reading and writing config.json: read with our own parser (line:column on syntax errors,
+// json-error.ts), validated by validate.ts (precise, per-field messages), written atomically,
+// durably and mode 0600 (writeFileAtomic, see writeRaw).
 // add/update edit the file as written by the user, so hand-made details (relative `ca` paths,
 // unknown keys) survive; only the touched account entry changes.
-import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import Conf from 'conf';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { errorCode } from '../store/local-error.js';
@@ -98,45 +96,27 @@ function nameOf(entry: unknown): string | undefined {
     : undefined;
 }
 
-function openStore(p: TmailPaths): Conf<RawConfig> {
-  const ext = extname(p.configFile);
-  try {
-    return new Conf<RawConfig>({
-      cwd: p.configDir,
-      configName: basename(p.configFile, ext),
-      fileExtension: ext.replace(/^\./, ''),
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-      deserialize: (text) => parseConfigText(text, p.configFile),
-    });
-  } catch (err) {
-    throw asConfigError(err, p);
-  }
-}
-
 function warn(ctx: ConfigContext, text: string): void {
   ctx.stderr?.write(`tmail: warning: ${text}\n`);
 }
 
 function readRaw(p: TmailPaths, ctx: ConfigContext): RawConfig {
   ensurePrivate(p, ctx);
-  const store = openStore(p);
+  let text: string;
   try {
-    return store.store;
+    text = readFileSync(p.configFile, 'utf8');
   } catch (err) {
+    if (errorCode(err) === 'ENOENT') return {};
     throw asConfigError(err, p);
   }
+  return parseConfigText(text, p.configFile);
 }
 
 async function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): Promise<void> {
   validateConfig(raw, validateOptions(p, ctx));
   ensurePrivate(p, ctx);
-  // Not conf's writer: atomically's sync write removes its temp file only asynchronously after a
-  // failure (a config.json.tmp-… could outlive the error, e.g. on a full disk), and it does not
-  // fsync the directory. writeFileAtomic awaits its cleanup and syncs the rename. A symlinked
-  // config.json (dotfile repos) is written through, as conf did.
+  // writeFileAtomic awaits its temp file's cleanup after a failure (no config.json.tmp-… left on a
+  // full disk) and fsyncs the rename. A symlinked config.json (dotfile repos) is written through.
   let target = p.configFile;
   try {
     target = realpathSync(p.configFile);
