@@ -267,7 +267,8 @@ export class Pop3Account implements MailAccount {
           ...(this.deps.trace ? { trace: pop3TraceFunction(this.deps.trace, this.name) } : {}),
         });
         this.locations = undefined;
-        if (result.downloaded > 0) {
+        // Only a listener (the UI) needs the new UIDs now; `tmail sync` leaves that to the next open.
+        if (result.downloaded > 0 && this.listeners.size > 0) {
           const r = await (await this.index(INBOX)).refresh();
           this.emit({ type: 'exists', folder: INBOX, total: r.total });
         }
