@@ -19,8 +19,8 @@
 // and is used only while that file is unchanged; flags are not stored (the file name has them).
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Flag, MessageSummary } from '../domain/index.js';
+import { openSqlite, type SqlDatabase } from './sqlite.js';
 import { decodeFields, decodeSummary, encodeFlags, encodeSummary, type StoredFields } from './summary-codec.js';
 
 export const STORE_FILE = 'summaries.sqlite';
@@ -62,8 +62,7 @@ export interface CachedRow {
   summary: MessageSummary | null;
 }
 
-type Database = BetterSqlite3.Database;
-type DatabaseConstructor = typeof BetterSqlite3;
+type Database = SqlDatabase;
 
 interface FolderRow {
   unread: number;
@@ -86,17 +85,17 @@ export class SummaryStore {
    * native module. Each call is a connection of its own; SQLite serialises writers.
    */
   static async open(dir: string, source: StoreSource): Promise<SummaryStore> {
-    const { default: Sqlite } = (await import('better-sqlite3')) as { default: DatabaseConstructor };
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const file = join(dir, STORE_FILE);
     let db: Database;
     try {
-      db = openDatabase(Sqlite, file);
-    } catch {
+      db = await openDatabase(file);
+    } catch (err) {
+      if (isDriverMissing(err)) throw err;
       // Unreadable (corrupt, not a database, unknown schema): start over; it is only an index.
       removeDatabaseFiles(file);
-      db = openDatabase(Sqlite, file);
+      db = await openDatabase(file);
     }
     const store = new SummaryStore(db, file, source);
     try {
@@ -109,7 +108,12 @@ export class SummaryStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Which SQLite driver this store runs on (better-sqlite3, or node:sqlite as the fallback). */
+  get driver(): string {
+    return this.db.driver;
   }
 
   folder(path: string): CachedFolder | undefined {
@@ -136,12 +140,12 @@ export class SummaryStore {
       this.db
         .prepare('INSERT OR REPLACE INTO folders (source, path, uid_validity, highest_modseq, uid_next, complete) VALUES (?, ?, ?, NULL, 0, 0)')
         .run(this.source, path, uidValidity.toString());
-    })();
+    });
   }
 
   /** Folders the cache holds rows for. */
   folderPaths(): string[] {
-    return this.db.prepare('SELECT path FROM folders WHERE source = ?').pluck().all(this.source) as string[];
+    return (this.db.prepare('SELECT path FROM folders WHERE source = ?').all(this.source) as Array<{ path: string }>).map((r) => r.path);
   }
 
   /** Drops a folder (deleted or renamed on the server). */
@@ -149,7 +153,7 @@ export class SummaryStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ?').run(this.source, path);
       this.db.prepare('DELETE FROM folders WHERE source = ? AND path = ?').run(this.source, path);
-    })();
+    });
   }
 
   /** Rows at positions [start, start+count) with position 0 the highest UID (the newest arrival). */
@@ -181,7 +185,7 @@ export class SummaryStore {
     );
     this.db.transaction(() => {
       for (const s of summaries) put.run(this.source, path, s.uid, encodeFlags(s.flags), encodeSummary(s));
-    })();
+    });
   }
 
   /**
@@ -195,12 +199,12 @@ export class SummaryStore {
     this.db.transaction(() => {
       for (const c of changes) {
         const flags = encodeFlags(c.flags);
-        if (update.run(flags, this.source, path, c.uid).changes === 0) {
+        if (Number(update.run(flags, this.source, path, c.uid).changes) === 0) {
           insert.run(this.source, path, c.uid, flags);
           added.push(c.uid);
         }
       }
-    })();
+    });
     return added;
   }
 
@@ -209,7 +213,7 @@ export class SummaryStore {
     const del = this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ? AND uid = ?');
     this.db.transaction(() => {
       for (const uid of uids) del.run(this.source, path, uid);
-    })();
+    });
   }
 
   /** [uid, encoded flags] of the rows whose flags are known. */
@@ -220,7 +224,7 @@ export class SummaryStore {
 
   /** All cached UIDs of a folder, ascending. */
   uids(path: string): number[] {
-    return this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? ORDER BY uid').pluck().all(this.source, path) as number[];
+    return (this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? ORDER BY uid').all(this.source, path) as Array<{ uid: number }>).map((r) => r.uid);
   }
 
   /**
@@ -240,7 +244,7 @@ export class SummaryStore {
       for (const uid of removed) del.run(this.source, path, uid);
       for (const uid of added) ins.run(this.source, path, uid);
       this.db.prepare('UPDATE folders SET complete = 1 WHERE source = ? AND path = ?').run(this.source, path);
-    })();
+    });
     return { added, removed };
   }
 
@@ -266,7 +270,7 @@ export class SummaryStore {
       if (known?.uidValidity === uidValidity) return false;
       this.reset(path, uidValidity);
       return known !== undefined;
-    })();
+    });
   }
 
   /** Maildir rows for `uids` (those with a stored summary), keyed by UID. */
@@ -290,7 +294,7 @@ export class SummaryStore {
     );
     this.db.transaction(() => {
       for (const r of rows) put.run(this.source, path, r.uid, encodeSummary(r.fields), r.key, r.size, r.mtimeMs);
-    })();
+    });
   }
 }
 
@@ -320,21 +324,26 @@ function migrateOldFiles(dir: string, db: Database): void {
   const insert = db.prepare("INSERT OR IGNORE INTO folders (source, path, uid_validity) VALUES ('imap', ?, ?)");
   db.transaction(() => {
     for (const [path, value] of Object.entries(map)) if (typeof value === 'string' && /^\d+$/.test(value)) insert.run(path, value);
-  })();
+  });
   rmSync(stateFile, { force: true });
 }
 
-function openDatabase(Sqlite: DatabaseConstructor, file: string): Database {
+/** The driver itself is missing (no better-sqlite3, no node:sqlite): not the file's fault. */
+function isDriverMissing(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('SQLite is not available');
+}
+
+async function openDatabase(file: string): Promise<Database> {
   // Created 0600 before SQLite opens it (SQLite gives its -wal/-shm files the same mode).
   closeSync(openSync(file, 'a', 0o600));
   chmodSync(file, 0o600);
-  const db = new Sqlite(file, { timeout: 5_000 });
+  const db = await openSqlite(file, 5_000);
   try {
     // WAL: a crash mid-transaction is rolled back on the next open; NORMAL sync is safe against
     // process crashes (only a power loss may drop the last transactions — an index can afford that).
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    const version = db.pragma('user_version', { simple: true }) as number;
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number | bigint }).user_version);
     if (version !== SCHEMA_VERSION) {
       db.exec(`
         DROP TABLE IF EXISTS messages;

@@ -256,5 +256,7 @@ export class HeaderCacheSync {
 }
 
 function isSqliteError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'SqliteError' || /^SQLITE_/.test(String((err as { code?: unknown }).code ?? '')));
+  // better-sqlite3: SqliteError with SQLITE_* codes; node:sqlite: ERR_SQLITE_ERROR.
+  const code = String((err as { code?: unknown }).code ?? '');
+  return err instanceof Error && (err.name === 'SqliteError' || /^SQLITE_/.test(code) || code === 'ERR_SQLITE_ERROR');
 }
