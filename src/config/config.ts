@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { errorCode } from '../store/local-error.js';
+import { errorCode, fsReason } from '../store/local-error.js';
 import { ConfigError } from './errors.js';
 import { describeJsonSyntaxError } from './json-error.js';
 import { paths, type PathContext, type TmailPaths } from './paths.js';
@@ -145,21 +145,10 @@ function parseConfigText(text: string, file: string): RawConfig {
   return value as RawConfig;
 }
 
-const ERRNO_TEXT: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a parent path is not a directory',
-  EEXIST: 'a file of that name is in the way',
-};
-
 function asConfigError(err: unknown, p: TmailPaths, verb = 'cannot read'): Error {
   if (err instanceof ConfigError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code) return new ConfigError(`${p.configFile}: ${verb} the config file: ${ERRNO_TEXT[code] ?? code}`, { cause: err });
+  if (code) return new ConfigError(`${p.configFile}: ${verb} the config file: ${fsReason(code) ?? code}`, { cause: err });
   return err as Error;
 }
 
@@ -173,7 +162,7 @@ function ensurePrivate(p: TmailPaths, ctx: ConfigContext): void {
     mkdirSync(p.configDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(`${p.configDir}: cannot create the config directory: ${ERRNO_TEXT[code] ?? code}`, { cause: err });
+    throw new ConfigError(`${p.configDir}: cannot create the config directory: ${fsReason(code) ?? code}`, { cause: err });
   }
   if (p.ownsConfigDir) tighten(p.configDir, 0o700, warnings);
   tighten(p.configFile, 0o600, warnings);
