@@ -36,8 +36,9 @@ export const run: CommandRun = async (args, ctx) => {
     const account = findAccount(config, values.account, ctx);
     if (!downloads(account)) {
       const label = backendFor(account.protocol).label;
+      const shown = /^[\w.@+-]+$/.test(account.name) ? account.name : `'${account.name.replaceAll("'", "'\\''")}'`;
       throw new UsageError(
-        `account ${account.name} uses ${label}: its mail stays on the server, there is nothing to download (tmail shows it live; to download it instead: tmail account mode ${account.name} pop3)`,
+        `account ${account.name} uses ${label}: its mail stays on the server, there is nothing to download (tmail shows it live; to download it instead: tmail account mode ${shown} pop3)`,
       );
     }
     accounts = [account];
