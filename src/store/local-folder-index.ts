@@ -185,7 +185,7 @@ export class LocalFolderIndex {
 
   /**
    * All messages in list order (see SortOrder). Every order but arrival needs every summary: made
-   * from the summary cache once, then kept until the folder changes.
+   * from the summary store once, then kept until the folder changes.
    */
   async newestFirst(sort: SortOrder): Promise<IndexedMessage[]> {
     if (sort === 'arrival') return [...this.ascending].reverse();
