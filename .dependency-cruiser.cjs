@@ -4,7 +4,7 @@
 const LAYERS = [
   ['domain'], // plain data types and errors: imports nothing of the app
   ['threading', 'mime', 'trace'], // algorithms, MIME parsing/rendering and terminal text, the protocol trace
-  ['store', 'cache'], // local Maildir store, header cache
+  ['store'], // local Maildir store and the summary store (SQLite) of both mail models
   ['config'],
   ['discovery'], // finding an address's servers (provider table, autoconfig, DNS SRV/MX)
   ['accounts'], // the backend contract, the registry, IMAP and POP3

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
 import { accountConfig } from '../test/integration/support/imap-fixtures.js';
 import { ImapAccount } from '../src/accounts/imap/imap-account.js';
-import { HeaderCache } from '../src/cache/header-cache.js';
+import { SummaryStore } from '../src/store/summary-store.js';
 import { ms, summarize, timed, type Timing } from './stats.js';
 
 const WINDOW = 50;
@@ -114,7 +114,7 @@ export async function imapCacheBench(server: DovecotServer, rounds: number, log:
     // Snapshot of the cache before the other connection changes the folder.
     const snapshot = path.join(root, 'snapshot');
     await cp(warmDir, snapshot, { recursive: true });
-    const probe = await HeaderCache.open(snapshot);
+    const probe = await SummaryStore.open(snapshot, 'imap');
     const since = probe.folder('INBOX')!.highestModseq!;
     probe.close();
 

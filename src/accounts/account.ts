@@ -61,6 +61,10 @@ export interface SyncResult {
   bytes: number;
   /** True when the server had no UIDL and messages were matched by a header hash. */
   usedHeaderHashFallback: boolean;
+  /** Messages left on the server because they exceed the size limit. */
+  skippedTooLarge?: number;
+  /** How the login was made, when worth telling (POP3 'apop': a weak MD5 scheme). */
+  authMethod?: 'apop' | 'user';
 }
 
 /** What a delete or move did on the server, so the UI can say exactly that. */

@@ -4,6 +4,7 @@
 // rejected recipient); the password never appears in it.
 import { createTransport } from 'nodemailer';
 import { AccountError } from '../domain/index.js';
+import { classifyByCode, classifyTlsMessage } from '../accounts/network-errors.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';
@@ -107,10 +108,18 @@ export function smtpError(err: unknown, smtp: SmtpConfig, password?: string): Ac
     return new AccountError('protocol', `the SMTP server ${server} refused the recipient(s)${who}${said}`, { cause: err });
   }
   if (code === 'EMESSAGE') return new AccountError('protocol', `the SMTP server ${server} refused the message${said}`, { cause: err });
-  if (code === 'ETLS' || /certificate|self[- ]signed|SSL|TLS/i.test(message)) {
-    return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${message}`, { cause: err });
+  // Socket, DNS and TLS failures: the classifier shared with IMAP and POP3.
+  const failure = classifyByCode(err, smtp.host) ?? classifyTlsMessage(err, server);
+  if (failure?.kind === 'tls') return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${failure.text}`, { cause: err, ...(failure.hint ? { hint: failure.hint } : {}) });
+  if (failure) {
+    const framing = failure.phase === 'connect' ? `cannot reach the SMTP server ${server}` : `connection to the SMTP server ${server} lost`;
+    // nodemailer says which wait timed out ("Greeting never received"): worth keeping.
+    const which = code === 'ETIMEDOUT' && e.message && !/^(ETIMEDOUT|timeout)$/i.test(e.message) ? ` (${message})` : '';
+    return new AccountError('network', `${framing}: ${failure.text}${which}`, { cause: err });
   }
-  if (code === 'ECONNECTION' || code === 'ETIMEDOUT' || code === 'ESOCKET' || code === 'EDNS' || code === 'ECONNREFUSED') {
+  // nodemailer's own codes for what Node did not name.
+  if (code === 'ETLS') return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${message}`, { cause: err });
+  if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS') {
     return new AccountError('network', `cannot reach the SMTP server ${server}: ${message}`, { cause: err });
   }
   return new AccountError('protocol', `sending through ${server} failed: ${message}${said}`, { cause: err });

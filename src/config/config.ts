@@ -1,15 +1,13 @@
-// Reading and writing config.json. Reads go through conf with our own deserializer (for
-// line:column on syntax errors); writes are atomic, durable and mode 0600 (writeFileAtomic, see
-// writeRaw). Validation is by hand (validate.ts).
+// Reading and writing config.json: read with our own parser (line:column on syntax errors,
+// json-error.ts), validated by validate.ts (precise, per-field messages), written atomically,
+// durably and mode 0600 (writeFileAtomic, see writeRaw).
 // add/update/remove/rename edit the file as written by the user, so hand-made details (relative
 // `ca` paths, unknown keys, layout) survive; only the touched account entry changes.
 import { chmodSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import Conf from 'conf';
 import { applyEdits, modify, type Edit } from 'jsonc-parser';
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { errorCode } from '../store/local-error.js';
+import { errorCode, fsReason } from '../store/local-error.js';
 import { ConfigError } from './errors.js';
 import { describeJsonSyntaxError } from './json-error.js';
 import { paths, type PathContext, type TmailPaths } from './paths.js';
@@ -127,36 +125,20 @@ function nameOf(entry: unknown): string | undefined {
     : undefined;
 }
 
-function openStore(p: TmailPaths): Conf<RawConfig> {
-  const ext = extname(p.configFile);
-  try {
-    return new Conf<RawConfig>({
-      cwd: p.configDir,
-      configName: basename(p.configFile, ext),
-      fileExtension: ext.replace(/^\./, ''),
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-      deserialize: (text) => parseConfigText(text, p.configFile),
-    });
-  } catch (err) {
-    throw asConfigError(err, p);
-  }
-}
-
 function warn(ctx: ConfigContext, text: string): void {
   ctx.stderr?.write(`tmail: warning: ${text}\n`);
 }
 
 function readRaw(p: TmailPaths, ctx: ConfigContext): RawConfig {
   ensurePrivate(p, ctx);
-  const store = openStore(p);
+  let text: string;
   try {
-    return store.store;
+    text = readFileSync(p.configFile, 'utf8');
   } catch (err) {
+    if (errorCode(err) === 'ENOENT') return {};
     throw asConfigError(err, p);
   }
+  return parseConfigText(text, p.configFile);
 }
 
 async function writeRaw(p: TmailPaths, raw: RawConfig, ctx: ConfigContext): Promise<void> {
@@ -186,10 +168,8 @@ async function writeEdited(p: TmailPaths, ctx: ConfigContext, edit: (text: strin
 }
 
 async function writeText(p: TmailPaths, text: string): Promise<void> {
-  // Not conf's writer: atomically's sync write removes its temp file only asynchronously after a
-  // failure (a config.json.tmp-… could outlive the error, e.g. on a full disk), and it does not
-  // fsync the directory. writeFileAtomic awaits its cleanup and syncs the rename. A symlinked
-  // config.json (dotfile repos) is written through, as conf did.
+  // writeFileAtomic awaits its temp file's cleanup after a failure (no config.json.tmp-… left on a
+  // full disk) and fsyncs the rename. A symlinked config.json (dotfile repos) is written through.
   let target = p.configFile;
   try {
     target = realpathSync(p.configFile);
@@ -218,21 +198,10 @@ function parseConfigText(text: string, file: string): RawConfig {
   return value as RawConfig;
 }
 
-const ERRNO_TEXT: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a parent path is not a directory',
-  EEXIST: 'a file of that name is in the way',
-};
-
 function asConfigError(err: unknown, p: TmailPaths, verb = 'cannot read'): Error {
   if (err instanceof ConfigError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code) return new ConfigError(`${p.configFile}: ${verb} the config file: ${ERRNO_TEXT[code] ?? code}`, { cause: err });
+  if (code) return new ConfigError(`${p.configFile}: ${verb} the config file: ${fsReason(code) ?? code}`, { cause: err });
   return err as Error;
 }
 
@@ -246,7 +215,7 @@ function ensurePrivate(p: TmailPaths, ctx: ConfigContext): void {
     mkdirSync(p.configDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(`${p.configDir}: cannot create the config directory: ${ERRNO_TEXT[code] ?? code}`, { cause: err });
+    throw new ConfigError(`${p.configDir}: cannot create the config directory: ${fsReason(code) ?? code}`, { cause: err });
   }
   if (p.ownsConfigDir) tighten(p.configDir, 0o700, warnings);
   tighten(p.configFile, 0o600, warnings);

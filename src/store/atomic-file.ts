@@ -1,4 +1,4 @@
-// Durable small-file writes for state files (uid lists, summary caches, POP3 sync state).
+// Durable small-file writes for state files (uid lists, POP3 sync state).
 // Hand-written rather than `write-file-atomic` / `atomically`: both fsync the file but not the
 // directory after the rename, so after a power cut the rename itself can be lost — and for the
 // POP3 state that means re-downloading (duplicating) mail. The whole thing is ~40 lines.

@@ -13,7 +13,14 @@ const REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
   ENFILE: 'too many open files',
   EIO: 'an input/output error occurred',
+  EISDIR: 'it is a directory',
+  EEXIST: 'a file of that name is in the way',
 };
+
+/** The words for a filesystem errno ("the disk is full"); undefined for codes not in the table. */
+export function fsReason(code: string | undefined): string | undefined {
+  return code !== undefined && Object.hasOwn(REASONS, code) ? REASONS[code] : undefined;
+}
 
 export function errorCode(err: unknown): string | undefined {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
@@ -24,6 +31,6 @@ export function errorCode(err: unknown): string | undefined {
 export function localError(action: string, err: unknown): AccountError {
   if (err instanceof AccountError) return err;
   const code = errorCode(err);
-  const reason = (code && REASONS[code]) ?? (code ? `error ${code}` : err instanceof Error ? err.message : String(err));
+  const reason = fsReason(code) ?? (code ? `error ${code}` : err instanceof Error ? err.message : String(err));
   return new AccountError('local', `Cannot ${action}: ${reason}.`, { cause: err });
 }

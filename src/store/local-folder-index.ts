@@ -1,14 +1,18 @@
 // One local Maildir folder as the account layer sees it: stable UIDs (uid-list.ts), newest-first
-// orders, and header summaries served from the summary cache. Refreshing costs one directory
-// listing plus a stat of files not seen before; files are immutable in a Maildir (only their
-// names change with flags), so a key's size and mtime are stat-ed once per process.
+// orders, and header summaries served from the account's summary store (summary-store.ts, source
+// 'maildir'). Refreshing costs one directory listing plus a stat of files not seen before; files
+// are immutable in a Maildir (only their names change with flags), so a key's size and mtime are
+// stat-ed once per process. The Maildir stays the truth: a store that is missing, damaged or
+// unwritable only costs re-reading headers.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { HeaderSummary } from '../mime/header-summary.js';
 import { errorCode, localError } from './local-error.js';
-import { readHeaderSummary, type HeaderSummary } from './header-summary.js';
+import { readHeaderSummary } from './header-block.js';
+import { importLegacySummaries } from './legacy-summaries.js';
 import type { Maildir, MaildirName } from './maildir.js';
 import { normalizeFolder } from './maildir-names.js';
-import { SummaryCache } from './summary-cache.js';
+import type { FileRow, SummaryStore } from './summary-store.js';
 import { UidList, type UidListOrigin } from './uid-list.js';
 import type { SortOrder } from '../domain/index.js';
 import { threadOrder } from '../threading/jwz.js';
@@ -22,7 +26,11 @@ function compareText(a: string, b: string): number {
 }
 
 export const UIDLIST_FILE = 'tmail-uidlist.json';
-export const SUMMARY_CACHE_FILE = 'tmail-summaries.json';
+/** Where earlier versions cached summaries (JSON per folder); imported into the store, then removed. */
+export const LEGACY_SUMMARY_FILE = 'tmail-summaries.json';
+
+/** The account's summary store, opened on first use; null when it cannot be used. */
+export type SummaryStoreOpener = () => Promise<SummaryStore | null>;
 
 export interface IndexedMessage {
   uid: number;
@@ -59,7 +67,13 @@ interface FileStat {
 export class LocalFolderIndex {
   readonly folder: string;
   private readonly uidList: UidList;
-  private readonly cache: SummaryCache;
+  private store: SummaryStore | null = null;
+  /** Summaries known in this process (from the store or parsed), by UID. */
+  private readonly known = new Map<number, FileRow>();
+  /** Parsed since the last write to the store. */
+  private pending: FileRow[] = [];
+  /** The UIDVALIDITY the store was last told about (its rows are for that numbering). */
+  private storeValidity: bigint | undefined;
   private loaded = false;
   private origin: UidListOrigin = 'loaded';
   private readonly stats = new Map<string, FileStat>();
@@ -73,14 +87,15 @@ export class LocalFolderIndex {
   /** Set while the uid list could not be written (e.g. disk full); cleared by the next good save. */
   saveError: Error | undefined;
 
+  /** Without `openStore` summaries are kept in memory only (parsed once per process). */
   constructor(
     private readonly maildir: Maildir,
     folder: string,
+    private readonly openStore: SummaryStoreOpener = async () => null,
   ) {
     this.folder = normalizeFolder(folder);
     const dir = maildir.folderPath(this.folder);
     this.uidList = new UidList(join(dir, UIDLIST_FILE));
-    this.cache = new SummaryCache(join(dir, SUMMARY_CACHE_FILE));
   }
 
   get uidValidity(): bigint {
@@ -98,7 +113,7 @@ export class LocalFolderIndex {
     const names = await this.maildir.names(this.folder);
     if (!this.loaded) {
       await this.uidList.load();
-      await this.cache.load();
+      this.store = await this.openStore();
       this.origin = this.uidList.origin;
       this.loaded = true;
     } else if (await this.uidList.changedOnDisk()) {
@@ -138,7 +153,9 @@ export class LocalFolderIndex {
     for (const uid of removed) {
       const gone = previous.get(uid);
       if (gone) this.stats.delete(gone.key);
+      this.known.delete(uid);
     }
+    await this.syncStore(removed);
     let unread = 0;
     for (const m of this.ascending) if (!m.flags.includes('S')) unread++;
     return { uidValidity: this.uidValidity, origin: this.origin, added, removed, total: this.ascending.length, unread };
@@ -168,7 +185,7 @@ export class LocalFolderIndex {
 
   /**
    * All messages in list order (see SortOrder). Every order but arrival needs every summary: made
-   * from the summary cache once, then kept until the folder changes.
+   * from the summary store once, then kept until the folder changes.
    */
   async newestFirst(sort: SortOrder): Promise<IndexedMessage[]> {
     if (sort === 'arrival') return [...this.ascending].reverse();
@@ -207,9 +224,11 @@ export class LocalFolderIndex {
     return [...messages].sort((a, b) => compareText(key.get(a.uid)!, key.get(b.uid)!) || newest(a, b));
   }
 
-  /** Summaries for these messages: from the cache when size+mtime match, else parsed from the header block. */
+  /** Summaries for these messages: from the store when key+size+mtime match, else parsed from the header block. */
   async summaries(messages: IndexedMessage[]): Promise<Map<number, IndexedSummary>> {
     const out = new Map<number, IndexedSummary>();
+    const unknown = messages.filter((m) => !this.known.has(m.uid)).map((m) => m.uid);
+    if (unknown.length) for (const [uid, row] of this.withStore((s) => s.fileRows(this.folder, unknown)) ?? []) this.known.set(uid, row);
     const BATCH = 64;
     for (let i = 0; i < messages.length; i += BATCH) {
       await Promise.all(
@@ -219,22 +238,21 @@ export class LocalFolderIndex {
         }),
       );
     }
-    await this.cache.save().catch(() => undefined); // a cache that cannot be written only costs speed
+    this.flush();
     return out;
   }
 
-  /** Forgets cached summaries of files that are gone (call after big deletes). */
+  /** Forgets stored summaries of files that are gone (call after big deletes). */
   async pruneCache(): Promise<void> {
-    this.cache.retain(new Set(this.uidList.byKey.keys()));
-    await this.cache.save().catch(() => undefined);
+    this.withStore((s) => s.removeUids(this.folder, s.uids(this.folder).filter((uid) => !this.byUid.has(uid))));
   }
 
   private async summaryOf(m: IndexedMessage): Promise<IndexedSummary | undefined> {
     const st = await this.statOf(m);
     if (!st) return undefined;
-    const cached = this.cache.get(m.key, st.size, st.mtimeMs);
     const mtime = new Date(st.mtimeMs);
-    let summary = cached;
+    const row = this.known.get(m.uid);
+    let summary: HeaderSummary | undefined = row && row.key === m.key && row.size === st.size && row.mtimeMs === st.mtimeMs ? row.fields : undefined;
     if (!summary) {
       try {
         summary = await readHeaderSummary(this.pathOf(m), mtime);
@@ -242,9 +260,51 @@ export class LocalFolderIndex {
         if (errorCode((err as { cause?: unknown }).cause) === 'ENOENT') return undefined;
         throw err;
       }
-      this.cache.set(m.key, st.size, st.mtimeMs, summary);
+      const fresh: FileRow = { uid: m.uid, key: m.key, size: st.size, mtimeMs: st.mtimeMs, fields: { ...summary, size: st.size } };
+      this.known.set(m.uid, fresh);
+      this.pending.push(fresh);
     }
     return { ...summary, uid: m.uid, key: m.key, flags: m.flags, size: st.size, mtime };
+  }
+
+  /** Writes what was parsed since the last call, in one transaction. */
+  private flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    this.withStore((s) => s.putFileRows(this.folder, rows));
+  }
+
+  /**
+   * Brings the store in line with the uid list: a new numbering (the list was rebuilt, here or by
+   * another process) drops the folder's rows; removed UIDs drop theirs. On first contact, the JSON
+   * summaries of an earlier version are imported.
+   */
+  private async syncStore(removed: number[]): Promise<void> {
+    if (!this.store) return;
+    const validity = this.uidValidity;
+    if (this.storeValidity !== validity) {
+      if (this.withStore((s) => s.noteValidity(this.folder, validity))) this.known.clear();
+      this.storeValidity = validity;
+      const legacy = join(this.maildir.folderPath(this.folder), LEGACY_SUMMARY_FILE);
+      const put = (rows: FileRow[]) =>
+        this.withStore((s) => {
+          s.putFileRows(this.folder, rows);
+          return true;
+        }) === true;
+      await importLegacySummaries(legacy, this.uidList.byKey, put);
+    }
+    if (removed.length) this.withStore((s) => s.removeUids(this.folder, removed));
+  }
+
+  /** Runs a store operation; a failing store is dropped for this process (it only costs speed). */
+  private withStore<T>(fn: (store: SummaryStore) => T): T | undefined {
+    if (!this.store) return undefined;
+    try {
+      return fn(this.store);
+    } catch {
+      this.store = null;
+      return undefined;
+    }
   }
 
   private async statOf(n: { key: string; dir: 'new' | 'cur'; name: string }): Promise<FileStat | undefined> {

@@ -95,8 +95,8 @@ test('scroll end to end at 80x24, then a warm start from the cache with the serv
   await tmux.keys('g');
   await tmux.waitFor((x) => position(x)?.at === 1, 'back at the top');
   // Let the background cache fill (the folder's UID list) finish, then quit.
-  const cacheFile = join(dataDir, 'accounts', 'warm', 'header-cache.sqlite');
-  await tmux.waitFor(() => existsSync(cacheFile), 'the header cache file');
+  const cacheFile = join(dataDir, 'accounts', 'warm', 'summaries.sqlite');
+  await tmux.waitFor(() => existsSync(cacheFile), 'the summary store file');
   await new Promise((r) => setTimeout(r, 2_500));
   await tmux.keys('q');
   await tmux.waitFor((x) => x.some((l) => l.includes('EXIT=0')), 'tmail exited', 15_000);

@@ -2,13 +2,14 @@
 // flags seen by another device, delete/expunge, move, UIDVALIDITY and reconnect.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
 import { inspect } from 'node:util';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { AccountError } from '../../src/domain/index.js';
+import { STORE_FILE, SummaryStore } from '../../src/store/summary-store.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, waitFor } from './support/imap-fixtures.js';
 import { rewriteServer, startTcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -394,11 +395,17 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.account.connect();
       const first = await t.account.openFolder('Volatile');
       assert.equal(first.uidValidityChanged, false, 'the first sighting is not a change');
-      const stateFile = path.join(t.dataDir, 'imap-state.json');
-      assert.equal((await stat(stateFile)).mode & 0o777, 0o600);
-      assert.equal((await stat(t.dataDir)).mode & 0o777, 0o700);
-      assert.equal(JSON.parse(await readFile(stateFile, 'utf8')).uidValidity.Volatile, first.uidValidity.toString());
       await t.account.close();
+      // Kept once, in the summary store's folder row.
+      const storeFile = path.join(t.dataDir, STORE_FILE);
+      assert.equal((await stat(storeFile)).mode & 0o777, 0o600);
+      assert.equal((await stat(t.dataDir)).mode & 0o777, 0o700);
+      const store = await SummaryStore.open(t.dataDir, 'imap');
+      try {
+        assert.equal(store.folder('Volatile')?.uidValidity, first.uidValidity);
+      } finally {
+        store.close();
+      }
 
       await setup.mailboxDelete('Volatile');
       await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock (seconds)

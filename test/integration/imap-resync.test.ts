@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { CACHE_FILE } from '../../src/cache/header-cache.js';
+import { STORE_FILE as CACHE_FILE } from '../../src/store/summary-store.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice } from './support/imap-fixtures.js';
 
 const NO_DELAY = { coldCacheFillDelayMs: 0, autoIdleDelayMs: 60_000 };

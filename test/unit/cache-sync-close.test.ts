@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HeaderCacheSync } from '../../src/accounts/imap/header-cache-sync.js';
-import type { HeaderCache } from '../../src/cache/header-cache.js';
+import type { SummaryStore } from '../../src/store/summary-store.js';
 
 test('close() waits for an open that is still under way and closes what it opened', async () => {
   let finishOpen!: () => void;
   let closedCache = false;
-  const fakeCache = { close: () => void (closedCache = true) } as unknown as HeaderCache;
+  const fakeCache = { close: () => void (closedCache = true) } as unknown as SummaryStore;
   const sync = new HeaderCacheSync({
-    open: () => new Promise<HeaderCache>((resolve) => (finishOpen = () => resolve(fakeCache))),
+    open: () => new Promise<SummaryStore>((resolve) => (finishOpen = () => resolve(fakeCache))),
     withFolder: async () => {
       throw new Error('not used');
     },

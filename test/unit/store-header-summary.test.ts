@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { MAX_HEADER_BYTES, parseHeaderSummary, readHeaderBlock, readHeaderSummary } from '../../src/store/header-summary.js';
+import { MAX_HEADER_BYTES, parseHeaderSummary } from '../../src/mime/header-summary.js';
+import { readHeaderBlock, readHeaderSummary } from '../../src/store/header-block.js';
 
 let base: string;
 before(async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
 import { readJsonFile, writeFileAtomic } from '../../src/store/atomic-file.js';
-import { LocalFolderIndex, SUMMARY_CACHE_FILE, UIDLIST_FILE } from '../../src/store/local-folder-index.js';
+import { LocalFolderIndex, UIDLIST_FILE } from '../../src/store/local-folder-index.js';
+import { SummaryStore } from '../../src/store/summary-store.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { UidList } from '../../src/store/uid-list.js';
 
@@ -103,31 +104,37 @@ test('newest first by date uses the Date header; arrival uses delivery order', a
   assert.deepEqual(await subjects('arrival'), ['oldest-date', 'old-date-arrived-first', 'no-date-header']);
 });
 
-test('the summary cache is used when key+size+mtime match, and a corrupt cache is rebuilt', async () => {
+test('stored summaries are used when key+size+mtime match, and a damaged store is rebuilt', async () => {
   const md = await filled('cache', 2);
-  const a = new LocalFolderIndex(md, 'INBOX');
+  const dataDir = join(base, 'cache-data');
+  const stores: SummaryStore[] = [];
+  const opener = () => async () => {
+    const s = await SummaryStore.open(dataDir, 'maildir');
+    stores.push(s);
+    return s;
+  };
+  const a = new LocalFolderIndex(md, 'INBOX', opener());
   await a.refresh();
   await a.summaries(await a.newestFirst('arrival'));
-  const cacheFile = join(md.root, SUMMARY_CACHE_FILE);
-  assert.equal((await stat(cacheFile)).mode & 0o777, 0o600);
+  assert.equal((await stat(join(dataDir, 'summaries.sqlite'))).mode & 0o777, 0o600);
 
-  // Same size, same mtime, different content: a fresh index must answer from the cache.
+  // Same size, same mtime, different content: a fresh index must answer from the store.
   const m1 = a.message(1)!;
   const path = a.pathOf(m1);
   const st = await stat(path);
   await writeFile(path, (await readFile(path, 'utf8')).replace('Subject: m0', 'Subject: X0'));
   await utimes(path, st.atime, st.mtime);
-  const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX', opener());
   await b.refresh();
   assert.equal((await b.summaries([b.message(1)!])).get(1)?.subject, 'm0');
+  for (const s of stores.splice(0)) s.close();
 
-  // A corrupt cache is ignored (headers reparsed) and rewritten.
-  await writeFile(cacheFile, '{"version":1,"entries":');
-  const c = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
+  // A damaged store is rebuilt (headers reparsed).
+  await writeFile(join(dataDir, 'summaries.sqlite'), 'not a database '.repeat(300));
+  const c = new LocalFolderIndex(new Maildir(md.root), 'INBOX', opener());
   await c.refresh();
   assert.equal((await c.summaries([c.message(1)!])).get(1)?.subject, 'X0');
-  const rewritten = JSON.parse(await readFile(cacheFile, 'utf8'));
-  assert.equal(rewritten.version, 2, "version 2: summaries carry References");
+  for (const s of stores.splice(0)) s.close();
 });
 
 test('two processes on one folder agree on UIDs (each adopts the other\'s uid list)', async () => {

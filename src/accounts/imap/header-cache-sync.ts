@@ -6,11 +6,11 @@
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { AccountEvent } from '../account.js';
 import type { Flag, MessageSummary } from '../../domain/index.js';
-import type { CachedRow, HeaderCache } from '../../cache/header-cache.js';
+import type { CachedRow, SummaryStore } from '../../store/summary-store.js';
 import { resyncFolder, type ResyncResult } from './resync.js';
 
 export interface HeaderCacheSyncDeps {
-  open: () => Promise<HeaderCache>;
+  open: () => Promise<SummaryStore>;
   /** Runs `fn` with `path` selected and locked (ImapAccount.withFolder). */
   withFolder: <T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>) => Promise<T>;
   emit: (event: AccountEvent) => void;
@@ -18,8 +18,8 @@ export interface HeaderCacheSyncDeps {
 }
 
 export class HeaderCacheSync {
-  private cache: Promise<HeaderCache | null> | undefined;
-  private opened: HeaderCache | null = null;
+  private cache: Promise<SummaryStore | null> | undefined;
+  private opened: SummaryStore | null = null;
   private disabled = false;
   private closed = false;
   private readonly running = new Map<string, Promise<ResyncResult | null>>();
@@ -40,7 +40,7 @@ export class HeaderCacheSync {
 
   constructor(private readonly deps: HeaderCacheSyncDeps) {}
 
-  private get(): Promise<HeaderCache | null> {
+  private get(): Promise<SummaryStore | null> {
     if (this.disabled || this.closed) return Promise.resolve(null);
     this.cache ??= this.deps.open().then(
       (cache) => {
@@ -60,7 +60,7 @@ export class HeaderCacheSync {
   }
 
   /** Runs a cache operation; a failure switches the cache off for this session. */
-  private use<T>(fn: (cache: HeaderCache) => T): T | undefined {
+  private use<T>(fn: (cache: SummaryStore) => T): T | undefined {
     const cache = this.opened;
     if (!cache || this.disabled || this.closed) return undefined;
     try {
@@ -187,6 +187,15 @@ export class HeaderCacheSync {
     );
   }
 
+  /**
+   * Records the folder's UIDVALIDITY in the store (the only place it is kept between runs) and
+   * tells whether it changed since the last run; undefined when the store is off.
+   */
+  async noteValidity(path: string, uidValidity: bigint): Promise<boolean | undefined> {
+    if (!(await this.get())) return undefined;
+    return this.use((c) => c.noteValidity(path, uidValidity));
+  }
+
   /** The server's unread count, remembered for the next warm start. */
   noteUnread(path: string, uidValidity: bigint, unread: number): void {
     this.unread.set(path, { uidValidity, unread });
@@ -247,5 +256,7 @@ export class HeaderCacheSync {
 }
 
 function isSqliteError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'SqliteError' || /^SQLITE_/.test(String((err as { code?: unknown }).code ?? '')));
+  // better-sqlite3: SqliteError with SQLITE_* codes; node:sqlite: ERR_SQLITE_ERROR.
+  const code = String((err as { code?: unknown }).code ?? '');
+  return err instanceof Error && (err.name === 'SqliteError' || /^SQLITE_/.test(code) || code === 'ERR_SQLITE_ERROR');
 }

@@ -27,8 +27,7 @@ import { toSearchObject } from './search-query.js';
 import { serverCanSort, sortCriteria, sortUids } from './sort-command.js';
 import { serverThreadOrder, threadLocally } from './thread-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
-import { UidValidityStore } from './uidvalidity-store.js';
-import { HeaderCache } from '../../cache/header-cache.js';
+import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
 import { deleteUids, commandFailed, moveUids } from './remove-messages.js';
@@ -54,7 +53,7 @@ export interface ImapTuning {
   operationTimeoutMs: number;
   /** IDLE is ended and issued again after this long (RFC 2177: servers may drop it after 30 min). */
   idleRestartMs: number;
-  /** Keep a persistent header cache in the data dir (see src/cache/header-cache.ts). */
+  /** Keep a persistent header cache in the data dir (the summary store, src/store/summary-store.ts). */
   headerCache: boolean;
   /** After a cold open, wait this long before listing the folder's UIDs, so the first window goes first. */
   coldCacheFillDelayMs: number;
@@ -94,7 +93,6 @@ export class ImapAccount implements MailAccount {
   /** The folder the caller opened last; selected again after a reconnect. */
   private openPath: string | null = null;
   private readonly listeners = new Set<AccountEventListener>();
-  private readonly uidStore: UidValidityStore;
   private readonly sortCache = new SortedUidCache();
   /** UIDVALIDITY per folder as last seen on this connection (cheap check on every lock). */
   private readonly sessionValidity = new Map<string, bigint>();
@@ -114,10 +112,9 @@ export class ImapAccount implements MailAccount {
   ) {
     this.name = config.name;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
-    this.uidStore = new UidValidityStore(deps.dataDir);
     this.headers = this.tuning.headerCache
       ? new HeaderCacheSync({
-          open: () => HeaderCache.open(deps.dataDir),
+          open: () => SummaryStore.open(deps.dataDir, 'imap'),
           withFolder: (path, fn) => this.withFolder(path, `updating the header cache of ${path}`, fn),
           emit: (event) => this.emit(event),
           coldFillDelayMs: this.tuning.coldCacheFillDelayMs,
@@ -669,11 +666,9 @@ export class ImapAccount implements MailAccount {
     const seenThisSession = this.sessionValidity.get(path);
     this.sessionValidity.set(path, uidValidity);
     let changed = seenThisSession !== undefined && seenThisSession !== uidValidity;
-    try {
-      changed = (await this.uidStore.check(path, uidValidity)) || changed;
-    } catch (err) {
-      this.emit({ type: 'error', message: this.mapError(err).message });
-    }
+    // Between runs the summary store remembers it (with the header cache switched off, only this
+    // session does: there are then no stored UIDs that could be stale).
+    changed = (await this.headers?.noteValidity(path, uidValidity)) || changed;
     if (!changed) return;
     this.sortCache.invalidate(path);
     this.unreportedChange.add(path);

@@ -9,8 +9,8 @@
 // AccountEvents.
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { Flag } from '../../domain/index.js';
-import type { HeaderCache } from '../../cache/header-cache.js';
-import { decodeFlags } from '../../cache/summary-codec.js';
+import type { SummaryStore } from '../../store/summary-store.js';
+import { decodeFlags } from '../../store/summary-codec.js';
 
 export type ResyncMode = 'unchanged' | 'qresync' | 'condstore' | 'full';
 
@@ -31,7 +31,7 @@ interface ExpungeEvent {
   uid?: number;
 }
 
-export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: HeaderCache): Promise<ResyncResult> {
+export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: SummaryStore): Promise<ResyncResult> {
   let cached = cache.folder(path);
   if (!cached || cached.uidValidity !== mailbox.uidValidity) {
     cache.reset(path, mailbox.uidValidity);
@@ -90,7 +90,7 @@ function newest(...values: Array<bigint | undefined>): bigint | undefined {
   return max;
 }
 
-async function changedSince(client: ImapFlow, path: string, since: bigint, cache: HeaderCache): Promise<ResyncResult & { seenModseq?: bigint }> {
+async function changedSince(client: ImapFlow, path: string, since: bigint, cache: SummaryStore): Promise<ResyncResult & { seenModseq?: bigint }> {
   const vanished: number[] = [];
   const onExpunge = (e: ExpungeEvent) => {
     if (e.path === path && e.uid !== undefined) vanished.push(e.uid);

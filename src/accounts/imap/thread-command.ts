@@ -2,6 +2,7 @@
 // UIDs only: the shape and order of a 100k folder's threads cost no header fetch at all. Without
 // the capability (or imapflow's internals), callers thread locally (threadLocally below).
 import type { ImapFlow } from 'imapflow';
+import { parseHeaderSummary } from '../../mime/header-summary.js';
 import { threadOrder } from '../../threading/jwz.js';
 import { flattenThreads, maxUid, parseThreadAttributes, type ThreadOrder } from '../../threading/thread-tree.js';
 import { atom, canRunRaw, runRawCommand } from './raw-command.js';
@@ -35,15 +36,17 @@ export async function threadLocally(client: ImapFlow): Promise<ThreadOrder> {
   return threadOrder(
     messages.flatMap((m) => {
       if (!m.uid) return [];
-      const refs = m.headers ? (m.headers.toString('latin1').match(/<[^<>\s]+>/g) ?? []) : [];
+      const date = new Date(m.envelope?.date ?? 0);
+      // The same References parsing (capped, sanitized) as for local mail.
+      const refs = m.headers ? (parseHeaderSummary(m.headers, date).references ?? []) : [];
       return [
         {
           uid: m.uid,
-          date: new Date(m.envelope?.date ?? 0),
+          date,
           subject: m.envelope?.subject ?? '',
           messageId: m.envelope?.messageId,
           inReplyTo: m.envelope?.inReplyTo,
-          references: refs.slice(-50),
+          references: refs,
         },
       ];
     }),

@@ -13,6 +13,7 @@ import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
 import { Maildir } from '../../store/maildir.js';
+import { SummaryStore } from '../../store/summary-store.js';
 import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../../store/maildir-flags.js';
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
@@ -42,6 +43,8 @@ export class Pop3Account implements MailAccount {
   readonly maildir: Maildir;
   readonly statePath: string;
   private readonly indexes = new Map<string, LocalFolderIndex>();
+  /** The account's summary store (folders of source 'maildir'), shared by the folder indexes. */
+  private store: Promise<SummaryStore | null> | undefined;
   private readonly lastValidity = new Map<string, bigint>();
   private readonly listeners = new Set<AccountEventListener>();
   private running: Promise<SyncResult> | undefined;
@@ -83,6 +86,10 @@ export class Pop3Account implements MailAccount {
 
   async close(): Promise<void> {
     if (this.running) await this.running.catch(() => undefined);
+    const store = this.store;
+    this.store = undefined;
+    this.indexes.clear();
+    (await store)?.close();
     if (!this.connected) return;
     this.connected = false;
     this.emit({ type: 'connection', state: 'disconnected' });
@@ -260,7 +267,8 @@ export class Pop3Account implements MailAccount {
           ...(this.deps.trace ? { trace: pop3TraceFunction(this.deps.trace, this.name) } : {}),
         });
         this.locations = undefined;
-        if (result.downloaded > 0) {
+        // Only a listener (the UI) needs the new UIDs now; `tmail sync` leaves that to the next open.
+        if (result.downloaded > 0 && this.listeners.size > 0) {
           const r = await (await this.index(INBOX)).refresh();
           this.emit({ type: 'exists', folder: INBOX, total: r.total });
         }
@@ -294,12 +302,18 @@ export class Pop3Account implements MailAccount {
     }
   }
 
+  /** A store that cannot be opened (disk, native module) only costs speed: headers are re-read. */
+  private openStore(): Promise<SummaryStore | null> {
+    this.store ??= SummaryStore.open(this.deps.dataDir, 'maildir').catch(() => null);
+    return this.store;
+  }
+
   private async index(folder: string): Promise<LocalFolderIndex> {
     const name = normalizeFolder(folder);
     let index = this.indexes.get(name);
     if (!index) {
       if (!(await this.maildir.folderExists(name))) throw new AccountError('not-found', `There is no local folder "${name}".`);
-      index = new LocalFolderIndex(this.maildir, name);
+      index = new LocalFolderIndex(this.maildir, name, () => this.openStore());
       this.indexes.set(name, index);
     }
     return index;

@@ -1,8 +1,9 @@
-// `tmail sync [--account NAME]`: downloads new mail of POP3 accounts into their local Maildir, for
-// cron and scripts. A progress line (redrawn with \r) only on a TTY; one summary line per account;
-// exit 1 when any account failed (the others still run).
-import { join } from 'node:path';
+// `tmail sync [--account NAME]`: downloads new mail of the accounts whose model downloads mail
+// (POP3) into their local store, for cron and scripts — through the backend registry and the
+// account's `sync`, like the UI. A progress line (redrawn with \r) only on a TTY; one summary line
+// per account; exit 1 when any account failed (the others still run).
 import type { SyncProgress } from '../../accounts/account.js';
+import { backendFor, createAccount } from '../../accounts/index.js';
 import { AccountError } from '../../domain/index.js';
 import { findAccount, loadConfig } from '../../config/config.js';
 import { makePasswordGetter } from '../../config/password.js';
@@ -13,6 +14,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
 import { tmailCommand } from '../shell-quote.js';
 import type { CliContext, CommandRun } from '../context.js';
+import type { MailAccount } from '../../accounts/account.js';
 
 const USAGE = `Usage: tmail sync [--account NAME]
 
@@ -29,14 +31,19 @@ export const run: CommandRun = async (args, ctx) => {
   }
   const config = await loadConfig(ctx);
   let accounts: AccountConfig[];
+  // What a model can do comes from the registry, before anything connects.
+  const downloads = (a: AccountConfig) => backendFor(a.protocol).capabilities.downloadsMail;
   if (values.account !== undefined) {
     const account = findAccount(config, values.account, ctx);
-    if (account.protocol !== 'pop3') {
-      throw new UsageError(`account ${account.name} uses IMAP: its mail stays on the server, there is nothing to download (switch with: ${tmailCommand('account', 'mode', account.name, 'pop3')})`);
+    if (!downloads(account)) {
+      const label = backendFor(account.protocol).label;
+      throw new UsageError(
+        `account ${account.name} uses ${label}: its mail stays on the server, there is nothing to download (tmail shows it live; to download it instead: ${tmailCommand('account', 'mode', account.name, 'pop3')})`,
+      );
     }
     accounts = [account];
   } else {
-    accounts = config.accounts.filter((a) => a.protocol === 'pop3');
+    accounts = config.accounts.filter(downloads);
     if (accounts.length === 0) {
       ctx.stdout.write('No POP3 accounts to sync (IMAP accounts keep their mail on the server).\n');
       return 0;
@@ -50,22 +57,19 @@ export const run: CommandRun = async (args, ctx) => {
 };
 
 async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean> {
-  const { syncMailbox } = await import('../../accounts/pop3/sync.js');
-  const { Maildir } = await import('../../store/maildir.js');
-  const { pop3TraceFunction } = await import('../../trace/pop3-trace.js');
-  const dataDir = accountDataDir(ctx, account.name);
   const name = sanitizeLine(account.name);
   const progress = new ProgressLine(ctx, name);
   const started = Date.now();
+  let mail: MailAccount | undefined;
   try {
-    const result = await syncMailbox({
-      config: account,
+    mail = await createAccount(account, {
       getPassword: makePasswordGetter(account, { env: ctx.env, askSecret: secretPrompt(ctx) }),
-      maildir: new Maildir(join(dataDir, 'Maildir')),
-      statePath: join(dataDir, 'pop3-state.json'),
-      onProgress: (p) => progress.update(p),
-      ...(ctx.trace ? { trace: pop3TraceFunction(ctx.trace, account.name) } : {}),
+      dataDir: accountDataDir(ctx, account.name),
+      ...(ctx.trace ? { trace: ctx.trace } : {}),
     });
+    if (!mail.sync) throw new AccountError('config', `account ${account.name} has nothing to download`);
+    await mail.connect();
+    const result = await mail.sync((p) => progress.update(p));
     progress.clear();
     const seconds = (Date.now() - started) / 1000;
     const parts = [
@@ -87,6 +91,8 @@ async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean
       ctx.stderr.write(`${err.stack ?? ''}\n`);
     }
     return false;
+  } finally {
+    await mail?.close().catch(() => undefined);
   }
 }
 

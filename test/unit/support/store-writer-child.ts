@@ -1,10 +1,10 @@
-// Child process for the crash test: writes batches to the header cache forever, each batch one
+// Child process for the crash test: writes batches to the summary store forever, each batch one
 // summary put + flag updates, until the parent SIGKILLs it. Prints "batch N" after each commit.
-import { HeaderCache } from '../../../src/cache/header-cache.js';
+import { SummaryStore } from '../../../src/store/summary-store.js';
 import type { MessageSummary } from '../../../src/domain/index.js';
 
 const dir = process.argv[2]!;
-const cache = await HeaderCache.open(dir);
+const cache = await SummaryStore.open(dir, 'imap');
 if (!cache.folder('INBOX')) cache.reset('INBOX', 7n);
 const BATCH = 500;
 for (let batch = 0; ; batch++) {

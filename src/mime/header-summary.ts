@@ -1,17 +1,15 @@
-// Summary fields from the header block of a stored message, without loading the body: read up
-// to the first blank line (capped), unfold with libmime, decode encoded words, parse addresses
-// with nodemailer's addressparser. Strings are sanitized here already (defence in depth: the UI
-// sanitizes too) because they come straight from a remote sender.
-import { open } from 'node:fs/promises';
+// The one header -> summary function: MessageSummary fields from a raw header block (the bytes
+// before the first blank line), without the body. Unfolds with libmime, decodes encoded words,
+// parses addresses with nodemailer's addressparser. Used for local (POP3/Maildir) messages and for
+// the References IMAP fetches when it threads locally. Strings are sanitized here already (defence
+// in depth: the UI sanitizes too) because they come straight from a remote sender.
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Address, MessageSummary } from '../domain/index.js';
-import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
-import { localError } from './local-error.js';
+import { sanitizeLine, sanitizeText } from './sanitize.js';
 
 /** A hostile message cannot make us hold more than this much header. */
 export const MAX_HEADER_BYTES = 256 * 1024;
-const CHUNK = 16 * 1024;
 
 /**
  * The part of a MessageSummary read from a file's header block. `date` is the Date header when
@@ -21,38 +19,6 @@ const CHUNK = 16 * 1024;
  * text/multipart/message), so a multipart/mixed message of inline text parts counts as having some.
  */
 export type HeaderSummary = Pick<MessageSummary, 'date' | 'from' | 'to' | 'cc' | 'subject' | 'messageId' | 'inReplyTo' | 'references' | 'hasAttachments'>;
-
-/** The bytes before the first empty line (or the first MAX_HEADER_BYTES). */
-export async function readHeaderBlock(path: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < MAX_HEADER_BYTES) {
-      const buf = Buffer.alloc(CHUNK);
-      const { bytesRead } = await handle.read(buf, 0, CHUNK, total);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      const end = headerEnd(Buffer.concat(chunks), Math.max(0, total - bytesRead - 3));
-      if (end >= 0) return Buffer.concat(chunks).subarray(0, end);
-    }
-    return Buffer.concat(chunks).subarray(0, MAX_HEADER_BYTES);
-  } catch (err) {
-    throw localError(`read ${path}`, err);
-  } finally {
-    await handle?.close();
-  }
-}
-
-function headerEnd(buf: Buffer, from: number): number {
-  const crlf = buf.indexOf('\r\n\r\n', from);
-  const lf = buf.indexOf('\n\n', from);
-  if (crlf < 0) return lf;
-  if (lf < 0) return crlf;
-  return Math.min(crlf, lf);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
@@ -100,7 +66,7 @@ function messageIdOf(value: string | undefined): string | undefined {
 /** A hostile References header cannot make a summary (or the threader's work) large. */
 const MAX_REFERENCES = 50;
 
-function referencesOf(value: string | undefined): string[] | undefined {
+export function referencesOf(value: string | undefined): string[] | undefined {
   const ids = (value ?? '').match(/<[^<>\s]+>/g);
   if (!ids) return undefined;
   return ids.slice(-MAX_REFERENCES).map((id) => sanitizeLine(id));
@@ -116,9 +82,15 @@ function attachmentHint(headers: Record<string, string[]>): boolean {
   return !(value.startsWith('text/') || value.startsWith('multipart/') || value.startsWith('message/') || value === '');
 }
 
+/**
+ * `block` is the header (anything after a first blank line is ignored; more than MAX_HEADER_BYTES
+ * is cut off). `fallbackDate` stands in for a missing or unparseable Date header (the arrival time).
+ */
 export function parseHeaderSummary(block: Buffer, fallbackDate: Date): HeaderSummary {
+  const capped = block.subarray(0, MAX_HEADER_BYTES);
+  const end = headerEnd(capped);
   // Escape sequences go before parsing too: addressparser drops a lone ESC but keeps its payload.
-  const headers = libmime.decodeHeaders(sanitizeText(decodeHeaderBytes(block), 1), { skipPrototypeKeys: true });
+  const headers = libmime.decodeHeaders(sanitizeText(decodeHeaderBytes(end >= 0 ? capped.subarray(0, end) : capped), 1), { skipPrototypeKeys: true });
   const dateValue = first(headers, 'date');
   const parsedDate = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : undefined;
   return {
@@ -138,6 +110,11 @@ function withReferences(refs: string[] | undefined): { references?: string[] } {
   return refs ? { references: refs } : {};
 }
 
-export async function readHeaderSummary(path: string, fallbackDate: Date): Promise<HeaderSummary> {
-  return parseHeaderSummary(await readHeaderBlock(path), fallbackDate);
+/** Where the header block ends (the first blank line), or -1. */
+export function headerEnd(buf: Buffer, from = 0): number {
+  const crlf = buf.indexOf('\r\n\r\n', from);
+  const lf = buf.indexOf('\n\n', from);
+  if (crlf < 0) return lf;
+  if (lf < 0) return crlf;
+  return Math.min(crlf, lf);
 }

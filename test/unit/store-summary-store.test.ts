@@ -1,4 +1,4 @@
-// HeaderCache: windows by position, UIDVALIDITY reset, flag/UID updates, private files, a damaged
+// SummaryStore (IMAP rows): windows by position, UIDVALIDITY reset, flag/UID updates, private files, a damaged
 // file rebuilt, and a writer SIGKILLed mid-write leaving only whole batches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE_FILE, HeaderCache } from '../../src/cache/header-cache.js';
+import { STORE_FILE as CACHE_FILE, SummaryStore } from '../../src/store/summary-store.js';
 import type { MessageSummary } from '../../src/domain/index.js';
 
 function summary(uid: number, extra: Partial<MessageSummary> = {}): MessageSummary {
@@ -25,7 +25,7 @@ async function tempDir(): Promise<string> {
 test('round trip, positions newest first, UID list replacement and flags', async () => {
   const root = await tempDir();
   const dir = path.join(root, 'data');
-  const cache = await HeaderCache.open(dir);
+  const cache = await SummaryStore.open(dir, 'imap');
   try {
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
     assert.equal((await stat(path.join(dir, CACHE_FILE))).mode & 0o777, 0o600);
@@ -67,7 +67,7 @@ test('round trip, positions newest first, UID list replacement and flags', async
 
 test('strings read back from the file are sanitized again', async () => {
   const root = await tempDir();
-  const cache = await HeaderCache.open(root);
+  const cache = await SummaryStore.open(root, 'imap');
   try {
     cache.reset('INBOX', 1n);
     cache.putSummaries('INBOX', [summary(1, { subject: 'evil \u001b]0;title\u0007 subject', from: [{ name: 'x\u001b[2Jy', address: 'a@b' }] })]);
@@ -84,7 +84,7 @@ test('a damaged or foreign file is rebuilt empty, not an error', async () => {
   const root = await tempDir();
   try {
     await writeFile(path.join(root, CACHE_FILE), 'this is not a database '.repeat(500), { mode: 0o600 });
-    const cache = await HeaderCache.open(root);
+    const cache = await SummaryStore.open(root, 'imap');
     try {
       assert.equal(cache.folder('INBOX'), undefined);
       cache.reset('INBOX', 5n);
@@ -98,7 +98,7 @@ test('a damaged or foreign file is rebuilt empty, not an error', async () => {
     const fh = await open(path.join(root, CACHE_FILE), 'r+');
     await fh.write(Buffer.alloc(4096, 0xff), 0, 4096, 0);
     await fh.close();
-    const again = await HeaderCache.open(root);
+    const again = await SummaryStore.open(root, 'imap');
     try {
       assert.equal(again.folder('INBOX'), undefined, 'rebuilt');
     } finally {
@@ -111,7 +111,7 @@ test('a damaged or foreign file is rebuilt empty, not an error', async () => {
 
 test('a writer SIGKILLed mid-write leaves a readable cache holding only whole batches', async () => {
   const root = await tempDir();
-  const child = fileURLToPath(new URL('./support/cache-writer-child.ts', import.meta.url));
+  const child = fileURLToPath(new URL('./support/store-writer-child.ts', import.meta.url));
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       const proc = spawn(process.execPath, ['--import', 'tsx', child, root], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -129,7 +129,7 @@ test('a writer SIGKILLed mid-write leaves a readable cache holding only whole ba
         proc.on('error', reject);
       });
       const committed = (out.match(/batch \d+\n/g) ?? []).length;
-      const cache = await HeaderCache.open(root);
+      const cache = await SummaryStore.open(root, 'imap');
       try {
         const n = cache.count('INBOX');
         assert.equal(n % 500, 0, `only whole batches (got ${n} rows)`);
@@ -141,6 +141,84 @@ test('a writer SIGKILLed mid-write leaves a readable cache holding only whole ba
         cache.close();
       }
     }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('UIDVALIDITY is kept once, in the folder row: first sighting no change, a new value drops the rows', async () => {
+  const root = await tempDir();
+  try {
+    const store = await SummaryStore.open(root, 'imap');
+    try {
+      assert.equal(store.noteValidity('INBOX', 100n), false);
+      store.putSummaries('INBOX', [summary(1)]);
+      assert.equal(store.noteValidity('INBOX', 100n), false);
+      assert.equal(store.count('INBOX'), 1);
+      // UIDVALIDITY is a 32-bit unsigned; bigint end to end.
+      assert.equal(store.noteValidity('Big', 4_294_967_295n), false);
+      assert.equal(store.folder('Big')?.uidValidity, 4_294_967_295n);
+    } finally {
+      store.close();
+    }
+    const again = await SummaryStore.open(root, 'imap');
+    try {
+      assert.equal(again.noteValidity('INBOX', 101n), true, 'remembered across runs');
+      assert.equal(again.count('INBOX'), 0, 'rows of the old numbering are gone');
+      assert.equal(again.noteValidity('INBOX', 101n), false, 'reported once');
+    } finally {
+      again.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('IMAP and Maildir folders of the same name are kept apart in one file', async () => {
+  const root = await tempDir();
+  const imap = await SummaryStore.open(root, 'imap');
+  const local = await SummaryStore.open(root, 'maildir');
+  try {
+    imap.noteValidity('INBOX', 1n);
+    imap.putSummaries('INBOX', [summary(1), summary(2)]);
+    local.noteValidity('INBOX', 9n);
+    const fields = { ...summary(1, { subject: 'local one', references: ['<r1@x>', '<r2@x>'] }) };
+    local.putFileRows('INBOX', [{ uid: 1, key: 'k1', size: 10, mtimeMs: 1234, fields }]);
+    assert.equal(imap.count('INBOX'), 2);
+    assert.equal(local.count('INBOX'), 1);
+    assert.deepEqual(imap.folderPaths(), ['INBOX']);
+    const row = local.fileRows('INBOX', [1, 2]);
+    assert.deepEqual([...row.keys()], [1]);
+    assert.equal(row.get(1)!.key, 'k1');
+    assert.equal(row.get(1)!.mtimeMs, 1234);
+    assert.equal(row.get(1)!.fields.subject, 'local one');
+    assert.deepEqual(row.get(1)!.fields.references, ['<r1@x>', '<r2@x>'], 'References survive (local threading needs them)');
+    assert.equal(local.noteValidity('INBOX', 10n), true);
+    assert.equal(local.count('INBOX'), 0);
+    assert.equal(imap.count('INBOX'), 2, 'the other model is untouched');
+  } finally {
+    imap.close();
+    local.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('migration: the old IMAP cache file is removed and imap-state.json UIDVALIDITYs are carried over', async () => {
+  const root = await tempDir();
+  try {
+    await writeFile(path.join(root, 'header-cache.sqlite'), 'old cache', { mode: 0o600 });
+    await writeFile(path.join(root, 'header-cache.sqlite-wal'), 'old wal', { mode: 0o600 });
+    await writeFile(path.join(root, 'imap-state.json'), JSON.stringify({ version: 1, uidValidity: { INBOX: '77', Bad: 5, Work: '8' } }));
+    const store = await SummaryStore.open(root, 'imap');
+    try {
+      assert.equal(store.noteValidity('INBOX', 78n), true, 'a reset between the old and the new version is noticed');
+      assert.equal(store.noteValidity('Work', 8n), false);
+      assert.equal(store.noteValidity('Bad', 5n), false, 'a malformed value is dropped, not compared');
+    } finally {
+      store.close();
+    }
+    const { readdir } = await import('node:fs/promises');
+    assert.deepEqual((await readdir(root)).filter((f) => !f.startsWith('summaries.sqlite')), []);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
