@@ -72,6 +72,8 @@ export const DEFAULT_TUNING: ImapTuning = {
   headerCache: true,
   coldCacheFillDelayMs: 1_500,
 };
+/** A connect still pending after this long gets its server's first line looked at (see connectOrWrongProtocol). */
+const PROBE_AFTER_MS = 1_500;
 /** How long close() waits for the server to acknowledge LOGOUT. */
 const LOGOUT_WAIT_MS = 2_000;
 /** Chunk size for streamed downloads: large enough that most messages need one round trip. */
@@ -449,10 +451,10 @@ export class ImapAccount implements MailAccount {
     sendIdOnce(client);
     this.attach(client);
     try {
-      await client.connect();
+      await this.connectOrWrongProtocol(client);
     } catch (err) {
       client.close();
-      const error = (await this.otherProtocolError(err)) ?? this.mapError(err);
+      const error = err instanceof AccountError ? err : ((await this.otherProtocolError(err)) ?? this.mapError(err));
       // Ask again next time rather than retrying a password the server just refused.
       if (error.kind === 'auth') this.password = undefined;
       throw error;
@@ -687,6 +689,33 @@ export class ImapAccount implements MailAccount {
       this.trashPath = list.find((f) => f.specialUse === '\\Trash')?.path ?? null;
     }
     return this.trashPath;
+  }
+
+  /**
+   * client.connect(), but a server of another protocol on this port is named within a few seconds:
+   * imapflow takes a POP3 "+OK" greeting for a continuation and waits for the greeting timeout.
+   * Only a connect still pending after PROBE_AFTER_MS (never the case for a working IMAP server on
+   * a sound network) opens the one extra connection that reads the server's first line.
+   */
+  private async connectOrWrongProtocol(client: ImapFlow): Promise<void> {
+    const connecting = client.connect();
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const wrongProtocol = new Promise<never>((_, reject) => {
+      timer = setTimeout(async () => {
+        const { host, port, security } = this.config;
+        const line = await probeGreeting(host, port, security === 'tls' ? tlsOptions(this.config) : undefined);
+        const text = line === undefined || settled ? undefined : wrongProtocolText(`${host}:${port}`, 'imap', line);
+        if (text) reject(new AccountError('config', text));
+      }, PROBE_AFTER_MS);
+    });
+    try {
+      await Promise.race([connecting, wrongProtocol]);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      connecting.catch(() => undefined); // given up on: client.close() ends it
+    }
   }
 
   /** A greeting timeout may be a POP3 or SMTP server on this port: look once and say so. */
