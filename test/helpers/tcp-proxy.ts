@@ -2,7 +2,7 @@
 // - cut one connection at a chosen point (a given command, after N bytes) or re-chunk/rewrite what
 //   the server sends (split a POP3 terminator across packets, strip STARTTLS as an attacker would);
 // - drop every live connection at once (cutAll), or stop forwarding on them (freezeAll: a hung
-//   server or a silent network path);
+//   server or a silent network path), or hold the reply to one command (stall-reply);
 // - watch cleartext traffic (commands, everything the client sent, IMAP `* n FETCH` responses).
 // Command matching needs a plaintext protocol; with TLS it can still cut by byte counts.
 // Stops only the sockets and server it created.
@@ -27,9 +27,11 @@ export interface ProxyHooks {
    * on the command but the client never sees the reply (e.g. a QUIT the server committed);
    * 'forward' passes it on; 'cut-before-reply' (IMAP) forwards it and cuts the connection when
    * the server's tagged reply to it arrives, without delivering that reply: the server has done
-   * the command, the client cannot know.
+   * the command, the client cannot know; 'stall-reply' (IMAP) forwards it and, when the server's
+   * tagged reply arrives, holds that reply and everything after it on this connection (a server
+   * or network that went silent after doing the command).
    */
-  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply';
+  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply' | 'stall-reply';
   /** Server→client: return the pieces to send (each written in its own tick), or 'cut'. */
   onServerData?: (chunk: Buffer, conn: ProxyConnection) => Buffer[] | 'cut';
 }
@@ -125,6 +127,8 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
     let partial = '';
     /** The tag whose reply is to be swallowed (cut-before-reply). */
     let cutAtReplyTo: string | undefined;
+    /** The tag whose reply starts the silence (stall-reply). */
+    let stallAtReplyTo: string | undefined;
     client.on('data', (chunk: Buffer) => {
       if (frozen.has(client)) return;
       sent.push(chunk);
@@ -140,6 +144,7 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
         const verdict = proxy.hooks.onClientLine?.(line, conn) ?? 'forward';
         if (verdict === 'cut') return conn.cut();
         if (verdict === 'cut-before-reply') cutAtReplyTo = line.split(' ')[0];
+        if (verdict === 'stall-reply') stallAtReplyTo = line.split(' ')[0];
         if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
         if (verdict === 'forward-then-cut') {
           dead = true;
@@ -163,6 +168,11 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
       serverPartial = lines.pop() ?? '';
       for (const line of lines) if (FETCH_LINE.test(line)) proxy.fetchResponses++;
       if (cutAtReplyTo !== undefined && lines.some((line) => line.startsWith(`${cutAtReplyTo} `))) return conn.cut();
+      if (stallAtReplyTo !== undefined && lines.some((line) => line.startsWith(`${stallAtReplyTo} `))) {
+        frozen.add(upstream);
+        frozen.add(client);
+        return;
+      }
       const verdict = proxy.hooks.onServerData?.(chunk, conn) ?? [chunk];
       if (verdict === 'cut') return conn.cut();
       chain = chain.then(async () => {

@@ -290,14 +290,14 @@ export class ImapAccount implements MailAccount {
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
       if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
-    });
+    }, true);
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
       if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
-    });
+    }, true);
   }
 
   async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome> {
@@ -609,16 +609,20 @@ export class ImapAccount implements MailAccount {
    * `fn` again for what is safe to repeat (reads, flag changes), else `recover`, which first looks
    * at what the server actually did (see write-recovery.ts).
    */
-  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>, recover: (client: ImapFlow) => Promise<T> = fn): Promise<T> {
+  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>, recover?: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = await this.ready(action);
     try {
       return await this.withDeadline(client, action, fn(client));
     } catch (err) {
-      if (err instanceof ServerSilent || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
+      // A write the server left unanswered may still have been done (or be done late, before the
+      // dropped connection is gone): like a cut one, it is checked and finished once after the
+      // reconnect. A read that timed out is reported, not repeated against a struggling server.
+      const silentWrite = err instanceof ServerSilent && recover !== undefined;
+      if ((err instanceof ServerSilent && !silentWrite) || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
       if (client === this.client) this.startReconnect(client);
       const again = await this.ready(action);
       try {
-        return await this.withDeadline(again, action, recover(again));
+        return await this.withDeadline(again, action, (recover ?? fn)(again));
       } catch (err2) {
         throw this.mapError(err2, action);
       }
@@ -644,8 +648,10 @@ export class ImapAccount implements MailAccount {
     }
   }
 
-  private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>): Promise<T> {
-    return this.withClient(action, (client) => this.inFolder(client, path, fn));
+  /** `write`: the operation changes the server (safe to send again), so a timed-out one is sent again after the reconnect. */
+  private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>, write = false): Promise<T> {
+    const run = (client: ImapFlow) => this.inFolder(client, path, fn);
+    return this.withClient(action, run, write ? run : undefined);
   }
 
   /** Runs `fn` with `path` selected and locked on `client`. */
