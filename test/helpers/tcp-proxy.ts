@@ -32,6 +32,11 @@ export interface ProxyHooks {
    * or network that went silent after doing the command).
    */
   onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply' | 'stall-reply';
+  /**
+   * Client→server, called per complete line before onClientLine: a promise holds the line (and
+   * every later one) back until it settles, then forwards it (e.g. another client acts first).
+   */
+  holdClientLine?: (line: string, conn: ProxyConnection) => Promise<void> | undefined;
   /** Server→client: return the pieces to send (each written in its own tick), or 'cut'. */
   onServerData?: (chunk: Buffer, conn: ProxyConnection) => Buffer[] | 'cut';
 }
@@ -129,18 +134,26 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
     let cutAtReplyTo: string | undefined;
     /** The tag whose reply starts the silence (stall-reply). */
     let stallAtReplyTo: string | undefined;
-    client.on('data', (chunk: Buffer) => {
-      if (frozen.has(client)) return;
-      sent.push(chunk);
-      conn.clientBytes += chunk.length;
-      partial += chunk.toString('latin1');
+    /** A line held back by holdClientLine: later lines wait behind it. */
+    let held = false;
+    const drain = () => {
       let at: number;
-      while ((at = partial.indexOf('\n')) !== -1) {
+      while (!held && (at = partial.indexOf('\n')) !== -1) {
         const raw = partial.slice(0, at + 1);
         partial = partial.slice(at + 1);
         const line = raw.replace(/\r?\n$/, '');
         conn.commands.push(line);
         conn.lastCommand = line;
+        const hold = proxy.hooks.holdClientLine?.(line, conn);
+        if (hold) {
+          held = true;
+          void hold.then(() => {
+            held = false;
+            if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
+            drain();
+          });
+          return;
+        }
         const verdict = proxy.hooks.onClientLine?.(line, conn) ?? 'forward';
         if (verdict === 'cut') return conn.cut();
         if (verdict === 'cut-before-reply') cutAtReplyTo = line.split(' ')[0];
@@ -156,6 +169,13 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
           return;
         }
       }
+    };
+    client.on('data', (chunk: Buffer) => {
+      if (frozen.has(client)) return;
+      sent.push(chunk);
+      conn.clientBytes += chunk.length;
+      partial += chunk.toString('latin1');
+      drain();
     });
 
     // Server→client writes go through one chain so re-chunked pieces keep their order.
