@@ -78,7 +78,7 @@ describe('IMAP CHANGEDSINCE point against Dovecot', dovecotTestOptions(), () => 
       await open.dispose();
     }
     const status = await device.status('INBOX', { highestModseq: true });
-    const serverModseq = status.highestModseq;
+    const serverModseq = status ? status.highestModseq : undefined;
     assert.ok(serverModseq !== undefined, 'Dovecot reports HIGHESTMODSEQ');
 
     // Next session: nothing changed since; it must not ask for the flag change again.
