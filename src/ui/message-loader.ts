@@ -26,12 +26,10 @@ export interface MessageLoader {
   saveSource?(message: ReaderMessage, dir: string): Promise<string>;
 }
 
-/** Messages up to this size are parsed on the UI thread (no worker round trip). */
-const SMALL_MESSAGE_BYTES = 128 * 1024;
-
 export async function createDefaultLoader(): Promise<MessageLoader> {
   const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
   const { MessageParser, ParseLimitError } = await import('../mime/parse-in-worker.js');
+  const { takeSmallMessage } = await import('../mime/small-message.js');
   // Started at the first message that needs it, not at start-up: loading the mail libraries into
   // a worker competes with the first screen for the CPU.
   const parser = new MessageParser();
@@ -44,10 +42,11 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       let msg: ReaderMessage;
       try {
         const raw = await account.fetchRaw(path, uid);
-        // A small message parses here in a few milliseconds (every step is linear); anything
-        // bigger, or of unknown size, goes to the worker where it cannot hold up a key press.
-        const small = options.envelope !== undefined && options.envelope.size <= SMALL_MESSAGE_BYTES;
-        const parsed = small ? await parseMessage(raw) : await parser.parse(raw, { signal: options.signal });
+        // A small, plain message parses here in a few milliseconds (every step is linear); a
+        // bigger one (by the bytes received, not the size the server reported) or one of a shape
+        // a library may choke on goes to the worker, where it cannot hold up a key press.
+        const taken = await takeSmallMessage(raw);
+        const parsed = 'whole' in taken ? await parseMessage(taken.whole) : await parser.parse(taken.stream, { signal: options.signal });
         msg = withEnvelope(
           {
             from: formatAddresses(parsed.from),
