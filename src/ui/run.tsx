@@ -190,6 +190,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const [{ render }, React, { App }, { makeTheme }] = ui;
 
   const { guardTerminal } = await import('./terminal-guard.js');
+  const { startSentinel } = await import('./terminal-sentinel.js');
+  // Before raw mode: after a V8 fatal error (no JavaScript runs) it restores these settings.
+  const sentinel = startSentinel(ctx.stdin as NodeJS.ReadStream);
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
   const guard = guardTerminal({
     stdout,
@@ -316,6 +319,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     passwordAbort.abort();
     for (const [event, handler] of processHandlers) process.off(event, handler);
     guard.uninstall();
+    sentinel?.dismiss();
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();
