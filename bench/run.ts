@@ -13,6 +13,7 @@ import { firstScreenBench, printFirstScreen } from './first-screen.js';
 import { mb, ms } from './stats.js';
 import { bytesPerKeyBench, printBytesPerKey } from './bytes-per-key.js';
 import { BIG_MESSAGES, runMillionInboxSection } from './million-inbox.js';
+import { runKeyLatencySection } from './key-latency.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 3);
@@ -75,6 +76,11 @@ const SECTIONS: Section[] = [
     // Last: it adds a long newest message to INBOX and an Archive folder.
     title: 'UI: bytes per key written to the terminal (list step, reader page, folder switch), tmail beside aerc and NeoMutt',
     run: async (server) => printBytesPerKey(await bytesPerKeyBench(server, log), log),
+  },
+  {
+    title: 'UI: key latency while a 5 MB one-line message loads in the reader, beside an idle list (tmux capture loop; needs npm run build)',
+    run: () => runKeyLatencySection(log),
+    ownServer: true,
   },
   {
     title: `Scale: a ${BIG_MESSAGES.toLocaleString('en')}-message INBOX in tmux (first screen cold/warm, G to the oldest, peak RSS; BENCH_BIG_MESSAGES=N or 0; needs npm run build)`,
