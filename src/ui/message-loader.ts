@@ -24,7 +24,15 @@ export interface MessageLoader {
   saveAttachment(message: ReaderMessage, index: number, dir: string): Promise<string>;
   /** Saves the whole raw message into `dir` as an .eml file; resolves to the path written. */
   saveSource?(message: ReaderMessage, dir: string): Promise<string>;
+  /**
+   * The raw message as sanitized lines, at most `maxBytes` of it (for an in-app source view);
+   * `cut` says it was longer. Reads only that much from the account.
+   */
+  rawSource?(message: ReaderMessage, maxBytes?: number): Promise<{ lines: string[]; cut: boolean }>;
 }
+
+/** How much of a message the source view reads by default. */
+export const RAW_SOURCE_BYTES = 1024 * 1024;
 
 export async function createDefaultLoader(): Promise<MessageLoader> {
   const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
@@ -84,6 +92,29 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       const o = origin.get(message);
       if (!o) throw new Error('the message is no longer open');
       return saveRawMessage(await o.account.fetchRaw(o.path, o.uid), dir, `message-${o.uid}.eml`);
+    },
+    async rawSource(message, maxBytes = RAW_SOURCE_BYTES) {
+      const o = origin.get(message);
+      if (!o) throw new Error('the message is no longer open');
+      const stream = await o.account.fetchRaw(o.path, o.uid);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let cut = false;
+      try {
+        for await (const chunk of stream) {
+          const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), 'latin1');
+          chunks.push(buf.subarray(0, maxBytes - size));
+          size += Math.min(buf.length, maxBytes - size);
+          if (size >= maxBytes) {
+            cut = true;
+            break;
+          }
+        }
+      } finally {
+        stream.destroy();
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      return { lines: text.split(/\r?\n/).map((l) => sanitizeLine(l)), cut };
     },
   };
 }
