@@ -12,6 +12,8 @@ import { runThreadSortSection } from './imap-thread-sort.js';
 import { firstScreenBench, printFirstScreen } from './first-screen.js';
 import { mb, ms } from './stats.js';
 import { bytesPerKeyBench, printBytesPerKey } from './bytes-per-key.js';
+import { BIG_MESSAGES, runMillionInboxSection } from './million-inbox.js';
+import { runKeyLatencySection } from './key-latency.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 3);
@@ -20,6 +22,8 @@ const log = (line: string) => process.stdout.write(line + '\n');
 interface Section {
   title: string;
   run: (server: DovecotServer) => Promise<void>;
+  /** Starts a server of its own: the shared 100k one is not needed for it. */
+  ownServer?: boolean;
 }
 
 const SECTIONS: Section[] = [
@@ -73,17 +77,28 @@ const SECTIONS: Section[] = [
     title: 'UI: bytes per key written to the terminal (list step, reader page, folder switch), tmail beside aerc and NeoMutt',
     run: async (server) => printBytesPerKey(await bytesPerKeyBench(server, log), log),
   },
+  {
+    title: 'UI: key latency while a 5 MB one-line message loads in the reader, beside an idle list (tmux capture loop; needs npm run build)',
+    run: () => runKeyLatencySection(log),
+    ownServer: true,
+  },
+  {
+    title: `Scale: a ${BIG_MESSAGES.toLocaleString('en')}-message INBOX in tmux (first screen cold/warm, G to the oldest, peak RSS; BENCH_BIG_MESSAGES=N or 0; needs npm run build)`,
+    run: () => runMillionInboxSection(log),
+    ownServer: true,
+  },
 ];
 
 async function main(): Promise<number> {
   let server: DovecotServer | undefined;
   try {
-    server = await startBenchServer(log);
     // BENCH_ONLY=word runs just the sections whose title contains it (e.g. BENCH_ONLY=UI).
     const only = process.env.BENCH_ONLY?.toLowerCase();
-    for (const section of only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS) {
+    const sections = only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS;
+    if (sections.some((s) => !s.ownServer)) server = await startBenchServer(log);
+    for (const section of sections) {
       log(`\n${section.title}`);
-      await section.run(server);
+      await section.run(server as DovecotServer);
     }
     const mem = process.memoryUsage();
     log(`\nprocess RSS ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)})`);

@@ -23,6 +23,8 @@ export function needsRelaunch(argv = process.argv.slice(2), env = process.env, l
   if (env[CHILD_MARK] === '1') {
     // Child processes tmail starts (the editor, a password command) must not inherit the mark.
     delete env[CHILD_MARK];
+    // The launcher restores the terminal after a crash: no terminal sentinel (src/ui/terminal-sentinel.ts).
+    globalThis[Symbol.for('tmail.underLauncher')] = true;
     return false;
   }
   if (argv.length > 0 && argv.every((a) => PRINT_ONLY.test(a))) return false;

@@ -67,6 +67,18 @@ export interface SyncResult {
   authMethod?: 'apop' | 'user';
 }
 
+/** A background check not made because the server would refuse a login before `nextCheckAt`. */
+export interface CheckDeferred {
+  deferred: true;
+  nextCheckAt: Date;
+  /** One line for the status bar, e.g. "next check allowed at 10:15 (server's LOGIN-DELAY)". */
+  message: string;
+}
+
+export function isCheckDeferred(result: SyncResult | CheckDeferred): result is CheckDeferred {
+  return (result as CheckDeferred).deferred === true;
+}
+
 /** What a delete or move did on the server, so the UI can say exactly that. */
 export interface RemovalOutcome {
   /**
@@ -160,6 +172,16 @@ export interface MailAccount {
    * local store (POP3: store durably, then DELE). Absent on IMAP, where there is nothing to download.
    */
   sync?(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult>;
+
+  /**
+   * A check nobody asked for (a timer): like sync(), but while the server does not allow a login
+   * yet (POP3 LOGIN-DELAY, RFC 2449) it sends nothing and resolves to a CheckDeferred, and a
+   * server's "too soon" refusal is a CheckDeferred too, not an error event. Present with sync().
+   */
+  backgroundSync?(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult | CheckDeferred>;
+
+  /** When the server allows the next check, if it limits them (LOGIN-DELAY); for the status line. */
+  nextCheckAt?(): Promise<Date | undefined>;
 
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: AccountEventListener): () => void;

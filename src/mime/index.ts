@@ -16,3 +16,4 @@ export { displayWidth, padToWidth, splitAtWidth, truncateToWidth } from './displ
 export { saveAttachment, SaveAttachmentError, type SaveAttachmentOptions, type SavedAttachment } from './save-attachment.js';
 export { sanitizeFilename } from './attachment-filename.js';
 export { sanitizeLine, sanitizeText } from './sanitize.js';
+export { findPart, partRanges, rawPart, type PartRange } from './part-ranges.js';

@@ -24,14 +24,20 @@ export interface MessageLoader {
   saveAttachment(message: ReaderMessage, index: number, dir: string): Promise<string>;
   /** Saves the whole raw message into `dir` as an .eml file; resolves to the path written. */
   saveSource?(message: ReaderMessage, dir: string): Promise<string>;
+  /**
+   * The raw message as sanitized lines, at most `maxBytes` of it (for an in-app source view);
+   * `cut` says it was longer. Reads only that much from the account.
+   */
+  rawSource?(message: ReaderMessage, maxBytes?: number): Promise<{ lines: string[]; cut: boolean }>;
 }
 
-/** Messages up to this size are parsed on the UI thread (no worker round trip). */
-const SMALL_MESSAGE_BYTES = 128 * 1024;
+/** How much of a message the source view reads by default. */
+export const RAW_SOURCE_BYTES = 1024 * 1024;
 
 export async function createDefaultLoader(): Promise<MessageLoader> {
   const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
   const { MessageParser, ParseLimitError } = await import('../mime/parse-in-worker.js');
+  const { takeSmallMessage } = await import('../mime/small-message.js');
   // Started at the first message that needs it, not at start-up: loading the mail libraries into
   // a worker competes with the first screen for the CPU.
   const parser = new MessageParser();
@@ -44,10 +50,11 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       let msg: ReaderMessage;
       try {
         const raw = await account.fetchRaw(path, uid);
-        // A small message parses here in a few milliseconds (every step is linear); anything
-        // bigger, or of unknown size, goes to the worker where it cannot hold up a key press.
-        const small = options.envelope !== undefined && options.envelope.size <= SMALL_MESSAGE_BYTES;
-        const parsed = small ? await parseMessage(raw) : await parser.parse(raw, { signal: options.signal });
+        // A small, plain message parses here in a few milliseconds (every step is linear); a
+        // bigger one (by the bytes received, not the size the server reported) or one of a shape
+        // a library may choke on goes to the worker, where it cannot hold up a key press.
+        const taken = await takeSmallMessage(raw);
+        const parsed = 'whole' in taken ? await parseMessage(taken.whole) : await parser.parse(taken.stream, { signal: options.signal });
         msg = withEnvelope(
           {
             from: formatAddresses(parsed.from),
@@ -85,6 +92,29 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       const o = origin.get(message);
       if (!o) throw new Error('the message is no longer open');
       return saveRawMessage(await o.account.fetchRaw(o.path, o.uid), dir, `message-${o.uid}.eml`);
+    },
+    async rawSource(message, maxBytes = RAW_SOURCE_BYTES) {
+      const o = origin.get(message);
+      if (!o) throw new Error('the message is no longer open');
+      const stream = await o.account.fetchRaw(o.path, o.uid);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let cut = false;
+      try {
+        for await (const chunk of stream) {
+          const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), 'latin1');
+          chunks.push(buf.subarray(0, maxBytes - size));
+          size += Math.min(buf.length, maxBytes - size);
+          if (size >= maxBytes) {
+            cut = true;
+            break;
+          }
+        }
+      } finally {
+        stream.destroy();
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      return { lines: text.split(/\r?\n/).map((l) => sanitizeLine(l)), cut };
     },
   };
 }

@@ -112,6 +112,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   const { guardTerminal } = await import('./terminal-guard.js');
   const { LEAVE_ALT } = await import('./startup/terminal-session.js');
+  const { startSentinel } = await import('./terminal-sentinel.js');
+  // Before raw mode: after a V8 fatal error (no JavaScript runs) it restores these settings.
+  const sentinel = startSentinel(ctx.stdin as NodeJS.ReadStream);
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
   const guard = guardTerminal({
     stdout,
@@ -144,6 +147,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     offIdle();
     session.close();
     passwords.abort.abort();
+    sentinel?.dismiss();
     // Logging out politely must not keep a dead server's user waiting at the shell.
     await Promise.race([controller.stop(), new Promise((r) => setTimeout(r, 2000).unref())]);
     traceFile?.close();

@@ -343,6 +343,14 @@ service imap-login {
 ${chroot}${listener('imap', ports.imap, false)}${listener('imaps', ports.imaps, true)}}
 service pop3-login {
 ${chroot}${listener('pop3', ports.pop3, false)}${listener('pop3s', ports.pop3s, true)}}
+# A 1,000,000-message mailbox needs more than the 256M default address space per process (the
+# index and its maps): imap and pop3 get 2G, so a big mailbox fails in tmail's tests, not in Dovecot.
+service imap {
+  vsz_limit = 2G
+}
+service pop3 {
+  vsz_limit = 2G
+}
 # No auth penalty: after a failed login anvil delays every later login from the same IP by 2-15 s,
 # which would make one wrong-password test slow down all the tests after it.
 service anvil {

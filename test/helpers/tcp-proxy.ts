@@ -2,7 +2,7 @@
 // - cut one connection at a chosen point (a given command, after N bytes) or re-chunk/rewrite what
 //   the server sends (split a POP3 terminator across packets, strip STARTTLS as an attacker would);
 // - drop every live connection at once (cutAll), or stop forwarding on them (freezeAll: a hung
-//   server or a silent network path);
+//   server or a silent network path), or hold the reply to one command (stall-reply);
 // - watch cleartext traffic (commands, everything the client sent, IMAP `* n FETCH` responses).
 // Command matching needs a plaintext protocol; with TLS it can still cut by byte counts.
 // Stops only the sockets and server it created.
@@ -27,9 +27,16 @@ export interface ProxyHooks {
    * on the command but the client never sees the reply (e.g. a QUIT the server committed);
    * 'forward' passes it on; 'cut-before-reply' (IMAP) forwards it and cuts the connection when
    * the server's tagged reply to it arrives, without delivering that reply: the server has done
-   * the command, the client cannot know.
+   * the command, the client cannot know; 'stall-reply' (IMAP) forwards it and, when the server's
+   * tagged reply arrives, holds that reply and everything after it on this connection (a server
+   * or network that went silent after doing the command).
    */
-  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply';
+  onClientLine?: (line: string, conn: ProxyConnection) => 'forward' | 'cut' | 'forward-then-cut' | 'cut-before-reply' | 'stall-reply';
+  /**
+   * Client→server, called per complete line before onClientLine: a promise holds the line (and
+   * every later one) back until it settles, then forwards it (e.g. another client acts first).
+   */
+  holdClientLine?: (line: string, conn: ProxyConnection) => Promise<void> | undefined;
   /** Server→client: return the pieces to send (each written in its own tick), or 'cut'. */
   onServerData?: (chunk: Buffer, conn: ProxyConnection) => Buffer[] | 'cut';
 }
@@ -125,21 +132,32 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
     let partial = '';
     /** The tag whose reply is to be swallowed (cut-before-reply). */
     let cutAtReplyTo: string | undefined;
-    client.on('data', (chunk: Buffer) => {
-      if (frozen.has(client)) return;
-      sent.push(chunk);
-      conn.clientBytes += chunk.length;
-      partial += chunk.toString('latin1');
+    /** The tag whose reply starts the silence (stall-reply). */
+    let stallAtReplyTo: string | undefined;
+    /** A line held back by holdClientLine: later lines wait behind it. */
+    let held = false;
+    const drain = () => {
       let at: number;
-      while ((at = partial.indexOf('\n')) !== -1) {
+      while (!held && (at = partial.indexOf('\n')) !== -1) {
         const raw = partial.slice(0, at + 1);
         partial = partial.slice(at + 1);
         const line = raw.replace(/\r?\n$/, '');
         conn.commands.push(line);
         conn.lastCommand = line;
+        const hold = proxy.hooks.holdClientLine?.(line, conn);
+        if (hold) {
+          held = true;
+          void hold.then(() => {
+            held = false;
+            if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
+            drain();
+          });
+          return;
+        }
         const verdict = proxy.hooks.onClientLine?.(line, conn) ?? 'forward';
         if (verdict === 'cut') return conn.cut();
         if (verdict === 'cut-before-reply') cutAtReplyTo = line.split(' ')[0];
+        if (verdict === 'stall-reply') stallAtReplyTo = line.split(' ')[0];
         if (!dead) upstream.write(Buffer.from(raw, 'latin1'));
         if (verdict === 'forward-then-cut') {
           dead = true;
@@ -151,6 +169,13 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
           return;
         }
       }
+    };
+    client.on('data', (chunk: Buffer) => {
+      if (frozen.has(client)) return;
+      sent.push(chunk);
+      conn.clientBytes += chunk.length;
+      partial += chunk.toString('latin1');
+      drain();
     });
 
     // Server→client writes go through one chain so re-chunked pieces keep their order.
@@ -163,6 +188,11 @@ export async function startTcpProxy(target: number | { host: string; port: numbe
       serverPartial = lines.pop() ?? '';
       for (const line of lines) if (FETCH_LINE.test(line)) proxy.fetchResponses++;
       if (cutAtReplyTo !== undefined && lines.some((line) => line.startsWith(`${cutAtReplyTo} `))) return conn.cut();
+      if (stallAtReplyTo !== undefined && lines.some((line) => line.startsWith(`${stallAtReplyTo} `))) {
+        frozen.add(upstream);
+        frozen.add(client);
+        return;
+      }
       const verdict = proxy.hooks.onServerData?.(chunk, conn) ?? [chunk];
       if (verdict === 'cut') return conn.cut();
       chain = chain.then(async () => {

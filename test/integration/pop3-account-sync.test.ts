@@ -6,7 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { AccountEvent } from '../../src/accounts/account.js';
+import { isCheckDeferred, type AccountEvent } from '../../src/accounts/account.js';
+import type { Pop3SyncResult } from '../../src/accounts/pop3/sync.js';
 import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
@@ -37,7 +38,7 @@ describe('Pop3Account + sync against Dovecot', dovecotTestOptions(), () => {
       ca: server.caFile,
       ...extra,
     };
-    const account = new Pop3Account(config, { dataDir: join(base, user), getPassword: async () => `${user}-pw` });
+    const account = new Pop3Account(config, { dataDir: join(base, config.name), getPassword: async () => `${user}-pw` });
     const events: AccountEvent[] = [];
     account.onEvent((e) => events.push(e));
     accounts.push(account);
@@ -70,6 +71,17 @@ describe('Pop3Account + sync against Dovecot', dovecotTestOptions(), () => {
     assert.deepEqual(window.map((s) => s.messageId).sort(), aliceMail.map((m) => m.messageId).sort());
     for (const s of window) assert.deepEqual(s.location, { kind: 'local', onServer: false });
     assert.equal((await account.sync()).downloaded, 0);
+  });
+
+  test("Dovecot's real CAPA (no LOGIN-DELAY): background checks log in every time, nothing is deferred", async () => {
+    const { account } = await make('bob', { name: 'bob-background', leaveOnServer: true });
+    // A separate data dir: this account's sync state is its own.
+    for (let i = 0; i < 2; i++) {
+      const result = await account.backgroundSync();
+      assert.ok(!isCheckDeferred(result), 'not deferred');
+      assert.equal((result as Pop3SyncResult).nextCheckAllowedAt, undefined);
+      assert.equal(await account.nextCheckAt(), undefined);
+    }
   });
 
   test('leaveOnServer: flags stay local; a local delete reaches the server only when asked', async () => {

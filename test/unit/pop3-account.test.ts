@@ -64,6 +64,7 @@ function fakeSync(): FakeSync {
       fake.calls.push('mark');
       fake.marked.push(key);
     },
+    nextLoginAt: async () => undefined,
     async loadLocations() {
       fake.calls.push('locations');
       return (key) => fake.onServer.get(key) ?? { kind: 'local', onServer: false };

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
+import { isCheckDeferred, type AccountEvent } from '../../src/accounts/account.js';
+import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import { Pop3Client, Pop3LoginDelayError } from '../../src/accounts/pop3/client.js';
 import { loadSyncState, syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import { Maildir } from '../../src/store/maildir.js';
@@ -69,6 +71,40 @@ test('LOGIN-DELAY refusal: not called a failed login, QUIT (no RSET) in AUTHORIZ
   refuse = false;
   const result = await syncMailbox({ ...opts, now: at(16) });
   assert.equal(result.downloaded, 1);
+});
+
+test('LOGIN-DELAY in the account: a background check returns "not yet, next check at T" without connecting; no error event', async () => {
+  const { s, opts } = await setup('login-delay-account', {
+    messages: [message(1)],
+    capa: ['USER', 'UIDL', 'LOGIN-DELAY 900'],
+    override: (line) => (line.startsWith('PASS') ? '-ERR [LOGIN-DELAY] Please wait before logging in again\r\n' : undefined),
+  });
+  const account = new Pop3Account(opts.config, { dataDir: join(base, 'login-delay-account'), getPassword: async () => 'secret' });
+  const events: AccountEvent[] = [];
+  account.onEvent((e) => events.push(e));
+  await account.connect();
+  try {
+    assert.equal(await account.nextCheckAt(), undefined, 'nothing known before the first check');
+    const started = Date.now();
+    const first = await account.backgroundSync();
+    assert.ok(isCheckDeferred(first), 'the refused login is a deferral, not a failure');
+    const expected = started + 900_000;
+    assert.ok(Math.abs(first.nextCheckAt.getTime() - expected) < 60_000, `about 15 min from now: ${first.nextCheckAt.toISOString()}`);
+    assert.match(first.message, /^next check allowed at \d\d:\d\d \(the server's LOGIN-DELAY\)$/);
+    assert.deepEqual(events.filter((e) => e.type === 'error'), [], 'a background deferral is no error for the status bar');
+
+    const sent = s.commands.length;
+    const second = await account.backgroundSync();
+    assert.ok(isCheckDeferred(second));
+    assert.equal(second.nextCheckAt.getTime(), first.nextCheckAt.getTime());
+    assert.equal(s.commands.length, sent, 'no connection before the delay is over');
+    assert.equal((await account.nextCheckAt())?.getTime(), first.nextCheckAt.getTime(), 'the status line can show it');
+    // `$` (sync) still says why in words.
+    await assert.rejects(account.sync(), /the next check is allowed at \d\d:\d\d/);
+    assert.equal(s.commands.length, sent);
+  } finally {
+    await account.close();
+  }
 });
 
 test('LOGIN-DELAY after a successful login (CAPA in TRANSACTION state): the next check waits for it', async () => {

@@ -71,6 +71,8 @@ export const DEFAULT_TUNING: ImapTuning = {
   headerCache: true,
   coldCacheFillDelayMs: 1_500,
 };
+/** A connect still pending after this long gets its server's first line looked at (see connectOrWrongProtocol). */
+const PROBE_AFTER_MS = 1_500;
 /** How long close() waits for the server to acknowledge LOGOUT. */
 const LOGOUT_WAIT_MS = 2_000;
 /** Chunk size for streamed downloads: large enough that most messages need one round trip. */
@@ -285,14 +287,14 @@ export class ImapAccount implements MailAccount {
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
       if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
-    });
+    }, true);
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
       if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
-    });
+    }, true);
   }
 
   async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome> {
@@ -446,10 +448,10 @@ export class ImapAccount implements MailAccount {
     sendIdOnce(client);
     this.attach(client);
     try {
-      await client.connect();
+      await this.connectOrWrongProtocol(client);
     } catch (err) {
       client.close();
-      const error = (await this.otherProtocolError(err)) ?? this.mapError(err);
+      const error = err instanceof AccountError ? err : ((await this.otherProtocolError(err)) ?? this.mapError(err));
       // Ask again next time rather than retrying a password the server just refused.
       if (error.kind === 'auth') this.password = undefined;
       throw error;
@@ -604,16 +606,20 @@ export class ImapAccount implements MailAccount {
    * `fn` again for what is safe to repeat (reads, flag changes), else `recover`, which first looks
    * at what the server actually did (see write-recovery.ts).
    */
-  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>, recover: (client: ImapFlow) => Promise<T> = fn): Promise<T> {
+  private async withClient<T>(action: string, fn: (client: ImapFlow) => Promise<T>, recover?: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = await this.ready(action);
     try {
       return await this.withDeadline(client, action, fn(client));
     } catch (err) {
-      if (err instanceof ServerSilent || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
+      // A write the server left unanswered may still have been done (or be done late, before the
+      // dropped connection is gone): like a cut one, it is checked and finished once after the
+      // reconnect. A read that timed out is reported, not repeated against a struggling server.
+      const silentWrite = err instanceof ServerSilent && recover !== undefined;
+      if ((err instanceof ServerSilent && !silentWrite) || this.closedByUser || !isConnectionLoss(err)) throw this.mapError(err, action);
       if (client === this.client) this.startReconnect(client);
       const again = await this.ready(action);
       try {
-        return await this.withDeadline(again, action, recover(again));
+        return await this.withDeadline(again, action, (recover ?? fn)(again));
       } catch (err2) {
         throw this.mapError(err2, action);
       }
@@ -639,8 +645,10 @@ export class ImapAccount implements MailAccount {
     }
   }
 
-  private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>): Promise<T> {
-    return this.withClient(action, (client) => this.inFolder(client, path, fn));
+  /** `write`: the operation changes the server (safe to send again), so a timed-out one is sent again after the reconnect. */
+  private async withFolder<T>(path: string, action: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>, write = false): Promise<T> {
+    const run = (client: ImapFlow) => this.inFolder(client, path, fn);
+    return this.withClient(action, run, write ? run : undefined);
   }
 
   /** Runs `fn` with `path` selected and locked on `client`. */
@@ -682,6 +690,33 @@ export class ImapAccount implements MailAccount {
       this.trashPath = list.find((f) => f.specialUse === '\\Trash')?.path ?? null;
     }
     return this.trashPath;
+  }
+
+  /**
+   * client.connect(), but a server of another protocol on this port is named within a few seconds:
+   * imapflow takes a POP3 "+OK" greeting for a continuation and waits for the greeting timeout.
+   * Only a connect still pending after PROBE_AFTER_MS (never the case for a working IMAP server on
+   * a sound network) opens the one extra connection that reads the server's first line.
+   */
+  private async connectOrWrongProtocol(client: ImapFlow): Promise<void> {
+    const connecting = client.connect();
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const wrongProtocol = new Promise<never>((_, reject) => {
+      timer = setTimeout(async () => {
+        const { host, port, security } = this.config;
+        const line = await probeGreeting(host, port, security === 'tls' ? tlsOptions(this.config) : undefined);
+        const text = line === undefined || settled ? undefined : wrongProtocolText(`${host}:${port}`, 'imap', line);
+        if (text) reject(new AccountError('config', text));
+      }, PROBE_AFTER_MS);
+    });
+    try {
+      await Promise.race([connecting, wrongProtocol]);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      connecting.catch(() => undefined); // given up on: client.close() ends it
+    }
   }
 
   /** A greeting timeout may be a POP3 or SMTP server on this port: look once and say so. */

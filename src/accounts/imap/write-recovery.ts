@@ -24,7 +24,7 @@ export interface WriteMark {
   destinationUidNext?: number;
 }
 
-const AFTER_RECONNECT = 'the connection was lost; after reconnecting';
+const AFTER_RECONNECT = 'the connection was lost or stopped answering; after reconnecting';
 
 /**
  * UIDNEXT of `path` without STATUSing the selected mailbox (RFC 3501 forbids relying on that, and

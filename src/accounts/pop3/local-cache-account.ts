@@ -13,6 +13,7 @@ const offline: Pop3SyncApi = {
     throw new Error('the local cache does not download; switch the account to POP3 for that');
   },
   markForServerDeletion: async () => undefined,
+  nextLoginAt: async () => undefined,
   loadLocations: defaultSyncApi.loadLocations,
 };
 
@@ -24,13 +25,13 @@ export function openLocalCache(config: AccountConfig, deps: Pick<AccountDeps, 'd
   const capabilities = { ...inner.capabilities, downloadsMail: false };
   return new Proxy(inner, {
     get(target, prop) {
-      if (prop === 'sync') return undefined;
+      if (prop === 'sync' || prop === 'backgroundSync' || prop === 'nextCheckAt') return undefined;
       if (prop === 'capabilities') return capabilities;
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
     has(target, prop) {
-      return prop !== 'sync' && Reflect.has(target, prop);
+      return prop !== 'sync' && prop !== 'backgroundSync' && prop !== 'nextCheckAt' && Reflect.has(target, prop);
     },
   }) as MailAccount;
 }

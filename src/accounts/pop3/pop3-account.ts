@@ -6,7 +6,7 @@ import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, MailAccount, SyncProgress, SyncResult } from '../account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, CheckDeferred, MailAccount, SyncProgress, SyncResult } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
 import type { AccountDeps, RemovalOutcome } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
@@ -254,6 +254,31 @@ export class Pop3Account implements MailAccount {
 
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
   sync(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult> {
+    return this.runSync(onProgress, true);
+  }
+
+  async nextCheckAt(): Promise<Date | undefined> {
+    const at = await this.syncApi.nextLoginAt(this.statePath).catch(() => undefined);
+    return at && at.getTime() > Date.now() ? at : undefined;
+  }
+
+  /** sync(), except before the server's LOGIN-DELAY ends: then no connection, a CheckDeferred. */
+  async backgroundSync(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult | CheckDeferred> {
+    const before = await this.nextCheckAt();
+    if (before) return deferred(before);
+    try {
+      return await this.runSync(onProgress, false);
+    } catch (err) {
+      // The server said "too soon" (the sync engine remembered when it allows the next login).
+      const after = await this.nextCheckAt();
+      if (after) return deferred(after);
+      const message = err instanceof AccountError ? err.message : 'The POP3 sync failed.';
+      this.emit({ type: 'error', message });
+      throw err;
+    }
+  }
+
+  private runSync(onProgress: ((progress: SyncProgress) => void) | undefined, reportErrors: boolean): Promise<SyncResult> {
     if (this.running) return this.running;
     const run = (async () => {
       if (!this.connected) await this.connect();
@@ -275,7 +300,7 @@ export class Pop3Account implements MailAccount {
         return result;
       } catch (err) {
         const message = err instanceof AccountError ? err.message : 'The POP3 sync failed.';
-        this.emit({ type: 'error', message });
+        if (reportErrors) this.emit({ type: 'error', message });
         throw err instanceof AccountError ? err : new AccountError('protocol', message, { cause: err });
       }
     })();
@@ -456,4 +481,13 @@ function addressText(list: { name: string; address: string }[]): string {
 /** IMAP SINCE/BEFORE compare dates without time: we do the same in local time. */
 function startOfDay(d: Date): Date {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+}
+
+/** Local wall-clock time, "14:05". */
+function clock(d: Date): string {
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function deferred(at: Date): CheckDeferred {
+  return { deferred: true, nextCheckAt: at, message: `next check allowed at ${clock(at)} (the server's LOGIN-DELAY)` };
 }

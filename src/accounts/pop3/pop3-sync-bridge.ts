@@ -19,6 +19,8 @@ export interface Pop3SyncApi {
   }): Promise<SyncResult>;
   /** Remembers the server copy of this cached message for deletion at the next sync. */
   markForServerDeletion(statePath: string, maildirKey: string): Promise<void>;
+  /** The time before which the server refuses a login (its LOGIN-DELAY), if one is pending. */
+  nextLoginAt(statePath: string): Promise<Date | undefined>;
   /** A lookup key -> location over the sync state as it is on disk now. */
   loadLocations(statePath: string): Promise<(maildirKey: string) => MessageLocation>;
 }
@@ -30,6 +32,11 @@ export const defaultSyncApi: Pop3SyncApi = {
     return syncMailbox(opts);
   },
   markForServerDeletion,
+  async nextLoginAt(statePath) {
+    const at = (await loadSyncState(statePath)).loginNotBefore;
+    const ms = at === undefined ? Number.NaN : Date.parse(at);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  },
   async loadLocations(statePath) {
     const state = await loadSyncState(statePath);
     return (key) => locationOf(state, key);
