@@ -5,7 +5,7 @@ const LAYERS = [
   ['domain'], // plain data types and errors: imports nothing of the app
   ['threading', 'mime', 'trace'], // algorithms, MIME parsing/rendering and terminal text, the protocol trace
   ['store', 'cache'], // local Maildir store, header cache
-  ['config'],
+  ['config', 'search'], // search: the search language (parser, local evaluator), pure
   ['accounts'], // the backend contract, the registry, IMAP and POP3
   ['compose'],
   ['cli'], // commands, the process context and prompts (the UI uses those two)

@@ -17,6 +17,7 @@ import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../..
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 import { pop3TraceFunction } from '../../trace/pop3-trace.js';
+import { matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
 
 export const TRASH = 'Trash';
 /** Free-text search reads at most this much of each message (headers + start of the body). */
@@ -206,43 +207,31 @@ export class Pop3Account implements MailAccount {
   }
 
   /**
-   * A local scan. from/subject/flags/dates use the header summaries (cached); `text` matches
-   * the decoded from/to/cc/subject or the raw source (first SEARCH_SCAN_BYTES, so a body that
-   * is base64/quoted-printable encoded is not matched by its decoded words).
+   * A local scan with the search language's evaluator (src/search): flags from the file names,
+   * headers from the summary cache, and for body/anywhere terms the raw source (first
+   * SEARCH_SCAN_BYTES, so words inside a base64 or quoted-printable body are not found).
    */
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const index = await this.refreshed(path);
-    let candidates = await index.newestFirst('arrival');
-    if (query.unseen) candidates = candidates.filter((m) => !m.flags.includes('S'));
-    if (query.flagged) candidates = candidates.filter((m) => m.flags.includes('F'));
-    const needsHeaders = query.from || query.subject || query.since || query.before || query.text;
-    if (!needsHeaders) return candidates.map((m) => m.uid);
+    const node = queryToNode(query);
+    const candidates = await index.newestFirst('arrival');
+    if (!needsHeaders(node)) return candidates.filter((m) => matches(node, { summary: flagsOnly(m) })).map((m) => m.uid);
     const summaries = await index.summaries(candidates);
-    const from = query.from?.toLowerCase();
-    const subject = query.subject?.toLowerCase();
-    const text = query.text?.toLowerCase();
-    const byHeaders = candidates.filter((m) => {
-      const s = summaries.get(m.uid);
-      if (!s) return false;
-      if (from && !addressText(s.from).includes(from)) return false;
-      if (subject && !s.subject.toLowerCase().includes(subject)) return false;
-      if (query.since && s.date < startOfDay(query.since)) return false;
-      if (query.before && s.date >= startOfDay(query.before)) return false;
-      return true;
-    });
-    if (!text) return byHeaders.map((m) => m.uid);
-    const matches = new Set<number>();
+    const withSource = needsSource(node);
+    const hits = new Set<number>();
     const BATCH = 32;
-    for (let i = 0; i < byHeaders.length; i += BATCH) {
+    for (let i = 0; i < candidates.length; i += BATCH) {
       await Promise.all(
-        byHeaders.slice(i, i + BATCH).map(async (m) => {
-          const s = summaries.get(m.uid)!;
-          const inHeaders = [addressText(s.from), addressText(s.to), addressText(s.cc), s.subject.toLowerCase()].some((h) => h.includes(text));
-          if (inHeaders || (await this.sourceContains(index, m, text))) matches.add(m.uid);
+        candidates.slice(i, i + BATCH).map(async (m) => {
+          const s = summaries.get(m.uid);
+          if (!s) return;
+          const summary = this.toSummary(s, () => NOT_ON_SERVER);
+          const source = withSource ? await this.sourceText(index, m) : undefined;
+          if (matches(node, source === undefined ? { summary } : { summary, source })) hits.add(m.uid);
         }),
       );
     }
-    return byHeaders.filter((m) => matches.has(m.uid)).map((m) => m.uid);
+    return candidates.filter((m) => hits.has(m.uid)).map((m) => m.uid);
   }
 
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
@@ -382,16 +371,17 @@ export class Pop3Account implements MailAccount {
     this.emit({ type: 'expunged', folder, uids: removed.map((m) => m.uid) });
   }
 
-  private async sourceContains(index: LocalFolderIndex, m: IndexedMessage, needle: string): Promise<boolean> {
+  /** The start of the raw source as text; undefined when the file went away meanwhile. */
+  private async sourceText(index: LocalFolderIndex, m: IndexedMessage): Promise<string | undefined> {
     let handle;
     try {
       handle = await open(index.pathOf(m), 'r');
       const length = Math.min(SEARCH_SCAN_BYTES, (await handle.stat()).size);
       const buf = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buf, 0, length, 0);
-      return buf.subarray(0, bytesRead).toString('utf8').toLowerCase().includes(needle);
+      return buf.subarray(0, bytesRead).toString('utf8');
     } catch {
-      return false; // renamed or removed meanwhile: not a match
+      return undefined; // renamed or removed meanwhile: not a match
     } finally {
       await handle?.close();
     }
@@ -435,11 +425,7 @@ export class Pop3Account implements MailAccount {
   }
 }
 
-function addressText(list: { name: string; address: string }[]): string {
-  return list.map((a) => `${a.name} <${a.address}>`).join(', ').toLowerCase();
-}
-
-/** IMAP SINCE/BEFORE compare dates without time: we do the same in local time. */
-function startOfDay(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+/** A summary with only what the file name tells (flags), for flag-only searches. */
+function flagsOnly(m: IndexedMessage): MessageSummary {
+  return { uid: m.uid, flags: lettersToFlags(m.flags), date: new Date(0), from: [], to: [], cc: [], subject: '', size: 0, hasAttachments: false, location: NOT_ON_SERVER };
 }
