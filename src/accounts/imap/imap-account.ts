@@ -354,6 +354,9 @@ export class ImapAccount implements MailAccount {
 
   async search(path: string, query: SearchQuery): Promise<number[]> {
     return this.withFolder(path, `searching ${path}`, async (client) => {
+      // Dovecot answers SEARCH from the session's last synced view: a NOOP first takes in what
+      // other clients changed meanwhile (flags, expunges), so the result is current.
+      await client.noop();
       const result = await client.search(toSearchObject(query), { uid: true });
       if (!result) throw commandFailed(client, 'search', path);
       // UIDs grow with arrival, so descending UID is newest first.
