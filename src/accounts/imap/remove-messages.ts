@@ -9,12 +9,24 @@
 // imapflow's own messageMove emulation ends in a plain EXPUNGE, hence this module.
 // imapflow's commands answer `false` both for a server NO and for a connection that died under
 // them; `client.usable` tells the two apart (it is cleared before pending commands are rejected).
-import type { ImapFlow } from 'imapflow';
+import type { CopyResponseObject, ImapFlow } from 'imapflow';
+import type { UidPair } from '../account.js';
 import { AccountError } from '../../domain/index.js';
 import { uidSet } from './window.js';
 
 /** What an expunge of our UIDs did. */
 export type ExpungeResult = 'expunged' | 'left-deleted';
+
+/** What a move did, and the copies' UIDs when the server said (COPYUID, UIDPLUS). */
+export interface MoveResult {
+  result: ExpungeResult;
+  copies?: UidPair[];
+}
+
+/** The COPYUID mapping of a COPY or MOVE answer, if the server sent one. */
+export function pairsOf(response: CopyResponseObject): UidPair[] | undefined {
+  return response.uidMap ? [...response.uidMap].map(([from, to]) => ({ from, to })) : undefined;
+}
 
 /** An imapflow command answered `false`: a lost connection, or a refusal by the server. */
 export function commandFailed(client: ImapFlow, what: string, path: string): AccountError {
@@ -51,12 +63,18 @@ export async function expungeOurs(client: ImapFlow, path: string, uids: readonly
 }
 
 /** Moves `uids` to `destination`; 'left-deleted' when the originals had to stay, marked \Deleted. */
-export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<ExpungeResult> {
+export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<MoveResult> {
   const set = uidSet(uids);
   if (client.capabilities.has('MOVE')) {
-    if (!(await client.messageMove(set, destination, { uid: true }))) throw commandFailed(client, `move messages to ${destination}`, path);
-    return 'expunged';
+    const moved = await client.messageMove(set, destination, { uid: true });
+    if (!moved) throw commandFailed(client, `move messages to ${destination}`, path);
+    return withCopies('expunged', pairsOf(moved));
   }
-  if (!(await client.messageCopy(set, destination, { uid: true }))) throw commandFailed(client, `copy messages to ${destination}`, path);
-  return deleteUids(client, path, uids);
+  const copied = await client.messageCopy(set, destination, { uid: true });
+  if (!copied) throw commandFailed(client, `copy messages to ${destination}`, path);
+  return withCopies(await deleteUids(client, path, uids), pairsOf(copied));
+}
+
+function withCopies(result: ExpungeResult, copies: UidPair[] | undefined): MoveResult {
+  return copies ? { result, copies } : { result };
 }

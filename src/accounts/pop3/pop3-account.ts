@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, MailAccount, SyncProgress, SyncResult } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
-import type { AccountDeps, RemovalOutcome } from '../account.js';
+import type { AccountDeps, CopyOutcome, RemovalOutcome, UidPair } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
@@ -175,21 +175,52 @@ export class Pop3Account implements MailAccount {
       await this.afterRemoval(folder, messages);
       return { result: 'expunged' };
     }
-    await this.transfer(folder, messages, TRASH, 'move');
-    return { result: 'moved', destination: TRASH };
+    const copies = await this.transfer(folder, messages, TRASH, 'move');
+    return { result: 'moved', destination: TRASH, copies };
   }
 
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const dest = normalizeFolder(destination);
     if (folder === dest) return undefined;
-    await this.transfer(folder, await this.messages(folder, uids), dest, 'move');
-    return { result: 'moved', destination: dest };
+    const copies = await this.transfer(folder, await this.messages(folder, uids), dest, 'move');
+    return { result: 'moved', destination: dest, copies };
   }
 
-  async copyMessages(path: string, uids: number[], destination: string): Promise<void> {
+  async copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome> {
     const folder = normalizeFolder(path);
-    await this.transfer(folder, await this.messages(folder, uids), normalizeFolder(destination), 'copy');
+    const dest = normalizeFolder(destination);
+    return { destination: dest, copies: await this.transfer(folder, await this.messages(folder, uids), dest, 'copy') };
+  }
+
+  async createFolder(path: string): Promise<void> {
+    await this.maildir.createFolder(path);
+  }
+
+  async renameFolder(path: string, newPath: string): Promise<void> {
+    const from = normalizeFolder(path);
+    if (from === TRASH) throw new AccountError('local', `"${TRASH}" is where local deletes go; it cannot be renamed.`);
+    const affected = [from, ...(await this.maildir.subfolders(from))];
+    try {
+      await this.maildir.renameFolder(from, newPath);
+    } finally {
+      for (const f of affected) this.forgetFolder(f);
+    }
+  }
+
+  async deleteFolder(path: string): Promise<void> {
+    const folder = normalizeFolder(path);
+    if (folder === TRASH) throw new AccountError('local', `"${TRASH}" is where local deletes go; it cannot be deleted.`);
+    try {
+      await this.maildir.deleteFolder(folder);
+    } finally {
+      this.forgetFolder(folder);
+    }
+  }
+
+  private forgetFolder(folder: string): void {
+    this.indexes.delete(folder);
+    this.lastValidity.delete(folder);
   }
 
   /** Sent copies and postponed drafts live only in the local Maildir: POP3 has no server folders. */
@@ -345,23 +376,32 @@ export class Pop3Account implements MailAccount {
     }
   }
 
-  private async transfer(folder: string, messages: IndexedMessage[], dest: string, mode: 'move' | 'copy'): Promise<void> {
-    if (!messages.length) return;
+  /** Moves or copies; returns where each one landed in `dest` (its new local UID). */
+  private async transfer(folder: string, messages: IndexedMessage[], dest: string, mode: 'move' | 'copy'): Promise<UidPair[]> {
+    if (!messages.length) return [];
     await this.maildir.ensureFolder(dest);
-    const done: IndexedMessage[] = [];
+    const done: { from: number; key: string }[] = [];
     try {
       for (const m of messages) {
-        if (mode === 'move') await this.maildir.move(folder, m.key, dest);
-        else await this.maildir.copy(folder, m.key, dest);
-        done.push(m);
+        // A move keeps the Maildir key; a copy gets a new one.
+        const entry = mode === 'move' ? await this.maildir.move(folder, m.key, dest) : await this.maildir.copy(folder, m.key, dest);
+        done.push({ from: m.uid, key: entry.key });
       }
     } finally {
-      if (mode === 'move' && done.length) await this.afterRemoval(folder, done);
+      if (mode === 'move' && done.length) {
+        const moved = new Set(done.map((d) => d.from));
+        await this.afterRemoval(folder, messages.filter((m) => moved.has(m.uid)));
+      }
       if (done.length) {
         const r = await (await this.index(dest)).refresh();
         this.emit({ type: 'exists', folder: dest, total: r.total });
       }
     }
+    const destIndex = await this.index(dest);
+    return done.flatMap(({ from, key }) => {
+      const to = destIndex.uidOfKey(key);
+      return to === undefined ? [] : [{ from, to }];
+    });
   }
 
   private async afterRemoval(folder: string, removed: IndexedMessage[]): Promise<void> {
