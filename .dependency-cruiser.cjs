@@ -7,7 +7,7 @@ const LAYERS = [
   ['store', 'cache'], // local Maildir store, header cache
   ['config', 'search'], // search: the search language (parser, local evaluator), pure
   ['accounts'], // the backend contract, the registry, IMAP and POP3
-  ['compose'],
+  ['compose', 'handoff'], // handoff: open/pipe/save helpers that hand mail to other programs
   ['cli'], // commands, the process context and prompts (the UI uses those two)
   ['ui'],
   ['demo'], // `tmail --demo`: servers plus the UI
