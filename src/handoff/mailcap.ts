@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import libmime from 'libmime';
 
 export interface MailcapEntry {
   /** Lower case, `type/*` for a bare `type`. */
@@ -89,16 +90,12 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The MIME type without parameters, and its parameters (names lower case). */
+/** The MIME type without parameters, and its parameters (names lower case; RFC 2231 decoded by libmime). */
 export function splitContentType(contentType: string): { type: string; params: Record<string, string> } {
-  const [type = '', ...parts] = contentType.split(';');
+  const parsed = libmime.parseHeaderValue(contentType);
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const p of parts) {
-    const eq = p.indexOf('=');
-    if (eq === -1) continue;
-    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-  }
-  return { type: type.trim().toLowerCase(), params };
+  for (const [k, v] of Object.entries(parsed.params)) params[k.toLowerCase()] = String(v);
+  return { type: parsed.value.trim().toLowerCase(), params };
 }
 
 /**
