@@ -7,8 +7,11 @@
 //   COPYUID, or found by Message-ID; POP3: the local UIDs) are moved back. The messages return
 //   with new UIDs in their folder. A message whose copy was not found cannot come back.
 // - A delete for good cannot be undone: the record says so, and the UI should say it before.
+// - Copies are not undone (nothing was lost): account.copyMessages says where they are.
+// - Without UIDPLUS a move may leave the originals marked \Deleted ('left-deleted'); an undo moves
+//   the copies back, and those originals go with the next expunge.
 import type { Flag, MessageSummary } from '../domain/index.js';
-import type { CopyOutcome, MailAccount, RemovalOutcome } from './account.js';
+import type { MailAccount, RemovalOutcome } from './account.js';
 
 export interface FlagChange {
   flag: Flag;
@@ -51,19 +54,14 @@ function moveRecord(path: string, outcome: RemovalOutcome | undefined, uids: rea
   return { kind: 'move', path, destination: outcome.destination, uids: outcome.copies.map((c) => c.to) };
 }
 
-export async function deleteMessages(account: MailAccount, path: string, uids: number[]): Promise<UndoableResult<RemovalOutcome | undefined>> {
+export async function deleteWithUndo(account: MailAccount, path: string, uids: number[]): Promise<UndoableResult<RemovalOutcome | undefined>> {
   const outcome = await account.deleteMessages(path, uids);
   return { outcome, undo: moveRecord(path, outcome, uids) };
 }
 
-export async function moveMessages(account: MailAccount, path: string, uids: number[], destination: string): Promise<UndoableResult<RemovalOutcome | undefined>> {
+export async function moveWithUndo(account: MailAccount, path: string, uids: number[], destination: string): Promise<UndoableResult<RemovalOutcome | undefined>> {
   const outcome = await account.moveMessages(path, uids, destination);
   return { outcome, undo: moveRecord(path, outcome, uids) };
-}
-
-/** Copies are not undone (nothing was lost); the outcome says where they are. */
-export async function copyMessages(account: MailAccount, path: string, uids: number[], destination: string): Promise<CopyOutcome | undefined> {
-  return account.copyMessages(path, uids, destination);
 }
 
 export interface UndoResult {

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import type { Readable } from 'node:stream';
 import type { MailAccount } from '../../src/accounts/account.js';
 import type { MessageSummary } from '../../src/domain/index.js';
-import { changeFlags, copyMessages, deleteMessages, moveMessages, undoAction } from '../../src/accounts/undo.js';
+import { changeFlags, deleteWithUndo, moveWithUndo, undoAction } from '../../src/accounts/undo.js';
 import { matches, parseSearch } from '../../src/search/index.js';
 
 export interface ContractSubject {
@@ -187,7 +187,7 @@ export function accountContract(subject: ContractSubject): void {
     const inbox = await account.fetchWindow(INBOX, 0, 1000);
     const moving = inbox.slice(1, 3);
     const destBefore = await subjectsIn(dest);
-    const { outcome, undo } = await moveMessages(account, INBOX, moving.map((m) => m.uid), dest);
+    const { outcome, undo } = await moveWithUndo(account, INBOX, moving.map((m) => m.uid), dest);
     assert.equal(outcome?.result, 'moved');
     assert.equal(outcome?.copies?.length, 2, 'the new UIDs of both');
     const inDest = await account.fetchSummaries(dest, outcome!.copies!.map((c) => c.to));
@@ -207,7 +207,7 @@ export function accountContract(subject: ContractSubject): void {
   test('delete outside Trash can be undone; copy leaves the originals and says where the copies are', async () => {
     const inbox = await account.fetchWindow(INBOX, 0, 1000);
     const victim = inbox[0]!;
-    const { outcome, undo } = await deleteMessages(account, INBOX, [victim.uid]);
+    const { outcome, undo } = await deleteWithUndo(account, INBOX, [victim.uid]);
     if (outcome?.result === 'moved') {
       assert.equal(undo.kind, 'move');
       await undoAction(account, undo);
@@ -218,7 +218,7 @@ export function accountContract(subject: ContractSubject): void {
 
     const dest = await scratchFolder('Contract copies');
     const now = await account.fetchWindow(INBOX, 0, 2);
-    const copied = await copyMessages(account, INBOX, now.map((m) => m.uid), dest);
+    const copied = await account.copyMessages(INBOX, now.map((m) => m.uid), dest);
     assert.equal(copied?.copies.length, 2);
     const copies = await account.fetchSummaries(dest, copied!.copies.map((c) => c.to));
     assert.deepEqual(copies.map((c) => c.subject).sort(), now.map((m) => m.subject).sort());

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ImapFlow } from 'imapflow';
-import { changeFlags, copyMessages, deleteMessages, moveMessages, undoAction } from '../../src/accounts/undo.js';
+import { changeFlags, deleteWithUndo, moveWithUndo, undoAction } from '../../src/accounts/undo.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, type TestAccount } from './support/imap-fixtures.js';
@@ -87,7 +87,7 @@ for (const variant of variants) {
     test('moving 10 is one MOVE (or one COPY + one STORE + one expunge); the copies are those messages; undo moves them back', async () => {
       const before = await idsIn(device, 'INBOX');
       const moving = uids.slice(5, 15);
-      const { value, sent } = await wire(() => moveMessages(t.account, 'INBOX', moving, 'Archive'));
+      const { value, sent } = await wire(() => moveWithUndo(t.account, 'INBOX', moving, 'Archive'));
       if (variant.hide.includes('MOVE')) {
         assert.equal(count(sent, / UID COPY /g), 1, 'one COPY');
         // imapflow's messageDelete sends its own STORE +FLAGS (\Deleted) before the EXPUNGE: two
@@ -122,15 +122,15 @@ for (const variant of variants) {
     test('delete moves to Trash and undo restores; in Trash it is for good and says so', async () => {
       const inboxBefore = await idsIn(device, 'INBOX');
       const [victim] = [...inboxBefore.keys()];
-      const deleted = await deleteMessages(t.account, 'INBOX', [victim!]);
+      const deleted = await deleteWithUndo(t.account, 'INBOX', [victim!]);
       assert.equal(deleted.outcome?.result, 'moved');
       assert.equal(deleted.outcome?.destination, 'Trash');
       await undoAction(t.account, deleted.undo);
       assert.ok([...(await idsIn(device, 'INBOX')).values()].includes(inboxBefore.get(victim!)!));
 
-      const copied = await copyMessages(t.account, 'INBOX', [...(await idsIn(device, 'INBOX')).keys()].slice(0, 2), 'Trash');
+      const copied = await t.account.copyMessages('INBOX', [...(await idsIn(device, 'INBOX')).keys()].slice(0, 2), 'Trash');
       assert.equal(copied?.copies.length, 2);
-      const gone = await deleteMessages(t.account, 'Trash', copied!.copies.map((c) => c.to));
+      const gone = await deleteWithUndo(t.account, 'Trash', copied!.copies.map((c) => c.to));
       assert.equal(gone.outcome?.result, 'expunged');
       assert.equal(gone.undo.kind, 'none');
       const result = await undoAction(t.account, gone.undo);

@@ -370,7 +370,8 @@ export class Pop3Account implements MailAccount {
     for (const m of await this.messages(folder, uids)) {
       const letters = update(m.flags);
       if (letters === m.flags) continue;
-      const entry = await this.maildir.setFlags(folder, m.key, letters);
+      const entry = await this.maildir.setFlags(folder, m.key, letters).catch(skipVanished);
+      if (!entry) continue;
       index.noteFlags(m.uid, 'cur', entry.path.slice(entry.path.lastIndexOf('/') + 1), entry.flags);
       this.emit({ type: 'flags', folder, uid: m.uid, flags: lettersToFlags(entry.flags) });
     }
@@ -383,9 +384,10 @@ export class Pop3Account implements MailAccount {
     const done: { from: number; key: string }[] = [];
     try {
       for (const m of messages) {
-        // A move keeps the Maildir key; a copy gets a new one.
-        const entry = mode === 'move' ? await this.maildir.move(folder, m.key, dest) : await this.maildir.copy(folder, m.key, dest);
-        done.push({ from: m.uid, key: entry.key });
+        // A move keeps the Maildir key; a copy gets a new one. A message another program moved or
+        // deleted meanwhile is skipped, as IMAP ignores UIDs that no longer exist.
+        const entry = await (mode === 'move' ? this.maildir.move(folder, m.key, dest) : this.maildir.copy(folder, m.key, dest)).catch(skipVanished);
+        if (entry) done.push({ from: m.uid, key: entry.key });
       }
     } finally {
       if (mode === 'move' && done.length) {
@@ -463,6 +465,12 @@ export class Pop3Account implements MailAccount {
       location: locate(s.key),
     };
   }
+}
+
+/** A message that vanished under us (another program moved or deleted it): skipped, not an error. */
+function skipVanished(err: unknown): undefined {
+  if (err instanceof AccountError && err.kind === 'not-found') return undefined;
+  throw err;
 }
 
 /** A summary with only what the file name tells (flags), for flag-only searches. */
