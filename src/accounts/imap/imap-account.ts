@@ -30,7 +30,7 @@ import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { UidValidityStore } from './uidvalidity-store.js';
 import { HeaderCache } from '../../cache/header-cache.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
-import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
+import { SortedUidCache, arrivalSeqRange, uidSets } from './window.js';
 import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.js';
 import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
 import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
@@ -288,14 +288,14 @@ export class ImapAccount implements MailAccount {
     if (uids.length === 0 || flags.length === 0) return;
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
+      for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
     });
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
+      for (const set of uidSets(uids)) if (!(await client.messageFlagsRemove(set, flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
     });
   }
 
@@ -350,9 +350,14 @@ export class ImapAccount implements MailAccount {
         this.inFolder(client, path, async (c, mailbox) => {
           before = await markBefore(c, mailbox, destination, 'copy');
           mark = await this.copyMark(c, uids, destination, before);
-          const copied = await c.messageCopy(uidSet(uids), destination, { uid: true });
-          if (!copied) throw commandFailed(c, `copy messages to ${destination}`, path);
-          return pairsOf(copied);
+          let pairs: UidPair[] | undefined = [];
+          for (const set of uidSets(uids)) {
+            const copied = await c.messageCopy(set, destination, { uid: true });
+            if (!copied) throw commandFailed(c, `copy messages to ${destination}`, path);
+            const more = pairsOf(copied);
+            pairs = pairs && more ? [...pairs, ...more] : undefined;
+          }
+          return pairs;
         }),
       async (client) => {
         await recoverCopy(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before);
@@ -491,7 +496,9 @@ export class ImapAccount implements MailAccount {
   private async fetchByUids(client: ImapFlow, path: string, uids: number[]): Promise<MessageSummary[]> {
     if (uids.length === 0) return [];
     const wanted = new Set(uids);
-    const messages = this.keepRequested(path, await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true }), (m) => wanted.has(m.uid));
+    const fetched: FetchMessageObject[] = [];
+    for (const set of uidSets(uids)) fetched.push(...(await client.fetchAll(set, SUMMARY_QUERY, { uid: true })));
+    const messages = this.keepRequested(path, fetched, (m) => wanted.has(m.uid));
     const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
     if (client.mailbox) this.headers?.store(path, client.mailbox.uidValidity, messages.map(toSummary));
     // Keep the sorted order; messages expunged since the sort simply drop out.

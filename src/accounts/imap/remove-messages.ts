@@ -12,7 +12,7 @@
 import type { CopyResponseObject, ImapFlow } from 'imapflow';
 import type { UidPair } from '../account.js';
 import { AccountError } from '../../domain/index.js';
-import { uidSet } from './window.js';
+import { uidSets } from './window.js';
 
 /** What an expunge of our UIDs did. */
 export type ExpungeResult = 'expunged' | 'left-deleted';
@@ -43,38 +43,36 @@ export class ConnectionLostDuringWrite extends AccountError {
 
 /** Marks `uids` \Deleted and expunges exactly them (or leaves them marked; see the file comment). */
 export async function deleteUids(client: ImapFlow, path: string, uids: readonly number[]): Promise<ExpungeResult> {
-  const set = uidSet(uids);
-  if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw commandFailed(client, 'delete messages', path);
+  for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw commandFailed(client, 'delete messages', path);
   return expungeOurs(client, path, uids);
 }
 
 /** Expunges `uids`, already marked \Deleted, and nothing else. */
 export async function expungeOurs(client: ImapFlow, path: string, uids: readonly number[]): Promise<ExpungeResult> {
-  const set = uidSet(uids);
+  const sets = uidSets(uids);
   if (!client.capabilities.has('UIDPLUS')) {
     const marked = await client.search({ deleted: true }, { uid: true });
     if (!marked) throw commandFailed(client, 'list deleted messages', path);
     const ours = new Set(uids);
     if (!marked.every((uid) => ours.has(uid))) return 'left-deleted';
+    // Only ours are marked: one plain EXPUNGE (after messageDelete's STORE) takes them all.
+    sets.splice(1);
   }
   // messageDelete: STORE +FLAGS (\Deleted) again (harmless), then UID EXPUNGE, or EXPUNGE without UIDPLUS.
-  if (!(await client.messageDelete(set, { uid: true }))) throw commandFailed(client, 'expunge messages', path);
+  for (const set of sets) if (!(await client.messageDelete(set, { uid: true }))) throw commandFailed(client, 'expunge messages', path);
   return 'expunged';
 }
 
 /** Moves `uids` to `destination`; 'left-deleted' when the originals had to stay, marked \Deleted. */
 export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<MoveResult> {
-  const set = uidSet(uids);
-  if (client.capabilities.has('MOVE')) {
-    const moved = await client.messageMove(set, destination, { uid: true });
-    if (!moved) throw commandFailed(client, `move messages to ${destination}`, path);
-    return withCopies('expunged', pairsOf(moved));
+  const canMove = client.capabilities.has('MOVE');
+  let copies: UidPair[] | undefined = [];
+  for (const set of uidSets(uids)) {
+    const done = canMove ? await client.messageMove(set, destination, { uid: true }) : await client.messageCopy(set, destination, { uid: true });
+    if (!done) throw commandFailed(client, `${canMove ? 'move' : 'copy'} messages to ${destination}`, path);
+    const more = pairsOf(done);
+    copies = copies && more ? [...copies, ...more] : undefined;
   }
-  const copied = await client.messageCopy(set, destination, { uid: true });
-  if (!copied) throw commandFailed(client, `copy messages to ${destination}`, path);
-  return withCopies(await deleteUids(client, path, uids), pairsOf(copied));
-}
-
-function withCopies(result: ExpungeResult, copies: UidPair[] | undefined): MoveResult {
+  const result = canMove ? 'expunged' : await deleteUids(client, path, uids);
   return copies ? { result, copies } : { result };
 }

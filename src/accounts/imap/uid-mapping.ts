@@ -5,7 +5,7 @@
 // the new ones, cannot be told apart and is left out.
 import type { ImapFlow } from 'imapflow';
 import type { UidPair } from '../account.js';
-import { uidSet } from './window.js';
+import { uidSets } from './window.js';
 
 /** Before a copy or move, in the selected source: what is needed to find the copies later. */
 export interface CopyMark {
@@ -17,9 +17,11 @@ export async function noteMessageIds(client: ImapFlow, uids: readonly number[], 
   if (destinationUidNext === undefined) return undefined;
   const ids = new Map<number, string>();
   const wanted = new Set(uids);
-  for (const m of await client.fetchAll(uidSet(uids), { uid: true, envelope: true }, { uid: true })) {
-    const id = m.envelope?.messageId;
-    if (id && wanted.has(m.uid)) ids.set(m.uid, id);
+  for (const set of uidSets(uids)) {
+    for (const m of await client.fetchAll(set, { uid: true, envelope: true }, { uid: true })) {
+      const id = m.envelope?.messageId;
+      if (id && wanted.has(m.uid)) ids.set(m.uid, id);
+    }
   }
   return { ids, destinationUidNext };
 }
