@@ -161,6 +161,11 @@ export interface MailAccount {
    * expunges. Resolves to what really happened when the backend can say more than "done".
    */
   deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined>;
+  /**
+   * Where deleteMessages(path, …) would put messages: the Trash folder's path, or null when a
+   * delete there is for good (in Trash itself, or no Trash) — so the UI can say so before asking.
+   */
+  whereDeleteGoes?(path: string): Promise<string | null>;
   moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined>;
   /** Copies to `destination`; the originals stay as they are. */
   copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome | undefined>;

@@ -207,7 +207,12 @@ export function accountContract(subject: ContractSubject): void {
   test('delete outside Trash can be undone; copy leaves the originals and says where the copies are', async () => {
     const inbox = await account.fetchWindow(INBOX, 0, 1000);
     const victim = inbox[0]!;
+    const goes = await account.whereDeleteGoes?.(INBOX);
     const { outcome, undo } = await deleteWithUndo(account, INBOX, [victim.uid]);
+    if (goes !== undefined) {
+      assert.equal(outcome?.result === 'moved' ? outcome.destination : null, goes, 'whereDeleteGoes said where it would go');
+      if (goes) assert.equal(await account.whereDeleteGoes!(goes), null, 'in Trash a delete is for good');
+    }
     if (outcome?.result === 'moved') {
       assert.equal(undo.kind, 'move');
       await undoAction(account, undo);

@@ -237,6 +237,11 @@ export class FakeAccount implements MailAccount {
     return undefined;
   }
 
+  /** The fake deletes for good everywhere. */
+  async whereDeleteGoes(): Promise<string | null> {
+    return null;
+  }
+
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     const { copies } = await this.copyMessages(path, uids, destination);
     for (const u of uids) {

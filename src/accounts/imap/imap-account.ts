@@ -318,6 +318,11 @@ export class ImapAccount implements MailAccount {
     return outcome;
   }
 
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    const trash = await this.findTrash();
+    return trash && trash !== path ? trash : null;
+  }
+
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome> {
     if (uids.length === 0) return { result: 'moved', destination, copies: [] };
     let before: WriteMark | undefined;

@@ -179,6 +179,10 @@ export class Pop3Account implements MailAccount {
     return { result: 'moved', destination: TRASH, copies };
   }
 
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    return normalizeFolder(path) === TRASH ? null : TRASH;
+  }
+
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const dest = normalizeFolder(destination);
