@@ -3,7 +3,7 @@
 // command, and the save prompt's completion. No UI here: the UI calls these (and gives up the
 // terminal when a plan says needsTerminal, or when a pipe's output goes to the terminal).
 export { applyNameTemplate, expandCommand, findEntry, loadMailcap, mailcapFiles, parseMailcap, shellQuote, type MailcapEntry } from './mailcap.js';
-export { planOpen, runOpen, type OpenPlan, type OpenResult, type PlanOptions } from './open-file.js';
+export { planOpen, planOpenUrl, runOpen, type OpenPlan, type OpenResult, type PlanOptions } from './open-file.js';
 export { openContent, type OpenedContent } from './open-content.js';
 export { extractUrls, type FoundUrl } from './urls.js';
 export { writePrivateTemp, type PrivateTemp } from './private-temp.js';

@@ -18,19 +18,31 @@ export interface OpenContentOptions {
   tmpRoot?: string;
   /** Runs the plan (tests replace it); default runOpen. */
   run?: (plan: OpenPlan) => Promise<OpenResult>;
+  /** Called before a program that needs the terminal starts (the UI gives up the screen)… */
+  beforeTerminal?: () => Promise<void> | void;
+  /** …and after it exited (the UI takes the screen back), even when it failed. */
+  afterTerminal?: () => Promise<void> | void;
 }
 
-/**
- * For a plan that needs the terminal, call this only after the UI has given up the screen: it
- * resolves when the program exits.
- */
+/** Resolves when a terminal program exits, or as soon as a detached one has started. */
 export async function openContent(content: { bytes: Buffer; filename: string; contentType: string }, options: OpenContentOptions = {}): Promise<OpenedContent> {
   const entries = options.entries ?? loadMailcap();
   // The name first (a nametemplate such as %s.pdf matters to programs that go by extension).
   const entry = findEntry(entries, content.contentType, '/dev/null', { interactive: true, runTest: () => true });
   const temp = await writePrivateTemp(applyNameTemplate(entry, content.filename), content.bytes, options.tmpRoot);
   const plan = planOpen(temp.file, content.contentType, { entries });
-  const result = await (options.run ?? runOpen)(plan);
+  const run = options.run ?? runOpen;
+  let result: OpenResult;
+  if (plan.needsTerminal) {
+    await options.beforeTerminal?.();
+    try {
+      result = await run(plan);
+    } finally {
+      await options.afterTerminal?.();
+    }
+  } else {
+    result = await run(plan);
+  }
   if (plan.needsTerminal || result.error) await temp.remove();
   else temp.removeAfter(options.keepMs ?? 120_000);
   return { ...result, plan, file: temp.file };

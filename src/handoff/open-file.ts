@@ -64,3 +64,8 @@ export function runOpen(plan: OpenPlan): Promise<OpenResult> {
     }
   });
 }
+
+/** A link from extractUrls() (already checked to be http, https or mailto), to the desktop's opener. */
+export function planOpenUrl(url: string, platform: NodeJS.Platform = process.platform): OpenPlan {
+  return { argv: [platform === 'darwin' ? 'open' : 'xdg-open', url], needsTerminal: false, via: 'system opener' };
+}

@@ -17,6 +17,7 @@ import {
   parseMailcap,
   pipeToCommand,
   planOpen,
+  planOpenUrl,
   runOpen,
   writePrivateTemp,
 } from '../../src/handoff/index.js';
@@ -105,8 +106,13 @@ test('openContent: the HTML part goes to a private file named by nametemplate, r
   const root = tempDir(t);
   const seen = path.join(root, 'seen.txt');
   const entries = parseMailcap(`text/html; cp %s '${seen}' && stat -c %%a %s >> '${seen}.mode'; needsterminal; nametemplate=%s.html\n`);
-  const opened = await openContent({ bytes: Buffer.from('<b>x</b>'), filename: 'message', contentType: 'text/html; charset=utf-8' }, { entries, tmpRoot: root });
+  const screen: string[] = [];
+  const opened = await openContent(
+    { bytes: Buffer.from('<b>x</b>'), filename: 'message', contentType: 'text/html; charset=utf-8' },
+    { entries, tmpRoot: root, beforeTerminal: () => void screen.push('released'), afterTerminal: () => void screen.push('taken back') },
+  );
   assert.equal(opened.exitCode, 0);
+  assert.deepEqual(screen, ['released', 'taken back'], 'the UI gives up the terminal around it');
   assert.equal(path.basename(opened.file), 'message.html');
   assert.equal(readFileSync(seen, 'utf8'), '<b>x</b>', 'the program read it');
   assert.equal(readFileSync(`${seen}.mode`, 'utf8').trim(), '600');
@@ -116,6 +122,7 @@ test('openContent: the HTML part goes to a private file named by nametemplate, r
   const detached = await openContent({ bytes: Buffer.from('%PDF'), filename: 'a.pdf', contentType: 'application/pdf' }, { entries: [], tmpRoot: root, run: async () => ({}) });
   assert.ok(existsSync(detached.file));
   assert.deepEqual(detached.plan.argv, ['xdg-open', detached.file]);
+  assert.deepEqual(planOpenUrl('https://example.org/', 'linux').argv, ['xdg-open', 'https://example.org/']);
 });
 
 test('URLs: http, https and mailto only, in order, once each, without trailing punctuation', () => {
