@@ -5,10 +5,10 @@ const LAYERS = [
   ['domain'], // plain data types and errors: imports nothing of the app
   ['threading', 'mime', 'trace'], // algorithms, MIME parsing/rendering and terminal text, the protocol trace
   ['store'], // local Maildir store and the summary store (SQLite) of both mail models
-  ['config'],
+  ['config', 'search'], // search: the search language (parser, local evaluator), pure
   ['discovery'], // finding an address's servers (provider table, autoconfig, DNS SRV/MX)
   ['accounts'], // the backend contract, the registry, IMAP and POP3
-  ['compose'],
+  ['compose', 'handoff'], // handoff: open/pipe/save helpers that hand mail to other programs
   ['cli'], // commands, the process context and prompts (the UI uses those two)
   ['ui'],
   ['demo'], // `tmail --demo`: servers plus the UI

@@ -29,6 +29,13 @@ export interface AccountCapabilities {
    * with SORT but without SORT=DISPLAY sort by the mailbox part), so the UI can say which.
    */
   fromSort?: 'name' | 'address';
+  /**
+   * Folders can be created, renamed and deleted (createFolder, renameFolder, deleteFolder exist):
+   * on the server for IMAP, in the local store for POP3.
+   */
+  folderOps?: boolean;
+  /** Folders can be subscribed to (subscribeFolder exists; FolderInfo.subscribed is set). IMAP only. */
+  subscriptions?: boolean;
 }
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -79,6 +86,22 @@ export function isCheckDeferred(result: SyncResult | CheckDeferred): result is C
   return (result as CheckDeferred).deferred === true;
 }
 
+/** A message's UID in its source folder and the UID of its copy in the destination. */
+export interface UidPair {
+  from: number;
+  to: number;
+}
+
+/** What a copy made: where each copy is, so it can be found (and undone) without a search. */
+export interface CopyOutcome {
+  destination: string;
+  /**
+   * The copies' UIDs in `destination` (IMAP: from COPYUID with UIDPLUS, else found by Message-ID
+   * among the new messages); a message whose copy could not be told apart is left out.
+   */
+  copies: UidPair[];
+}
+
 /** What a delete or move did on the server, so the UI can say exactly that. */
 export interface RemovalOutcome {
   /**
@@ -91,6 +114,8 @@ export interface RemovalOutcome {
   destination?: string;
   /** Set when the connection was lost mid-way and the change was checked and finished after the reconnect. */
   recovered?: string;
+  /** For 'moved' and 'left-deleted': the moved messages' UIDs in `destination` (see CopyOutcome.copies); what an undo moves back. */
+  copies?: UidPair[];
 }
 
 export type AccountEventListener = (event: AccountEvent) => void;
@@ -143,6 +168,8 @@ export interface MailAccount {
    */
   fetchRaw(path: string, uid: number): Promise<Readable>;
 
+  // Every action below takes a set of UIDs and is ONE protocol command per action for the whole
+  // set (IMAP: a UID set), never one per message. src/accounts/undo.ts wraps them with undo.
   addFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
   removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void>;
   /**
@@ -150,8 +177,14 @@ export interface MailAccount {
    * expunges. Resolves to what really happened when the backend can say more than "done".
    */
   deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined>;
+  /**
+   * Where deleteMessages(path, …) would put messages: the Trash folder's path, or null when a
+   * delete there is for good (in Trash itself, or no Trash) — so the UI can say so before asking.
+   */
+  whereDeleteGoes?(path: string): Promise<string | null>;
   moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined>;
-  copyMessages(path: string, uids: number[], destination: string): Promise<void>;
+  /** Copies to `destination`; the originals stay as they are. */
+  copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome | undefined>;
   /** UIDs matching the query, newest first. */
   search(path: string, query: SearchQuery): Promise<number[]>;
 
@@ -182,6 +215,23 @@ export interface MailAccount {
 
   /** When the server allows the next check, if it limits them (LOGIN-DELAY); for the status line. */
   nextCheckAt?(): Promise<Date | undefined>;
+
+  /**
+   * Present exactly when `capabilities.folderOps`. `path` is the backend's full path (levels
+   * joined by the folder's `delimiter`). Creating a folder that exists, or renaming onto one, is an
+   * AccountError; INBOX cannot be renamed or deleted.
+   */
+  createFolder?(path: string): Promise<void>;
+  /** Renames a folder together with its subfolders. */
+  renameFolder?(path: string, newPath: string): Promise<void>;
+  /**
+   * Deletes a folder and every message in it (the UI confirms first). A folder that still has
+   * subfolders is refused with a clear AccountError: delete those first, so a parent is never
+   * emptied by surprise while its children linger (IMAP would leave a \Noselect shell).
+   */
+  deleteFolder?(path: string): Promise<void>;
+  /** Present exactly when `capabilities.subscriptions`: subscribe (true) or unsubscribe (false). */
+  subscribeFolder?(path: string, subscribed: boolean): Promise<void>;
 
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: AccountEventListener): () => void;

@@ -159,8 +159,25 @@ class ImapSession {
         return this.send(`${tag} OK CREATE completed`);
       }
       case 'SUBSCRIBE':
-      case 'UNSUBSCRIBE':
+      case 'UNSUBSCRIBE': {
+        const name = text(args[0]);
+        if (command === 'SUBSCRIBE') this.store.unsubscribed.delete(name);
+        else this.store.unsubscribed.add(name);
         return this.send(`${tag} OK ${command} completed`);
+      }
+      case 'RENAME': {
+        const [from, to] = [text(args[0]), text(args[1])];
+        if (this.store.folder(to)) return this.send(`${tag} NO [ALREADYEXISTS] mailbox exists`);
+        if (from.toUpperCase() === 'INBOX' || !this.store.rename(from, to)) return this.send(`${tag} NO [NONEXISTENT] no such mailbox`);
+        return this.send(`${tag} OK RENAME completed`);
+      }
+      case 'DELETE': {
+        const name = text(args[0]);
+        if (name.toUpperCase() === 'INBOX' || !this.store.folder(name)) return this.send(`${tag} NO [NONEXISTENT] no such mailbox`);
+        if (this.selected?.folder.name === name) this.selected = undefined;
+        this.store.folders.delete(name);
+        return this.send(`${tag} OK DELETE completed`);
+      }
       case 'APPEND':
         return this.append(tag, args);
       case 'CLOSE':
@@ -225,6 +242,7 @@ class ImapSession {
     const re = new RegExp(`^${(reference + pattern).replace(/[.+?^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*')}$`, 'i');
     for (const f of this.store.folders.values()) {
       if (!re.test(f.name)) continue;
+      if (command === 'LSUB' && this.store.unsubscribed.has(f.name)) continue;
       const attrs = ['\\HasNoChildren', ...(f.specialUse && command === 'LIST' ? [f.specialUse] : [])];
       this.send(`* ${command} (${attrs.join(' ')}) "/" "${f.name}"`);
     }

@@ -20,6 +20,8 @@ export interface DemoFolder {
 
 export class DemoMailStore extends EventEmitter {
   readonly folders = new Map<string, DemoFolder>();
+  /** Folders unsubscribed from (LSUB leaves them out); every other folder is subscribed. */
+  readonly unsubscribed = new Set<string>();
   private readonly validityBase = Math.floor(Date.now() / 1000);
 
   constructor(folders: { name: string; specialUse?: string }[] = [
@@ -42,6 +44,18 @@ export class DemoMailStore extends EventEmitter {
     f.messages.push(msg);
     this.emit('change', f.name);
     return msg;
+  }
+
+  /** Renames a folder and its subfolders ("/" separated); false when there is no such folder. */
+  rename(from: string, to: string): boolean {
+    const moved = [...this.folders.values()].filter((f) => f.name === from || f.name.startsWith(`${from}/`));
+    if (moved.length === 0) return false;
+    for (const f of moved) {
+      this.folders.delete(f.name);
+      f.name = to + f.name.slice(from.length);
+      this.folders.set(f.name, f);
+    }
+    return true;
   }
 
   /** Removes the given UIDs; returns the removed messages. */

@@ -19,6 +19,8 @@ export interface FolderInfo {
   selectable: boolean;
   total: number;
   unread: number;
+  /** Subscribed on the server (only where the backend has subscriptions). */
+  subscribed?: boolean;
 }
 
 export interface OpenedFolder {

@@ -5,3 +5,4 @@ export { AccountError, type AccountErrorHint, type AccountErrorKind } from './er
 export type { Flag, SystemFlag } from './flag.js';
 export type { FolderInfo, OpenedFolder, SpecialUse } from './folder.js';
 export { SORT_ORDERS, type MessageLocation, type MessageSummary, type SearchQuery, type SortOrder } from './message.js';
+export type { CalendarDay, SearchField, SearchNode } from './search.js';

@@ -2,6 +2,7 @@
 // search asks for.
 import type { Address } from './address.js';
 import type { Flag } from './flag.js';
+import type { SearchNode } from './search.js';
 
 /** Where a message's authoritative copy is; the UI shows this in words. */
 export type MessageLocation =
@@ -49,4 +50,6 @@ export interface SearchQuery {
   flagged?: boolean;
   since?: Date;
   before?: Date;
+  /** A parsed search expression (src/search), ANDed with the fields above. */
+  expression?: SearchNode;
 }

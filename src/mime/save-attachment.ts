@@ -1,7 +1,8 @@
 // Saves one attachment of a raw message into a directory the user chose. The content streams
 // from the parser to the file (never buffered whole). The file name comes from the message, so
 // it is sanitized and the final path is checked to be directly inside `dir`; files are created
-// with O_EXCL (never overwrite, never follow a planted symlink) and mode 0600.
+// with O_EXCL (never overwrite, never follow a planted symlink). The file is the user's, not
+// tmail's: its mode follows the user's umask (0666 minus umask), like any program's output.
 import { constants as fsConstants } from 'node:fs';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -65,7 +66,6 @@ export async function saveAttachment(
       const filename = wanted || attachmentFilename(att.filename, i, att.contentType).filename || fallbackFilename(i, att.contentType);
       const { handle, filePath, finalName } = await createExclusive(root, filename, options.onExists ?? 'rename', shownDir);
       try {
-        await handle.chmod(0o600);
         await pipeline(att.content, handle.createWriteStream());
         if (state.sourceFailure) {
           throw new SaveAttachmentError(
@@ -133,7 +133,7 @@ async function createExclusive(
     }
     try {
       const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | (fsConstants.O_NOFOLLOW ?? 0);
-      const handle = await open(filePath, flags, 0o600);
+      const handle = await open(filePath, flags, 0o666);
       return { handle, filePath, finalName: candidate };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

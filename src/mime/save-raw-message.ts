@@ -1,5 +1,5 @@
 // Saves a whole raw message (.eml) into a directory: the way out for a message too large or too
-// hostile to show. Streams to the file; created with O_EXCL and mode 0600, never overwriting.
+// hostile to show. Streams to the file; created with O_EXCL, never overwriting, with the mode the user's umask gives (0666 minus umask).
 import { constants as fsConstants } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export async function saveRawMessage(source: Readable, dir: string, filename: st
     const target = path.join(path.resolve(dir), n === 0 ? `${base}.eml` : `${base} (${n}).eml`);
     let handle;
     try {
-      handle = await open(target, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+      handle = await open(target, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o666);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       source.destroy();

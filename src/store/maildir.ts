@@ -1,7 +1,7 @@
 // A standard Maildir++ store (INBOX = root, folder X = root/.X, each with tmp/new/cur), the local
 // cache of a POP3 account. Readable by mutt/neomutt/notmuch/Dovecot: see maildir-names.ts.
 // Dirs 0700, files 0600. Every filesystem failure becomes AccountError('local', clear message).
-import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AccountError } from '../domain/index.js';
@@ -122,6 +122,67 @@ export class Maildir {
       .filter((f): f is string => f !== undefined)
       .sort((a, b) => a.localeCompare(b));
     return [INBOX, ...folders];
+  }
+
+  /** The folder's subfolders (Maildir++: `Parent.Child`), at any depth. */
+  async subfolders(folder: string): Promise<string[]> {
+    const name = normalizeFolder(folder);
+    if (name === INBOX) return (await this.listFolders()).filter((f) => f !== INBOX);
+    return (await this.listFolders()).filter((f) => f.startsWith(`${name}.`));
+  }
+
+  /** A new empty folder; an AccountError when it exists. */
+  async createFolder(folder: string): Promise<void> {
+    const name = normalizeFolder(folder);
+    if (await this.folderExists(name)) throw new AccountError('local', `A local folder "${name}" already exists.`);
+    this.ensured.delete(name);
+    await this.ensureFolder(name);
+  }
+
+  /** Renames a folder and its subfolders (`A` → `B` takes `A.x` to `B.x`). */
+  async renameFolder(folder: string, newName: string): Promise<void> {
+    const from = normalizeFolder(folder);
+    const to = normalizeFolder(newName);
+    if (from === INBOX || to === INBOX) throw new AccountError('local', 'INBOX cannot be renamed.');
+    folderDirName(to); // validates the new name
+    if (!(await this.folderExists(from))) throw new AccountError('not-found', `There is no local folder "${from}".`);
+    if (await this.folderExists(to)) throw new AccountError('local', `A local folder "${to}" already exists.`);
+    if (to.startsWith(`${from}.`)) throw new AccountError('local', `A folder cannot be moved into itself ("${from}" → "${to}").`);
+    const moves = [from, ...(await this.subfolders(from))].map((f) => ({ old: f, next: to + f.slice(from.length) }));
+    try {
+      for (const m of moves) await rename(this.folderPath(m.old), this.folderPath(m.next));
+      await fsyncDir(this.root);
+    } catch (err) {
+      throw localError(`rename the local folder ${this.folderPath(from)}`, err);
+    } finally {
+      for (const m of moves) this.forget(m.old);
+    }
+  }
+
+  /** Deletes a folder with every message in it; refused while it has subfolders. */
+  async deleteFolder(folder: string): Promise<void> {
+    const name = normalizeFolder(folder);
+    if (name === INBOX) throw new AccountError('local', 'INBOX cannot be deleted.');
+    if (!(await this.folderExists(name))) throw new AccountError('not-found', `There is no local folder "${name}".`);
+    const children = await this.subfolders(name);
+    if (children.length > 0) throw new AccountError('local', `Local folder "${name}" has subfolders (${children.slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`);
+    const dir = this.folderPath(name);
+    try {
+      // Out of sight first (no "." prefix: not a Maildir++ folder, so no reader lists it half-deleted), then removed.
+      const doomed = join(this.root, `tmail-deleting-${process.pid}-${Date.now()}`);
+      await rename(dir, doomed);
+      await fsyncDir(this.root);
+      await rm(doomed, { recursive: true, force: true });
+    } catch (err) {
+      throw localError(`delete the local folder ${dir}`, err);
+    } finally {
+      this.forget(name);
+    }
+  }
+
+  private forget(folder: string): void {
+    this.ensured.delete(folder);
+    this.index.delete(folder);
   }
 
   async folderExists(folder: string): Promise<boolean> {

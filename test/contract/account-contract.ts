@@ -7,6 +7,8 @@ import { before, test } from 'node:test';
 import type { Readable } from 'node:stream';
 import type { MailAccount } from '../../src/accounts/account.js';
 import type { MessageSummary } from '../../src/domain/index.js';
+import { changeFlags, deleteWithUndo, moveWithUndo, undoAction } from '../../src/accounts/undo.js';
+import { matches, parseSearch } from '../../src/search/index.js';
 
 export interface ContractSubject {
   /**
@@ -142,5 +144,147 @@ export function accountContract(subject: ContractSubject): void {
       assert.equal((err as { kind?: string }).kind, 'not-found');
       return true;
     });
+  });
+
+  // ---- bulk actions, undo, copy, folders, the search language ---------------------------------
+  // These change INBOX, so they come after everything that relies on the window read in before().
+
+  /** A destination folder: made when the backend can make folders, else one it lists besides INBOX and Trash. */
+  const scratchFolder = async (name: string): Promise<string> => {
+    const folders = await account.listFolders();
+    if (account.capabilities.folderOps && account.createFolder) {
+      const delimiter = folders.find((f) => f.path === INBOX)?.delimiter || '/';
+      const path = name.replaceAll('/', delimiter);
+      if (!folders.some((f) => f.path === path)) await account.createFolder(path);
+      return path;
+    }
+    const other = folders.find((f) => f.path !== INBOX && f.specialUse !== 'trash' && f.selectable);
+    assert.ok(other, 'a folder besides INBOX');
+    return other.path;
+  };
+  const subjectsIn = async (folder: string) => (await account.fetchWindow(folder, 0, 1000)).map((s) => s.subject);
+
+  test('flags on a set: one call each way; undo restores exactly what each message had', async () => {
+    const set = (await account.fetchWindow(INBOX, 0, 3)).slice(0, 3);
+    await account.addFlags(INBOX, [set[0]!.uid], ['\\Flagged']);
+    await account.removeFlags(INBOX, set.slice(1).map((m) => m.uid), ['\\Flagged']);
+    await account.addFlags(INBOX, [set[1]!.uid], ['\\Seen']);
+    await account.removeFlags(INBOX, [set[0]!.uid, set[2]!.uid], ['\\Seen']);
+    const shown = await account.fetchSummaries(INBOX, set.map((m) => m.uid));
+    const before = new Map(shown.map((m) => [m.uid, comparable(m).flags]));
+
+    const { undo } = await changeFlags(account, INBOX, shown, { add: ['\\Flagged', '\\Seen'] });
+    for (const m of await account.fetchSummaries(INBOX, set.map((x) => x.uid))) {
+      assert.ok(m.flags.includes('\\Flagged') && m.flags.includes('\\Seen'), `uid ${m.uid} flagged and read`);
+    }
+    assert.equal(undo.kind, 'flags');
+    await undoAction(account, undo);
+    for (const m of await account.fetchSummaries(INBOX, set.map((x) => x.uid))) assert.deepEqual(comparable(m).flags, before.get(m.uid), `uid ${m.uid} as before`);
+  });
+
+  test('move a set: gone from INBOX, in the destination with its new UIDs; undo moves it back', async () => {
+    const dest = await scratchFolder('Contract moves');
+    const inbox = await account.fetchWindow(INBOX, 0, 1000);
+    const moving = inbox.slice(1, 3);
+    const destBefore = await subjectsIn(dest);
+    const { outcome, undo } = await moveWithUndo(account, INBOX, moving.map((m) => m.uid), dest);
+    assert.equal(outcome?.result, 'moved');
+    assert.equal(outcome?.copies?.length, 2, 'the new UIDs of both');
+    const inDest = await account.fetchSummaries(dest, outcome!.copies!.map((c) => c.to));
+    assert.deepEqual(inDest.map((s) => s.subject).sort(), moving.map((m) => m.subject).sort(), 'the copies are the moved messages');
+    assert.deepEqual(outcome!.copies!.map((c) => c.from).sort(), moving.map((m) => m.uid).sort());
+    const left = await account.fetchSummaries(INBOX, moving.map((m) => m.uid));
+    assert.deepEqual(left, [], 'gone from INBOX');
+
+    assert.equal(undo.kind, 'move');
+    await undoAction(account, undo);
+    const back = await subjectsIn(INBOX);
+    for (const m of moving) assert.ok(back.includes(m.subject), `${m.subject} is back in INBOX`);
+    assert.equal(back.length, inbox.length, 'no duplicate, nothing lost');
+    assert.deepEqual((await subjectsIn(dest)).sort(), destBefore.sort(), 'and gone from the destination');
+  });
+
+  test('delete outside Trash can be undone; copy leaves the originals and says where the copies are', async () => {
+    const inbox = await account.fetchWindow(INBOX, 0, 1000);
+    const victim = inbox[0]!;
+    const goes = await account.whereDeleteGoes?.(INBOX);
+    const { outcome, undo } = await deleteWithUndo(account, INBOX, [victim.uid]);
+    if (goes !== undefined) {
+      assert.equal(outcome?.result === 'moved' ? outcome.destination : null, goes, 'whereDeleteGoes said where it would go');
+      if (goes) assert.equal(await account.whereDeleteGoes!(goes), null, 'in Trash a delete is for good');
+    }
+    if (outcome?.result === 'moved') {
+      assert.equal(undo.kind, 'move');
+      await undoAction(account, undo);
+      assert.ok((await subjectsIn(INBOX)).includes(victim.subject), 'back after undo');
+    } else {
+      assert.equal(undo.kind, 'none', 'a delete for good cannot be undone, and the record says so');
+    }
+
+    const dest = await scratchFolder('Contract copies');
+    const now = await account.fetchWindow(INBOX, 0, 2);
+    const copied = await account.copyMessages(INBOX, now.map((m) => m.uid), dest);
+    assert.equal(copied?.copies.length, 2);
+    const copies = await account.fetchSummaries(dest, copied!.copies.map((c) => c.to));
+    assert.deepEqual(copies.map((c) => c.subject).sort(), now.map((m) => m.subject).sort());
+    assert.equal((await account.fetchSummaries(INBOX, now.map((m) => m.uid))).length, 2, 'the originals stay');
+  });
+
+  test('a search expression finds what the local evaluator finds in the summaries', async () => {
+    const inbox = await account.fetchWindow(INBOX, 0, 1000);
+    const target = inbox[inbox.length - 1]!;
+    await account.addFlags(INBOX, [target.uid], ['\\Flagged']);
+    const word = target.subject.split(/\s+/).find((w) => /^[A-Za-z]{4,}$/.test(w)) ?? target.subject;
+    for (const query of [`is:flagged`, `subject:"${word}" or is:flagged`, `not is:read`, `(is:flagged or is:unread) not subject:"${word}"`]) {
+      const expression = parseSearch(query);
+      const fresh = await account.fetchWindow(INBOX, 0, 1000);
+      const expected = fresh.filter((m) => matches(expression, { summary: m })).map((m) => m.uid);
+      assert.deepEqual(await account.search(INBOX, { expression }), expected, query);
+    }
+  });
+
+  test('folders: create, refuse a duplicate, rename with subfolders, refuse to delete a parent, delete', async (t) => {
+    if (!account.capabilities.folderOps) return t.skip('this backend has no folder operations');
+    assert.ok(account.createFolder && account.renameFolder && account.deleteFolder, 'the methods exist with the capability');
+    const folders = await account.listFolders();
+    const d = folders.find((f) => f.path === INBOX)?.delimiter || '/';
+    const parent = `Contract tree ${process.pid}`;
+    const child = `${parent}${d}Child`;
+    await account.createFolder(parent);
+    await account.createFolder(child);
+    await assert.rejects(account.createFolder(parent), (err: unknown) => (err as { name?: string }).name === 'AccountError');
+    const dest = await scratchFolder('Contract copies');
+    const [one] = await account.fetchWindow(INBOX, 0, 1);
+    await account.copyMessages(INBOX, [one!.uid], child);
+
+    const renamed = `Contract renamed ${process.pid}`;
+    await account.renameFolder(parent, renamed);
+    const after = (await account.listFolders()).map((f) => f.path);
+    assert.ok(after.includes(renamed) && after.includes(`${renamed}${d}Child`), 'the subfolder went along');
+    assert.ok(!after.includes(parent) && !after.includes(child));
+    assert.deepEqual(await subjectsIn(`${renamed}${d}Child`), [one!.subject], 'with its mail');
+
+    await assert.rejects(account.deleteFolder(renamed), (err: unknown) => {
+      assert.match((err as Error).message, /subfolders/);
+      return true;
+    });
+    await account.deleteFolder(`${renamed}${d}Child`);
+    await account.deleteFolder(renamed);
+    const final = (await account.listFolders()).map((f) => f.path);
+    assert.ok(!final.includes(renamed) && final.includes(dest));
+    await assert.rejects(account.deleteFolder(INBOX));
+    await assert.rejects(account.renameFolder(INBOX, 'Elsewhere'));
+  });
+
+  test('subscriptions, where the backend has them', async (t) => {
+    if (!account.capabilities.subscriptions) {
+      assert.equal(account.subscribeFolder, undefined, 'no method without the capability');
+      return t.skip('no subscriptions');
+    }
+    const dest = await scratchFolder('Contract subscribed');
+    await account.subscribeFolder!(dest, true);
+    assert.equal((await account.listFolders()).find((f) => f.path === dest)?.subscribed, true);
+    await account.subscribeFolder!(dest, false);
+    assert.equal((await account.listFolders()).find((f) => f.path === dest)?.subscribed, false);
   });
 }

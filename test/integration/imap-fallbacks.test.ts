@@ -204,7 +204,9 @@ describe('IMAP without SPECIAL-USE', dovecotTestOptions(), () => {
       await t.account.connect();
       assert.equal((await t.account.listFolders()).find((f) => f.path === 'Trash')?.specialUse, 'trash');
       const [m] = await t.account.fetchWindow('INBOX', 0, 1);
-      assert.deepEqual(await t.account.deleteMessages('INBOX', [m!.uid]), { result: 'moved', destination: 'Trash' });
+      const outcome = await t.account.deleteMessages('INBOX', [m!.uid]);
+      assert.deepEqual({ result: outcome.result, destination: outcome.destination }, { result: 'moved', destination: 'Trash' });
+      assert.equal(outcome.copies?.length, 1, 'where the copy is, for an undo');
       assert.deepEqual((await t.account.fetchWindow('Trash', 0, 5)).map((x) => x.subject), [m!.subject]);
     } finally {
       await t.dispose();

@@ -5,9 +5,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
+import type { RemovalOutcome } from '../../src/accounts/account.js';
 import { startDovecot, dovecotTestOptions, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, type TestAccount } from './support/imap-fixtures.js';
+
+/** An outcome without the copies' UIDs (checked where they matter). */
+function withoutCopies(outcome: RemovalOutcome | undefined): Omit<RemovalOutcome, 'copies'> | undefined {
+  if (!outcome) return outcome;
+  const { copies: _copies, ...rest } = outcome;
+  return rest;
+}
 
 /** UIDs in `folder` with their \Deleted state, as another client sees them. */
 async function contents(device: ImapFlow, folder: string): Promise<Map<number, boolean>> {
@@ -70,7 +78,7 @@ describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', do
     await t.account.openFolder('INBOX');
     const sentBefore = proxy.clientText().length;
     const outcome = await t.account.moveMessages('INBOX', [ours!], 'Archive');
-    assert.deepEqual(outcome, { result: 'left-deleted', destination: 'Archive' });
+    assert.deepEqual(outcome, { result: 'left-deleted', destination: 'Archive', copies: [{ from: ours!, to: outcome.copies![0]!.to }] }, 'the copy found by Message-ID');
     const sent = proxy.clientText().slice(sentBefore);
     assert.doesNotMatch(sent, /^\S+ EXPUNGE\r?$/m, 'no plain EXPUNGE was sent');
     const inbox = await contents(device, 'INBOX');
@@ -93,7 +101,7 @@ describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', do
     await t.account.openFolder('INBOX');
     await markDeleted(device, 'INBOX', theirs!);
     const toTrash = await t.account.deleteMessages('INBOX', [ours!]);
-    assert.deepEqual(toTrash, { result: 'left-deleted', destination: 'Trash' });
+    assert.deepEqual(withoutCopies(toTrash), { result: 'left-deleted', destination: 'Trash' });
     const inbox = await contents(device, 'INBOX');
     assert.equal(inbox.get(theirs!), true);
     assert.equal(inbox.get(ours!), true);
@@ -127,7 +135,7 @@ describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', do
     const [ours] = await appendMessages(device, 'INBOX', 1, 400);
     const before = await contents(device, 'INBOX');
     const outcome = await t.account.moveMessages('INBOX', [ours!], 'Archive');
-    assert.deepEqual(outcome, { result: 'moved', destination: 'Archive' });
+    assert.deepEqual(withoutCopies(outcome), { result: 'moved', destination: 'Archive' });
     const inbox = await contents(device, 'INBOX');
     assert.equal(inbox.has(ours!), false);
     assert.equal(inbox.size, before.size - 1, 'exactly one message left the INBOX');
@@ -156,7 +164,9 @@ describe('IMAP with UIDPLUS but without MOVE', dovecotTestOptions(), () => {
       await t.account.connect();
       await t.account.openFolder('INBOX');
       await markDeleted(device, 'INBOX', theirs!);
-      assert.deepEqual(await t.account.moveMessages('INBOX', [ours!, alsoOurs!], 'Archive'), { result: 'moved', destination: 'Archive' });
+      const moved = await t.account.moveMessages('INBOX', [ours!, alsoOurs!], 'Archive');
+      assert.deepEqual(withoutCopies(moved), { result: 'moved', destination: 'Archive' });
+      assert.deepEqual(moved.copies?.map((c) => c.from), [ours, alsoOurs], 'COPYUID names both copies');
       assert.deepEqual([...(await contents(device, 'INBOX')).entries()], [[theirs!, true]]);
       assert.equal((await contents(device, 'Archive')).size, 2);
     } finally {

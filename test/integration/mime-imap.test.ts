@@ -69,7 +69,9 @@ describe('MIME over IMAP (Dovecot)', dovecotTestOptions(), () => {
       listed.attachments.map((a) => [a.filename, a.size]),
       [['big.zip', big.length]],
     );
-    const saved = await saveAttachment(await t.account.fetchRaw('INBOX', uids.get('big')!), 0, dir);
+    // A saved file follows the user's umask (here 077: private).
+    const previous = process.umask(0o077);
+    const saved = await saveAttachment(await t.account.fetchRaw('INBOX', uids.get('big')!), 0, dir).finally(() => process.umask(previous));
     assert.equal(statSync(saved.path).mode & 0o777, 0o600);
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
     assert.equal(sha(readFileSync(saved.path)), sha(big));

@@ -26,8 +26,10 @@ function message(parts: { name: string; body: string; type?: string }[]): Buffer
   return Buffer.from(`${raw}--B--\r\n`);
 }
 
-test('saves an attachment by the index parseMessage listed, with mode 0600', async (t) => {
+test('saves an attachment by the index parseMessage listed, with the mode the umask gives', async (t) => {
   const dir = tempDir(t);
+  const previous = process.umask(0o027);
+  t.after(() => process.umask(previous));
   const listed = await parseMessage(attachmentsEml);
   const pdf = listed.attachments.find((a) => a.filename === 'report.pdf');
   assert.ok(pdf);
@@ -36,7 +38,7 @@ test('saves an attachment by the index parseMessage listed, with mode 0600', asy
   assert.equal(saved.filename, 'report.pdf');
   assert.equal(saved.size, pdf.size);
   assert.equal(readFileSync(saved.path, 'latin1'), '%PDF-1.4\n%fake pdf for tests\n'.repeat(40));
-  assert.equal(statSync(saved.path).mode & 0o777, 0o600);
+  assert.equal(statSync(saved.path).mode & 0o777, 0o640, '0666 minus umask 027');
 });
 
 test('path traversal in the name never escapes the directory', async (t) => {

@@ -104,7 +104,7 @@ describe('Pop3Account basics', () => {
   test('capabilities say that everything is local; connect needs no network', async () => {
     const { acct, sync, dataDir, events } = await account('basics', 3);
     assert.equal(acct.protocol, 'pop3');
-    assert.deepEqual(acct.capabilities, { serverFlags: false, serverFolders: false, serverSearch: false, push: false, mailLocation: 'local', downloadsMail: true, sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'] });
+    assert.deepEqual(acct.capabilities, { serverFlags: false, serverFolders: false, serverSearch: false, push: false, mailLocation: 'local', downloadsMail: true, sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'], folderOps: true, subscriptions: false });
     assert.deepEqual(sync.calls, []);
     assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
     assert.equal((await stat(join(dataDir, 'Maildir'))).mode & 0o777, 0o700);

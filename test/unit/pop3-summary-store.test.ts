@@ -29,6 +29,7 @@ const offline: Pop3SyncApi = {
   },
   markForServerDeletion: async () => undefined,
   loadLocations: async () => () => ({ kind: 'local', onServer: false }),
+  nextLoginAt: async () => undefined,
 };
 
 const raw = (i: number) => Buffer.from(`From: s${i}@example.org\r\nSubject: Message ${i}\r\nDate: ${new Date(Date.UTC(2024, 0, i)).toUTCString()}\r\nMessage-ID: <m${i}@x>\r\n\r\nbody ${i}\r\n`);

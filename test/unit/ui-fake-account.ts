@@ -1,9 +1,10 @@
 // An in-memory MailAccount for UI tests: folders of any size whose summaries are generated on
 // demand from their position, so a 100,000-message INBOX costs nothing until a window is asked for.
 import { Readable } from 'node:stream';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, MailAccount, RemovalOutcome, SyncProgress, SyncResult } from '../../src/accounts/account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, CopyOutcome, MailAccount, RemovalOutcome, SyncProgress, SyncResult } from '../../src/accounts/account.js';
 import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery } from '../../src/domain/index.js';
 import { AccountError } from '../../src/domain/index.js';
+import { matches, queryToNode } from '../../src/search/index.js';
 
 interface FakeFolder {
   path: string;
@@ -236,22 +237,42 @@ export class FakeAccount implements MailAccount {
     return undefined;
   }
 
+  /** The fake deletes for good everywhere. */
+  async whereDeleteGoes(): Promise<string | null> {
+    return null;
+  }
+
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
-    this.folder(destination);
+    const { copies } = await this.copyMessages(path, uids, destination);
     for (const u of uids) {
       this.folder(path).removed.add(u);
       this.moved.push({ uid: u, to: destination });
     }
-    return { result: 'moved', destination };
+    return { result: 'moved', destination, copies };
   }
 
-  async copyMessages(): Promise<void> {}
+  async copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome> {
+    this.folder(path);
+    const dest = this.folder(destination);
+    const copies = uids.filter((u) => !this.folder(path).removed.has(u)).map((from) => {
+      dest.total += 1;
+      this.flags.set(`${destination}:${dest.total}`, new Set(this.flagsOf(path, from)));
+      this.appended.set(`${destination}:${dest.total}`, this.subjectOf(path, from));
+      return { from, to: dest.total };
+    });
+    return { destination, copies };
+  }
 
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const f = this.folder(path);
     const text = (query.text ?? '').toLowerCase();
     const subject = query.subject?.toLowerCase();
     const out: number[] = [];
+    if (query.expression) {
+      const node = queryToNode(query);
+      for (let u = f.total; u >= 1; u--) if (!f.removed.has(u) && matches(node, { summary: this.summary(path, u) })) out.push(u);
+      return out;
+    }
     // Searching 100k generated subjects is cheap enough for a test.
     for (let u = f.total; u >= 1; u--) {
       if (f.removed.has(u)) continue;

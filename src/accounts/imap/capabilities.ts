@@ -12,4 +12,6 @@ export const IMAP_CAPABILITIES: Readonly<AccountCapabilities> = Object.freeze<Ac
   // date/from/subject are served by server-side SORT: narrowed on connect when the server has
   // none. Threads come from THREAD=REFERENCES, else from a local threader over fetched headers.
   sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
+  folderOps: true,
+  subscriptions: true,
 });

@@ -30,6 +30,8 @@ export function toFolderInfo(entry: ListResponse, personalPrefix = ''): FolderIn
   };
   const display = sanitizeLine(displayFolderPath(entry.path, { delimiter: info.delimiter, prefix: personalPrefix }));
   if (display !== entry.path) info.display = display;
+  // imapflow leaves `subscribed` unset for a folder the server reported as not subscribed.
+  info.subscribed = entry.subscribed === true;
   const special = entry.specialUse ? SPECIAL_USE[entry.specialUse] : undefined;
   if (special) info.specialUse = special;
   return info;

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountDeps } from '../account.js';
 import { IMAP_CAPABILITIES } from './capabilities.js';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, MailAccount, RemovalOutcome } from '../account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, CopyOutcome, MailAccount, RemovalOutcome, UidPair } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { imapFlowOptions, sendIdOnce } from './connect-options.js';
@@ -29,8 +29,9 @@ import { serverThreadOrder, threadLocally } from './thread-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
-import { SortedUidCache, arrivalSeqRange, uidSet } from './window.js';
-import { deleteUids, commandFailed, moveUids } from './remove-messages.js';
+import { SortedUidCache, arrivalSeqRange, uidSets } from './window.js';
+import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.js';
+import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
 import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
 
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
@@ -286,14 +287,14 @@ export class ImapAccount implements MailAccount {
     if (uids.length === 0 || flags.length === 0) return;
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
     await this.withFolder(path, `setting flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsAdd(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
+      for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
     }, true);
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
-      if (!(await client.messageFlagsRemove(uidSet(uids), flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
+      for (const set of uidSets(uids)) if (!(await client.messageFlagsRemove(set, flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
     }, true);
   }
 
@@ -316,43 +317,136 @@ export class ImapAccount implements MailAccount {
     return outcome;
   }
 
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    const trash = await this.findTrash();
+    return trash && trash !== path ? trash : null;
+  }
+
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome> {
-    if (uids.length === 0) return { result: 'moved', destination };
+    if (uids.length === 0) return { result: 'moved', destination, copies: [] };
     let before: WriteMark | undefined;
+    let mark: CopyMark | undefined;
     const outcome = await this.withClient<RemovalOutcome>(
       `moving messages from ${path} to ${destination}`,
       (client) =>
         this.inFolder(client, path, async (c, mailbox) => {
           before = await markBefore(c, mailbox, destination, 'move');
-          const result = await moveUids(c, path, uids, destination);
-          return result === 'expunged' ? { result: 'moved' as const, destination } : { result, destination };
+          mark = await this.copyMark(c, uids, destination, before);
+          const { result, copies } = await moveUids(c, path, uids, destination);
+          const moved: RemovalOutcome = result === 'expunged' ? { result: 'moved', destination } : { result, destination };
+          return copies ? { ...moved, copies } : moved;
         }),
       (client) => recoverMove(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before),
     );
     this.sortCache.invalidate(path);
     this.sortCache.invalidate(destination);
+    if (!outcome.copies && mark && !outcome.recovered) return { ...outcome, copies: await this.lookUpCopies(destination, mark) };
     return outcome;
   }
 
-  async copyMessages(path: string, uids: number[], destination: string): Promise<void> {
-    if (uids.length === 0) return;
+  async copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome> {
+    if (uids.length === 0) return { destination, copies: [] };
     let before: WriteMark | undefined;
-    await this.withClient(
+    let mark: CopyMark | undefined;
+    const copies = await this.withClient<UidPair[] | undefined>(
       `copying messages from ${path} to ${destination}`,
       (client) =>
         this.inFolder(client, path, async (c, mailbox) => {
           before = await markBefore(c, mailbox, destination, 'copy');
-          if (!(await c.messageCopy(uidSet(uids), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
+          mark = await this.copyMark(c, uids, destination, before);
+          let pairs: UidPair[] | undefined = [];
+          for (const set of uidSets(uids)) {
+            const copied = await c.messageCopy(set, destination, { uid: true });
+            if (!copied) throw commandFailed(c, `copy messages to ${destination}`, path);
+            const more = pairsOf(copied);
+            pairs = pairs && more ? [...pairs, ...more] : undefined;
+          }
+          return pairs;
         }),
       async (client) => {
         await recoverCopy(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before);
+        return [];
       },
     );
     this.sortCache.invalidate(destination);
+    return { destination, copies: copies ?? (mark ? await this.lookUpCopies(destination, mark) : []) };
+  }
+
+  /** Without UIDPLUS: the Message-IDs and the destination's UIDNEXT, to find the copies afterwards. */
+  private async copyMark(client: ImapFlow, uids: number[], destination: string, before: WriteMark): Promise<CopyMark | undefined> {
+    if (client.capabilities.has('UIDPLUS')) return undefined;
+    return noteMessageIds(client, uids, before.destinationUidNext ?? (await uidNextOf(client, destination)));
+  }
+
+  /** Finds the copies in `destination` (see uid-mapping.ts), then selects the open folder again so IDLE watches it. */
+  private async lookUpCopies(destination: string, mark: CopyMark): Promise<UidPair[]> {
+    try {
+      return await this.withFolder(destination, `looking for the copies in ${destination}`, (client) => findCopies(client, mark));
+    } catch {
+      return []; // the change itself succeeded; only the undo information is missing
+    } finally {
+      const open = this.openPath;
+      if (open && open !== destination) await this.withFolder(open, `opening folder ${open} again`, async () => undefined).catch(() => undefined);
+    }
+  }
+
+  async createFolder(path: string): Promise<void> {
+    await this.withClient(`creating folder ${path}`, async (client) => {
+      const existing = await client.list();
+      if (existing.some((f) => f.path === path)) throw new AccountError('protocol', `A folder "${path}" already exists.`);
+      await client.mailboxCreate(path);
+    });
+  }
+
+  async renameFolder(path: string, newPath: string): Promise<void> {
+    if (isInbox(path)) throw new AccountError('protocol', 'INBOX cannot be renamed.');
+    await this.withClient(`renaming folder ${path}`, async (client) => {
+      const existing = await client.list();
+      if (!existing.some((f) => f.path === path)) throw new AccountError('not-found', `There is no folder "${path}".`);
+      if (existing.some((f) => f.path === newPath)) throw new AccountError('protocol', `A folder "${newPath}" already exists.`);
+      // The server's own selected-mailbox state must not point at the old name.
+      if (client.mailbox && client.mailbox.path === path) await client.mailboxClose();
+      await client.mailboxRename(path, newPath);
+    });
+    this.forgetFolder(path);
+  }
+
+  async deleteFolder(path: string): Promise<void> {
+    if (isInbox(path)) throw new AccountError('protocol', 'INBOX cannot be deleted.');
+    await this.withClient(`deleting folder ${path}`, async (client) => {
+      const existing = await client.list();
+      const folder = existing.find((f) => f.path === path);
+      if (!folder) throw new AccountError('not-found', `There is no folder "${path}".`);
+      const children = existing.filter((f) => f.parentPath === path || (folder.delimiter && f.path.startsWith(`${path}${folder.delimiter}`)));
+      if (children.length > 0) {
+        throw new AccountError('protocol', `Folder "${path}" has subfolders (${children.map((c) => c.name).slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`);
+      }
+      if (client.mailbox && client.mailbox.path === path) await client.mailboxClose();
+      await client.mailboxDelete(path);
+    });
+    this.forgetFolder(path);
+  }
+
+  async subscribeFolder(path: string, subscribed: boolean): Promise<void> {
+    await this.withClient(`${subscribed ? 'subscribing to' : 'unsubscribing from'} folder ${path}`, async (client) => {
+      const ok = subscribed ? await client.mailboxSubscribe(path) : await client.mailboxUnsubscribe(path);
+      if (!ok) throw commandFailed(client, subscribed ? 'subscribe' : 'unsubscribe', path);
+    });
+  }
+
+  /** A folder that is gone (renamed or deleted) is no longer the one to select after a reconnect. */
+  private forgetFolder(path: string): void {
+    this.sortCache.invalidate(path);
+    this.sessionValidity.delete(path);
+    if (this.openPath === path) this.openPath = null;
+    if (this.trashPath === path) this.trashPath = undefined;
   }
 
   async search(path: string, query: SearchQuery): Promise<number[]> {
     return this.withFolder(path, `searching ${path}`, async (client) => {
+      // Dovecot answers SEARCH from the session's last synced view: a NOOP first takes in what
+      // other clients changed meanwhile (flags, expunges), so the result is current.
+      await client.noop();
       const result = await client.search(toSearchObject(query), { uid: true });
       if (!result) throw commandFailed(client, 'search', path);
       // UIDs grow with arrival, so descending UID is newest first.
@@ -406,7 +500,9 @@ export class ImapAccount implements MailAccount {
   private async fetchByUids(client: ImapFlow, path: string, uids: number[]): Promise<MessageSummary[]> {
     if (uids.length === 0) return [];
     const wanted = new Set(uids);
-    const messages = this.keepRequested(path, await client.fetchAll(uidSet(uids), SUMMARY_QUERY, { uid: true }), (m) => wanted.has(m.uid));
+    const fetched: FetchMessageObject[] = [];
+    for (const set of uidSets(uids)) fetched.push(...(await client.fetchAll(set, SUMMARY_QUERY, { uid: true })));
+    const messages = this.keepRequested(path, fetched, (m) => wanted.has(m.uid));
     const byUid = new Map<number, FetchMessageObject>(messages.map((m) => [m.uid, m]));
     if (client.mailbox) this.headers?.store(path, client.mailbox.uidValidity, messages.map(toSummary));
     // Keep the sorted order; messages expunged since the sort simply drop out.
@@ -807,6 +903,10 @@ async function listWithCounts(client: ImapFlow): Promise<ListResponse[]> {
     }
   }
   return list;
+}
+
+function isInbox(path: string): boolean {
+  return path.toUpperCase() === 'INBOX';
 }
 
 /** The server left an operation unanswered past operationTimeoutMs: not retried, reported as is. */

@@ -9,12 +9,24 @@
 // imapflow's own messageMove emulation ends in a plain EXPUNGE, hence this module.
 // imapflow's commands answer `false` both for a server NO and for a connection that died under
 // them; `client.usable` tells the two apart (it is cleared before pending commands are rejected).
-import type { ImapFlow } from 'imapflow';
+import type { CopyResponseObject, ImapFlow } from 'imapflow';
+import type { UidPair } from '../account.js';
 import { AccountError } from '../../domain/index.js';
-import { uidSet } from './window.js';
+import { uidSets } from './window.js';
 
 /** What an expunge of our UIDs did. */
 export type ExpungeResult = 'expunged' | 'left-deleted';
+
+/** What a move did, and the copies' UIDs when the server said (COPYUID, UIDPLUS). */
+export interface MoveResult {
+  result: ExpungeResult;
+  copies?: UidPair[];
+}
+
+/** The COPYUID mapping of a COPY or MOVE answer, if the server sent one. */
+export function pairsOf(response: CopyResponseObject): UidPair[] | undefined {
+  return response.uidMap ? [...response.uidMap].map(([from, to]) => ({ from, to })) : undefined;
+}
 
 /** An imapflow command answered `false`: a lost connection, or a refusal by the server. */
 export function commandFailed(client: ImapFlow, what: string, path: string): AccountError {
@@ -31,32 +43,36 @@ export class ConnectionLostDuringWrite extends AccountError {
 
 /** Marks `uids` \Deleted and expunges exactly them (or leaves them marked; see the file comment). */
 export async function deleteUids(client: ImapFlow, path: string, uids: readonly number[]): Promise<ExpungeResult> {
-  const set = uidSet(uids);
-  if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw commandFailed(client, 'delete messages', path);
+  for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, ['\\Deleted'], { uid: true }))) throw commandFailed(client, 'delete messages', path);
   return expungeOurs(client, path, uids);
 }
 
 /** Expunges `uids`, already marked \Deleted, and nothing else. */
 export async function expungeOurs(client: ImapFlow, path: string, uids: readonly number[]): Promise<ExpungeResult> {
-  const set = uidSet(uids);
+  const sets = uidSets(uids);
   if (!client.capabilities.has('UIDPLUS')) {
     const marked = await client.search({ deleted: true }, { uid: true });
     if (!marked) throw commandFailed(client, 'list deleted messages', path);
     const ours = new Set(uids);
     if (!marked.every((uid) => ours.has(uid))) return 'left-deleted';
+    // Only ours are marked: one plain EXPUNGE (after messageDelete's STORE) takes them all.
+    sets.splice(1);
   }
   // messageDelete: STORE +FLAGS (\Deleted) again (harmless), then UID EXPUNGE, or EXPUNGE without UIDPLUS.
-  if (!(await client.messageDelete(set, { uid: true }))) throw commandFailed(client, 'expunge messages', path);
+  for (const set of sets) if (!(await client.messageDelete(set, { uid: true }))) throw commandFailed(client, 'expunge messages', path);
   return 'expunged';
 }
 
 /** Moves `uids` to `destination`; 'left-deleted' when the originals had to stay, marked \Deleted. */
-export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<ExpungeResult> {
-  const set = uidSet(uids);
-  if (client.capabilities.has('MOVE')) {
-    if (!(await client.messageMove(set, destination, { uid: true }))) throw commandFailed(client, `move messages to ${destination}`, path);
-    return 'expunged';
+export async function moveUids(client: ImapFlow, path: string, uids: readonly number[], destination: string): Promise<MoveResult> {
+  const canMove = client.capabilities.has('MOVE');
+  let copies: UidPair[] | undefined = [];
+  for (const set of uidSets(uids)) {
+    const done = canMove ? await client.messageMove(set, destination, { uid: true }) : await client.messageCopy(set, destination, { uid: true });
+    if (!done) throw commandFailed(client, `${canMove ? 'move' : 'copy'} messages to ${destination}`, path);
+    const more = pairsOf(done);
+    copies = copies && more ? [...copies, ...more] : undefined;
   }
-  if (!(await client.messageCopy(set, destination, { uid: true }))) throw commandFailed(client, `copy messages to ${destination}`, path);
-  return deleteUids(client, path, uids);
+  const result = canMove ? 'expunged' : await deleteUids(client, path, uids);
+  return copies ? { result, copies } : { result };
 }

@@ -11,7 +11,7 @@ import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
 import type { RemovalOutcome } from '../account.js';
 import { AccountError, type Flag } from '../../domain/index.js';
 import { deleteUids, expungeOurs, commandFailed, moveUids } from './remove-messages.js';
-import { uidSet } from './window.js';
+import { uidSets } from './window.js';
 
 /** Runs `fn` with `path` selected and locked (ImapAccount.inFolder bound to the new connection). */
 export type InFolder = <T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>) => Promise<T>;
@@ -53,7 +53,8 @@ async function stillThere(inFolder: InFolder, path: string, uids: readonly numbe
       throw new AccountError('protocol', `${AFTER_RECONNECT}, ${path} turned out to be recreated on the server; nothing more was changed`);
     }
     const wanted = new Set(uids);
-    const found = await client.fetchAll(uidSet(uids), { uid: true, flags: true, envelope: true, size: true }, { uid: true });
+    const found: FetchMessageObject[] = [];
+    for (const set of uidSets(uids)) found.push(...(await client.fetchAll(set, { uid: true, flags: true, envelope: true, size: true }, { uid: true })));
     return found.filter((m) => wanted.has(m.uid));
   });
 }
@@ -98,7 +99,7 @@ export async function recoverMove(
   const copied = await alreadyCopied(inFolder, destination, left, mark?.destinationUidNext);
   const toCopy = leftUids.filter((uid) => !copied.has(uid));
   const result = await inFolder(path, async (c) => {
-    if (toCopy.length > 0 && !(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
+    for (const set of uidSets(toCopy)) if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
     return deleteUids(c, path, leftUids);
   });
   const how = toCopy.length === 0 ? 'the copy had been made; the original was then removed' : 'the move was finished once';
@@ -118,7 +119,7 @@ export async function recoverCopy(
   const toCopy = left.map((m) => m.uid).filter((uid) => !copied.has(uid));
   if (toCopy.length === 0) return;
   await inFolder(path, async (c) => {
-    if (!(await c.messageCopy(uidSet(toCopy), destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
+    for (const set of uidSets(toCopy)) if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
   });
 }
 

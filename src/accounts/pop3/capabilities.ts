@@ -10,4 +10,7 @@ export const POP3_CAPABILITIES: Readonly<AccountCapabilities> = Object.freeze<Ac
   mailLocation: 'local',
   downloadsMail: true,
   sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
+  // Local Maildir++ folders; there is nothing to subscribe to.
+  folderOps: true,
+  subscriptions: false,
 });

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, CheckDeferred, MailAccount, SyncProgress, SyncResult } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
-import type { AccountDeps, RemovalOutcome } from '../account.js';
+import type { AccountDeps, CopyOutcome, RemovalOutcome, UidPair } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
@@ -18,6 +18,7 @@ import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../..
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 import { pop3TraceFunction } from '../../trace/pop3-trace.js';
+import { matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
 
 export const TRASH = 'Trash';
 /** Free-text search reads at most this much of each message (headers + start of the body). */
@@ -181,21 +182,56 @@ export class Pop3Account implements MailAccount {
       await this.afterRemoval(folder, messages);
       return { result: 'expunged' };
     }
-    await this.transfer(folder, messages, TRASH, 'move');
-    return { result: 'moved', destination: TRASH };
+    const copies = await this.transfer(folder, messages, TRASH, 'move');
+    return { result: 'moved', destination: TRASH, copies };
+  }
+
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    return normalizeFolder(path) === TRASH ? null : TRASH;
   }
 
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const dest = normalizeFolder(destination);
     if (folder === dest) return undefined;
-    await this.transfer(folder, await this.messages(folder, uids), dest, 'move');
-    return { result: 'moved', destination: dest };
+    const copies = await this.transfer(folder, await this.messages(folder, uids), dest, 'move');
+    return { result: 'moved', destination: dest, copies };
   }
 
-  async copyMessages(path: string, uids: number[], destination: string): Promise<void> {
+  async copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome> {
     const folder = normalizeFolder(path);
-    await this.transfer(folder, await this.messages(folder, uids), normalizeFolder(destination), 'copy');
+    const dest = normalizeFolder(destination);
+    return { destination: dest, copies: await this.transfer(folder, await this.messages(folder, uids), dest, 'copy') };
+  }
+
+  async createFolder(path: string): Promise<void> {
+    await this.maildir.createFolder(path);
+  }
+
+  async renameFolder(path: string, newPath: string): Promise<void> {
+    const from = normalizeFolder(path);
+    if (from === TRASH) throw new AccountError('local', `"${TRASH}" is where local deletes go; it cannot be renamed.`);
+    const affected = [from, ...(await this.maildir.subfolders(from))];
+    try {
+      await this.maildir.renameFolder(from, newPath);
+    } finally {
+      for (const f of affected) this.forgetFolder(f);
+    }
+  }
+
+  async deleteFolder(path: string): Promise<void> {
+    const folder = normalizeFolder(path);
+    if (folder === TRASH) throw new AccountError('local', `"${TRASH}" is where local deletes go; it cannot be deleted.`);
+    try {
+      await this.maildir.deleteFolder(folder);
+    } finally {
+      this.forgetFolder(folder);
+    }
+  }
+
+  private forgetFolder(folder: string): void {
+    this.indexes.delete(folder);
+    this.lastValidity.delete(folder);
   }
 
   /** Sent copies and postponed drafts live only in the local Maildir: POP3 has no server folders. */
@@ -213,43 +249,31 @@ export class Pop3Account implements MailAccount {
   }
 
   /**
-   * A local scan. from/subject/flags/dates use the header summaries (cached); `text` matches
-   * the decoded from/to/cc/subject or the raw source (first SEARCH_SCAN_BYTES, so a body that
-   * is base64/quoted-printable encoded is not matched by its decoded words).
+   * A local scan with the search language's evaluator (src/search): flags from the file names,
+   * headers from the summary cache, and for body/anywhere terms the raw source (first
+   * SEARCH_SCAN_BYTES, so words inside a base64 or quoted-printable body are not found).
    */
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const index = await this.refreshed(path);
-    let candidates = await index.newestFirst('arrival');
-    if (query.unseen) candidates = candidates.filter((m) => !m.flags.includes('S'));
-    if (query.flagged) candidates = candidates.filter((m) => m.flags.includes('F'));
-    const needsHeaders = query.from || query.subject || query.since || query.before || query.text;
-    if (!needsHeaders) return candidates.map((m) => m.uid);
+    const node = queryToNode(query);
+    const candidates = await index.newestFirst('arrival');
+    if (!needsHeaders(node)) return candidates.filter((m) => matches(node, { summary: flagsOnly(m) })).map((m) => m.uid);
     const summaries = await index.summaries(candidates);
-    const from = query.from?.toLowerCase();
-    const subject = query.subject?.toLowerCase();
-    const text = query.text?.toLowerCase();
-    const byHeaders = candidates.filter((m) => {
-      const s = summaries.get(m.uid);
-      if (!s) return false;
-      if (from && !addressText(s.from).includes(from)) return false;
-      if (subject && !s.subject.toLowerCase().includes(subject)) return false;
-      if (query.since && s.date < startOfDay(query.since)) return false;
-      if (query.before && s.date >= startOfDay(query.before)) return false;
-      return true;
-    });
-    if (!text) return byHeaders.map((m) => m.uid);
-    const matches = new Set<number>();
+    const withSource = needsSource(node);
+    const hits = new Set<number>();
     const BATCH = 32;
-    for (let i = 0; i < byHeaders.length; i += BATCH) {
+    for (let i = 0; i < candidates.length; i += BATCH) {
       await Promise.all(
-        byHeaders.slice(i, i + BATCH).map(async (m) => {
-          const s = summaries.get(m.uid)!;
-          const inHeaders = [addressText(s.from), addressText(s.to), addressText(s.cc), s.subject.toLowerCase()].some((h) => h.includes(text));
-          if (inHeaders || (await this.sourceContains(index, m, text))) matches.add(m.uid);
+        candidates.slice(i, i + BATCH).map(async (m) => {
+          const s = summaries.get(m.uid);
+          if (!s) return;
+          const summary = this.toSummary(s, () => NOT_ON_SERVER);
+          const source = withSource ? await this.sourceText(index, m) : undefined;
+          if (matches(node, source === undefined ? { summary } : { summary, source })) hits.add(m.uid);
         }),
       );
     }
-    return byHeaders.filter((m) => matches.has(m.uid)).map((m) => m.uid);
+    return candidates.filter((m) => hits.has(m.uid)).map((m) => m.uid);
   }
 
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
@@ -389,29 +413,40 @@ export class Pop3Account implements MailAccount {
     for (const m of await this.messages(folder, uids)) {
       const letters = update(m.flags);
       if (letters === m.flags) continue;
-      const entry = await this.maildir.setFlags(folder, m.key, letters);
+      const entry = await this.maildir.setFlags(folder, m.key, letters).catch(skipVanished);
+      if (!entry) continue;
       index.noteFlags(m.uid, 'cur', entry.path.slice(entry.path.lastIndexOf('/') + 1), entry.flags);
       this.emit({ type: 'flags', folder, uid: m.uid, flags: lettersToFlags(entry.flags) });
     }
   }
 
-  private async transfer(folder: string, messages: IndexedMessage[], dest: string, mode: 'move' | 'copy'): Promise<void> {
-    if (!messages.length) return;
+  /** Moves or copies; returns where each one landed in `dest` (its new local UID). */
+  private async transfer(folder: string, messages: IndexedMessage[], dest: string, mode: 'move' | 'copy'): Promise<UidPair[]> {
+    if (!messages.length) return [];
     await this.maildir.ensureFolder(dest);
-    const done: IndexedMessage[] = [];
+    const done: { from: number; key: string }[] = [];
     try {
       for (const m of messages) {
-        if (mode === 'move') await this.maildir.move(folder, m.key, dest);
-        else await this.maildir.copy(folder, m.key, dest);
-        done.push(m);
+        // A move keeps the Maildir key; a copy gets a new one. A message another program moved or
+        // deleted meanwhile is skipped, as IMAP ignores UIDs that no longer exist.
+        const entry = await (mode === 'move' ? this.maildir.move(folder, m.key, dest) : this.maildir.copy(folder, m.key, dest)).catch(skipVanished);
+        if (entry) done.push({ from: m.uid, key: entry.key });
       }
     } finally {
-      if (mode === 'move' && done.length) await this.afterRemoval(folder, done);
+      if (mode === 'move' && done.length) {
+        const moved = new Set(done.map((d) => d.from));
+        await this.afterRemoval(folder, messages.filter((m) => moved.has(m.uid)));
+      }
       if (done.length) {
         const r = await (await this.index(dest)).refresh();
         this.emit({ type: 'exists', folder: dest, total: r.total });
       }
     }
+    const destIndex = await this.index(dest);
+    return done.flatMap(({ from, key }) => {
+      const to = destIndex.uidOfKey(key);
+      return to === undefined ? [] : [{ from, to }];
+    });
   }
 
   private async afterRemoval(folder: string, removed: IndexedMessage[]): Promise<void> {
@@ -421,16 +456,17 @@ export class Pop3Account implements MailAccount {
     this.emit({ type: 'expunged', folder, uids: removed.map((m) => m.uid) });
   }
 
-  private async sourceContains(index: LocalFolderIndex, m: IndexedMessage, needle: string): Promise<boolean> {
+  /** The start of the raw source as text; undefined when the file went away meanwhile. */
+  private async sourceText(index: LocalFolderIndex, m: IndexedMessage): Promise<string | undefined> {
     let handle;
     try {
       handle = await open(index.pathOf(m), 'r');
       const length = Math.min(SEARCH_SCAN_BYTES, (await handle.stat()).size);
       const buf = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buf, 0, length, 0);
-      return buf.subarray(0, bytesRead).toString('utf8').toLowerCase().includes(needle);
+      return buf.subarray(0, bytesRead).toString('utf8');
     } catch {
-      return false; // renamed or removed meanwhile: not a match
+      return undefined; // renamed or removed meanwhile: not a match
     } finally {
       await handle?.close();
     }
@@ -474,13 +510,15 @@ export class Pop3Account implements MailAccount {
   }
 }
 
-function addressText(list: { name: string; address: string }[]): string {
-  return list.map((a) => `${a.name} <${a.address}>`).join(', ').toLowerCase();
+/** A message that vanished under us (another program moved or deleted it): skipped, not an error. */
+function skipVanished(err: unknown): undefined {
+  if (err instanceof AccountError && err.kind === 'not-found') return undefined;
+  throw err;
 }
 
-/** IMAP SINCE/BEFORE compare dates without time: we do the same in local time. */
-function startOfDay(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+/** A summary with only what the file name tells (flags), for flag-only searches. */
+function flagsOnly(m: IndexedMessage): MessageSummary {
+  return { uid: m.uid, flags: lettersToFlags(m.flags), date: new Date(0), from: [], to: [], cc: [], subject: '', size: 0, hasAttachments: false, location: NOT_ON_SERVER };
 }
 
 /** Local wall-clock time, "14:05". */
