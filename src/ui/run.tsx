@@ -17,7 +17,7 @@ function line(ctx: CliContext, text: string): void {
 }
 
 function needsPrompt(a: AccountConfig): boolean {
-  return !a.passwordCommand && !a.passwordEnv;
+  return a.auth?.method !== 'oauth2' && !a.passwordCommand && !a.passwordEnv;
 }
 
 export interface RunUiOptions {
@@ -35,7 +35,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const { loadConfig } = await import('../config/config.js');
   const { ConfigError } = await import('../config/errors.js');
   const { paths, accountDataDir } = await import('../config/paths.js');
-  const { makePasswordGetter } = await import('../config/password.js');
+  const { accountCredentials, smtpCredentials } = await import('../auth/provider.js');
+  const { credentialsContext } = await import('../cli/credentials.js');
   const { buildKeyTable, KeyConfigError } = await import('./keys/bindings.js');
 
   let config;
@@ -62,18 +63,21 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // Ink owns the terminal once it starts, so interactive passwords are asked for first.
   // A snapshot of the environment: password commands may run while Ink loads, when NODE_ENV and
   // the CI variables are changed for a moment (below).
-  const passwordCtx = { env: { ...ctx.env }, askSecret: (await import('../cli/prompt.js')).secretPrompt(ctx) };
+  const env = { ...ctx.env };
   // A passwordCommand may wait for a pinentry: the status bar says so (hooked up once the
   // controller exists); quitting cancels it.
   const passwordAbort = new AbortController();
   let showPasswordWait: (name: string, waiting: boolean) => void = () => undefined;
-  const getters = config.accounts.map((a) =>
-    makePasswordGetter(a, passwordCtx, { signal: passwordAbort.signal, onWaiting: (w) => showPasswordWait(a.name, w) }),
-  );
+  const credentialsCtx = config.accounts.map((a) => ({
+    ...credentialsContext(ctx, accountDataDir(ctx, a.name), { signal: passwordAbort.signal, onWaiting: (w) => showPasswordWait(a.name, w) }),
+    env,
+  }));
+  const credentials = config.accounts.map((a, i) => accountCredentials(a, credentialsCtx[i]!));
   for (const [i, a] of config.accounts.entries()) {
-    if (!needsPrompt(a)) continue;
+    const c = credentials[i]!;
+    if (c.kind !== 'password' || !needsPrompt(a)) continue;
     try {
-      await getters[i]!();
+      await c.getPassword();
     } catch (err) {
       line(ctx, err instanceof Error ? err.message : String(err));
       return 1;
@@ -111,8 +115,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       throw err;
     }
   }
-  const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
-  const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, passwordCtx));
+  const smtpCreds = config.accounts.map((a, i) => smtpCredentials(a, credentials[i]!, credentialsCtx[i]!));
   const stdout = ctx.stdout as TtyOut;
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
   const hintRows = options.hint ? 1 : 0;
@@ -126,7 +129,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   let demoRequested = false;
   const offerDemo = options.onDemo && config.accounts.length === 0;
   const controller = new UiController({
-    accounts: accountSlots(ctx, config.accounts, getters, createAccount, trace),
+    accounts: accountSlots(ctx, config.accounts, credentials, createAccount, trace),
     keys,
     loader,
     cols: size().cols,
@@ -154,7 +157,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       trace,
       account: (i) => {
         const a = config.accounts[i];
-        return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };
+        return a && { config: a, smtpCredentials: smtpCreds[i]!, dataDir: accountDataDir(ctx, a.name) };
       },
     },
   });

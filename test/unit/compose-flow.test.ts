@@ -13,6 +13,7 @@ import type { Flag } from '../../src/domain/index.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { ComposeFlow, type ComposeView } from '../../src/compose/ui-flow.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 let sink: SmtpSink;
 let dir: string;
@@ -78,7 +79,7 @@ function setup(name: string) {
         return fn();
       },
       env: { PATH: process.env.PATH, EDITOR: join(dir, 'edit.sh') },
-      account: (i) => (i === 0 ? { config, smtpPassword: async () => sink.password, dataDir } : undefined),
+      account: (i) => (i === 0 ? { config, smtpCredentials: passwordCredentials(sink.user, async () => sink.password), dataDir } : undefined),
     },
     {
       setView: (v) => views.push(v),

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { AccountError } from '../../domain/index.js';
 import { addAccount, loadConfig } from '../../config/config.js';
 import { ConfigError } from '../../config/errors.js';
-import { makePasswordGetter } from '../../config/password.js';
 import { paths } from '../../config/paths.js';
 import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security } from '../../config/types.js';
 import { resolveUserPath } from '../../config/validate.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
-import { makeAsker, secretPrompt, type Asker } from '../prompt.js';
+import { makeAsker, type Asker } from '../prompt.js';
+import { cliCredentials } from '../credentials.js';
 
 const USAGE = `Usage: tmail account add [options]
 
@@ -193,7 +193,7 @@ async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boole
   // A throw-away data dir: a failed test must leave nothing behind, not even an empty cache.
   const dataDir = mkdtempSync(join(tmpdir(), 'tmail-login-test-'));
   try {
-    await testLogin(config, { getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }), dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
+    await testLogin(config, { credentials: cliCredentials(ctx, config, dataDir), dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
   } catch (err) {
     if (!(err instanceof AccountError)) throw err;
     ctx.stderr.write(`tmail: login test failed: ${sanitizeLine(err.message)}\n`);

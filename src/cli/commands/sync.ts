@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { SyncProgress } from '../../accounts/account.js';
 import { AccountError } from '../../domain/index.js';
 import { findAccount, loadConfig } from '../../config/config.js';
-import { makePasswordGetter } from '../../config/password.js';
-import { secretPrompt } from '../prompt.js';
+import { cliCredentials } from '../credentials.js';
 import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
@@ -59,7 +58,7 @@ async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean
   try {
     const result = await syncMailbox({
       config: account,
-      getPassword: makePasswordGetter(account, { env: ctx.env, askSecret: secretPrompt(ctx) }),
+      credentials: cliCredentials(ctx, account, dataDir),
       maildir: new Maildir(join(dataDir, 'Maildir')),
       statePath: join(dataDir, 'pop3-state.json'),
       onProgress: (p) => progress.update(p),
