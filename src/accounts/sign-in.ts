@@ -12,3 +12,8 @@ export function depsCredentials(user: string, deps: Pick<AccountDeps, 'credentia
   }
   return passwordCredentials(user, getPassword);
 }
+
+/** What the credentials send, for "refusing to send the … without TLS". */
+export function secretName(creds: Credentials): string {
+  return creds.kind === 'oauth2' ? 'access token' : 'password';
+}

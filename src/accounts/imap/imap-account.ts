@@ -17,7 +17,7 @@ import { IMAP_CAPABILITIES } from './capabilities.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, MailAccount, RemovalOutcome } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
-import { depsCredentials } from '../sign-in.js';
+import { depsCredentials, secretName } from '../sign-in.js';
 import { withBearerToken } from '../../auth/sasl.js';
 import { bearerRefusal } from './bearer-refusal.js';
 import { type ImapSecret, imapFlowOptions, sendIdOnce } from './connect-options.js';
@@ -139,7 +139,7 @@ export class ImapAccount implements MailAccount {
     if (this.reconnecting && (await this.reconnecting)?.usable) return;
     this.closedByUser = false;
     // Before the password is even asked for: never let it near a cleartext socket.
-    assertPasswordMayBeSent(this.config, isEncrypted(this.config.security));
+    assertPasswordMayBeSent(this.config, isEncrypted(this.config.security), secretName(depsCredentials(this.config.user, this.deps, this.config.name)));
     this.setState('connecting');
     try {
       this.client = await this.openClient();

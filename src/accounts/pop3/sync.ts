@@ -18,7 +18,7 @@ import type { SyncProgress, SyncResult } from '../account.js';
 import { AccountError } from '../../domain/index.js';
 import type { AccountConfig } from '../../config/types.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
-import { depsCredentials } from '../sign-in.js';
+import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
@@ -84,7 +84,7 @@ const INBOX = 'INBOX';
 export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
   const { config } = opts;
   // Refuse before asking for the password (or token), let alone sending it.
-  assertPasswordMayBeSent(config, isEncrypted(config.security), opts.credentials?.kind === 'oauth2' ? 'access token' : 'password');
+  assertPasswordMayBeSent(config, isEncrypted(config.security), secretName(depsCredentials(config.user, opts, config.name)));
   const release = await acquireSyncLock(opts.statePath);
   try {
     // A cache dir we cannot write fails here, before anything is fetched or deleted.
