@@ -13,6 +13,8 @@ import { testLogin } from '../../src/cli/login-test.js';
 import { sendRaw } from '../../src/compose/transport.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { AccountError } from '../../src/domain/index.js';
+import { TraceBuffer } from '../../src/trace/buffer.js';
+import { openTraceFile } from '../../src/trace/file-sink.js';
 import type { TraceEntry } from '../../src/trace/types.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { startIntrospectionServer, type IntrospectionServer } from '../helpers/introspection-server.js';
@@ -91,19 +93,32 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     }
   };
 
-  test('IMAP: OAUTHBEARER when offered, the trace shows AUTHENTICATE OAUTHBEARER *** and no token', async () => {
+  test('IMAP: OAUTHBEARER when offered; the trace pane and the --trace file show AUTHENTICATE OAUTHBEARER *** and no token', async () => {
     const token = oauth.issue('alice');
     const cmd = await tokenCommand([token]);
     const s = setup(both, 'imap', cmd.command);
-    const account = await createAccount(s.config, s.deps);
+    const buffer = new TraceBuffer();
+    const traceFile = path.join(root, `trace-${n}.log`);
+    const file = openTraceFile(traceFile, buffer);
+    const account = await createAccount(s.config, { ...s.deps, trace: {
+        add: (e) => {
+          s.trace.add(e);
+          buffer.add(e);
+        },
+      },
+    });
     try {
       await account.connect();
       assert.ok((await account.listFolders()).some((f) => f.path === 'INBOX'));
     } finally {
       await account.close();
+      file.close();
     }
     assert.match(wire(s.lines), /C: \S+ AUTHENTICATE OAUTHBEARER \*\*\*/);
     assertNoToken(s.lines, token);
+    const written = await readFile(traceFile, 'utf8');
+    assert.match(written, /AUTHENTICATE OAUTHBEARER \*\*\*/);
+    assert.ok(!written.includes(token) && !written.includes(Buffer.from(token).toString('base64').slice(0, 20)), written);
     assert.equal(await cmd.runs(), 1);
   });
 
