@@ -67,9 +67,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // A passwordCommand may wait for a pinentry: the status bar says so (hooked up once the
   // controller exists); quitting cancels it.
   const passwordAbort = new AbortController();
-  let showPasswordWait: (name: string, waiting: boolean) => void = () => undefined;
+  let showPasswordWait: (name: string, command: string, waiting: boolean) => void = () => undefined;
   const credentialsCtx = config.accounts.map((a) => ({
-    ...credentialsContext(ctx, accountDataDir(ctx, a.name), { signal: passwordAbort.signal, onWaiting: (w) => showPasswordWait(a.name, w) }),
+    ...credentialsContext(ctx, accountDataDir(ctx, a.name), { signal: passwordAbort.signal, onWaiting: (w) => showPasswordWait(a.name, a.auth?.method === 'oauth2' ? 'tokenCommand' : 'passwordCommand', w) }),
     env,
   }));
   const credentials = config.accounts.map((a, i) => accountCredentials(a, credentialsCtx[i]!));
@@ -163,10 +163,10 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   });
 
   const passwordWaits = new Map<string, () => void>();
-  showPasswordWait = (name, waiting) => {
+  showPasswordWait = (name, command, waiting) => {
     passwordWaits.get(name)?.();
     passwordWaits.delete(name);
-    if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
+    if (waiting) void controller.track(`waiting for ${command} (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
   };
 
   controller.start();

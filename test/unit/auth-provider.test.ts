@@ -76,3 +76,12 @@ describe('credentials provider', () => {
     assert.equal(s3.user, 'me@example.org');
   });
 });
+
+describe('account list: where the sign-in comes from', () => {
+  test('OAuth2 accounts name the token command or the login command, never a token', async () => {
+    const { passwordSource } = await import('../../src/cli/commands/account-list.js');
+    assert.equal(passwordSource({ ...base, auth: { method: 'oauth2', tokenCommand: 'oama access me' } }), 'OAuth2 token command: oama access me');
+    assert.equal(passwordSource({ ...base, auth: { method: 'oauth2', provider: 'google', clientId: 'x' } }), 'OAuth2 (google): tmail account login work');
+    assert.equal(passwordSource({ ...base, passwordEnv: 'PW' }), 'env: $PW');
+  });
+});
