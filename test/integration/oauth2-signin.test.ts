@@ -19,6 +19,7 @@ import type { TraceEntry } from '../../src/trace/types.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { startIntrospectionServer, type IntrospectionServer } from '../helpers/introspection-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 type Line = Omit<TraceEntry, 'time'>;
 
@@ -161,13 +162,38 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     const account = await createAccount(s.config, s.deps);
     await assert.rejects(account.connect(), (e: unknown) => {
       assert.ok(e instanceof AccountError && e.kind === 'auth', String(e));
-      assert.match(e.message, /^IMAP 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token/);
+      // "(invalid_token)" is Dovecot's JSON error challenge, which imapflow hands over as `oauthError`.
+      assert.match(e.message, /^IMAP 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token \(invalid_token\)/);
       assert.match(e.message, /also after getting a fresh one.*check that auth\.tokenCommand prints a current access token for alice/);
       assert.ok(!e.message.includes(bad));
       return true;
     });
     await account.close();
     assert.equal(await cmd.runs(), 2);
+  });
+
+  test('IMAP: a token that expired during the session is refreshed when the connection is made again', async () => {
+    const first = oauth.issue('alice');
+    const second = oauth.issue('alice');
+    const cmd = await tokenCommand([first, second]);
+    // The proxy (which plays the network drop) passes cleartext only: allowInsecureAuth lets the
+    // token travel without TLS, as a user may allow on a trusted network.
+    const proxy = await startTcpProxy(both.ports.imap);
+    const s = setup(both, 'imap', cmd.command, { port: proxy.port, security: 'none', allowInsecureAuth: true });
+    const account = await createAccount(s.config, s.deps);
+    try {
+      await account.connect();
+      assert.equal(await cmd.runs(), 1);
+      // Hours later: the token has expired and the network dropped the session.
+      oauth.revoke(first);
+      proxy.cutAll();
+      assert.ok((await account.listFolders()).some((f) => f.path === 'INBOX'));
+      assert.equal(await cmd.runs(), 2);
+      assert.equal(oauth.introspected.at(-1), second);
+    } finally {
+      await account.close();
+      await proxy.stop();
+    }
   });
 
   test('POP3: AUTH OAUTHBEARER, a long token sent after the empty challenge (RFC 5034), mail downloaded', async () => {
