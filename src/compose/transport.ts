@@ -5,7 +5,7 @@
 // TLS, rejected recipient); the password or token never appears in it.
 import { createTransport } from 'nodemailer';
 import type { Credentials } from '../auth/credentials.js';
-import { noBearerMechanismError, TokenRejectedError, withBearerToken } from '../auth/sasl.js';
+import { TokenRejectedError, withBearerToken } from '../auth/sasl.js';
 import { AccountError } from '../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
@@ -58,7 +58,9 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
         const e = err as NodemailerError;
         if (e.code !== 'EAUTH') return undefined;
         // 504: the server does not know XOAUTH2 (the only OAuth2 mechanism nodemailer speaks).
-        if (e.responseCode === 504) return noBearerMechanismError(where, []);
+        if (e.responseCode === 504) {
+          return new AccountError('auth', `${where}: the server does not accept XOAUTH2, the OAuth2 sign-in tmail uses for SMTP; use "auth": {"method": "password"} in the smtp block`);
+        }
         return new TokenRejectedError('XOAUTH2', undefined, scrubSecret(e.response ?? e.message ?? '', accessToken));
       }),
     );

@@ -32,6 +32,8 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
   /** No OAuth2 at all. */
   let passwordsOnly: DovecotServer;
   let sink: SmtpSink;
+  /** AUTH PLAIN/LOGIN only. */
+  let passwordSink: SmtpSink;
   let root: string;
   let n = 0;
 
@@ -43,11 +45,12 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
       startDovecot(),
     ]);
     sink = await startSmtpSink({ checkToken: (user, token) => oauth.introspectLocally(user, token) });
+    passwordSink = await startSmtpSink();
     root = await mkdtemp(path.join(os.tmpdir(), 'tmail-oauth2-'));
   });
 
   after(async () => {
-    await Promise.all([both?.stop(), xoauth2Only?.stop(), passwordsOnly?.stop(), sink?.stop(), oauth?.close()]);
+    await Promise.all([both?.stop(), xoauth2Only?.stop(), passwordsOnly?.stop(), sink?.stop(), passwordSink?.stop(), oauth?.close()]);
     await rm(root, { recursive: true, force: true });
   });
 
@@ -318,5 +321,22 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     );
     assert.equal(sink.received.length, before);
     assert.equal(await cmd.runs(), 2);
+  });
+
+  test('SMTP: a server without XOAUTH2 gets a clear line, no refresh', async () => {
+    const cmd = await tokenCommand([oauth.issue('alice')]);
+    const s = setup(both, 'imap', cmd.command, { smtp: { host: passwordSink.host, port: passwordSink.port, security: 'starttls', ca: passwordSink.caFile } });
+    await assert.rejects(
+      sendRaw({
+        smtp: s.config.smtp!,
+        accountName: s.config.name,
+        credentials: smtpCredentials(s.config, s.credentials, { env: { PATH: process.env.PATH }, dataDir: s.dataDir }),
+        envelope: { from: 'alice@example.test', to: ['bob@example.org'] },
+        raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'),
+      }),
+      (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /^SMTP 127\.0\.0\.1:\d+: the server does not accept XOAUTH2/.test(e.message),
+    );
+    assert.equal(passwordSink.received.length, 0);
+    assert.equal(await cmd.runs(), 1);
   });
 });
