@@ -6,7 +6,7 @@ const LAYERS = [
   ['threading', 'mime', 'trace'], // algorithms, MIME parsing/rendering and terminal text, the protocol trace
   ['store'], // local Maildir store and the summary store (SQLite) of both mail models
   ['config', 'search'], // search: the search language (parser, local evaluator), pure
-  ['discovery'], // finding an address's servers (provider table, autoconfig, DNS SRV/MX)
+  ['discovery', 'auth'], // discovery: finding an address's servers; auth: credentials (password or OAuth2 token source) and the SASL pieces IMAP, POP3 and SMTP share
   ['accounts'], // the backend contract, the registry, IMAP and POP3
   ['compose', 'handoff'], // handoff: open/pipe/save helpers that hand mail to other programs
   ['cli'], // commands, the process context and prompts (the UI uses those two)

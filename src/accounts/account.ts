@@ -4,6 +4,7 @@
 // show the user *where* state lives instead of hiding it.
 import type { Readable } from 'node:stream';
 import type { TraceSink } from '../trace/types.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery, SortOrder } from '../domain/index.js';
 
 export interface AccountCapabilities {
@@ -71,7 +72,7 @@ export interface SyncResult {
   /** Messages left on the server because they exceed the size limit. */
   skippedTooLarge?: number;
   /** How the login was made, when worth telling (POP3 'apop': a weak MD5 scheme). */
-  authMethod?: 'apop' | 'user';
+  authMethod?: 'apop' | 'user' | 'sasl';
 }
 
 /** A background check not made because the server would refuse a login before `nextCheckAt`. */
@@ -122,8 +123,13 @@ export type AccountEventListener = (event: AccountEvent) => void;
 
 /** What a backend is given besides its config entry. */
 export interface AccountDeps {
-  /** Returns the password when the backend is about to log in (may prompt the user). */
-  getPassword: () => Promise<string>;
+  /** How the backend signs in: a password or an OAuth2 token source (see auth/provider.ts). */
+  credentials?: Credentials;
+  /**
+   * Older form of `credentials` (a password), still accepted: used when `credentials` is absent.
+   * May prompt the user.
+   */
+  getPassword?: () => Promise<string>;
   /** Root of this account's local data (caches, POP3 Maildir); created 0700 by the backend. */
   dataDir: string;
   /** Receives the protocol conversation (already redacted) for the trace pane / --trace. */

@@ -49,14 +49,14 @@ export function isEncrypted(security: Security): boolean {
 }
 
 /**
- * Call before the password is asked for or sent: refuses to send it over a cleartext connection
+ * Call before the password (or an access token: `secret`) is asked for or sent: refuses to send it over a cleartext connection
  * unless the user opted in with `allowInsecureAuth`.
  */
-export function assertPasswordMayBeSent(config: SecurityConfig, encrypted: boolean): void {
+export function assertPasswordMayBeSent(config: SecurityConfig, encrypted: boolean, secret = 'password'): void {
   if (encrypted || config.allowInsecureAuth) return;
   throw new AccountError(
     'insecure',
-    `${who(config)}: refusing to send the password to ${config.host}:${config.port} without TLS ` +
+    `${who(config)}: refusing to send the ${secret} to ${config.host}:${config.port} without TLS ` +
       '(use security "tls" or "starttls", or set allowInsecureAuth: true if you accept the risk)',
   );
 }

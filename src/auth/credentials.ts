@@ -21,6 +21,16 @@ export interface BearerCredentials {
    * Rejects with AccountError('auth', ...) naming `tmail account login NAME` when no token can be had.
    */
   getAccessToken(opts?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * What the user can do when the server keeps rejecting the token, ending the error line, e.g.
+   * "run `tmail account login work`" or "check that tokenCommand prints a current access token".
+   */
+  renewHint?: string;
 }
 
 export type Credentials = PasswordCredentials | BearerCredentials;
+
+/** Password credentials around a plain getter (the shape AccountDeps had before credentials). */
+export function passwordCredentials(user: string, getPassword: () => Promise<string>): PasswordCredentials {
+  return { kind: 'password', user, getPassword };
+}

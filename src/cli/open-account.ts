@@ -1,11 +1,10 @@
 // The path every account-using command takes: config → chosen account → backend → login.
 import type { MailAccount } from '../accounts/account.js';
 import { findAccount, loadConfig } from '../config/config.js';
-import { makePasswordGetter } from '../config/password.js';
 import { accountDataDir } from '../config/paths.js';
 import type { AccountConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
-import { secretPrompt } from './prompt.js';
+import { cliCredentials } from './credentials.js';
 
 /** Connects the named (default: first) account, runs `fn`, and always logs out. */
 export async function withAccount<T>(
@@ -15,9 +14,10 @@ export async function withAccount<T>(
 ): Promise<T> {
   const config = findAccount(await loadConfig(ctx), name, ctx);
   const { createAccount } = await import('../accounts/index.js');
+  const dataDir = accountDataDir(ctx, config.name);
   const account = await createAccount(config, {
-    getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }),
-    dataDir: accountDataDir(ctx, config.name),
+    credentials: cliCredentials(ctx, config, dataDir),
+    dataDir,
     ...(ctx.trace ? { trace: ctx.trace } : {}),
   });
   try {

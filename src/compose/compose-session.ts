@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { MailAccount } from '../accounts/account.js';
+import type { Credentials } from '../auth/credentials.js';
 import { AccountError, type Flag } from '../domain/index.js';
 import type { AccountConfig } from '../config/types.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -27,7 +28,8 @@ export interface OriginalRef {
 export interface ComposeDeps {
   account: MailAccount;
   config: AccountConfig;
-  smtpPassword: () => Promise<string>;
+  /** How to sign in to the SMTP server (auth/provider.ts smtpCredentials). */
+  smtpCredentials: Credentials;
   store: DraftStore;
   /** Runs the editor on the draft file (the UI hands the terminal over around it). */
   edit: (file: string) => Promise<void>;
@@ -110,7 +112,7 @@ export class ComposeSession {
     await sendRaw({
       smtp: config.smtp,
       accountName: config.name,
-      getPassword: this.deps.smtpPassword,
+      credentials: this.deps.smtpCredentials,
       envelope: built.envelope,
       raw: built.wire,
       timeouts: this.deps.smtpTimeouts,

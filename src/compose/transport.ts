@@ -1,8 +1,11 @@
 // Sending over SMTP with nodemailer, under the same TLS/password policy as IMAP and POP3
 // (src/accounts/security.ts): certificates verified, `ca` honoured, no password without TLS unless
-// allowInsecureAuth. Failures become one AccountError line that says why (auth, network, TLS,
-// rejected recipient); the password never appears in it.
+// allowInsecureAuth. An OAuth2 token goes as XOAUTH2 (nodemailer's only OAuth2 mechanism) and is
+// refreshed once when refused. Failures become one AccountError line that says why (auth, network,
+// TLS, rejected recipient); the password or token never appears in it.
 import { createTransport } from 'nodemailer';
+import type { Credentials } from '../auth/credentials.js';
+import { TokenRejectedError, withBearerToken } from '../auth/sasl.js';
 import { AccountError } from '../domain/index.js';
 import { classifyByCode, classifyTlsMessage } from '../accounts/network-errors.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
@@ -28,8 +31,11 @@ export interface SendRequest {
   smtp: SmtpConfig;
   /** Account name, for messages. */
   accountName: string;
-  /** Called only when a password is needed and may be sent (after the TLS check). */
-  getPassword: () => Promise<string>;
+  /**
+   * How to sign in. A password is used only when smtp.user is set; an OAuth2 token (XOAUTH2, the
+   * mechanism nodemailer speaks) always. Asked only after the TLS check.
+   */
+  credentials: Credentials;
   envelope: { from: string; to: string[] };
   raw: Buffer;
   timeouts?: Partial<SmtpTimeouts>;
@@ -43,14 +49,37 @@ export interface SendResult {
 }
 
 export async function sendRaw(req: SendRequest): Promise<SendResult> {
-  const { smtp } = req;
+  const { smtp, credentials } = req;
   const who = { name: `${req.accountName} (SMTP)`, host: smtp.host, port: smtp.port, security: smtp.security, ca: smtp.ca, allowInsecureAuth: smtp.allowInsecureAuth };
-  const tls = tlsOptions(who);
+  if (credentials.kind === 'oauth2') {
+    assertPasswordMayBeSent(who, isEncrypted(smtp.security), 'access token');
+    const where = `SMTP ${smtp.host}:${smtp.port}`;
+    return withBearerToken(credentials, { where }, (accessToken) =>
+      sendOnce(req, { type: 'OAuth2', user: credentials.user, accessToken }, accessToken, (err) => {
+        const e = err as NodemailerError;
+        if (e.code !== 'EAUTH') return undefined;
+        // 504: the server does not know XOAUTH2 (the only OAuth2 mechanism nodemailer speaks).
+        if (e.responseCode === 504) {
+          return new AccountError('auth', `${where}: the server does not accept XOAUTH2, the OAuth2 sign-in tmail uses for SMTP; use "auth": {"method": "password"} in the smtp block`);
+        }
+        return new TokenRejectedError('XOAUTH2', undefined, scrubSecret(e.response ?? e.message ?? '', accessToken));
+      }),
+    );
+  }
   let password: string | undefined;
   if (smtp.user) {
     assertPasswordMayBeSent(who, isEncrypted(smtp.security));
-    password = await req.getPassword();
+    password = await credentials.getPassword();
   }
+  return sendOnce(req, smtp.user ? { user: smtp.user, pass: password! } : undefined, password);
+}
+
+type SmtpAuth = { user: string; pass: string } | { type: 'OAuth2'; user: string; accessToken: string };
+
+async function sendOnce(req: SendRequest, auth: SmtpAuth | undefined, secret: string | undefined, authFailure?: (err: unknown) => Error | undefined): Promise<SendResult> {
+  const { smtp } = req;
+  const who = { name: `${req.accountName} (SMTP)`, host: smtp.host, port: smtp.port, security: smtp.security, ca: smtp.ca, allowInsecureAuth: smtp.allowInsecureAuth };
+  const tls = tlsOptions(who);
   const t = { ...DEFAULT_SMTP_TIMEOUTS, ...req.timeouts };
   const transport = createTransport({
     host: smtp.host,
@@ -59,7 +88,7 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
     requireTLS: smtp.security === 'starttls',
     ignoreTLS: smtp.security === 'none',
     tls,
-    auth: smtp.user ? { user: smtp.user, pass: password! } : undefined,
+    auth,
     connectionTimeout: t.connectionMs,
     greetingTimeout: t.greetingMs,
     socketTimeout: t.socketMs,
@@ -77,12 +106,18 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
     return { accepted: (info.accepted ?? []).map(String), response: sanitizeLine(String(info.response ?? '')) };
   } catch (err) {
     if (err instanceof AccountError) throw err;
-    throw smtpError(err, smtp, password);
+    throw authFailure?.(err) ?? smtpError(err, smtp, secret);
   } finally {
     transport.close();
   }
 }
 
+/** Server text for an error line: sanitized, shortened, and without the secret if it was echoed. */
+function scrubSecret(s: string, secret?: string): string {
+  let out = sanitizeLine(s);
+  if (secret && secret.length >= 3) out = out.split(secret).join('***');
+  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
+}
 interface NodemailerError extends Error {
   code?: string;
   response?: string;
@@ -93,11 +128,7 @@ interface NodemailerError extends Error {
 
 export function smtpError(err: unknown, smtp: SmtpConfig, password?: string): AccountError {
   const e = (err ?? {}) as NodemailerError;
-  const scrub = (s: string) => {
-    let out = sanitizeLine(s);
-    if (password && password.length >= 3) out = out.split(password).join('***');
-    return out.length > 200 ? `${out.slice(0, 200)}…` : out;
-  };
+  const scrub = (s: string) => scrubSecret(s, password);
   const server = `${smtp.host}:${smtp.port}`;
   const said = e.response ? ` (server said: ${scrub(e.response)})` : '';
   const code = e.code ?? '';

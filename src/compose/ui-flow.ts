@@ -2,6 +2,7 @@
 // (send / edit / attach / postpone / cancel) → result in the status bar. Drawing lives in
 // src/ui/components/ComposeConfirm.tsx; this file holds no React and is tested without rendering.
 import type { MailAccount } from '../accounts/account.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { AccountConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
@@ -14,7 +15,7 @@ export interface ComposeHost {
   /** Runs `fn` with the terminal handed over (UI unmounted, normal screen), then redraws fully. */
   suspend<T>(fn: () => T | Promise<T>): Promise<T>;
   env: NodeJS.ProcessEnv;
-  account(i: number): { config: AccountConfig; smtpPassword: () => Promise<string>; dataDir: string } | undefined;
+  account(i: number): { config: AccountConfig; smtpCredentials: Credentials; dataDir: string } | undefined;
   smtpTimeouts?: Partial<SmtpTimeouts>;
   /** Where the SMTP conversation is traced (the trace pane's buffer). */
   trace?: TraceSink;
@@ -157,7 +158,7 @@ export class ComposeFlow {
     return {
       account,
       config: info.config,
-      smtpPassword: info.smtpPassword,
+      smtpCredentials: info.smtpCredentials,
       store: new DraftStore(`${info.dataDir}/drafts`),
       edit: async (file: string) => {
         const editor = findEditor(this.host.env);

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
+import { DEFAULT_PORTS, type AccountConfig, type AuthConfig, type OAuth2Config, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
 
 const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
@@ -13,9 +13,17 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACCOUNT_FIELDS = [
   'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop', 'ports',
+  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth',
 ] as const;
-const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv'] as const;
+const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv', 'auth'] as const;
+const AUTH_METHODS = ['password', 'oauth2'] as const;
+/** Presets whose endpoints and scopes the OAuth2 module fills in. */
+export const OAUTH2_PROVIDERS = ['google', 'microsoft'] as const;
+const OAUTH2_FIELDS = [
+  'method', 'provider', 'tokenCommand', 'clientId', 'clientSecretCommand', 'authorizationEndpoint',
+  'tokenEndpoint', 'deviceAuthorizationEndpoint', 'scope',
+] as const;
+const OAUTH2_ENDPOINTS = ['authorizationEndpoint', 'tokenEndpoint', 'deviceAuthorizationEndpoint'] as const;
 const TOP_FIELDS = ['accounts', 'keys'] as const;
 
 export interface ValidationResult {
@@ -132,6 +140,7 @@ function validateAccount(
   let smtp: SmtpConfig | undefined;
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
   const ports = portsField(entry, problem);
+  const auth = authField(entry, '', problem, (text) => warnings.push(`${at}: ${text}`));
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -144,7 +153,7 @@ function validateAccount(
   };
   assignDefined(account, {
     email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop, ports,
+    deleteOnServerWhenDeletedLocally, apop, ports, auth,
   });
   return account;
 }
@@ -177,9 +186,10 @@ function validateSmtp(
   const passwords = passwordFields(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`));
   const ca = pathField(raw, 'ca', problem, options);
   const allowInsecureAuth = boolField(raw, 'allowInsecureAuth', problem);
+  const auth = authField(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`), (text) => warnings.push(`${at}: ${text}`));
   if (problems.length > before || !host) return undefined;
   const smtp: SmtpConfig = { host, port: port ?? (security === 'tls' ? 465 : 587), security };
-  assignDefined(smtp, { user, from, ...passwords, ca, allowInsecureAuth });
+  assignDefined(smtp, { user, from, ...passwords, ca, allowInsecureAuth, auth });
   return smtp;
 }
 
@@ -266,6 +276,80 @@ function passwordFields(o: Obj, prefix: string, problem: Problem): { passwordCom
     problem(`${prefix}passwordCommand`, `and ${prefix}passwordEnv are both set; keep only one of them`);
   }
   return { passwordCommand, passwordEnv };
+}
+
+/**
+ * `"auth": {"method": "password"}` (the default) or `{"method": "oauth2", ...}` with a way to a
+ * token: a tokenCommand, or a clientId plus a provider preset or a tokenEndpoint (for `tmail
+ * account login`). Endpoint names and scopes of the presets are the OAuth2 module's business.
+ */
+function authField(o: Obj, prefix: string, problem: Problem, warn: (text: string) => void): AuthConfig | undefined {
+  const raw = o.auth;
+  if (raw === undefined) return undefined;
+  const field = `${prefix}auth`;
+  if (!isObject(raw)) {
+    problem(field, `must be an object like {"method": "oauth2", "tokenCommand": "..."}, got ${describe(raw)}`);
+    return undefined;
+  }
+  const sub: Problem = (f, t) => problem(`${field}.${f}`, t);
+  const method = oneOf(raw, 'method', AUTH_METHODS, sub, true);
+  if (method === undefined) return undefined;
+  if (method === 'password') {
+    for (const key of Object.keys(raw)) if (key !== 'method') warn(`field "${field}.${key}" is ignored with "method": "password"`);
+    return { method };
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(OAUTH2_FIELDS as readonly string[]).includes(key)) warn(`unknown field "${field}.${key}" is ignored${suggest(key, OAUTH2_FIELDS)}`);
+  }
+  if (o.passwordCommand !== undefined || o.passwordEnv !== undefined) {
+    warn(`${prefix}passwordCommand/${prefix}passwordEnv are not used to sign in with "${field}.method": "oauth2"`);
+  }
+  const failures = { count: 0 };
+  const counted: Problem = (f, t) => {
+    failures.count++;
+    sub(f, t);
+  };
+  const auth: OAuth2Config = { method };
+  const provider = nonEmptyString(raw, 'provider', counted, false);
+  if (provider !== undefined && !(OAUTH2_PROVIDERS as readonly string[]).includes(provider)) {
+    const list = OAUTH2_PROVIDERS.map((p) => `"${p}"`).join(' or ');
+    counted('provider', `must be ${list} (or leave it out and give the endpoints), got ${describe(provider)}${suggest(provider, OAUTH2_PROVIDERS)}`);
+  }
+  const strings = {
+    tokenCommand: nonEmptyString(raw, 'tokenCommand', counted, false),
+    clientId: nonEmptyString(raw, 'clientId', counted, false),
+    clientSecretCommand: nonEmptyString(raw, 'clientSecretCommand', counted, false),
+    scope: nonEmptyString(raw, 'scope', counted, false),
+  };
+  const endpoints: Partial<Record<(typeof OAUTH2_ENDPOINTS)[number], string>> = {};
+  for (const name of OAUTH2_ENDPOINTS) {
+    const url = nonEmptyString(raw, name, counted, false);
+    if (url === undefined) continue;
+    if (!isOAuthEndpoint(url)) counted(name, `must be an https:// address (http:// only on 127.0.0.1, ::1 or localhost), got ${describe(url)}`);
+    else endpoints[name] = url;
+  }
+  if (failures.count > 0) return undefined;
+  if (!strings.tokenCommand && !strings.clientId) {
+    sub('tokenCommand', 'or clientId is needed with "method": "oauth2": a tokenCommand that prints an access token (oama, mutt_oauth2.py…), or a clientId for `tmail account login`');
+    return undefined;
+  }
+  if (!strings.tokenCommand && !provider && !endpoints.tokenEndpoint) {
+    sub('provider', `is needed with clientId: ${OAUTH2_PROVIDERS.map((p) => `"${p}"`).join(' or ')}, or give tokenEndpoint (and deviceAuthorizationEndpoint or authorizationEndpoint)`);
+    return undefined;
+  }
+  assignDefined(auth, { provider, ...strings, ...endpoints });
+  return auth;
+}
+
+function isOAuthEndpoint(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'https:') return true;
+  return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
 }
 
 function pathField(o: Obj, field: string, problem: Problem, options: ValidateOptions): string | undefined {

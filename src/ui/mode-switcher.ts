@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountDeps } from '../accounts/index.js';
 import type { MailAccount } from '../accounts/account.js';
+import type { Credentials } from '../auth/credentials.js';
 import { applySwitch, explainSwitch, planSwitch } from '../config/mode-switch.js';
 import { accountDataDir } from '../config/paths.js';
 import type { AccountConfig } from '../config/types.js';
@@ -24,12 +25,12 @@ export const LOCAL_CACHE_SUFFIX = ' · local cache';
 export function accountSlots(
   ctx: Ctx,
   accounts: AccountConfig[],
-  getters: (() => Promise<string>)[],
+  credentials: Credentials[],
   createAccount: CreateAccount,
   trace?: AccountDeps['trace'],
 ): AccountSlot[] {
   return accounts.map((a, i) => {
-    const deps = (): AccountDeps => ({ getPassword: getters[i]!, dataDir: accountDataDir(ctx, accounts[i]!.name), ...(trace ? { trace } : {}) });
+    const deps = (): AccountDeps => ({ credentials: credentials[i]!, dataDir: accountDataDir(ctx, accounts[i]!.name), ...(trace ? { trace } : {}) });
     return {
       name: a.name,
       protocol: a.protocol,

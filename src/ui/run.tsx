@@ -36,7 +36,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // The controller and the account layer are light (protocol libraries load on the first login):
   // they start first, so the logins (cold start) and the header cache (warm start) get going
   // while Ink, React and the components load.
-  const [{ UiController }, { createAccount }, { accountSlots }, { lazyLoader }, { TraceBuffer }, { CellRenderer }, { TerminalSession }, { paths, accountDataDir }, { smtpPasswordGetter }] =
+  const [{ UiController }, { createAccount }, { accountSlots }, { lazyLoader }, { TraceBuffer }, { CellRenderer }, { TerminalSession }, { paths, accountDataDir }] =
     await Promise.all([
       import('./state/controller.js'),
       import('../accounts/index.js'),
@@ -46,14 +46,12 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       import('./terminal/cell-renderer.js'),
       import('./startup/terminal-session.js'),
       import('../config/paths.js'),
-      import('../compose/smtp-password.js'),
-    ]);
+          ]);
   const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines.
   const trace = new TraceBuffer();
   const traceFile = await openTraceFile(ctx, options.traceFile, trace);
   if (typeof traceFile === 'number') return traceFile;
-  const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, passwords.getters[i]!, passwords.passwordCtx));
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = ctx.stdin as NodeJS.ReadStream;
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
@@ -68,7 +66,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   let demoRequested = false;
   const offerDemo = options.onDemo && config.accounts.length === 0;
   const controller = new UiController({
-    accounts: accountSlots(ctx, config.accounts, passwords.getters, createAccount, trace),
+    accounts: accountSlots(ctx, config.accounts, passwords.credentials, createAccount, trace),
     keys,
     loader,
     ...size(),
@@ -92,7 +90,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       trace,
       account: (i) => {
         const a = config.accounts[i];
-        return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };
+        return a && { config: a, smtpCredentials: passwords.smtp[i]!, dataDir: accountDataDir(ctx, a.name) };
       },
     },
   });
@@ -173,12 +171,12 @@ async function openTraceFile(ctx: CliContext, file: string | undefined, trace: T
 }
 
 /** A passwordCommand waiting (for a pinentry, say) shows in the status bar until it answers. */
-function showPasswordWaits(passwords: { onWaiting(show: (name: string, waiting: boolean) => void): void }, controller: { track<T>(label: string, p: Promise<T>): Promise<T> }): void {
+function showPasswordWaits(passwords: { onWaiting(show: (name: string, command: string, waiting: boolean) => void): void }, controller: { track<T>(label: string, p: Promise<T>): Promise<T> }): void {
   const waits = new Map<string, () => void>();
-  passwords.onWaiting((name, waiting) => {
+  passwords.onWaiting((name, command, waiting) => {
     waits.get(name)?.();
     waits.delete(name);
-    if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => waits.set(name, r)));
+    if (waiting) void controller.track(`waiting for ${command} (${name})…`, new Promise<void>((r) => waits.set(name, r)));
   });
 }
 

@@ -62,6 +62,21 @@ export interface StartDovecotOptions {
   imapCapability?: string;
   /** The personal namespace's separator and prefix, e.g. { separator: '.', prefix: 'INBOX.' } (Courier/Cyrus style). */
   namespace?: { separator: string; prefix: string };
+  /**
+   * Sign-in with OAuth2 access tokens (Dovecot's oauth2 passdb): Dovecot POSTs each token to
+   * `introspectionUrl` (RFC 7662; put client credentials in the URL as user:secret@) and lets the
+   * passwd-file user named by `username` (the introspection answer's field) in when `active` is true.
+   * Passwords keep working for PLAIN/LOGIN.
+   */
+  oauth2?: OAuth2PassdbOptions;
+}
+
+export interface OAuth2PassdbOptions {
+  introspectionUrl: string;
+  /** The SASL mechanisms to offer (default both), e.g. ['xoauth2'] to play a server without OAUTHBEARER. */
+  mechanisms?: ('oauthbearer' | 'xoauth2')[];
+  /** Scopes of which the token must have one (Dovecot `scope`); default: any. */
+  scope?: string;
 }
 
 /** What Dovecot 2.3 announces after login by default (checked against 2.3.19). */
@@ -260,6 +275,7 @@ interface ConfigInput {
   ident: MailIdentity;
   imapCapability: string;
   namespace?: { separator: string; prefix: string };
+  oauth2?: OAuth2PassdbOptions;
 }
 
 function internalUserName(ident: ConfigInput['ident']): string {
@@ -295,7 +311,7 @@ ${existsSync(dh) ? `ssl_dh = <${dh}\n` : ''}ssl_min_protocol = TLSv1.2
 
 # The client must refuse to send a password in clear text; the server allows it so tests can check that.
 disable_plaintext_auth = no
-auth_mechanisms = plain login${c.apop ? ' apop' : ''}
+auth_mechanisms = plain login${c.apop ? ' apop' : ''}${c.oauth2 ? ` ${(c.oauth2.mechanisms ?? ['oauthbearer', 'xoauth2']).join(' ')}` : ''}
 auth_failure_delay = 0 secs
 auth_verbose = yes
 
@@ -329,7 +345,16 @@ ${c.namespace?.prefix ? `  prefix = ${c.namespace.prefix}\n` : ''}  mailbox Draf
   }
 }
 
-passdb {
+${
+  c.oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = ${(c.oauth2.mechanisms ?? ['oauthbearer', 'xoauth2']).join(' ')}
+  args = ${dir}/oauth2.conf.ext
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
   args = username_format=%u ${dir}/users
 }
@@ -364,6 +389,17 @@ service doveadm {
   }
 }
 `;
+}
+
+/** The oauth2 passdb's settings (Dovecot 2.3 dovecot-oauth2.conf.ext): RFC 7662 introspection by POST. */
+function oauth2Config(o: OAuth2PassdbOptions): string {
+  return `introspection_mode = post
+introspection_url = ${o.introspectionUrl}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+${o.scope ? `scope = ${o.scope}\n` : ''}`;
 }
 
 /** Kills a forgotten instance when the test process dies without calling stop() (even by SIGKILL). */
@@ -502,6 +538,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
   // The auth worker runs as default_internal_user and must read the (0600) passwd file.
   if (ident.isRoot) await execFileAsync('chown', [internalUserName(ident), usersFile]);
   const { cert, key } = await makeCertificate(dir);
+  if (opts.oauth2) await writeFile(path.join(dir, 'oauth2.conf.ext'), oauth2Config(opts.oauth2), { mode: 0o644 });
   const logFile = path.join(dir, 'dovecot.log');
   const conf = path.join(dir, 'dovecot.conf');
   const instanceName = `tmail-test-${path.basename(dir).slice(3)}-${process.pid}`;
@@ -517,7 +554,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       conf,
       buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident,
         imapCapability: opts.imapCapability ? `imap_capability = ${opts.imapCapability}\n` : imapCapabilityLine(opts.hideImapCapabilities),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}) }),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.oauth2 ? { oauth2: opts.oauth2 } : {}) }),
       { mode: 0o644 },
     );
     // A failed attempt's "Fatal:" lines must not make stop() think the server broke later.

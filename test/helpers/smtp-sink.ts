@@ -32,7 +32,14 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { user?: string; password?: string } = {}): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  user?: string;
+  password?: string;
+  /** Also offer AUTH XOAUTH2 and accept an access token when this says it is valid for the user. */
+  checkToken?: (user: string, token: string) => boolean;
+}
+
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const dir = await mkdtemp(join(tmpdir(), 'tmail-smtp-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
@@ -57,10 +64,15 @@ export async function startSmtpSink(opts: { user?: string; password?: string } =
     secure: false,
     key: await readFile(key),
     cert: await readFile(cert),
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: opts.checkToken ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     // smtp-server refuses AUTH before STARTTLS by default (allowInsecureAuth false), like a real MSA.
     logger: false,
     onAuth(auth, _session, cb) {
+      if (auth.method === 'XOAUTH2') {
+        if (auth.username === user && opts.checkToken?.(auth.username, auth.accessToken ?? '')) return cb(null, { user });
+        // The error challenge (334) a real server sends; the client answers it and gets 535.
+        return cb(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
+      }
       if (auth.username === user && auth.password === password) return cb(null, { user });
       cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },

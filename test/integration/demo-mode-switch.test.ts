@@ -16,6 +16,7 @@ import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { accountSlots } from '../../src/ui/mode-switcher.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { noLoader, until } from '../helpers/ui-controller.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 let demo: DemoServer;
 let dir: string;
@@ -38,7 +39,7 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
   const ctx = { env };
   const saved = async () => (JSON.parse(await readFile(join(env.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts[0]!;
   const config = await loadConfig(ctx);
-  const slots = accountSlots(ctx, config.accounts, [async () => demo.credentials.password], createAccount);
+  const slots = accountSlots(ctx, config.accounts, [passwordCredentials(demo.credentials.user, async () => demo.credentials.password)], createAccount);
   const c = new UiController({ accounts: slots, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
   const inboxTotal = () => (c.state.current?.account === imapAccount.name && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
   const press = (text: string) => c.handleKey({ spec: text, text });

@@ -18,6 +18,7 @@ import { DraftStore } from '../../src/compose/draft-store.js';
 import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import type { MailAccount } from '../../src/accounts/account.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 const opts = dovecotTestOptions();
 let server: DovecotServer;
@@ -60,7 +61,7 @@ function smtpBlock(): NonNullable<AccountConfig['smtp']> {
 }
 
 function deps(account: MailAccount, config: AccountConfig, dir: string, edit: (file: string) => Promise<void>): ComposeDeps {
-  return { account, config, smtpPassword: async () => sink.password, store: new DraftStore(join(dir, 'drafts')), edit };
+  return { account, config, smtpCredentials: passwordCredentials(sink.user, async () => sink.password), store: new DraftStore(join(dir, 'drafts')), edit };
 }
 
 /** An "editor" that replaces the header block's To/Bcc/Subject lines and types text above the quote. */
@@ -199,7 +200,7 @@ test('wrong SMTP password: clear auth error, password not in it, draft kept', op
   const acc = await makeAccount(config);
   try {
     const d = deps(acc.account, config, acc.dataDir, editor({ to: 'bob@example.org', subject: 'x' }));
-    d.smtpPassword = async () => 'wrong-secret-xyz';
+    d.smtpCredentials = passwordCredentials(sink.user, async () => 'wrong-secret-xyz');
     const session = await ComposeSession.create('new', d);
     await session.edit();
     await assert.rejects(session.send(), (err: Error & { kind?: string }) => {
@@ -220,10 +221,10 @@ test('no password without TLS: security none refuses before asking for it', opts
   try {
     const d = deps(acc.account, config, acc.dataDir, editor({ to: 'bob@example.org', subject: 'x' }));
     let asked = 0;
-    d.smtpPassword = async () => {
+    d.smtpCredentials = passwordCredentials(sink.user, async () => {
       asked++;
       return sink.password;
-    };
+    });
     const session = await ComposeSession.create('new', d);
     await session.edit();
     await assert.rejects(session.send(), /refusing to send the password .* without TLS/);

@@ -7,6 +7,7 @@ import { sendRaw } from '../../src/compose/transport.js';
 import { TraceBuffer } from '../../src/trace/buffer.js';
 import { SmtpRedactor } from '../../src/trace/smtp-trace.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 let sink: SmtpSink;
 before(async () => {
@@ -23,7 +24,7 @@ test('sendRaw with a trace: SMTP lines in the account trace, AUTH redacted, body
   await sendRaw({
     smtp: { host: sink.host, port: sink.port, security: 'starttls', user: sink.user, ca: sink.caFile },
     accountName: 'work',
-    getPassword: async () => sink.password,
+    credentials: passwordCredentials(sink.user, async () => sink.password),
     envelope: { from: 'alice@example.test', to: ['bob@example.org'] },
     raw: Buffer.from(BODY),
     trace,
@@ -53,7 +54,7 @@ test('without a trace nothing is logged (and sending works as before)', async ()
   await sendRaw({
     smtp: { host: sink.host, port: sink.port, security: 'starttls', user: sink.user, ca: sink.caFile },
     accountName: 'work',
-    getPassword: async () => sink.password,
+    credentials: passwordCredentials(sink.user, async () => sink.password),
     envelope: { from: 'alice@example.test', to: ['bob@example.org'] },
     raw: Buffer.from(BODY),
   });

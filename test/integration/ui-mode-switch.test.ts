@@ -20,6 +20,7 @@ import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
 import { noLoader, until } from '../helpers/ui-controller.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () => {
   let server: DovecotServer;
@@ -44,7 +45,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
     const configFile = async () => (JSON.parse(await readFile(join(env.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts[0]!;
 
     const config = await loadConfig(ctx);
-    const slots = accountSlots(ctx, config.accounts, [async () => 'sw-pw'], createAccount);
+    const slots = accountSlots(ctx, config.accounts, [passwordCredentials('sw', async () => 'sw-pw')], createAccount);
     // The test server listens on non-default ports, which a switch keeps as they are (a custom
     // port is not the other protocol's default); point the account at the right one, as a user
     // with custom ports would, before the new backend opens.

@@ -17,6 +17,7 @@ import { composeKey } from '../../src/ui/state/compose-keys.js';
 
 const keyTable = buildKeyTable();
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { passwordCredentials } from '../../src/auth/credentials.js';
 
 let sink: SmtpSink;
 let dir: string;
@@ -82,7 +83,7 @@ function setup(name: string) {
         return fn();
       },
       env: { PATH: process.env.PATH, EDITOR: join(dir, 'edit.sh') },
-      account: (i) => (i === 0 ? { config, smtpPassword: async () => sink.password, dataDir } : undefined),
+      account: (i) => (i === 0 ? { config, smtpCredentials: passwordCredentials(sink.user, async () => sink.password), dataDir } : undefined),
     },
     {
       setView: (v) => views.push(v),

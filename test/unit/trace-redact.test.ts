@@ -8,6 +8,7 @@ import { TraceBuffer, MAX_TRACE_LINE } from '../../src/trace/buffer.js';
 import { openTraceFile, TraceFileError } from '../../src/trace/file-sink.js';
 import { pop3TraceFunction } from '../../src/trace/pop3-trace.js';
 import { ImapRedactor, Pop3Redactor, redactImapCommand, redactPop3Command } from '../../src/trace/redact.js';
+import { SmtpRedactor } from '../../src/trace/smtp-trace.js';
 import { WireLines } from '../../src/trace/wire-lines.js';
 
 /** Feeds `wire` to a WireLines in chunks of `size` bytes. */
@@ -127,4 +128,23 @@ test('--trace file: appended lines, mode 0600 even for an existing file, clear e
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('OAuth2 exchanges: XOAUTH2/OAUTHBEARER payloads, JSON error challenges and the abort answer are hidden (POP3, SMTP)', () => {
+  const token = 'ya29.secret-token';
+  const xoauth2 = Buffer.from(`user=alice\u0001auth=Bearer ${token}\u0001\u0001`).toString('base64');
+  const challenge = Buffer.from('{"status":"invalid_token","schemes":"bearer","scope":"mail"}').toString('base64');
+  const pop3 = new Pop3Redactor();
+  assert.equal(pop3.client(`AUTH OAUTHBEARER ${xoauth2}`), 'AUTH OAUTHBEARER ***');
+  assert.equal(pop3.server(`+ ${challenge}`), '+ ***');
+  assert.equal(pop3.client('AQ=='), '***');
+  assert.equal(pop3.server('-ERR [AUTH] Authentication failed.'), '-ERR [AUTH] Authentication failed.');
+  // A second try in the same session is hidden again.
+  assert.equal(pop3.client(`AUTH XOAUTH2 ${xoauth2}`), 'AUTH XOAUTH2 ***');
+  const smtp = new SmtpRedactor();
+  assert.equal(smtp.client(`AUTH XOAUTH2 ${xoauth2}`), 'AUTH XOAUTH2 ***');
+  assert.equal(smtp.server(`334 ${challenge}`), '334 ***');
+  assert.equal(smtp.client(''), '***');
+  assert.equal(smtp.server('535 5.7.8 Error: authentication failed'), '535 5.7.8 Error: authentication failed');
+  assert.equal(smtp.client('QUIT'), 'QUIT');
 });

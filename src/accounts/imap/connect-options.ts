@@ -13,12 +13,16 @@ import type { TraceSink } from '../../trace/types.js';
 const CONNECT_TIMEOUT_MS = NETWORK_TIMEOUTS.connectMs;
 const GREETING_TIMEOUT_MS = NETWORK_TIMEOUTS.greetingMs;
 
-export function imapFlowOptions(config: AccountConfig, password: string, trace?: TraceSink): ImapFlowOptions {
+/** What imapflow signs in with: a password (LOGIN/AUTHENTICATE PLAIN) or an OAuth2 access token. */
+export type ImapSecret = string | { accessToken: string; user: string };
+
+export function imapFlowOptions(config: AccountConfig, secret: ImapSecret, trace?: TraceSink): ImapFlowOptions {
   const options: ImapFlowOptions = {
     host: config.host,
     port: config.port,
     secure: config.security === 'tls',
-    auth: { user: config.user, pass: password },
+    // With an access token imapflow uses AUTHENTICATE OAUTHBEARER when offered, else XOAUTH2.
+    auth: typeof secret === 'string' ? { user: config.user, pass: secret } : { user: secret.user, accessToken: secret.accessToken },
     // imapflow's own logger would print protocol lines; tmail's output is the UI's business.
     logger: false,
     // QRESYNC makes the server report expunges as UIDs (VANISHED), which is what the UI caches.

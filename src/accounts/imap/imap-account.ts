@@ -17,7 +17,10 @@ import { IMAP_CAPABILITIES } from './capabilities.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, CopyOutcome, MailAccount, RemovalOutcome, UidPair } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
-import { imapFlowOptions, sendIdOnce } from './connect-options.js';
+import { depsCredentials, secretName } from '../sign-in.js';
+import { withBearerToken } from '../../auth/sasl.js';
+import { bearerRefusal } from './bearer-refusal.js';
+import { type ImapSecret, imapFlowOptions, sendIdOnce } from './connect-options.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
@@ -136,7 +139,7 @@ export class ImapAccount implements MailAccount {
     if (this.reconnecting && (await this.reconnecting)?.usable) return;
     this.closedByUser = false;
     // Before the password is even asked for: never let it near a cleartext socket.
-    assertPasswordMayBeSent(this.config, isEncrypted(this.config.security));
+    assertPasswordMayBeSent(this.config, isEncrypted(this.config.security), secretName(depsCredentials(this.config.user, this.deps, this.config.name)));
     this.setState('connecting');
     try {
       this.client = await this.openClient();
@@ -531,11 +534,21 @@ export class ImapAccount implements MailAccount {
   // ---- connection management -------------------------------------------------------------
 
   private async openClient(): Promise<ImapFlow> {
-    this.password ??= await this.askPassword();
+    const creds = depsCredentials(this.config.user, this.deps, this.config.name);
+    if (creds.kind === 'oauth2') {
+      // A token is asked for on every (re)connect: the source knows when it expires.
+      const where = `IMAP ${this.config.host}:${this.config.port}`;
+      return withBearerToken(creds, { where }, (accessToken) => this.connectClient({ user: creds.user, accessToken }));
+    }
+    this.password ??= await this.askPassword(creds.getPassword);
+    return this.connectClient(this.password);
+  }
+
+  private async connectClient(secret: ImapSecret): Promise<ImapFlow> {
     // Loaded on the first login, not with this module: a warm start draws the cached screen first.
     const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
-      ...imapFlowOptions(this.config, this.password, this.deps.trace),
+      ...imapFlowOptions(this.config, secret, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
       maxIdleTime: this.tuning.idleRestartMs,
       connectionTimeout: this.tuning.connectTimeoutMs,
@@ -547,6 +560,10 @@ export class ImapAccount implements MailAccount {
       await this.connectOrWrongProtocol(client);
     } catch (err) {
       client.close();
+      if (typeof secret !== 'string') {
+        const refusal = bearerRefusal(client, err, `IMAP ${this.config.host}:${this.config.port}`);
+        if (refusal) throw refusal;
+      }
       const error = err instanceof AccountError ? err : ((await this.otherProtocolError(err)) ?? this.mapError(err));
       // Ask again next time rather than retrying a password the server just refused.
       if (error.kind === 'auth') this.password = undefined;
@@ -560,9 +577,9 @@ export class ImapAccount implements MailAccount {
     return client;
   }
 
-  private async askPassword(): Promise<string> {
+  private async askPassword(getPassword: () => Promise<string>): Promise<string> {
     try {
-      return await this.deps.getPassword();
+      return await getPassword();
     } catch (err) {
       if (err instanceof AccountError) throw err;
       const why = err instanceof Error ? err.message : String(err);

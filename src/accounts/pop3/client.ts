@@ -21,6 +21,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { describeError } from './network-errors.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
+import { type BearerMechanism, type BearerParams, bearerAbortResponse, bearerInitialResponseBase64, parseOAuthErrorChallenge, TokenRejectedError } from '../../auth/sasl.js';
 import { parseScanListing, parseUidlListing, type ScanEntry, type UidlEntry } from './listing.js';
 
 export interface Pop3Limits {
@@ -87,8 +88,8 @@ export class Pop3Client {
   readonly limits: Pop3Limits;
   /** The greeting's `<…@…>` timestamp, when the server offers APOP. */
   readonly apopTimestamp: string | undefined;
-  /** How the login was done: 'apop' (weak, MD5) or 'user' (USER/PASS). */
-  authMethod: 'apop' | 'user' | undefined;
+  /** How the login was done: 'apop' (weak, MD5), 'user' (USER/PASS) or 'sasl' (AUTH with an OAuth2 token). */
+  authMethod: 'apop' | 'user' | 'sasl' | undefined;
   /** True after a successful login (TRANSACTION state): only then do RSET and DELE mean anything. */
   loggedIn = false;
   /** The arguments of each CAPA word from the last CAPA reply, e.g. LOGIN-DELAY -> "900". */
@@ -236,6 +237,50 @@ export class Pop3Client {
     }
   }
 
+  /**
+   * Signs in with an OAuth2 access token through SASL (AUTH, RFC 5034). Throws TokenRejectedError
+   * when the server refused the token (the caller may refresh it and call again: the session stays
+   * in the AUTHORIZATION state). The caller checked the security policy and the offered mechanism.
+   */
+  async authenticateBearer(mechanism: BearerMechanism, params: Omit<BearerParams, 'host' | 'port'>): Promise<void> {
+    const initial = bearerInitialResponseBase64(mechanism, { ...params, host: this.options.host, port: this.options.port });
+    const sasl = { multiline: false, continuation: true } as const;
+    try {
+      let reply: Reply;
+      // RFC 5034 §4: an initial response that would make the command longer than 255 octets is
+      // sent after the server's empty challenge instead (real tokens are often longer).
+      if (`AUTH ${mechanism} ${initial}`.length <= 255) {
+        reply = await this.command(`AUTH ${mechanism} ${initial}`, sasl, `AUTH ${mechanism} ***`);
+      } else {
+        reply = await this.command(`AUTH ${mechanism}`, sasl);
+        if (reply.continuation) reply = await this.command(initial, sasl, '***');
+      }
+      if (reply.continuation) {
+        // An error challenge: the JSON status says why; answering it lets the server finish with -ERR.
+        const status = parseOAuthErrorChallenge(reply.status);
+        try {
+          await this.command(bearerAbortResponse(mechanism), { multiline: false }, '***');
+        } catch (err) {
+          if (!(err instanceof Pop3ServerError)) throw err;
+          await this.refusedForAnotherReason(err);
+          throw new TokenRejectedError(mechanism, status, sanitizeLine(err.text));
+        }
+        throw new AccountError('protocol', `${this.where}: the server accepted AUTH ${mechanism} after an error challenge`);
+      }
+      this.authMethod = 'sasl';
+      this.loggedIn = true;
+    } catch (err) {
+      if (!(err instanceof Pop3ServerError)) throw err;
+      await this.refusedForAnotherReason(err);
+      throw new TokenRejectedError(mechanism, undefined, sanitizeLine(err.text));
+    }
+  }
+
+  /** The SASL mechanisms of the last CAPA reply (`SASL PLAIN OAUTHBEARER …`), upper-cased. */
+  get saslMechanisms(): string[] {
+    return (this.capabilityArgs.get('SASL') ?? '').split(/\s+/).filter(Boolean).map((m) => m.toUpperCase());
+  }
+
   /** A login -ERR whose RFC 2449 response code says it is not about the password. */
   private async refusedForAnotherReason(err: Pop3ServerError): Promise<void> {
     const code = /^\[([^\]]*)\]/.exec(err.text)?.[1]?.toUpperCase();
@@ -369,7 +414,7 @@ export class Pop3Client {
       const reply = await pending;
       if (trace) {
         const summary = reply.body ? (req.lineEnding ? ` (${reply.body.length} octets)` : ` (${reply.lines} lines)`) : '';
-        trace(`S: +OK ${sanitizeLine(reply.status)}${summary}`);
+        trace(reply.continuation ? `S: + ${sanitizeLine(reply.status)}` : `S: +OK ${sanitizeLine(reply.status)}${summary}`);
       }
       return reply;
     } catch (err) {

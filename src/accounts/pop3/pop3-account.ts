@@ -17,6 +17,7 @@ import { SummaryStore } from '../../store/summary-store.js';
 import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../../store/maildir-flags.js';
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
+import { depsCredentials } from '../sign-in.js';
 import { pop3TraceFunction } from '../../trace/pop3-trace.js';
 import { matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
 
@@ -309,7 +310,7 @@ export class Pop3Account implements MailAccount {
       try {
         const result = await this.syncApi.syncMailbox({
           config: this.config,
-          getPassword: this.deps.getPassword,
+          credentials: depsCredentials(this.config.user, this.deps, this.config.name),
           maildir: this.maildir,
           statePath: this.statePath,
           onProgress,

@@ -1,6 +1,7 @@
 // The seam between the POP3 account (local side) and the sync engine (sync.ts, sync-state.ts,
 // owned by the sync half of issue 5). Pop3Account only talks to this interface, so tests can
 // inject a fake and the account never depends on how the sync state is stored.
+import type { Credentials } from '../../auth/credentials.js';
 import type { AccountConfig } from '../../config/types.js';
 import type { SyncProgress, SyncResult } from '../account.js';
 import type { MessageLocation } from '../../domain/index.js';
@@ -10,7 +11,7 @@ import { loadSyncState, locationOf, markForServerDeletion } from './sync-state.j
 export interface Pop3SyncApi {
   syncMailbox(opts: {
     config: AccountConfig;
-    getPassword: () => Promise<string>;
+    credentials: Credentials;
     maildir: Maildir;
     statePath: string;
     onProgress?: (p: SyncProgress) => void;

@@ -44,6 +44,8 @@ export interface ReplyRequest {
   lineEnding?: 'lf' | 'crlf';
   /** Multi-line only: describes the limits in errors, e.g. "message 12". */
   what?: string;
+  /** During a SASL exchange (AUTH, RFC 5034) a "+ " continuation line is a reply too. */
+  continuation?: boolean;
 }
 
 export interface Reply {
@@ -52,6 +54,8 @@ export interface Reply {
   /** Multi-line body: dot-unstuffed, terminator removed. */
   body?: Buffer;
   lines?: number;
+  /** A SASL continuation ("+ " and a base64 challenge in `status`), not +OK. */
+  continuation?: boolean;
 }
 
 interface Pending extends ReplyRequest {
@@ -270,6 +274,11 @@ export class ResponseReader {
       head.status = text.slice(3).replace(/^ /, '');
       if (head.multiline && !head.raw) head.out = Buffer.allocUnsafe(1024);
       if (!head.multiline) this.finish(head);
+      return;
+    }
+    if (head.continuation && !head.multiline && (text === '+' || text.startsWith('+ '))) {
+      this.queue.shift();
+      head.resolve({ status: text.slice(2), continuation: true });
       return;
     }
     if (text.startsWith('-ERR')) {

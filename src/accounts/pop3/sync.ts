@@ -18,6 +18,9 @@ import type { SyncProgress, SyncResult } from '../account.js';
 import { AccountError } from '../../domain/index.js';
 import type { AccountConfig } from '../../config/types.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
+import { depsCredentials, secretName } from '../sign-in.js';
+import type { Credentials } from '../../auth/credentials.js';
+import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
 import { sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
@@ -41,7 +44,9 @@ export { locationOf, markForServerDeletion, loadSyncState } from './sync-state.j
 
 export interface SyncOptions {
   config: AccountConfig;
-  getPassword: () => Promise<string>;
+  /** How to sign in; `getPassword` is the older form (a password). */
+  credentials?: Credentials;
+  getPassword?: () => Promise<string>;
   maildir: Maildir;
   statePath: string;
   /** Injectable clock (deleteAfterDays). */
@@ -56,7 +61,7 @@ export interface SyncOptions {
 export interface Pop3SyncResult extends SyncResult {
   /** Messages left on the server because they exceed limits.maxMessageBytes. */
   skippedTooLarge: number;
-  authMethod?: 'apop' | 'user';
+  authMethod?: 'apop' | 'user' | 'sasl';
   /**
    * Messages marked with DELE whose removal is not confirmed: the connection dropped before the
    * QUIT reply. They are still recorded as stored, so the next sync sees whether they are gone.
@@ -78,8 +83,8 @@ const INBOX = 'INBOX';
 
 export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
   const { config } = opts;
-  // Refuse before asking for the password, let alone sending it.
-  assertPasswordMayBeSent(config, isEncrypted(config.security));
+  // Refuse before asking for the password (or token), let alone sending it.
+  assertPasswordMayBeSent(config, isEncrypted(config.security), secretName(depsCredentials(config.user, opts, config.name)));
   const release = await acquireSyncLock(opts.statePath);
   try {
     // A cache dir we cannot write fails here, before anything is fetched or deleted.
@@ -150,8 +155,7 @@ async function abandon(client: Pop3Client): Promise<void> {
 async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const password = await opts.getPassword();
-  await client.login({ user: config.user, password, apop: config.apop, allowUserPass: client.encrypted || config.allowInsecureAuth === true });
+  await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
   const loggedInAt = now();
   const caps = await client.capabilities();
   const pipelining = caps?.has('PIPELINING') ?? false;

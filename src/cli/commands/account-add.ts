@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAccount, loadConfig } from '../../config/config.js';
-import { makePasswordGetter } from '../../config/password.js';
 import { paths } from '../../config/paths.js';
 import { DEFAULT_PORTS, type AccountConfig } from '../../config/types.js';
 import { AccountError } from '../../domain/index.js';
@@ -14,8 +13,9 @@ import { checkAddress, checkCaFile, checkName, choice, guessHost, PROTOCOLS, SEC
 import { runWizard } from '../account-wizard.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
-import { makeAsker, secretPrompt } from '../prompt.js';
+import { makeAsker } from '../prompt.js';
 import { tmailCommand } from '../shell-quote.js';
+import { cliCredentials } from '../credentials.js';
 
 const USAGE = `Usage: tmail account add [ADDRESS] [options]
 
@@ -182,7 +182,7 @@ async function loginTest(config: AccountConfig, ctx: CliContext): Promise<void> 
   // A throw-away data dir: a failed test must leave nothing behind, not even an empty cache.
   const dataDir = mkdtempSync(join(tmpdir(), 'tmail-login-test-'));
   try {
-    await testLogin(config, { getPassword: makePasswordGetter(config, { env: ctx.env, askSecret: secretPrompt(ctx) }), dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
+    await testLogin(config, { credentials: cliCredentials(ctx, config, dataDir), dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

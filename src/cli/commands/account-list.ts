@@ -32,6 +32,10 @@ export const run: CommandRun = async (args, ctx) => {
 };
 
 export function passwordSource(a: AccountConfig): string {
+  if (a.auth?.method === 'oauth2') {
+    if (a.auth.tokenCommand) return `OAuth2 token command: ${a.auth.tokenCommand}`;
+    return `OAuth2${a.auth.provider ? ` (${a.auth.provider})` : ''}: tmail account login ${a.name}`;
+  }
   if (a.passwordCommand) return `command: ${a.passwordCommand}`;
   if (a.passwordEnv) return `env: $${a.passwordEnv}`;
   return 'asked when needed';

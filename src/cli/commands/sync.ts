@@ -6,8 +6,7 @@ import type { SyncProgress } from '../../accounts/account.js';
 import { backendFor, createAccount } from '../../accounts/index.js';
 import { AccountError } from '../../domain/index.js';
 import { findAccount, loadConfig } from '../../config/config.js';
-import { makePasswordGetter } from '../../config/password.js';
-import { secretPrompt } from '../prompt.js';
+import { cliCredentials } from '../credentials.js';
 import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
@@ -62,9 +61,10 @@ async function syncOne(account: AccountConfig, ctx: CliContext): Promise<boolean
   const started = Date.now();
   let mail: MailAccount | undefined;
   try {
+    const dataDir = accountDataDir(ctx, account.name);
     mail = await createAccount(account, {
-      getPassword: makePasswordGetter(account, { env: ctx.env, askSecret: secretPrompt(ctx) }),
-      dataDir: accountDataDir(ctx, account.name),
+      credentials: cliCredentials(ctx, account, dataDir),
+      dataDir,
       ...(ctx.trace ? { trace: ctx.trace } : {}),
     });
     if (!mail.sync) throw new AccountError('config', `account ${account.name} has nothing to download`);

@@ -1,37 +1,53 @@
-// Passwords before Ink owns the terminal: prompts first, commands (pinentry…) later with a
-// "waiting" item in the status bar; quitting cancels a command still waiting.
+// Credentials before Ink owns the terminal: password prompts first; commands (pinentry, an OAuth2
+// tokenCommand…) later with a "waiting" item in the status bar; quitting cancels a command still
+// waiting.
+import type { Credentials } from '../../auth/credentials.js';
+import type { CredentialsContext } from '../../auth/provider.js';
 import type { CliContext } from '../../cli/context.js';
-import type { PasswordContext } from '../../config/password.js';
-import type { TmailConfig } from '../../config/types.js';
+import type { AccountConfig, TmailConfig } from '../../config/types.js';
 import { line } from './settings.js';
 
 export interface Passwords {
-  /** One getter per configured account (cached after the first answer). */
-  getters: (() => Promise<string>)[];
-  /** The environment as it was at start, for password commands that run later. */
-  passwordCtx: PasswordContext;
-  /** Cancels password commands still running (on quit). */
+  /** One Credentials per configured account (a password is cached after the first answer). */
+  credentials: Credentials[];
+  /** The SMTP credentials of each account (the account's own unless its smtp block says otherwise). */
+  smtp: Credentials[];
+  /** Cancels password/token commands still running (on quit). */
   abort: AbortController;
   /** Where "waiting for passwordCommand" goes once the UI exists. */
-  onWaiting(show: (name: string, waiting: boolean) => void): void;
+  onWaiting(show: (name: string, command: string, waiting: boolean) => void): void;
+}
+
+function needsPrompt(a: AccountConfig): boolean {
+  return a.auth?.method !== 'oauth2' && !a.passwordCommand && !a.passwordEnv;
 }
 
 /** Asks every password that needs a prompt now; the exit code if one fails. */
 export async function askPasswords(ctx: CliContext, config: TmailConfig): Promise<Passwords | number> {
-  const { makePasswordGetter } = await import('../../config/password.js');
-  const prompt = await import('../../cli/prompt.js');
+  const [{ accountCredentials, smtpCredentials }, { credentialsContext }, { accountDataDir }, prompt] = await Promise.all([
+    import('../../auth/provider.js'),
+    import('../../cli/credentials.js'),
+    import('../../config/paths.js'),
+    import('../../cli/prompt.js'),
+  ]);
   // A snapshot of the environment: password commands may run while Ink loads, when NODE_ENV and
   // the CI variables are changed for a moment (load-ink.ts).
-  const passwordCtx = { env: { ...ctx.env }, askSecret: prompt.secretPrompt(ctx) };
+  const env = { ...ctx.env };
   const abort = new AbortController();
-  let show: (name: string, waiting: boolean) => void = () => undefined;
-  const getters = config.accounts.map((a) =>
-    makePasswordGetter(a, passwordCtx, { signal: abort.signal, onWaiting: (w) => show(a.name, w) }),
-  );
+  let show: (name: string, command: string, waiting: boolean) => void = () => undefined;
+  const contexts: CredentialsContext[] = config.accounts.map((a) => ({
+    ...credentialsContext(ctx, accountDataDir(ctx, a.name), {
+      signal: abort.signal,
+      onWaiting: (w) => show(a.name, a.auth?.method === 'oauth2' ? 'tokenCommand' : 'passwordCommand', w),
+    }),
+    env,
+  }));
+  const credentials = config.accounts.map((a, i) => accountCredentials(a, contexts[i]!));
   for (const [i, a] of config.accounts.entries()) {
-    if (a.passwordCommand || a.passwordEnv) continue;
+    const c = credentials[i]!;
+    if (c.kind !== 'password' || !needsPrompt(a)) continue;
     try {
-      await getters[i]!();
+      await c.getPassword();
     } catch (err) {
       line(ctx, err instanceof Error ? err.message : String(err));
       return 1;
@@ -39,5 +55,6 @@ export async function askPasswords(ctx: CliContext, config: TmailConfig): Promis
   }
   // The prompt's reader must let go of stdin before Ink puts it in raw mode.
   prompt.releaseInput(ctx.stdin);
-  return { getters, passwordCtx, abort, onWaiting: (fn) => (show = fn) };
+  const smtp = config.accounts.map((a, i) => smtpCredentials(a, credentials[i]!, contexts[i]!));
+  return { credentials, smtp, abort, onWaiting: (fn) => (show = fn) };
 }

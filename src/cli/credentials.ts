@@ -1,0 +1,31 @@
+// The one place the program turns an account into Credentials (auth/provider.ts): passwords from
+// passwordCommand/passwordEnv or the prompt, OAuth2 tokens from auth.tokenCommand or the tokens
+// `tmail account login` stored.
+import { accountCredentials, type CredentialsContext, type TokenSourceFactory } from '../auth/provider.js';
+import type { Credentials } from '../auth/credentials.js';
+import type { PasswordCommandOptions } from '../config/password.js';
+import type { AccountConfig } from '../config/types.js';
+import type { CliContext } from './context.js';
+import { secretPrompt } from './prompt.js';
+
+/**
+ * Stored-token sign-in (device grant / PKCE): `createStoredTokenSource` of auth/oauth2/token-source.ts
+ * once that module is in. Without it an account with `"auth": {"method": "oauth2"}` and no
+ * tokenCommand gets a clear "not available here; set auth.tokenCommand" error.
+ */
+const STORED_TOKEN_SOURCE: TokenSourceFactory | undefined = undefined;
+
+export function credentialsContext(ctx: CliContext, dataDir: string, commandOptions?: PasswordCommandOptions): CredentialsContext {
+  return {
+    env: ctx.env,
+    askSecret: secretPrompt(ctx),
+    dataDir,
+    ...(STORED_TOKEN_SOURCE ? { tokenSourceFactory: STORED_TOKEN_SOURCE } : {}),
+    ...(commandOptions ? { commandOptions } : {}),
+    ...(ctx.trace ? { trace: ctx.trace } : {}),
+  };
+}
+
+export function cliCredentials(ctx: CliContext, config: AccountConfig, dataDir: string): Credentials {
+  return accountCredentials(config, credentialsContext(ctx, dataDir));
+}
