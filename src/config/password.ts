@@ -75,7 +75,23 @@ const STDERR_TAIL = 200;
 const EXIT_MEANING: Record<number, string> = { 126: 'the command is not executable', 127: 'command not found' };
 
 function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext, options: PasswordCommandOptions): Promise<string> {
-  const fail = (why: string) => new AccountError('config', `account ${account.name}: passwordCommand ${why}`);
+  return runSecretCommand({ accountName: account.name, field: 'passwordCommand', command: account.passwordCommand! }, ctx, options);
+}
+
+/** A command whose first output line is a secret (a password, an OAuth2 client secret). */
+export interface SecretCommand {
+  accountName: string;
+  /** The config field, named in every error ("passwordCommand", "clientSecretCommand"). */
+  field: string;
+  command: string;
+}
+
+/**
+ * Runs `command` through /bin/sh and resolves to the first line of its output. The same care for
+ * every secret: no shared stdin, a timeout, a cap on output, stderr shown only with TMAIL_DEBUG.
+ */
+export function runSecretCommand(secret: SecretCommand, ctx: Pick<PasswordContext, 'env'>, options: PasswordCommandOptions = {}): Promise<string> {
+  const fail = (why: string) => new AccountError('config', `account ${secret.accountName}: ${secret.field} ${why}`);
   const timeoutMs = options.timeoutMs ?? PASSWORD_COMMAND_TIMEOUT_MS;
   const showStderr = ctx.env.TMAIL_DEBUG === '1' || ctx.env.TMAIL_DEBUG === 'true';
   return new Promise((resolve, reject) => {
@@ -85,7 +101,7 @@ function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext, opti
     }
     // stdin is not shared: the command must not steal the user's keystrokes (pinentry uses the tty).
     // Not detached: a command that asks on /dev/tty must stay in the terminal's foreground group.
-    const child = spawn('/bin/sh', ['-c', account.passwordCommand!], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', secret.command], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let outBytes = 0;
     let stderr = '';

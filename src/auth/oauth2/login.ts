@@ -1,0 +1,58 @@
+// `tmail account login` and `logout` without the CLI: choose a flow, run it, store the tokens.
+import { AccountError } from '../../domain/index.js';
+import type { AccountConfig, OAuth2Config } from '../../config/types.js';
+import { runBrowserFlow, type BrowserFlowIO } from './browser-flow.js';
+import { runDeviceFlow } from './device-flow.js';
+import { resolveSettings } from './providers.js';
+import { toStored } from './token-source.js';
+import { deleteTokens, tokenFilePath, writeTokens } from './token-store.js';
+
+export type LoginFlow = 'device' | 'browser';
+
+export interface LoginOptions extends BrowserFlowIO {
+  account: AccountConfig;
+  auth: OAuth2Config;
+  /** The account's data dir (config/paths.ts accountDataDir). */
+  dataDir: string;
+  /** Forced by --device / --browser; default: the device grant when there is a device endpoint. */
+  flow?: LoginFlow;
+}
+
+export interface LoginResult {
+  flow: LoginFlow;
+  tokenFile: string;
+  /** False when the server gave no refresh token: the sign-in lasts only as long as the access token. */
+  refreshable: boolean;
+}
+
+/** The account's OAuth2 block, or undefined for a password account. */
+export function oauth2Of(account: AccountConfig): OAuth2Config | undefined {
+  return account.auth?.method === 'oauth2' ? account.auth : undefined;
+}
+
+export function chooseFlow(settings: { accountName: string; authorizationEndpoint?: string; deviceAuthorizationEndpoint?: string }, forced?: LoginFlow): LoginFlow {
+  const name = settings.accountName;
+  if (forced === 'device' && !settings.deviceAuthorizationEndpoint) {
+    throw new AccountError('config', `account ${name}: no device sign-in for this provider (set "deviceAuthorizationEndpoint" in the account's "auth" block, or leave out --device)`);
+  }
+  if (forced === 'browser' && !settings.authorizationEndpoint) {
+    throw new AccountError('config', `account ${name}: no browser sign-in for this provider (set "authorizationEndpoint" in the account's "auth" block, or leave out --browser)`);
+  }
+  if (forced) return forced;
+  if (settings.deviceAuthorizationEndpoint) return 'device';
+  if (settings.authorizationEndpoint) return 'browser';
+  throw new AccountError('config', `account ${name}: OAuth2 needs an "authorizationEndpoint" or a "deviceAuthorizationEndpoint" (or a "provider" preset) to sign in`);
+}
+
+export async function login(opts: LoginOptions): Promise<LoginResult> {
+  const settings = resolveSettings(opts.account, opts.auth);
+  const flow = chooseFlow(settings, opts.flow);
+  const answer = flow === 'device' ? await runDeviceFlow(settings, opts) : await runBrowserFlow(settings, opts);
+  await writeTokens(opts.dataDir, toStored(settings, answer, (opts.now ?? Date.now)()));
+  return { flow, tokenFile: tokenFilePath(opts.dataDir), refreshable: answer.refreshToken !== undefined };
+}
+
+/** Deletes the stored tokens; false when there were none. */
+export function logout(dataDir: string): Promise<boolean> {
+  return deleteTokens(dataDir);
+}
