@@ -40,7 +40,7 @@ export async function readPassword(account: PasswordAccount, ctx: PasswordContex
   if (account.passwordCommand) {
     options.onWaiting?.(true);
     try {
-      return await runPasswordCommand(account, ctx, options);
+      return await runSecretCommand({ account: account.name, field: 'passwordCommand', command: account.passwordCommand, secret: 'password' }, ctx, options);
     } finally {
       options.onWaiting?.(false);
     }
@@ -74,24 +74,23 @@ const STDERR_TAIL = 200;
 // What a shell's exit code says by itself, so the (possibly secret) stderr need not be shown.
 const EXIT_MEANING: Record<number, string> = { 126: 'the command is not executable', 127: 'command not found' };
 
-function runPasswordCommand(account: PasswordAccount, ctx: PasswordContext, options: PasswordCommandOptions): Promise<string> {
-  return runSecretCommand({ accountName: account.name, field: 'passwordCommand', command: account.passwordCommand! }, ctx, options);
-}
-
-/** A command whose first output line is a secret (a password, an OAuth2 client secret). */
+/** A command in the config that prints a secret on its first line (passwordCommand, tokenCommand…). */
 export interface SecretCommand {
-  accountName: string;
-  /** The config field, named in every error ("passwordCommand", "clientSecretCommand"). */
+  /** Account name, for messages. */
+  account: string;
+  /** The config field, named in messages: "passwordCommand", "auth.tokenCommand". */
   field: string;
   command: string;
+  /** What it prints, in messages: "password", "access token". */
+  secret: string;
 }
 
 /**
- * Runs `command` through /bin/sh and resolves to the first line of its output. The same care for
- * every secret: no shared stdin, a timeout, a cap on output, stderr shown only with TMAIL_DEBUG.
+ * Runs a secret command through the shell: stdin not shared, stdout capped, stderr hidden unless
+ * TMAIL_DEBUG (it may quote the secret), stopped after a timeout or on `signal`.
  */
-export function runSecretCommand(secret: SecretCommand, ctx: Pick<PasswordContext, 'env'>, options: PasswordCommandOptions = {}): Promise<string> {
-  const fail = (why: string) => new AccountError('config', `account ${secret.accountName}: ${secret.field} ${why}`);
+export function runSecretCommand(cmd: SecretCommand, ctx: PasswordContext, options: PasswordCommandOptions = {}): Promise<string> {
+  const fail = (why: string) => new AccountError('config', `account ${cmd.account}: ${cmd.field} ${why}`);
   const timeoutMs = options.timeoutMs ?? PASSWORD_COMMAND_TIMEOUT_MS;
   const showStderr = ctx.env.TMAIL_DEBUG === '1' || ctx.env.TMAIL_DEBUG === 'true';
   return new Promise((resolve, reject) => {
@@ -101,7 +100,7 @@ export function runSecretCommand(secret: SecretCommand, ctx: Pick<PasswordContex
     }
     // stdin is not shared: the command must not steal the user's keystrokes (pinentry uses the tty).
     // Not detached: a command that asks on /dev/tty must stay in the terminal's foreground group.
-    const child = spawn('/bin/sh', ['-c', secret.command], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', cmd.command], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let outBytes = 0;
     let stderr = '';
@@ -125,7 +124,7 @@ export function runSecretCommand(secret: SecretCommand, ctx: Pick<PasswordContex
     };
     child.stdout.on('data', (d: Buffer) => {
       outBytes += d.length;
-      if (outBytes > MAX_PASSWORD_OUTPUT) stop(`printed more than ${MAX_PASSWORD_OUTPUT / 1024} KB; it must print only the password (on its first line)`);
+      if (outBytes > MAX_PASSWORD_OUTPUT) stop(`printed more than ${MAX_PASSWORD_OUTPUT / 1024} KB; it must print only the ${cmd.secret} (on its first line)`);
       else chunks.push(d);
     });
     child.stderr.setEncoding('utf8');
@@ -146,7 +145,7 @@ export function runSecretCommand(secret: SecretCommand, ctx: Pick<PasswordContex
         const status = signal ? `was killed by ${signal}` : `failed (exit code ${code}${code !== null && EXIT_MEANING[code] ? `: ${EXIT_MEANING[code]}` : ''})`;
         // Its stderr may quote the secret (seen: "gpg: <the password> bad"): only on request.
         const tail = showStderr ? stderrTail(stderr, password) : '';
-        const hint = showStderr || (code !== null && EXIT_MEANING[code]) ? '' : '; its error output is not shown (it may contain the password): run the command in a shell to see it';
+        const hint = showStderr || (code !== null && EXIT_MEANING[code]) ? '' : `; its error output is not shown (it may contain the ${cmd.secret}): run the command in a shell to see it`;
         reject(fail(tail ? `${status}: ${tail}` : `${status}${hint}`));
         return;
       }

@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { Provider, type ProviderInstance } from 'oidc-provider';
 
 export const TEST_CLIENT_ID = 'tmail-test';
+/** The same client with a secret (as Google's desktop clients have): for clientSecretCommand. */
+export const CONFIDENTIAL_CLIENT = { id: 'tmail-confidential', secret: 'not-so-secret-desktop-secret' };
 /** A confidential client for the mail server's introspection requests. */
 export const INTROSPECTION_CLIENT = { id: 'mail-server', secret: 'introspect-secret' };
 /** The scope the mail resource grants (what tmail's config `scope` asks for, with offline_access). */
@@ -70,6 +72,15 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
         client_name: 'tmail (test)',
         application_type: 'native', // loopback redirects on any port (RFC 8252 7.3)
         token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1/'],
+      },
+      {
+        client_id: CONFIDENTIAL_CLIENT.id,
+        client_secret: CONFIDENTIAL_CLIENT.secret,
+        application_type: 'native',
+        token_endpoint_auth_method: 'client_secret_post',
         grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
         response_types: ['code'],
         redirect_uris: ['http://127.0.0.1/'],
@@ -276,10 +287,16 @@ function unescapeHtml(s: string): string {
  */
 export async function approveDeviceCode(browser: TestBrowser, verification: { uri: string; complete?: string; userCode: string }): Promise<string> {
   let page = await browser.open(verification.complete ?? verification.uri);
+  let codeEntered = false;
   for (let step = 0; step < 8; step++) {
+    // The code entry page again after entering it: the end (an error page, e.g. after a denial).
+    if (codeEntered && page.body.includes('op.deviceInputForm')) return page.body;
     // The code entry page (filled in when opened from verification_uri_complete), then the
     // confirmation page ("is this the code shown on your device?"): Continue on each.
-    if (page.body.includes('op.deviceInputForm')) page = await browser.submitForm(page.body, browser.url, { user_code: verification.userCode });
+    if (page.body.includes('op.deviceInputForm')) {
+      codeEntered = true;
+      page = await browser.submitForm(page.body, browser.url, { user_code: verification.userCode });
+    }
     else if (page.body.includes('op.deviceConfirmForm')) page = await browser.submitForm(page.body, browser.url);
     // A page that submits its own form on load (the provider's POST-back after sign-in).
     else if (page.body.includes('forms[0].submit()')) page = await browser.submitForm(page.body, browser.url);

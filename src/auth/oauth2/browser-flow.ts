@@ -10,7 +10,7 @@ import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { FlowIO } from './device-flow.js';
 import type { OAuth2Settings } from './providers.js';
-import { describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
+import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
 
 export interface BrowserFlowIO extends FlowIO {
   /** One line the user typed (the pasted address); null when input ended. */
@@ -84,7 +84,9 @@ export async function runBrowserFlow(settings: OAuth2Settings, io: BrowserFlowIO
       );
       return parseTokenResponse(settings, answer);
     } catch (err) {
-      if (err instanceof OAuthError) throw new AccountError('auth', `account ${settings.accountName}: the server did not accept the sign-in code (${describeOAuthError(err)}); try again`, { cause: err });
+      if (err instanceof OAuthError) {
+        throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: the server did not accept the sign-in code (${describeOAuthError(err)}); try again`, { cause: err });
+      }
       throw err;
     }
   } finally {

@@ -3,7 +3,7 @@
 import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { OAuth2Settings } from './providers.js';
-import { describeOAuthError, OAuthError, parseTokenResponse, postForm, safeHost, type EndpointContext, type TokenResponse } from './token-endpoint.js';
+import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, safeHost, type EndpointContext, type TokenResponse } from './token-endpoint.js';
 
 export interface FlowIO extends EndpointContext {
   /** Writes one line for the user. */
@@ -29,7 +29,9 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
   try {
     start = await postForm(settings, endpoint, { scope: settings.scope }, io);
   } catch (err) {
-    if (err instanceof OAuthError) throw new AccountError('auth', `account ${settings.accountName}: ${safeHost(endpoint)} refused to start the device sign-in (${describeOAuthError(err)})`, { cause: err });
+    if (err instanceof OAuthError) {
+      throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: ${safeHost(endpoint)} refused to start the device sign-in (${describeOAuthError(err)})`, { cause: err });
+    }
     throw err;
   }
   const deviceCode = str(start.device_code);
@@ -68,7 +70,7 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
         case 'access_denied':
           throw new AccountError('auth', `account ${settings.accountName}: sign-in was declined in the browser; nothing was stored`, { cause: err });
         default:
-          throw new AccountError('auth', `account ${settings.accountName}: the device sign-in failed (${describeOAuthError(err)})`, { cause: err });
+          throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: the device sign-in failed (${describeOAuthError(err)})`, { cause: err });
       }
     }
   }

@@ -41,7 +41,11 @@ export interface EndpointContext {
 export async function postForm(settings: OAuth2Settings, url: string, params: Record<string, string>, ctx: EndpointContext): Promise<Record<string, unknown>> {
   const body = new URLSearchParams({ ...params, client_id: settings.clientId });
   if (settings.clientSecretCommand) {
-    const secret = await runSecretCommand({ accountName: settings.accountName, field: 'clientSecretCommand', command: settings.clientSecretCommand }, { env: ctx.env ?? process.env }, ctx.signal ? { signal: ctx.signal } : {});
+    const secret = await runSecretCommand(
+      { account: settings.accountName, field: 'auth.clientSecretCommand', command: settings.clientSecretCommand, secret: 'client secret' },
+      { env: ctx.env ?? process.env },
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
     body.set('client_secret', secret);
   }
   const host = safeHost(url);
@@ -90,6 +94,16 @@ export function parseTokenResponse(settings: OAuth2Settings, obj: Record<string,
     ...(expires !== undefined && Number.isFinite(expires) && expires > 0 ? { expiresIn: expires } : {}),
     ...(typeof obj.scope === 'string' ? { scope: obj.scope } : {}),
   };
+}
+
+/** The server does not know the client id or the secret: a config problem, whatever the grant. */
+export function clientRejected(err: OAuthError, settings: OAuth2Settings): AccountError | undefined {
+  if (err.code !== 'invalid_client' && err.code !== 'unauthorized_client') return undefined;
+  return new AccountError(
+    'config',
+    `account ${settings.accountName}: the OAuth2 server does not accept client id "${sanitizeLine(settings.clientId)}" (${describeOAuthError(err)}); check clientId and clientSecretCommand`,
+    { cause: err },
+  );
 }
 
 /** "what the server said" for a message: the code, and its description when it has one. */

@@ -2,8 +2,9 @@
 // while it has more than a minute left, else a new one from the refresh token (RFC 6749 6).
 import { AccountError } from '../../domain/index.js';
 import type { AccountConfig, OAuth2Config } from '../../config/types.js';
+import type { TraceSink } from '../../trace/types.js';
 import { resolveSettings, type OAuth2Settings } from './providers.js';
-import { describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
+import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
 import { readTokens, type StoredTokens, writeTokens } from './token-store.js';
 
 /** A token with less than this left is refreshed first: it must outlive the SASL exchange. */
@@ -18,6 +19,8 @@ export interface TokenSourceOptions {
   now?: () => number;
   /** For clientSecretCommand; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Accepted for the credentials provider's factory signature; token requests are not traced. */
+  trace?: TraceSink;
 }
 
 export interface TokenSource {
@@ -77,9 +80,8 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
     if (err.code === 'invalid_grant') {
       return new AccountError('auth', `account ${name}: the sign-in expired or was revoked; run "${loginCommand(name)}"`, { cause: err });
     }
-    if (err.code === 'invalid_client' || err.code === 'unauthorized_client') {
-      return new AccountError('config', `account ${name}: the OAuth2 server does not accept client id "${s.clientId}" (${describeOAuthError(err)}); check clientId and clientSecretCommand`, { cause: err });
-    }
+    const client = clientRejected(err, s);
+    if (client) return client;
     return new AccountError('auth', `account ${name}: refreshing the access token failed (${describeOAuthError(err)}); if this persists, run "${loginCommand(name)}"`, { cause: err });
   }
 
