@@ -6,7 +6,7 @@ const LAYERS = [
   ['threading', 'mime', 'trace'], // algorithms, MIME parsing/rendering and terminal text, the protocol trace
   ['store', 'cache'], // local Maildir store, header cache
   ['config'],
-  ['auth'], // credentials, OAuth2 token flows and storage: used by the backends, uses config
+  ['auth'], // credentials (password or OAuth2 token source) and the SASL pieces IMAP, POP3 and SMTP share
   ['accounts'], // the backend contract, the registry, IMAP and POP3
   ['compose'],
   ['cli'], // commands, the process context and prompts (the UI uses those two)

@@ -20,6 +20,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   list: { summary: 'list the newest messages of a folder', load: () => import('./commands/list.js') },
   'account add': { summary: 'add an account (asks, or takes options); tests the login first', load: () => import('./commands/account-add.js') },
   'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
+  'account login': { summary: 'sign in to an OAuth2 account (Gmail, Microsoft 365...) and store its tokens', load: () => import('./commands/account-login.js') },
+  'account logout': { summary: 'delete the stored OAuth2 tokens of an account', load: () => import('./commands/account-logout.js') },
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };

@@ -3,6 +3,7 @@
 // here reports: file, account name and index, field, what was expected and what was found.
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { authField } from './auth-field.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
 
@@ -13,7 +14,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACCOUNT_FIELDS = [
   'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop', 'ports',
+  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth',
 ] as const;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv'] as const;
 const TOP_FIELDS = ['accounts', 'keys'] as const;
@@ -132,6 +133,7 @@ function validateAccount(
   let smtp: SmtpConfig | undefined;
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
   const ports = portsField(entry, problem);
+  const auth = authField(entry.auth, problem, (text) => warnings.push(`${at}: ${text}`));
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -144,7 +146,7 @@ function validateAccount(
   };
   assignDefined(account, {
     email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop, ports,
+    deleteOnServerWhenDeletedLocally, apop, ports, auth,
   });
   return account;
 }

@@ -14,6 +14,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
 import { makeAsker, secretPrompt, type Asker } from '../prompt.js';
+import { oauth2Interview } from '../oauth2-offer.js';
 
 const USAGE = `Usage: tmail account add [options]
 
@@ -81,7 +82,7 @@ export const run: CommandRun = async (args, ctx) => {
   const account = scripted ? fromOptions(values, existing, ctx) : await interview(makeAsker(ctx.stdin, ctx.stdout), existing, ctx);
 
   if (!values['no-test']) {
-    const ok = await checkLogin(account, ctx);
+    const ok = account.auth?.method === 'oauth2' ? await signInFirst(account, ctx) : await checkLogin(account, ctx);
     if (!ok) {
       ctx.stderr.write('tmail: nothing was saved\n');
       return 1;
@@ -130,6 +131,8 @@ async function interview(asker: Asker, existing: string[], ctx: CliContext): Pro
     if (!isAddress(a)) throw new UsageError(`"${a}" is not an e-mail address`);
     return a;
   });
+  const viaOAuth2 = await oauth2Interview({ protocol, email, out, ask: (q, d, check, o) => askValid(asker, out, q, d, check, o), checkName: (n) => checkName(n, existing, ctx) });
+  if (viaOAuth2) return viaOAuth2;
   const host = await askValid(asker, out, 'Server host name', guessHost(protocol, email), (a) => {
     if (/[\s/@]/.test(a)) throw new UsageError(`"${a}" is not a host name`);
     return a;
@@ -202,6 +205,19 @@ async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boole
     rmSync(dataDir, { recursive: true, force: true });
   }
   ctx.stdout.write('Login OK.\n');
+  return true;
+}
+
+// OAuth2: signing in (and storing the tokens) is the test; a failed sign-in saves nothing.
+async function signInFirst(config: AccountConfig, ctx: CliContext): Promise<boolean> {
+  const { signIn } = await import('./account-login.js');
+  try {
+    await signIn(ctx, config);
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    ctx.stderr.write(`tmail: sign-in failed: ${sanitizeLine(err.message)}\n`);
+    return false;
+  }
   return true;
 }
 
