@@ -25,7 +25,11 @@ const MAIL_RESOURCE = 'urn:tmail-test:mail';
 export interface OAuthServerOptions {
   /** `sub` of the signed-in user, which introspection reports. Default "user@example.test". */
   accountId?: string;
-  /** 'opaque' (default) or 'jwt' access tokens; both can be introspected. */
+  /**
+   * 'opaque' (default): introspectable at introspectionEndpoint. 'jwt': signed RS256 with
+   * `publicKeyPem` (kid "test"), for a mail server that validates tokens locally (Dovecot's
+   * introspection_mode = local); oidc-provider refuses to introspect those.
+   */
   accessTokenFormat?: 'opaque' | 'jwt';
   /** Access token lifetime in seconds (default 3600). */
   accessTokenTtl?: number;
@@ -39,8 +43,16 @@ export interface OAuthServer {
   tokenEndpoint: string;
   deviceAuthorizationEndpoint: string;
   introspectionEndpoint: string;
+  /**
+   * The introspection address with the mail server's client credentials in it, the form Dovecot's
+   * oauth2 passdb takes (`introspection_mode = post`, `introspection_url = ...`).
+   */
+  introspectionUrlWithCredentials: string;
   revocationEndpoint: string;
   clientId: string;
+  /** The signing key of JWT access tokens, as PEM (SPKI), and the issuer's JWKS address. */
+  publicKeyPem: string;
+  jwksUri: string;
   /** What a client asks for to get mail access and a refresh token. */
   scope: string;
   /** The next interaction (login + consent) is denied instead of granted. */
@@ -58,7 +70,7 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
   const accountId = options.accountId ?? 'user@example.test';
   let deny = false;
   const tokenRequests: Record<string, number> = {};
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: 'test' };
 
   const server: Server = createServer();
@@ -105,6 +117,9 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
       Interaction: 600,
       Session: 86400,
     },
+    // Introspection answers carry the mail user name as `email` and `username` too: Dovecot's
+    // oauth2 passdb reads the user from `username_attribute` (default "email").
+    extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) => (token.accountId ? { email: token.accountId, username: token.accountId } : undefined),
     findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id }) }),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     features: {
@@ -161,8 +176,11 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
     tokenEndpoint: `${issuer}/token`,
     deviceAuthorizationEndpoint: `${issuer}/device/auth`,
     introspectionEndpoint: `${issuer}/token/introspection`,
+    introspectionUrlWithCredentials: `http://${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}@${issuer.slice('http://'.length)}/token/introspection`,
     revocationEndpoint: `${issuer}/token/revocation`,
     clientId: TEST_CLIENT_ID,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    jwksUri: `${issuer}/jwks`,
     scope: `${MAIL_SCOPE} offline_access`,
     tokenRequests,
     denyNext() {

@@ -100,6 +100,14 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     const info = await server.introspect(stored.accessToken);
     assert.equal(info.active, true);
     assert.equal(info.sub, 'user@example.test');
+    assert.equal(info.email, 'user@example.test');
+    // The way Dovecot asks (credentials in the URL, token in a form POST) works too.
+    const viaUrl = new URL(server.introspectionUrlWithCredentials);
+    const basic = Buffer.from(`${decodeURIComponent(viaUrl.username)}:${decodeURIComponent(viaUrl.password)}`).toString('base64');
+    viaUrl.username = '';
+    viaUrl.password = '';
+    const res = await fetch(viaUrl, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${stored.accessToken}` });
+    assert.equal(((await res.json()) as { active: boolean }).active, true);
     // Nothing secret was printed.
     assert.ok(!out.lines.join('\n').includes(stored.accessToken));
     assert.ok(!out.lines.join('\n').includes(stored.refreshToken!));
