@@ -16,7 +16,7 @@ const ACCOUNT_FIELDS = [
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
   'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth',
 ] as const;
-const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv'] as const;
+const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv', 'auth'] as const;
 const TOP_FIELDS = ['accounts', 'keys'] as const;
 
 export interface ValidationResult {
@@ -179,9 +179,10 @@ function validateSmtp(
   const passwords = passwordFields(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`));
   const ca = pathField(raw, 'ca', problem, options);
   const allowInsecureAuth = boolField(raw, 'allowInsecureAuth', problem);
+  const auth = authField(raw.auth, (f, t) => problem(f, t), (text) => warnings.push(`${at}: smtp: ${text}`));
   if (problems.length > before || !host) return undefined;
   const smtp: SmtpConfig = { host, port: port ?? (security === 'tls' ? 465 : 587), security };
-  assignDefined(smtp, { user, from, ...passwords, ca, allowInsecureAuth });
+  assignDefined(smtp, { user, from, ...passwords, ca, allowInsecureAuth, auth });
   return smtp;
 }
 

@@ -153,6 +153,21 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     assert.deepEqual(waits.slice(0, 3), [5000, 5000, 10000]);
   });
 
+  test("Microsoft's authorization_declined is a denial too", async () => {
+    const a = account();
+    let polls = 0;
+    const fetchImpl: typeof fetch = async (input, init) => {
+      if (String(input) === server.tokenEndpoint && ++polls === 2) {
+        return new Response(JSON.stringify({ error: 'authorization_declined', error_description: 'AADSTS70000: the user declined' }), { status: 400 });
+      }
+      return fetch(input, init);
+    };
+    await assert.rejects(
+      login({ ...a, flow: 'device', print: () => undefined, fetchImpl, env: {}, sleep: quickSleep }),
+      (err: unknown) => err instanceof AccountError && /sign-in was declined in the browser; nothing was stored/.test(err.message),
+    );
+  });
+
   test('the code expires before the user finishes: a clear line', async () => {
     const a = account();
     let t = 1_000_000;
@@ -228,6 +243,22 @@ describe('authorization code + PKCE with a loopback redirect (RFC 7636, RFC 8252
     await approveInBrowser(new TestBrowser(), authUrl, { issuer: server.issuer });
     await done;
     assert.ok(await readTokens(a.dataDir));
+  });
+
+  test('nobody comes back (input ended, tab closed): gives up with a clear line; Ctrl-C stops at once', async () => {
+    const a = account();
+    await assert.rejects(
+      login({ ...a, flow: 'browser', print: () => undefined, env: {}, openBrowser: () => undefined, readLine: async () => null, waitMs: 200 }),
+      (err: unknown) => err instanceof AccountError && /no sign-in within 0 minutes; run the login again/.test(err.message),
+    );
+    const controller = new AbortController();
+    const out = printer();
+    const done = login({ ...a, flow: 'browser', print: out.print, env: {}, openBrowser: () => undefined, signal: controller.signal });
+    done.catch(() => undefined);
+    await out.waitFor(/paste it here/);
+    controller.abort(new Error('cancelled by the test'));
+    await assert.rejects(done, /cancelled by the test/);
+    assert.equal(existsSync(join(a.dataDir, TOKEN_FILE)), false);
   });
 
   test('denied in the browser: a clear line, nothing stored', async () => {

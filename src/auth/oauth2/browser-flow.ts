@@ -17,7 +17,11 @@ export interface BrowserFlowIO extends FlowIO {
   readLine?: () => Promise<string | null>;
   /** Shows the address in a browser; default: xdg-open / open, only when a display is there. */
   openBrowser?: (url: string) => void;
+  /** How long to wait for the browser or a paste (default 15 minutes). */
+  waitMs?: number;
 }
+
+const BROWSER_WAIT_MS = 15 * 60_000;
 
 /** What came back, by redirect or by paste. */
 type Callback = { code: string } | { error: string; description?: string };
@@ -62,10 +66,21 @@ export async function runBrowserFlow(settings: OAuth2Settings, io: BrowserFlowIO
     io.print('ended on from its address bar and paste it here, then press Enter. (Ctrl-C cancels)');
 
     const result = await new Promise<Callback>((resolve, reject) => {
-      const onAbort = () => reject(io.signal!.reason);
+      const waitMs = io.waitMs ?? BROWSER_WAIT_MS;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(io.signal!.reason);
+      };
       io.signal?.addEventListener('abort', onAbort, { once: true });
+      if (io.signal?.aborted) queueMicrotask(onAbort);
+      // Nobody is coming back (input ended, the tab was closed): stop rather than wait forever.
+      const timer = setTimeout(() => {
+        io.signal?.removeEventListener('abort', onAbort);
+        reject(new AccountError('auth', `account ${settings.accountName}: no sign-in within ${Math.round(waitMs / 60_000)} minutes; run the login again`));
+      }, waitMs);
       const done = (cb: Callback) => {
         io.signal?.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
         resolve(cb);
       };
       listenForRedirect(server, state, done);

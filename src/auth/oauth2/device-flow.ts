@@ -68,6 +68,8 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
         case 'expired_token':
           throw expired(settings);
         case 'access_denied':
+        // Microsoft's name for it (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code).
+        case 'authorization_declined':
           throw new AccountError('auth', `account ${settings.accountName}: sign-in was declined in the browser; nothing was stored`, { cause: err });
         default:
           throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: the device sign-in failed (${describeOAuthError(err)})`, { cause: err });
