@@ -55,7 +55,7 @@ describe('global options and errors', () => {
     const r = await tmail(['frobnicate'], {});
     assert.deepEqual(r, { code: 2, stdout: '', stderr: 'tmail: unknown command "frobnicate"\nRun "tmail --help" for usage.\n' });
     const a = await tmail(['account', 'remove'], {});
-    assert.match(a.stderr, /unknown command "account" \(account commands: add, list, mode\)/);
+    assert.match(a.stderr, /unknown command "account" \(account commands: add, list, login, logout, mode\)/);
     const o = await tmail(['list', '--colour'], freshEnv());
     assert.equal(o.code, 2);
     assert.equal(o.stderr, 'tmail: unknown option --colour\nUsage: tmail list [--account NAME] [--folder FOLDER] [--limit N]\n');
