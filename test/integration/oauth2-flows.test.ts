@@ -343,13 +343,17 @@ describe('stored token source', { timeout: 60_000 }, () => {
 
   test('clientSecretCommand: its first line is sent as client_secret, never stored; a wrong one is a config error', async () => {
     const env = { PATH: process.env.PATH };
-    const a = account({ clientId: CONFIDENTIAL_CLIENT.id, clientSecretCommand: `printf '%s\\nsecond line\\n' ${CONFIDENTIAL_CLIENT.secret}` });
+    const runs = join(root, 'secret-runs');
+    const a = account({ clientId: CONFIDENTIAL_CLIENT.id, clientSecretCommand: `echo run >> ${runs}; printf '%s\\nsecond line\\n' ${CONFIDENTIAL_CLIENT.secret}` });
     const out = printer();
     const done = login({ ...a, flow: 'device', print: out.print, sleep: quickSleep, env });
     const uri = (await out.waitFor(/^ {2}(http\S+)$/))[1]!;
     const code = (await out.waitFor(/enter the code:\s+(\S+)/))[1]!;
     await approveDeviceCode(new TestBrowser(), { uri, userCode: code });
     await done;
+    // Asked once for the whole sign-in (device request and every poll), not once per request.
+    assert.ok((server.tokenRequests['urn:ietf:params:oauth:grant-type:device_code'] ?? 0) >= 1);
+    assert.equal(readFileSync(runs, 'utf8'), 'run\n');
     assert.doesNotMatch(readFileSync(join(a.dataDir, TOKEN_FILE), 'utf8'), new RegExp(CONFIDENTIAL_CLIENT.secret));
     // The refresh sends the secret too.
     assert.ok(await createStoredTokenSource({ ...a, env }).getAccessToken({ forceRefresh: true }));

@@ -40,14 +40,7 @@ export interface EndpointContext {
 /** POSTs `params` as a form (with client_id, and client_secret when configured); resolves to the JSON object. */
 export async function postForm(settings: OAuth2Settings, url: string, params: Record<string, string>, ctx: EndpointContext): Promise<Record<string, unknown>> {
   const body = new URLSearchParams({ ...params, client_id: settings.clientId });
-  if (settings.clientSecretCommand) {
-    const secret = await runSecretCommand(
-      { account: settings.accountName, field: 'auth.clientSecretCommand', command: settings.clientSecretCommand, secret: 'client secret' },
-      { env: ctx.env ?? process.env },
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
-    body.set('client_secret', secret);
-  }
+  if (settings.clientSecretCommand) body.set('client_secret', await clientSecret(settings, ctx));
   const host = safeHost(url);
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
@@ -79,6 +72,24 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   }
   if (!res.ok) throw new AccountError('protocol', `account ${settings.accountName}: the OAuth2 server ${host} answered HTTP ${res.status}`);
   return obj;
+}
+
+// The secret is read once per settings (one sign-in, one token source): a device flow polls every
+// few seconds and a password manager would otherwise be asked on every poll and every refresh.
+const secrets = new WeakMap<OAuth2Settings, Promise<string>>();
+
+function clientSecret(settings: OAuth2Settings, ctx: EndpointContext): Promise<string> {
+  let secret = secrets.get(settings);
+  if (!secret) {
+    secret = runSecretCommand(
+      { account: settings.accountName, field: 'auth.clientSecretCommand', command: settings.clientSecretCommand!, secret: 'client secret' },
+      { env: ctx.env ?? process.env },
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
+    secret.catch(() => secrets.delete(settings)); // a failed run (a typo, a cancelled pinentry) is tried again
+    secrets.set(settings, secret);
+  }
+  return secret;
 }
 
 /** Reads a successful token response (RFC 6749 5.1). */
