@@ -89,6 +89,7 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     const { result, out } = await deviceLogin(a);
     assert.equal(result.flow, 'device');
     assert.equal(result.refreshable, true);
+    assert.deepEqual(result.notGranted, []);
     assert.ok(out.lines.some((l) => /Waiting for you/.test(l)));
     assert.ok(out.lines.some((l) => /code filled in/.test(l)), 'verification_uri_complete is shown too');
     const file = join(a.dataDir, TOKEN_FILE);
@@ -111,6 +112,12 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     // Nothing secret was printed.
     assert.ok(!out.lines.join('\n').includes(stored.accessToken));
     assert.ok(!out.lines.join('\n').includes(stored.refreshToken!));
+  });
+
+  test('a scope the server does not grant is reported (the sign-in itself succeeds)', async () => {
+    const a = account({ scope: `${server.scope} calendar` });
+    const { result } = await deviceLogin(a);
+    assert.deepEqual(result.notGranted, ['calendar']);
   });
 
   test('the user declines in the browser: one clear line, nothing stored', async () => {

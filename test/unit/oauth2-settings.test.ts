@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
-import { chooseFlow } from '../../src/auth/oauth2/login.js';
+import { chooseFlow, notGranted } from '../../src/auth/oauth2/login.js';
 import { PRESETS, providerForAddress, resolveSettings } from '../../src/auth/oauth2/providers.js';
 import { parseTokenResponse } from '../../src/auth/oauth2/token-endpoint.js';
 import { createStoredTokenSource, loginCommand } from '../../src/auth/oauth2/token-source.js';
@@ -72,6 +72,16 @@ describe('provider presets and config', () => {
     for (const d of ['outlook.com', 'hotmail.com', 'live.com', 'contoso.onmicrosoft.com']) assert.equal(providerForAddress(`a@${d}`), 'microsoft', d);
     assert.equal(providerForAddress('a@example.com'), undefined);
     assert.equal(providerForAddress('a@notgmail.com'), undefined);
+  });
+});
+
+describe('granted scopes', () => {
+  test('what was asked but not granted; offline_access, case and resource prefixes do not count', () => {
+    const ms = PRESETS.microsoft!.scope;
+    assert.deepEqual(notGranted(ms, undefined), []);
+    assert.deepEqual(notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/POP.AccessAsUser.All https://outlook.office.com/SMTP.Send'), []);
+    assert.deepEqual(notGranted(ms, 'IMAP.AccessAsUser.All pop.accessasuser.all SMTP.Send'), []);
+    assert.deepEqual(notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All'), ['https://outlook.office.com/POP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send']);
   });
 });
 

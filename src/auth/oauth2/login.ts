@@ -23,6 +23,8 @@ export interface LoginResult {
   tokenFile: string;
   /** False when the server gave no refresh token: the sign-in lasts only as long as the access token. */
   refreshable: boolean;
+  /** Scopes asked for that the server says it did not grant (the user unticked one, or an admin policy). */
+  notGranted: string[];
 }
 
 /** The account's OAuth2 block, or undefined for a password account. */
@@ -49,7 +51,17 @@ export async function login(opts: LoginOptions): Promise<LoginResult> {
   const flow = chooseFlow(settings, opts.flow);
   const answer = flow === 'device' ? await runDeviceFlow(settings, opts) : await runBrowserFlow(settings, opts);
   await writeTokens(opts.dataDir, toStored(settings, answer, (opts.now ?? Date.now)()));
-  return { flow, tokenFile: tokenFilePath(opts.dataDir), refreshable: answer.refreshToken !== undefined };
+  return { flow, tokenFile: tokenFilePath(opts.dataDir), refreshable: answer.refreshToken !== undefined, notGranted: notGranted(settings.scope, answer.scope) };
+}
+
+// RFC 6749 5.1: `scope` in the answer lists what was granted when it differs from the request.
+// Compared leniently (case, and by the part after the last "/": Microsoft may answer short names).
+export function notGranted(asked: string, granted: string | undefined): string[] {
+  if (granted === undefined) return [];
+  const key = (s: string) => (s.split('/').pop() ?? s).toLowerCase();
+  const have = new Set(granted.split(' ').filter(Boolean).map(key));
+  // offline_access and openid show in the refresh token and ID token, not always in `scope`.
+  return asked.split(' ').filter((s) => s && s !== 'offline_access' && s !== 'openid' && !have.has(key(s)));
 }
 
 /** Deletes the stored tokens; false when there were none. */

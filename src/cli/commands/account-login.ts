@@ -58,6 +58,7 @@ export async function signIn(ctx: CliContext, account: AccountConfig, flow?: 'de
       readLine: () => reader.readLine(),
     });
     ctx.stdout.write(`Signed in to account ${label}. The tokens are stored in ${result.tokenFile} (readable only by you).\n`);
+    if (result.notGranted.length > 0) ctx.stdout.write(`Warning: the server did not grant ${result.notGranted.map(sanitizeLine).join(', ')}; signing in to the mail server may fail.\n`);
     if (!result.refreshable) ctx.stdout.write('The server gave no refresh token: you will have to sign in again when the access token expires.\n');
   } catch (err) {
     if (controller.signal.aborted) {
