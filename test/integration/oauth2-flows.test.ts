@@ -328,6 +328,21 @@ describe('stored token source', { timeout: 60_000 }, () => {
     assert.equal(server.tokenRequests.refresh_token, refreshesBefore + 1);
   });
 
+  test('another tmail process refreshed (and rotated the refresh token) meanwhile: its new token is used', async () => {
+    const a = account();
+    await deviceLogin(a);
+    const other = createStoredTokenSource(a);
+    let otherToken = '';
+    // This process read the old refresh token; the other one refreshes first, then ours reaches the server.
+    const fetchImpl: typeof fetch = async (input, init) => {
+      if (!otherToken) otherToken = await other.getAccessToken({ forceRefresh: true });
+      return fetch(input, init);
+    };
+    const ours = createStoredTokenSource({ ...a, fetchImpl });
+    assert.equal(await ours.getAccessToken({ forceRefresh: true }), otherToken);
+    assert.equal((await readTokens(a.dataDir))!.accessToken, otherToken);
+  });
+
   test('a revoked refresh token: the clear line naming tmail account login NAME', async () => {
     const a = account();
     await deviceLogin(a);

@@ -50,6 +50,7 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
       throw new AccountError('auth', `account ${name}: the access token expired and the server gave no refresh token; run "${loginCommand(name)}"`);
     }
     let answer: TokenResponse;
+    let spent = stored.refreshToken;
     try {
       answer = await refreshWith(settings, stored.refreshToken);
     } catch (err) {
@@ -58,6 +59,7 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
       const again = await readTokens(opts.dataDir);
       if (again?.refreshToken && again.refreshToken !== stored.refreshToken && usable(again, settings)) {
         if (again.expiresAt === undefined || again.expiresAt - now() > MIN_TOKEN_LIFE_MS) return again.accessToken;
+        spent = again.refreshToken;
         answer = await refreshWith(settings, again.refreshToken).catch((e: unknown) => {
           throw explain(e, settings!);
         });
@@ -65,7 +67,7 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
         throw explain(err, settings);
       }
     }
-    await writeTokens(opts.dataDir, toStored(settings, answer, now(), stored.refreshToken));
+    await writeTokens(opts.dataDir, toStored(settings, answer, now(), spent));
     return answer.accessToken;
   }
 
