@@ -10,6 +10,7 @@ import {
   askValid, checkAddress, checkCaFile, checkEnvName, checkHost, checkName, checkPort, choice, guessHost, PROTOCOLS, SECURITIES, yesNo,
 } from './account-answers.js';
 import { UsageError } from './args.js';
+import { oauth2Interview } from './oauth2-offer.js';
 import type { Asker } from './prompt.js';
 
 export interface WizardDeps {
@@ -23,7 +24,8 @@ export interface WizardDeps {
   testLogin?: (account: AccountConfig) => Promise<void>;
 }
 
-export type WizardResult = { account: AccountConfig; outcome: 'tested' | 'untested' | 'failed-saved' } | { outcome: 'gave-up' };
+/** 'oauth2': an OAuth2 account at a known provider; signing in (account-add) is its test. */
+export type WizardResult = { account: AccountConfig; outcome: 'tested' | 'untested' | 'failed-saved' | 'oauth2' } | { outcome: 'gave-up' };
 
 export async function runWizard(deps: WizardDeps, email?: string): Promise<WizardResult> {
   const { asker, out } = deps;
@@ -35,6 +37,14 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
   const a: Answers = { email: address } as Answers;
   const offered = first('imap') ? 'imap' : first('pop3') ? 'pop3' : 'imap';
   a.protocol = await askValid(asker, out, 'Protocol (imap or pop3)', offered, (x) => choice(x.toLowerCase(), PROTOCOLS, 'protocol'));
+  const viaOAuth2 = await oauth2Interview({
+    protocol: a.protocol,
+    email: address,
+    out,
+    ask: (q, d, check, optional) => askValid(asker, out, q, d, check, optional),
+    checkName: (n) => void checkName(n, deps.existingNames, deps.ctx),
+  });
+  if (viaOAuth2) return { account: viaOAuth2, outcome: 'oauth2' };
   const found = first(a.protocol);
   await askServer(deps, a, found);
   a.user = await askValid(asker, out, 'User name', found?.user ?? address, (x) => x);

@@ -7,20 +7,17 @@ import type { PasswordCommandOptions } from '../config/password.js';
 import type { AccountConfig } from '../config/types.js';
 import type { CliContext } from './context.js';
 import { secretPrompt } from './prompt.js';
+import { createStoredTokenSource } from '../auth/oauth2/token-source.js';
 
-/**
- * Stored-token sign-in (device grant / PKCE): `createStoredTokenSource` of auth/oauth2/token-source.ts
- * once that module is in. Without it an account with `"auth": {"method": "oauth2"}` and no
- * tokenCommand gets a clear "not available here; set auth.tokenCommand" error.
- */
-const STORED_TOKEN_SOURCE: TokenSourceFactory | undefined = undefined;
+/** Stored-token sign-in: the tokens `tmail account login` (device grant / PKCE) stored, refreshed on demand. */
+const STORED_TOKEN_SOURCE: TokenSourceFactory = createStoredTokenSource;
 
 export function credentialsContext(ctx: CliContext, dataDir: string, commandOptions?: PasswordCommandOptions): CredentialsContext {
   return {
     env: ctx.env,
     askSecret: secretPrompt(ctx),
     dataDir,
-    ...(STORED_TOKEN_SOURCE ? { tokenSourceFactory: STORED_TOKEN_SOURCE } : {}),
+    tokenSourceFactory: STORED_TOKEN_SOURCE,
     ...(commandOptions ? { commandOptions } : {}),
     ...(ctx.trace ? { trace: ctx.trace } : {}),
   };

@@ -21,6 +21,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'account add': { summary: 'add an account: finds its servers, asks, tests the login first', load: () => import('./commands/account-add.js') },
   'account edit': { summary: 'change an account (asks, or takes field=value)', load: () => import('./commands/account-edit.js') },
   'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
+  'account login': { summary: 'sign in to an OAuth2 account (Gmail, Microsoft 365...) and store its tokens', load: () => import('./commands/account-login.js') },
+  'account logout': { summary: 'delete the stored OAuth2 tokens of an account', load: () => import('./commands/account-logout.js') },
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
   'account remove': { summary: 'remove an account (says what happens to its local mail first)', load: () => import('./commands/account-remove.js') },
   'account rename': { summary: 'rename an account and move its local data along', load: () => import('./commands/account-rename.js') },

@@ -56,7 +56,7 @@ describe('global options and errors', () => {
     assert.deepEqual(r, { code: 2, stdout: '', stderr: 'tmail: unknown command "frobnicate"\nRun "tmail --help" for usage.\n' });
     const a = await tmail(['account', 'frob'], {});
     assert.equal(a.code, 2);
-    assert.match(a.stderr, /unknown command "account frob" \(account commands: add, edit, list, mode, remove, rename\)/);
+    assert.match(a.stderr, /unknown command "account frob" \(account commands: add, edit, list, login, logout, mode, remove, rename\)/);
     const o = await tmail(['list', '--colour'], freshEnv());
     assert.equal(o.code, 2);
     assert.equal(o.stderr, 'tmail: unknown option --colour\nUsage: tmail list [--account NAME] [--folder FOLDER] [--limit N]\n');

@@ -95,7 +95,8 @@ export const run: CommandRun = async (args, ctx) => {
 
   if (scripted) {
     const account = fromOptions({ ...values, ...(address !== undefined ? { email: address } : {}) }, existing, ctx);
-    if (!values['no-test'] && !(await checkLogin(account, ctx))) {
+    const ok = values['no-test'] || (account.auth?.method === 'oauth2' ? await signInFirst(account, ctx) : await checkLogin(account, ctx));
+    if (!ok) {
       ctx.stderr.write('tmail: nothing was saved\n');
       return 1;
     }
@@ -113,7 +114,7 @@ export const run: CommandRun = async (args, ctx) => {
     },
     address,
   );
-  if (result.outcome === 'gave-up') {
+  if (result.outcome === 'gave-up' || (result.outcome === 'oauth2' && !values['no-test'] && !(await signInFirst(result.account, ctx)))) {
     ctx.stderr.write('tmail: nothing was saved\n');
     return 1;
   }
@@ -198,6 +199,19 @@ async function checkLogin(config: AccountConfig, ctx: CliContext): Promise<boole
     return false;
   }
   ctx.stdout.write('Login OK.\n');
+  return true;
+}
+
+// OAuth2: signing in (and storing the tokens) is the test; a failed sign-in saves nothing.
+async function signInFirst(config: AccountConfig, ctx: CliContext): Promise<boolean> {
+  const { signIn } = await import('./account-login.js');
+  try {
+    await signIn(ctx, config);
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    ctx.stderr.write(`tmail: sign-in failed: ${sanitizeLine(err.message)}\n`);
+    return false;
+  }
   return true;
 }
 
