@@ -77,6 +77,14 @@ export interface RemovalOutcome {
   recovered?: string;
 }
 
+export interface DeleteOptions {
+  /**
+   * Delete for good, not to Trash: for a postponed draft once it was sent (a copy is in Sent).
+   * The no-foreign-expunge rule still holds (IMAP without UIDPLUS may answer 'left-deleted').
+   */
+  skipTrash?: boolean;
+}
+
 export type AccountEventListener = (event: AccountEvent) => void;
 
 /** What a backend is given besides its config entry. */
@@ -133,7 +141,7 @@ export interface MailAccount {
    * Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and
    * expunges. Resolves to what really happened when the backend can say more than "done".
    */
-  deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined>;
+  deleteMessages(path: string, uids: number[], options?: DeleteOptions): Promise<RemovalOutcome | undefined>;
   moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined>;
   copyMessages(path: string, uids: number[], destination: string): Promise<void>;
   /** UIDs matching the query, newest first. */

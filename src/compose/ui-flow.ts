@@ -4,7 +4,9 @@
 import type { MailAccount } from '../accounts/account.js';
 import type { AccountConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
-import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
+import { lastToken, withCandidate, type AddressCompleter } from './address-completion.js';
+import { cannotSendReason, ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
+import type { MailAddress } from './draft.js';
 import { DraftStore } from './draft-store.js';
 import { findEditor, runEditor } from './editor.js';
 import type { SmtpTimeouts } from './transport.js';
@@ -18,7 +20,12 @@ export interface ComposeHost {
   smtpTimeouts?: Partial<SmtpTimeouts>;
   /** Where the SMTP conversation is traced (the trace pane's buffer). */
   trace?: TraceSink;
+  /** Address completion (Tab in the To/Cc/Bcc prompts) and the seen-address record. */
+  addresses?: AddressCompleter;
 }
+
+/** What a prompt on the confirm screen fills in. */
+export type PromptField = 'attach' | 'to' | 'cc' | 'bcc';
 
 export interface ComposeView {
   title: string;
@@ -31,7 +38,13 @@ export interface ComposeView {
   /** Work in progress ("Sending…"); keys other than none are ignored meanwhile. */
   busy?: string;
   error?: string;
-  prompt?: { label: string; value: string };
+  prompt?: {
+    label: string;
+    value: string;
+    field?: PromptField;
+    /** Help after the value: the keys, or which completion candidate is shown. */
+    hint?: string;
+  };
   confirmDiscard?: boolean;
   /** A draft left by an earlier run (crash, closed terminal): resume it or start a new one? */
   resume?: string;
@@ -54,13 +67,31 @@ export interface ComposeCallbacks {
 }
 
 const READING_DRAFT = 'Reading the draft…';
-const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward' };
+const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward', draft: 'Draft' };
+const PROMPTS: Record<PromptField, { label: string; hint: string }> = {
+  attach: { label: 'Attach file: ', hint: '(Enter adds, Esc cancels)' },
+  to: { label: 'To: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+  cc: { label: 'Cc: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+  bcc: { label: 'Bcc: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+};
+
+/** Tab completion in progress: the candidates for the token after `head`, and which one is shown. */
+interface Cycle {
+  head: string;
+  candidates: MailAddress[];
+  index: number;
+  /** The prompt value while this cycle is current; any other edit ends the cycle. */
+  value: string;
+}
 
 export class ComposeFlow {
   private session?: ComposeSession;
   private accountIndex = 0;
   private view?: ComposeView;
   private pendingDeps?: ComposeDeps;
+  private cycle?: Cycle;
+  /** Bumped by every prompt edit, so a slow completion answer for older text is dropped. */
+  private promptEdits = 0;
 
   constructor(private readonly host: ComposeHost, private readonly cb: ComposeCallbacks) {}
 
@@ -71,6 +102,9 @@ export class ComposeFlow {
   async start(kind: ComposeKind, accountIndex: number, original?: OriginalRef): Promise<void> {
     const info = this.host.account(accountIndex);
     if (!info) return this.cb.notify('No account to write from');
+    // Before the editor opens, and only here: a message that cannot be sent is not worth writing.
+    const cannot = cannotSendReason(info.config);
+    if (cannot) return this.cb.notify(`Cannot write mail: ${sanitizeLine(cannot)}`);
     this.accountIndex = accountIndex;
     try {
       const account = await this.cb.account(accountIndex);
@@ -128,7 +162,15 @@ export class ComposeFlow {
       case 'e':
         return void this.edit();
       case 'a':
-        return this.show({ prompt: { label: 'Attach file: ', value: '' }, error: undefined });
+        return this.openPrompt('attach', '');
+      case 't':
+        return this.openPrompt('to', v.to);
+      case 'C':
+        return this.openPrompt('cc', v.cc);
+      case 'b':
+        return this.openPrompt('bcc', v.bcc);
+      case 'f':
+        return void this.switchIdentity();
       case 'p':
         return void this.postpone();
       case 'q':
@@ -140,18 +182,68 @@ export class ComposeFlow {
     }
   }
 
+  private openPrompt(field: PromptField, value: string): void {
+    this.cycle = undefined;
+    this.promptEdits++;
+    this.show({ prompt: { label: PROMPTS[field].label, value, field, hint: PROMPTS[field].hint }, error: undefined });
+  }
+
   private promptKey(v: ComposeView, k: KeyPress): void {
     const p = v.prompt!;
+    const field = p.field ?? 'attach';
+    if (k.spec === 'tab' && field !== 'attach') return void this.complete();
+    this.cycle = undefined;
+    this.promptEdits++;
+    const edit = (value: string) => this.show({ prompt: { ...p, value, hint: PROMPTS[field].hint } });
     if (k.spec === 'esc') return this.show({ prompt: undefined });
     if (k.spec === 'enter') {
       this.show({ prompt: undefined });
-      if (p.value.trim()) void this.attach(p.value.trim());
+      if (field === 'attach') {
+        if (p.value.trim()) void this.attach(p.value.trim());
+      } else {
+        void this.setField(field, p.value.trim().replace(/,$/, ''));
+      }
       return;
     }
-    if (k.spec === 'backspace' || k.spec === 'delete') return this.show({ prompt: { ...p, value: [...p.value].slice(0, -1).join('') } });
-    if (k.spec === 'C-u') return this.show({ prompt: { ...p, value: '' } });
+    if (k.spec === 'backspace' || k.spec === 'delete') return edit([...p.value].slice(0, -1).join(''));
+    if (k.spec === 'C-u') return edit('');
     const text = sanitizeLine(k.text);
-    if (text) this.show({ prompt: { ...p, value: p.value + text } });
+    if (text) edit(p.value + text);
+  }
+
+  /** Tab: the first candidate for the token being typed, then the next one on every further Tab. */
+  private async complete(): Promise<void> {
+    const p = this.view?.prompt;
+    if (!p?.field || p.field === 'attach') return;
+    const c = this.cycle;
+    if (c && c.value === p.value && c.candidates.length) {
+      c.index = (c.index + 1) % c.candidates.length;
+      return this.applyCandidate(c);
+    }
+    const completer = this.host.addresses;
+    if (!completer) return this.show({ prompt: { ...p, hint: '(no address completion here)' } });
+    const { head, token } = lastToken(p.value);
+    if (!token) return this.show({ prompt: { ...p, hint: '(type the start of a name or address, then Tab)' } });
+    const edits = ++this.promptEdits;
+    this.show({ prompt: { ...p, hint: '(looking up…)' } });
+    const found = await completer.complete(token);
+    const now = this.view?.prompt;
+    if (!now || edits !== this.promptEdits) return; // typed on, or left the prompt, meanwhile
+    if (!found.candidates.length) {
+      const why = found.warning ? `; ${sanitizeLine(found.warning)}` : '';
+      return this.show({ prompt: { ...now, hint: `(no address found for "${sanitizeLine(token)}"${why})` } });
+    }
+    this.cycle = { head, candidates: found.candidates, index: 0, value: '' };
+    this.applyCandidate(this.cycle, found.warning);
+  }
+
+  private applyCandidate(c: Cycle, warning?: string): void {
+    const p = this.view!.prompt!;
+    const value = withCandidate(c.head, c.candidates[c.index]!);
+    c.value = value;
+    const more = c.candidates.length > 1 ? `Tab ${c.index + 1}/${c.candidates.length}, ` : '';
+    const note = warning ? `; ${sanitizeLine(warning)}` : '';
+    this.show({ prompt: { ...p, value, hint: `(${more}Enter sets, Esc cancels${note})` } });
   }
 
   private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>): ComposeDeps {
@@ -166,6 +258,7 @@ export class ComposeFlow {
       },
       smtpTimeouts: this.host.smtpTimeouts,
       ...(this.host.trace ? { trace: this.host.trace } : {}),
+      ...(this.host.addresses ? { addresses: this.host.addresses } : {}),
     };
   }
 
@@ -190,6 +283,24 @@ export class ComposeFlow {
       this.show({ from: d.from, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, attachments: d.attachments, error, busy: undefined });
     } catch (err) {
       this.show({ error: error ?? `${text(err)} — press e to fix it`, busy: undefined });
+    }
+  }
+
+  private async setField(field: 'to' | 'cc' | 'bcc', value: string): Promise<void> {
+    try {
+      await this.session!.setField(field, value);
+      await this.refresh();
+    } catch (err) {
+      this.show({ error: text(err) });
+    }
+  }
+
+  private async switchIdentity(): Promise<void> {
+    try {
+      const out = await this.session!.switchIdentity();
+      await this.refresh(out.signatureSwapped ? undefined : 'the signature was edited, so it was left as it is — press e to change it');
+    } catch (err) {
+      this.show({ error: text(err) });
     }
   }
 

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
+import { DEFAULT_PORTS, type AccountConfig, type IdentityConfig, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
 
 const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
@@ -13,10 +13,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACCOUNT_FIELDS = [
   'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop', 'ports',
+  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'identities',
 ] as const;
+const IDENTITY_FIELDS = ['from', 'signature', 'signatureFile'] as const;
+const FROM_SHAPE = /^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv'] as const;
-const TOP_FIELDS = ['accounts', 'keys'] as const;
+const TOP_FIELDS = ['accounts', 'keys', 'addressBookCommand'] as const;
 
 export interface ValidationResult {
   config: TmailConfig;
@@ -73,6 +75,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions): Validati
       config.keys = { ...(raw.keys as Record<string, string>) };
     }
   }
+
+  const addressBookCommand = nonEmptyString(raw, 'addressBookCommand', (f, t) => problems.push(`${file}: ${f} ${t}`), false);
+  if (addressBookCommand !== undefined) config.addressBookCommand = addressBookCommand;
 
   if (problems.length) throw new ConfigError(problems);
   return { config, warnings };
@@ -132,6 +137,7 @@ function validateAccount(
   let smtp: SmtpConfig | undefined;
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
   const ports = portsField(entry, problem);
+  const identities = identitiesField(entry, at, options, problems, warnings);
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -144,9 +150,48 @@ function validateAccount(
   };
   assignDefined(account, {
     email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop, ports,
+    deleteOnServerWhenDeletedLocally, apop, ports, identities,
   });
   return account;
+}
+
+/** `identities: [{ "from": "Name <a@b>", "signature": "…" | "signatureFile": "~/.sig" }]`. */
+function identitiesField(o: Obj, at: string, options: ValidateOptions, problems: string[], warnings: string[]): IdentityConfig[] | undefined {
+  const v = o.identities;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) {
+    problems.push(`${at}: identities must be a non-empty list like [{ "from": "You <you@example.org>" }], got ${describe(v)}`);
+    return undefined;
+  }
+  const out: IdentityConfig[] = [];
+  const seen = new Set<string>();
+  v.forEach((entry: unknown, i: number) => {
+    const problem = (field: string, text: string) => problems.push(`${at}: identities[${i}].${field} ${text}`);
+    if (!isObject(entry)) {
+      problems.push(`${at}: identities[${i}] must be an object like { "from": "You <you@example.org>" }, got ${describe(entry)}`);
+      return;
+    }
+    for (const key of Object.keys(entry)) {
+      if (!(IDENTITY_FIELDS as readonly string[]).includes(key)) warnings.push(`${at}: unknown field "identities[${i}].${key}" is ignored${suggest(key, IDENTITY_FIELDS)}`);
+    }
+    const from = nonEmptyString(entry, 'from', problem, true);
+    if (from !== undefined && (!FROM_SHAPE.test(from.trim()) || hasControl(from))) {
+      problem('from', `must be an address like "Your Name <you@example.org>" or "you@example.org", got ${JSON.stringify(from)}`);
+      return;
+    }
+    const signature = typeof entry.signature === 'string' ? entry.signature : undefined;
+    if (entry.signature !== undefined && signature === undefined) problem('signature', `must be a string, got ${describe(entry.signature)}`);
+    const signatureFile = pathField(entry, 'signatureFile', problem, options);
+    if (signature !== undefined && signatureFile !== undefined) problem('signature', 'and signatureFile are both set; keep only one of them');
+    if (from === undefined) return;
+    const key = (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+    if (seen.has(key)) problem('from', `repeats the address ${key}; each identity needs its own address`);
+    seen.add(key);
+    const identity: IdentityConfig = { from: from.trim() };
+    assignDefined(identity, { signature, signatureFile });
+    out.push(identity);
+  });
+  return out;
 }
 
 function validateSmtp(
@@ -170,7 +215,7 @@ function validateSmtp(
   const port = portField(raw, 'port', problem);
   const user = nonEmptyString(raw, 'user', problem, false);
   const from = nonEmptyString(raw, 'from', problem, false);
-  if (from !== undefined && !/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(from.trim())) {
+  if (from !== undefined && !FROM_SHAPE.test(from.trim())) {
     problem('from', `must be an address like "Your Name <you@example.org>" or "you@example.org", got ${JSON.stringify(from)}`);
   }
   if (from !== undefined && hasControl(from)) problem('from', 'must not contain control characters');
