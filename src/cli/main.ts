@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'account add': { summary: 'add an account (asks, or takes options); tests the login first', load: () => import('./commands/account-add.js') },
   'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
+  'complete-address': { summary: 'complete a name or address (for editors: the To/Cc/Bcc completion)', load: () => import('./commands/complete-address.js') },
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };
 

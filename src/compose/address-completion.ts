@@ -20,6 +20,8 @@ export interface AddressCompleterOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
   limit?: number;
+  /** The user's own addresses: never recorded, so completion does not offer them. */
+  own?: readonly string[];
 }
 
 export class AddressCompleter {
@@ -70,9 +72,11 @@ export class AddressCompleter {
 
   /** Remembers addresses of mail read or sent; never throws (suggestions are not worth an error). */
   async record(list: readonly SeenAddress[], when?: Date): Promise<void> {
-    if (!list.length) return;
+    const own = new Set((this.opts.own ?? []).map((a) => a.toLowerCase()));
+    const others = list.filter((a) => !own.has(a.address.toLowerCase()));
+    if (!others.length) return;
     try {
-      (await this.open()).record(list, when);
+      (await this.open()).record(others, when);
     } catch {
       // A read-only or full disk must not break reading or sending mail.
     }

@@ -113,6 +113,14 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   }
   const { smtpPasswordGetter } = await import('../compose/smtp-password.js');
   const smtpGetters = config.accounts.map((a, i) => smtpPasswordGetter(a, getters[i]!, passwordCtx));
+  const { AddressCompleter } = await import('../compose/address-completion.js');
+  const { identityOf } = await import('../compose/identity.js');
+  const addresses = new AddressCompleter({
+    dataDir: paths(ctx).dataDir,
+    env: ctx.env,
+    own: config.accounts.flatMap((a) => identityOf(a).addresses),
+    ...(config.addressBookCommand ? { addressBookCommand: config.addressBookCommand } : {}),
+  });
   const stdout = ctx.stdout as TtyOut;
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
   const hintRows = options.hint ? 1 : 0;
@@ -152,6 +160,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       suspend: (fn) => suspend(fn),
       env: ctx.env,
       trace,
+      addresses,
       account: (i) => {
         const a = config.accounts[i];
         return a && { config: a, smtpPassword: smtpGetters[i]!, dataDir: accountDataDir(ctx, a.name) };

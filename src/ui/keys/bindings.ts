@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 export const ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
+  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'editDraft', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -41,6 +41,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   reply: { keys: ['r'], description: 'Reply to the sender' },
   replyAll: { keys: ['R'], description: 'Reply to the sender and all recipients (minus yourself)' },
   forward: { keys: ['F'], description: 'Forward the message (inline, attachments kept)' },
+  editDraft: { keys: ['E'], description: 'Edit and send the message as a draft (a postponed one is removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },

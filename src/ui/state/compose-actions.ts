@@ -6,13 +6,13 @@ import type { ControllerContext } from './controller-context.js';
 import { withTarget } from './message-actions.js';
 import { folderKey } from './window-cache.js';
 
-export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward'): void {
+export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward' | 'editDraft'): void {
   const host = ctx.opts.compose;
   if (!host) return ctx.notify('Sending mail is not available here');
   const run = (account: number, original?: { path: string; uid: number }) => {
     void (async () => {
       const flow = await compose(ctx, host);
-      await flow.start(action === 'compose' ? 'new' : action, account, original);
+      await flow.start(action === 'compose' ? 'new' : action === 'editDraft' ? 'draft' : action, account, original);
     })().catch((err) => ctx.fail(err));
   };
   if (action === 'compose') return run(ctx.state.current?.account ?? 0);

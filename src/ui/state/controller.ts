@@ -190,6 +190,7 @@ export class UiController {
       case 'reply':
       case 'replyAll':
       case 'forward':
+      case 'editDraft':
         return startCompose(ctx, action);
       case 'nextPane':
         return cyclePane(ctx);
