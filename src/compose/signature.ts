@@ -50,7 +50,7 @@ export function swapSignature(body: string, from: string, to: string): { body: s
     const block = `\n${SEPARATOR}\n${from}\n`;
     const end = body.endsWith(block) ? body.length - block.length : body.endsWith(block.slice(0, -1)) ? body.length - block.length + 1 : -1;
     if (end < 0) return { body, replaced: false };
-    rest = `${body.slice(0, end)}\n`;
+    rest = `${body.slice(0, end).replace(/\n+$/, '')}\n`;
   } else if (new RegExp(`^${SEPARATOR}$`, 'm').test(body)) {
     return { body, replaced: false };
   }
