@@ -73,7 +73,8 @@ test('virtualized list: a 100k folder renders one screen of rows and fetches onl
 });
 
 test('help overlay lists every action of the key table and closes on a key', async () => {
-  const ui = await mountUi([new FakeAccount()], { rows: 40 });
+  // Tall enough for every action without scrolling.
+  const ui = await mountUi([new FakeAccount()], { rows: 46 });
   try {
     await ui.waitFor(firstLoaded, 'first window');
     await ui.press('?');

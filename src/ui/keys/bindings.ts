@@ -41,7 +41,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   reply: { keys: ['r'], description: 'Reply to the sender' },
   replyAll: { keys: ['R'], description: 'Reply to the sender and all recipients (minus yourself)' },
   forward: { keys: ['F'], description: 'Forward the message (inline, attachments kept)' },
-  editDraft: { keys: ['E'], description: 'Edit and send the message as a draft (a postponed one is removed from Drafts once sent)' },
+  editDraft: { keys: ['E'], description: 'Edit and send as a draft (removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
