@@ -59,6 +59,8 @@ export interface SendOutcome {
 export class ComposeSession {
   /** Set once the SMTP server accepted the message: a second send() would send it twice. */
   sent = false;
+  /** A draft resumed from the Drafts folder: its copy there is deleted once sent or postponed again. */
+  replacesDraft = false;
 
   private constructor(
     readonly kind: ComposeKind,
@@ -83,7 +85,10 @@ export class ComposeSession {
         await deps.store.ensure();
         draft = await draftFromMessage(raw, await saveParts(raw, await deps.store.partsDir(id)));
         const file = await deps.store.write(id, formatDraft(draft));
-        return new ComposeSession(kind, id, file, deps, original);
+        const session = new ComposeSession(kind, id, file, deps, original);
+        // Only a message in Drafts is consumed: any other one is a template ("edit as new") and stays.
+        session.replacesDraft = (await deps.account.specialFolder?.('drafts').catch(() => undefined)) === original.path;
+        return session;
       }
       const { parseMessage } = await import('../mime/index.js');
       const parsed = await parseMessage(raw);
@@ -182,7 +187,7 @@ export class ComposeSession {
         warnings.push(`the original could not be marked answered (${message(err)})`);
       }
     }
-    if (this.original && this.kind === 'draft') {
+    if (this.replacesDraft) {
       const left = await this.removeOldDraft();
       if (left) warnings.push(left);
     }
@@ -201,7 +206,7 @@ export class ComposeSession {
     const built = await buildMessage(checked);
     const folder = await storeWithRetry(account, 'drafts', built.copy, ['\\Draft', '\\Seen']);
     // Postponing a resumed draft again replaces its old copy rather than adding a second one.
-    if (this.original && this.kind === 'draft') await this.removeOldDraft();
+    if (this.replacesDraft) await this.removeOldDraft();
     await this.deps.store.remove(this.id);
     return folder;
   }

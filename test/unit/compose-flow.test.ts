@@ -59,7 +59,8 @@ function fakeAccount(stored: Stored[], flagged: string[]): MailAccount {
     openFolder: async () => { throw new Error('unused'); }, fetchWindow: async () => [], fetchSummaries: async () => [],
     fetchRaw: async () => Readable.from([Buffer.from(original)]),
     addFlags: async (path, uids, flags) => void flagged.push(`${path}:${uids.join(',')}:${flags.join(' ')}`),
-    removeFlags: async () => undefined, deleteMessages: async () => undefined, moveMessages: async () => undefined,
+    removeFlags: async () => undefined,
+    deleteMessages: async (path, uids, o) => void flagged.push(`delete ${path}:${uids.join(',')}:${JSON.stringify(o)}`), moveMessages: async () => undefined,
     copyMessages: async () => undefined, search: async () => [], onEvent: () => () => undefined,
     appendMessage: async (folder, raw, flags) => void stored.push({ folder, raw, flags }),
     specialFolder: async (use) => (use === 'sent' ? 'Sent Items' : 'Drafts'),
@@ -270,4 +271,21 @@ test('identities: new mail from the first with its signature; f switches From an
   assert.match(raw, /^From: Alice at the club <alice@club.example>/m);
   assert.equal(raw.split('Club Alice').length, 2, 'one signature');
   assert.equal(sink.received[before]!.from, 'alice@club.example');
+});
+
+test('E on a message in Drafts: edited, sent, and that draft deleted for good; E elsewhere ("edit as new") leaves the original', async () => {
+  const t = setup('edit-draft');
+  await t.flow.start('draft', 0, { path: 'Drafts', uid: 3 });
+  assert.equal(t.last()!.title, 'Draft');
+  assert.equal(t.last()!.to, 'alice@example.test', 'the recipients of the message come back');
+  t.key('s');
+  await t.until(() => t.last() === undefined, 'sent');
+  assert.deepEqual(t.flagged, ['delete Drafts:3:{"skipTrash":true}']);
+
+  const u = setup('edit-as-new');
+  await u.flow.start('draft', 0, { path: 'INBOX', uid: 7 });
+  u.key('s');
+  await u.until(() => u.last() === undefined, 'sent');
+  assert.deepEqual(u.flagged, [], 'nothing deleted, nothing flagged');
+  assert.equal(u.notices.length, 1);
 });
