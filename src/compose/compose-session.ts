@@ -45,7 +45,8 @@ export interface ComposeDeps {
 /** Said before the editor opens, so nobody writes a message that cannot be sent. */
 export function cannotSendReason(config: AccountConfig): string | undefined {
   if (config.smtp) return undefined;
-  return `account ${config.name} cannot send mail: add an "smtp" block to it in config.json (see "Writing mail" in the README)`;
+  // The words that matter first: a status line may cut the end (the help screen shows it whole).
+  return `No "smtp" block: account ${config.name} cannot send mail; add one to it in config.json (README, "Writing mail")`;
 }
 
 export interface SendOutcome {

@@ -104,7 +104,7 @@ export class ComposeFlow {
     if (!info) return this.cb.notify('No account to write from');
     // Before the editor opens, and only here: a message that cannot be sent is not worth writing.
     const cannot = cannotSendReason(info.config);
-    if (cannot) return this.cb.notify(`Cannot write mail: ${sanitizeLine(cannot)}`);
+    if (cannot) return this.cb.fail(cannot);
     this.accountIndex = accountIndex;
     try {
       const account = await this.cb.account(accountIndex);

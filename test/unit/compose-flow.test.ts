@@ -194,12 +194,12 @@ test('no smtp block: said once, before the editor opens; nothing written', async
   assert.equal(t.suspended(), 0, 'the editor never ran');
   assert.deepEqual(t.views, [], 'no compose screen');
   assert.deepEqual(await t.drafts(), []);
-  assert.equal(t.notices.length, 2);
-  for (const n of t.notices) {
-    assert.equal(n, 'Cannot write mail: account no-smtp cannot send mail: add an "smtp" block to it in config.json (see "Writing mail" in the README)');
-    assert.equal(n.split('smtp" block').length, 2, 'said once in the line');
+  assert.equal(t.failures.length, 2);
+  for (const n of t.failures) {
+    assert.equal(n, 'No "smtp" block: account no-smtp cannot send mail; add one to it in config.json (README, "Writing mail")');
+    assert.equal(n.split('"smtp"').length, 2, 'said once in the line');
   }
-  assert.deepEqual(t.failures, []);
+  assert.deepEqual(t.notices, []);
 });
 
 test('To prompt: Tab completes the last address from seen addresses, Tab again cycles, Enter sets it; a bad address is refused', async () => {
