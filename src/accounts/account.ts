@@ -119,6 +119,14 @@ export interface RemovalOutcome {
   copies?: UidPair[];
 }
 
+export interface DeleteOptions {
+  /**
+   * Delete for good, not to Trash: for a postponed draft once it was sent (a copy is in Sent).
+   * The no-foreign-expunge rule still holds (IMAP without UIDPLUS may answer 'left-deleted').
+   */
+  skipTrash?: boolean;
+}
+
 export type AccountEventListener = (event: AccountEvent) => void;
 
 /** What a backend is given besides its config entry. */
@@ -182,7 +190,7 @@ export interface MailAccount {
    * Moves to Trash when the folder is not Trash and a Trash exists; else marks \Deleted and
    * expunges. Resolves to what really happened when the backend can say more than "done".
    */
-  deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined>;
+  deleteMessages(path: string, uids: number[], options?: DeleteOptions): Promise<RemovalOutcome | undefined>;
   /**
    * Where deleteMessages(path, …) would put messages: the Trash folder's path, or null when a
    * delete there is for good (in Trash itself, or no Trash) — so the UI can say so before asking.

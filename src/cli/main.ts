@@ -26,6 +26,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
   'account remove': { summary: 'remove an account (says what happens to its local mail first)', load: () => import('./commands/account-remove.js') },
   'account rename': { summary: 'rename an account and move its local data along', load: () => import('./commands/account-rename.js') },
+  'complete-address': { summary: 'complete a name or address (for editors: the To/Cc/Bcc completion)', load: () => import('./commands/complete-address.js') },
   sync: { summary: 'download new mail of POP3 accounts into the local Maildir', load: () => import('./commands/sync.js') },
 };
 

@@ -11,14 +11,18 @@ import { AccountError, type Flag } from '../domain/index.js';
 import type { AccountConfig } from '../config/types.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { buildMessage, checkAttachments } from './build-message.js';
-import { checkDraft, emptyDraft, formatDraft, parseDraft, type Draft } from './draft.js';
+import type { AddressCompleter } from './address-completion.js';
+import { addresses, checkDraft, emptyDraft, formatDraft, parseDraft, type Draft } from './draft.js';
 import type { DraftStore } from './draft-store.js';
-import { identityOf } from './identity.js';
+import { findIdentity, identitiesOf, identityOf, nextIdentity, replyIdentity } from './identity.js';
 import { buildForward, buildReply } from './reply.js';
+import { draftFromMessage } from './resume-draft.js';
+import { addSignature, readSignature, swapSignature } from './signature.js';
 import { sendRaw, type SmtpTimeouts } from './transport.js';
 import type { TraceSink } from '../trace/types.js';
 
-export type ComposeKind = 'new' | 'reply' | 'replyAll' | 'forward';
+/** 'draft': a postponed draft from the Drafts folder, edited and sent (then removed from there). */
+export type ComposeKind = 'new' | 'reply' | 'replyAll' | 'forward' | 'draft';
 
 export interface OriginalRef {
   path: string;
@@ -36,6 +40,15 @@ export interface ComposeDeps {
   smtpTimeouts?: Partial<SmtpTimeouts>;
   /** The trace pane / --trace: the SMTP conversation goes there too. */
   trace?: TraceSink;
+  /** Remembers the addresses of mail replied to and sent, for completion. */
+  addresses?: AddressCompleter;
+}
+
+/** Said before the editor opens, so nobody writes a message that cannot be sent. */
+export function cannotSendReason(config: AccountConfig): string | undefined {
+  if (config.smtp) return undefined;
+  // The words that matter first: a status line may cut the end (the help screen shows it whole).
+  return `No "smtp" block: account ${config.name} cannot send mail; add one to it in config.json (README, "Writing mail")`;
 }
 
 export interface SendOutcome {
@@ -49,6 +62,8 @@ export interface SendOutcome {
 export class ComposeSession {
   /** Set once the SMTP server accepted the message: a second send() would send it twice. */
   sent = false;
+  /** A draft resumed from the Drafts folder: its copy there is deleted once sent or postponed again. */
+  replacesDraft = false;
 
   private constructor(
     readonly kind: ComposeKind,
@@ -60,14 +75,29 @@ export class ComposeSession {
 
   /** Builds the first draft (fetching the original for reply/forward) and writes it to disk. */
   static async create(kind: ComposeKind, deps: ComposeDeps, original?: OriginalRef): Promise<ComposeSession> {
-    const me = identityOf(deps.config);
+    let identity = identitiesOf(deps.config)[0]!;
     const id = deps.store.newId();
-    let draft: Draft = emptyDraft(me.from);
-    if (kind !== 'new') {
+    let draft: Draft;
+    if (kind === 'new') {
+      draft = emptyDraft(identity.from);
+    } else {
       if (!original) throw new AccountError('not-found', 'no message selected');
       const raw = await readAll(await deps.account.fetchRaw(original.path, original.uid));
+      if (kind === 'draft') {
+        // Its signature is already in its text: nothing is added.
+        await deps.store.ensure();
+        draft = await draftFromMessage(raw, await saveParts(raw, await deps.store.partsDir(id)));
+        const file = await deps.store.write(id, formatDraft(draft));
+        const session = new ComposeSession(kind, id, file, deps, original);
+        // Only a message in Drafts is consumed: any other one is a template ("edit as new") and stays.
+        session.replacesDraft = (await deps.account.specialFolder?.('drafts').catch(() => undefined)) === original.path;
+        return session;
+      }
       const { parseMessage } = await import('../mime/index.js');
       const parsed = await parseMessage(raw);
+      identity = replyIdentity(deps.config, parsed);
+      const me = identityOf(deps.config, identity.from);
+      await deps.addresses?.record([...parsed.from, ...parsed.to, ...parsed.cc].filter((a) => !me.addresses.includes(a.address.toLowerCase())));
       if (kind === 'forward') {
         await deps.store.ensure();
         draft = buildForward(parsed, me, await saveParts(raw, await deps.store.partsDir(id)));
@@ -75,6 +105,7 @@ export class ComposeSession {
         draft = buildReply(parsed, kind, me);
       }
     }
+    draft.body = addSignature(draft.body, await readSignature(identity));
     const file = await deps.store.write(id, formatDraft(draft));
     return new ComposeSession(kind, id, file, deps, kind === 'new' ? undefined : original);
   }
@@ -93,6 +124,29 @@ export class ComposeSession {
     await this.deps.edit(this.file);
   }
 
+  /**
+   * Puts the account's next identity in From and swaps the signature. Returns the new From and
+   * whether the signature could be swapped (false: the user had edited it, so it was left).
+   */
+  async switchIdentity(): Promise<{ from: string; signatureSwapped: boolean }> {
+    const d = await this.draft();
+    const next = nextIdentity(this.deps.config, d.from);
+    const current = findIdentity(this.deps.config, d.from);
+    const swap = swapSignature(d.body, current ? await readSignature(current) : '', await readSignature(next));
+    d.from = next.from;
+    d.body = swap.body;
+    await this.deps.store.write(this.id, formatDraft(d));
+    return { from: next.from, signatureSwapped: swap.replaced };
+  }
+
+  /** Sets To, Cc or Bcc (from the confirm screen's prompts); a bad address is refused, naming it. */
+  async setField(field: 'to' | 'cc' | 'bcc', value: string): Promise<void> {
+    addresses(value, field === 'to' ? 'To' : field === 'cc' ? 'Cc' : 'Bcc');
+    const d = await this.draft();
+    d[field] = value;
+    await this.deps.store.write(this.id, formatDraft(d));
+  }
+
   async attach(path: string): Promise<void> {
     const full = path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(path);
     await checkAttachments([full]);
@@ -105,12 +159,11 @@ export class ComposeSession {
     if (this.sent) throw new AccountError('protocol', 'this message was already sent');
     const { config, account } = this.deps;
     const checked = checkDraft(await this.draft());
-    if (!config.smtp) {
-      throw new AccountError('config', `account ${config.name} has no "smtp" block in config.json, so it cannot send (the draft is kept)`);
-    }
+    const smtp = config.smtp;
+    if (!smtp) throw new AccountError('config', cannotSendReason(config)!);
     const built = await buildMessage(checked);
     await sendRaw({
-      smtp: config.smtp,
+      smtp,
       accountName: config.name,
       credentials: this.deps.smtpCredentials,
       envelope: built.envelope,
@@ -119,6 +172,7 @@ export class ComposeSession {
       ...(this.deps.trace ? { trace: this.deps.trace } : {}),
     });
     this.sent = true;
+    await this.deps.addresses?.record([...checked.toList, ...checked.ccList, ...checked.bccList]);
     const warnings: string[] = [];
     let sentFolder: string | undefined;
     try {
@@ -136,6 +190,10 @@ export class ComposeSession {
         warnings.push(`the original could not be marked answered (${message(err)})`);
       }
     }
+    if (this.replacesDraft) {
+      const left = await this.removeOldDraft();
+      if (left) warnings.push(left);
+    }
     await this.deps.store.remove(this.id).catch(() => undefined);
     return { recipients: built.envelope.to.length, sentFolder, warnings };
   }
@@ -150,8 +208,26 @@ export class ComposeSession {
     if (!d.to && !d.cc && !d.bcc) checked.toList = [];
     const built = await buildMessage(checked);
     const folder = await storeWithRetry(account, 'drafts', built.copy, ['\\Draft', '\\Seen']);
+    // Postponing a resumed draft again replaces its old copy rather than adding a second one.
+    if (this.replacesDraft) await this.removeOldDraft();
     await this.deps.store.remove(this.id);
     return folder;
+  }
+
+  /**
+   * Deletes the Drafts copy this session was resumed from: that one UID, for good (not to Trash);
+   * on IMAP the no-foreign-expunge rule holds (src/accounts/imap/remove-messages.ts). Returns what
+   * to tell the user when it stays.
+   */
+  private async removeOldDraft(): Promise<string | undefined> {
+    const o = this.original!;
+    try {
+      const out = await this.deps.account.deleteMessages(o.path, [o.uid], { skipTrash: true });
+      if (out?.result === 'left-deleted') return 'the old draft in Drafts is marked deleted but stays until the folder is expunged (another client marked messages there too)';
+      return undefined;
+    } catch (err) {
+      return `the old draft could not be removed from Drafts (${message(err)})`;
+    }
   }
 
   async discard(): Promise<void> {

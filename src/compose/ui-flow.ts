@@ -5,7 +5,9 @@ import type { MailAccount } from '../accounts/account.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { AccountConfig } from '../config/types.js';
 import { sanitizeLine } from '../mime/sanitize.js';
-import { ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
+import { lastToken, withCandidate, type AddressCompleter } from './address-completion.js';
+import { cannotSendReason, ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
+import type { MailAddress } from './draft.js';
 import { DraftStore } from './draft-store.js';
 import { findEditor, runEditor } from './editor.js';
 import type { SmtpTimeouts } from './transport.js';
@@ -19,7 +21,12 @@ export interface ComposeHost {
   smtpTimeouts?: Partial<SmtpTimeouts>;
   /** Where the SMTP conversation is traced (the trace pane's buffer). */
   trace?: TraceSink;
+  /** Address completion (Tab in the To/Cc/Bcc prompts) and the seen-address record. */
+  addresses?: AddressCompleter;
 }
+
+/** What a prompt on the confirm screen fills in. */
+export type PromptField = 'attach' | 'to' | 'cc' | 'bcc';
 
 export interface ComposeView {
   title: string;
@@ -32,7 +39,13 @@ export interface ComposeView {
   /** Work in progress ("Sending…"); keys other than none are ignored meanwhile. */
   busy?: string;
   error?: string;
-  prompt?: { label: string; value: string };
+  prompt?: {
+    label: string;
+    value: string;
+    field?: PromptField;
+    /** Help after the value: the keys, or which completion candidate is shown. */
+    hint?: string;
+  };
   confirmDiscard?: boolean;
   /** A draft left by an earlier run (crash, closed terminal): resume it or start a new one? */
   resume?: string;
@@ -40,12 +53,14 @@ export interface ComposeView {
 
 /** An answer on the compose screens (see ComposeFlow.command). */
 export type ComposeCommand =
-  | { kind: 'send' | 'edit' | 'askAttach' | 'postpone' | 'askDiscard' | 'close' }
+  | { kind: 'send' | 'edit' | 'askAttach' | 'askTo' | 'askCc' | 'askBcc' | 'switchIdentity' | 'postpone' | 'askDiscard' | 'close' }
   /** A draft was left: resume it (true) or start a new one. */
   | { kind: 'resume'; resume: boolean }
   /** The answer to "Discard this draft?". */
   | { kind: 'discard'; yes: boolean }
-  /** The attach prompt's new value; `value` undefined closes it, `submit` attaches. */
+  /** Tab in a To/Cc/Bcc prompt: the first completion candidate, then the next on every further Tab. */
+  | { kind: 'complete' }
+  /** The open prompt's new value; `value` undefined closes it, `submit` applies it. */
   | { kind: 'prompt'; value?: string; submit?: boolean };
 
 export interface ComposeCallbacks {
@@ -60,13 +75,31 @@ export interface ComposeCallbacks {
 }
 
 const READING_DRAFT = 'Reading the draft…';
-const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward' };
+const TITLES: Record<ComposeKind, string> = { new: 'New message', reply: 'Reply', replyAll: 'Reply to all', forward: 'Forward', draft: 'Draft' };
+const PROMPTS: Record<PromptField, { label: string; hint: string }> = {
+  attach: { label: 'Attach file: ', hint: '(Enter adds, Esc cancels)' },
+  to: { label: 'To: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+  cc: { label: 'Cc: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+  bcc: { label: 'Bcc: ', hint: '(Tab completes, Enter sets, Esc cancels)' },
+};
+
+/** Tab completion in progress: the candidates for the token after `head`, and which one is shown. */
+interface Cycle {
+  head: string;
+  candidates: MailAddress[];
+  index: number;
+  /** The prompt value while this cycle is current; any other edit ends the cycle. */
+  value: string;
+}
 
 export class ComposeFlow {
   private session?: ComposeSession;
   private accountIndex = 0;
   private view?: ComposeView;
   private pendingDeps?: ComposeDeps;
+  private cycle?: Cycle;
+  /** Bumped by every prompt edit, so a slow completion answer for older text is dropped. */
+  private promptEdits = 0;
 
   constructor(private readonly host: ComposeHost, private readonly cb: ComposeCallbacks) {}
 
@@ -77,6 +110,9 @@ export class ComposeFlow {
   async start(kind: ComposeKind, accountIndex: number, original?: OriginalRef): Promise<void> {
     const info = this.host.account(accountIndex);
     if (!info) return this.cb.notify('No account to write from');
+    // Before the editor opens, and only here: a message that cannot be sent is not worth writing.
+    const cannot = cannotSendReason(info.config);
+    if (cannot) return this.cb.fail(cannot);
     this.accountIndex = accountIndex;
     try {
       const account = await this.cb.account(accountIndex);
@@ -130,7 +166,15 @@ export class ComposeFlow {
       case 'edit':
         return void this.edit();
       case 'askAttach':
-        return this.show({ prompt: { label: 'Attach file: ', value: '' }, error: undefined });
+        return this.openPrompt('attach', '');
+      case 'askTo':
+        return this.openPrompt('to', v.to);
+      case 'askCc':
+        return this.openPrompt('cc', v.cc);
+      case 'askBcc':
+        return this.openPrompt('bcc', v.bcc);
+      case 'switchIdentity':
+        return void this.switchIdentity();
       case 'postpone':
         return void this.postpone();
       case 'askDiscard':
@@ -139,12 +183,11 @@ export class ComposeFlow {
         if (c.yes) void this.discard();
         else this.show({ confirmDiscard: false });
         return;
+      case 'complete':
+        if (v.prompt) void this.complete();
+        return;
       case 'prompt':
-        if (!v.prompt) return;
-        if (c.value === undefined) return this.show({ prompt: undefined });
-        if (!c.submit) return this.show({ prompt: { ...v.prompt, value: c.value } });
-        this.show({ prompt: undefined });
-        if (c.value.trim()) void this.attach(c.value.trim());
+        if (v.prompt) this.promptAnswer(v.prompt, c.value, c.submit);
         return;
     }
   }
@@ -152,6 +195,61 @@ export class ComposeFlow {
   /** The screen shown now (undefined when the flow is closed). */
   get current(): ComposeView | undefined {
     return this.view;
+  }
+
+  private openPrompt(field: PromptField, value: string): void {
+    this.cycle = undefined;
+    this.promptEdits++;
+    this.show({ prompt: { label: PROMPTS[field].label, value, field, hint: PROMPTS[field].hint }, error: undefined });
+  }
+
+  private promptAnswer(p: NonNullable<ComposeView['prompt']>, value: string | undefined, submit?: boolean): void {
+    const field = p.field ?? 'attach';
+    this.cycle = undefined;
+    this.promptEdits++;
+    if (value === undefined) return this.show({ prompt: undefined });
+    if (!submit) return this.show({ prompt: { ...p, value: sanitizeLine(value), hint: PROMPTS[field].hint } });
+    this.show({ prompt: undefined });
+    if (field === 'attach') {
+      if (value.trim()) void this.attach(value.trim());
+    } else {
+      void this.setField(field, value.trim().replace(/,$/, ''));
+    }
+  }
+
+  /** Tab: the first candidate for the token being typed, then the next one on every further Tab. */
+  private async complete(): Promise<void> {
+    const p = this.view?.prompt;
+    if (!p?.field || p.field === 'attach') return;
+    const c = this.cycle;
+    if (c && c.value === p.value && c.candidates.length) {
+      c.index = (c.index + 1) % c.candidates.length;
+      return this.applyCandidate(c);
+    }
+    const completer = this.host.addresses;
+    if (!completer) return this.show({ prompt: { ...p, hint: '(no address completion here)' } });
+    const { head, token } = lastToken(p.value);
+    if (!token) return this.show({ prompt: { ...p, hint: '(type the start of a name or address, then Tab)' } });
+    const edits = ++this.promptEdits;
+    this.show({ prompt: { ...p, hint: '(looking up…)' } });
+    const found = await completer.complete(token);
+    const now = this.view?.prompt;
+    if (!now || edits !== this.promptEdits) return; // typed on, or left the prompt, meanwhile
+    if (!found.candidates.length) {
+      const why = found.warning ? `; ${sanitizeLine(found.warning)}` : '';
+      return this.show({ prompt: { ...now, hint: `(no address found for "${sanitizeLine(token)}"${why})` } });
+    }
+    this.cycle = { head, candidates: found.candidates, index: 0, value: '' };
+    this.applyCandidate(this.cycle, found.warning);
+  }
+
+  private applyCandidate(c: Cycle, warning?: string): void {
+    const p = this.view!.prompt!;
+    const value = withCandidate(c.head, c.candidates[c.index]!);
+    c.value = value;
+    const more = c.candidates.length > 1 ? `Tab ${c.index + 1}/${c.candidates.length}, ` : '';
+    const note = warning ? `; ${sanitizeLine(warning)}` : '';
+    this.show({ prompt: { ...p, value, hint: `(${more}Enter sets, Esc cancels${note})` } });
   }
 
   private deps(account: MailAccount, info: NonNullable<ReturnType<ComposeHost['account']>>): ComposeDeps {
@@ -166,6 +264,7 @@ export class ComposeFlow {
       },
       smtpTimeouts: this.host.smtpTimeouts,
       ...(this.host.trace ? { trace: this.host.trace } : {}),
+      ...(this.host.addresses ? { addresses: this.host.addresses } : {}),
     };
   }
 
@@ -190,6 +289,24 @@ export class ComposeFlow {
       this.show({ from: d.from, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, attachments: d.attachments, error, busy: undefined });
     } catch (err) {
       this.show({ error: error ?? `${text(err)} — press e to fix it`, busy: undefined });
+    }
+  }
+
+  private async setField(field: 'to' | 'cc' | 'bcc', value: string): Promise<void> {
+    try {
+      await this.session!.setField(field, value);
+      await this.refresh();
+    } catch (err) {
+      this.show({ error: text(err) });
+    }
+  }
+
+  private async switchIdentity(): Promise<void> {
+    try {
+      const out = await this.session!.switchIdentity();
+      await this.refresh(out.signatureSwapped ? undefined : 'the signature was edited, so it was left as it is — press e to change it');
+    } catch (err) {
+      this.show({ error: text(err) });
     }
   }
 

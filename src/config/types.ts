@@ -49,6 +49,16 @@ export interface SmtpConfig extends PasswordSource {
   allowInsecureAuth?: boolean;
 }
 
+/** One From address of an account (an alias), with its own signature. */
+export interface IdentityConfig {
+  /** `Name <address>` or a bare address. */
+  from: string;
+  /** Signature text (without the `-- ` line, which tmail adds). */
+  signature?: string;
+  /** File holding the signature; resolved like `ca` (`~/`, relative to the config file). */
+  signatureFile?: string;
+}
+
 export interface AccountConfig extends PasswordSource {
   name: string;
   protocol: Protocol;
@@ -65,6 +75,11 @@ export interface AccountConfig extends PasswordSource {
   /** Allow sending a password over an unencrypted connection. Default false. */
   allowInsecureAuth?: boolean;
   smtp?: SmtpConfig;
+  /**
+   * The From addresses this account sends as; the first is used for new mail (else smtp.from,
+   * email, user). A reply goes out from the one the original was sent to.
+   */
+  identities?: IdentityConfig[];
   /**
    * The port each protocol uses on this server, remembered for switching model (IMAP <-> POP3):
    * a switch takes the target protocol's port from here and records the port it leaves.
@@ -86,6 +101,11 @@ export interface TmailConfig {
   accounts: AccountConfig[];
   /** User key bindings: action name -> key spec (see src/ui keys). */
   keys?: Record<string, string>;
+  /**
+   * Address completion from the user's address book (aerc's contract): run through the shell with
+   * the typed text as an argument (`%s`, else appended); prints `address<TAB>name` lines.
+   */
+  addressBookCommand?: string;
 }
 
 export const DEFAULT_PORTS: Record<Protocol, Record<Security, number>> = {

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { DEFAULT_PORTS, type AccountConfig, type AuthConfig, type OAuth2Config, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
+import { DEFAULT_PORTS, type AccountConfig, type AuthConfig, type IdentityConfig, type OAuth2Config, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
 
 const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
@@ -13,7 +13,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACCOUNT_FIELDS = [
   'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
   'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth',
+  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth', 'identities',
 ] as const;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv', 'auth'] as const;
 const AUTH_METHODS = ['password', 'oauth2'] as const;
@@ -24,7 +24,9 @@ const OAUTH2_FIELDS = [
   'tokenEndpoint', 'deviceAuthorizationEndpoint', 'scope',
 ] as const;
 const OAUTH2_ENDPOINTS = ['authorizationEndpoint', 'tokenEndpoint', 'deviceAuthorizationEndpoint'] as const;
-const TOP_FIELDS = ['accounts', 'keys'] as const;
+const IDENTITY_FIELDS = ['from', 'signature', 'signatureFile'] as const;
+const FROM_SHAPE = /^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/;
+const TOP_FIELDS = ['accounts', 'keys', 'addressBookCommand'] as const;
 
 export interface ValidationResult {
   config: TmailConfig;
@@ -81,6 +83,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions): Validati
       config.keys = { ...(raw.keys as Record<string, string>) };
     }
   }
+
+  const addressBookCommand = nonEmptyString(raw, 'addressBookCommand', (f, t) => problems.push(`${file}: ${f} ${t}`), false);
+  if (addressBookCommand !== undefined) config.addressBookCommand = addressBookCommand;
 
   if (problems.length) throw new ConfigError(problems);
   return { config, warnings };
@@ -141,6 +146,7 @@ function validateAccount(
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
   const ports = portsField(entry, problem);
   const auth = authField(entry, '', problem, (text) => warnings.push(`${at}: ${text}`));
+  const identities = identitiesField(entry, at, options, problems, warnings);
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -153,9 +159,48 @@ function validateAccount(
   };
   assignDefined(account, {
     email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop, ports, auth,
+    deleteOnServerWhenDeletedLocally, apop, ports, auth, identities,
   });
   return account;
+}
+
+/** `identities: [{ "from": "Name <a@b>", "signature": "…" | "signatureFile": "~/.sig" }]`. */
+function identitiesField(o: Obj, at: string, options: ValidateOptions, problems: string[], warnings: string[]): IdentityConfig[] | undefined {
+  const v = o.identities;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) {
+    problems.push(`${at}: identities must be a non-empty list like [{ "from": "You <you@example.org>" }], got ${describe(v)}`);
+    return undefined;
+  }
+  const out: IdentityConfig[] = [];
+  const seen = new Set<string>();
+  v.forEach((entry: unknown, i: number) => {
+    const problem = (field: string, text: string) => problems.push(`${at}: identities[${i}].${field} ${text}`);
+    if (!isObject(entry)) {
+      problems.push(`${at}: identities[${i}] must be an object like { "from": "You <you@example.org>" }, got ${describe(entry)}`);
+      return;
+    }
+    for (const key of Object.keys(entry)) {
+      if (!(IDENTITY_FIELDS as readonly string[]).includes(key)) warnings.push(`${at}: unknown field "identities[${i}].${key}" is ignored${suggest(key, IDENTITY_FIELDS)}`);
+    }
+    const from = nonEmptyString(entry, 'from', problem, true);
+    if (from !== undefined && (!FROM_SHAPE.test(from.trim()) || hasControl(from))) {
+      problem('from', `must be an address like "Your Name <you@example.org>" or "you@example.org", got ${JSON.stringify(from)}`);
+      return;
+    }
+    const signature = typeof entry.signature === 'string' ? entry.signature : undefined;
+    if (entry.signature !== undefined && signature === undefined) problem('signature', `must be a string, got ${describe(entry.signature)}`);
+    const signatureFile = pathField(entry, 'signatureFile', problem, options);
+    if (signature !== undefined && signatureFile !== undefined) problem('signature', 'and signatureFile are both set; keep only one of them');
+    if (from === undefined) return;
+    const key = (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+    if (seen.has(key)) problem('from', `repeats the address ${key}; each identity needs its own address`);
+    seen.add(key);
+    const identity: IdentityConfig = { from: from.trim() };
+    assignDefined(identity, { signature, signatureFile });
+    out.push(identity);
+  });
+  return out;
 }
 
 function validateSmtp(
@@ -179,7 +224,7 @@ function validateSmtp(
   const port = portField(raw, 'port', problem);
   const user = nonEmptyString(raw, 'user', problem, false);
   const from = nonEmptyString(raw, 'from', problem, false);
-  if (from !== undefined && !/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(from.trim())) {
+  if (from !== undefined && !FROM_SHAPE.test(from.trim())) {
     problem('from', `must be an address like "Your Name <you@example.org>" or "you@example.org", got ${JSON.stringify(from)}`);
   }
   if (from !== undefined && hasControl(from)) problem('from', 'must not contain control characters');

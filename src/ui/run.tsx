@@ -46,7 +46,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       import('./terminal/cell-renderer.js'),
       import('./startup/terminal-session.js'),
       import('../config/paths.js'),
-          ]);
+    ]);
   const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines.
   const trace = new TraceBuffer();
@@ -54,6 +54,14 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   if (typeof traceFile === 'number') return traceFile;
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = ctx.stdin as NodeJS.ReadStream;
+  const { AddressCompleter } = await import('../compose/address-completion.js');
+  const { identityOf } = await import('../compose/identity.js');
+  const addresses = new AddressCompleter({
+    dataDir: paths(ctx).dataDir,
+    env: ctx.env,
+    own: config.accounts.flatMap((a) => identityOf(a).addresses),
+    ...(config.addressBookCommand ? { addressBookCommand: config.addressBookCommand } : {}),
+  });
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
   const hintRows = options.hint ? 1 : 0;
   const size = () => ({ cols: stdout.columns || 80, rows: Math.max(3, (stdout.rows || 24) - hintRows) });
@@ -88,6 +96,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       suspend: (fn) => session.suspend(fn),
       env: ctx.env,
       trace,
+      addresses,
       account: (i) => {
         const a = config.accounts[i];
         return a && { config: a, smtpCredentials: passwords.smtp[i]!, dataDir: accountDataDir(ctx, a.name) };

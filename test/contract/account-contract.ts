@@ -138,6 +138,21 @@ export function accountContract(subject: ContractSubject): void {
     assert.ok((await account.search(folder, { subject })).includes(newest.uid));
   });
 
+  test('a draft deleted with skipTrash is gone for good: not in its folder, not in Trash', async () => {
+    const folder = await account.specialFolder('drafts');
+    const before = (await account.openFolder(folder)).total;
+    const subject = `Contract draft ${process.pid}`;
+    const raw = Buffer.from(`From: Me <me@example.org>\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\nDraft.\r\n`);
+    await account.appendMessage(folder, raw, ['\\Draft', '\\Seen']);
+    const [draft] = await account.fetchWindow(folder, 0, 1);
+    assert.equal(draft?.subject, subject);
+    const outcome = await account.deleteMessages(folder, [draft.uid], { skipTrash: true });
+    assert.ok(!outcome || outcome.result === 'expunged', `deleted, not ${outcome?.result}`);
+    assert.equal((await account.openFolder(folder)).total, before);
+    const trash = (await account.listFolders()).find((f) => f.specialUse === 'trash');
+    if (trash) assert.deepEqual(await account.search(trash.path, { subject }), [], 'not in Trash');
+  });
+
   test('an unknown folder is an AccountError of kind not-found', async () => {
     await assert.rejects(account.openFolder('No such folder here'), (err: unknown) => {
       assert.equal((err as { name?: string }).name, 'AccountError');

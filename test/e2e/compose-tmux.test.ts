@@ -72,6 +72,7 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
     accounts: [{
       name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls',
       user: 'alice', email: 'alice@example.test', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile,
+      identities: [{ from: 'Alice <alice@example.test>' }, { from: 'Alice Club <alice@club.example>', signature: 'E2E CLUB SIGNATURE' }],
       smtp: { host: sink.host, port: sink.port, security: 'starttls', user: sink.user, passwordEnv: 'TMAIL_E2E_SMTP_PW', ca: sink.caFile, from: 'Alice <alice@example.test>' },
     }],
   }), { mode: 0o600 });
@@ -134,6 +135,45 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
   assert.match(sink.received[1]!.raw.toString(), /E2E REPLY TEXT/);
   assert.deepEqual(sink.received[1]!.to, ['dave@example.org']);
   assert.equal(readdirSync(drafts).filter((n) => n.endsWith('.eml')).length, 0);
+
+  // Completion, identity switch, postpone, then E on the draft in Drafts: edited, sent, removed there.
+  await tmux.keys('c');
+  await tmux.waitFor((x) => has(x, 'New message — ready to send?'), 'confirm screen of another new message');
+  await tmux.keys('t');
+  await tmux.waitFor((x) => has(x, 'To: Dave <dave@example.org>') && has(x, 'Tab completes'), 'the To prompt');
+  await tmux.type(', car');
+  await tmux.keys('Tab');
+  s = await tmux.waitFor((x) => has(x, 'To: Dave <dave@example.org>, Carol Sender <carol@example.org>'), 'Carol completed from the replied-to mail');
+  await tmux.keys('Enter');
+  await tmux.waitFor((x) => x.some((l) => /To:\s+Dave <dave@example\.org>, Carol Sender <carol@example\.org>/.test(l)), 'To set on the confirm screen');
+  await tmux.keys('f');
+  await tmux.waitFor((x) => x.some((l) => /From:\s+Alice Club <alice@club\.example>/.test(l)), 'the next identity');
+  await tmux.keys('p');
+  await tmux.waitFor((x) => has(x, 'Draft saved in Drafts'), 'postponed');
+  assert.equal(sink.received.length, 2);
+  await tmux.type(':folder Drafts');
+  await tmux.keys('Enter');
+  await tmux.waitFor((x) => has(x, 'E2E new message') && !has(x, 'Draft saved'), 'the draft in Drafts', 30_000);
+  await tmux.keys('E');
+  s = await tmux.waitFor((x) => has(x, 'Draft — ready to send?'), 'the draft back on the confirm screen', 30_000);
+  assert.ok(s.some((l) => /From:\s+Alice Club <alice@club\.example>/.test(l)), s.join('\n'));
+  await tmux.keys('s');
+  await tmux.waitFor((x) => has(x, 'Sent to 2 recipient(s), copy in Sent'), 'the draft sent', 30_000);
+  assert.equal(sink.received.length, 3);
+  assert.deepEqual([...sink.received[2]!.to].sort(), ['carol@example.org', 'dave@example.org']);
+  const resent = sink.received[2]!.raw.toString();
+  assert.equal(resent.split('E2E CLUB SIGNATURE').length, 2, 'the signature once');
+  const after = await imap(server);
+  try {
+    const lock = await after.getMailboxLock('Drafts');
+    try {
+      assert.deepEqual(await after.search({ all: true }, { uid: true }), [], 'Drafts is empty again');
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await after.logout();
+  }
 
   await tmux.keys('q');
   await tmux.waitFor((x) => has(x, 'EXIT=0'), 'clean exit');

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountDeps } from '../account.js';
 import { IMAP_CAPABILITIES } from './capabilities.js';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, CopyOutcome, MailAccount, RemovalOutcome, UidPair } from '../account.js';
+import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, CopyOutcome, DeleteOptions, MailAccount, RemovalOutcome, UidPair } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { depsCredentials, secretName } from '../sign-in.js';
@@ -301,9 +301,9 @@ export class ImapAccount implements MailAccount {
     }, true);
   }
 
-  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome> {
+  async deleteMessages(path: string, uids: number[], options: DeleteOptions = {}): Promise<RemovalOutcome> {
     if (uids.length === 0) return { result: 'expunged' };
-    const trash = await this.findTrash();
+    const trash = options.skipTrash ? null : await this.findTrash();
     if (trash && trash !== path) return this.moveMessages(path, uids, trash);
     const action = `deleting messages in ${path}`;
     let validity: bigint | undefined;

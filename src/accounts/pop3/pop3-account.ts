@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, CheckDeferred, MailAccount, SyncProgress, SyncResult } from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
-import type { AccountDeps, CopyOutcome, RemovalOutcome, UidPair } from '../account.js';
+import type { AccountDeps, CopyOutcome, DeleteOptions, RemovalOutcome, UidPair } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
 import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
@@ -168,8 +168,8 @@ export class Pop3Account implements MailAccount {
     await this.changeFlags(path, uids, (current) => removeLetters(current, flagsToLetters(flags)));
   }
 
-  /** Outside Trash: move to the local Trash. In Trash: delete the file. The server only hears of it with deleteOnServerWhenDeletedLocally. */
-  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined> {
+  /** Outside Trash: move to the local Trash. In Trash (or skipTrash): delete the file. The server only hears of it with deleteOnServerWhenDeletedLocally. */
+  async deleteMessages(path: string, uids: number[], options: DeleteOptions = {}): Promise<RemovalOutcome | undefined> {
     const folder = normalizeFolder(path);
     const messages = await this.messages(folder, uids);
     if (!messages.length) return undefined;
@@ -178,7 +178,7 @@ export class Pop3Account implements MailAccount {
       for (const m of messages) await this.syncApi.markForServerDeletion(this.statePath, m.key);
       this.locations = undefined;
     }
-    if (folder === TRASH) {
+    if (folder === TRASH || options.skipTrash) {
       for (const m of messages) await this.maildir.remove(folder, m.key);
       await this.afterRemoval(folder, messages);
       return { result: 'expunged' };

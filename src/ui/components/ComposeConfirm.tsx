@@ -25,9 +25,9 @@ export function ComposeConfirm(props: { view: ComposeView; width: number; height
     );
   }
   if (v.busy) footer = v.busy;
-  else if (v.prompt) footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  (Enter adds, Esc cancels)`;
+  else if (v.prompt) footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  ${sanitizeLine(v.prompt.hint ?? '(Enter adds, Esc cancels)')}`;
   else if (v.confirmDiscard) footer = 'Discard this draft? y = discard, any other key = keep it';
-  else footer = 's send · e edit · a attach file · p postpone (save in Drafts) · q cancel';
+  else footer = 's send · e edit · t/C/b To/Cc/Bcc · f From · a attach · p postpone · q cancel';
   return (
     <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
       <Text bold>{padToWidth(v.busy ? v.title : `${v.title} — ready to send?`, inner)}</Text>

@@ -8,12 +8,12 @@ import type { Key } from 'ink';
 export const MAIN_ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
+  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'editDraft', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
 ] as const;
 /** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
-export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'leaveOnServer', 'traceAll'] as const;
+export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'complete', 'leaveOnServer', 'traceAll'] as const;
 /** Keys of the compose confirm screen (after the editor). */
-export const COMPOSE_ACTIONS = ['send', 'edit', 'attach', 'postpone', 'discard', 'resumeDraft', 'newDraft'] as const;
+export const COMPOSE_ACTIONS = ['send', 'edit', 'attach', 'editTo', 'editCc', 'editBcc', 'identity', 'postpone', 'discard', 'resumeDraft', 'newDraft'] as const;
 export const ACTIONS = [...MAIN_ACTIONS, ...DIALOG_ACTIONS, ...COMPOSE_ACTIONS] as const;
 
 export type MainAction = (typeof MAIN_ACTIONS)[number];
@@ -65,6 +65,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   reply: { keys: ['r'], description: 'Reply to the sender' },
   replyAll: { keys: ['R'], description: 'Reply to the sender and all recipients (minus yourself)' },
   forward: { keys: ['F'], description: 'Forward the message (inline, attachments kept)' },
+  editDraft: { keys: ['E'], description: 'Edit and send as a draft (removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
   command: { keys: [':'], description: 'Command line (:q, :help, :sync, :search TEXT, :folder NAME)' },
@@ -79,11 +80,16 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   cancel: { keys: ['esc'], description: 'Close the prompt, picker or trace view' },
   erase: { keys: ['backspace', 'delete'], description: 'Erase the last character of the prompt' },
   clearLine: { keys: ['C-u'], description: 'Clear the prompt' },
+  complete: { keys: ['tab'], description: 'Complete the address (To/Cc/Bcc prompts); again for the next match' },
   leaveOnServer: { keys: ['l', 'L'], description: 'Switching to POP3: keep the mail on the server too' },
   traceAll: { keys: ['a'], description: 'Trace view: this account / all accounts' },
   send: { keys: ['y', 's'], description: 'Send the message' },
   edit: { keys: ['e'], description: 'Edit the message again' },
   attach: { keys: ['a'], description: 'Attach a file (asks for its path)' },
+  editTo: { keys: ['t'], description: 'Change To (Tab completes addresses)' },
+  editCc: { keys: ['C'], description: 'Change Cc' },
+  editBcc: { keys: ['b'], description: 'Change Bcc' },
+  identity: { keys: ['f'], description: 'Send from the next identity (From address and signature)' },
   postpone: { keys: ['p'], description: 'Postpone: keep the draft for later' },
   discard: { keys: ['q', 'c', 'esc'], description: 'Discard the draft (asks first); close the resume question' },
   resumeDraft: { keys: ['r'], description: 'A draft was left: resume it' },

@@ -8,13 +8,13 @@ import { withTarget } from './message-actions.js';
 import { folderKey } from './window-cache.js';
 import type { AccountId } from './types.js';
 
-export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward'): void {
+export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply' | 'replyAll' | 'forward' | 'editDraft'): void {
   const host = ctx.opts.compose;
   if (!host) return ctx.notify('Sending mail is not available here');
   const run = (account: AccountId, original?: { path: string; uid: number }) => {
     void (async () => {
       const flow = await compose(ctx, host);
-      await flow.start(action === 'compose' ? 'new' : action, ctx.composeIndex(account), original);
+      await flow.start(action === 'compose' ? 'new' : action === 'editDraft' ? 'draft' : action, ctx.composeIndex(account), original);
     })().catch((err) => ctx.fail(err));
   };
   if (action === 'compose') return run(ctx.state.current?.account ?? ctx.firstAccount ?? '');

@@ -9,6 +9,7 @@ export function composeCommand(flow: Pick<ComposeFlow, 'current'>, keys: KeyTabl
   const v = flow.current;
   if (!v || v.busy) return undefined;
   if (v.prompt) {
+    if (actionFor(keys, input.spec, 'dialog') === 'complete') return { kind: 'complete' };
     const e = editLine(v.prompt.value, actionFor(keys, input.spec, 'dialog'), input.text);
     if (!e) return undefined;
     if (e.kind === 'cancel') return { kind: 'prompt' };
@@ -24,6 +25,10 @@ export function composeCommand(flow: Pick<ComposeFlow, 'current'>, keys: KeyTabl
     case 'send': return { kind: 'send' };
     case 'edit': return { kind: 'edit' };
     case 'attach': return { kind: 'askAttach' };
+    case 'editTo': return { kind: 'askTo' };
+    case 'editCc': return { kind: 'askCc' };
+    case 'editBcc': return { kind: 'askBcc' };
+    case 'identity': return { kind: 'switchIdentity' };
     case 'postpone': return { kind: 'postpone' };
     case 'discard': return { kind: 'askDiscard' };
     default: return undefined;

@@ -206,6 +206,7 @@ export class UiController {
       case 'reply':
       case 'replyAll':
       case 'forward':
+      case 'editDraft':
         return startCompose(ctx, action);
       case 'switchMode':
         return askSwitchMode(ctx);

@@ -72,6 +72,7 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
       // Set on the loaded object itself: the loader finds the source again by its identity.
       message.location = locationWords(summary.location);
       ctx.store.set({ reader: { ...ctx.state.reader, status: 'ready', message } });
+      void ctx.opts.compose?.addresses?.record([...summary.from, ...summary.to, ...summary.cc]);
     } catch (err) {
       if (loading.get(ctx) === abort) loading.delete(ctx);
       if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
