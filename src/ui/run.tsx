@@ -166,6 +166,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     if (waiting) void controller.track(`waiting for passwordCommand (${name})…`, new Promise<void>((r) => passwordWaits.set(name, r)));
   };
 
+  // Started now, while the login runs: it reads the terminal's settings before raw mode and
+  // restores them after a V8 fatal error (out of memory), when no JavaScript runs.
+  const sentinel = (await import('./terminal-sentinel.js')).startSentinel(ctx.stdin as NodeJS.ReadStream);
   controller.start();
   let ui;
   try {
@@ -190,9 +193,6 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const [{ render }, React, { App }, { makeTheme }] = ui;
 
   const { guardTerminal } = await import('./terminal-guard.js');
-  const { startSentinel } = await import('./terminal-sentinel.js');
-  // Before raw mode: after a V8 fatal error (no JavaScript runs) it restores these settings.
-  const sentinel = startSentinel(ctx.stdin as NodeJS.ReadStream);
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
   const guard = guardTerminal({
     stdout,
@@ -248,6 +248,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     onResize();
     renderer.redraw();
   };
+  await sentinel?.ready;
   stdout.write(ENTER_ALT);
   stdout.on('resize', onResize);
   // Installed here, removed in the finally below: one list so the two cannot drift apart.
