@@ -105,6 +105,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   });
   showPasswordWaits(passwords, controller);
 
+  // Started now, while the login runs: it reads the terminal's settings before raw mode and
+  // restores them after a V8 fatal error (out of memory), when no JavaScript runs.
+  const sentinel = (await import('./terminal-sentinel.js')).startSentinel(ctx.stdin as NodeJS.ReadStream);
   controller.start();
   let ui;
   try {
@@ -119,9 +122,6 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   const { guardTerminal } = await import('./terminal-guard.js');
   const { LEAVE_ALT } = await import('./startup/terminal-session.js');
-  const { startSentinel } = await import('./terminal-sentinel.js');
-  // Before raw mode: after a V8 fatal error (no JavaScript runs) it restores these settings.
-  const sentinel = startSentinel(ctx.stdin as NodeJS.ReadStream);
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
   const guard = guardTerminal({
     stdout,
@@ -136,6 +136,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const inkStdin = new InputTap(stdin, (spec) => controller.handleKey({ spec, text: '' })) as unknown as NodeJS.ReadStream;
   const theme = makeTheme(ctx.env);
   const configPath = paths(ctx).configFile;
+  await sentinel?.ready;
   session.start(
     () =>
       render(

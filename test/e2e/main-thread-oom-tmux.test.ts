@@ -21,7 +21,9 @@ test('a main-thread out-of-memory abort without the launcher leaves a usable ter
   await writeFile(
     script,
     `import { startSentinel } from ${JSON.stringify(join(ROOT, 'src/ui/terminal-sentinel.ts'))};
-if (!startSentinel(process.stdin)) { console.log('NO-SENTINEL'); process.exit(3); }
+const sentinel = startSentinel(process.stdin);
+if (!sentinel) { console.log('NO-SENTINEL'); process.exit(3); }
+await sentinel.ready;
 process.stdin.setRawMode(true);
 process.stdout.write('\\u001b[?1049h\\u001b[?25lFULL-SCREEN-UI\\n');
 const keep = [];
