@@ -62,3 +62,11 @@ test('reducer: the folder pane cursor stays on its rows', () => {
   assert.equal(reduce(s, 'up', env)!.state.folderCursor, 0);
   assert.equal(reduce(s, 'open', env), undefined, 'opening is an effect');
 });
+
+test('reducer: actions that need a backend are left to the effects, in the list and the reader', () => {
+  // A reducer that answers an effect's action with "nothing to do" swallows the key silently
+  // (E on a draft once did nothing at all).
+  for (const action of ['compose', 'reply', 'replyAll', 'forward', 'editDraft', 'sync', 'open', 'delete', 'move'] as const) {
+    assert.equal(reduce(base(), action, env), undefined, action);
+  }
+});
