@@ -32,11 +32,6 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const passwords = await askPasswords(ctx, settings.config);
   if (typeof passwords === 'number') return passwords;
   const { config, keys } = settings;
-  // The terminal sentinel reads the terminal's settings (stty) while the modules load; it must
-  // have them before raw mode, so it is awaited before the first frame.
-  const sentinelSoon = import('./terminal-sentinel.js')
-    .then(({ startSentinelSoon }) => startSentinelSoon(ctx.stdin as NodeJS.ReadStream))
-    .catch(() => undefined);
 
   // The controller and the account layer are light (protocol libraries load on the first login):
   // they start first, so the logins (cold start) and the header cache (warm start) get going
@@ -124,8 +119,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   const { guardTerminal } = await import('./terminal-guard.js');
   const { LEAVE_ALT } = await import('./startup/terminal-session.js');
+  const { startSentinel } = await import('./terminal-sentinel.js');
   // Before raw mode: after a V8 fatal error (no JavaScript runs) it restores these settings.
-  const sentinel = await sentinelSoon;
+  const sentinel = startSentinel(ctx.stdin as NodeJS.ReadStream);
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
   const guard = guardTerminal({
     stdout,

@@ -31,45 +31,12 @@ export interface Sentinel {
  * parent does the job, or stdin is not a terminal) or cannot be started.
  */
 export function startSentinel(stdin: NodeJS.ReadStream = process.stdin, options: { force?: boolean } = {}): Sentinel | undefined {
-  if (!sentinelNeeded(stdin, options)) return undefined;
-  let saved: string;
-  try {
-    // Read now, synchronously: the shell would race with the UI switching to raw mode.
-    saved = execFileSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8', timeout: 2_000 }).trim();
-  } catch {
-    return undefined;
-  }
-  return spawnSentinel(saved);
-}
-
-/**
- * The same, without blocking: for a caller that starts it while modules load and awaits it
- * before raw mode (waiting for stty synchronously cost the first frame ~0.1 s on a busy machine).
- */
-export function startSentinelSoon(stdin: NodeJS.ReadStream = process.stdin): Promise<Sentinel | undefined> {
-  if (!sentinelNeeded(stdin, {})) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    try {
-      // stty reads the settings of its stdin: the terminal.
-      const stty = spawn('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], timeout: 2_000 });
-      let out = '';
-      stty.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-      stty.on('error', () => resolve(undefined));
-      stty.on('close', (code) => resolve(code === 0 ? spawnSentinel(out.trim()) : undefined));
-    } catch {
-      resolve(undefined);
-    }
-  });
-}
-
-function sentinelNeeded(stdin: NodeJS.ReadStream, options: { force?: boolean }): boolean {
   const launched = (globalThis as Record<symbol, unknown>)[LAUNCHED] === true;
-  return !!options.force || (!launched && !!stdin.isTTY);
-}
-
-function spawnSentinel(saved: string): Sentinel | undefined {
+  if (!options.force && (launched || !stdin.isTTY)) return undefined;
   let child: ChildProcess;
   try {
+    // Read now, synchronously: the shell would race with the UI switching to raw mode.
+    const saved = execFileSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8', timeout: 2_000 }).trim();
     // Same process group and terminal: stty works on it, and Ctrl-Z stops it with tmail.
     child = spawn('/bin/sh', ['-c', SCRIPT, 'tmail-terminal-sentinel', String(process.pid), saved], { stdio: ['inherit', 'inherit', 'inherit'] });
   } catch {
