@@ -215,7 +215,12 @@ export class ResponseReader {
   }
 
   private finishRaw(head: Pending, raw: Buffer): void {
-    const body = unstuffBody(raw, head.lineEnding === 'lf');
+    // latin1 maps each byte to one char and back: 8-bit bytes are untouched.
+    let text = raw.toString('latin1');
+    if (text.startsWith('.')) text = text.slice(1);
+    text = text.replaceAll('\n.', '\n');
+    if (head.lineEnding === 'lf') text = text.replaceAll('\r\n', '\n');
+    const body = Buffer.from(text, 'latin1');
     if (head.maxBodyBytes !== undefined && body.length > head.maxBodyBytes) {
       this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`));
       return;
@@ -338,25 +343,4 @@ function stripEol(line: Buffer): Buffer {
   if (end > 0 && line[end - 1] === LF) end--;
   if (end > 0 && line[end - 1] === CR) end--;
   return line.subarray(0, end);
-}
-
-/**
- * A multi-line body as received (`raw`, terminator excluded) without its dot-stuffing: the
- * leading "." of every line that has one is dropped; with `lf`, CRLF line ends become LF. Works
- * on the bytes (8-bit data is untouched) with one copy per line (memcpy) into one buffer, instead
- * of three string conversions and replacements per message.
- */
-export function unstuffBody(raw: Buffer, lf: boolean): Buffer {
-  const out = Buffer.allocUnsafe(raw.length);
-  let n = 0;
-  let from = raw[0] === DOT ? 1 : 0;
-  for (let nl = raw.indexOf(LF, from); nl !== -1; nl = raw.indexOf(LF, from)) {
-    const end = lf && nl > from && raw[nl - 1] === CR ? nl - 1 : nl;
-    n += raw.copy(out, n, from, end);
-    out[n++] = LF;
-    from = nl + 1;
-    if (raw[from] === DOT) from++;
-  }
-  n += raw.copy(out, n, from, raw.length);
-  return out.subarray(0, n);
 }
