@@ -55,6 +55,15 @@ function checkNoHiddenRequires() {
 }
 
 checkNoHiddenRequires();
+// Every `import … from 'string-width'` gets the memoizing wrapper (scripts/string-width-memo.mjs),
+// except the wrapper itself, which gets the package.
+const stringWidthMemo = join(root, 'scripts', 'string-width-memo.mjs');
+const memoizeStringWidth = {
+  name: 'string-width-memo',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === stringWidthMemo ? undefined : { path: stringWidthMemo }));
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
@@ -79,6 +88,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
+  plugins: [memoizeStringWidth],
 });
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.

@@ -14,6 +14,24 @@ import stringWidth from 'string-width';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+// string-width tests every grapheme of a non-ASCII string against /^\p{RGI_Emoji}$/v, which
+// costs ~0.2 ms a call (and ~150 ms to compile on first use): a list row with one emoji in
+// its subject took milliseconds to measure, and the first screen is dozens of such rows. Text
+// repeats (the same graphemes, the same senders and subjects in every frame), so widths are
+// remembered; bounded, cleared when full.
+const CACHE_LIMIT = 20_000;
+const widthCache = new Map<string, number>();
+
+function cachedStringWidth(s: string): number {
+  let w = widthCache.get(s);
+  if (w === undefined) {
+    w = stringWidth(s);
+    if (widthCache.size >= CACHE_LIMIT) widthCache.clear();
+    widthCache.set(s, w);
+  }
+  return w;
+}
+
 const ASCII = /^[\u0020-\u007e]*$/;
 // Characters that can be zero-width or join a neighbour into one grapheme: controls, format
 // characters, marks, default-ignorables, surrogates, emoji and their modifiers, regional
@@ -29,7 +47,7 @@ export function isSimpleText(s: string): boolean {
 /** Columns `s` occupies in a terminal. */
 export function displayWidth(s: string): number {
   if (ASCII.test(s)) return s.length;
-  if (!isSimpleText(s)) return stringWidth(s);
+  if (!isSimpleText(s)) return cachedStringWidth(s);
   let width = 0;
   for (const ch of s) width += eastAsianWidth(ch.codePointAt(0)!);
   return width;
@@ -45,7 +63,7 @@ function* widthUnits(s: string): Generator<{ unit: string; width: number; index:
     }
     return;
   }
-  for (const { segment, index } of graphemes.segment(s)) yield { unit: segment, width: stringWidth(segment), index };
+  for (const { segment, index } of graphemes.segment(s)) yield { unit: segment, width: cachedStringWidth(segment), index };
 }
 
 /**

@@ -11,12 +11,17 @@ import { accountEntry } from '../state/folder-rows.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
+// Every tick is a whole frame for Ink (tens of ms of CPU for a 120x40 screen, more on a busy
+// machine): at 150 ms the spinner alone took most of the CPU while a cold start waited for the
+// server, slowing the login and the first FETCH it was waiting for.
+const SPINNER_MS = 500;
+
 /** Ticks only while something is loading, so an idle UI does not redraw. */
 function useSpinner(active: boolean): string {
   const [i, setI] = useState(0);
   useEffect(() => {
     if (!active) return;
-    const t = setInterval(() => setI((n) => (n + 1) % SPINNER.length), 150);
+    const t = setInterval(() => setI((n) => (n + 1) % SPINNER.length), SPINNER_MS);
     return () => clearInterval(t);
   }, [active]);
   return active ? SPINNER[i]! : ' ';
