@@ -87,7 +87,7 @@ describe('tmail account login / logout', { timeout: 60_000 }, () => {
 describe('tmail account add offers OAuth2 for Google and Microsoft addresses', { timeout: 60_000 }, () => {
   test('a gmail.com address: OAuth2 with the google preset, no password questions', async () => {
     const addEnv = { ...env, TMAIL_CONFIG_DIR: join(dir, 'config-add') };
-    const input = ['imap', 'someone@gmail.com', 'yes', 'my-client.apps.googleusercontent.com', 'pass show tmail/google-secret', '', ''].join('\n');
+    const input = ['someone@gmail.com', 'imap', 'yes', 'my-client.apps.googleusercontent.com', 'pass show tmail/google-secret', '', ''].join('\n');
     const t = testContext(addEnv, { input: `${input}\n` });
     assert.equal(await main(['account', 'add', '--no-test'], t.ctx), 0, t.stderr());
     assert.match(t.stdout(), /someone@gmail\.com is at Google, which signs in with OAuth2/);
@@ -107,7 +107,7 @@ describe('tmail account add offers OAuth2 for Google and Microsoft addresses', {
 
   test('an outlook.com address, declined: the password questions as before', async () => {
     const addEnv = { ...env, TMAIL_CONFIG_DIR: join(dir, 'config-add-2') };
-    const input = ['imap', 'someone@outlook.com', 'no', '', '', '', '', '2', 'MAIL_PW', '', ''].join('\n');
+    const input = ['someone@outlook.com', 'imap', 'no', '', '', '', '', '2', 'MAIL_PW', '', 'no', ''].join('\n');
     const t = testContext(addEnv, { input: `${input}\n` });
     assert.equal(await main(['account', 'add', '--no-test'], t.ctx), 0, t.stderr());
     assert.match(t.stdout(), /is at Microsoft/);

@@ -60,7 +60,7 @@ describe('tmail account', () => {
     const env = withConfig();
     const r = await tmail(['sync', '--account', 'alice (IMAP)'], env);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /switch with: tmail account mode 'alice \(IMAP\)' pop3\)/);
+    assert.match(r.stderr, /to download it instead: tmail account mode 'alice \(IMAP\)' pop3\)/);
   });
 });
 
