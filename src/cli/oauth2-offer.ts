@@ -3,7 +3,7 @@
 // OAuth2 and asks only what OAuth2 needs. Kept out of account-add.ts: the wizard calls it once.
 import { PRESETS, providerForAddress } from '../auth/oauth2/providers.js';
 import { DEFAULT_PORTS, type AccountConfig, type OAuth2Config, type Protocol } from '../config/types.js';
-import { UsageError } from './args.js';
+import { yesNo } from './account-answers.js';
 
 /** The providers' mail servers (their published IMAP/POP3 settings). */
 const SERVERS: Record<string, Record<Protocol, string>> = {
@@ -57,8 +57,3 @@ export async function oauth2Interview(a: OAuth2Answers): Promise<AccountConfig |
   return { name, protocol: a.protocol, host, port: DEFAULT_PORTS[a.protocol].tls, security: 'tls', user: a.email, email: a.email, auth };
 }
 
-function yesNo(answer: string): boolean {
-  if (/^y(es)?$/i.test(answer)) return true;
-  if (/^no?$/i.test(answer)) return false;
-  throw new UsageError('answer yes or no');
-}

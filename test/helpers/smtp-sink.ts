@@ -36,7 +36,7 @@ export interface SmtpSinkOptions {
   user?: string;
   password?: string;
   /** Also offer AUTH XOAUTH2 and accept an access token when this says it is valid for the user. */
-  checkToken?: (user: string, token: string) => boolean;
+  checkToken?: (user: string, token: string) => boolean | Promise<boolean>;
 }
 
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
@@ -69,9 +69,14 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     logger: false,
     onAuth(auth, _session, cb) {
       if (auth.method === 'XOAUTH2') {
-        if (auth.username === user && opts.checkToken?.(auth.username, auth.accessToken ?? '')) return cb(null, { user });
-        // The error challenge (334) a real server sends; the client answers it and gets 535.
-        return cb(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
+        // checkToken may ask a real introspection endpoint, so it may answer later. A refused token
+        // gets the error challenge (334) a real server sends; the client answers it and gets 535.
+        const check = auth.username === user && opts.checkToken ? opts.checkToken(auth.username, auth.accessToken ?? '') : false;
+        Promise.resolve(check).then(
+          (ok) => (ok ? cb(null, { user }) : cb(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } })),
+          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+        );
+        return;
       }
       if (auth.username === user && auth.password === password) return cb(null, { user });
       cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));

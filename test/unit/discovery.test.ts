@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { shellQuote, tmailCommand } from '../../src/cli/shell-quote.js';
+import { shellQuote, tmailCommand } from '../../src/domain/shell-quote.js';
 import { parseAutoconfig } from '../../src/discovery/autoconfig-xml.js';
 import { discover } from '../../src/discovery/discover.js';
 import { pickSrv, type DnsResolver } from '../../src/discovery/dns-records.js';

@@ -53,6 +53,10 @@ test('reducer: pure view intents give state; work for backends gives undefined (
     assert.equal(reduce(s, a, env), undefined, `${a} is an effect`);
   }
   assert.equal(reduce({ ...s, focus: 'folders' }, 'quit', env), undefined, 'whatever the focus');
+  // After ":folder Drafts" the folder pane may still have the focus: E must still reach the draft.
+  for (const a of ['compose', 'reply', 'forward', 'editDraft'] as const) {
+    assert.equal(reduce({ ...s, focus: 'folders' }, a, env), undefined, `${a} whatever the focus`);
+  }
 });
 
 test('reducer: the folder pane cursor stays on its rows', () => {

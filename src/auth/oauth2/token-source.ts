@@ -6,6 +6,7 @@ import type { TraceSink } from '../../trace/types.js';
 import { resolveSettings, type OAuth2Settings } from './providers.js';
 import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
 import { readTokens, type StoredTokens, writeTokens } from './token-store.js';
+import { tmailCommand } from '../../domain/shell-quote.js';
 
 /** A token with less than this left is refreshed first: it must outlive the SASL exchange. */
 export const MIN_TOKEN_LIFE_MS = 60_000;
@@ -29,7 +30,7 @@ export interface TokenSource {
 
 /** `tmail account login NAME`, quoted for a shell when the name needs it. */
 export function loginCommand(name: string): string {
-  return `tmail account login ${/^[\w.@+-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`}`;
+  return tmailCommand('account', 'login', name);
 }
 
 export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {

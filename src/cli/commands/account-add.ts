@@ -14,7 +14,7 @@ import { runWizard } from '../account-wizard.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
 import { makeAsker } from '../prompt.js';
-import { tmailCommand } from '../shell-quote.js';
+import { tmailCommand } from '../../domain/shell-quote.js';
 import { cliCredentials } from '../credentials.js';
 
 const USAGE = `Usage: tmail account add [ADDRESS] [options]

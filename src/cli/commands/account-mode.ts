@@ -8,10 +8,11 @@ import { applySwitch, explainSwitch, isNoop, planSwitch } from '../../config/mod
 import { accountDataDir } from '../../config/paths.js';
 import { renderBody } from '../../mime/render-body.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { askValid, yesNo } from '../account-answers.js';
 import { UsageError, parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
 import { makeAsker } from '../prompt.js';
-import { tmailCommand } from '../shell-quote.js';
+import { tmailCommand } from '../../domain/shell-quote.js';
 
 const USAGE = `Usage: tmail account mode NAME pop3|imap [--leave-on-server] [--yes]
 
@@ -54,8 +55,7 @@ export const run: CommandRun = async (args, ctx) => {
     if (!ctx.stdin.isTTY) {
       throw new UsageError('not changed: add --yes to confirm when stdin is not a terminal', USAGE);
     }
-    const answer = await makeAsker(ctx.stdin, ctx.stdout).ask('Switch now? (yes/no)', 'no');
-    if (!/^y(es)?$/i.test(answer)) {
+    if (!(await askValid(makeAsker(ctx.stdin, ctx.stdout), ctx.stdout, 'Switch now? (yes or no)', 'no', yesNo))) {
       ctx.stdout.write('Not changed.\n');
       return 1;
     }

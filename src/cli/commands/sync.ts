@@ -11,7 +11,7 @@ import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
-import { tmailCommand } from '../shell-quote.js';
+import { tmailCommand } from '../../domain/shell-quote.js';
 import type { CliContext, CommandRun } from '../context.js';
 import type { MailAccount } from '../../accounts/account.js';
 

@@ -8,9 +8,9 @@ export function Welcome(props: { configPath: string; width: number; height: numb
       <Text> </Text>
       <Text>No mail account is configured yet. Add one with:</Text>
       <Text> </Text>
-      <Text bold>    tmail account add</Text>
+      <Text bold>    tmail account add you@example.org</Text>
       <Text> </Text>
-      <Text>It asks for the server, user and where the password comes from, tests the login, then saves.</Text>
+      <Text>It finds your address's mail servers, asks the rest (where the password comes from, or an OAuth2 sign-in), tests the login, then saves.</Text>
       <Text>Accounts are stored in: {props.configPath}</Text>
       <Text> </Text>
       <Text>Or try it first, with no setup{props.demoKey ? ': press d, or run' : ': quit and run'}</Text>
