@@ -1,7 +1,7 @@
 // How far the open message can scroll: pure, from state and the loader's wrapped lines.
 import type { MessageLoader } from '../message-loader.js';
 import { panesRows, readerTextHeight, readerTextWidth } from './layout.js';
-import { readerLines, readerLinesComplete } from './reader-lines.js';
+import { shownLines, shownLinesComplete } from './reader-view.js';
 import type { UiState } from './types.js';
 
 /**
@@ -15,8 +15,8 @@ export function readerMaxScroll(s: UiState, loader: MessageLoader, toEnd = false
   const height = readerHeight(s);
   const width = readerTextWidth(s.cols, s.rows);
   const need = toEnd ? Infinity : r.scroll + 3 * height;
-  const lines = readerLines(r.message, width, r.fullHeaders, loader, need).length;
-  return readerLinesComplete(r.message, width, r.fullHeaders) ? Math.max(0, lines - height) : lines;
+  const lines = shownLines(r, width, loader, need).length;
+  return shownLinesComplete(r, width) ? Math.max(0, lines - height) : lines;
 }
 
 export function readerHeight(s: UiState): number {

@@ -61,6 +61,7 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'threadView':
     case 'suspend':
     case 'redraw':
+    case 'rawSource':
       return undefined;
     default:
       break;
@@ -141,7 +142,7 @@ function readerStep(s: UiState, action: Action, env: ReduceEnv): Step | undefine
     case 'open':
       return done(s);
     case 'fullHeaders':
-      return done({ ...s, reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0 } });
+      return done({ ...s, reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0, raw: undefined } });
     case 'saveAttachment':
       return undefined;
     default:

@@ -2,6 +2,7 @@
 import type { FolderInfo, MessageSummary } from '../../domain/index.js';
 import type { ReaderMessage } from '../message-loader.js';
 import type { ComposeView } from '../../compose/ui-flow.js';
+import type { RawSourceView } from './raw-source-lines.js';
 
 export type Pane = 'folders' | 'list' | 'reader';
 
@@ -57,6 +58,8 @@ export interface ReaderState {
   error?: string;
   scroll: number;
   fullHeaders: boolean;
+  /** `V`: the raw source is shown instead of the message. */
+  raw?: RawSourceView;
 }
 
 export type PromptPurpose = 'search' | 'command' | 'saveDir';
