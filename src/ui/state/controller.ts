@@ -23,6 +23,7 @@ import { handleOverlayKey } from './overlay-keys.js';
 import { closeLoadingReader, openMessageAtCursor, openPending } from './reader-actions.js';
 import { reduce } from './reducer.js';
 import { toggleRawSource } from './raw-source-actions.js';
+import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
@@ -225,6 +226,8 @@ export class UiController {
         return startSave(ctx);
       case 'rawSource':
         return toggleRawSource(ctx);
+      case 'password':
+        return askPassword(ctx);
       case 'toggleFlag':
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
       case 'toggleRead':

@@ -62,6 +62,7 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'suspend':
     case 'redraw':
     case 'rawSource':
+    case 'password':
       return undefined;
     default:
       break;

@@ -73,6 +73,8 @@ export type Overlay =
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
   | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
+  /** The password prompt after a refused login: `value` is never drawn. */
+  | { kind: 'secret'; account: AccountId; label: string; value: string }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */
   | { kind: 'compose'; view: ComposeView };
 
