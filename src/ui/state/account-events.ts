@@ -30,7 +30,8 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
     case 'expunged':
       // Rows moved even when the count did not (one new, one expunged): refetch what is shown.
       if (here(e.folder)) {
-        ctx.cache.invalidate(folderKey(i, e.folder));
+        // The old rows stay drawn until the refetch replaces them (no placeholders flashing).
+        ctx.cache.markStale(folderKey(i, e.folder));
         reopenCurrent(ctx);
       }
       else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
