@@ -11,11 +11,20 @@ test('lazyLoader forwards load options, saveSource and rawSource', async () => {
   const message = { text: '' } as ReaderMessage;
   let seen: LoadOptions | undefined;
   const real: MessageLoader = {
-    load: async (_a, _p, _u, options) => ((seen = options), message),
+    load: async (_a, _p, _u, options) => {
+      seen = options;
+      return message;
+    },
     render: () => [],
     saveAttachment: async () => 'a',
-    saveSource: async (_m, dir) => (calls.push(`save ${dir}`), `${dir}/m.eml`),
-    rawSource: async (_m, max) => (calls.push(`raw ${max}`), { lines: ['x'], cut: false }),
+    saveSource: async (_m, dir) => {
+      calls.push(`save ${dir}`);
+      return `${dir}/m.eml`;
+    },
+    rawSource: async (_m, max) => {
+      calls.push(`raw ${max}`);
+      return { lines: ['x'], cut: false };
+    },
   };
   const lazy = lazyLoader(async () => real);
   const signal = new AbortController().signal;
