@@ -30,7 +30,7 @@ export async function syncAccount(ctx: ControllerContext, i: AccountId, manual =
     const result = outcome;
     // What POP3 did on the server too: that is the model's difference the user should see.
     // Short, so it fits beside the account's status on one line.
-    ctx.notify(`${name}: ${result.downloaded} downloaded · ${result.deletedOnServer} deleted on the server · server keeps ${result.keptOnServer}`);
+    ctx.notify(`${name}: ${result.downloaded} downloaded · server: ${result.deletedOnServer} deleted, ${result.keptOnServer} kept`);
     ctx.updateAccount(i, { keptOnServer: result.keptOnServer });
     await refreshFolders(ctx, i);
   } catch (err) {
