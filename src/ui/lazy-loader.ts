@@ -22,9 +22,21 @@ export function lazyLoader(create: () => Promise<MessageLoader>): LazyLoader {
   };
   return {
     ready,
-    load: async (account, path, uid) => (await ready()).load(account, path, uid),
+    // Every method and option passed on: a dropped one (the abort signal, saveSource, rawSource)
+    // would silently switch a feature off in the real program only.
+    load: async (account, path, uid, options) => (await ready()).load(account, path, uid, options),
     // Only called for a message load() returned, so the real loader is there by then.
     render: (text, width) => (real ? real.render(text, width) : text.split('\n')),
     saveAttachment: async (message, index, dir) => (await ready()).saveAttachment(message, index, dir),
+    async saveSource(message, dir) {
+      const loader = await ready();
+      if (!loader.saveSource) throw new Error('saving the whole message is not available');
+      return loader.saveSource(message, dir);
+    },
+    async rawSource(message, maxBytes) {
+      const loader = await ready();
+      if (!loader.rawSource) throw new Error('the raw source is not available');
+      return loader.rawSource(message, maxBytes);
+    },
   };
 }

@@ -29,14 +29,21 @@ export function accountSlots(
   createAccount: CreateAccount,
   trace?: AccountDeps['trace'],
 ): AccountSlot[] {
+  // A password entered again after a refused login replaces the one asked for at start-up.
+  const entered = new Map<number, string>();
+  const credentialsOf = (i: number): Credentials => {
+    const c = credentials[i]!;
+    return c.kind === 'password' ? { ...c, getPassword: () => (entered.has(i) ? Promise.resolve(entered.get(i)!) : c.getPassword()) } : c;
+  };
   return accounts.map((a, i) => {
-    const deps = (): AccountDeps => ({ credentials: credentials[i]!, dataDir: accountDataDir(ctx, accounts[i]!.name), ...(trace ? { trace } : {}) });
+    const deps = (): AccountDeps => ({ credentials: credentialsOf(i), dataDir: accountDataDir(ctx, accounts[i]!.name), ...(trace ? { trace } : {}) });
     return {
       name: a.name,
       protocol: a.protocol,
       cacheDir: homeShortened(join(accountDataDir(ctx, a.name), 'Maildir'), ctx.env.HOME || homedir()),
       create: () => createAccount(accounts[i]!, deps()),
       mode: modeSwitcher(ctx, accounts, i, deps, createAccount),
+      ...(credentials[i]?.kind === 'password' ? { reenterPassword: (p: string) => void entered.set(i, p) } : {}),
     };
   });
 }

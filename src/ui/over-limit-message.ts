@@ -6,7 +6,7 @@ import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 
 const SHOWN_RAW_CHARS = 64 * 1024;
-const SAVE_HINT = 'Press s to save the whole message (.eml) and read it elsewhere.';
+const SAVE_HINT = 'Press s to save the whole message (.eml) and read it elsewhere, or V to see its raw source.';
 
 export function overLimitMessage(rawHead: Buffer, detail: string, envelope: MessageSummary | undefined): ReaderMessage {
   let text = sanitizeText(rawHead.toString('utf8'));

@@ -54,7 +54,7 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
     assert.ok(o?.kind === 'confirmMode');
     assert.match(o.text, new RegExp(`The port changes from ${demo.imapPort} to ${demo.pop3Port} \\(the POP3 port in "ports"`));
     press('y');
-    await until(() => c.state.accounts[0]!.protocol === 'pop3' && new RegExp(`${n} new message`).test(c.state.info ?? '') && inboxTotal() === n, 'the POP3 download', c);
+    await until(() => c.state.accounts[0]!.protocol === 'pop3' && new RegExp(`${n} downloaded · server: `).test(c.state.info ?? '') && inboxTotal() === n, 'the POP3 download', c);
     assert.deepEqual([(await saved()).protocol, (await saved()).port], ['pop3', demo.pop3Port]);
     assert.equal(demo.store.folder('INBOX')!.messages.length, 0, 'POP3 took the INBOX off the demo server');
 

@@ -74,7 +74,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       assert.match(o.text, /DELETED FROM THE SERVER/);
       assert.match(o.text, /Press l to keep the server copies/);
       press('y');
-      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 12 new message/.test(c.state.info ?? '') && inboxTotal() === 12, 'the first POP3 sync', c);
+      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 12 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 12, 'the first POP3 sync', c);
       assert.equal((await configFile()).protocol, 'pop3');
       assert.equal(await serverCount(server, 'sw', 'sw-pw'), 0, 'downloaded and deleted on the server');
 
@@ -102,7 +102,7 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       assert.equal(o.leaveOnServer, true);
       assert.match(o.text, /stay on the server/);
       press('y');
-      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 5 new message/.test(c.state.info ?? '') && inboxTotal() === 17, 'the second POP3 sync', c);
+      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 5 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 17, 'the second POP3 sync', c);
       assert.equal(cacheIndex(), -1, 'the local cache group is gone: the account itself shows it');
       assert.ok(!folderRows(c.state).some((r) => c.state.accounts.find((a) => a.id === r.account)!.localCacheOf !== undefined));
       const saved = await configFile();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderBody } from '../../src/mime/index.js';
 import type { MessageLoader, ReaderMessage } from '../../src/ui/message-loader.js';
-import { readerLines, readerLinesComplete } from '../../src/ui/state/reader-lines.js';
+import { readerEndKnown, readerLines, readerLinesComplete, readerLinesToEnd } from '../../src/ui/state/reader-lines.js';
 
 function counting(): { loader: MessageLoader; chars: () => number } {
   let chars = 0;
@@ -46,4 +46,36 @@ test('an empty body still draws one empty body line', () => {
   const { loader } = counting();
   const lines = readerLines(message(''), 40, false, loader);
   assert.equal(lines.at(-1)?.kind, 'body');
+});
+
+test('G on a 4M-character body wraps only its last screens, and the lines end as the body does', () => {
+  const text = '漢字かな交じり文'.repeat(500_000);
+  const msg = message(text);
+  const { loader, chars } = counting();
+  readerLines(msg, 76, false, loader, 30);
+  readerLinesToEnd(msg, 76, false, loader, 3 * 25);
+  const lines = readerLines(msg, 76, false, loader, Infinity, 5000);
+  assert.ok(chars() < 200_000, `wrapped ${chars()} of ${text.length} characters to reach the end`);
+  assert.equal(readerEndKnown(msg, 76, false), true);
+  assert.equal(readerLinesComplete(msg, 76, false), false);
+  assert.ok(lines.length > 75);
+  assert.ok(text.endsWith(lines.at(-1)!.text), 'the last line is the end of the body');
+  assert.ok(lines.some((l) => /M characters in between, not wrapped yet/.test(l.text)));
+});
+
+test('after G, reading on from the top fills in the middle and the lines equal wrapping it whole', () => {
+  const text = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'word '.repeat(i % 40)}`).join('\n');
+  const msg = message(text);
+  const { loader, chars } = counting();
+  readerLinesToEnd(msg, 50, false, loader, 60);
+  assert.ok(chars() < text.length / 10, `wrapped ${chars()} characters for the end`);
+  // A view below the marker does not wrap the middle.
+  const before = chars();
+  const atEnd = readerLines(msg, 50, false, loader, 100_000, 99_000);
+  assert.equal(chars(), before);
+  assert.equal(atEnd.at(-1)!.text, renderBody(text, 50).at(-1));
+  // Scrolling down from the top reads the middle until the tail joins on.
+  const all = readerLines(msg, 50, false, loader, Infinity, 0);
+  assert.equal(readerLinesComplete(msg, 50, false), true);
+  assert.deepEqual(all.filter((l) => l.kind === 'body').map((l) => l.text), renderBody(text, 50));
 });

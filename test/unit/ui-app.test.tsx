@@ -325,7 +325,7 @@ test('POP3 account downloads on open and shows the local model', async () => {
   const acc = new FakeAccount({ name: 'home', protocol: 'pop3', inboxSize: 3 });
   const ui = await mountUi([acc]);
   try {
-    await ui.waitFor((t) => t.includes('2 new message(s) downloaded'), 'sync done');
+    await ui.waitFor((t) => t.includes('2 downloaded · '), 'sync done');
     assert.match(ui.frame(), /home │ POP3 · local cache/);
     assert.equal(acc.syncCalls, 1);
     await ui.press('$');

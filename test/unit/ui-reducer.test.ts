@@ -73,4 +73,17 @@ test('reducer: actions that need a backend are left to the effects, in the list 
   for (const action of ['compose', 'reply', 'replyAll', 'forward', 'editDraft', 'sync', 'open', 'delete', 'move'] as const) {
     assert.equal(reduce(base(), action, env), undefined, action);
   }
+
+test('reducer: G on a 4M-character body scrolls to its end wrapping only the last screens', () => {
+  let wrapped = 0;
+  const counting = { ...loader, render: (t: string, w: number) => { wrapped += t.length; return t.match(new RegExp(`.{1,${w}}`, 'gsu')) ?? ['']; } } as MessageLoader;
+  const text = `${'x'.repeat(4_000_000)}THE END`;
+  const message = { from: 'a', to: 'b', cc: '', date: 'd', subject: 's', text, headerLines: [], attachments: [], warnings: [] };
+  const s = deepFreeze({ ...base(), focus: 'reader', reader: { account: 'a', path: 'INBOX', uid: 1, status: 'ready', message, scroll: 0, fullHeaders: false } } as unknown as UiState);
+  const end = reduce(s, 'bottom', { loader: counting, traceAdded: 0 })!.state;
+  assert.ok(wrapped < 200_000, `wrapped ${wrapped} characters`);
+  assert.ok(end.reader!.scroll > 0);
+  const up = reduce(end, 'up', { loader: counting, traceAdded: 0 })!.state;
+  assert.equal(up.reader!.scroll, end.reader!.scroll - 1);
+  assert.ok(wrapped < 200_000, `wrapped ${wrapped} characters after a step up`);
 });

@@ -91,7 +91,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     );
   }
   // Prompts and the delete question live in the status bar: the panes and the trace stay.
-  const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete';
+  const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete' || o.kind === 'secret';
   if (state.tracePane && panesShown) {
     const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = (

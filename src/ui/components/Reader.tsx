@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { MessageLoader } from '../message-loader.js';
-import { readerLines } from '../state/reader-lines.js';
+import { shownLines } from '../state/reader-view.js';
 import type { UiState } from '../state/types.js';
 import { padToWidth } from '../../mime/display-width.js';
 import type { Theme } from '../theme.js';
@@ -20,7 +20,7 @@ export function Reader(props: { state: UiState; width: number; height: number; t
   } else if (r.status === 'error' || !r.message) {
     body = <Text color={theme.error}>{padToWidth(`Could not load the message: ${r.error ?? ''}`, textWidth)}</Text>;
   } else {
-    const lines = readerLines(r.message, textWidth, r.fullHeaders, loader, r.scroll + visible).slice(r.scroll, r.scroll + visible);
+    const lines = shownLines(r, textWidth, loader, r.scroll + visible, r.scroll).slice(r.scroll, r.scroll + visible);
     body = lines.map((l, i) => {
       if (l.kind === 'header') {
         const colon = l.text.indexOf(':');

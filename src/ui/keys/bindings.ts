@@ -9,6 +9,7 @@ export const MAIN_ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
   'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'editDraft', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
+  'rawSource', 'password',
 ] as const;
 /** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
 export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'complete', 'leaveOnServer', 'traceAll'] as const;
@@ -57,6 +58,8 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   move: { keys: ['m'], description: 'Move the message to another folder (picker)' },
   search: { keys: ['/'], description: 'Search the current folder' },
   fullHeaders: { keys: ['H'], description: 'Toggle full headers in the reader' },
+  password: { keys: ['P'], description: 'After a refused login: enter the password again (not shown) and log in' },
+  rawSource: { keys: ['V'], description: 'Raw source of the message on / off (s there saves the whole .eml)' },
   saveAttachment: { keys: ['s'], description: 'Save an attachment of the open message' },
   sortOrder: { keys: ['o'], description: 'Sort: arrival, date, sender, subject (by the server when it can)' },
   threadView: { keys: ['v'], description: 'Thread view on / off (References, else same subject)' },

@@ -4,6 +4,7 @@ import type { MailAccount } from '../../accounts/account.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
+import { showFailure } from './login-failure.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
@@ -37,7 +38,7 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
   } catch (err) {
     ctx.warmStart.delete(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err) });
-    ctx.fail(err, slot.name);
+    showFailure(ctx, i, err);
   }
 }
 

@@ -4,6 +4,7 @@ import type { AccountEvent } from '../../accounts/account.js';
 import { refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
+import { showFailure } from './login-failure.js';
 import { fetchWindow, reopenCurrent } from './folder-loading.js';
 import { pageSize } from './list-geometry.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
@@ -21,7 +22,7 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
         status: e.state === 'disconnected' ? (e.error ? 'error' : 'idle') : e.state,
         error: e.error ? errorText(e.error) : undefined,
       });
-      if (e.error) ctx.fail(e.error, ctx.slot(i)!.name);
+      if (e.error) showFailure(ctx, i, e.error);
       else if (e.state === 'connected' && before?.error) clearOutageError(ctx, i, before.error);
       break;
     }
@@ -29,7 +30,8 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
     case 'expunged':
       // Rows moved even when the count did not (one new, one expunged): refetch what is shown.
       if (here(e.folder)) {
-        ctx.cache.invalidate(folderKey(i, e.folder));
+        // The old rows stay drawn until the refetch replaces them (no placeholders flashing).
+        ctx.cache.markStale(folderKey(i, e.folder));
         reopenCurrent(ctx);
       }
       else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));

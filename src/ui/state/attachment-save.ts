@@ -17,6 +17,8 @@ export function startSave(ctx: ControllerContext): void {
   const r = ctx.state.reader;
   if (!r?.message) return ctx.notify('The message is still loading');
   const atts = r.message.attachments;
+  // In the source view `s` saves the source.
+  if (r.raw && ctx.opts.loader.saveSource) return askSaveDir(ctx, SOURCE);
   if (r.message.cut && ctx.opts.loader.saveSource) {
     // A message shown only in part: the whole source is what the user needs to get at.
     ctx.store.set({

@@ -13,6 +13,8 @@ export interface AccountSlot {
   create: () => Promise<MailAccount>;
   /** Switching IMAP <-> POP3 from the UI; without it the key explains the CLI command. */
   mode?: ModeSwitcher;
+  /** After a refused login: the password to use from now on (absent when the account does not sign in with one). */
+  reenterPassword?: (password: string) => void;
   /** The account's POP3 cache (Maildir), home shortened to ~, for the status bar. */
   cacheDir?: string;
 }

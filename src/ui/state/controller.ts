@@ -22,6 +22,8 @@ import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions
 import { handleOverlayKey } from './overlay-keys.js';
 import { closeLoadingReader, openMessageAtCursor, openPending } from './reader-actions.js';
 import { reduce } from './reducer.js';
+import { toggleRawSource } from './raw-source-actions.js';
+import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
@@ -222,6 +224,10 @@ export class UiController {
         return closeLoadingReader(ctx);
       case 'saveAttachment':
         return startSave(ctx);
+      case 'rawSource':
+        return toggleRawSource(ctx);
+      case 'password':
+        return askPassword(ctx);
       case 'toggleFlag':
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
       case 'toggleRead':

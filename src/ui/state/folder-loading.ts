@@ -38,7 +38,8 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     if (!cur || cur.account !== account || cur.path !== path) return;
     const delta = opened.total - cur.total;
     // Anything cached may be at a different position now (or have a different UID).
-    if (opened.uidValidityChanged || !keepPosition || delta !== 0) ctx.cache.invalidate(key);
+    if (opened.uidValidityChanged || !keepPosition) ctx.cache.invalidate(key);
+    else if (delta !== 0) ctx.cache.markStale(key);
     const patch: Partial<UiState> = {
       current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
     };

@@ -25,6 +25,13 @@ export function rowAt(s: UiState, cache: WindowCache, pos: number): MessageSumma
   return cache.at(key, pos);
 }
 
+/** Like rowAt, but not a row drawn from a stale window (it may have moved): what an action applies to. */
+export function actionRowAt(s: UiState, cache: WindowCache, pos: number): MessageSummary | undefined {
+  const cur = s.current;
+  if (!cur || s.search) return rowAt(s, cache, pos);
+  return cache.freshAt(folderKey(cur.account, cur.path), pos);
+}
+
 /** The cursor on `cursor` (clamped), the top row moved just enough to show it. */
 export function scrolledTo(s: UiState, cursor: number): Pick<UiState, 'listCursor' | 'listTop'> {
   const count = listCount(s);

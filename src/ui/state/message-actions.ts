@@ -7,7 +7,7 @@ import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
-import { rowAt } from './list-geometry.js';
+import { actionRowAt as rowAt } from './list-geometry.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';

@@ -11,6 +11,7 @@ import { deleteMessage, moveMessage } from './message-actions.js';
 import { modeKey } from './mode-switch-actions.js';
 import { runCommand, runSearch } from './search-and-commands.js';
 import type { Overlay } from './types.js';
+import { secretKey } from './password-prompt.js';
 
 export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyInput): void {
   const keys = ctx.opts.keys;
@@ -42,6 +43,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       else close();
       return;
     }
+    case 'secret':
+      return secretKey(ctx, o, input);
     case 'compose':
       if (ctx.composeFlow) composeKey(ctx.composeFlow, keys, input);
       return;

@@ -3,7 +3,7 @@
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
-import { rowAt } from './list-geometry.js';
+import { actionRowAt as rowAt } from './list-geometry.js';
 import { setFlag } from './message-actions.js';
 import { locationWords, modelOf, openNote } from './model-words.js';
 import { folderKey } from './window-cache.js';

@@ -9,7 +9,12 @@ export interface ReaderLine {
 
 // `rest` is the part of the body not wrapped yet: a long message is wrapped a chunk at a time,
 // as far as the reader has been scrolled, so opening a 4 MB body costs one screen, not all of it.
-let memo: { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[]; rest: string } | undefined;
+// `tail`: after a jump to the end (`G`), the wrapped last screens of the body; `rest` is then the
+// middle between what was wrapped from the top and the tail, shown as one line until it is read.
+// `shown` caches lines + marker + tail.
+let memo:
+  | { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[]; rest: string; tail?: ReaderLine[]; shown?: ReaderLine[] }
+  | undefined;
 
 /** Body characters wrapped per step (~1 ms of work for ordinary text). */
 const CHUNK_CHARS = 16 * 1024;
@@ -20,9 +25,17 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+function memoFor(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader): NonNullable<typeof memo> {
+  if (!memo || memo.message !== message || memo.width !== width || memo.full !== full) {
+    memo = { message, width, full, lines: headerPart(message, width, full, loader), rest: message.text };
+  }
+  return memo;
+}
+
 /**
  * The reader's lines, wrapped at least up to line `need` (all of them by default). Lines already
  * wrapped are kept (memoised on message, width and header mode), so scrolling wraps only what is new.
+ * After readerLinesToEnd(), the middle is wrapped only while the view starts (`from`) above it.
  */
 export function readerLines(
   message: ReaderMessage,
@@ -30,21 +43,72 @@ export function readerLines(
   full: boolean,
   loader: MessageLoader,
   need = Infinity,
+  from = 0,
 ): ReaderLine[] {
-  if (!memo || memo.message !== message || memo.width !== width || memo.full !== full) {
-    memo = { message, width, full, lines: headerPart(message, width, full, loader), rest: message.text };
+  const m = memoFor(message, width, full, loader);
+  while (m.rest !== '' && m.lines.length < need && (!m.tail || from < m.lines.length)) {
+    const { piece, rest } = nextPiece(m.rest);
+    for (const l of loader.render(piece, width)) m.lines.push({ text: l, kind: 'body' });
+    m.rest = rest;
+    m.shown = undefined;
   }
-  while (memo.rest !== '' && memo.lines.length < need) {
-    const { piece, rest } = nextPiece(memo.rest);
-    for (const l of loader.render(piece, width)) memo.lines.push({ text: l, kind: 'body' });
-    memo.rest = rest;
+  if (!m.tail) return m.lines;
+  if (m.rest === '') {
+    // The middle is read: the tail joins the rest of the lines.
+    for (const l of m.tail) m.lines.push(l);
+    m.tail = undefined;
+    m.shown = undefined;
+    return m.lines;
   }
-  return memo.lines;
+  m.shown ??= [...m.lines, { text: middleMarker(m.rest.length), kind: 'attachment' }, ...m.tail];
+  return m.shown;
+}
+
+function middleMarker(chars: number): string {
+  const n = chars >= 1_000_000 ? `${(chars / 1_000_000).toFixed(1)} M` : chars >= 1000 ? `${Math.round(chars / 1000)} k` : `${chars}`;
+  return `⋯ ${n} characters in between, not wrapped yet: g and scroll down to read them ⋯`;
+}
+
+/**
+ * Makes the end of the body known without wrapping all of it (`G` on a long message): only the
+ * last part of the unwrapped text, worth at least `tailLines` lines, is wrapped. Its lines then
+ * follow a marker line standing for the middle.
+ */
+export function readerLinesToEnd(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader, tailLines: number): void {
+  const m = memoFor(message, width, full, loader);
+  if (m.rest === '' || m.tail) return;
+  // A wrapped line holds at most `width` code units of text, so this many give enough lines.
+  const want = Math.max(CHUNK_CHARS, tailLines * Math.max(1, width));
+  if (m.rest.length <= want + CHUNK_CHARS) {
+    readerLines(message, width, full, loader);
+    return;
+  }
+  const cut = tailStart(m.rest, m.rest.length - want);
+  const tailText = m.rest.slice(cut.tail);
+  m.rest = m.rest.slice(0, cut.restEnd);
+  m.tail = loader.render(tailText, width).map((text) => ({ text, kind: 'body' as const }));
+  m.shown = undefined;
+}
+
+/** Where the tail starts near `at`: after a newline if one is close, else after a space. */
+function tailStart(text: string, at: number): { restEnd: number; tail: number } {
+  const newline = text.indexOf('\n', at);
+  if (newline !== -1 && newline < at + CHUNK_CHARS && newline < text.length - 1) return { restEnd: newline, tail: newline + 1 };
+  const space = text.indexOf(' ', at);
+  if (space !== -1 && space < at + CHUNK_CHARS / 2) return { restEnd: space, tail: space + 1 };
+  const code = text.charCodeAt(at);
+  const cut = code >= 0xdc00 && code <= 0xdfff ? at + 1 : at;
+  return { restEnd: cut, tail: cut };
 }
 
 /** True when every line of the body has been wrapped (so `readerLines(...).length` is final). */
 export function readerLinesComplete(message: ReaderMessage, width: number, full: boolean): boolean {
-  return memo !== undefined && memo.message === message && memo.width === width && memo.full === full && memo.rest === '';
+  return memo !== undefined && memo.message === message && memo.width === width && memo.full === full && memo.rest === '' && !memo.tail;
+}
+
+/** True when the last line of the body is among the lines (all wrapped, or the tail after `G`). */
+export function readerEndKnown(message: ReaderMessage, width: number, full: boolean): boolean {
+  return memo !== undefined && memo.message === message && memo.width === width && memo.full === full && (memo.rest === '' || memo.tail !== undefined);
 }
 
 function headerPart(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader): ReaderLine[] {

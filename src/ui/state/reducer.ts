@@ -62,6 +62,8 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'threadView':
     case 'suspend':
     case 'redraw':
+    case 'rawSource':
+    case 'password':
       return undefined;
     default:
       break;
@@ -142,7 +144,7 @@ function readerStep(s: UiState, action: Action, env: ReduceEnv): Step | undefine
     case 'open':
       return done(s);
     case 'fullHeaders':
-      return done({ ...s, reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0 } });
+      return done({ ...s, reader: { ...r, fullHeaders: !r.fullHeaders, scroll: 0, raw: undefined } });
     case 'saveAttachment':
       return undefined;
     default:

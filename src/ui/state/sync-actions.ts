@@ -5,27 +5,36 @@ import { poll } from './account-events.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent } from './folder-loading.js';
 import type { AccountId } from './types.js';
+import { isCheckDeferred, type SyncProgress } from '../../accounts/account.js';
 import { accountEntry } from './folder-rows.js';
 
-export async function syncAccount(ctx: ControllerContext, i: AccountId): Promise<void> {
+/**
+ * Downloads account i's new mail. Through backgroundSync() where the account has it: before the
+ * server's LOGIN-DELAY has passed it does not log in (a login would be refused) and the status line
+ * says when the next check is allowed; `manual` (the user's `$`) says that nothing was checked.
+ */
+export async function syncAccount(ctx: ControllerContext, i: AccountId, manual = false): Promise<void> {
   const acc = await backendFor(ctx, i);
   if (!acc.sync) return;
   if (accountEntry(ctx.state, i)?.sync) return ctx.notify('Already downloading');
   ctx.updateAccount(i, { sync: { done: 0, total: 0, bytes: 0 } });
+  const name = ctx.slot(i)!.name;
   try {
-    const result = await ctx.track(
-      `downloading ${ctx.slot(i)!.name}…`,
-      acc.sync((p) => ctx.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } })),
-    );
+    const progress = (p: SyncProgress) => ctx.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } });
+    const outcome = await ctx.track(`downloading ${name}…`, acc.backgroundSync ? acc.backgroundSync(progress) : acc.sync(progress));
+    if (isCheckDeferred(outcome)) {
+      // The time first and short: it is what the user needs, on an 80-column status line too.
+      ctx.notify(`${name}: ${manual ? 'not checked, next allowed' : 'next check allowed'} at ${clock(outcome.nextCheckAt)} (server's LOGIN-DELAY)`);
+      return;
+    }
+    const result = outcome;
     // What POP3 did on the server too: that is the model's difference the user should see.
-    ctx.notify(
-      `${ctx.slot(i)!.name}: ${result.downloaded} new message(s) downloaded · ` +
-        `${result.deletedOnServer} deleted on the server · server keeps ${result.keptOnServer}`,
-    );
+    // Short, so it fits beside the account's status on one line.
+    ctx.notify(`${name}: ${result.downloaded} downloaded · server: ${result.deletedOnServer} deleted, ${result.keptOnServer} kept`);
     ctx.updateAccount(i, { keptOnServer: result.keptOnServer });
     await refreshFolders(ctx, i);
   } catch (err) {
-    ctx.fail(err, `${ctx.slot(i)!.name} download`);
+    ctx.fail(err, `${name} download`);
   } finally {
     ctx.updateAccount(i, { sync: undefined });
   }
@@ -36,7 +45,7 @@ export function syncCurrent(ctx: ControllerContext): void {
   const acc = ctx.backends.get(i);
   const account = accountEntry(ctx.state, i);
   const name = ctx.slot(i)?.name ?? '';
-  if (acc?.sync) void syncAccount(ctx, i);
+  if (acc?.sync) void syncAccount(ctx, i, true);
   else if (account?.status === 'connecting' || account?.status === 'reconnecting') {
     ctx.notify(`${name}: still connecting; new mail shows once it is connected`);
   } else if (account && account.status !== 'connected') {
@@ -53,4 +62,9 @@ export function syncCurrent(ctx: ControllerContext): void {
     reopenCurrent(ctx);
     ctx.notify('Checking for new mail…');
   }
+}
+
+/** Local wall-clock time, "14:05". */
+function clock(d: Date): string {
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }

@@ -2,6 +2,7 @@
 import type { FolderInfo, MessageSummary } from '../../domain/index.js';
 import type { ReaderMessage } from '../message-loader.js';
 import type { ComposeView } from '../../compose/ui-flow.js';
+import type { RawSourceView } from './raw-source-lines.js';
 
 export type Pane = 'folders' | 'list' | 'reader';
 
@@ -57,6 +58,8 @@ export interface ReaderState {
   error?: string;
   scroll: number;
   fullHeaders: boolean;
+  /** `V`: the raw source is shown instead of the message. */
+  raw?: RawSourceView;
 }
 
 export type PromptPurpose = 'search' | 'command' | 'saveDir';
@@ -70,6 +73,8 @@ export type Overlay =
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
   | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
+  /** The password prompt after a refused login: `value` is never drawn. */
+  | { kind: 'secret'; account: AccountId; label: string; value: string }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */
   | { kind: 'compose'; view: ComposeView };
 

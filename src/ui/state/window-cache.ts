@@ -31,6 +31,11 @@ class FolderCache {
   loose = new Map<number, MessageSummary>();
   /** Bumped on invalidate so answers to requests made before it are dropped. */
   generation = 0;
+  /**
+   * Windows kept only to be drawn until their refetch lands (markStale): the list shows the old
+   * rows instead of placeholders, but they count as missing and no action is taken on them.
+   */
+  stale = new Set<number>();
 
   touch(w: number, summaries: MessageSummary[]): void {
     // Re-inserting moves the window to the recent end; skipped when it is already there (every
@@ -46,6 +51,7 @@ class FolderCache {
   drop(w: number): void {
     for (const s of this.windows.get(w) ?? []) if (this.byUid.get(s.uid) === s) this.byUid.delete(s.uid);
     this.windows.delete(w);
+    this.stale.delete(w);
     if (this.lastTouched === w) this.lastTouched = undefined;
   }
 }
@@ -109,6 +115,12 @@ export class WindowCache {
     return w[position % WINDOW_SIZE];
   }
 
+  /** The summary at `position` unless its window is stale (positions may have moved): what actions use. */
+  freshAt(key: string, position: number): MessageSummary | undefined {
+    if (this.folders.get(key)?.stale.has(Math.floor(position / WINDOW_SIZE))) return undefined;
+    return this.at(key, position);
+  }
+
   byUid(key: string, uid: number): MessageSummary | undefined {
     const f = this.folders.get(key);
     return f?.byUid.get(uid) ?? f?.loose.get(uid);
@@ -130,7 +142,7 @@ export class WindowCache {
     const f = this.folder(key);
     const out: number[] = [];
     for (let w = Math.floor(Math.max(0, from) / WINDOW_SIZE); w * WINDOW_SIZE < to; w++) {
-      if (!f.windows.has(w) && !f.pending.has(w)) out.push(w);
+      if ((!f.windows.has(w) || f.stale.has(w)) && !f.pending.has(w)) out.push(w);
     }
     return out;
   }
@@ -161,9 +173,21 @@ export class WindowCache {
     if (f.generation === generation) f.pending.delete(window);
   }
 
+  /**
+   * The folder changed on the server (new or expunged mail): every window is refetched, but its
+   * old rows stay on screen until the new ones land, so the list does not flash placeholders.
+   */
+  markStale(key: string): void {
+    const f = this.folder(key);
+    f.generation++;
+    f.pending.clear();
+    for (const w of f.windows.keys()) f.stale.add(w);
+  }
+
   invalidate(key: string): void {
     const f = this.folder(key);
     f.generation++;
+    f.stale.clear();
     f.windows.clear();
     f.pending.clear();
     f.byUid.clear();
