@@ -73,6 +73,7 @@ test('reducer: actions that need a backend are left to the effects, in the list 
   for (const action of ['compose', 'reply', 'replyAll', 'forward', 'editDraft', 'sync', 'open', 'delete', 'move'] as const) {
     assert.equal(reduce(base(), action, env), undefined, action);
   }
+});
 
 test('reducer: G on a 4M-character body scrolls to its end wrapping only the last screens', () => {
   let wrapped = 0;
