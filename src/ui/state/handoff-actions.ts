@@ -1,0 +1,143 @@
+// Handing the open message to other programs (src/handoff): `O` opens an attachment with the
+// system handler, `W` shows the HTML part in the browser, `U` lists the body's links, `|` pipes
+// the message to a shell command. A program that needs the terminal gets it through the
+// controller's `handoff.suspend` (Ink steps aside, as for the compose editor).
+import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import type { ControllerContext } from './controller-context.js';
+
+/** The open message, or a note saying why there is none. */
+function openMessage(ctx: ControllerContext) {
+  const r = ctx.state.reader;
+  if (!r) {
+    ctx.notify('Open a message first');
+    return undefined;
+  }
+  if (!r.message) {
+    ctx.notify('The message is still loading');
+    return undefined;
+  }
+  return r.message;
+}
+
+/** openContent's before/after hooks as one suspend(fn) span of the terminal session. */
+function terminalHooks(ctx: ControllerContext) {
+  const suspend = ctx.opts.handoff?.suspend;
+  let release: (() => void) | undefined;
+  let span: Promise<unknown> | undefined;
+  return {
+    beforeTerminal: () =>
+      new Promise<void>((entered) => {
+        if (!suspend) return entered();
+        span = suspend(() => {
+          entered();
+          return new Promise<void>((r) => (release = r));
+        });
+      }),
+    afterTerminal: async () => {
+      release?.();
+      await span;
+    },
+  };
+}
+
+export function startOpenAttachment(ctx: ControllerContext): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const atts = message.attachments;
+  if (atts.length === 0) return ctx.notify('This message has no attachments');
+  if (atts.length === 1) return openAttachment(ctx, 0);
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose: 'openAttachment',
+      title: 'Open which attachment?',
+      items: atts.map((a, i) => ({ label: `${a.filename} (${a.contentType})`, value: String(i) })),
+      cursor: 0,
+    },
+  });
+}
+
+function handOver(ctx: ControllerContext, which: number | 'html', none: string): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const loader = ctx.opts.loader;
+  if (!loader.content) return ctx.notify('Opening parts is not available here');
+  void (async () => {
+    try {
+      const content = await ctx.track('opening…', loader.content!(message, which));
+      if (!content) return ctx.notify(none);
+      const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
+      if (opened.error) return ctx.notify(sanitizeLine(opened.error));
+      ctx.notify(`Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
+    } catch (err) {
+      ctx.fail(err, 'Could not open it');
+    }
+  })();
+}
+
+export function openAttachment(ctx: ControllerContext, index: number): void {
+  handOver(ctx, index, 'That attachment is gone');
+}
+
+export function viewHtml(ctx: ControllerContext): void {
+  handOver(ctx, 'html', 'This message has no HTML part');
+}
+
+export function openUrlPicker(ctx: ControllerContext): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const urls = extractUrls(message.text, { maxShown: Math.max(20, ctx.state.cols - 12) });
+  if (urls.length === 0) return ctx.notify('No links in this message');
+  const width = String(urls.length).length;
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose: 'url',
+      title: 'Open which link?',
+      items: urls.map((u, i) => ({ label: `${String(i + 1).padStart(width)}  ${u.shown}`, value: u.url })),
+      cursor: 0,
+    },
+  });
+}
+
+export function openUrl(ctx: ControllerContext, url: string): void {
+  void (async () => {
+    const run = ctx.opts.handoff?.run ?? runOpen;
+    const result = await run(planOpenUrl(url));
+    if (result.error) ctx.notify(sanitizeLine(result.error));
+    else ctx.notify(`Opened ${sanitizeLine(url).slice(0, 80)}`);
+  })();
+}
+
+export function askPipe(ctx: ControllerContext): void {
+  if (!openMessage(ctx)) return;
+  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'pipe', label: 'Pipe message to: ', value: '' } });
+}
+
+/**
+ * The command's output is captured, not drawn over the mail screen: its last line and the exit
+ * status go to the status bar (a command that wants the terminal can be run from a shell).
+ */
+export function pipeMessage(ctx: ControllerContext, command: string): void {
+  const message = openMessage(ctx);
+  if (!message || command.trim() === '') return;
+  const loader = ctx.opts.loader;
+  if (!loader.rawStream) return ctx.notify('Piping is not available here');
+  void (async () => {
+    try {
+      const source = await loader.rawStream!(message);
+      const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
+      const out = (result.stdout?.toString('utf8') ?? '')
+        .split(/\r?\n/)
+        .map((l) => sanitizeLine(l).trim())
+        .filter(Boolean)
+        .at(-1);
+      const text = out ? `${result.summary} — ${out}` : result.summary;
+      if (result.exitCode === 0) ctx.notify(text);
+      else ctx.store.set({ error: text, info: undefined });
+    } catch (err) {
+      ctx.fail(err, 'Pipe failed');
+    }
+  })();
+}
