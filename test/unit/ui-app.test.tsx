@@ -220,7 +220,7 @@ test('d asks before deleting; m moves via the folder picker', async () => {
     assert.deepEqual(acc.deleted, [20]);
     await ui.press('m');
     await ui.waitFor((t) => t.includes('Move to folder'), 'picker');
-    await ui.press('j', KEY.enter);
+    await ui.press(KEY.down, KEY.enter);
     await ui.waitFor((t) => t.includes('Moved to Archive/2024'), 'moved');
     assert.deepEqual(acc.moved, [{ uid: 19, to: 'Archive/2024' }]);
   } finally {
