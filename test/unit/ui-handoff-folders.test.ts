@@ -1,5 +1,5 @@
 // The hand-off keys (O, W, U, |), the save prompt's Tab completion and last directory, copy (C),
-// the type-to-filter folder picker (y, m) and the folder pane's create/rename/delete/subscribe,
+// the type-to-filter folder picker (i, m) and the folder pane's create/rename/delete/subscribe,
 // driven through the controller over fakes. No program is really opened: `handoff.run` records.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -239,13 +239,13 @@ test('C copies the message with the filterable picker; the message stays', async
   }
 });
 
-test('y jumps to a folder of any account by part of its name', async () => {
+test('i jumps to a folder of any account by part of its name', async () => {
   const a = new FakeAccount({ name: 'work', inboxSize: 10 });
   const b = new FakeAccount({ name: 'home', inboxSize: 10, extraFolders: ['Receipts'] });
   const c = startController([a, b]);
   try {
     await until(() => c.state.accounts.every((x) => x.folders.length > 0) && c.state.current?.opened === true, 'both listed', c);
-    press(c, 'y');
+    press(c, 'i');
     const o = c.state.overlay;
     assert.ok(o?.kind === 'picker' && o.purpose === 'jump');
     assert.ok(o.items.some((i) => i.label === 'home: Receipts'), o.items.map((i) => i.label).join(', '));
