@@ -26,5 +26,16 @@ export function lazyLoader(create: () => Promise<MessageLoader>): LazyLoader {
     // Only called for a message load() returned, so the real loader is there by then.
     render: (text, width) => (real ? real.render(text, width) : text.split('\n')),
     saveAttachment: async (message, index, dir) => (await ready()).saveAttachment(message, index, dir),
+    // The hand-off keys (O, W, |) need the real loader's optional parts.
+    content: async (message, which) => {
+      const l = await ready();
+      if (!l.content) throw new Error('opening parts is not available');
+      return l.content(message, which);
+    },
+    rawStream: async (message) => {
+      const l = await ready();
+      if (!l.rawStream) throw new Error('piping is not available');
+      return l.rawStream(message);
+    },
   };
 }

@@ -133,9 +133,9 @@ export function pipeMessage(ctx: ControllerContext, command: string): void {
         .map((l) => sanitizeLine(l).trim())
         .filter(Boolean)
         .at(-1);
-      const text = out ? `${result.summary} — ${out}` : result.summary;
-      if (result.exitCode === 0) ctx.notify(text);
-      else ctx.store.set({ error: text, info: undefined });
+      // The command's answer first: a long command line is what a narrow status bar cuts.
+      if (result.exitCode === 0) ctx.notify(out ? `${out} (${result.summary})` : result.summary);
+      else ctx.store.set({ error: result.summary, info: undefined });
     } catch (err) {
       ctx.fail(err, 'Pipe failed');
     }
