@@ -96,7 +96,13 @@ async function readerOpen(c: UiController): Promise<void> {
 
 function recorder() {
   const plans: OpenPlan[] = [];
-  return { plans, run: async (plan: OpenPlan) => (plans.push(plan), {}) };
+  return {
+    plans,
+    run: async (plan: OpenPlan) => {
+      plans.push(plan);
+      return {};
+    },
+  };
 }
 
 test('O opens the picked attachment through the system handler; W the HTML part', async () => {
