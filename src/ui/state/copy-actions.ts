@@ -4,6 +4,7 @@ import { sanitizeLine } from '../../mime/sanitize.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
+import { tell } from './tell.js';
 import { folderTitle } from './folder-rows.js';
 import { withTarget } from './message-actions.js';
 
@@ -14,7 +15,7 @@ export function copyMessage(ctx: ControllerContext, destination: string): void {
         const acc = await backendFor(ctx, t.account);
         const outcome = await ctx.track('copying…', acc.copyMessages(t.path, [t.summary.uid], destination));
         const where = sanitizeLine(folderTitle(ctx.state, t.account, outcome?.destination ?? destination));
-        ctx.notify(`Copied to ${where}`);
+        tell(ctx, `Copied to ${where}`);
         await refreshFolders(ctx, t.account);
       } catch (err) {
         ctx.fail(err, 'Copy failed');

@@ -7,6 +7,7 @@ import type { FolderInfo } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import { openInitialFolder, refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
+import { tell } from './tell.js';
 import { accountEntry, folderRows } from './folder-rows.js';
 import type { AccountId, FolderRow } from './types.js';
 
@@ -28,18 +29,18 @@ function cursorRow(ctx: ControllerContext): FolderRow | undefined {
 /** The account under the cursor, if its backend can change folders (else a message says why not). */
 function foldersAccount(ctx: ControllerContext, need: 'folderOps' | 'subscriptions'): AccountId | undefined {
   if (ctx.state.focus !== 'folders') {
-    ctx.notify('Folder actions work in the folder pane (Tab or h to get there)');
+    tell(ctx, 'Folder actions work in the folder pane (Tab or h to get there)');
     return undefined;
   }
   const row = cursorRow(ctx);
   if (!row) return undefined;
   const acc = ctx.backends.get(row.account);
   if (!acc) {
-    ctx.notify('The account is not connected yet');
+    tell(ctx, 'The account is not connected yet');
     return undefined;
   }
   if (!acc.capabilities[need]) {
-    ctx.notify(need === 'subscriptions' ? 'This account has no subscriptions (only IMAP folders can be subscribed to)' : 'This account cannot create, rename or delete folders');
+    tell(ctx, need === 'subscriptions' ? 'This account has no subscriptions (only IMAP folders can be subscribed to)' : 'This account cannot create, rename or delete folders');
     return undefined;
   }
   return row.account;
@@ -49,11 +50,11 @@ function foldersAccount(ctx: ControllerContext, need: 'folderOps' | 'subscriptio
 function cursorFolder(ctx: ControllerContext, verb: string): FolderInfo | undefined {
   const f = cursorRow(ctx)?.folder;
   if (!f) {
-    ctx.notify(`Put the cursor on a folder to ${verb} it`);
+    tell(ctx, `Put the cursor on a folder to ${verb} it`);
     return undefined;
   }
   if (f.path.toUpperCase() === 'INBOX' && verb !== 'subscribe to') {
-    ctx.notify(`INBOX cannot be ${verb === 'rename' ? 'renamed' : 'deleted'}`);
+    tell(ctx, `INBOX cannot be ${verb === 'rename' ? 'renamed' : 'deleted'}`);
     return undefined;
   }
   return f;
@@ -89,7 +90,7 @@ export function askDeleteFolder(ctx: ControllerContext): void {
 function serverPath(ctx: ControllerContext, account: AccountId, typed: string): string | undefined {
   const name = typed.trim().replace(/\/+$/, '').replace(/^\/+/, '');
   if (!name || name.split('/').some((level) => level.trim() === '')) {
-    ctx.notify('Give the folder a name (levels separated by /)');
+    tell(ctx, 'Give the folder a name (levels separated by /)');
     return undefined;
   }
   return serverFolderPath(name, namingOf(accountEntry(ctx.state, account)?.folders ?? []));
@@ -102,7 +103,7 @@ function change(ctx: ControllerContext, account: AccountId, label: string, op: (
       await ctx.track(label, Promise.resolve(op()));
       await refreshFolders(ctx, account);
       after?.();
-      ctx.notify(done);
+      tell(ctx, done);
     } catch (err) {
       ctx.fail(err, failed);
     }

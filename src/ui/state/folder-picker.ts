@@ -4,6 +4,7 @@
 import { folderLabel } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
+import { tell } from './tell.js';
 import type { MessageTarget } from './message-actions.js';
 import type { AccountId, Overlay } from './types.js';
 
@@ -35,7 +36,7 @@ export function openJumpPicker(ctx: ControllerContext): void {
       .filter((f) => f.selectable)
       .map((f) => ({ label: (many ? `${sanitizeLine(a.name)}: ` : '') + sanitizeLine(folderLabel(f)), value: jumpValue(a.id, f.path) })),
   );
-  if (items.length === 0) return ctx.notify('No folders yet (still connecting?)');
+  if (items.length === 0) return tell(ctx, 'No folders yet (still connecting?)');
   ctx.store.set({ overlay: { kind: 'picker', purpose: 'jump', title: 'Go to folder: type to filter', items, cursor: 0, filter: '' } });
 }
 
@@ -43,7 +44,7 @@ export function openJumpPicker(ctx: ControllerContext): void {
 export function openDestinationPicker(ctx: ControllerContext, t: MessageTarget, purpose: 'move' | 'copy'): void {
   const account = ctx.state.accounts.find((a) => a.id === t.account);
   const folders = (account?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
-  if (folders.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
+  if (folders.length === 0) return tell(ctx, `No other folder to ${purpose} to`);
   ctx.store.set({
     overlay: {
       kind: 'picker',

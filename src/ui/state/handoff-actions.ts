@@ -5,16 +5,17 @@
 import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
+import { tell } from './tell.js';
 
 /** The open message, or a note saying why there is none. */
 function openMessage(ctx: ControllerContext) {
   const r = ctx.state.reader;
   if (!r) {
-    ctx.notify('Open a message first');
+    tell(ctx, 'Open a message first');
     return undefined;
   }
   if (!r.message) {
-    ctx.notify('The message is still loading');
+    tell(ctx, 'The message is still loading');
     return undefined;
   }
   return r.message;
@@ -45,7 +46,7 @@ export function startOpenAttachment(ctx: ControllerContext): void {
   const message = openMessage(ctx);
   if (!message) return;
   const atts = message.attachments;
-  if (atts.length === 0) return ctx.notify('This message has no attachments');
+  if (atts.length === 0) return tell(ctx, 'This message has no attachments');
   if (atts.length === 1) return openAttachment(ctx, 0);
   ctx.store.set({
     overlay: {
@@ -62,14 +63,14 @@ function handOver(ctx: ControllerContext, which: number | 'html', none: string):
   const message = openMessage(ctx);
   if (!message) return;
   const loader = ctx.opts.loader;
-  if (!loader.content) return ctx.notify('Opening parts is not available here');
+  if (!loader.content) return tell(ctx, 'Opening parts is not available here');
   void (async () => {
     try {
       const content = await ctx.track('opening…', loader.content!(message, which));
-      if (!content) return ctx.notify(none);
+      if (!content) return tell(ctx, none);
       const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
-      if (opened.error) return ctx.notify(sanitizeLine(opened.error));
-      ctx.notify(`Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
+      if (opened.error) return tell(ctx, sanitizeLine(opened.error));
+      tell(ctx, `Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
     } catch (err) {
       ctx.fail(err, 'Could not open it');
     }
@@ -88,7 +89,7 @@ export function openUrlPicker(ctx: ControllerContext): void {
   const message = openMessage(ctx);
   if (!message) return;
   const urls = extractUrls(message.text, { maxShown: Math.max(20, ctx.state.cols - 12) });
-  if (urls.length === 0) return ctx.notify('No links in this message');
+  if (urls.length === 0) return tell(ctx, 'No links in this message');
   const width = String(urls.length).length;
   ctx.store.set({
     overlay: {
@@ -105,8 +106,8 @@ export function openUrl(ctx: ControllerContext, url: string): void {
   void (async () => {
     const run = ctx.opts.handoff?.run ?? runOpen;
     const result = await run(planOpenUrl(url));
-    if (result.error) ctx.notify(sanitizeLine(result.error));
-    else ctx.notify(`Opened ${sanitizeLine(url).slice(0, 80)}`);
+    if (result.error) tell(ctx, sanitizeLine(result.error));
+    else tell(ctx, `Opened ${sanitizeLine(url).slice(0, 80)}`);
   })();
 }
 
@@ -123,7 +124,7 @@ export function pipeMessage(ctx: ControllerContext, command: string): void {
   const message = openMessage(ctx);
   if (!message || command.trim() === '') return;
   const loader = ctx.opts.loader;
-  if (!loader.rawStream) return ctx.notify('Piping is not available here');
+  if (!loader.rawStream) return tell(ctx, 'Piping is not available here');
   void (async () => {
     try {
       const source = await loader.rawStream!(message);
@@ -134,7 +135,7 @@ export function pipeMessage(ctx: ControllerContext, command: string): void {
         .filter(Boolean)
         .at(-1);
       // The command's answer first: a long command line is what a narrow status bar cuts.
-      if (result.exitCode === 0) ctx.notify(out ? `${out} (${result.summary})` : result.summary);
+      if (result.exitCode === 0) tell(ctx, out ? `${out} (${result.summary})` : result.summary);
       else ctx.store.set({ error: result.summary, info: undefined });
     } catch (err) {
       ctx.fail(err, 'Pipe failed');
