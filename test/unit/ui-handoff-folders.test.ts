@@ -173,6 +173,13 @@ test('| pipes the raw message to a shell command; the exit status and last line 
     assert.match(c.state.info!, /^4 \(`tee .*` finished\)$/);
     const { readFileSync } = await import('node:fs');
     assert.match(readFileSync(out, 'utf8'), /line two/);
+    // In the O picker, | pipes the highlighted attachment (decoded) instead.
+    press(c, 'O', 'j', '|');
+    const o = c.state.overlay;
+    assert.ok(o?.kind === 'prompt' && o.purpose === 'pipe' && o.label === 'Pipe b.txt to: ');
+    type(c, 'cat');
+    press(c, 'enter');
+    await until(() => c.state.info?.startsWith('PDF (') === true, `part piped (${c.state.info})`, c);
     press(c, '|');
     type(c, 'echo oops >&2; exit 3');
     press(c, 'enter');

@@ -81,7 +81,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   openAttachment: { keys: ['O'], description: 'Open an attachment with the system handler (mailcap, else xdg-open)' },
   viewHtml: { keys: ['W'], description: 'View the HTML part in the web browser (a private temp file)' },
   openUrl: { keys: ['U'], description: "Links of the message: pick one, Enter opens it in the browser" },
-  pipe: { keys: ['|'], description: 'Pipe the message to a shell command (exit status in the status bar)' },
+  pipe: { keys: ['|'], description: 'Pipe the message (in the O picker: the part) to a shell command' },
   createFolder: { keys: ['+'], description: 'Folder pane: create a folder (levels separated by /)' },
   renameFolder: { keys: ['='], description: 'Folder pane: rename the folder (with its subfolders)' },
   subscribeFolder: { keys: ['S'], description: 'Folder pane: subscribe / unsubscribe (IMAP)' },

@@ -111,23 +111,29 @@ export function openUrl(ctx: ControllerContext, url: string): void {
   })();
 }
 
-export function askPipe(ctx: ControllerContext): void {
-  if (!openMessage(ctx)) return;
-  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'pipe', label: 'Pipe message to: ', value: '' } });
+/** `attachment`: pipe that part (decoded) instead of the raw message (`|` in the `O` picker). */
+export function askPipe(ctx: ControllerContext, attachment?: number): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const part = attachment === undefined ? undefined : message.attachments[attachment];
+  const label = part ? `Pipe ${part.filename} to: ` : 'Pipe message to: ';
+  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'pipe', label, value: '', ...(part ? { attachment } : {}) } });
 }
 
 /**
  * The command's output is captured, not drawn over the mail screen: its last line and the exit
  * status go to the status bar (a command that wants the terminal can be run from a shell).
  */
-export function pipeMessage(ctx: ControllerContext, command: string): void {
+export function pipeMessage(ctx: ControllerContext, command: string, attachment?: number): void {
   const message = openMessage(ctx);
   if (!message || command.trim() === '') return;
   const loader = ctx.opts.loader;
-  if (!loader.rawStream) return tell(ctx, 'Piping is not available here');
+  if (attachment === undefined ? !loader.rawStream : !loader.content) return tell(ctx, 'Piping is not available here');
   void (async () => {
     try {
-      const source = await loader.rawStream!(message);
+      const part = attachment === undefined ? undefined : await loader.content!(message, attachment);
+      if (attachment !== undefined && !part) return tell(ctx, 'That attachment is gone');
+      const source = part ? part.bytes : await loader.rawStream!(message);
       const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
       const out = (result.stdout?.toString('utf8') ?? '')
         .split(/\r?\n/)
