@@ -55,6 +55,7 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'reply':
     case 'replyAll':
     case 'forward':
+    case 'editDraft':
     case 'switchMode':
     case 'sync':
     case 'sortOrder':
