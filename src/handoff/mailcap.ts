@@ -147,6 +147,8 @@ export function findEntry(entries: readonly MailcapEntry[], contentType: string,
 /** The file name a mailcap entry wants (`nametemplate=%s.pdf`), for tools that go by extension. */
 export function applyNameTemplate(entry: MailcapEntry | undefined, baseName: string): string {
   if (!entry?.nameTemplate || !entry.nameTemplate.includes('%s')) return baseName;
+  // "%s.html" on "message.html": the name already has what the template adds.
+  if (entry.nameTemplate.startsWith('%s') && entry.nameTemplate.length > 2 && baseName.endsWith(entry.nameTemplate.slice(2))) return baseName;
   const name = entry.nameTemplate.replace('%s', baseName);
   return /[/\\\0]/.test(name) ? baseName : name;
 }

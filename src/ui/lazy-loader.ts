@@ -38,5 +38,16 @@ export function lazyLoader(create: () => Promise<MessageLoader>): LazyLoader {
       if (!loader.rawSource) throw new Error('the raw source is not available');
       return loader.rawSource(message, maxBytes);
     },
+    // The hand-off keys (O, W, |) need the real loader's optional parts.
+    content: async (message, which) => {
+      const l = await ready();
+      if (!l.content) throw new Error('opening parts is not available');
+      return l.content(message, which);
+    },
+    rawStream: async (message) => {
+      const l = await ready();
+      if (!l.rawStream) throw new Error('piping is not available');
+      return l.rawStream(message);
+    },
   };
 }

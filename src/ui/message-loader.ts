@@ -1,7 +1,9 @@
 // Turns a message into what the reader pane shows, through the MIME module (src/mime): parsing,
 // body choice, wrapping and attachment saving all live there. The UI only depends on
 // `MessageLoader`, so tests and the controller never care how a message is parsed.
+import type { Readable } from 'node:stream';
 import type { MailAccount } from '../accounts/account.js';
+import type { MessageContent } from '../mime/message-content.js';
 import type { MessageSummary } from '../domain/index.js';
 import { sanitizeLine } from '../mime/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
@@ -29,6 +31,10 @@ export interface MessageLoader {
    * `cut` says it was longer. Reads only that much from the account.
    */
   rawSource?(message: ReaderMessage, maxBytes?: number): Promise<{ lines: string[]; cut: boolean }>;
+  /** Attachment `which` (its index) or the HTML body, read whole, for another program; undefined: there is none. */
+  content?(message: ReaderMessage, which: number | 'html'): Promise<MessageContent | undefined>;
+  /** The raw message as the account sends it (for `|`). */
+  rawStream?(message: ReaderMessage): Promise<Readable>;
 }
 
 /** How much of a message the source view reads by default. */
@@ -92,6 +98,18 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
       const o = origin.get(message);
       if (!o) throw new Error('the message is no longer open');
       return saveRawMessage(await o.account.fetchRaw(o.path, o.uid), dir, `message-${o.uid}.eml`);
+    },
+    async content(message, which) {
+      const o = origin.get(message);
+      if (!o) throw new Error('the message is no longer open');
+      const { attachmentContent, htmlContent } = await import('../mime/message-content.js');
+      const raw = await o.account.fetchRaw(o.path, o.uid);
+      return which === 'html' ? htmlContent(raw) : attachmentContent(raw, which);
+    },
+    async rawStream(message) {
+      const o = origin.get(message);
+      if (!o) throw new Error('the message is no longer open');
+      return o.account.fetchRaw(o.path, o.uid);
     },
     async rawSource(message, maxBytes = RAW_SOURCE_BYTES) {
       const o = origin.get(message);

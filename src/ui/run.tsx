@@ -92,6 +92,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
         }
       : {}),
     terminal: { suspend: () => session.suspendToShell(), redraw: () => session.redraw() },
+    handoff: { suspend: (fn) => session.suspend(fn) },
     compose: {
       suspend: (fn) => session.suspend(fn),
       env: ctx.env,

@@ -108,7 +108,7 @@ describe('folder names with namespace prefix "INBOX." and separator "."', doveco
       assert.ok(!labels.some((l) => l.startsWith('INBOX.')), labels.join(', '));
       // Pick Archive and move.
       const target = overlay.items.findIndex((i) => i.label === 'Archive');
-      for (let k = 0; k < target; k++) c.handleKey({ spec: 'j', text: 'j' });
+      for (let k = 0; k < target; k++) c.handleKey({ spec: 'down', text: '' });
       c.handleKey({ spec: 'enter', text: '' });
       await until(() => c.state.info === 'Moved to Archive', `"Moved to Archive" (info: ${c.state.info})`);
       c.openFolder('alice', 'INBOX.Projects.2024');

@@ -74,7 +74,7 @@ test('virtualized list: a 100k folder renders one screen of rows and fetches onl
 
 test('help overlay lists every action of the key table and closes on a key', async () => {
   // Tall enough for the whole table (dialog and compose keys included) on one screen.
-  const ui = await mountUi([new FakeAccount()], { rows: 72 });
+  const ui = await mountUi([new FakeAccount()], { rows: 90 });
   try {
     await ui.waitFor(firstLoaded, 'first window');
     await ui.press('?');
@@ -220,7 +220,7 @@ test('d asks before deleting; m moves via the folder picker', async () => {
     assert.deepEqual(acc.deleted, [20]);
     await ui.press('m');
     await ui.waitFor((t) => t.includes('Move to folder'), 'picker');
-    await ui.press('j', KEY.enter);
+    await ui.press(KEY.down, KEY.enter);
     await ui.waitFor((t) => t.includes('Moved to Archive/2024'), 'moved');
     assert.deepEqual(acc.moved, [{ uid: 19, to: 'Archive/2024' }]);
   } finally {

@@ -11,6 +11,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { MessageList } from './MessageList.js';
 import { ModeConfirm } from './ModeConfirm.js';
 import { Picker } from './Picker.js';
+import { visibleItems } from '../state/folder-picker.js';
 import { Reader } from './Reader.js';
 import { StatusBar } from './StatusBar.js';
 import { TracePane, TraceStrip } from './TracePane.js';
@@ -77,7 +78,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   } else if (o?.kind === 'confirmMode') {
     main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'picker') {
-    main = <Picker title={o.title} items={o.items} cursor={o.cursor} width={cols} height={fullHeight} />;
+    main = <Picker title={o.title} items={visibleItems(o)} cursor={o.cursor} width={cols} height={fullHeight} {...(o.filter !== undefined ? { filter: o.filter } : {})} />;
   } else {
     const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
     const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
@@ -91,7 +92,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     );
   }
   // Prompts and the delete question live in the status bar: the panes and the trace stay.
-  const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete' || o.kind === 'secret';
+  const panesShown = !o || o.kind === 'prompt' || o.kind === 'confirmDelete' || o.kind === 'secret' || o.kind === 'confirmFolderDelete';
   if (state.tracePane && panesShown) {
     const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = (

@@ -37,8 +37,8 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const f = row.folder!;
         const isCurrent = state.current?.account === row.account && state.current.path === f.path;
         const count = f.unread > 0 ? ` ${f.unread}` : '';
-        // '>' the cursor, '*' the folder open in the list (not by colour or weight alone).
-        const name = (selected ? '>' : ' ') + (isCurrent ? '*' : ' ') + '  '.repeat(row.depth) + sanitizeLine(f.name);
+        // '>' the cursor, '*' the folder open in the list, '-' not subscribed (not by colour or weight alone).
+        const name = (selected ? '>' : ' ') + (isCurrent ? '*' : f.subscribed === false ? '-' : ' ') + '  '.repeat(row.depth) + sanitizeLine(f.name);
         const label = truncateToWidth(name, inner - displayWidth(count)) ;
         return (
           <Text key={`f${row.account}:${f.path}`} inverse={selected && focused} bold={isCurrent || f.unread > 0} dimColor={!f.selectable && theme.dim}>

@@ -77,10 +77,11 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
   const spin = useSpinner(state.loading.length > 0);
   const o = state.overlay;
   if (o?.kind === 'prompt') {
-    return <Text>{padToWidth(`${o.label}${o.value}█`, width)}</Text>;
+    return <Text>{padToWidth(`${o.label}${o.value}█${o.hint ? `  ${o.hint}` : ''}`, width)}</Text>;
   }
   // The password prompt: the label only, never what is typed (not even its length).
   if (o?.kind === 'secret') return <Text>{padToWidth(`${o.label}█`, width)}</Text>;
+  if (o?.kind === 'confirmFolderDelete') return <Text inverse>{padToWidth(o.text, width)}</Text>;
   if (o?.kind === 'confirmDelete') {
     // The warning comes first, so a long subject cannot push it off a narrow screen.
     const ask = o.permanent ? `Delete for good, cannot be undone: "${sanitizeLine(o.subject)}"? (y/n)` : `Delete "${sanitizeLine(o.subject)}"? (y/n)`;

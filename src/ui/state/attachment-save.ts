@@ -2,8 +2,19 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { completePath, expandHome, LastSaveDirectory } from '../../handoff/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
+import type { Overlay } from './types.js';
+
+/** Per controller: the directory of the last save this session (the next prompt starts there). */
+const lastDirs = new WeakMap<ControllerContext, LastSaveDirectory>();
+
+function lastDir(ctx: ControllerContext): LastSaveDirectory {
+  let d = lastDirs.get(ctx);
+  if (!d) lastDirs.set(ctx, (d = new LastSaveDirectory(ctx.opts.downloadDir ?? defaultDownloadDir())));
+  return d;
+}
 
 function defaultDownloadDir(): string {
   const d = join(homedir(), 'Downloads');
@@ -49,7 +60,7 @@ export function startSave(ctx: ControllerContext): void {
 }
 
 export function askSaveDir(ctx: ControllerContext, index: number): void {
-  const dir = ctx.opts.downloadDir ?? defaultDownloadDir();
+  const dir = lastDir(ctx).promptStart();
   ctx.store.set({
     overlay: { kind: 'prompt', purpose: 'saveDir', label: 'Save to directory: ', value: dir, attachment: index },
   });
@@ -59,7 +70,7 @@ export function save(ctx: ControllerContext, index: number, dir: string): void {
   const r = ctx.state.reader;
   if (!r?.message) return;
   const message = r.message;
-  const target = dir.startsWith('~/') ? join(homedir(), dir.slice(2)) : dir;
+  const target = expandHome(dir);
   void (async () => {
     try {
       const loader = ctx.opts.loader;
@@ -67,9 +78,22 @@ export function save(ctx: ControllerContext, index: number, dir: string): void {
         'saving…',
         index === SOURCE && loader.saveSource ? loader.saveSource(message, target) : loader.saveAttachment(message, index, target),
       );
+      lastDir(ctx).remember(written);
       ctx.notify(`Saved ${sanitizeLine(written)}`);
     } catch (err) {
       ctx.fail(err, 'Save failed');
     }
+  })();
+}
+
+/** Tab in the save prompt: completes the path; several candidates are listed after the input. */
+export function completeSaveDir(ctx: ControllerContext, o: Extract<Overlay, { kind: 'prompt' }>): void {
+  void (async () => {
+    const c = await completePath(o.value).catch(() => ({ value: o.value, candidates: [] as string[] }));
+    // The user may have typed on or closed the prompt meanwhile: then this answer is stale.
+    if (ctx.state.overlay !== o) return;
+    const shown = c.candidates.slice(0, 20).map((n) => sanitizeLine(n));
+    const hint = c.candidates.length === 0 ? undefined : `${shown.join('  ')}${c.candidates.length > shown.length ? '  …' : ''}`;
+    ctx.store.set({ overlay: { ...o, value: sanitizeLine(c.value), ...(hint ? { hint } : { hint: undefined }) } });
   })();
 }

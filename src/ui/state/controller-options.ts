@@ -3,6 +3,7 @@
 import type { MailAccount } from '../../accounts/account.js';
 import type { ComposeHost } from '../../compose/ui-flow.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
+import type { OpenPlan, OpenResult } from '../../handoff/index.js';
 import type { KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 
@@ -56,6 +57,8 @@ export interface ControllerOptions {
   compose?: ComposeHost;
   /** The terminal itself: Ctrl-Z (stop, back to the shell) and Ctrl-L (draw everything again). */
   terminal?: { suspend(): void; redraw(): void };
+  /** Handing a part or link to another program: the terminal for one that needs it; tests replace `run`. */
+  handoff?: { suspend?<T>(fn: () => Promise<T>): Promise<T>; run?: (plan: OpenPlan) => Promise<OpenResult> };
 }
 
 export interface KeyInput {

@@ -16,7 +16,10 @@ import { ensureVisible, openFolder, scrollListTo } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { computeLayout } from './layout.js';
 import { listCount, pageSize, rowAt } from './list-geometry.js';
-import { askDelete, openMovePicker, toggleFlag, withTarget } from './message-actions.js';
+import { askDelete, toggleFlag, withTarget } from './message-actions.js';
+import { openDestinationPicker, openJumpPicker } from './folder-picker.js';
+import { askCreateFolder, askDeleteFolder, askRenameFolder, toggleSubscription } from './folder-ops.js';
+import { askPipe, openUrlPicker, startOpenAttachment, viewHtml } from './handoff-actions.js';
 import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
 import { handleOverlayKey } from './overlay-keys.js';
@@ -233,9 +236,28 @@ export class UiController {
       case 'toggleRead':
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Seen'));
       case 'delete':
+        if (s.focus === 'folders') return askDeleteFolder(ctx);
         return withTarget(ctx, (t) => askDelete(ctx, t));
       case 'move':
-        return withTarget(ctx, (t) => openMovePicker(ctx, t));
+        return withTarget(ctx, (t) => openDestinationPicker(ctx, t, 'move'));
+      case 'copy':
+        return withTarget(ctx, (t) => openDestinationPicker(ctx, t, 'copy'));
+      case 'jumpFolder':
+        return openJumpPicker(ctx);
+      case 'openAttachment':
+        return startOpenAttachment(ctx);
+      case 'viewHtml':
+        return viewHtml(ctx);
+      case 'openUrl':
+        return openUrlPicker(ctx);
+      case 'pipe':
+        return askPipe(ctx);
+      case 'createFolder':
+        return askCreateFolder(ctx);
+      case 'renameFolder':
+        return askRenameFolder(ctx);
+      case 'subscribeFolder':
+        return toggleSubscription(ctx);
       default:
         return;
     }

@@ -1,7 +1,6 @@
 // Actions on one message: flags (optimistic), delete, move.
 import type { Flag, MessageSummary } from '../../domain/index.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
-import { folderLabel } from '../../accounts/folder-names.js';
 import { folderTitle } from './folder-rows.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
@@ -107,20 +106,6 @@ export function deleteMessage(ctx: ControllerContext, account: AccountId, path: 
       ctx.fail(err, 'Delete failed');
     }
   })();
-}
-
-export function openMovePicker(ctx: ControllerContext, t: MessageTarget): void {
-  const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
-  if (folders.length === 0) return ctx.notify('No other folder to move to');
-  ctx.store.set({
-    overlay: {
-      kind: 'picker',
-      purpose: 'move',
-      title: 'Move to folder',
-      items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
-      cursor: 0,
-    },
-  });
 }
 
 export function moveMessage(ctx: ControllerContext, destination: string): void {

@@ -3,7 +3,13 @@
 // cancel, erase…), moves are the mail screen's (j/k…), so rebinding either changes both.
 import { actionFor } from '../keys/bindings.js';
 import { editLine } from '../keys/line-editor.js';
-import { askSaveDir, save } from './attachment-save.js';
+import { askSaveDir, completeSaveDir, save } from './attachment-save.js';
+import { copyMessage } from './copy-actions.js';
+import { createFolder, deleteFolder, renameFolder } from './folder-ops.js';
+import { parseJumpValue, visibleItems } from './folder-picker.js';
+import { openFolder } from './folder-loading.js';
+import { folderRows } from './folder-rows.js';
+import { askPipe, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
 import { composeKey } from './compose-keys.js';
 import type { ControllerContext } from './controller-context.js';
 import type { KeyInput } from './controller-options.js';
@@ -50,6 +56,11 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       return;
     case 'confirmMode':
       return modeKey(ctx, o, dialog);
+    case 'confirmFolderDelete':
+      close();
+      if (dialog === 'yes') deleteFolder(ctx, o.account, o.path);
+      else ctx.notify('Folder not deleted');
+      return;
     case 'confirmDelete':
       close();
       if (dialog === 'yes') deleteMessage(ctx, o.account, o.path, o.uid);
@@ -57,28 +68,56 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       return;
     case 'picker': {
       const a = actionFor(keys, input.spec);
-      if (dialog === 'cancel' || a === 'quit') return close();
-      if (a === 'down') return ctx.store.set({ overlay: { ...o, cursor: Math.min(o.items.length - 1, o.cursor + 1) } });
-      if (a === 'up') return ctx.store.set({ overlay: { ...o, cursor: Math.max(0, o.cursor - 1) } });
+      const filtering = o.filter !== undefined;
+      const shown = visibleItems(o);
+      // A filtered picker takes typed letters as its filter: only the arrows and Ctrl-N/P move.
+      const down = filtering ? input.spec === 'down' || input.spec === 'C-n' : a === 'down';
+      const up = filtering ? input.spec === 'up' || input.spec === 'C-p' : a === 'up';
+      if (dialog === 'cancel' || (!filtering && a === 'quit')) return close();
+      // `|` on an attachment: pipe that part instead of the whole message.
+      if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipe(ctx, Number(shown[o.cursor]!.value));
+      if (down) return ctx.store.set({ overlay: { ...o, cursor: Math.min(shown.length - 1, o.cursor + 1) } });
+      if (up) return ctx.store.set({ overlay: { ...o, cursor: Math.max(0, o.cursor - 1) } });
       if (dialog === 'submit') {
-        const item = o.items[o.cursor];
+        const item = shown[o.cursor];
         close();
         if (!item) return;
         if (o.purpose === 'move') moveMessage(ctx, item.value);
+        else if (o.purpose === 'copy') copyMessage(ctx, item.value);
+        else if (o.purpose === 'jump') jumpTo(ctx, item.value);
+        else if (o.purpose === 'openAttachment') openAttachment(ctx, Number(item.value));
+        else if (o.purpose === 'url') openUrl(ctx, item.value);
         else askSaveDir(ctx, Number(item.value));
+        return;
+      }
+      if (filtering) {
+        const e = editLine(o.filter!, dialog, input.text);
+        if (e?.kind === 'change') ctx.store.set({ overlay: { ...o, filter: e.value, cursor: 0 } });
       }
       return;
     }
     case 'prompt': {
+      if (dialog === 'complete' && o.purpose === 'saveDir') return completeSaveDir(ctx, o);
       const e = editLine(o.value, dialog, input.text);
       if (!e) return;
-      if (e.kind === 'change') return ctx.store.set({ overlay: { ...o, value: e.value } });
+      if (e.kind === 'change') return ctx.store.set({ overlay: { ...o, value: e.value, hint: undefined } });
       close();
       if (e.kind === 'cancel') return;
       if (o.purpose === 'search') runSearch(ctx, e.value);
       else if (o.purpose === 'command') runCommand(ctx, e.value);
       else if (o.purpose === 'saveDir' && o.attachment !== undefined) save(ctx, o.attachment, e.value.trim() || '.');
+      else if (o.purpose === 'pipe') pipeMessage(ctx, e.value, o.attachment);
+      else if (o.purpose === 'createFolder' && o.account !== undefined) createFolder(ctx, o.account, e.value);
+      else if (o.purpose === 'renameFolder' && o.account !== undefined && o.path !== undefined) renameFolder(ctx, o.account, o.path, e.value);
       return;
     }
   }
+}
+
+/** The jump picker's choice: open that folder and show its list. */
+function jumpTo(ctx: ControllerContext, value: string): void {
+  const { account, path } = parseJumpValue(value);
+  const row = folderRows(ctx.state).findIndex((r) => r.account === account && r.folder?.path === path);
+  void openFolder(ctx, account, path);
+  ctx.store.set({ focus: 'list', reader: undefined, ...(row >= 0 ? { folderCursor: row } : {}) });
 }

@@ -64,6 +64,15 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'redraw':
     case 'rawSource':
     case 'password':
+    case 'copy':
+    case 'jumpFolder':
+    case 'openAttachment':
+    case 'viewHtml':
+    case 'openUrl':
+    case 'pipe':
+    case 'createFolder':
+    case 'renameFolder':
+    case 'subscribeFolder':
       return undefined;
     default:
       break;
@@ -88,6 +97,7 @@ function folderStep(s: UiState, action: Action): Step | undefined {
     case 'halfPageDown': return move(c + Math.floor(page / 2));
     case 'halfPageUp': return move(c - Math.floor(page / 2));
     case 'open': return undefined;
+    case 'delete': return undefined;
     default: return done(s);
   }
 }

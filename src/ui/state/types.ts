@@ -62,17 +62,33 @@ export interface ReaderState {
   raw?: RawSourceView;
 }
 
-export type PromptPurpose = 'search' | 'command' | 'saveDir';
+export type PromptPurpose = 'search' | 'command' | 'saveDir' | 'pipe' | 'createFolder' | 'renameFolder';
+
+export type PickerPurpose = 'move' | 'attachment' | 'copy' | 'jump' | 'openAttachment' | 'url';
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
-  | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
+  | {
+      kind: 'prompt';
+      purpose: PromptPurpose;
+      label: string;
+      value: string;
+      attachment?: number;
+      /** The folder a folder prompt acts on (create: its account; rename: the folder). */
+      account?: AccountId;
+      path?: string;
+      /** Shown after the input: the candidates of the last Tab. */
+      hint?: string;
+    }
+  /** Deleting a folder: `text` names it and how many messages go with it. */
+  | { kind: 'confirmFolderDelete'; account: AccountId; path: string; text: string }
   | { kind: 'confirmDelete'; account: AccountId; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
   | { kind: 'confirmMode'; account: AccountId; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
-  | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
+  /** `filter` set: typed text narrows the items (folder pickers); the cursor indexes the visible ones. */
+  | { kind: 'picker'; purpose: PickerPurpose; title: string; items: { label: string; value: string }[]; cursor: number; filter?: string }
   /** The password prompt after a refused login: `value` is never drawn. */
   | { kind: 'secret'; account: AccountId; label: string; value: string }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */

@@ -1,0 +1,150 @@
+// Handing the open message to other programs (src/handoff): `O` opens an attachment with the
+// system handler, `W` shows the HTML part in the browser, `U` lists the body's links, `|` pipes
+// the message to a shell command. A program that needs the terminal gets it through the
+// controller's `handoff.suspend` (Ink steps aside, as for the compose editor).
+import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import type { ControllerContext } from './controller-context.js';
+import { tell } from './tell.js';
+
+/** The open message, or a note saying why there is none. */
+function openMessage(ctx: ControllerContext) {
+  const r = ctx.state.reader;
+  if (!r) {
+    tell(ctx, 'Open a message first');
+    return undefined;
+  }
+  if (!r.message) {
+    tell(ctx, 'The message is still loading');
+    return undefined;
+  }
+  return r.message;
+}
+
+/** openContent's before/after hooks as one suspend(fn) span of the terminal session. */
+function terminalHooks(ctx: ControllerContext) {
+  const suspend = ctx.opts.handoff?.suspend;
+  let release: (() => void) | undefined;
+  let span: Promise<unknown> | undefined;
+  return {
+    beforeTerminal: () =>
+      new Promise<void>((entered) => {
+        if (!suspend) return entered();
+        span = suspend(() => {
+          entered();
+          return new Promise<void>((r) => (release = r));
+        });
+      }),
+    afterTerminal: async () => {
+      release?.();
+      await span;
+    },
+  };
+}
+
+export function startOpenAttachment(ctx: ControllerContext): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const atts = message.attachments;
+  if (atts.length === 0) return tell(ctx, 'This message has no attachments');
+  if (atts.length === 1) return openAttachment(ctx, 0);
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose: 'openAttachment',
+      title: 'Open which attachment?',
+      items: atts.map((a, i) => ({ label: `${a.filename} (${a.contentType})`, value: String(i) })),
+      cursor: 0,
+    },
+  });
+}
+
+function handOver(ctx: ControllerContext, which: number | 'html', none: string): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const loader = ctx.opts.loader;
+  if (!loader.content) return tell(ctx, 'Opening parts is not available here');
+  void (async () => {
+    try {
+      const content = await ctx.track('opening…', loader.content!(message, which));
+      if (!content) return tell(ctx, none);
+      const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
+      if (opened.error) return tell(ctx, sanitizeLine(opened.error));
+      tell(ctx, `Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
+    } catch (err) {
+      ctx.fail(err, 'Could not open it');
+    }
+  })();
+}
+
+export function openAttachment(ctx: ControllerContext, index: number): void {
+  handOver(ctx, index, 'That attachment is gone');
+}
+
+export function viewHtml(ctx: ControllerContext): void {
+  handOver(ctx, 'html', 'This message has no HTML part');
+}
+
+export function openUrlPicker(ctx: ControllerContext): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const urls = extractUrls(message.text, { maxShown: Math.max(20, ctx.state.cols - 12) });
+  if (urls.length === 0) return tell(ctx, 'No links in this message');
+  const width = String(urls.length).length;
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose: 'url',
+      title: 'Open which link?',
+      items: urls.map((u, i) => ({ label: `${String(i + 1).padStart(width)}  ${u.shown}`, value: u.url })),
+      cursor: 0,
+    },
+  });
+}
+
+export function openUrl(ctx: ControllerContext, url: string): void {
+  void (async () => {
+    const run = ctx.opts.handoff?.run ?? runOpen;
+    const result = await run(planOpenUrl(url));
+    if (result.error) tell(ctx, sanitizeLine(result.error));
+    else tell(ctx, `Opened ${sanitizeLine(url).slice(0, 80)}`);
+  })();
+}
+
+/** `attachment`: pipe that part (decoded) instead of the raw message (`|` in the `O` picker). */
+export function askPipe(ctx: ControllerContext, attachment?: number): void {
+  const message = openMessage(ctx);
+  if (!message) return;
+  const part = attachment === undefined ? undefined : message.attachments[attachment];
+  const label = part ? `Pipe ${part.filename} to: ` : 'Pipe message to: ';
+  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'pipe', label, value: '', ...(part ? { attachment } : {}) } });
+}
+
+/**
+ * The command's output is captured, not drawn over the mail screen: its last line and the exit
+ * status go to the status bar (a command that wants the terminal can be run from a shell).
+ */
+export function pipeMessage(ctx: ControllerContext, command: string, attachment?: number): void {
+  const message = openMessage(ctx);
+  if (!message || command.trim() === '') return;
+  const loader = ctx.opts.loader;
+  if (attachment === undefined ? !loader.rawStream : !loader.content) return tell(ctx, 'Piping is not available here');
+  void (async () => {
+    try {
+      const part = attachment === undefined ? undefined : await loader.content!(message, attachment);
+      if (attachment !== undefined && !part) return tell(ctx, 'That attachment is gone');
+      const source = part ? part.bytes : await loader.rawStream!(message);
+      const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
+      const out = (result.stdout?.toString('utf8') ?? '')
+        .split(/\r?\n/)
+        .map((l) => sanitizeLine(l).trim())
+        .filter(Boolean)
+        .at(-1);
+      // The command's answer first: a long command line is what a narrow status bar cuts.
+      if (result.exitCode === 0) tell(ctx, out ? `${out} (${result.summary})` : result.summary);
+      else ctx.store.set({ error: result.summary, info: undefined });
+    } catch (err) {
+      ctx.fail(err, 'Pipe failed');
+    }
+  })();
+}
