@@ -9,6 +9,7 @@ export const MAIN_ACTIONS = [
   'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
   'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
   'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'editDraft', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
+  'tag', 'tagQuery', 'untagAll', 'tagPrefix', 'copy', 'undo', 'limit', 'nextUnread', 'prevUnread', 'nextThread', 'prevThread', 'nextMessage', 'prevMessage',
 ] as const;
 /** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
 export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'complete', 'leaveOnServer', 'traceAll'] as const;
@@ -75,6 +76,19 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   suspend: { keys: ['C-z'], description: 'Suspend to the shell (`fg` comes back)' },
   redraw: { keys: ['C-l'], description: 'Redraw the whole screen' },
   quit: { keys: ['q'], description: 'Quit (Ctrl-C: cancel a prompt or dialog, else quit)' },
+  tag: { keys: ['x'], description: 'Tag / untag the message (then ; and an action applies it to all tagged)' },
+  tagQuery: { keys: ['X'], description: 'Tag the messages matching a search query (from:ann is:unread …)' },
+  untagAll: { keys: ['C-t'], description: 'Untag all messages' },
+  tagPrefix: { keys: [';'], description: 'Apply the next action (N f d m C) to the tagged messages' },
+  copy: { keys: ['C'], description: 'Copy the message to another folder (picker)' },
+  undo: { keys: ['u'], description: 'Undo the last delete, move or flag change (repeat for earlier ones)' },
+  limit: { keys: ['L'], description: 'Limit the list to a search query (Esc or an empty query shows all)' },
+  nextUnread: { keys: ['n'], description: 'Next unread message (then the next folder with unread mail)' },
+  prevUnread: { keys: ['p'], description: 'Previous unread message' },
+  nextThread: { keys: ['C-n'], description: 'Next thread (thread view)' },
+  prevThread: { keys: ['C-p'], description: 'Previous thread (thread view)' },
+  nextMessage: { keys: ['J'], description: 'Next message (opens it when reading)' },
+  prevMessage: { keys: ['K'], description: 'Previous message (opens it when reading)' },
   yes: { keys: ['y', 'Y'], description: 'Answer yes (delete, switch mode, discard a draft); any other key is no' },
   submit: { keys: ['enter'], description: 'Run the prompt / pick the item' },
   cancel: { keys: ['esc'], description: 'Close the prompt, picker or trace view' },

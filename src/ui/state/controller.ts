@@ -16,7 +16,11 @@ import { ensureVisible, openFolder, scrollListTo } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { computeLayout } from './layout.js';
 import { listCount, pageSize, rowAt } from './list-geometry.js';
-import { askDelete, openMovePicker, toggleFlag, withTarget } from './message-actions.js';
+import { toggleFlag, withTarget } from './message-actions.js';
+import { askDeleteSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { jumpThread, jumpUnread, stepMessage } from './jump-actions.js';
+import { askTagQuery, taggedHere, toggleTag, untagAll } from './tag-actions.js';
+import { undoLast } from './undo-actions.js';
 import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
 import { handleOverlayKey } from './overlay-keys.js';
@@ -192,6 +196,15 @@ export class UiController {
     if (action === 'redraw') return ctx.opts.terminal?.redraw();
     if (action === 'suspend') return ctx.opts.terminal?.suspend();
     if (this.state.info || this.state.error) this.store.set({ info: undefined });
+    // `;` applies the next action to the tagged messages (only that one action).
+    const useTags = !!this.state.tagPrefix;
+    if (useTags) this.store.set({ tagPrefix: undefined });
+    if (action === 'tagPrefix') {
+      const n = taggedHere(this.state).length;
+      if (n === 0) return ctx.notify('No message tagged here (x tags, X tags by query)');
+      this.store.set({ tagPrefix: true });
+      return ctx.notify(`;  apply to ${n} tagged: N read/unread, f flag, d delete, m move, C copy`);
+    }
     const step = reduce(this.state, action, { loader: ctx.opts.loader, traceAdded: ctx.opts.trace?.added ?? 0 });
     if (step) {
       if (step.state !== this.state) this.store.set(step.state);
@@ -223,13 +236,34 @@ export class UiController {
       case 'saveAttachment':
         return startSave(ctx);
       case 'toggleFlag':
+        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
       case 'toggleRead':
+        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Seen'));
       case 'delete':
-        return withTarget(ctx, (t) => askDelete(ctx, t));
+        return withTargets(ctx, useTags, (t) => askDeleteSet(ctx, t));
       case 'move':
-        return withTarget(ctx, (t) => openMovePicker(ctx, t));
+        return withTargets(ctx, useTags, (t) => openFolderPicker(ctx, t, 'move'));
+      case 'copy':
+        return withTargets(ctx, useTags, (t) => openFolderPicker(ctx, t, 'copy'));
+      case 'tag':
+        return toggleTag(ctx);
+      case 'tagQuery':
+        return askTagQuery(ctx);
+      case 'untagAll':
+        return untagAll(ctx);
+      case 'undo':
+        return undoLast(ctx);
+      case 'nextUnread':
+      case 'prevUnread':
+        return jumpUnread(ctx, action === 'nextUnread' ? 1 : -1);
+      case 'nextThread':
+      case 'prevThread':
+        return jumpThread(ctx, action === 'nextThread' ? 1 : -1);
+      case 'nextMessage':
+      case 'prevMessage':
+        return stepMessage(ctx, action === 'nextMessage' ? 1 : -1);
       default:
         return;
     }

@@ -7,7 +7,8 @@ import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
-import { rowAt } from './list-geometry.js';
+import { listCount, rowAt } from './list-geometry.js';
+import { pushUndo } from './undo-actions.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
@@ -26,6 +27,7 @@ export function withTarget(ctx: ControllerContext, fn: (t: MessageTarget) => voi
   const s = ctx.state;
   const cur = s.current;
   if (!cur) return ctx.notify('Open a folder first');
+  if (!(s.focus === 'reader' && s.reader) && listCount(s) === 0) return ctx.notify(s.search ? 'No message matches' : 'This folder is empty');
   let summary: MessageSummary | undefined;
   if (s.focus === 'reader' && s.reader) {
     summary = ctx.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
@@ -54,6 +56,8 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       const acc = await backendFor(ctx, t.account);
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
+      // A flag the user changed can be undone; the reader's automatic \Seen (quiet) cannot.
+      if (!quiet) pushUndo(ctx, t.account, { kind: 'flags', path: t.path, added: on ? [{ flag, uids: [summary.uid] }] : [], removed: on ? [] : [{ flag, uids: [summary.uid] }] });
       if (!quiet) ctx.note(flagNote(modelOf(ctx.slot(t.account)?.protocol ?? 'imap'), flag, on));
     } catch (err) {
       ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));

@@ -1,5 +1,6 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { parseSearch, SearchSyntaxError } from '../../search/index.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
@@ -15,10 +16,18 @@ export function runSearch(ctx: ControllerContext, query: string): void {
     ensureVisible(ctx);
     return;
   }
+  // The search language (from:, is:unread, and/or/not…); plain words search as before.
+  let expression: ReturnType<typeof parseSearch>;
+  try {
+    expression = parseSearch(query);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) return ctx.fail(err, 'Search');
+    throw err;
+  }
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const uids = await ctx.track('searching…', acc.search(cur.path, { text: query }));
+      const uids = await ctx.track('searching…', acc.search(cur.path, { expression }));
       ctx.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
       ctx.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
       ensureVisible(ctx);

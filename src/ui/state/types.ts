@@ -59,17 +59,17 @@ export interface ReaderState {
   fullHeaders: boolean;
 }
 
-export type PromptPurpose = 'search' | 'command' | 'saveDir';
+export type PromptPurpose = 'search' | 'command' | 'saveDir' | 'tagQuery' | 'limit';
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string; attachment?: number }
-  | { kind: 'confirmDelete'; account: AccountId; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean }
+  | { kind: 'confirmDelete'; account: AccountId; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean; /** Several (tagged) messages: all of them, `uid` is the first. */ uids?: number[] }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
   | { kind: 'confirmMode'; account: AccountId; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
-  | { kind: 'picker'; purpose: 'move' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number }
+  | { kind: 'picker'; purpose: 'move' | 'copy' | 'attachment'; title: string; items: { label: string; value: string }[]; cursor: number; /** move/copy: the messages, all in the current folder. */ uids?: number[] }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */
   | { kind: 'compose'; view: ComposeView };
 
@@ -106,6 +106,10 @@ export interface UiState {
    * when its rows arrive if the cursor is still there, so the key is not lost.
    */
   pendingOpen?: { account: AccountId; path: string; cursor: number };
+  /** Tagged messages (`x`, `X`): UIDs in one folder; `;` applies the next action to them. */
+  tagged?: { account: AccountId; path: string; uids: number[] };
+  /** `;` was pressed: the next action applies to the tagged messages. */
+  tagPrefix?: boolean;
 }
 
 export interface FolderRow {
