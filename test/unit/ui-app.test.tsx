@@ -74,7 +74,7 @@ test('virtualized list: a 100k folder renders one screen of rows and fetches onl
 
 test('help overlay lists every action of the key table and closes on a key', async () => {
   // Tall enough for the whole table (dialog and compose keys included) on one screen.
-  const ui = await mountUi([new FakeAccount()], { rows: 72 });
+  const ui = await mountUi([new FakeAccount()], { rows: 90 });
   try {
     await ui.waitFor(firstLoaded, 'first window');
     await ui.press('?');

@@ -237,9 +237,10 @@ export class FakeAccount implements MailAccount {
     return undefined;
   }
 
-  /** The fake deletes for good everywhere. */
-  async whereDeleteGoes(): Promise<string | null> {
-    return null;
+  /** Where a real backend would put a deleted message: its listed Trash, unless already there. */
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    const trash = (await this.listFolders()).find((f) => f.specialUse === 'trash');
+    return trash && trash.path !== path ? trash.path : null;
   }
 
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {

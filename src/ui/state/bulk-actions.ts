@@ -24,7 +24,7 @@ export interface TargetSet {
   uids: number[];
   /** The summaries already on screen (flags); the rest are fetched when an action needs them. */
   summaries: MessageSummary[];
-  /** How the question and notes name the set: a subject, or "3 tagged messages". */
+  /** How the delete question names the set: the subject (unquoted), or "3 tagged messages". */
   label: string;
 }
 
@@ -40,7 +40,7 @@ export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: Ta
     const summaries = tagged.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
     return fn({ account: cur.account, path: cur.path, uids: [...tagged], summaries, label: plural(tagged.length, 'tagged message') });
   }
-  withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: `"${sanitizeLine(t.summary.subject)}"` }));
+  withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
 }
 
 /** Sets `flag` on all when one lacks it, else clears it on all (the toggle of one message, for many). */
@@ -68,24 +68,32 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
   })();
 }
 
+/** Per controller: what the backend said about where a delete in account/path goes (true = for good). */
+const permanence = new WeakMap<ControllerContext, Map<string, boolean>>();
+
 /**
- * Asks before deleting, and says BEFORE asking when the delete is for good: the backend knows
- * where a delete goes (whereDeleteGoes: null = nowhere); without it, the folder list's Trash.
+ * Asks before deleting, and says in the question when the delete is for good. The backend knows
+ * where a delete goes (whereDeleteGoes: null = nowhere); its answer is remembered per folder.
+ * The question shows at once (typed-ahead `dy` must not lose its `y`), from that answer or, the
+ * first time, the folder list's Trash, and is corrected if the backend then says otherwise.
  */
 export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
+  let known = permanence.get(ctx);
+  if (!known) permanence.set(ctx, (known = new Map()));
+  const key = folderKey(t.account, t.path);
+  const guess = known.get(key) ?? deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path);
+  const overlay = { kind: 'confirmDelete' as const, account: t.account, path: t.path, uid: t.uids[0]!, subject: t.label, permanent: guess, uids: t.uids };
+  ctx.store.set({ overlay });
   void (async () => {
-    let permanent = deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path);
     try {
       const acc = await backendFor(ctx, t.account);
-      if (acc.whereDeleteGoes) permanent = (await acc.whereDeleteGoes(t.path)) === null;
+      if (!acc.whereDeleteGoes) return;
+      const permanent = (await acc.whereDeleteGoes(t.path)) === null;
+      known.set(key, permanent);
+      if (permanent !== guess && ctx.state.overlay === overlay) ctx.store.set({ overlay: { ...overlay, permanent } });
     } catch {
       // The folder list's answer stands; the delete itself reports what happened.
     }
-    const cur = ctx.state.current;
-    if (ctx.state.overlay || !cur || cur.account !== t.account || cur.path !== t.path) return;
-    ctx.store.set({
-      overlay: { kind: 'confirmDelete', account: t.account, path: t.path, uid: t.uids[0]!, subject: t.label, permanent, uids: t.uids },
-    });
   })();
 }
 
@@ -119,7 +127,7 @@ export function deleteSet(ctx: ControllerContext, account: AccountId, path: stri
       const acc = await backendFor(ctx, account);
       const { outcome, undo } = await ctx.track('deleting…', deleteWithUndo(acc, path, uids));
       pushUndo(ctx, account, undo);
-      const permanent = deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
+      const permanent = permanence.get(ctx)?.get(folderKey(account, path)) ?? deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
       const fallback = permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)';
       const undoHint = undo.kind === 'move' ? ' (u undoes)' : '';
       afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'delete') + undoHint);
@@ -132,12 +140,12 @@ export function deleteSet(ctx: ControllerContext, account: AccountId, path: stri
 export function openFolderPicker(ctx: ControllerContext, t: TargetSet, purpose: 'move' | 'copy'): void {
   const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
   if (folders.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
-  const what = t.uids.length === 1 ? 'the message' : t.label;
+  const what = t.uids.length === 1 ? '' : ` ${t.label}`;
   ctx.store.set({
     overlay: {
       kind: 'picker',
       purpose,
-      title: `${purpose === 'move' ? 'Move' : 'Copy'} ${what} to folder`,
+      title: `${purpose === 'move' ? 'Move' : 'Copy'}${what} to folder`,
       items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
       cursor: 0,
       uids: t.uids,

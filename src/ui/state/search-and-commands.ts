@@ -8,6 +8,14 @@ import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
 
+/**
+ * Words without any of the language's syntax search as one phrase, as they always did
+ * ("number 150" finds that phrase, not every message with "number" and "150" somewhere).
+ */
+function plainWords(query: string): boolean {
+  return !/[:()"-]/.test(query) && !/(^|\s)(and|or|not)(\s|$)/i.test(query);
+}
+
 export function runSearch(ctx: ControllerContext, query: string): void {
   const cur = ctx.state.current;
   if (!cur) return;
@@ -27,7 +35,7 @@ export function runSearch(ctx: ControllerContext, query: string): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const uids = await ctx.track('searching…', acc.search(cur.path, { expression }));
+      const uids = await ctx.track('searching…', acc.search(cur.path, plainWords(query) ? { text: query } : { expression }));
       ctx.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
       ctx.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
       ensureVisible(ctx);
