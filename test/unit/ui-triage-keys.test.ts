@@ -209,3 +209,38 @@ test('an empty folder says so; d in Trash says before asking that it is for good
     await c.stop();
   }
 });
+
+test(':tag, :read, :move and :undo act on the tagged messages, else on the current one', async () => {
+  const acc = new TrashDeletes({ inboxSize: 9 });
+  const c = startController([acc]);
+  try {
+    await listed(c);
+    key(c, ':');
+    type(c, 'tag is:unread');
+    key(c, 'enter');
+    await until(() => c.state.tagged !== undefined, 'tagged', c);
+    assert.deepEqual(c.state.tagged?.uids, [9, 6, 3]);
+    acc.flagCalls.length = 0;
+    key(c, ':');
+    type(c, 'read');
+    key(c, 'enter');
+    await until(() => /Marked 3 messages read/.test(c.state.info ?? ''), 'read', c);
+    assert.deepEqual(acc.flagCalls.map((f) => [f.op, f.uids]), [['add', [9, 6, 3]]]);
+    key(c, ':');
+    type(c, 'move Archive');
+    key(c, 'enter');
+    await until(() => /Moved 3 messages to Archive/.test(c.state.info ?? ''), 'moved', c);
+    assert.deepEqual(acc.moveCalls, [{ uids: [9, 6, 3], from: 'INBOX', to: 'Archive' }]);
+    key(c, ':');
+    type(c, 'undo');
+    key(c, 'enter');
+    await until(() => /Undone: Moved 3 messages back/.test(c.state.info ?? ''), 'undone', c);
+    await listed(c);
+    key(c, ':');
+    type(c, 'flag');
+    key(c, 'enter');
+    await until(() => /Marked 1 message flagged/.test(c.state.info ?? ''), 'one flagged', c);
+  } finally {
+    await c.stop();
+  }
+});

@@ -43,8 +43,11 @@ export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: Ta
   withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
 }
 
-/** Sets `flag` on all when one lacks it, else clears it on all (the toggle of one message, for many). */
-export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag): void {
+/**
+ * `set` true/false sets or clears `flag` on all; undefined toggles: sets it on all when one lacks
+ * it, else clears it on all (the toggle of one message, for many).
+ */
+export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag, set?: boolean): void {
   const key = folderKey(t.account, t.path);
   void (async () => {
     try {
@@ -54,7 +57,7 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
         const have = new Set(summaries.map((m) => m.uid));
         summaries = [...summaries, ...(await ctx.track('messages…', acc.fetchSummaries(t.path, t.uids.filter((u) => !have.has(u)))))];
       }
-      const on = summaries.some((m) => !m.flags.includes(flag));
+      const on = set ?? summaries.some((m) => !m.flags.includes(flag));
       const { undo } = await ctx.track('saving flags…', changeFlags(acc, t.path, summaries, on ? { add: [flag] } : { remove: [flag] }));
       pushUndo(ctx, t.account, undo);
       for (const u of t.uids) ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));

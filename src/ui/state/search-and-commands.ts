@@ -7,6 +7,9 @@ import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
+import { askDeleteSet, copySet, moveSet, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { tagByQuery, untagAll } from './tag-actions.js';
+import { undoLast } from './undo-actions.js';
 
 /**
  * Words without any of the language's syntax search as one phrase, as they always did
@@ -59,7 +62,32 @@ export function runCommand(ctx: ControllerContext, line: string): void {
     case 'sync':
       return syncCurrent(ctx);
     case 'search':
+    case 'limit':
       return runSearch(ctx, arg);
+    case 'tag':
+      if (!arg) return ctx.notify(':tag QUERY tags the matching messages (x tags one)');
+      return tagByQuery(ctx, arg);
+    case 'untag':
+      return untagAll(ctx);
+    case 'undo':
+      return undoLast(ctx);
+    // Actions on the tagged messages when there are any, else on the current one.
+    case 'read':
+    case 'unread':
+      return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen', cmd === 'read'));
+    case 'flag':
+    case 'unflag':
+      return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged', cmd === 'flag'));
+    case 'delete':
+      return withTargets(ctx, true, (t) => askDeleteSet(ctx, t));
+    case 'move':
+    case 'copy': {
+      const cur = ctx.state.current;
+      const folders = cur ? (accountEntry(ctx.state, cur.account)?.folders ?? []) : [];
+      const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
+      if (!f) return ctx.notify(arg ? `No folder "${sanitizeLine(arg)}"` : `:${cmd} FOLDER`);
+      return withTargets(ctx, true, (t) => (cmd === 'move' ? moveSet : copySet)(ctx, t.account, t.path, t.uids, f.path));
+    }
     case 'folder':
     case 'cd': {
       const i = ctx.state.current?.account ?? ctx.firstAccount ?? '';
