@@ -40,8 +40,9 @@ test('tmux: x tags, ;d deletes the tagged pair to Trash, u undoes it', { ...dove
 
   await tmux.keys('x', 'x');
   let s = await tmux.waitFor((x) => has(x, '2 tagged'), 'the tag count');
-  assert.equal(s.filter((l) => /[│║][> ] .{3}\*/.test(l)).length, 2, `two rows carry the tag mark:\n${s.join('\n')}`);
-  await tmux.keys(';', 'd');
+  assert.equal(s.filter((l) => /[│║][> ].{3}\*/.test(l)).length, 2, `two rows carry the tag mark:\n${s.join('\n')}`);
+  // A lone `;` separates tmux commands: escaped, it is sent as the key.
+  await tmux.keys('\\;', 'd');
   await tmux.waitFor((x) => has(x, 'Delete 2 tagged messages? (y/n)'), 'one question for both');
   await tmux.keys('y');
   s = await tmux.waitFor((x) => has(x, '2 messages deleted (moved to Trash)') && has(x, '/18'), 'the delete', 30_000);
