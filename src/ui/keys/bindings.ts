@@ -69,7 +69,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   editDraft: { keys: ['E'], description: 'Edit and send as a draft (removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
-  command: { keys: [':'], description: 'Command line (:q :help :sync :search/:limit Q :tag Q :untag :read :unread :flag :delete :move F :copy F :undo :folder F)' },
+  command: { keys: [':'], description: 'Command line (:q, :search Q, :limit Q, :tag Q, :move F, :undo…)' },
   trace: { keys: ['t'], description: 'Live protocol trace pane on / off (passwords hidden)' },
   traceZoom: { keys: ['T'], description: 'Protocol trace full screen: scroll, a = all accounts' },
   toggleFolders: { keys: ['B'], description: 'Show / hide the folder pane beside the list' },
