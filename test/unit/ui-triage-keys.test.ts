@@ -82,6 +82,7 @@ test(';d deletes the tagged set with one call after asking, and u moves them bac
     await until(() => /2 messages deleted \(moved to Trash\)/.test(c.state.info ?? ''), 'deleted', c);
     assert.deepEqual(acc.deleteCalls, [[10, 8]]);
     assert.equal(c.state.tagged, undefined, 'the removed messages are no longer tagged');
+    assert.equal(c.state.listCursor, 1, 'the cursor stays on UID 7, now the second row');
     await until(() => c.state.current?.total === 8, 'list shrinks', c);
     key(c, 'u');
     await until(() => /Undone: Moved 2 messages back to INBOX/.test(c.state.info ?? ''), 'undone', c);

@@ -11,6 +11,7 @@ import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent } from './folder-loading.js';
 import { accountEntry, folderTitle } from './folder-rows.js';
+import { rowAt } from './list-geometry.js';
 import { adjustUnread, withTarget } from './message-actions.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { taggedHere, untagUids } from './tag-actions.js';
@@ -113,6 +114,14 @@ function removalText(ctx: ControllerContext, account: AccountId, outcome: Remova
 
 /** After messages left the folder: the reader, search, tags and list forget them. */
 function afterRemovalSet(ctx: ControllerContext, account: AccountId, path: string, uids: number[], note: string): void {
+  // The cursor stays on the same message: rows removed above it move it up.
+  const s = ctx.state;
+  const cur = s.current;
+  if (cur && cur.account === account && cur.path === path && uids.length > 1) {
+    let above = 0;
+    for (let p = 0; p < s.listCursor; p++) if (uids.includes(rowAt(s, ctx.cache, p)?.uid ?? -1)) above++;
+    if (above > 0) ctx.store.set({ listCursor: s.listCursor - above, listTop: Math.max(0, s.listTop - above) });
+  }
   const r = ctx.state.reader;
   if (r && uids.includes(r.uid)) ctx.store.set({ reader: undefined, focus: 'list' });
   const search = ctx.state.search;
