@@ -141,8 +141,7 @@ export function deleteSet(ctx: ControllerContext, account: AccountId, path: stri
       pushUndo(ctx, account, undo);
       const permanent = permanence.get(ctx)?.get(folderKey(account, path)) ?? deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
       const fallback = permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)';
-      const undoHint = undo.kind === 'move' ? ' (u undoes)' : '';
-      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'delete') + undoHint);
+      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'delete'));
     } catch (err) {
       ctx.fail(err, 'Delete failed');
     }
@@ -172,7 +171,7 @@ export function moveSet(ctx: ControllerContext, account: AccountId, path: string
       const { outcome, undo } = await ctx.track('moving…', moveWithUndo(acc, path, uids, destination));
       pushUndo(ctx, account, undo);
       const fallback = `Moved to ${sanitizeLine(folderTitle(ctx.state, account, destination))}`;
-      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'move') + (undo.kind === 'move' ? ' (u undoes)' : ''));
+      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'move'));
     } catch (err) {
       ctx.fail(err, 'Move failed');
     }
