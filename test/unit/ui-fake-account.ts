@@ -229,17 +229,21 @@ export class FakeAccount implements MailAccount {
     for (const u of uids) for (const fl of flags) this.flagsOf(path, u).delete(fl);
   }
 
-  async deleteMessages(path: string, uids: number[]): Promise<RemovalOutcome | undefined> {
+  async deleteMessages(path: string, uids: number[], options?: { skipTrash?: boolean }): Promise<RemovalOutcome | undefined> {
+    // Outside Trash a delete moves there, as whereDeleteGoes says (so it can be undone).
+    const trash = options?.skipTrash ? null : await this.whereDeleteGoes(path);
+    const copies = trash ? (await this.copyMessages(path, uids, trash)).copies : [];
     for (const u of uids) {
       this.folder(path).removed.add(u);
       this.deleted.push(u);
     }
-    return undefined;
+    return trash ? { result: 'moved', destination: trash, copies } : { result: 'expunged' };
   }
 
-  /** The fake deletes for good everywhere. */
-  async whereDeleteGoes(): Promise<string | null> {
-    return null;
+  /** Where a real backend would put a deleted message: its listed Trash, unless already there. */
+  async whereDeleteGoes(path: string): Promise<string | null> {
+    const trash = (await this.listFolders()).find((f) => f.specialUse === 'trash');
+    return trash && trash.path !== path ? trash.path : null;
   }
 
   async moveMessages(path: string, uids: number[], destination: string): Promise<RemovalOutcome | undefined> {

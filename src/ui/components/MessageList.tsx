@@ -37,12 +37,12 @@ export function senderText(m: MessageSummary): string {
 }
 
 /** `subjectPrefix`: the thread tree drawn before the subject (see threadPrefix). */
-export function formatRow(m: MessageSummary, width: number, subjectPrefix = ''): string {
+export function formatRow(m: MessageSummary, width: number, subjectPrefix = '', tagged = false): string {
   const dateW = 10;
   const senderW = Math.max(8, Math.min(24, Math.floor(width * 0.25)));
   const subjectW = Math.max(1, width - 3 - 1 - dateW - 1 - senderW - 1);
   return (
-    flagColumn(m) + ' ' + padToWidth(formatListDate(m.date), dateW) + ' ' +
+    flagColumn(m) + (tagged ? '*' : ' ') + padToWidth(formatListDate(m.date), dateW) + ' ' +
     padToWidth(senderText(m), senderW) + ' ' + padToWidth(subjectPrefix + sanitizeLine(m.subject), subjectW)
   );
 }
@@ -104,6 +104,8 @@ export function MessageList(props: {
   const focused = state.focus === 'list';
   const cur = state.current;
   const lines = [];
+  // The tag mark (`*` after the flags) of the folder's tagged messages.
+  const tags = new Set(cur && state.tagged?.account === cur.account && state.tagged.path === cur.path ? state.tagged.uids : []);
   if (!cur) {
     lines.push(<Text key="none">{padToWidth('No folder open', inner)}</Text>);
   } else if (!cur.opened && count === 0) {
@@ -133,7 +135,8 @@ export function MessageList(props: {
       }
       const tagged = inner > 40;
       const tree = state.search ? '' : threadPrefix(pos, rowAt);
-      const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH, tree)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1, tree);
+      const mark = tags.has(m.uid);
+      const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH, tree, mark)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1, tree, mark);
       const unread = !m.flags.includes('\\Seen');
       const flagged = m.flags.includes('\\Flagged');
       lines.push(

@@ -67,6 +67,8 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     const order = state.search ? '' : orderLabel(listOrder(state), state.sortFromByAddress);
     if (order) parts.push(order);
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
+    const tagged = state.tagged && state.tagged.account === cur.account && state.tagged.path === cur.path ? state.tagged.uids.length : 0;
+    if (tagged > 0) parts.push(`${tagged} tagged${state.tagPrefix ? ' ;' : ''}`);
   }
   if (cache && displayWidth(parts.join(' │ ') + cache) + 2 + NOTE_ROOM <= width) parts[1] += cache;
   return parts.join(' │ ');
@@ -84,7 +86,9 @@ export function StatusBar(props: { state: UiState; count: number; width: number;
   if (o?.kind === 'confirmFolderDelete') return <Text inverse>{padToWidth(o.text, width)}</Text>;
   if (o?.kind === 'confirmDelete') {
     // The warning comes first, so a long subject cannot push it off a narrow screen.
-    const ask = o.permanent ? `Delete for good, cannot be undone: "${sanitizeLine(o.subject)}"? (y/n)` : `Delete "${sanitizeLine(o.subject)}"? (y/n)`;
+    // Several messages: the subject is "3 tagged messages", already fit to show.
+    const what = o.uids && o.uids.length > 1 ? o.subject : `"${sanitizeLine(o.subject)}"`;
+    const ask = o.permanent ? `Delete for good, cannot be undone: ${what}? (y/n)` : `Delete ${what}? (y/n)`;
     return <Text inverse>{padToWidth(ask, width)}</Text>;
   }
   // The position always stays visible; the message is what gets cut on a narrow terminal.

@@ -16,10 +16,14 @@ import { ensureVisible, openFolder, scrollListTo } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { computeLayout } from './layout.js';
 import { listCount, pageSize, rowAt } from './list-geometry.js';
-import { askDelete, toggleFlag, withTarget } from './message-actions.js';
-import { openDestinationPicker, openJumpPicker } from './folder-picker.js';
+import { toggleFlag, withTarget } from './message-actions.js';
+import { openJumpPicker } from './folder-picker.js';
 import { askCreateFolder, askDeleteFolder, askRenameFolder, toggleSubscription } from './folder-ops.js';
 import { askPipe, openUrlPicker, startOpenAttachment, viewHtml } from './handoff-actions.js';
+import { askDeleteSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { jumpThread, jumpUnread, stepMessage } from './jump-actions.js';
+import { askTagQuery, taggedHere, toggleTag, untagAll } from './tag-actions.js';
+import { undoLast } from './undo-actions.js';
 import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
 import { handleOverlayKey } from './overlay-keys.js';
@@ -197,6 +201,15 @@ export class UiController {
     if (action === 'redraw') return ctx.opts.terminal?.redraw();
     if (action === 'suspend') return ctx.opts.terminal?.suspend();
     if (this.state.info || this.state.error) this.store.set({ info: undefined });
+    // `;` applies the next action to the tagged messages (only that one action).
+    const useTags = !!this.state.tagPrefix;
+    if (useTags) this.store.set({ tagPrefix: undefined });
+    if (action === 'tagPrefix') {
+      const n = taggedHere(this.state).length;
+      if (n === 0) return ctx.notify('No message tagged here (x tags, X tags by query)');
+      this.store.set({ tagPrefix: true });
+      return ctx.notify(`;  apply to ${n} tagged: N read/unread, f flag, d delete, m move, C copy`);
+    }
     const step = reduce(this.state, action, { loader: ctx.opts.loader, traceAdded: ctx.opts.trace?.added ?? 0 });
     if (step) {
       if (step.state !== this.state) this.store.set(step.state);
@@ -232,16 +245,18 @@ export class UiController {
       case 'password':
         return askPassword(ctx);
       case 'toggleFlag':
+        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
       case 'toggleRead':
+        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Seen'));
       case 'delete':
         if (s.focus === 'folders') return askDeleteFolder(ctx);
-        return withTarget(ctx, (t) => askDelete(ctx, t));
+        return withTargets(ctx, useTags, (t) => askDeleteSet(ctx, t));
       case 'move':
-        return withTarget(ctx, (t) => openDestinationPicker(ctx, t, 'move'));
+        return withTargets(ctx, useTags, (t) => openFolderPicker(ctx, t, 'move'));
       case 'copy':
-        return withTarget(ctx, (t) => openDestinationPicker(ctx, t, 'copy'));
+        return withTargets(ctx, useTags, (t) => openFolderPicker(ctx, t, 'copy'));
       case 'jumpFolder':
         return openJumpPicker(ctx);
       case 'openAttachment':
@@ -258,6 +273,23 @@ export class UiController {
         return askRenameFolder(ctx);
       case 'subscribeFolder':
         return toggleSubscription(ctx);
+      case 'tag':
+        return toggleTag(ctx);
+      case 'tagQuery':
+        return askTagQuery(ctx);
+      case 'untagAll':
+        return untagAll(ctx);
+      case 'undo':
+        return undoLast(ctx);
+      case 'nextUnread':
+      case 'prevUnread':
+        return jumpUnread(ctx, action === 'nextUnread' ? 1 : -1);
+      case 'nextThread':
+      case 'prevThread':
+        return jumpThread(ctx, action === 'nextThread' ? 1 : -1);
+      case 'nextMessage':
+      case 'prevMessage':
+        return stepMessage(ctx, action === 'nextMessage' ? 1 : -1);
       default:
         return;
     }

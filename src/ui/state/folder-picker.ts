@@ -1,11 +1,10 @@
-// The type-to-filter folder picker: `y` jumps to a folder of any account, `m` and `C` pick the
-// destination of a move or copy within the message's account. Typed text narrows the list (any
+// The type-to-filter folder picker: `i` jumps to a folder of any account, `m` and `C` pick the
+// destination of a move or copy (of the tagged messages too) within the account. Typed text narrows the list (any
 // part of the name, case-insensitive); the arrows move; Enter picks.
 import { folderLabel } from '../../accounts/folder-names.js';
 import { sanitizeLine } from '../../mime/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { tell } from './tell.js';
-import type { MessageTarget } from './message-actions.js';
 import type { AccountId, Overlay } from './types.js';
 
 type Picker = Extract<Overlay, { kind: 'picker' }>;
@@ -40,19 +39,3 @@ export function openJumpPicker(ctx: ControllerContext): void {
   ctx.store.set({ overlay: { kind: 'picker', purpose: 'jump', title: 'Go to folder: type to filter', items, cursor: 0, filter: '' } });
 }
 
-/** `m` / `C`: the other folders of the message's account. */
-export function openDestinationPicker(ctx: ControllerContext, t: MessageTarget, purpose: 'move' | 'copy'): void {
-  const account = ctx.state.accounts.find((a) => a.id === t.account);
-  const folders = (account?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
-  if (folders.length === 0) return tell(ctx, `No other folder to ${purpose} to`);
-  ctx.store.set({
-    overlay: {
-      kind: 'picker',
-      purpose,
-      title: `${purpose === 'move' ? 'Move' : 'Copy'} to folder: type to filter`,
-      items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
-      cursor: 0,
-      filter: '',
-    },
-  });
-}

@@ -6,7 +6,8 @@ import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
-import { actionRowAt as rowAt } from './list-geometry.js';
+import { actionRowAt as rowAt, listCount } from './list-geometry.js';
+import { pushUndo } from './undo-actions.js';
 import { flagNote, modelOf } from './model-words.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { folderKey } from './window-cache.js';
@@ -25,6 +26,7 @@ export function withTarget(ctx: ControllerContext, fn: (t: MessageTarget) => voi
   const s = ctx.state;
   const cur = s.current;
   if (!cur) return ctx.notify('Open a folder first');
+  if (!(s.focus === 'reader' && s.reader) && listCount(s) === 0) return ctx.notify(s.search ? 'No message matches' : 'This folder is empty');
   let summary: MessageSummary | undefined;
   if (s.focus === 'reader' && s.reader) {
     summary = ctx.cache.byUid(folderKey(s.reader.account, s.reader.path), s.reader.uid);
@@ -53,6 +55,8 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       const acc = await backendFor(ctx, t.account);
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
+      // A flag the user changed can be undone; the reader's automatic \Seen (quiet) cannot.
+      if (!quiet) pushUndo(ctx, t.account, { kind: 'flags', path: t.path, added: on ? [{ flag, uids: [summary.uid] }] : [], removed: on ? [] : [{ flag, uids: [summary.uid] }] });
       if (!quiet) ctx.note(flagNote(modelOf(ctx.slot(t.account)?.protocol ?? 'imap'), flag, on));
     } catch (err) {
       ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));
@@ -72,18 +76,6 @@ export function adjustUnread(ctx: ControllerContext, account: AccountId, path: s
   if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
 }
 
-export function askDelete(ctx: ControllerContext, t: MessageTarget): void {
-  ctx.store.set({
-    overlay: {
-      kind: 'confirmDelete',
-      account: t.account,
-      path: t.path,
-      uid: t.summary.uid,
-      subject: t.summary.subject,
-      permanent: deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path),
-    },
-  });
-}
 
 export function afterRemoval(ctx: ControllerContext, account: AccountId, path: string, uid: number, verb: string): void {
   if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });

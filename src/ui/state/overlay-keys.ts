@@ -13,9 +13,11 @@ import { askPipe, openAttachment, openUrl, pipeMessage } from './handoff-actions
 import { composeKey } from './compose-keys.js';
 import type { ControllerContext } from './controller-context.js';
 import type { KeyInput } from './controller-options.js';
+import { copySet, deleteSet, moveSet } from './bulk-actions.js';
 import { deleteMessage, moveMessage } from './message-actions.js';
 import { modeKey } from './mode-switch-actions.js';
 import { runCommand, runSearch } from './search-and-commands.js';
+import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
 
@@ -63,7 +65,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       return;
     case 'confirmDelete':
       close();
-      if (dialog === 'yes') deleteMessage(ctx, o.account, o.path, o.uid);
+      if (dialog === 'yes' && o.uids) deleteSet(ctx, o.account, o.path, o.uids);
+      else if (dialog === 'yes') deleteMessage(ctx, o.account, o.path, o.uid);
       else ctx.notify('Not deleted');
       return;
     case 'picker': {
@@ -82,7 +85,11 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
         const item = shown[o.cursor];
         close();
         if (!item) return;
-        if (o.purpose === 'move') moveMessage(ctx, item.value);
+        const cur = ctx.state.current;
+        if (o.uids && cur && (o.purpose === 'move' || o.purpose === 'copy')) {
+          if (o.purpose === 'move') moveSet(ctx, cur.account, cur.path, o.uids, item.value);
+          else copySet(ctx, cur.account, cur.path, o.uids, item.value);
+        } else if (o.purpose === 'move') moveMessage(ctx, item.value);
         else if (o.purpose === 'copy') copyMessage(ctx, item.value);
         else if (o.purpose === 'jump') jumpTo(ctx, item.value);
         else if (o.purpose === 'openAttachment') openAttachment(ctx, Number(item.value));
@@ -103,7 +110,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       if (e.kind === 'change') return ctx.store.set({ overlay: { ...o, value: e.value, hint: undefined } });
       close();
       if (e.kind === 'cancel') return;
-      if (o.purpose === 'search') runSearch(ctx, e.value);
+      if (o.purpose === 'search' || o.purpose === 'limit') runSearch(ctx, e.value);
+      else if (o.purpose === 'tagQuery') tagByQuery(ctx, e.value);
       else if (o.purpose === 'command') runCommand(ctx, e.value);
       else if (o.purpose === 'saveDir' && o.attachment !== undefined) save(ctx, o.attachment, e.value.trim() || '.');
       else if (o.purpose === 'pipe') pipeMessage(ctx, e.value, o.attachment);

@@ -73,7 +73,21 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'createFolder':
     case 'renameFolder':
     case 'subscribeFolder':
+    case 'tag':
+    case 'tagQuery':
+    case 'untagAll':
+    case 'tagPrefix':
+    case 'undo':
+    case 'nextUnread':
+    case 'prevUnread':
+    case 'nextThread':
+    case 'prevThread':
+    case 'nextMessage':
+    case 'prevMessage':
       return undefined;
+    case 'limit':
+      if (!s.current) return noted(s, 'Open a folder first');
+      return done({ ...s, overlay: { kind: 'prompt', purpose: 'limit', label: 'Limit to: ', value: s.search?.query ?? '' } });
     default:
       break;
   }

@@ -1,11 +1,23 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../mime/sanitize.js';
+import { parseSearch, SearchSyntaxError } from '../../search/index.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
+import { askDeleteSet, copySet, moveSet, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { tagByQuery, untagAll } from './tag-actions.js';
+import { undoLast } from './undo-actions.js';
+
+/**
+ * Words without any of the language's syntax search as one phrase, as they always did
+ * ("number 150" finds that phrase, not every message with "number" and "150" somewhere).
+ */
+function plainWords(query: string): boolean {
+  return !/[:()"-]/.test(query) && !/(^|\s)(and|or|not)(\s|$)/i.test(query);
+}
 
 export function runSearch(ctx: ControllerContext, query: string): void {
   const cur = ctx.state.current;
@@ -15,10 +27,18 @@ export function runSearch(ctx: ControllerContext, query: string): void {
     ensureVisible(ctx);
     return;
   }
+  // The search language (from:, is:unread, and/or/not…); plain words search as before.
+  let expression: ReturnType<typeof parseSearch>;
+  try {
+    expression = parseSearch(query);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) return ctx.fail(err, 'Search');
+    throw err;
+  }
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const uids = await ctx.track('searching…', acc.search(cur.path, { text: query }));
+      const uids = await ctx.track('searching…', acc.search(cur.path, plainWords(query) ? { text: query } : { expression }));
       ctx.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
       ctx.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
       ensureVisible(ctx);
@@ -42,7 +62,32 @@ export function runCommand(ctx: ControllerContext, line: string): void {
     case 'sync':
       return syncCurrent(ctx);
     case 'search':
+    case 'limit':
       return runSearch(ctx, arg);
+    case 'tag':
+      if (!arg) return ctx.notify(':tag QUERY tags the matching messages (x tags one)');
+      return tagByQuery(ctx, arg);
+    case 'untag':
+      return untagAll(ctx);
+    case 'undo':
+      return undoLast(ctx);
+    // Actions on the tagged messages when there are any, else on the current one.
+    case 'read':
+    case 'unread':
+      return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen', cmd === 'read'));
+    case 'flag':
+    case 'unflag':
+      return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged', cmd === 'flag'));
+    case 'delete':
+      return withTargets(ctx, true, (t) => askDeleteSet(ctx, t));
+    case 'move':
+    case 'copy': {
+      const cur = ctx.state.current;
+      const folders = cur ? (accountEntry(ctx.state, cur.account)?.folders ?? []) : [];
+      const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
+      if (!f) return ctx.notify(arg ? `No folder "${sanitizeLine(arg)}"` : `:${cmd} FOLDER`);
+      return withTargets(ctx, true, (t) => (cmd === 'move' ? moveSet : copySet)(ctx, t.account, t.path, t.uids, f.path));
+    }
     case 'folder':
     case 'cd': {
       const i = ctx.state.current?.account ?? ctx.firstAccount ?? '';

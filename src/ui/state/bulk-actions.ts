@@ -1,0 +1,194 @@
+// Actions on a set of messages: the tagged ones after `;`, else the one under the cursor (or open
+// in the reader). Each action is ONE backend call for the whole UID set (the engine sends one
+// IMAP command per set), and every delete, move and flag change is pushed on the undo stack.
+import type { Flag, MessageSummary } from '../../domain/index.js';
+import { changeFlags, deleteWithUndo, moveWithUndo } from '../../accounts/undo.js';
+import type { RemovalOutcome } from '../../accounts/account.js';
+import { folderLabel } from '../../accounts/folder-names.js';
+import { sanitizeLine } from '../../mime/sanitize.js';
+import { refreshFolders } from './account-connect.js';
+import { backendFor } from './backends.js';
+import type { ControllerContext } from './controller-context.js';
+import { reopenCurrent } from './folder-loading.js';
+import { accountEntry, folderTitle } from './folder-rows.js';
+import { rowAt } from './list-geometry.js';
+import { adjustUnread, withTarget } from './message-actions.js';
+import { deleteIsPermanent, removalNote } from './removal-words.js';
+import { taggedHere, untagUids } from './tag-actions.js';
+import type { AccountId } from './types.js';
+import { pushUndo } from './undo-actions.js';
+import { folderKey } from './window-cache.js';
+
+export interface TargetSet {
+  account: AccountId;
+  path: string;
+  uids: number[];
+  /** The summaries already on screen (flags); the rest are fetched when an action needs them. */
+  summaries: MessageSummary[];
+  /** How the delete question names the set: the subject (unquoted), or "3 tagged messages". */
+  label: string;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** `useTags` (after `;`): the tagged messages of this folder when there are any, else the current message. */
+export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: TargetSet) => void): void {
+  const s = ctx.state;
+  const cur = s.current;
+  const tagged = taggedHere(s);
+  if (useTags && cur && tagged.length > 0) {
+    const key = folderKey(cur.account, cur.path);
+    const summaries = tagged.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
+    return fn({ account: cur.account, path: cur.path, uids: [...tagged], summaries, label: plural(tagged.length, 'tagged message') });
+  }
+  withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
+}
+
+/**
+ * `set` true/false sets or clears `flag` on all; undefined toggles: sets it on all when one lacks
+ * it, else clears it on all (the toggle of one message, for many).
+ */
+export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag, set?: boolean): void {
+  const key = folderKey(t.account, t.path);
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, t.account);
+      let summaries = t.summaries;
+      if (summaries.length < t.uids.length) {
+        const have = new Set(summaries.map((m) => m.uid));
+        summaries = [...summaries, ...(await ctx.track('messages…', acc.fetchSummaries(t.path, t.uids.filter((u) => !have.has(u)))))];
+      }
+      const on = set ?? summaries.some((m) => !m.flags.includes(flag));
+      const { undo } = await ctx.track('saving flags…', changeFlags(acc, t.path, summaries, on ? { add: [flag] } : { remove: [flag] }));
+      pushUndo(ctx, t.account, undo);
+      for (const u of t.uids) ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
+      const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
+      if (flag === '\\Seen') adjustUnread(ctx, t.account, t.path, on ? -changed : changed);
+      const what = flag === '\\Seen' ? (on ? 'read' : 'unread') : flag === '\\Flagged' ? (on ? 'flagged' : 'unflagged') : `${on ? 'set' : 'cleared'} ${flag}`;
+      ctx.notify(`Marked ${plural(t.uids.length, 'message')} ${what} (u undoes)`);
+    } catch (err) {
+      ctx.fail(err, 'Could not change the flags');
+    }
+  })();
+}
+
+/** Per controller: what the backend said about where a delete in account/path goes (true = for good). */
+const permanence = new WeakMap<ControllerContext, Map<string, boolean>>();
+
+/**
+ * Asks before deleting, and says in the question when the delete is for good. The backend knows
+ * where a delete goes (whereDeleteGoes: null = nowhere); its answer is remembered per folder.
+ * The question shows at once (typed-ahead `dy` must not lose its `y`), from that answer or, the
+ * first time, the folder list's Trash, and is corrected if the backend then says otherwise.
+ */
+export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
+  let known = permanence.get(ctx);
+  if (!known) permanence.set(ctx, (known = new Map()));
+  const key = folderKey(t.account, t.path);
+  const guess = known.get(key) ?? deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path);
+  const overlay = { kind: 'confirmDelete' as const, account: t.account, path: t.path, uid: t.uids[0]!, subject: t.label, permanent: guess, uids: t.uids };
+  ctx.store.set({ overlay });
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, t.account);
+      if (!acc.whereDeleteGoes) return;
+      const permanent = (await acc.whereDeleteGoes(t.path)) === null;
+      known.set(key, permanent);
+      if (permanent !== guess && ctx.state.overlay === overlay) ctx.store.set({ overlay: { ...overlay, permanent } });
+    } catch {
+      // The folder list's answer stands; the delete itself reports what happened.
+    }
+  })();
+}
+
+/** The removal note for `n` messages: the engine's words for one, in the plural for more. */
+function removalText(ctx: ControllerContext, account: AccountId, outcome: RemovalOutcome | undefined, n: number, fallback: string, action: 'delete' | 'move'): string {
+  const one = removalNote(outcome, fallback, action, (p) => folderTitle(ctx.state, account, p));
+  if (n === 1) return one;
+  return one
+    .replace(/^Message deleted/, `${n} messages deleted`)
+    .replace(/^Message marked/, `${n} messages marked`)
+    .replace(/^Moved to/, `Moved ${n} messages to`)
+    .replace(/original left/, 'originals left');
+}
+
+/** After messages left the folder: the reader, search, tags and list forget them. */
+function afterRemovalSet(ctx: ControllerContext, account: AccountId, path: string, uids: number[], note: string): void {
+  // The cursor stays on the same message: rows removed above it move it up.
+  const s = ctx.state;
+  const cur = s.current;
+  if (cur && cur.account === account && cur.path === path && uids.length > 1) {
+    let above = 0;
+    for (let p = 0; p < s.listCursor; p++) if (uids.includes(rowAt(s, ctx.cache, p)?.uid ?? -1)) above++;
+    if (above > 0) ctx.store.set({ listCursor: s.listCursor - above, listTop: Math.max(0, s.listTop - above) });
+  }
+  const r = ctx.state.reader;
+  if (r && uids.includes(r.uid)) ctx.store.set({ reader: undefined, focus: 'list' });
+  const search = ctx.state.search;
+  if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => !uids.includes(u)) } });
+  untagUids(ctx, uids);
+  ctx.cache.invalidate(folderKey(account, path));
+  ctx.notify(note);
+  reopenCurrent(ctx);
+  void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
+}
+
+export function deleteSet(ctx: ControllerContext, account: AccountId, path: string, uids: number[]): void {
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, account);
+      const { outcome, undo } = await ctx.track('deleting…', deleteWithUndo(acc, path, uids));
+      pushUndo(ctx, account, undo);
+      const permanent = permanence.get(ctx)?.get(folderKey(account, path)) ?? deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
+      const fallback = permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)';
+      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'delete'));
+    } catch (err) {
+      ctx.fail(err, 'Delete failed');
+    }
+  })();
+}
+
+export function openFolderPicker(ctx: ControllerContext, t: TargetSet, purpose: 'move' | 'copy'): void {
+  const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
+  if (folders.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
+  const what = t.uids.length === 1 ? '' : ` ${t.label}`;
+  ctx.store.set({
+    overlay: {
+      kind: 'picker',
+      purpose,
+      title: `${purpose === 'move' ? 'Move' : 'Copy'}${what} to folder: type to filter`,
+      items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
+      cursor: 0,
+      filter: '',
+      uids: t.uids,
+    },
+  });
+}
+
+export function moveSet(ctx: ControllerContext, account: AccountId, path: string, uids: number[], destination: string): void {
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, account);
+      const { outcome, undo } = await ctx.track('moving…', moveWithUndo(acc, path, uids, destination));
+      pushUndo(ctx, account, undo);
+      const fallback = `Moved to ${sanitizeLine(folderTitle(ctx.state, account, destination))}`;
+      afterRemovalSet(ctx, account, path, uids, removalText(ctx, account, outcome, uids.length, fallback, 'move'));
+    } catch (err) {
+      ctx.fail(err, 'Move failed');
+    }
+  })();
+}
+
+export function copySet(ctx: ControllerContext, account: AccountId, path: string, uids: number[], destination: string): void {
+  void (async () => {
+    try {
+      const acc = await backendFor(ctx, account);
+      await ctx.track('copying…', acc.copyMessages(path, uids, destination));
+      ctx.cache.invalidate(folderKey(account, destination));
+      ctx.notify(`Copied ${plural(uids.length, 'message')} to ${sanitizeLine(folderTitle(ctx.state, account, destination))}`);
+      void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
+    } catch (err) {
+      ctx.fail(err, 'Copy failed');
+    }
+  })();
+}
