@@ -3,7 +3,7 @@
 // untrusted certificate, the `ca` hint. Each protocol frames the text its own way ("cannot reach
 // HOST:PORT: …", "POP3 HOST:PORT: …", "… the SMTP server HOST:PORT …"); the words are only here.
 import type { AccountErrorHint } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export interface NetworkFailure {
   kind: 'tls' | 'network';

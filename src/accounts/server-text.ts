@@ -1,7 +1,7 @@
 // What a server says, made fit for one status line: its control characters removed, and the
 // timing Dovecot appends to every tagged reply ("(0.001 + 0.000 + 0.001 secs).") left out —
 // it is noise to a user and makes equal errors look different.
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 const SERVER_TIMING = /\s*\(\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?)*\s+secs?\)\.?/g;
 

@@ -5,7 +5,7 @@
 import { makePasswordGetter, runSecretCommand, type PasswordCommandOptions, type PasswordContext } from '../config/password.js';
 import type { AccountConfig, OAuth2Config } from '../config/types.js';
 import { AccountError } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { TraceSink } from '../trace/types.js';
 import { type BearerCredentials, type Credentials, passwordCredentials } from './credentials.js';
 

@@ -3,7 +3,7 @@
 // Microsoft copies), the server's JSON error challenge turned into words, and the rule "a rejected
 // token is refreshed once and tried once more". The wire itself stays with each protocol client.
 import { AccountError } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { BearerCredentials } from './credentials.js';
 
 export type BearerMechanism = 'OAUTHBEARER' | 'XOAUTH2';

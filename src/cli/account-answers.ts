@@ -5,7 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import { paths, type PathContext } from '../config/paths.js';
 import type { Protocol, Security } from '../config/types.js';
 import { resolveUserPath } from '../config/validate.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { intOption, UsageError } from './args.js';
 import type { Asker } from './prompt.js';
 

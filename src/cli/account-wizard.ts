@@ -5,7 +5,7 @@ import { AccountError } from '../domain/index.js';
 import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security, type SmtpConfig } from '../config/types.js';
 import type { PathContext } from '../config/paths.js';
 import type { DiscoveryResult, Finding, ServerSetting } from '../discovery/types.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import {
   askValid, checkAddress, checkCaFile, checkEnvName, checkHost, checkName, checkPort, choice, guessHost, PROTOCOLS, SECURITIES, yesNo,
 } from './account-answers.js';

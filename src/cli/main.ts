@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { AccountError } from '../domain/index.js';
 import { ConfigError } from '../config/errors.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { UsageError } from './args.js';
 import type { CliContext, CommandRun } from './context.js';
 import { InputEnded, PromptCancelled, releaseInput } from './prompt.js';

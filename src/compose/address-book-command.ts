@@ -5,7 +5,7 @@
 // aerc's examples) becomes "$1"; a command without `%s` gets it appended.
 // Limits as for passwordCommand: a timeout, an output cap, stderr not shown.
 import { spawn } from 'node:child_process';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { MailAddress } from './draft.js';
 
 export const ADDRESS_BOOK_TIMEOUT_MS = 5_000;

@@ -3,7 +3,7 @@
 // beside the draft file by the caller). Parsed with mailparser; every string is sanitized, as the
 // message may have been put into Drafts by any client.
 import type { AddressObject } from 'mailparser';
-import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { formatAddress, type Draft } from './draft.js';
 
 const MAX_REFERENCES = 20;

@@ -4,7 +4,7 @@
 // stacked) when the user switches identity on the confirm screen.
 import { readFile } from 'node:fs/promises';
 import type { IdentityConfig } from '../config/types.js';
-import { sanitizeText } from '../mime/sanitize.js';
+import { sanitizeText } from '../text/sanitize.js';
 import { DraftError } from './draft.js';
 
 export const SEPARATOR = '-- ';

@@ -11,7 +11,7 @@ import { classifyByCode, classifyTlsMessage } from '../accounts/network-errors.j
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { smtpTraceLogger } from '../trace/smtp-trace.js';
 import type { TraceSink } from '../trace/types.js';
 

@@ -4,7 +4,7 @@
 import type { MailAccount } from '../accounts/account.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { AccountConfig } from '../config/types.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { lastToken, withCandidate, type AddressCompleter } from './address-completion.js';
 import { cannotSendReason, ComposeSession, type ComposeDeps, type ComposeKind, type OriginalRef } from './compose-session.js';
 import type { MailAddress } from './draft.js';

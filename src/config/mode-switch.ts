@@ -4,7 +4,7 @@
 // and do exactly the same. Nothing is downloaded or deleted here: the next sync (POP3) or the next
 // open (IMAP) acts on the new mode, and the local POP3 cache always stays on disk.
 import { join } from 'node:path';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { updateAccount } from './config.js';
 import { DEFAULT_PORTS, type AccountConfig, type Protocol } from './types.js';
 

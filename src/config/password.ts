@@ -2,7 +2,7 @@
 // `passwordEnv`, or a prompt with echo off. The value is never printed, logged or stored.
 import { spawn } from 'node:child_process';
 import { AccountError } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { AccountConfig, PasswordSource } from './types.js';
 
 /** Asks for a secret with echo off; throws an error named InputEnded when input ends. */

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export interface PipeOptions {
   /** 'inherit': to the terminal (default); 'capture': returned in `stdout`. */

@@ -4,7 +4,7 @@
 // mailto are kept, checked again with the URL parser; what is shown is sanitized and shortened,
 // what is opened is the parsed URL (an argv entry, never shell text).
 import LinkifyIt from 'linkify-it';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export interface FoundUrl {
   /** The normalized URL to hand to a browser. */

@@ -2,7 +2,7 @@
 // control characters, names that Windows treats as devices, or enough bytes to overflow
 // NAME_MAX. This turns any of them into one plain file name, or a fallback of our own.
 import libmime from 'libmime';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 /** Bytes, not characters: file systems cap names at 255 bytes; room is left for " (123)". */
 const MAX_NAME_BYTES = 200;

@@ -3,7 +3,7 @@
 import { parseAddressHeader, type HeaderLines } from 'mailparser';
 import type { Address } from '../domain/index.js';
 import { decodeEncodedWords, decodeHeaderBytes, unfold } from './header-text.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { ParsedMessage } from './types.js';
 
 /** Enough for any real header; a longer one is cut so a hostile header cannot flood the view. */

@@ -6,7 +6,7 @@
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Address, MessageSummary } from '../domain/index.js';
-import { sanitizeLine, sanitizeText } from './sanitize.js';
+import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 
 /** A hostile message cannot make us hold more than this much header. */
 export const MAX_HEADER_BYTES = 256 * 1024;

@@ -12,8 +12,8 @@
 export type { AttachmentInfo, BodySource, MessageSource, ParsedMessage } from './types.js';
 export { parseMessage, type ParseOptions } from './parse-message.js';
 export { renderBody, wrapWords } from './render-body.js';
-export { displayWidth, padToWidth, splitAtWidth, truncateToWidth } from './display-width.js';
+export { displayWidth, padToWidth, splitAtWidth, truncateToWidth } from '../text/display-width.js';
 export { saveAttachment, SaveAttachmentError, type SaveAttachmentOptions, type SavedAttachment } from './save-attachment.js';
 export { sanitizeFilename } from './attachment-filename.js';
-export { sanitizeLine, sanitizeText } from './sanitize.js';
+export { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 export { findPart, partRanges, rawPart, type PartRange } from './part-ranges.js';

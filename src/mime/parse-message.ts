@@ -6,7 +6,7 @@ import { attachmentFilename } from './attachment-filename.js';
 import { buildDisplayHeaders } from './display-headers.js';
 import { htmlToReadableText } from './html-text.js';
 import { RAW_HEAD_BYTES, walkMessage } from './mime-walk.js';
-import { sanitizeLine, sanitizeText } from './sanitize.js';
+import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { closingBoundaryMissing, rawBodyFallback } from './raw-message-checks.js';
 import { structureWarnings } from './structure-warnings.js';
 

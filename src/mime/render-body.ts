@@ -6,8 +6,8 @@
 // wrap-ansi, but it measures text with string-width character by character when it hard-wraps
 // and took ~6 ms per 2,600-character non-ASCII line (10 s for a long Japanese mail); our text is
 // sanitized (no ANSI to preserve), so the simple algorithm is all that is needed.
-import { displayWidth, splitAtWidth } from './display-width.js';
-import { sanitizeText } from './sanitize.js';
+import { displayWidth, splitAtWidth } from '../text/display-width.js';
+import { sanitizeText } from '../text/sanitize.js';
 
 const QUOTE_PREFIX = /^(?:[ \t]*>)+[ \t]?/;
 const INDENT = /^[ \t]+/;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { attachmentFilename, fallbackFilename, sanitizeFilename } from './attachment-filename.js';
 import { walkMessage } from './mime-walk.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { MessageSource } from './types.js';
 
 export interface SaveAttachmentOptions {

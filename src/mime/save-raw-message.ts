@@ -5,7 +5,7 @@ import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export async function saveRawMessage(source: Readable, dir: string, filename: string): Promise<string> {
   const base = filename.replace(/\.eml$/, '');

@@ -3,7 +3,7 @@
 // by hand (or written by an older, buggier version) still cannot put escape sequences on screen.
 import type { Address, Flag, MessageSummary } from '../domain/index.js';
 import type { HeaderSummary } from '../mime/header-summary.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 /** What a row holds besides the UID and flags (the same for server and local messages). */
 export type StoredFields = HeaderSummary & { size: number };

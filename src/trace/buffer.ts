@@ -1,7 +1,7 @@
 // Bounded in-memory trace: a ring buffer of the newest entries, so a session that runs for days
 // (IDLE, polling) never grows. Listeners (the trace pane, a --trace file) hear every entry.
-import { sanitizeLine } from '../mime/sanitize.js';
-import { ownString } from '../mime/own-string.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { ownString } from '../text/own-string.js';
 import type { TraceEntry, TraceSink } from './types.js';
 
 export const DEFAULT_TRACE_CAPACITY = 2000;

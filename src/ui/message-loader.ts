@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { MailAccount } from '../accounts/account.js';
 import type { MessageContent } from '../mime/message-content.js';
 import type { MessageSummary } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 
 export type { ReaderAttachment, ReaderMessage } from './reader-message.js';

@@ -2,7 +2,7 @@
 // worker ran out of time or memory), and the list's envelope as the stand-in for a header block
 // that could not be read: the reader and the list then show the same From and Subject.
 import type { MessageSummary } from '../domain/index.js';
-import { sanitizeLine, sanitizeText } from '../mime/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
 
 const SHOWN_RAW_CHARS = 64 * 1024;

@@ -2,7 +2,7 @@
 // so the loader and the over-the-limits view (which the loader imports lazily) share it without
 // importing each other.
 import type { Address } from '../domain/index.js';
-import { sanitizeLine } from '../mime/sanitize.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export interface ReaderAttachment {
   filename: string;

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
-import { displayWidth } from '../../src/mime/display-width.js';
+import { displayWidth } from '../../src/text/display-width.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;

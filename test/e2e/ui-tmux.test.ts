@@ -11,7 +11,7 @@ import { ImapFlow } from 'imapflow';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
-import { displayWidth } from '../../src/mime/display-width.js';
+import { displayWidth } from '../../src/text/display-width.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const INBOX_SIZE = 100_000;

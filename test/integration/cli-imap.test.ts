@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { sanitizeLine } from '../../src/mime/sanitize.js';
+import { sanitizeLine } from '../../src/text/sanitize.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir, type GeneratedMessage } from '../helpers/maildir-generator.js';
 import { testContext } from '../unit/cli-context.js';

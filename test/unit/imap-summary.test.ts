@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import { hasAttachment, toSummary } from '../../src/accounts/imap/summary.js';
-import { ownString } from '../../src/mime/own-string.js';
+import { ownString } from '../../src/text/own-string.js';
 
 const text = (sub: string, extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ type: `text/${sub}`, ...extra });
 

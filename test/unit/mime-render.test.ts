@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
-import { isSimpleText } from '../../src/mime/display-width.js';
+import { isSimpleText } from '../../src/text/display-width.js';
 import { displayWidth, padToWidth, renderBody, truncateToWidth } from '../../src/mime/index.js';
 import { assertInert } from './mime-helpers.js';
 

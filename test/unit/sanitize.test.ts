@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sanitizeLine, sanitizeText } from '../../src/mime/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../../src/text/sanitize.js';
 
 test('OSC title change and CSI clear-screen become inert text', () => {
   const out = sanitizeLine('Hi \u001b]0;pwned\u0007there \u001b[2Jnow');

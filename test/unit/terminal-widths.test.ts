@@ -5,7 +5,7 @@
 // followed by an explicit cursor position).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayWidth, padToWidth, truncateToWidth } from '../../src/mime/display-width.js';
+import { displayWidth, padToWidth, truncateToWidth } from '../../src/text/display-width.js';
 import { safeGlyph } from '../../src/ui/terminal/safe-glyph.js';
 import { parseFrame } from '../../src/ui/terminal/screen-grid.js';
 

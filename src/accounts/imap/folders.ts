@@ -1,7 +1,7 @@
 // imapflow LIST (+ STATUS) entries → FolderInfo.
 import type { ListResponse } from 'imapflow';
 import type { FolderInfo, SpecialUse } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { displayFolderPath } from '../folder-names.js';
 
 const SPECIAL_USE: Record<string, SpecialUse> = {

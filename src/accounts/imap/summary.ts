@@ -2,8 +2,8 @@
 // sender controls subjects and names), so it is sanitized before it can reach a terminal.
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address, MessageSummary } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
-import { ownString } from '../../mime/own-string.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+import { ownString } from '../../text/own-string.js';
 
 /** The FETCH items a summary needs; one place so the window fetch and the bench agree. */
 export const SUMMARY_QUERY = {

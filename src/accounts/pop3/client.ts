@@ -17,7 +17,7 @@ import { type Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { AccountError } from '../../domain/index.js';
 import type { Security } from '../../config/types.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { describeError } from './network-errors.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';

@@ -2,7 +2,7 @@
 // protocol errors here, socket/TLS failures through the shared classifier (../network-errors.ts).
 import { AccountError } from '../../domain/index.js';
 import { classifyByCode, classifyTlsMessage } from '../network-errors.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { cleanServerText, wrongProtocolText } from '../server-text.js';
 import { Pop3ProtocolError, Pop3ServerError } from './response-reader.js';
 

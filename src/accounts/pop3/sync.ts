@@ -28,7 +28,7 @@ import { disambiguate, headerHash } from './header-hash.js';
 import type { UidlEntry } from './listing.js';
 import { describeError } from './network-errors.js';
 import { Pop3ServerError } from './response-reader.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import {
   acquireSyncLock,
   clearDeleteRequests,

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountError } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { FlowIO } from './device-flow.js';
 import type { OAuth2Settings } from './providers.js';
 import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';

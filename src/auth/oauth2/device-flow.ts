@@ -1,7 +1,7 @@
 // The device authorization grant (RFC 8628), the natural sign-in over SSH: tmail shows an address
 // and a short code, the user enters the code on any device with a browser, tmail polls.
 import { AccountError } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { OAuth2Settings } from './providers.js';
 import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, safeHost, type EndpointContext, type TokenResponse } from './token-endpoint.js';
 

@@ -3,7 +3,7 @@
 // and the callers need the exact `error` code (authorization_pending, slow_down, invalid_grant...)
 // to say the right thing — see README "Design" for why no OAuth client library.
 import { AccountError } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { runSecretCommand } from '../../config/password.js';
 import type { OAuth2Settings } from './providers.js';
 

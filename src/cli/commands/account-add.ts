@@ -8,7 +8,7 @@ import { addAccount, loadConfig } from '../../config/config.js';
 import { paths } from '../../config/paths.js';
 import { DEFAULT_PORTS, type AccountConfig } from '../../config/types.js';
 import { AccountError } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { checkAddress, checkCaFile, checkName, choice, guessHost, PROTOCOLS, SECURITIES } from '../account-answers.js';
 import { runWizard } from '../account-wizard.js';
 import { intOption, parseCommand, UsageError } from '../args.js';

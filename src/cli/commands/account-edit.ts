@@ -3,7 +3,7 @@
 // validated as a whole (config/validate.ts) before config.json is written.
 import { editAccount, findAccount, loadConfig } from '../../config/config.js';
 import type { AccountConfig } from '../../config/types.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { askValid, checkAddress, checkCaFile, checkEnvName, checkHost, checkPort, choice, SECURITIES, yesNo } from '../account-answers.js';
 import { EDITABLE_FIELDS, parseAssignments, type Change } from '../account-fields.js';
 import { parseCommand, UsageError } from '../args.js';

@@ -3,7 +3,7 @@
 import { loadConfig } from '../../config/config.js';
 import { paths } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
 import { formatTable } from '../table.js';

@@ -4,7 +4,7 @@ import { findAccount, loadConfig } from '../../config/config.js';
 import { ConfigError } from '../../config/errors.js';
 import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
 import { inputReader, PromptCancelled } from '../prompt.js';

@@ -1,7 +1,7 @@
 // `tmail account logout NAME`: deletes the account's stored OAuth2 tokens.
 import { findAccount, loadConfig } from '../../config/config.js';
 import { accountDataDir } from '../../config/paths.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { CommandRun } from '../context.js';
 

@@ -7,7 +7,7 @@ import { findAccount, loadConfig } from '../../config/config.js';
 import { applySwitch, explainSwitch, isNoop, planSwitch } from '../../config/mode-switch.js';
 import { accountDataDir } from '../../config/paths.js';
 import { renderBody } from '../../mime/render-body.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { askValid, yesNo } from '../account-answers.js';
 import { UsageError, parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findAccount, loadConfig, removeAccount } from '../../config/config.js';
 import { accountDataDir } from '../../config/paths.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { askValid, yesNo } from '../account-answers.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { CommandRun } from '../context.js';

@@ -4,7 +4,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { findAccount, loadConfig, renameAccount } from '../../config/config.js';
 import { accountDataDir } from '../../config/paths.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { checkName } from '../account-answers.js';
 import { parseCommand, UsageError } from '../args.js';
 import type { CommandRun } from '../context.js';

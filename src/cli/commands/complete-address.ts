@@ -7,7 +7,7 @@ import { identityOf } from '../../compose/identity.js';
 import { formatAddress } from '../../compose/draft.js';
 import { loadConfig } from '../../config/config.js';
 import { paths } from '../../config/paths.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CommandRun } from '../context.js';
 

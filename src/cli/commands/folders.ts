@@ -1,7 +1,7 @@
 // `tmail folders`: the folder tree with total and unread counts, INBOX first.
 import type { FolderInfo } from '../../domain/index.js';
 import { DISPLAY_SEPARATOR, folderDepth } from '../../accounts/folder-names.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
 import { withAccount } from '../open-account.js';

@@ -1,7 +1,7 @@
 // `tmail list`: the newest messages of a folder, one line each: flags, date, from, subject.
 import type { MessageSummary } from '../../domain/index.js';
 import { findFolder } from '../../accounts/folder-names.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { intOption, parseCommand } from '../args.js';
 import type { CommandRun } from '../context.js';
 import { withAccount } from '../open-account.js';

@@ -9,7 +9,7 @@ import { findAccount, loadConfig } from '../../config/config.js';
 import { cliCredentials } from '../credentials.js';
 import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig } from '../../config/types.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { UsageError, parseCommand } from '../args.js';
 import { tmailCommand } from '../../domain/shell-quote.js';
 import type { CliContext, CommandRun } from '../context.js';

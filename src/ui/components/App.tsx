@@ -17,7 +17,7 @@ import { StatusBar } from './StatusBar.js';
 import { TracePane, TraceStrip } from './TracePane.js';
 import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 import { accountEntry } from '../state/folder-rows.js';
 
 export interface AppProps {

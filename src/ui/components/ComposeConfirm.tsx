@@ -2,8 +2,8 @@
 // Draws only; ComposeFlow (src/compose/ui-flow.ts) decides what the keys do.
 import { Box, Text } from 'ink';
 import type { ComposeView } from '../../compose/ui-flow.js';
-import { padToWidth } from '../../mime/display-width.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { padToWidth } from '../../text/display-width.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 
 export function ComposeConfirm(props: { view: ComposeView; width: number; height: number }) {
   const v = props.view;

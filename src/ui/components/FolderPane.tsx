@@ -1,9 +1,9 @@
 import { Text } from 'ink';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { folderRows } from '../state/folder-rows.js';
 import { modelOf } from '../state/model-words.js';
 import type { UiState } from '../state/types.js';
-import { padToWidth, displayWidth, truncateToWidth } from '../../mime/display-width.js';
+import { padToWidth, displayWidth, truncateToWidth } from '../../text/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
 import { accountEntry } from '../state/folder-rows.js';

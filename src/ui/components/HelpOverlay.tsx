@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { ACTIONS, displayKey, SCOPE_TITLES, scopeOf, type KeyTable } from '../keys/bindings.js';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 import { renderBody } from '../../mime/render-body.js';
 
 /** Generated from the key table, so user re-bindings show up here too. */

@@ -1,10 +1,10 @@
 import { Text } from 'ink';
 import type { MessageSummary } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { modelOf } from '../state/model-words.js';
 import { folderTitle } from '../state/folder-rows.js';
 import type { UiState } from '../state/types.js';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
 import { accountEntry } from '../state/folder-rows.js';

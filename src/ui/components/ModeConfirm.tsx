@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 import { renderBody } from '../../mime/render-body.js';
 
 /** The IMAP <-> POP3 confirmation: what will happen, in full, and the keys that answer it. */

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 
 /** `filter` given: a type-to-filter picker (the arrows move, typed text narrows the list). */
 export function Picker(props: { title: string; items: { label: string }[]; cursor: number; width: number; height: number; filter?: string }) {

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { MessageLoader } from '../message-loader.js';
 import { shownLines } from '../state/reader-view.js';
 import type { UiState } from '../state/types.js';
-import { padToWidth } from '../../mime/display-width.js';
+import { padToWidth } from '../../text/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
 

@@ -1,9 +1,9 @@
 import { Text } from 'ink';
 import { useEffect, useState } from 'react';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { folderTitle } from '../state/folder-rows.js';
 import type { UiState } from '../state/types.js';
-import { displayWidth, padToWidth } from '../../mime/display-width.js';
+import { displayWidth, padToWidth } from '../../text/display-width.js';
 import type { Theme } from '../theme.js';
 import { modelOf, modelWords } from '../state/model-words.js';
 import { listOrder, orderLabel } from '../state/list-order.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { displayWidth, padToWidth, truncateToWidth } from '../../mime/display-width.js';
+import { displayWidth, padToWidth, truncateToWidth } from '../../text/display-width.js';
 import { formatTraceEntry, type TraceBuffer } from '../../trace/buffer.js';
 import type { TraceEntry } from '../../trace/types.js';
 import type { Theme } from '../theme.js';

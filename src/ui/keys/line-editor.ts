@@ -1,6 +1,6 @@
 // The one-line editor of every prompt (search, command line, save directory, attach file):
 // which keys edit is the key table's dialog scope; typed text is sanitized on the way in.
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { DialogAction } from './bindings.js';
 
 export type LineEdit =

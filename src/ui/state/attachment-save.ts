@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { completePath, expandHome, LastSaveDirectory } from '../../handoff/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import type { Overlay } from './types.js';
 

@@ -5,7 +5,7 @@ import type { Flag, MessageSummary } from '../../domain/index.js';
 import { changeFlags, deleteWithUndo, moveWithUndo } from '../../accounts/undo.js';
 import type { RemovalOutcome } from '../../accounts/account.js';
 import { folderLabel } from '../../accounts/folder-names.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';

@@ -1,6 +1,6 @@
 // `C`: copy the message to another folder of its account (the move picker's destination list).
 // The message stays where it is; the destination's counts are read again.
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';

@@ -1,6 +1,6 @@
 // One line for the status bar from any error: sanitized (it may quote the server) and bounded.
 import { stripServerTiming } from '../../accounts/server-text.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 
 const MAX_ERROR = 300;
 

@@ -1,6 +1,6 @@
 // Opening folders and filling the message list: windows of summaries fetched around the
 // visible rows, search rows fetched by UID.
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { folderTitle } from './folder-rows.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';

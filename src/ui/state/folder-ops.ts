@@ -4,7 +4,7 @@
 // delimiter) by the one naming rule of accounts/folder-names.ts.
 import { displayFolderPath, folderLabel, serverFolderPath, type FolderNaming } from '../../accounts/folder-names.js';
 import type { FolderInfo } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { openInitialFolder, refreshFolders } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import { tell } from './tell.js';

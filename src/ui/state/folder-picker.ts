@@ -2,7 +2,7 @@
 // destination of a move or copy (of the tagged messages too) within the account. Typed text narrows the list (any
 // part of the name, case-insensitive); the arrows move; Enter picks.
 import { folderLabel } from '../../accounts/folder-names.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { tell } from './tell.js';
 import type { AccountId, Overlay } from './types.js';

@@ -3,7 +3,7 @@
 // the message to a shell command. A program that needs the terminal gets it through the
 // controller's `handoff.suspend` (Ink steps aside, as for the compose editor).
 import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { tell } from './tell.js';
 

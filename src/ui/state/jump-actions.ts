@@ -1,6 +1,6 @@
 // Jumps: next/previous unread (on to the next folder with unread mail at the end), next/previous
 // thread in the thread view, J/K to the next/previous message (opening it when reading).
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { fetchWindow, openFolder, scrollListTo } from './folder-loading.js';
 import { folderRows, folderTitle } from './folder-rows.js';

@@ -1,6 +1,6 @@
 // Actions on one message: flags (optimistic), delete, move.
 import type { Flag, MessageSummary } from '../../domain/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { folderTitle } from './folder-rows.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';

@@ -1,6 +1,6 @@
 // Switching an account between IMAP and POP3 from the UI, and the "<account> · local cache"
 // group that keeps POP3 mail visible while the account uses IMAP.
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { connectAccount } from './account-connect.js';
 import type { ControllerContext } from './controller-context.js';
 import type { DialogAction } from '../keys/bindings.js';

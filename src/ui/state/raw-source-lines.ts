@@ -1,6 +1,6 @@
 // The reader's lines while it shows a message's raw source (`V`): the source as the server sent
 // it, cut to the pane's width (no word wrap, so what is shown is exactly what is there).
-import { displayWidth, splitAtWidth } from '../../mime/display-width.js';
+import { displayWidth, splitAtWidth } from '../../text/display-width.js';
 import type { ReaderLine } from './reader-lines.js';
 
 /** What the source view shows: sanitized lines and whether the message was longer. */

@@ -1,6 +1,6 @@
 // What the status line says after a delete or move: exactly what the backend reports it did.
 import type { RemovalOutcome } from '../../accounts/account.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 
 /** Why a message can stay marked deleted (a server without UIDPLUS, other clients' marks). */
 const KEPT_MARKED = "expunging it would also remove messages another client marked deleted";

@@ -1,5 +1,5 @@
 // The `/` search prompt and the `:` command line.
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { parseSearch, SearchSyntaxError } from '../../search/index.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './backends.js';

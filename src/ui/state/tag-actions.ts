@@ -2,7 +2,7 @@
 // untags all. Tags belong to one folder; `;` then applies the next action to all of them
 // (bulk-actions.ts).
 import { parseSearch, SearchSyntaxError } from '../../search/index.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { scrollListTo } from './folder-loading.js';

@@ -1,7 +1,7 @@
 // `u`: the session's undo stack. Every delete, move and flag change the user makes pushes the
 // engine's UndoRecord (src/accounts/undo.ts); `u` reverses the newest one and reloads what moved.
 import { undoAction, type UndoRecord } from '../../accounts/undo.js';
-import { sanitizeLine } from '../../mime/sanitize.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';

@@ -2,7 +2,7 @@
 // SGR sequences) parsed into a cols x rows grid, each cell a glyph and a style id. A wide glyph
 // fills its first cell; the cell after it holds '' (a continuation), as terminals store them.
 import stringWidth from 'string-width';
-import { isSimpleText } from '../../mime/display-width.js';
+import { isSimpleText } from '../../text/display-width.js';
 import { applySgr, DEFAULT_STYLE } from './sgr-style.js';
 import { safeGlyph } from './safe-glyph.js';
 
