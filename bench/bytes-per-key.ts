@@ -55,9 +55,23 @@ async function prepare(server: DovecotServer): Promise<void> {
   if (existsSync(path.join(maildir, '.Archive'))) return;
   await generateMaildir(maildir, { count: 40, folder: 'Archive', seed: 5 });
   const date = new Date(Date.UTC(2031, 0, 1));
-  const body = Array.from({ length: 400 }, (_, i) => `${i + 1}. A long line of a long message, so that every client has pages to turn: the quick brown fox.`).join('\r\n');
-  const raw = Buffer.from(['From: Bench <bench@example.org>', 'To: alice@example.test', 'Subject: Bench: a long message', `Date: ${date.toUTCString()}`,
-    'Message-ID: <bench-long@example.org>', 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n'));
+  const body = Array.from(
+    { length: 400 },
+    (_, i) => `${i + 1}. A long line of a long message, so that every client has pages to turn: the quick brown fox.`,
+  ).join('\r\n');
+  const raw = Buffer.from(
+    [
+      'From: Bench <bench@example.org>',
+      'To: alice@example.test',
+      'Subject: Bench: a long message',
+      `Date: ${date.toUTCString()}`,
+      'Message-ID: <bench-long@example.org>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      body,
+      '',
+    ].join('\r\n'),
+  );
   const file = path.join(maildir, 'new', `${Math.floor(date.getTime() / 1000)}.bench_long.tmailtest,S=${raw.length}`);
   await writeFile(file, raw, { mode: 0o600 });
   await utimes(file, date, date);
@@ -68,25 +82,91 @@ async function clients(server: DovecotServer, home: string): Promise<Client[]> {
   const pw = server.users.find((u) => u.user === 'alice')!.password;
   const list: Client[] = [];
   const tmailConfig = path.join(home, 'tmail.json');
-  await writeFile(tmailConfig, JSON.stringify({ accounts: [{ name: 'bench', protocol: 'imap', host: server.host, port: server.ports.imap,
-    security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }] }), { mode: 0o600 });
-  list.push({ name: 'tmail', command: `node bin/tmail.js --config ${tmailConfig}`, env: { TMAIL_BENCH_PW: pw, TMAIL_DATA_DIR: path.join(home, 'tmail-data') },
-    top: ['g'], open: ['Enter'], back: ['h'], folder: ['h', 'j', 'Enter'] });
+  await writeFile(
+    tmailConfig,
+    JSON.stringify({
+      accounts: [
+        {
+          name: 'bench',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_BENCH_PW',
+          ca: server.caFile,
+        },
+      ],
+    }),
+    { mode: 0o600 },
+  );
+  list.push({
+    name: 'tmail',
+    command: `node bin/tmail.js --config ${tmailConfig}`,
+    env: { TMAIL_BENCH_PW: pw, TMAIL_DATA_DIR: path.join(home, 'tmail-data') },
+    top: ['g'],
+    open: ['Enter'],
+    back: ['h'],
+    folder: ['h', 'j', 'Enter'],
+  });
   if (installed('aerc')) {
     const dir = path.join(home, '.config', 'aerc');
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'accounts.conf'), [`[bench]`, `source = imap://alice:${pw}@${server.host}:${server.ports.imap}`,
-      'outgoing = /bin/false', 'default = INBOX', 'from = Alice <alice@example.test>', ''].join('\n'), { mode: 0o600 });
-    await writeFile(path.join(dir, 'aerc.conf'), ['[general]', 'unsafe-accounts-conf = true', '[ui]', 'mouse-enabled = false', '[filters]', 'text/plain = cat', ''].join('\n'));
-    list.push({ name: 'aerc', command: 'aerc', env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SSL_CERT_FILE: server.caFile },
-      top: ['g'], open: ['Enter'], back: ['q'], folder: ['J'] });
+    await writeFile(
+      path.join(dir, 'accounts.conf'),
+      [
+        `[bench]`,
+        `source = imap://alice:${pw}@${server.host}:${server.ports.imap}`,
+        'outgoing = /bin/false',
+        'default = INBOX',
+        'from = Alice <alice@example.test>',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    await writeFile(
+      path.join(dir, 'aerc.conf'),
+      ['[general]', 'unsafe-accounts-conf = true', '[ui]', 'mouse-enabled = false', '[filters]', 'text/plain = cat', ''].join('\n'),
+    );
+    list.push({
+      name: 'aerc',
+      command: 'aerc',
+      env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SSL_CERT_FILE: server.caFile },
+      top: ['g'],
+      open: ['Enter'],
+      back: ['q'],
+      folder: ['J'],
+    });
   }
   if (installed('neomutt')) {
     const rc = path.join(home, 'muttrc');
-    await writeFile(rc, [`set folder="imap://alice@${server.host}:${server.ports.imap}/"`, 'set spoolfile="+INBOX"', 'set imap_user="alice"',
-      `set imap_pass="${pw}"`, 'set ssl_starttls=yes', 'set ssl_force_tls=yes', `set ssl_ca_certificates_file="${server.caFile}"`,
-      `set certificate_file="${path.join(home, 'certs')}"`, 'set sort=reverse-date', 'set mail_check_stats=no', 'set help=yes', ''].join('\n'), { mode: 0o600 });
-    list.push({ name: 'NeoMutt', command: `neomutt -n -F ${rc}`, env: { HOME: home }, top: ['Home'], open: ['Enter'], back: ['i'], folder: ['c', '=Archive', 'Enter'] });
+    await writeFile(
+      rc,
+      [
+        `set folder="imap://alice@${server.host}:${server.ports.imap}/"`,
+        'set spoolfile="+INBOX"',
+        'set imap_user="alice"',
+        `set imap_pass="${pw}"`,
+        'set ssl_starttls=yes',
+        'set ssl_force_tls=yes',
+        `set ssl_ca_certificates_file="${server.caFile}"`,
+        `set certificate_file="${path.join(home, 'certs')}"`,
+        'set sort=reverse-date',
+        'set mail_check_stats=no',
+        'set help=yes',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    list.push({
+      name: 'NeoMutt',
+      command: `neomutt -n -F ${rc}`,
+      env: { HOME: home },
+      top: ['Home'],
+      open: ['Enter'],
+      back: ['i'],
+      folder: ['c', '=Archive', 'Enter'],
+    });
   }
   return list;
 }
@@ -131,8 +211,12 @@ async function measureClient(c: Client, work: string, log: (line: string) => voi
     });
     // Only a switch that shows the other folder counts (a prompt that went nowhere would be cheap).
     const switched = (await tmux.capture()).some((l) => l.includes('Archive'));
-    return { client: c.name, listStep: Math.round(list / STEPS), readerPage: Math.round(page / PAGES),
-      ...(switched ? { folderSwitch: folder } : { note: 'folder switch not confirmed on screen' }) };
+    return {
+      client: c.name,
+      listStep: Math.round(list / STEPS),
+      readerPage: Math.round(page / PAGES),
+      ...(switched ? { folderSwitch: folder } : { note: 'folder switch not confirmed on screen' }),
+    };
   } catch (err) {
     const screen = await tmux.capture().catch(() => []);
     log(`  ${c.name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
@@ -159,11 +243,15 @@ export async function bytesPerKeyBench(server: DovecotServer, log: (line: string
 export function printBytesPerKey(rows: BytesPerKey[] | null, log: (line: string) => void): void {
   if (!rows) return;
   const cell = (n?: number) => (n === undefined ? '—' : n.toLocaleString('en')).padStart(14);
-  log(`  ${'client'.padEnd(9)}${'list step'.padStart(14)}${'reader page'.padStart(14)}${'folder switch'.padStart(14)}   (bytes written per key, tmux ${COLS}x${ROWS})`);
+  log(
+    `  ${'client'.padEnd(9)}${'list step'.padStart(14)}${'reader page'.padStart(14)}${'folder switch'.padStart(14)}   (bytes written per key, tmux ${COLS}x${ROWS})`,
+  );
   for (const r of rows) log(`  ${r.client.padEnd(9)}${cell(r.listStep)}${cell(r.readerPage)}${cell(r.folderSwitch)}${r.note ? `   ${r.note}` : ''}`);
   const tmail = rows.find((r) => r.client === 'tmail');
   const aerc = rows.find((r) => r.client === 'aerc');
   if (tmail?.listStep && aerc?.listStep) {
-    log(`  tmail/aerc: list step ${(tmail.listStep / aerc.listStep).toFixed(2)} (goal <= 1.1), reader page ${(tmail.readerPage! / aerc.readerPage!).toFixed(2)} (goal <= 2)`);
+    log(
+      `  tmail/aerc: list step ${(tmail.listStep / aerc.listStep).toFixed(2)} (goal <= 1.1), reader page ${(tmail.readerPage! / aerc.readerPage!).toFixed(2)} (goal <= 2)`,
+    );
   }
 }

@@ -76,7 +76,8 @@ async function measure(client: Client, mark: string): Promise<{ seconds: number;
         return { seconds, screen };
       }
       await sleep(5);
-      if (performance.now() - started > TIMEOUT_MS) throw new Error(`${client.name}: the newest message was not on screen after ${TIMEOUT_MS / 1000} s:\n${screen.join('\n')}`);
+      if (performance.now() - started > TIMEOUT_MS)
+        throw new Error(`${client.name}: the newest message was not on screen after ${TIMEOUT_MS / 1000} s:\n${screen.join('\n')}`);
     }
   } finally {
     await tmux.kill();
@@ -94,7 +95,18 @@ export async function firstScreenBench(server: DovecotServer, rounds: number, lo
     await writeFile(
       config,
       JSON.stringify({
-        accounts: [{ name: 'bench', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }],
+        accounts: [
+          {
+            name: 'bench',
+            protocol: 'imap',
+            host: server.host,
+            port: server.ports.imap,
+            security: 'starttls',
+            user: 'alice',
+            passwordEnv: 'TMAIL_BENCH_PW',
+            ca: server.caFile,
+          },
+        ],
       }),
       { mode: 0o600 },
     );
@@ -129,7 +141,10 @@ export async function firstScreenBench(server: DovecotServer, rounds: number, lo
       await writeFile(path.join(dir, 'aerc.conf'), '', { mode: 0o600 });
       await writeFile(path.join(dir, 'binds.conf'), '', { mode: 0o600 });
       // aerc (Go) verifies the server certificate against SSL_CERT_FILE; imap:// is STARTTLS.
-      clients.push({ name: 'aerc', prepare: async () => ({ command: `exec ${aerc}`, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SSL_CERT_FILE: server.caFile } }) });
+      clients.push({
+        name: 'aerc',
+        prepare: async () => ({ command: `exec ${aerc}`, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SSL_CERT_FILE: server.caFile } }),
+      });
     } else log('  aerc is not installed: no aerc figures');
     const neomutt = ['/usr/bin/neomutt', '/usr/local/bin/neomutt'].find((p) => existsSync(p));
     if (neomutt) {

@@ -42,7 +42,15 @@ export async function imapCacheBench(server: DovecotServer, rounds: number, log:
   const root = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-cache-'));
   const account = (dataDir: string) => new ImapAccount(config, { getPassword: async () => password, dataDir }, { autoIdleDelayMs: 600_000 });
   const bareClient = () => {
-    const client = new ImapFlow({ host: server.host, port: server.ports.imap, secure: false, doSTARTTLS: true, auth: { user: 'alice', pass: password }, tls: { ca }, logger: false });
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.ports.imap,
+      secure: false,
+      doSTARTTLS: true,
+      auth: { user: 'alice', pass: password },
+      tls: { ca },
+      logger: false,
+    });
     client.on('error', () => undefined);
     return client;
   };
@@ -125,7 +133,10 @@ export async function imapCacheBench(server: DovecotServer, rounds: number, log:
       const uids = (await other.search({ all: true }, { uid: true })) as number[];
       const targets = uids.slice(1_000, 1_000 + FLAG_CHANGES);
       for (let i = 0; i < NEW_MESSAGES; i++) {
-        await other.append('INBOX', `From: bench@example.org\r\nTo: alice@example.org\r\nSubject: new ${i}\r\nMessage-ID: <bench-new-${i}@example.org>\r\n\r\nnew mail ${i}\r\n`);
+        await other.append(
+          'INBOX',
+          `From: bench@example.org\r\nTo: alice@example.org\r\nSubject: new ${i}\r\nMessage-ID: <bench-new-${i}@example.org>\r\n\r\nnew mail ${i}\r\n`,
+        );
       }
       if (!(await other.messageFlagsAdd(`${targets[0]}:${targets.at(-1)}`, ['\\Flagged'], { uid: true }))) throw new Error('STORE refused');
     } finally {
@@ -147,7 +158,9 @@ export async function imapCacheBench(server: DovecotServer, rounds: number, log:
         if (!r) throw new Error('resync failed');
         fetched = r.fetched;
         if (r.fetched !== NEW_MESSAGES + FLAG_CHANGES || r.added.length !== NEW_MESSAGES || r.flagChanges.length !== FLAG_CHANGES) {
-          throw new Error(`resync fetched ${r.fetched} (added ${r.added.length}, flag changes ${r.flagChanges.length}); expected exactly ${NEW_MESSAGES} + ${FLAG_CHANGES}`);
+          throw new Error(
+            `resync fetched ${r.fetched} (added ${r.added.length}, flag changes ${r.flagChanges.length}); expected exactly ${NEW_MESSAGES} + ${FLAG_CHANGES}`,
+          );
         }
       });
       await a.close();
@@ -182,7 +195,18 @@ export async function imapCacheBench(server: DovecotServer, rounds: number, log:
     const wo = summarize(warmOnline);
     const r = summarize(resync);
     const b = summarize(bare);
-    return { fill, cold: c, warm: w, warmRatio: w.median / c.median, warmOnline: wo, warmOnlineRatio: wo.median / c.median, resync: r, bare: b, resyncRatio: r.median / b.median, fetched };
+    return {
+      fill,
+      cold: c,
+      warm: w,
+      warmRatio: w.median / c.median,
+      warmOnline: wo,
+      warmOnlineRatio: wo.median / c.median,
+      resync: r,
+      bare: b,
+      resyncRatio: r.median / b.median,
+      fetched,
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
   }

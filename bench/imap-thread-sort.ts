@@ -42,7 +42,15 @@ export async function runThreadSortSection(server: DovecotServer, rounds: number
     const times = new Map<SortOrder, number[]>(ORDERS.map((o) => [o, []]));
     for (let r = 0; r < rounds; r++) for (const order of ORDERS) times.get(order)!.push(await firstWindow(order, r));
 
-    const client = new ImapFlow({ host: server.host, port: server.ports.imap, secure: false, doSTARTTLS: true, auth: { user: 'alice', pass: password }, tls: { ca }, logger: false });
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.ports.imap,
+      secure: false,
+      doSTARTTLS: true,
+      auth: { user: 'alice', pass: password },
+      tls: { ca },
+      logger: false,
+    });
     client.on('error', () => undefined);
     await client.connect();
     const local: number[] = [];

@@ -43,7 +43,15 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
     const mark = `Key latency ${process.pid}`;
     const body = '漢字かな交じり文'.repeat(220_000); // 5.3 MB of UTF-8 on one line
     const raw = `From: Big <big@example.org>\r\nTo: alice@example.test\r\nSubject: ${mark}\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-    const client = new ImapFlow({ host: server.host, port: server.ports.imap, secure: false, doSTARTTLS: true, auth: { user: 'alice', pass: password }, tls: { ca: await readFile(server.caFile, 'utf8') }, logger: false });
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.ports.imap,
+      secure: false,
+      doSTARTTLS: true,
+      auth: { user: 'alice', pass: password },
+      tls: { ca: await readFile(server.caFile, 'utf8') },
+      logger: false,
+    });
     client.on('error', () => undefined);
     await client.connect();
     await client.append('INBOX', raw);
@@ -51,7 +59,24 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
     log(`  message: ${(Buffer.byteLength(raw) / 2 ** 20).toFixed(1)} MB, one line of CJK text`);
 
     const config = path.join(work, 'tmail.json');
-    await writeFile(config, JSON.stringify({ accounts: [{ name: 'keys', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }] }), { mode: 0o600 });
+    await writeFile(
+      config,
+      JSON.stringify({
+        accounts: [
+          {
+            name: 'keys',
+            protocol: 'imap',
+            host: server.host,
+            port: server.ports.imap,
+            security: 'starttls',
+            user: 'alice',
+            passwordEnv: 'TMAIL_BENCH_PW',
+            ca: server.caFile,
+          },
+        ],
+      }),
+      { mode: 0o600 },
+    );
     const tmux = await startTmux({ cols: 100, rows: 30, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: path.join(work, 'data') } });
     try {
       await tmux.type(`./bin/tmail.js --config ${config}; echo "EXIT=$?"`);
@@ -80,7 +105,9 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       const i = { ...summarize(idle.map((s) => s * 1000)), max: Math.max(...idle) * 1000 };
       const l = { ...summarize(loading.map((s) => s * 1000)), max: Math.max(...loading) * 1000 };
       log(`  idle list:              median ${i.median.toFixed(0)} ms, max ${i.max.toFixed(0)} ms (${idle.length} keys)`);
-      log(`  while the message loads: median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (${loading.length} keys; still loading at the key in ${loadedInTime}/${ROUNDS} rounds)`);
+      log(
+        `  while the message loads: median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (${loading.length} keys; still loading at the key in ${loadedInTime}/${ROUNDS} rounds)`,
+      );
       log(`  goal: keys answered within 100 ms while a message loads${l.max <= 100 ? '' : '  ** above goal (includes capture delay; machine load) **'}`);
       await tmux.keys('q');
     } finally {

@@ -115,7 +115,9 @@ export async function runMillionInboxSection(log: (line: string) => void): Promi
   const free = fs.bavail * fs.bsize;
   const need = count * BYTES_PER_MESSAGE * 2; // the files, Dovecot's index and cache
   if (free < need) {
-    return log(`  skipped: ${(free / 2 ** 30).toFixed(1)} GB free in ${base}, ${(need / 2 ** 30).toFixed(1)} GB needed for ${count.toLocaleString('en')} messages (BENCH_BIG_MESSAGES picks a smaller INBOX)`);
+    return log(
+      `  skipped: ${(free / 2 ** 30).toFixed(1)} GB free in ${base}, ${(need / 2 ** 30).toFixed(1)} GB needed for ${count.toLocaleString('en')} messages (BENCH_BIG_MESSAGES picks a smaller INBOX)`,
+    );
   }
   const server = await startDovecot({ baseDir: base });
   const work = await mkdtemp(path.join(base, 'tmail-bench-big-'));
@@ -131,15 +133,32 @@ export async function runMillionInboxSection(log: (line: string) => void): Promi
     const config = path.join(work, 'tmail.json');
     await writeFile(
       config,
-      JSON.stringify({ accounts: [{ name: 'big', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }] }),
+      JSON.stringify({
+        accounts: [
+          {
+            name: 'big',
+            protocol: 'imap',
+            host: server.host,
+            port: server.ports.imap,
+            security: 'starttls',
+            user: 'alice',
+            passwordEnv: 'TMAIL_BENCH_PW',
+            ca: server.caFile,
+          },
+        ],
+      }),
       { mode: 0o600 },
     );
     const dataDir = path.join(work, 'data');
     const cold = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
-    log(`  cold (no header cache): first screen ${cold.firstScreen.toFixed(2)} s, G to the oldest ${cold.oldest?.toFixed(2) ?? '?'} s, peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB`);
+    log(
+      `  cold (no header cache): first screen ${cold.firstScreen.toFixed(2)} s, G to the oldest ${cold.oldest?.toFixed(2) ?? '?'} s, peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    );
     // Let the header cache of the cold run list the folder's UIDs in the background.
     const warm = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
-    log(`  warm (header cache):    first screen ${warm.firstScreen.toFixed(2)} s, G to the oldest ${warm.oldest?.toFixed(2) ?? '?'} s, peak RSS ${warm.peakRssMb?.toFixed(0) ?? '?'} MB`);
+    log(
+      `  warm (header cache):    first screen ${warm.firstScreen.toFixed(2)} s, G to the oldest ${warm.oldest?.toFixed(2) ?? '?'} s, peak RSS ${warm.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    );
     const peak = Math.max(cold.peakRssMb ?? 0, warm.peakRssMb ?? 0);
     log(`  peak RSS ${peak.toFixed(0)} MB with the 192 MB heap cap (goal: under 250 MB)${peak < 250 ? '' : '  ** above goal **'}`);
   } finally {

@@ -77,7 +77,9 @@ async function mpopRun(server: DovecotServer, dir: string): Promise<number | und
   );
   const [cmd, args] = TIME ? [TIME, ['-f', 'CPU %U %S', MPOP!, '-C', rc, '-q', 'bench']] : [MPOP!, ['-C', rc, '-q', 'bench']];
   const stderr = await new Promise<string>((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 1 << 20 }, (err, _out, errText) => (err ? reject(new Error(`mpop failed: ${errText.trim() || err.message}`)) : resolve(errText)));
+    execFile(cmd, args, { maxBuffer: 1 << 20 }, (err, _out, errText) =>
+      err ? reject(new Error(`mpop failed: ${errText.trim() || err.message}`)) : resolve(errText),
+    );
   });
   const got = await countFiles(maildir);
   if (got !== POP3_BENCH_MESSAGES) throw new Error(`mpop delivered ${got} of ${POP3_BENCH_MESSAGES} messages`);
@@ -101,7 +103,11 @@ async function bareRetrLoop(server: DovecotServer, count: number): Promise<void>
   await client.QUIT();
 }
 
-export async function pop3SyncBench(server: DovecotServer, log: (line: string) => void, rounds = Number(process.env.BENCH_POP3_ROUNDS ?? 3)): Promise<Pop3BenchResult> {
+export async function pop3SyncBench(
+  server: DovecotServer,
+  log: (line: string) => void,
+  rounds = Number(process.env.BENCH_POP3_ROUNDS ?? 3),
+): Promise<Pop3BenchResult> {
   const base = await mkdtemp(join(server.dir, 'pop3-bench-'));
   const withMpop = MPOP !== undefined;
   const config: AccountConfig = {
@@ -159,7 +165,15 @@ export async function pop3SyncBench(server: DovecotServer, log: (line: string) =
   const t = summarize(tmail);
   const b = summarize(baseline);
   const cpu = baselineCpu.length === tmailCpu.length && tmailCpu.length > 0 ? { tmailCpu: summarize(tmailCpu), baselineCpu: summarize(baselineCpu) } : {};
-  return { tmail: t, baseline: b, baselineName, ratio: t.median / b.median, tmailRate: POP3_BENCH_MESSAGES / (t.median / 1000), baselineRate: POP3_BENCH_MESSAGES / (b.median / 1000), ...cpu };
+  return {
+    tmail: t,
+    baseline: b,
+    baselineName,
+    ratio: t.median / b.median,
+    tmailRate: POP3_BENCH_MESSAGES / (t.median / 1000),
+    baselineRate: POP3_BENCH_MESSAGES / (b.median / 1000),
+    ...cpu,
+  };
 }
 
 /** The lines run.ts prints for this section. */
@@ -171,6 +185,8 @@ export async function runPop3SyncSection(server: DovecotServer, log: (line: stri
   log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= ${goal})${r.ratio <= goal ? '' : '  ** above goal **'}`);
   if (r.tmailCpu && r.baselineCpu) {
     // Wall time on a loaded machine mostly measures who got a core; CPU says what each client costs.
-    log(`  client CPU (user+sys, Dovecot excluded): tmail median ${ms(r.tmailCpu.median)}, mpop median ${ms(r.baselineCpu.median)}, ratio ${(r.tmailCpu.median / r.baselineCpu.median).toFixed(2)}`);
+    log(
+      `  client CPU (user+sys, Dovecot excluded): tmail median ${ms(r.tmailCpu.median)}, mpop median ${ms(r.baselineCpu.median)}, ratio ${(r.tmailCpu.median / r.baselineCpu.median).toFixed(2)}`,
+    );
   }
 }

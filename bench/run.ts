@@ -33,7 +33,9 @@ const SECTIONS: Section[] = [
       const r = await imapFirstWindow(server, ROUNDS, log);
       log(`  tmail (ImapAccount connect+openFolder+fetchWindow): median ${ms(r.tmail.median)}, min ${ms(r.tmail.min)}`);
       log(`  baseline (imapflow login+SELECT+FETCH):            median ${ms(r.baseline.median)}, min ${ms(r.baseline.min)}`);
-      log(`  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= 1.2)${r.ratio <= 1.2 ? '' : '  ** above goal **'}; ratio of minimums ${r.minRatio.toFixed(2)}`);
+      log(
+        `  ratio tmail/baseline (medians): ${r.ratio.toFixed(2)} (goal <= 1.2)${r.ratio <= 1.2 ? '' : '  ** above goal **'}; ratio of minimums ${r.minRatio.toFixed(2)}`,
+      );
     },
   },
   {
@@ -44,7 +46,9 @@ const SECTIONS: Section[] = [
       log(`  cold open (no cache):                          median ${ms(r.cold.median)}, min ${ms(r.cold.min)}`);
       log(`  warm open, first screen from the cache:        median ${ms(r.warm.median)}, min ${ms(r.warm.min)}`);
       log(`  warm open, confirmed by the server (login+SELECT): median ${ms(r.warmOnline.median)}, min ${ms(r.warmOnline.min)}`);
-      log(`  ratio warm first screen/cold (medians): ${r.warmRatio.toFixed(2)} (goal <= 0.5)${r.warmRatio <= 0.5 ? '' : '  ** above goal **'}; warm confirmed/cold ${r.warmOnlineRatio.toFixed(2)}`);
+      log(
+        `  ratio warm first screen/cold (medians): ${r.warmRatio.toFixed(2)} (goal <= 0.5)${r.warmRatio <= 0.5 ? '' : '  ** above goal **'}; warm confirmed/cold ${r.warmOnlineRatio.toFixed(2)}`,
+      );
       log(`  resync fetched ${r.fetched} changes (expected exactly 1100)`);
       log(`  tmail resync:           median ${ms(r.resync.median)}, min ${ms(r.resync.min)}`);
       log(`  bare CONDSTORE fetch:   median ${ms(r.bare.median)}, min ${ms(r.bare.min)}`);

@@ -23,7 +23,13 @@ export interface TraceOverheadResult {
 
 export async function traceOverhead(server: DovecotServer, rounds: number): Promise<TraceOverheadResult> {
   const config: AccountConfig = {
-    name: 'bench', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', ca: server.caFile,
+    name: 'bench',
+    protocol: 'imap',
+    host: server.host,
+    port: server.ports.imap,
+    security: 'starttls',
+    user: 'alice',
+    ca: server.caFile,
   };
   const password = server.users.find((u) => u.user === 'alice')!.password;
   const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'tmail-bench-trace-'));

@@ -46,11 +46,31 @@ export async function uiScrollBench(server: DovecotServer, log: (line: string) =
     await writeFile(
       config,
       JSON.stringify({
-        accounts: [{ name: 'bench', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_BENCH_PW', ca: server.caFile }],
+        accounts: [
+          {
+            name: 'bench',
+            protocol: 'imap',
+            host: server.host,
+            port: server.ports.imap,
+            security: 'starttls',
+            user: 'alice',
+            passwordEnv: 'TMAIL_BENCH_PW',
+            ca: server.caFile,
+          },
+        ],
       }),
       { mode: 0o600 },
     );
-    tmux = await startTmux({ cols: 100, rows: 30, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: path.join(work, 'data'), ...(process.env.BENCH_UI_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_UI_NODE_OPTIONS } : {}) } });
+    tmux = await startTmux({
+      cols: 100,
+      rows: 30,
+      cwd: ROOT,
+      env: {
+        TMAIL_BENCH_PW: password,
+        TMAIL_DATA_DIR: path.join(work, 'data'),
+        ...(process.env.BENCH_UI_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_UI_NODE_OPTIONS } : {}),
+      },
+    });
     // exec: the pane's process is tmail itself, so its /proc entry is the UI process. Started
     // through its shebang, as the installed `tmail` command is (that is where its V8 flags live).
     await tmux.type(`exec ./bin/tmail.js --config ${config}`);
@@ -100,6 +120,8 @@ export async function uiScrollBench(server: DovecotServer, log: (line: string) =
 
 export function printScroll(r: ScrollResult | null, log: (line: string) => void): void {
   if (!r) return;
-  log(`  ${r.keys} keys (PgDn × ${r.keys - 1} of ${r.pageSize} rows, then g) through ${r.total.toLocaleString('en')} messages: every key answered, ${r.seconds.toFixed(1)} s (${((r.seconds * 1000) / r.keys).toFixed(1)} ms a key incl. tmux round trips)`);
+  log(
+    `  ${r.keys} keys (PgDn × ${r.keys - 1} of ${r.pageSize} rows, then g) through ${r.total.toLocaleString('en')} messages: every key answered, ${r.seconds.toFixed(1)} s (${((r.seconds * 1000) / r.keys).toFixed(1)} ms a key incl. tmux round trips)`,
+  );
   log(`  peak RSS of the UI process (VmHWM): ${mb(r.peakRss)} (goal < ${mb(RSS_GOAL)})${r.peakRss < RSS_GOAL ? '' : '  ** above goal **'}`);
 }

@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const files = [];
 for (const root of roots) {
-  if (statSync(root).isFile()) { files.push(root); continue; }
+  if (statSync(root).isFile()) {
+    files.push(root);
+    continue;
+  }
   for (const entry of readdirSync(root, { recursive: true })) {
     const p = join(root, String(entry));
     if (/\.test\.tsx?$/.test(p) && statSync(p).isFile()) files.push(p);

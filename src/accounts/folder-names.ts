@@ -22,7 +22,11 @@ export function displayFolderPath(path: string, naming: FolderNaming): string {
   let rest = path;
   const { prefix, delimiter } = naming;
   // The prefix "INBOX." is matched case-insensitively, as INBOX itself is (RFC 3501 5.1).
-  if (prefix && rest.length > prefix.length && (rest.startsWith(prefix) || (isInbox(prefix.slice(0, 5)) && rest.toUpperCase().startsWith(prefix.toUpperCase())))) {
+  if (
+    prefix &&
+    rest.length > prefix.length &&
+    (rest.startsWith(prefix) || (isInbox(prefix.slice(0, 5)) && rest.toUpperCase().startsWith(prefix.toUpperCase())))
+  ) {
     rest = rest.slice(prefix.length);
   }
   if (!delimiter || delimiter === DISPLAY_SEPARATOR) return rest;

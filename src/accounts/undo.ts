@@ -47,9 +47,13 @@ export async function changeFlags(
 
 function moveRecord(path: string, outcome: RemovalOutcome | undefined, uids: readonly number[]): UndoRecord {
   if (!outcome) return { kind: 'none', reason: 'the backend did not say where the messages went' };
-  if (outcome.result === 'expunged') return { kind: 'none', reason: uids.length === 1 ? 'the message was deleted for good' : 'the messages were deleted for good' };
+  if (outcome.result === 'expunged')
+    return { kind: 'none', reason: uids.length === 1 ? 'the message was deleted for good' : 'the messages were deleted for good' };
   if (!outcome.destination || !outcome.copies || outcome.copies.length === 0) {
-    return { kind: 'none', reason: `the server did not say where the ${uids.length === 1 ? 'message' : 'messages'} went in ${outcome.destination ?? 'the destination'}` };
+    return {
+      kind: 'none',
+      reason: `the server did not say where the ${uids.length === 1 ? 'message' : 'messages'} went in ${outcome.destination ?? 'the destination'}`,
+    };
   }
   return { kind: 'move', path, destination: outcome.destination, uids: outcome.copies.map((c) => c.to) };
 }
@@ -59,7 +63,12 @@ export async function deleteWithUndo(account: MailAccount, path: string, uids: n
   return { outcome, undo: moveRecord(path, outcome, uids) };
 }
 
-export async function moveWithUndo(account: MailAccount, path: string, uids: number[], destination: string): Promise<UndoableResult<RemovalOutcome | undefined>> {
+export async function moveWithUndo(
+  account: MailAccount,
+  path: string,
+  uids: number[],
+  destination: string,
+): Promise<UndoableResult<RemovalOutcome | undefined>> {
   const outcome = await account.moveMessages(path, uids, destination);
   return { outcome, undo: moveRecord(path, outcome, uids) };
 }

@@ -71,7 +71,9 @@ function bearerCredentials(account: AccountConfig, auth: OAuth2Config, user: str
     user,
     getAccessToken(opts) {
       if (!ctx.tokenSourceFactory) {
-        return Promise.reject(new AccountError('config', `account ${account.name}: signing in with stored OAuth2 tokens is not available here; set auth.tokenCommand`));
+        return Promise.reject(
+          new AccountError('config', `account ${account.name}: signing in with stored OAuth2 tokens is not available here; set auth.tokenCommand`),
+        );
       }
       source ??= ctx.tokenSourceFactory({ account, auth, dataDir: ctx.dataDir, ...(ctx.trace ? { trace: ctx.trace } : {}) });
       return source.getAccessToken(opts);
@@ -85,7 +87,11 @@ function bearerCredentials(account: AccountConfig, auth: OAuth2Config, user: str
  * rejected it (forceRefresh): tools like oama and mutt_oauth2.py refresh by themselves when run.
  * Concurrent callers share one run.
  */
-export function tokenCommandGetter(account: string, command: string, ctx: PasswordContext & { commandOptions?: PasswordCommandOptions }): (opts?: { forceRefresh?: boolean }) => Promise<string> {
+export function tokenCommandGetter(
+  account: string,
+  command: string,
+  ctx: PasswordContext & { commandOptions?: PasswordCommandOptions },
+): (opts?: { forceRefresh?: boolean }) => Promise<string> {
   let current: Promise<string> | undefined;
   const run = () =>
     runSecretCommand({ account, field: 'auth.tokenCommand', command, secret: 'access token' }, ctx, ctx.commandOptions ?? {}).catch((err: unknown) => {

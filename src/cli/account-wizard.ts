@@ -7,7 +7,18 @@ import type { PathContext } from '../config/paths.js';
 import type { DiscoveryResult, Finding, ServerSetting } from '../discovery/types.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import {
-  askValid, checkAddress, checkCaFile, checkEnvName, checkHost, checkName, checkPort, choice, guessHost, PROTOCOLS, SECURITIES, yesNo,
+  askValid,
+  checkAddress,
+  checkCaFile,
+  checkEnvName,
+  checkHost,
+  checkName,
+  checkPort,
+  choice,
+  guessHost,
+  PROTOCOLS,
+  SECURITIES,
+  yesNo,
 } from './account-answers.js';
 import { UsageError } from './args.js';
 import { oauth2Interview } from './oauth2-offer.js';
@@ -68,7 +79,9 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
       failure = err;
     }
     out.write(`Login test failed: ${sanitizeLine(failure.message)}\n`);
-    out.write('  1) change what failed and try again\n  2) try again unchanged\n  3) save anyway (the account will not work until this is fixed)\n  4) give up, save nothing\n');
+    out.write(
+      '  1) change what failed and try again\n  2) try again unchanged\n  3) save anyway (the account will not work until this is fixed)\n  4) give up, save nothing\n',
+    );
     const next = await askValid(asker, out, 'What now?', '1', (x) => choice(x, ['1', '2', '3', '4'], 'choice'));
     if (next === '3') {
       out.write('Saving the account although the login test failed.\n');
@@ -152,8 +165,14 @@ async function askKeepOnServer(deps: WizardDeps, a: Answers): Promise<void> {
   a.leaveOnServer = await askValid(asker, out, 'Keep mail on the server? (yes or no)', a.leaveOnServer === false ? 'no' : 'yes', yesNo);
   a.deleteAfterDays = undefined;
   if (a.leaveOnServer) {
-    const days = await askValid(asker, out, 'Delete it from the server after how many days? (Enter: never)', undefined, (x) =>
-      x === '' ? undefined : Number(checkDays(x)), true);
+    const days = await askValid(
+      asker,
+      out,
+      'Delete it from the server after how many days? (Enter: never)',
+      undefined,
+      (x) => (x === '' ? undefined : Number(checkDays(x))),
+      true,
+    );
     if (days !== undefined) a.deleteAfterDays = days;
   }
 }
@@ -177,8 +196,14 @@ async function askPasswordSource(deps: WizardDeps, a: Answers): Promise<void> {
 }
 
 async function askCa(deps: WizardDeps, current: string | undefined): Promise<string | undefined> {
-  const ca = await askValid(deps.asker, deps.out, 'CA certificate file to trust, for a self-signed server (Enter for none)', current, (x) =>
-    x ? checkCaFile(x, deps.ctx) : '', true);
+  const ca = await askValid(
+    deps.asker,
+    deps.out,
+    'CA certificate file to trust, for a self-signed server (Enter for none)',
+    current,
+    (x) => (x ? checkCaFile(x, deps.ctx) : ''),
+    true,
+  );
   return ca || undefined;
 }
 
@@ -189,7 +214,8 @@ async function askSmtp(deps: WizardDeps, a: Answers, found: ServerSetting | unde
   const host = await askValid(asker, out, 'SMTP server host name', found?.host ?? guessHost('smtp', a.email), checkHost);
   const same = found && found.host === host;
   const security = await askValid(asker, out, 'SMTP security (tls, starttls or none)', same ? found.security : 'starttls', (x) =>
-    choice(x.toLowerCase(), SECURITIES, 'security'));
+    choice(x.toLowerCase(), SECURITIES, 'security'),
+  );
   const port = await askValid(asker, out, 'SMTP port', String(same && found.security === security ? found.port : security === 'tls' ? 465 : 587), checkPort);
   const user = await askValid(asker, out, 'SMTP user name', found?.user ?? a.user, (x) => x);
   const smtp: SmtpConfig = { host, port, security };

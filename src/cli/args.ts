@@ -3,7 +3,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -21,7 +21,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'account add': { summary: 'add an account: finds its servers, asks, tests the login first', load: () => import('./commands/account-add.js') },
   'account edit': { summary: 'change an account (asks, or takes field=value)', load: () => import('./commands/account-edit.js') },
   'account list': { summary: 'list configured accounts (no secrets)', load: () => import('./commands/account-list.js') },
-  'account login': { summary: 'sign in to an OAuth2 account (Gmail, Microsoft 365...) and store its tokens', load: () => import('./commands/account-login.js') },
+  'account login': {
+    summary: 'sign in to an OAuth2 account (Gmail, Microsoft 365...) and store its tokens',
+    load: () => import('./commands/account-login.js'),
+  },
   'account logout': { summary: 'delete the stored OAuth2 tokens of an account', load: () => import('./commands/account-logout.js') },
   'account mode': { summary: 'switch an account between pop3 and imap (explains what happens first)', load: () => import('./commands/account-mode.js') },
   'account remove': { summary: 'remove an account (says what happens to its local mail first)', load: () => import('./commands/account-remove.js') },
@@ -188,7 +191,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     if (!entry) {
       const group = inv.command.split(' ')[0]!;
       // Derived from the table so a new subcommand shows up in the hint without another edit.
-      const subs = Object.keys(COMMANDS).filter((c) => c.startsWith(`${group} `)).map((c) => c.slice(group.length + 1));
+      const subs = Object.keys(COMMANDS)
+        .filter((c) => c.startsWith(`${group} `))
+        .map((c) => c.slice(group.length + 1));
       // "tmail account" alone (or with --help): the group's commands.
       if (subs.length > 0 && inv.command === group && inv.args.every((a) => a === '--help' || a === '-h')) {
         ctx.stdout.write(groupHelp(group));

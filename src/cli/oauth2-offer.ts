@@ -56,4 +56,3 @@ export async function oauth2Interview(a: OAuth2Answers): Promise<AccountConfig |
   a.out.write(`Next, tmail signs you in (later, or again: tmail account login ${name}).\n`);
   return { name, protocol: a.protocol, host, port: DEFAULT_PORTS[a.protocol].tls, security: 'tls', user: a.email, email: a.email, auth };
 }
-

@@ -7,11 +7,7 @@ import type { CliContext } from './context.js';
 import { cliCredentials } from './credentials.js';
 
 /** Connects the named (default: first) account, runs `fn`, and always logs out. */
-export async function withAccount<T>(
-  ctx: CliContext,
-  name: string | undefined,
-  fn: (account: MailAccount, config: AccountConfig) => Promise<T>,
-): Promise<T> {
+export async function withAccount<T>(ctx: CliContext, name: string | undefined, fn: (account: MailAccount, config: AccountConfig) => Promise<T>): Promise<T> {
   const config = findAccount(await loadConfig(ctx), name, ctx);
   const { createAccount } = await import('../accounts/index.js');
   const dataDir = accountDataDir(ctx, config.name);

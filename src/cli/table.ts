@@ -33,9 +33,10 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 /** Rows of cells → aligned lines; `right` lists the columns to right-align (numbers). */
 export function formatTable(rows: string[][], right: number[] = []): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => {
-    widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
-  });
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+    });
   return rows.map((row) =>
     row
       .map((cell, i) => (i === row.length - 1 && !right.includes(i) ? cell : fit(cell, widths[i]!, right.includes(i) ? 'right' : 'left')))

@@ -223,7 +223,8 @@ export class ComposeSession {
     const o = this.original!;
     try {
       const out = await this.deps.account.deleteMessages(o.path, [o.uid], { skipTrash: true });
-      if (out?.result === 'left-deleted') return 'the old draft in Drafts is marked deleted but stays until the folder is expunged (another client marked messages there too)';
+      if (out?.result === 'left-deleted')
+        return 'the old draft in Drafts is marked deleted but stays until the folder is expunged (another client marked messages there too)';
       return undefined;
     } catch (err) {
       return `the old draft could not be removed from Drafts (${message(err)})`;

@@ -50,7 +50,10 @@ export class DraftStore {
   async list(): Promise<string[]> {
     try {
       // `<id>.sent-copy.eml` is a message already sent whose Sent copy could not be stored: not a draft.
-      return (await readdir(this.dir)).filter((n) => n.endsWith('.eml') && !n.endsWith('.sent-copy.eml')).map((n) => n.slice(0, -4)).sort();
+      return (await readdir(this.dir))
+        .filter((n) => n.endsWith('.eml') && !n.endsWith('.sent-copy.eml'))
+        .map((n) => n.slice(0, -4))
+        .sort();
     } catch {
       return [];
     }

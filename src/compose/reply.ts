@@ -95,7 +95,7 @@ export function quote(text: string): string {
 }
 
 function attribution(m: ParsedMessage): string {
-  const who = m.from[0] ? (m.from[0].name || m.from[0].address) : 'someone';
+  const who = m.from[0] ? m.from[0].name || m.from[0].address : 'someone';
   return m.date ? `On ${m.date.toUTCString()}, ${who} wrote:` : `${who} wrote:`;
 }
 

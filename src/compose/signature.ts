@@ -21,13 +21,17 @@ export async function readSignature(identity: IdentityConfig): Promise<string> {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new DraftError(`the signature file ${identity.signatureFile} of ${identity.from} cannot be read (${code})`);
     }
-    if (buf.length > MAX_SIGNATURE) throw new DraftError(`the signature file ${identity.signatureFile} is larger than ${MAX_SIGNATURE / 1024} KB; is it the right file?`);
+    if (buf.length > MAX_SIGNATURE)
+      throw new DraftError(`the signature file ${identity.signatureFile} is larger than ${MAX_SIGNATURE / 1024} KB; is it the right file?`);
     text = buf.toString('utf8');
   }
   // A file written for mutt may already start with the separator line: it is added here.
   const lines = sanitizeText(text.replace(/\r\n?/g, '\n')).split('\n');
   if (lines[0]?.trimEnd() === '--') lines.shift();
-  return lines.map((l) => l.trimEnd()).join('\n').replace(/^\n+|\n+$/g, '');
+  return lines
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '');
 }
 
 /** `body` with `signature` at its end, unless it already ends with it. */

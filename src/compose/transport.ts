@@ -50,7 +50,14 @@ export interface SendResult {
 
 export async function sendRaw(req: SendRequest): Promise<SendResult> {
   const { smtp, credentials } = req;
-  const who = { name: `${req.accountName} (SMTP)`, host: smtp.host, port: smtp.port, security: smtp.security, ca: smtp.ca, allowInsecureAuth: smtp.allowInsecureAuth };
+  const who = {
+    name: `${req.accountName} (SMTP)`,
+    host: smtp.host,
+    port: smtp.port,
+    security: smtp.security,
+    ca: smtp.ca,
+    allowInsecureAuth: smtp.allowInsecureAuth,
+  };
   if (credentials.kind === 'oauth2') {
     assertPasswordMayBeSent(who, isEncrypted(smtp.security), 'access token');
     const where = `SMTP ${smtp.host}:${smtp.port}`;
@@ -60,7 +67,10 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
         if (e.code !== 'EAUTH') return undefined;
         // 504: the server does not know XOAUTH2 (the only OAuth2 mechanism nodemailer speaks).
         if (e.responseCode === 504) {
-          return new AccountError('auth', `${where}: the server does not accept XOAUTH2, the OAuth2 sign-in tmail uses for SMTP; use "auth": {"method": "password"} in the smtp block`);
+          return new AccountError(
+            'auth',
+            `${where}: the server does not accept XOAUTH2, the OAuth2 sign-in tmail uses for SMTP; use "auth": {"method": "password"} in the smtp block`,
+          );
         }
         return new TokenRejectedError('XOAUTH2', undefined, scrubSecret(e.response ?? e.message ?? '', accessToken));
       }),
@@ -76,9 +86,21 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
 
 type SmtpAuth = { user: string; pass: string } | { type: 'OAuth2'; user: string; accessToken: string };
 
-async function sendOnce(req: SendRequest, auth: SmtpAuth | undefined, secret: string | undefined, authFailure?: (err: unknown) => Error | undefined): Promise<SendResult> {
+async function sendOnce(
+  req: SendRequest,
+  auth: SmtpAuth | undefined,
+  secret: string | undefined,
+  authFailure?: (err: unknown) => Error | undefined,
+): Promise<SendResult> {
   const { smtp } = req;
-  const who = { name: `${req.accountName} (SMTP)`, host: smtp.host, port: smtp.port, security: smtp.security, ca: smtp.ca, allowInsecureAuth: smtp.allowInsecureAuth };
+  const who = {
+    name: `${req.accountName} (SMTP)`,
+    host: smtp.host,
+    port: smtp.port,
+    security: smtp.security,
+    ca: smtp.ca,
+    allowInsecureAuth: smtp.allowInsecureAuth,
+  };
   const tls = tlsOptions(who);
   const t = { ...DEFAULT_SMTP_TIMEOUTS, ...req.timeouts };
   const transport = createTransport({
@@ -101,7 +123,10 @@ async function sendOnce(req: SendRequest, auth: SmtpAuth | undefined, secret: st
     const info = await transport.sendMail({ envelope: req.envelope, raw: req.raw });
     const rejected = (info.rejected ?? []).map(String);
     if (rejected.length) {
-      throw new AccountError('protocol', `the SMTP server refused ${rejected.length} recipient(s): ${sanitizeLine(rejected.join(', '))}; nothing was sent to them`);
+      throw new AccountError(
+        'protocol',
+        `the SMTP server refused ${rejected.length} recipient(s): ${sanitizeLine(rejected.join(', '))}; nothing was sent to them`,
+      );
     }
     return { accepted: (info.accepted ?? []).map(String), response: sanitizeLine(String(info.response ?? '')) };
   } catch (err) {
@@ -133,7 +158,8 @@ export function smtpError(err: unknown, smtp: SmtpConfig, password?: string): Ac
   const said = e.response ? ` (server said: ${scrub(e.response)})` : '';
   const code = e.code ?? '';
   const message = e.message ? scrub(e.message) : 'unknown error';
-  if (code === 'EAUTH') return new AccountError('auth', `SMTP login to ${server} as ${sanitizeLine(smtp.user ?? '')} failed${said || ` (${message})`}`, { cause: err });
+  if (code === 'EAUTH')
+    return new AccountError('auth', `SMTP login to ${server} as ${sanitizeLine(smtp.user ?? '')} failed${said || ` (${message})`}`, { cause: err });
   if (code === 'EENVELOPE') {
     const who = e.rejected?.length ? `: ${scrub(e.rejected.join(', '))}` : '';
     return new AccountError('protocol', `the SMTP server ${server} refused the recipient(s)${who}${said}`, { cause: err });
@@ -141,7 +167,11 @@ export function smtpError(err: unknown, smtp: SmtpConfig, password?: string): Ac
   if (code === 'EMESSAGE') return new AccountError('protocol', `the SMTP server ${server} refused the message${said}`, { cause: err });
   // Socket, DNS and TLS failures: the classifier shared with IMAP and POP3.
   const failure = classifyByCode(err, smtp.host) ?? classifyTlsMessage(err, server);
-  if (failure?.kind === 'tls') return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${failure.text}`, { cause: err, ...(failure.hint ? { hint: failure.hint } : {}) });
+  if (failure?.kind === 'tls')
+    return new AccountError('tls', `TLS with the SMTP server ${server} failed: ${failure.text}`, {
+      cause: err,
+      ...(failure.hint ? { hint: failure.hint } : {}),
+    });
   if (failure) {
     const framing = failure.phase === 'connect' ? `cannot reach the SMTP server ${server}` : `connection to the SMTP server ${server} lost`;
     // nodemailer says which wait timed out ("Greeting never received"): worth keeping.

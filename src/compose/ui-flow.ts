@@ -101,7 +101,10 @@ export class ComposeFlow {
   /** Bumped by every prompt edit, so a slow completion answer for older text is dropped. */
   private promptEdits = 0;
 
-  constructor(private readonly host: ComposeHost, private readonly cb: ComposeCallbacks) {}
+  constructor(
+    private readonly host: ComposeHost,
+    private readonly cb: ComposeCallbacks,
+  ) {}
 
   get active(): boolean {
     return !!this.view;

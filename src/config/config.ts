@@ -57,7 +57,11 @@ export async function addAccount(ctx: ConfigContext, account: AccountConfig): Pr
  * `undefined` in the patch is removed. Returns the account as validated after the change.
  */
 export async function updateAccount(ctx: ConfigContext, name: string, patch: Partial<AccountConfig>): Promise<AccountConfig> {
-  return editAccount(ctx, name, Object.entries(patch).map(([key, value]) => [[key], value]));
+  return editAccount(
+    ctx,
+    name,
+    Object.entries(patch).map(([key, value]) => [[key], value]),
+  );
 }
 
 /**
@@ -106,8 +110,7 @@ export function findAccount(config: TmailConfig, name: string | undefined, ctx: 
     throw new ConfigError(`no accounts configured in ${file}; add one with: tmail account add`);
   }
   if (name === undefined) return config.accounts[0]!;
-  const found =
-    config.accounts.find((a) => a.name === name) ?? config.accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  const found = config.accounts.find((a) => a.name === name) ?? config.accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
   if (!found) {
     const names = config.accounts.map((a) => JSON.stringify(a.name)).join(', ');
     throw new ConfigError(`no account named ${JSON.stringify(name)} in ${file} (accounts: ${names})`);
@@ -120,9 +123,7 @@ function validateOptions(p: TmailPaths, ctx: ConfigContext) {
 }
 
 function nameOf(entry: unknown): string | undefined {
-  return typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string'
-    ? (entry as { name: string }).name
-    : undefined;
+  return typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string' ? (entry as { name: string }).name : undefined;
 }
 
 function warn(ctx: ConfigContext, text: string): void {
@@ -181,7 +182,7 @@ async function writeText(p: TmailPaths, text: string): Promise<void> {
     // A new file gets 0600 from writeFileAtomic; this keeps it so whatever umask or old file was there.
     chmodSync(target, 0o600);
   } catch (err) {
-    throw asConfigError(errorCode(err) ? err : (err as { cause?: unknown }).cause ?? err, p, 'cannot write');
+    throw asConfigError(errorCode(err) ? err : ((err as { cause?: unknown }).cause ?? err), p, 'cannot write');
   }
 }
 

@@ -102,13 +102,16 @@ export function explainSwitch(plan: SwitchPlan, dataDir: string, keepHint: strin
   }
   const remembered = account.ports?.[target] === port && account.protocol !== target;
   if (port !== account.port) {
-    lines.push(`The port changes from ${account.port} to ${port} (${remembered ? `the ${target.toUpperCase()} port in "ports" in config.json` : `the ${target.toUpperCase()} default`}).`);
+    lines.push(
+      `The port changes from ${account.port} to ${port} (${remembered ? `the ${target.toUpperCase()} port in "ports" in config.json` : `the ${target.toUpperCase()} default`}).`,
+    );
   } else if (remembered) {
     lines.push(`The port stays ${port} (the ${target.toUpperCase()} port in "ports" in config.json).`);
-  }
-  else if (account.protocol !== target && !remembered && !Object.values(DEFAULT_PORTS[target]).includes(port)) {
+  } else if (account.protocol !== target && !remembered && !Object.values(DEFAULT_PORTS[target]).includes(port)) {
     // A custom port cannot be mapped: say so now rather than fail to connect after the switch.
-    lines.push(`The port stays ${port} (not a standard port). If the server's ${target.toUpperCase()} service listens on another port, change "port" in config.json.`);
+    lines.push(
+      `The port stays ${port} (not a standard port). If the server's ${target.toUpperCase()} service listens on another port, change "port" in config.json.`,
+    );
   }
   return lines.join('\n');
 }

@@ -115,7 +115,10 @@ export function runSecretCommand(cmd: SecretCommand, ctx: PasswordContext, optio
       done();
       reject(fail(why));
     };
-    const timer = setTimeout(() => stop(`did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (waiting for a passphrase that never came?)`), timeoutMs);
+    const timer = setTimeout(
+      () => stop(`did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (waiting for a passphrase that never came?)`),
+      timeoutMs,
+    );
     const onAbort = () => stop('cancelled');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
@@ -145,7 +148,10 @@ export function runSecretCommand(cmd: SecretCommand, ctx: PasswordContext, optio
         const status = signal ? `was killed by ${signal}` : `failed (exit code ${code}${code !== null && EXIT_MEANING[code] ? `: ${EXIT_MEANING[code]}` : ''})`;
         // Its stderr may quote the secret (seen: "gpg: <the password> bad"): only on request.
         const tail = showStderr ? stderrTail(stderr, password) : '';
-        const hint = showStderr || (code !== null && EXIT_MEANING[code]) ? '' : `; its error output is not shown (it may contain the ${cmd.secret}): run the command in a shell to see it`;
+        const hint =
+          showStderr || (code !== null && EXIT_MEANING[code])
+            ? ''
+            : `; its error output is not shown (it may contain the ${cmd.secret}): run the command in a shell to see it`;
         reject(fail(tail ? `${status}: ${tail}` : `${status}${hint}`));
         return;
       }
@@ -161,7 +167,10 @@ export function runSecretCommand(cmd: SecretCommand, ctx: PasswordContext, optio
 // With TMAIL_DEBUG the last line of stderr helps ("gpg: decryption failed: No secret key"); it is
 // shortened, sanitized for the terminal, and scrubbed of anything the command printed as the password.
 function stderrTail(stderr: string, password: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   let last = lines.at(-1) ?? '';
   if (password.length >= 4) last = last.split(password).join('***');
   last = sanitizeLine(last);

@@ -22,16 +22,12 @@ export interface PathContext {
 export function paths(ctx: PathContext): TmailPaths {
   const env = ctx.env;
   const home = env.HOME || homedir();
-  const dataDir = env.TMAIL_DATA_DIR
-    ? resolve(env.TMAIL_DATA_DIR)
-    : join(xdg(env.XDG_DATA_HOME) ?? join(home, '.local', 'share'), 'tmail');
+  const dataDir = env.TMAIL_DATA_DIR ? resolve(env.TMAIL_DATA_DIR) : join(xdg(env.XDG_DATA_HOME) ?? join(home, '.local', 'share'), 'tmail');
   if (ctx.configPath) {
     const configFile = resolve(ctx.configPath);
     return { configFile, configDir: dirname(configFile), ownsConfigDir: false, dataDir };
   }
-  const configDir = env.TMAIL_CONFIG_DIR
-    ? resolve(env.TMAIL_CONFIG_DIR)
-    : join(xdg(env.XDG_CONFIG_HOME) ?? join(home, '.config'), 'tmail');
+  const configDir = env.TMAIL_CONFIG_DIR ? resolve(env.TMAIL_CONFIG_DIR) : join(xdg(env.XDG_CONFIG_HOME) ?? join(home, '.config'), 'tmail');
   return { configFile: join(configDir, 'config.json'), configDir, ownsConfigDir: true, dataDir };
 }
 

@@ -4,24 +4,57 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { DEFAULT_PORTS, type AccountConfig, type AuthConfig, type IdentityConfig, type OAuth2Config, type Protocol, type Security, type SmtpConfig, type TmailConfig } from './types.js';
+import {
+  DEFAULT_PORTS,
+  type AccountConfig,
+  type AuthConfig,
+  type IdentityConfig,
+  type OAuth2Config,
+  type Protocol,
+  type Security,
+  type SmtpConfig,
+  type TmailConfig,
+} from './types.js';
 
 const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const ACCOUNT_FIELDS = [
-  'name', 'protocol', 'host', 'port', 'security', 'user', 'email', 'passwordCommand', 'passwordEnv',
-  'ca', 'allowInsecureAuth', 'smtp', 'leaveOnServer', 'deleteAfterDays',
-  'deleteOnServerWhenDeletedLocally', 'apop', 'ports', 'auth', 'identities',
+  'name',
+  'protocol',
+  'host',
+  'port',
+  'security',
+  'user',
+  'email',
+  'passwordCommand',
+  'passwordEnv',
+  'ca',
+  'allowInsecureAuth',
+  'smtp',
+  'leaveOnServer',
+  'deleteAfterDays',
+  'deleteOnServerWhenDeletedLocally',
+  'apop',
+  'ports',
+  'auth',
+  'identities',
 ] as const;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv', 'auth'] as const;
 const AUTH_METHODS = ['password', 'oauth2'] as const;
 /** Presets whose endpoints and scopes the OAuth2 module fills in. */
 export const OAUTH2_PROVIDERS = ['google', 'microsoft'] as const;
 const OAUTH2_FIELDS = [
-  'method', 'provider', 'tokenCommand', 'clientId', 'clientSecretCommand', 'authorizationEndpoint',
-  'tokenEndpoint', 'deviceAuthorizationEndpoint', 'scope',
+  'method',
+  'provider',
+  'tokenCommand',
+  'clientId',
+  'clientSecretCommand',
+  'authorizationEndpoint',
+  'tokenEndpoint',
+  'deviceAuthorizationEndpoint',
+  'scope',
 ] as const;
 const OAUTH2_ENDPOINTS = ['authorizationEndpoint', 'tokenEndpoint', 'deviceAuthorizationEndpoint'] as const;
 const IDENTITY_FIELDS = ['from', 'signature', 'signatureFile'] as const;
@@ -91,13 +124,7 @@ export function validateConfig(raw: unknown, options: ValidateOptions): Validati
   return { config, warnings };
 }
 
-function validateAccount(
-  entry: unknown,
-  index: number,
-  options: ValidateOptions,
-  problems: string[],
-  warnings: string[],
-): AccountConfig | undefined {
+function validateAccount(entry: unknown, index: number, options: ValidateOptions, problems: string[], warnings: string[]): AccountConfig | undefined {
   const file = options.file;
   if (!isObject(entry)) {
     problems.push(`${file}: accounts[${index}] must be an object, got ${describe(entry)}`);
@@ -158,8 +185,18 @@ function validateAccount(
     user,
   };
   assignDefined(account, {
-    email, ...passwords, ca, allowInsecureAuth, smtp, leaveOnServer, deleteAfterDays,
-    deleteOnServerWhenDeletedLocally, apop, ports, auth, identities,
+    email,
+    ...passwords,
+    ca,
+    allowInsecureAuth,
+    smtp,
+    leaveOnServer,
+    deleteAfterDays,
+    deleteOnServerWhenDeletedLocally,
+    apop,
+    ports,
+    auth,
+    identities,
   });
   return account;
 }
@@ -181,7 +218,8 @@ function identitiesField(o: Obj, at: string, options: ValidateOptions, problems:
       return;
     }
     for (const key of Object.keys(entry)) {
-      if (!(IDENTITY_FIELDS as readonly string[]).includes(key)) warnings.push(`${at}: unknown field "identities[${i}].${key}" is ignored${suggest(key, IDENTITY_FIELDS)}`);
+      if (!(IDENTITY_FIELDS as readonly string[]).includes(key))
+        warnings.push(`${at}: unknown field "identities[${i}].${key}" is ignored${suggest(key, IDENTITY_FIELDS)}`);
     }
     const from = nonEmptyString(entry, 'from', problem, true);
     if (from !== undefined && (!FROM_SHAPE.test(from.trim()) || hasControl(from))) {
@@ -203,13 +241,7 @@ function identitiesField(o: Obj, at: string, options: ValidateOptions, problems:
   return out;
 }
 
-function validateSmtp(
-  raw: unknown,
-  at: string,
-  options: ValidateOptions,
-  problems: string[],
-  warnings: string[],
-): SmtpConfig | undefined {
+function validateSmtp(raw: unknown, at: string, options: ValidateOptions, problems: string[], warnings: string[]): SmtpConfig | undefined {
   if (!isObject(raw)) {
     problems.push(`${at}: smtp must be an object, got ${describe(raw)}`);
     return undefined;
@@ -231,7 +263,12 @@ function validateSmtp(
   const passwords = passwordFields(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`));
   const ca = pathField(raw, 'ca', problem, options);
   const allowInsecureAuth = boolField(raw, 'allowInsecureAuth', problem);
-  const auth = authField(raw, 'smtp.', (f, t) => problems.push(`${at}: ${f} ${t}`), (text) => warnings.push(`${at}: ${text}`));
+  const auth = authField(
+    raw,
+    'smtp.',
+    (f, t) => problems.push(`${at}: ${f} ${t}`),
+    (text) => warnings.push(`${at}: ${text}`),
+  );
   if (problems.length > before || !host) return undefined;
   const smtp: SmtpConfig = { host, port: port ?? (security === 'tls' ? 465 : 587), security };
   assignDefined(smtp, { user, from, ...passwords, ca, allowInsecureAuth, auth });
@@ -243,7 +280,10 @@ type Obj = Record<string, unknown>;
 
 function oneOf<T extends string>(o: Obj, field: string, allowed: readonly T[], problem: Problem, required: boolean): T | undefined {
   const v = o[field];
-  const list = allowed.map((a) => `"${a}"`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+  const list = allowed
+    .map((a) => `"${a}"`)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1');
   if (v === undefined) {
     if (required) problem(field, `is missing (one of ${list})`);
     return undefined;
@@ -375,11 +415,17 @@ function authField(o: Obj, prefix: string, problem: Problem, warn: (text: string
   }
   if (failures.count > 0) return undefined;
   if (!strings.tokenCommand && !strings.clientId) {
-    sub('tokenCommand', 'or clientId is needed with "method": "oauth2": a tokenCommand that prints an access token (oama, mutt_oauth2.py…), or a clientId for `tmail account login`');
+    sub(
+      'tokenCommand',
+      'or clientId is needed with "method": "oauth2": a tokenCommand that prints an access token (oama, mutt_oauth2.py…), or a clientId for `tmail account login`',
+    );
     return undefined;
   }
   if (!strings.tokenCommand && !provider && !endpoints.tokenEndpoint) {
-    sub('provider', `is needed with clientId: ${OAUTH2_PROVIDERS.map((p) => `"${p}"`).join(' or ')}, or give tokenEndpoint (and deviceAuthorizationEndpoint or authorizationEndpoint)`);
+    sub(
+      'provider',
+      `is needed with clientId: ${OAUTH2_PROVIDERS.map((p) => `"${p}"`).join(' or ')}, or give tokenEndpoint (and deviceAuthorizationEndpoint or authorizationEndpoint)`,
+    );
     return undefined;
   }
   assignDefined(auth, { provider, ...strings, ...endpoints });

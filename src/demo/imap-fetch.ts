@@ -38,7 +38,9 @@ export function parseFetchItems(t: Token | undefined): FetchItem[] {
       items.push(item);
       continue;
     }
-    if (['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'MODSEQ'].includes(upper)) {
+    if (
+      ['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'MODSEQ'].includes(upper)
+    ) {
       items.push({ name: upper });
       continue;
     }
@@ -68,7 +70,10 @@ export function sectionBytes(raw: Buffer, section: string, root: MimePart): Buff
   const part = path.length ? partAt(root, path) : root;
   if (!part) return Buffer.alloc(0);
   const kind = m[2];
-  const names = (m[3] ?? '').split(/\s+/).filter(Boolean).map((n) => n.replace(/^"|"$/g, ''));
+  const names = (m[3] ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((n) => n.replace(/^"|"$/g, ''));
   if (!kind) return path.length ? part.body : raw;
   if (kind === 'HEADER' || kind === 'MIME') return part.header;
   if (kind === 'TEXT') return part.body;
@@ -110,14 +115,28 @@ export function fetchResponse(seq: number, m: StoredMessage, items: FetchItem[],
       continue;
     }
     switch (item.name) {
-      case 'UID': break;
-      case 'FLAGS': break;
-      case 'INTERNALDATE': out.push(`INTERNALDATE "${internalDate(m.internalDate)}"`); break;
-      case 'RFC822.SIZE': out.push(`RFC822.SIZE ${m.raw.length}`); break;
-      case 'ENVELOPE': out.push(`ENVELOPE ${envelope(messageText(m.raw).root)}`); break;
-      case 'BODYSTRUCTURE': out.push(`BODYSTRUCTURE ${bodyStructure(messageText(m.raw).root, true)}`); break;
-      case 'RFC822.HEADER': out.push(['RFC822.HEADER', messageText(m.raw).root.header]); break;
-      case 'MODSEQ': out.push('MODSEQ (1)'); break;
+      case 'UID':
+        break;
+      case 'FLAGS':
+        break;
+      case 'INTERNALDATE':
+        out.push(`INTERNALDATE "${internalDate(m.internalDate)}"`);
+        break;
+      case 'RFC822.SIZE':
+        out.push(`RFC822.SIZE ${m.raw.length}`);
+        break;
+      case 'ENVELOPE':
+        out.push(`ENVELOPE ${envelope(messageText(m.raw).root)}`);
+        break;
+      case 'BODYSTRUCTURE':
+        out.push(`BODYSTRUCTURE ${bodyStructure(messageText(m.raw).root, true)}`);
+        break;
+      case 'RFC822.HEADER':
+        out.push(['RFC822.HEADER', messageText(m.raw).root.header]);
+        break;
+      case 'MODSEQ':
+        out.push('MODSEQ (1)');
+        break;
     }
   }
   if (names.has('FLAGS') || seenSet) out.splice(wantUid ? 1 : 0, 0, `FLAGS ${flagList(m.flags)}`);

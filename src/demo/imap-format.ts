@@ -31,7 +31,12 @@ export function splitAddressList(value: string): string[] {
 
 export function parseAddress(text: string): { name?: string; mailbox: string; host: string } {
   const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(text);
-  const name = m ? m[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1') : undefined;
+  const name = m
+    ? m[1]!
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/\\(.)/g, '$1')
+    : undefined;
   const address = (m ? m[2]! : text).trim();
   const at = address.lastIndexOf('@');
   return { name: name || undefined, mailbox: at === -1 ? address : address.slice(0, at), host: at === -1 ? '' : address.slice(at + 1) };

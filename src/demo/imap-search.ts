@@ -16,9 +16,16 @@ type Test = (m: StoredMessage) => boolean;
 export class SearchError extends Error {}
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {
-  SEEN: ['\\Seen', true], UNSEEN: ['\\Seen', false], FLAGGED: ['\\Flagged', true], UNFLAGGED: ['\\Flagged', false],
-  DELETED: ['\\Deleted', true], UNDELETED: ['\\Deleted', false], ANSWERED: ['\\Answered', true], UNANSWERED: ['\\Answered', false],
-  DRAFT: ['\\Draft', true], UNDRAFT: ['\\Draft', false],
+  SEEN: ['\\Seen', true],
+  UNSEEN: ['\\Seen', false],
+  FLAGGED: ['\\Flagged', true],
+  UNFLAGGED: ['\\Flagged', false],
+  DELETED: ['\\Deleted', true],
+  UNDELETED: ['\\Deleted', false],
+  ANSWERED: ['\\Answered', true],
+  UNANSWERED: ['\\Answered', false],
+  DRAFT: ['\\Draft', true],
+  UNDRAFT: ['\\Draft', false],
 };
 
 const has = (hay: string, needle: string) => hay.toLowerCase().includes(needle.toLowerCase());
@@ -43,23 +50,68 @@ export function compileSearch(tokens: Token[], ctx: SearchContext): Test {
       return (m) => m.flags.has(flag) === want;
     }
     switch (key) {
-      case 'ALL': return () => true;
-      case 'NEW': return (m) => !m.flags.has('\\Seen');
-      case 'OLD': case 'RECENT': return () => key === 'OLD';
-      case 'KEYWORD': { const k = arg(); return (m) => m.flags.has(k); }
-      case 'UNKEYWORD': { const k = arg(); return (m) => !m.flags.has(k); }
-      case 'NOT': { const a = one(); return (m) => !a(m); }
-      case 'OR': { const a = one(); const b = one(); return (m) => a(m) || b(m); }
-      case 'FROM': case 'TO': case 'CC': case 'BCC': case 'SUBJECT': {
+      case 'ALL':
+        return () => true;
+      case 'NEW':
+        return (m) => !m.flags.has('\\Seen');
+      case 'OLD':
+      case 'RECENT':
+        return () => key === 'OLD';
+      case 'KEYWORD': {
+        const k = arg();
+        return (m) => m.flags.has(k);
+      }
+      case 'UNKEYWORD': {
+        const k = arg();
+        return (m) => !m.flags.has(k);
+      }
+      case 'NOT': {
+        const a = one();
+        return (m) => !a(m);
+      }
+      case 'OR': {
+        const a = one();
+        const b = one();
+        return (m) => a(m) || b(m);
+      }
+      case 'FROM':
+      case 'TO':
+      case 'CC':
+      case 'BCC':
+      case 'SUBJECT': {
         const v = arg();
         return (m) => has(decodedField(m.raw, key), v);
       }
-      case 'HEADER': { const name = arg(); const v = arg(); return (m) => has(decodedField(m.raw, name), v); }
-      case 'BODY': { const v = arg(); return (m) => has(messageText(m.raw).body, v); }
-      case 'TEXT': { const v = arg(); return (m) => { const t = messageText(m.raw); return has(t.header, v) || has(t.body, v); }; }
-      case 'LARGER': { const n = Number(arg()); return (m) => m.raw.length > n; }
-      case 'SMALLER': { const n = Number(arg()); return (m) => m.raw.length < n; }
-      case 'SINCE': case 'BEFORE': case 'ON': case 'SENTSINCE': case 'SENTBEFORE': case 'SENTON': {
+      case 'HEADER': {
+        const name = arg();
+        const v = arg();
+        return (m) => has(decodedField(m.raw, name), v);
+      }
+      case 'BODY': {
+        const v = arg();
+        return (m) => has(messageText(m.raw).body, v);
+      }
+      case 'TEXT': {
+        const v = arg();
+        return (m) => {
+          const t = messageText(m.raw);
+          return has(t.header, v) || has(t.body, v);
+        };
+      }
+      case 'LARGER': {
+        const n = Number(arg());
+        return (m) => m.raw.length > n;
+      }
+      case 'SMALLER': {
+        const n = Number(arg());
+        return (m) => m.raw.length < n;
+      }
+      case 'SINCE':
+      case 'BEFORE':
+      case 'ON':
+      case 'SENTSINCE':
+      case 'SENTBEFORE':
+      case 'SENTON': {
         const d = parseSearchDate(arg());
         if (!d) throw new SearchError(`bad date for ${key}`);
         const sent = key.startsWith('SENT');
@@ -78,7 +130,9 @@ export function compileSearch(tokens: Token[], ctx: SearchContext): Test {
         if (!set) throw new SearchError('bad UID set');
         return (m) => set(m.uid);
       }
-      case 'CHARSET': arg(); return () => true;
+      case 'CHARSET':
+        arg();
+        return () => true;
       default: {
         const set = parseSet(key, ctx.maxSeq);
         if (!set) throw new SearchError(`unknown search key ${key}`);

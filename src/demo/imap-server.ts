@@ -38,7 +38,11 @@ class ImapSession {
     if (this.idleTag) this.flushUpdates(true);
   };
 
-  constructor(private readonly socket: Socket, private readonly store: DemoMailStore, private readonly creds: DemoCredentials) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly store: DemoMailStore,
+    private readonly creds: DemoCredentials,
+  ) {
     store.on('change', this.onChange);
     socket.on('close', () => store.off('change', this.onChange));
     socket.on('error', () => undefined);
@@ -183,7 +187,11 @@ class ImapSession {
       case 'CLOSE':
       case 'UNSELECT': {
         const sel = this.needSelected();
-        if (command === 'CLOSE' && !sel.readOnly) this.store.remove(sel.folder.name, sel.folder.messages.filter((m) => m.flags.has('\\Deleted')).map((m) => m.uid));
+        if (command === 'CLOSE' && !sel.readOnly)
+          this.store.remove(
+            sel.folder.name,
+            sel.folder.messages.filter((m) => m.flags.has('\\Deleted')).map((m) => m.uid),
+          );
         this.selected = undefined;
         return this.send(`${tag} OK ${command} completed`);
       }
@@ -209,7 +217,10 @@ class ImapSession {
         const only = uid ? parseSet(text(args[0]), this.maxUid(sel)) : undefined;
         if (uid && !only) throw new BadCommand('bad UID set');
         const gone = sel.folder.messages.filter((m) => m.flags.has('\\Deleted') && (!only || only(m.uid)));
-        this.store.remove(sel.folder.name, gone.map((m) => m.uid));
+        this.store.remove(
+          sel.folder.name,
+          gone.map((m) => m.uid),
+        );
         this.flushUpdates(true);
         return this.send(`${tag} OK EXPUNGE completed`);
       }
@@ -239,7 +250,13 @@ class ImapSession {
       this.send(`* ${command} (\\Noselect) "/" ""`);
       return this.send(`${tag} OK ${command} completed`);
     }
-    const re = new RegExp(`^${(reference + pattern).replace(/[.+?^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*')}$`, 'i');
+    const re = new RegExp(
+      `^${(reference + pattern)
+        .replace(/[.+?^${}()|\\[\]]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/%/g, '[^/]*')}$`,
+      'i',
+    );
     for (const f of this.store.folders.values()) {
       if (!re.test(f.name)) continue;
       if (command === 'LSUB' && this.store.unsubscribed.has(f.name)) continue;
@@ -322,7 +339,7 @@ class ImapSession {
     const targets = this.matching(sel, set, uid);
     for (const { seq, m: msg } of targets) {
       const next = new Set(m[1] === '' ? [] : msg.flags);
-      for (const f of flags) (m[1] === '-' ? next.delete(f) : next.add(f));
+      for (const f of flags) m[1] === '-' ? next.delete(f) : next.add(f);
       this.store.setFlags(sel.folder.name, msg.uid, next);
       sel.flags.set(msg.uid, flagList(next));
       if (!m[2]) this.send(`* ${seq} FETCH (${uid ? `UID ${msg.uid} ` : ''}FLAGS ${flagList(next)})`);
@@ -347,7 +364,12 @@ class ImapSession {
     const srcUids: number[] = [];
     const dstUids: number[] = [];
     for (const { m } of targets) {
-      const copy = this.store.append(dest.name, m.raw, [...m.flags].filter((f) => f !== '\\Deleted'), m.internalDate);
+      const copy = this.store.append(
+        dest.name,
+        m.raw,
+        [...m.flags].filter((f) => f !== '\\Deleted'),
+        m.internalDate,
+      );
       srcUids.push(m.uid);
       dstUids.push(copy.uid);
     }

@@ -24,9 +24,14 @@ export class DemoMailStore extends EventEmitter {
   readonly unsubscribed = new Set<string>();
   private readonly validityBase = Math.floor(Date.now() / 1000);
 
-  constructor(folders: { name: string; specialUse?: string }[] = [
-    { name: 'INBOX' }, { name: 'Sent', specialUse: '\\Sent' }, { name: 'Trash', specialUse: '\\Trash' }, { name: 'Archive', specialUse: '\\Archive' },
-  ]) {
+  constructor(
+    folders: { name: string; specialUse?: string }[] = [
+      { name: 'INBOX' },
+      { name: 'Sent', specialUse: '\\Sent' },
+      { name: 'Trash', specialUse: '\\Trash' },
+      { name: 'Archive', specialUse: '\\Archive' },
+    ],
+  ) {
     super();
     this.setMaxListeners(0);
     for (const [i, f] of folders.entries()) this.folders.set(f.name, { ...f, uidValidity: this.validityBase + i, uidNext: 1, messages: [] });

@@ -10,7 +10,10 @@ function decodeBody(part: MimePart): string {
   const cte = (part.fields.get('content-transfer-encoding') ?? '').toLowerCase();
   if (cte === 'base64') return Buffer.from(part.body.toString('latin1').replace(/\s+/g, ''), 'base64').toString('utf8');
   if (cte === 'quoted-printable') {
-    const bytes = part.body.toString('latin1').replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const bytes = part.body
+      .toString('latin1')
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     return Buffer.from(bytes, 'latin1').toString('utf8');
   }
   return part.body.toString('utf8');

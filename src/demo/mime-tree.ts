@@ -39,7 +39,11 @@ export function parseParams(value: string): { main: string; params: Record<strin
   for (const p of parts.slice(1)) {
     const eq = p.indexOf('=');
     if (eq === -1) continue;
-    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+    params[p.slice(0, eq).trim().toLowerCase()] = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/\\(.)/g, '$1');
   }
   return { main: (parts[0] ?? '').trim().toLowerCase(), params };
 }

@@ -22,7 +22,11 @@ class Pop3Session {
   private readonly deleted = new Set<number>();
   private readonly timestamp = `<${process.pid}.${randomBytes(6).toString('hex')}@tmail-demo>`;
 
-  constructor(private readonly socket: Socket, private readonly store: DemoMailStore, private readonly creds: DemoCredentials) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly store: DemoMailStore,
+    private readonly creds: DemoCredentials,
+  ) {
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
     this.send(`+OK tmail demo POP3 server ready ${this.timestamp}`);
@@ -86,7 +90,9 @@ class Pop3Session {
           this.user = undefined;
           return this.send('-ERR [AUTH] wrong user name or password');
         case 'APOP': {
-          const digest = createHash('md5').update(this.timestamp + this.creds.password).digest('hex');
+          const digest = createHash('md5')
+            .update(this.timestamp + this.creds.password)
+            .digest('hex');
           if (arg === this.creds.user && rest[1] === digest) return this.enter();
           return this.send('-ERR [AUTH] wrong user name or digest');
         }
@@ -123,7 +129,15 @@ class Pop3Session {
           if (!Number.isInteger(lines) || lines < 0) return this.send('-ERR TOP needs a line count');
           const end = data.indexOf('\r\n\r\n');
           const head = end === -1 ? data : data.subarray(0, end + 4);
-          const body = end === -1 ? '' : data.subarray(end + 4).toString('latin1').split('\r\n').slice(0, lines).join('\r\n');
+          const body =
+            end === -1
+              ? ''
+              : data
+                  .subarray(end + 4)
+                  .toString('latin1')
+                  .split('\r\n')
+                  .slice(0, lines)
+                  .join('\r\n');
           data = Buffer.concat([head, Buffer.from(body, 'latin1')]);
         }
         this.send(`+OK ${cmd === 'RETR' ? `${data.length} octets` : 'top of message follows'}`);
@@ -149,7 +163,10 @@ class Pop3Session {
   private quit(): void {
     if (this.drop && this.deleted.size) {
       // The UPDATE state: only now do DELEs take effect.
-      this.store.remove('INBOX', [...this.deleted].map((n) => this.drop![n - 1]!.uid));
+      this.store.remove(
+        'INBOX',
+        [...this.deleted].map((n) => this.drop![n - 1]!.uid),
+      );
     }
     this.send(`+OK bye${this.drop ? ` (${this.deleted.size} messages removed)` : ''}`);
     this.socket.end();

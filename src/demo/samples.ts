@@ -95,8 +95,15 @@ Passwords never appear in the trace: LOGIN demo ***.
 `;
 
 const PEOPLE: [string, string][] = [
-  ['Ada Lovelace', 'ada'], ['Grace Hopper', 'grace'], ['Linus Pauling', 'linus'], ['Jürgen Müller', 'juergen'],
-  ['山田 太郎', 'taro'], ['Zoë Ødegaard', 'zoe'], ['Олег Петров', 'oleg'], ['محمد علي', 'mohamed'], ['Ops Bot', 'ops'],
+  ['Ada Lovelace', 'ada'],
+  ['Grace Hopper', 'grace'],
+  ['Linus Pauling', 'linus'],
+  ['Jürgen Müller', 'juergen'],
+  ['山田 太郎', 'taro'],
+  ['Zoë Ødegaard', 'zoe'],
+  ['Олег Петров', 'oleg'],
+  ['محمد علي', 'mohamed'],
+  ['Ops Bot', 'ops'],
 ];
 
 function specs(): Spec[] {
@@ -110,37 +117,63 @@ function specs(): Spec[] {
   out.push({ from: PEOPLE[3]!, subject: 'Re: Lunch on Friday?', body: 'Ich komme auch – bis Freitag!\n\n> 12:30 works.', inReplyTo: root + 2, cc: PEOPLE[0] });
   out.push({ from: PEOPLE[1]!, subject: 'Re: Lunch on Friday?', body: 'Great, table for three.', inReplyTo: root + 3 });
   out.push({
-    from: ['Weekly Digest', 'digest'], subject: 'This week in terminals: 5 tips',
+    from: ['Weekly Digest', 'digest'],
+    subject: 'This week in terminals: 5 tips',
     body: 'Tip 1: use tmux.\nTip 2: set TERM correctly.\n(HTML version attached as alternative.)',
     html: '<html><body><h1>This week in terminals</h1><p>Five tips:</p><ol><li>Use <b>tmux</b>.</li><li>Set <code>TERM</code> correctly.</li><li>Learn <i>one</i> editor well.</li></ol><table><tr><th>Tool</th><th>Stars</th></tr><tr><td>tmux</td><td>30k</td></tr><tr><td>tmail</td><td>1</td></tr></table></body></html>',
   });
   out.push({
-    from: PEOPLE[2]!, subject: 'Report with attachments', body: 'The quarterly report and the raw numbers are attached.',
+    from: PEOPLE[2]!,
+    subject: 'Report with attachments',
+    body: 'The quarterly report and the raw numbers are attached.',
     attachments: [
       { name: 'report.txt', type: 'text/plain', data: Buffer.from('Quarterly report\n================\nAll good.\n') },
       { name: 'numbers.csv', type: 'text/csv', data: Buffer.from('month,count\njan,10\nfeb,12\nmar,9\n') },
     ],
   });
   out.push({
-    from: PEOPLE[4]!, subject: '会議の議事録', body: '山田です。\n本日の会議の議事録を添付します。\nよろしくお願いします。',
+    from: PEOPLE[4]!,
+    subject: '会議の議事録',
+    body: '山田です。\n本日の会議の議事録を添付します。\nよろしくお願いします。',
     attachments: [{ name: '議事録.txt', type: 'text/plain', data: Buffer.from('議事録\n- 予算\n- 日程\n') }],
   });
   out.push({ from: PEOPLE[5]!, subject: 'Smørrebrød recipe 🥪', body: 'Rye bread, butter, toppings. Ærlig talt: the best lunch.' });
   out.push({ from: PEOPLE[6]!, subject: 'Привет из Москвы', body: 'Привет! Как дела? Посылаю фотографии на следующей неделе.' });
   out.push({ from: PEOPLE[7]!, subject: 'مرحبا', body: 'مرحبا، كيف حالك؟' });
   out.push({
-    from: PEOPLE[8]!, subject: 'Nightly build: binary attached',
+    from: PEOPLE[8]!,
+    subject: 'Nightly build: binary attached',
     body: 'Build #1234 finished. The artifact is attached.',
     attachments: [{ name: 'build.bin', type: 'application/octet-stream', data: Buffer.from(Array.from({ length: 600 }, (_, k) => (k * 37) % 256)) }],
   });
-  out.push({ from: PEOPLE[0]!, subject: 'A long message', body: Array.from({ length: 60 }, (_, k) => `Paragraph ${k + 1}: the analytical engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves.`).join('\n\n') });
-  const topics = ['Invoice', 'Meeting notes', 'Holiday plans', 'Server maintenance', 'Book club', 'Garden update', 'Bug report', 'Conference CFP', 'New laptop', 'Weekend hike'];
+  out.push({
+    from: PEOPLE[0]!,
+    subject: 'A long message',
+    body: Array.from(
+      { length: 60 },
+      (_, k) => `Paragraph ${k + 1}: the analytical engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves.`,
+    ).join('\n\n'),
+  });
+  const topics = [
+    'Invoice',
+    'Meeting notes',
+    'Holiday plans',
+    'Server maintenance',
+    'Book club',
+    'Garden update',
+    'Bug report',
+    'Conference CFP',
+    'New laptop',
+    'Weekend hike',
+  ];
   while (out.length < 50) {
     const k = out.length;
     const who = PEOPLE[k % PEOPLE.length]!;
     const topic = topics[k % topics.length]!;
     out.push({
-      from: who, subject: `${topic} #${k}`, body: `Hello,\n\nthis is message ${k} about ${topic.toLowerCase()}.\n\nBest,\n${who[0]}`,
+      from: who,
+      subject: `${topic} #${k}`,
+      body: `Hello,\n\nthis is message ${k} about ${topic.toLowerCase()}.\n\nBest,\n${who[0]}`,
       flags: k % 3 === 0 ? ['\\Seen'] : k % 7 === 0 ? ['\\Seen', '\\Answered'] : [],
     });
   }

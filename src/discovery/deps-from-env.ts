@@ -32,7 +32,11 @@ export function lookupVia(resolver: DnsResolver): LookupFunction {
           callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
           return;
         }
-        if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses.map((a) => ({ address: a, family: 4 })));
+        if (options.all)
+          (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(
+            null,
+            addresses.map((a) => ({ address: a, family: 4 })),
+          );
         else callback(null, address, 4);
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 4),

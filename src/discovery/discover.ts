@@ -24,7 +24,10 @@ export interface DiscoveryDeps {
 export const DEFAULT_TIMEOUT_MS = 4000;
 
 export function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  return email
+    .slice(email.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
 }
 
 export async function discover(email: string, deps: DiscoveryDeps): Promise<DiscoveryResult> {
@@ -51,7 +54,12 @@ async function autoconfigFindings(domain: string, email: string, deps: Discovery
     autoconfigUrls(domain).map(async (url): Promise<Finding | undefined> => {
       let xml: string;
       try {
-        xml = await httpsGet(url, { timeoutMs, ...(deps.ca ? { ca: deps.ca } : {}), ...(deps.lookup ? { lookup: deps.lookup } : {}), ...(deps.httpsPort ? { port: deps.httpsPort } : {}) });
+        xml = await httpsGet(url, {
+          timeoutMs,
+          ...(deps.ca ? { ca: deps.ca } : {}),
+          ...(deps.lookup ? { lookup: deps.lookup } : {}),
+          ...(deps.httpsPort ? { port: deps.httpsPort } : {}),
+        });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         // No such host or nothing listening is the usual "no autoconfig here"; a bad certificate is not.

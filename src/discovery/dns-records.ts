@@ -31,7 +31,12 @@ export interface SrvServers {
 
 /** Looks up every RFC 6186 service in parallel; `problems` gets lookups that failed (not "no record"). */
 export async function lookupSrv(resolver: DnsResolver, domain: string, problems: string[]): Promise<SrvServers> {
-  const answers = await Promise.all(SERVICES.map(async (s) => ({ service: s, records: await records(() => resolver.resolveSrv(`${s.label}.${domain}`), `${s.label}.${domain} SRV`, problems) })));
+  const answers = await Promise.all(
+    SERVICES.map(async (s) => ({
+      service: s,
+      records: await records(() => resolver.resolveSrv(`${s.label}.${domain}`), `${s.label}.${domain} SRV`, problems),
+    })),
+  );
   const out: SrvServers = {};
   for (const { service, records: found } of answers) {
     if (out[service.protocol]) continue;
@@ -56,7 +61,10 @@ export function pickSrv(found: readonly SrvRecord[]): SrvRecord | undefined {
 /** MX host names, most preferred first. */
 export async function lookupMx(resolver: DnsResolver, domain: string, problems: string[]): Promise<string[]> {
   const found = await records(() => resolver.resolveMx(domain), `${domain} MX`, problems);
-  return [...found].sort((a, b) => a.priority - b.priority).map((r) => r.exchange.replace(/\.$/, '').toLowerCase()).filter(Boolean);
+  return [...found]
+    .sort((a, b) => a.priority - b.priority)
+    .map((r) => r.exchange.replace(/\.$/, '').toLowerCase())
+    .filter(Boolean);
 }
 
 // "No such name" and "no such record" are ordinary answers; anything else (a timeout, a refused

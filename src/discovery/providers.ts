@@ -18,7 +18,7 @@ export interface Provider {
 const tls = (host: string, port: number): ServerSetting => ({ host, port, security: 'tls' });
 const starttls = (host: string, port: number): ServerSetting => ({ host, port, security: 'starttls' });
 
-const APP_PASSWORD = 'needs an app password (made in the account\'s security settings) unless you sign in with OAuth2';
+const APP_PASSWORD = "needs an app password (made in the account's security settings) unless you sign in with OAuth2";
 
 export const PROVIDERS: readonly Provider[] = [
   {

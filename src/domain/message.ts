@@ -5,10 +5,7 @@ import type { Flag } from './flag.js';
 import type { SearchNode } from './search.js';
 
 /** Where a message's authoritative copy is; the UI shows this in words. */
-export type MessageLocation =
-  | { kind: 'server' }
-  | { kind: 'local'; onServer: false }
-  | { kind: 'local'; onServer: true; deleteOnServerAfter?: Date };
+export type MessageLocation = { kind: 'server' } | { kind: 'local'; onServer: false } | { kind: 'local'; onServer: true; deleteOnServerAfter?: Date };
 
 export interface MessageSummary {
   /** Stable id inside one folder + uidValidity: the IMAP UID, or the POP3 cache's local id. */

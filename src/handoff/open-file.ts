@@ -48,9 +48,7 @@ export interface OpenResult {
 export function runOpen(plan: OpenPlan): Promise<OpenResult> {
   const [cmd, ...args] = plan.argv;
   return new Promise((resolve) => {
-    const child = plan.needsTerminal
-      ? spawn(cmd, args, { stdio: 'inherit' })
-      : spawn(cmd, args, { stdio: 'ignore', detached: true });
+    const child = plan.needsTerminal ? spawn(cmd, args, { stdio: 'inherit' }) : spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.once('error', (err: NodeJS.ErrnoException) => {
       resolve({ error: err.code === 'ENOENT' ? `${cmd} is not installed; set up a mailcap entry for this type` : `could not start ${cmd}: ${err.message}` });
     });

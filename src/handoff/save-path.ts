@@ -48,7 +48,13 @@ export async function completePath(input: string, options: { cwd?: string; home?
     await Promise.all(
       matching.map(async (e) => {
         // A link to a directory completes like a directory.
-        const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(path.join(dir, e.name)).then((s) => s.isDirectory(), () => false)));
+        const isDir =
+          e.isDirectory() ||
+          (e.isSymbolicLink() &&
+            (await stat(path.join(dir, e.name)).then(
+              (s) => s.isDirectory(),
+              () => false,
+            )));
         return isDir ? `${e.name}/` : e.name;
       }),
     )

@@ -23,7 +23,11 @@ export function fallbackFilename(index: number, contentType: string): string {
 export function sanitizeFilename(name: string): string {
   let s = sanitizeLine(name).normalize('NFC');
   // Keep only the last path segment, whichever separator the sender used.
-  s = s.split(/[/\\]/).filter((part) => part.trim() !== '').pop() ?? '';
+  s =
+    s
+      .split(/[/\\]/)
+      .filter((part) => part.trim() !== '')
+      .pop() ?? '';
   s = s
     .replace(/[<>:"|?*\u0000-\u001f\u007f]/g, '_')
     // Invisible format characters can hide a real extension. (ZWJ/ZWNJ stay: emoji sequences
@@ -38,7 +42,11 @@ export function sanitizeFilename(name: string): string {
 }
 
 /** The name to show and save under: the message's name if usable, else the fallback. */
-export function attachmentFilename(name: string | undefined, index: number, contentType: string): {
+export function attachmentFilename(
+  name: string | undefined,
+  index: number,
+  contentType: string,
+): {
   filename: string;
   fromMessage: boolean;
 } {

@@ -77,9 +77,7 @@ function addresses(values: string[]): Address[] {
   } catch {
     return values.map((v) => ({ name: cap(oneLine(decodeEncodedWords(v))), address: '' }));
   }
-  return parsed
-    .map((a) => ({ name: cap(oneLine(a.name ?? '')), address: cap(oneLine(a.address ?? '')) }))
-    .filter((a) => a.name !== '' || a.address !== '');
+  return parsed.map((a) => ({ name: cap(oneLine(a.name ?? '')), address: cap(oneLine(a.address ?? '')) })).filter((a) => a.name !== '' || a.address !== '');
 }
 
 function parseDate(value: string | undefined, hasHeaders: boolean, warnings: string[]): Date | undefined {

@@ -110,9 +110,7 @@ export interface HtmlConversion {
 
 export function htmlToReadableText(html: string): HtmlConversion {
   const warning =
-    html.length > MAX_HTML_CHARS
-      ? `The HTML body is very large; only its first ${MAX_HTML_CHARS.toLocaleString('en')} characters are shown.`
-      : undefined;
+    html.length > MAX_HTML_CHARS ? `The HTML body is very large; only its first ${MAX_HTML_CHARS.toLocaleString('en')} characters are shown.` : undefined;
   const bounded = boundHtml(html.slice(0, MAX_HTML_CHARS));
   const cut = [warning, bounded.cut].filter((w) => w !== undefined).join(' ') || undefined;
   let text: string | undefined;

@@ -129,9 +129,7 @@ export class MessageParser {
       };
       const onError = (err: Error & { code?: string }) => {
         const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        finish(
-          new ParseLimitError(memory ? 'memory' : 'crash', rawHead(), memory ? `reading it needed more than ${this.heapMb} MB` : err.message),
-        );
+        finish(new ParseLimitError(memory ? 'memory' : 'crash', rawHead(), memory ? `reading it needed more than ${this.heapMb} MB` : err.message));
       };
       const onExit = () => finish(new ParseLimitError('crash', rawHead(), 'the parser stopped unexpectedly'));
       if (options.signal?.aborted) return finish(new ParseCancelled());

@@ -65,8 +65,7 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
   }
 
   let body = chooseBody(result.text, warnings);
-  const structureSuspect =
-    result.failure !== undefined || structure.emptyMultipart || body.source === 'none' || headers.headerLines.length === 0;
+  const structureSuspect = result.failure !== undefined || structure.emptyMultipart || body.source === 'none' || headers.headerLines.length === 0;
   if (body.text.trim() === '' && attachments.length === 0 && structureSuspect) {
     // Nothing usable came out of a broken MIME structure: the raw text beats showing nothing.
     // (A well-formed message that is simply empty, or HTML of images only, is left alone.)
@@ -99,10 +98,7 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
   };
 }
 
-function chooseBody(
-  text: { text?: string; html?: string } | undefined,
-  warnings: string[],
-): { text: string; source: BodySource } {
+function chooseBody(text: { text?: string; html?: string } | undefined, warnings: string[]): { text: string; source: BodySource } {
   // With skipHtmlToText mailparser's `text` holds only text/plain parts (HTML parts add '').
   if (text?.text !== undefined && text.text.trim() !== '') return { text: text.text, source: 'plain' };
   if (text?.html !== undefined && text.html.trim() !== '') {

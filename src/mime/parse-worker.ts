@@ -26,8 +26,7 @@ if (port) {
       current = { id: m.id, source };
       parseMessage(source).then(
         (parsed) => port.postMessage({ type: 'done', id: m.id, parsed } satisfies FromWorker),
-        (err: unknown) =>
-          port.postMessage({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker),
+        (err: unknown) => port.postMessage({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker),
       );
       return;
     }

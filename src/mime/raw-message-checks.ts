@@ -116,7 +116,7 @@ function htmlRisk(raw: Buffer, limits: InThreadLimits): string | undefined {
   while (at !== -1) {
     const next = raw[at + 1];
     if (next === 0x2f) depth = Math.max(0, depth - 1);
-    else if (next !== undefined && ((next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a)) {
+    else if (next !== undefined && (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a) {
       if (++tags > limits.tags) return `more than ${limits.tags} HTML tags`;
       const name = raw.toString('latin1', at + 1, Math.min(raw.length, at + 8));
       // Within the next 1 KB only: a message of '<' without '>' must not make this quadratic.

@@ -35,12 +35,7 @@ export class SaveAttachmentError extends Error {
 
 const MAX_RENAME_ATTEMPTS = 999;
 
-export async function saveAttachment(
-  source: MessageSource,
-  index: number,
-  dir: string,
-  options: SaveAttachmentOptions = {},
-): Promise<SavedAttachment> {
+export async function saveAttachment(source: MessageSource, index: number, dir: string, options: SaveAttachmentOptions = {}): Promise<SavedAttachment> {
   // The source may fail while we check the directory; walkMessage picks that up from
   // `source.errored`, this listener only keeps it from becoming an uncaught exception.
   if (!Buffer.isBuffer(source)) source.on('error', () => undefined);
@@ -87,9 +82,7 @@ export async function saveAttachment(
     throw new SaveAttachmentError(`The message could not be read: ${sanitizeLine(result.failure.message)}`, { cause: result.failure });
   }
   throw new SaveAttachmentError(
-    result.attachmentCount === 0
-      ? 'This message has no attachments.'
-      : `There is no attachment ${index + 1}; the message has ${result.attachmentCount}.`,
+    result.attachmentCount === 0 ? 'This message has no attachments.' : `There is no attachment ${index + 1}; the message has ${result.attachmentCount}.`,
   );
 }
 

@@ -29,7 +29,11 @@ export function needsSource(node: SearchNode): boolean {
   }
 }
 
-const addressText = (list: readonly Address[]): string => list.map((a) => `${a.name} <${a.address}>`).join(', ').toLowerCase();
+const addressText = (list: readonly Address[]): string =>
+  list
+    .map((a) => `${a.name} <${a.address}>`)
+    .join(', ')
+    .toLowerCase();
 
 function bodyOf(source: string): string {
   const crlf = source.indexOf('\r\n\r\n');

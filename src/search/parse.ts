@@ -76,7 +76,10 @@ function tokenize(input: string): Token[] {
     if (colon > 0 && /^[a-z]+$/i.test(word.slice(0, colon))) {
       const field = word.slice(0, colon).toLowerCase();
       if (!(SEARCH_FIELDS as readonly string[]).includes(field)) {
-        throw new SearchSyntaxError(i + 1, `unknown field "${word.slice(0, colon)}:" (known: ${SEARCH_FIELDS.map((f) => `${f}:`).join(' ')}); put text with a colon in quotes`);
+        throw new SearchSyntaxError(
+          i + 1,
+          `unknown field "${word.slice(0, colon)}:" (known: ${SEARCH_FIELDS.map((f) => `${f}:`).join(' ')}); put text with a colon in quotes`,
+        );
       }
       let value = word.slice(colon + 1);
       let valueColumn = i + colon + 2;
@@ -171,7 +174,11 @@ function fieldTerm(t: Extract<Token, { type: 'field' }>, now: Date): SearchNode 
   if ((TEXT_FIELDS as readonly string[]).includes(field)) return { kind: 'text', field: field as SearchField, value };
   if (field === 'before' || field === 'since' || field === 'on') {
     const day = parseDay(value, now);
-    if (!day) throw new SearchSyntaxError(valueColumn, `"${value}" is not a date: use YYYY-MM-DD, today, yesterday or a number of days/weeks/months/years ago like 7d, 2w, 3m, 1y`);
+    if (!day)
+      throw new SearchSyntaxError(
+        valueColumn,
+        `"${value}" is not a date: use YYYY-MM-DD, today, yesterday or a number of days/weeks/months/years ago like 7d, 2w, 3m, 1y`,
+      );
     return { kind: 'date', op: field, day };
   }
   if (field === 'larger' || field === 'smaller') {
@@ -181,7 +188,8 @@ function fieldTerm(t: Extract<Token, { type: 'field' }>, now: Date): SearchNode 
   }
   const lower = value.toLowerCase();
   if (field === 'is') {
-    if (!(IS_VALUES as readonly string[]).includes(lower)) throw new SearchSyntaxError(valueColumn, `"is:${value}" is not known: use is:${IS_VALUES.join(', is:')}`);
+    if (!(IS_VALUES as readonly string[]).includes(lower))
+      throw new SearchSyntaxError(valueColumn, `"is:${value}" is not known: use is:${IS_VALUES.join(', is:')}`);
     return { kind: 'flag', state: lower as (typeof IS_VALUES)[number] };
   }
   // field === 'has'

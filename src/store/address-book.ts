@@ -97,7 +97,11 @@ export class AddressBook {
 
 function clean(s: string): string {
   // Names come from message headers: no control characters, one line, bounded.
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 function openDatabase(Sqlite: DatabaseConstructor, file: string): Database {

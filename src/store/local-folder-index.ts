@@ -209,18 +209,22 @@ export class LocalFolderIndex {
     const newest = (a: IndexedMessage, b: IndexedMessage) => dateOf(b) - dateOf(a) || b.uid - a.uid;
     if (sort === 'date') return [...messages].sort(newest);
     if (sort === 'thread') {
-      const order = threadOrder(messages.flatMap((m) => {
-        const s = summaries.get(m.uid);
-        return s ? [{ uid: m.uid, date: s.date, subject: s.subject, messageId: s.messageId, inReplyTo: s.inReplyTo, references: s.references }] : [];
-      }));
+      const order = threadOrder(
+        messages.flatMap((m) => {
+          const s = summaries.get(m.uid);
+          return s ? [{ uid: m.uid, date: s.date, subject: s.subject, messageId: s.messageId, inReplyTo: s.inReplyTo, references: s.references }] : [];
+        }),
+      );
       this.threadDepths = new Map(order.uids.map((uid, i) => [uid, order.depths[i]!]));
       return order.uids.flatMap((uid) => this.byUid.get(uid) ?? []);
     }
-    const key = new Map(messages.map((m) => {
-      const s = summaries.get(m.uid);
-      const text = sort === 'from' ? (s?.from[0] ? s.from[0].name || s.from[0].address : '') : baseSubject(s?.subject ?? '');
-      return [m.uid, text.toLowerCase()];
-    }));
+    const key = new Map(
+      messages.map((m) => {
+        const s = summaries.get(m.uid);
+        const text = sort === 'from' ? (s?.from[0] ? s.from[0].name || s.from[0].address : '') : baseSubject(s?.subject ?? '');
+        return [m.uid, text.toLowerCase()];
+      }),
+    );
     return [...messages].sort((a, b) => compareText(key.get(a.uid)!, key.get(b.uid)!) || newest(a, b));
   }
 
@@ -244,7 +248,12 @@ export class LocalFolderIndex {
 
   /** Forgets stored summaries of files that are gone (call after big deletes). */
   async pruneCache(): Promise<void> {
-    this.withStore((s) => s.removeUids(this.folder, s.uids(this.folder).filter((uid) => !this.byUid.has(uid))));
+    this.withStore((s) =>
+      s.removeUids(
+        this.folder,
+        s.uids(this.folder).filter((uid) => !this.byUid.has(uid)),
+      ),
+    );
   }
 
   private async summaryOf(m: IndexedMessage): Promise<IndexedSummary | undefined> {

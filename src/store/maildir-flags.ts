@@ -12,9 +12,7 @@ const LETTER_TO_FLAG: Record<string, Flag> = {
   T: '\\Deleted',
 };
 
-const FLAG_TO_LETTER = new Map<string, string>(
-  Object.entries(LETTER_TO_FLAG).map(([letter, flag]) => [flag.toLowerCase(), letter]),
-);
+const FLAG_TO_LETTER = new Map<string, string>(Object.entries(LETTER_TO_FLAG).map(([letter, flag]) => [flag.toLowerCase(), letter]));
 
 /** Letters sorted by ASCII value, duplicates removed, as the Maildir spec requires. */
 export function normalizeLetters(letters: string): string {

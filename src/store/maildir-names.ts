@@ -84,7 +84,10 @@ export function folderDirName(folder: string): string {
   if (name === INBOX) return '';
   // eslint-disable-next-line no-control-regex
   if (!name || name.length > 200 || /[/\\\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
-    throw new AccountError('local', `Invalid local folder name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}": use letters, digits and spaces (no "/", no leading or trailing ".").`);
+    throw new AccountError(
+      'local',
+      `Invalid local folder name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}": use letters, digits and spaces (no "/", no leading or trailing ".").`,
+    );
   }
   return `.${encodeMutf7(name)}`;
 }

@@ -98,7 +98,10 @@ export class Maildir {
         const orphan = pid !== undefined && pid !== process.pid && !processAlive(pid);
         const st = orphan ? undefined : await stat(path).catch(() => undefined);
         if (orphan || (st?.isFile() && st.mtimeMs < cutoff)) {
-          await unlink(path).then(() => removed++, () => undefined);
+          await unlink(path).then(
+            () => removed++,
+            () => undefined,
+          );
         }
       }
     } catch {
@@ -165,7 +168,11 @@ export class Maildir {
     if (name === INBOX) throw new AccountError('local', 'INBOX cannot be deleted.');
     if (!(await this.folderExists(name))) throw new AccountError('not-found', `There is no local folder "${name}".`);
     const children = await this.subfolders(name);
-    if (children.length > 0) throw new AccountError('local', `Local folder "${name}" has subfolders (${children.slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`);
+    if (children.length > 0)
+      throw new AccountError(
+        'local',
+        `Local folder "${name}" has subfolders (${children.slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`,
+      );
     const dir = this.folderPath(name);
     try {
       // Out of sight first (no "." prefix: not a Maildir++ folder, so no reader lists it half-deleted), then removed.
@@ -279,7 +286,10 @@ export class Maildir {
     });
     let result;
     try {
-      result = await writeBatch(files, items.map((i) => i.body));
+      result = await writeBatch(
+        files,
+        items.map((i) => i.body),
+      );
     } catch (err) {
       throw localError(`save mail in ${join(dir, 'new')}`, err);
     }

@@ -19,9 +19,7 @@ const packAddresses = (list: Address[]): AddressRow[] => list.map((a) => [a.name
 
 function unpackAddresses(value: unknown): Address[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((a) =>
-    Array.isArray(a) ? [{ name: sanitizeLine(String(a[0] ?? '')), address: sanitizeLine(String(a[1] ?? '')) }] : [],
-  );
+  return value.flatMap((a) => (Array.isArray(a) ? [{ name: sanitizeLine(String(a[0] ?? '')), address: sanitizeLine(String(a[1] ?? '')) }] : []));
 }
 
 export function encodeSummary(s: StoredFields): string {
@@ -63,7 +61,10 @@ export function decodeFields(json: string): StoredFields | null {
   if (typeof row[7] === 'string' && row[7]) fields.messageId = sanitizeLine(row[7]);
   if (typeof row[8] === 'string' && row[8]) fields.inReplyTo = sanitizeLine(row[8]);
   if (Array.isArray(row[9])) {
-    const refs = row[9].filter((r): r is string => typeof r === 'string').slice(-MAX_REFERENCES).map(sanitizeLine);
+    const refs = row[9]
+      .filter((r): r is string => typeof r === 'string')
+      .slice(-MAX_REFERENCES)
+      .map(sanitizeLine);
     if (refs.length) fields.references = refs;
   }
   return fields;

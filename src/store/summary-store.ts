@@ -117,7 +117,9 @@ export class SummaryStore {
   }
 
   folder(path: string): CachedFolder | undefined {
-    const row = this.db.prepare('SELECT uid_validity, highest_modseq, uid_next, complete, unread FROM folders WHERE source = ? AND path = ?').get(this.source, path) as FolderRow | undefined;
+    const row = this.db
+      .prepare('SELECT uid_validity, highest_modseq, uid_next, complete, unread FROM folders WHERE source = ? AND path = ?')
+      .get(this.source, path) as FolderRow | undefined;
     if (!row) return undefined;
     return {
       uidValidity: BigInt(row.uid_validity),
@@ -218,13 +220,18 @@ export class SummaryStore {
 
   /** [uid, encoded flags] of the rows whose flags are known. */
   flagRows(path: string): Array<[number, string]> {
-    const rows = this.db.prepare('SELECT uid, flags FROM messages WHERE source = ? AND path = ? AND flags IS NOT NULL').all(this.source, path) as Array<{ uid: number; flags: string }>;
+    const rows = this.db.prepare('SELECT uid, flags FROM messages WHERE source = ? AND path = ? AND flags IS NOT NULL').all(this.source, path) as Array<{
+      uid: number;
+      flags: string;
+    }>;
     return rows.map((r) => [r.uid, r.flags]);
   }
 
   /** All cached UIDs of a folder, ascending. */
   uids(path: string): number[] {
-    return (this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? ORDER BY uid').all(this.source, path) as Array<{ uid: number }>).map((r) => r.uid);
+    return (this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? ORDER BY uid').all(this.source, path) as Array<{ uid: number }>).map(
+      (r) => r.uid,
+    );
   }
 
   /**
@@ -278,7 +285,9 @@ export class SummaryStore {
     const out = new Map<number, FileRow>();
     const get = this.db.prepare('SELECT file_key, file_size, file_mtime, summary FROM messages WHERE source = ? AND path = ? AND uid = ?');
     for (const uid of uids) {
-      const r = get.get(this.source, path, uid) as { file_key: string | null; file_size: number | null; file_mtime: number | null; summary: string | null } | undefined;
+      const r = get.get(this.source, path, uid) as
+        | { file_key: string | null; file_size: number | null; file_mtime: number | null; summary: string | null }
+        | undefined;
       if (!r || r.file_key === null || r.summary === null) continue;
       const fields = decodeFields(r.summary);
       if (fields) out.set(uid, { uid, key: r.file_key, size: r.file_size ?? -1, mtimeMs: r.file_mtime ?? -1, fields });

@@ -22,13 +22,7 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 const SEPARATORS = /[\u2028\u2029]/g;
 
 function stripSequences(s: string): string {
-  return s
-    .replace(ESC_STRING, '')
-    .replace(ESC_CSI, '')
-    .replace(ESC_OTHER, '')
-    .replace(C1_STRING, '')
-    .replace(C1_CSI, '')
-    .replace(BIDI, '');
+  return s.replace(ESC_STRING, '').replace(ESC_CSI, '').replace(ESC_OTHER, '').replace(C1_STRING, '').replace(C1_CSI, '').replace(BIDI, '');
 }
 
 /** A single-line string (subject, name, file name): every control character becomes a space. */

@@ -8,7 +8,10 @@ export function baseSubject(subject: string): string {
   let s = subject.replace(/\s+/g, ' ').trim();
   for (;;) {
     const before = s;
-    s = s.replace(PREFIX, '').replace(/\s*\(fwd\)\s*$/i, '').trim();
+    s = s
+      .replace(PREFIX, '')
+      .replace(/\s*\(fwd\)\s*$/i, '')
+      .trim();
     if (s === before) break;
   }
   return s.toLowerCase();

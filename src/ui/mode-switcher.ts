@@ -59,8 +59,7 @@ function modeSwitcher(ctx: Ctx, accounts: AccountConfig[], i: number, deps: () =
   const current = () => accounts[i]!;
   return {
     leaveOnServer: () => current().leaveOnServer === true,
-    explain: (target, leaveOnServer) =>
-      explainSwitch(planSwitch(current(), target, { leaveOnServer }), deps().dataDir, 'Press l to keep the server copies.'),
+    explain: (target, leaveOnServer) => explainSwitch(planSwitch(current(), target, { leaveOnServer }), deps().dataDir, 'Press l to keep the server copies.'),
     async apply(target, leaveOnServer) {
       const updated = await applySwitch(ctx, planSwitch(current(), target, { leaveOnServer }));
       accounts[i] = updated;

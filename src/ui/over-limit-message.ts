@@ -16,17 +16,14 @@ export function overLimitMessage(rawHead: Buffer, detail: string, envelope: Mess
     text,
     headerLines: [],
     attachments: [],
-    warnings: [
-      sanitizeLine(`This message is over tmail's limits (${detail}); the start of its raw source is shown below.`),
-      SAVE_HINT,
-    ],
+    warnings: [sanitizeLine(`This message is over tmail's limits (${detail}); the start of its raw source is shown below.`), SAVE_HINT],
     cut: true,
   };
 }
 
 /** Fills what the message's own headers did not give from the envelope, and says so. */
 export function withEnvelope(msg: ReaderMessage, envelope: MessageSummary | undefined): ReaderMessage {
-  if (!envelope || msg.headerLines.length > 0 && (msg.from !== '' || msg.subject !== '')) {
+  if (!envelope || (msg.headerLines.length > 0 && (msg.from !== '' || msg.subject !== ''))) {
     return msg.cut ? { ...msg, warnings: [...msg.warnings, SAVE_HINT] } : msg;
   }
   const env = envelopeFields(envelope);
@@ -34,11 +31,7 @@ export function withEnvelope(msg: ReaderMessage, envelope: MessageSummary | unde
   return {
     ...msg,
     ...env,
-    warnings: [
-      ...msg.warnings,
-      "The message's header block could not be read; From, To, Date and Subject are the server's summary.",
-      SAVE_HINT,
-    ],
+    warnings: [...msg.warnings, "The message's header block could not be read; From, To, Date and Subject are the server's summary.", SAVE_HINT],
     cut: true,
   };
 }

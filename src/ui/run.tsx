@@ -36,17 +36,25 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // The controller and the account layer are light (protocol libraries load on the first login):
   // they start first, so the logins (cold start) and the header cache (warm start) get going
   // while Ink, React and the components load.
-  const [{ UiController }, { createAccount }, { accountSlots }, { lazyLoader }, { TraceBuffer }, { CellRenderer }, { TerminalSession }, { paths, accountDataDir }] =
-    await Promise.all([
-      import('./state/controller.js'),
-      import('../accounts/index.js'),
-      import('./mode-switcher.js'),
-      import('./lazy-loader.js'),
-      import('../trace/buffer.js'),
-      import('./terminal/cell-renderer.js'),
-      import('./startup/terminal-session.js'),
-      import('../config/paths.js'),
-    ]);
+  const [
+    { UiController },
+    { createAccount },
+    { accountSlots },
+    { lazyLoader },
+    { TraceBuffer },
+    { CellRenderer },
+    { TerminalSession },
+    { paths, accountDataDir },
+  ] = await Promise.all([
+    import('./state/controller.js'),
+    import('../accounts/index.js'),
+    import('./mode-switcher.js'),
+    import('./lazy-loader.js'),
+    import('../trace/buffer.js'),
+    import('./terminal/cell-renderer.js'),
+    import('./startup/terminal-session.js'),
+    import('../config/paths.js'),
+  ]);
   const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines.
   const trace = new TraceBuffer();
@@ -182,7 +190,10 @@ async function openTraceFile(ctx: CliContext, file: string | undefined, trace: T
 }
 
 /** A passwordCommand waiting (for a pinentry, say) shows in the status bar until it answers. */
-function showPasswordWaits(passwords: { onWaiting(show: (name: string, command: string, waiting: boolean) => void): void }, controller: { track<T>(label: string, p: Promise<T>): Promise<T> }): void {
+function showPasswordWaits(
+  passwords: { onWaiting(show: (name: string, command: string, waiting: boolean) => void): void },
+  controller: { track<T>(label: string, p: Promise<T>): Promise<T> },
+): void {
   const waits = new Map<string, () => void>();
   passwords.onWaiting((name, command, waiting) => {
     waits.get(name)?.();

@@ -75,9 +75,16 @@ export function accountContract(subject: ContractSubject): void {
 
   test('arrival windows are newest first, and slices of the folder agree', async () => {
     const uids = window.map((s) => s.uid);
-    assert.deepEqual(uids, [...uids].sort((a, b) => b - a), 'newest (highest UID) first');
+    assert.deepEqual(
+      uids,
+      [...uids].sort((a, b) => b - a),
+      'newest (highest UID) first',
+    );
     const middle = await account.fetchWindow(INBOX, 1, 2);
-    assert.deepEqual(middle.map((s) => s.uid), uids.slice(1, 3));
+    assert.deepEqual(
+      middle.map((s) => s.uid),
+      uids.slice(1, 3),
+    );
     assert.deepEqual(await account.fetchWindow(INBOX, window.length, 5), []);
   });
 
@@ -85,11 +92,18 @@ export function accountContract(subject: ContractSubject): void {
     await account.addFlags(INBOX, [picked.uid], ['\\Seen', '\\Flagged']);
     const inWindow = await windowEntry(picked.uid);
     assert.ok(inWindow);
-    assert.deepEqual(comparable(inWindow).flags.filter((f) => f === '\\Seen' || f === '\\Flagged'), ['\\Flagged', '\\Seen']);
+    assert.deepEqual(
+      comparable(inWindow).flags.filter((f) => f === '\\Seen' || f === '\\Flagged'),
+      ['\\Flagged', '\\Seen'],
+    );
 
     const hits = await account.search(INBOX, { subject: picked.subject });
     assert.ok(hits.includes(picked.uid), 'found by subject');
-    assert.deepEqual(hits, [...hits].sort((a, b) => b - a), 'search results are newest first');
+    assert.deepEqual(
+      hits,
+      [...hits].sort((a, b) => b - a),
+      'search results are newest first',
+    );
     const found = (await account.fetchSummaries(INBOX, hits)).find((s) => s.uid === picked.uid);
     assert.ok(found, 'fetchSummaries returns the hit');
     assert.deepEqual(comparable(found), comparable(inWindow), 'same summary as in the window: flags, location, headers');
@@ -112,7 +126,10 @@ export function accountContract(subject: ContractSubject): void {
   test('fetchSummaries keeps the order asked for and leaves out unknown UIDs', async () => {
     const [a, b] = [window[0]!.uid, window[2]!.uid];
     const got = await account.fetchSummaries(INBOX, [b, 999_999, a]);
-    assert.deepEqual(got.map((s) => s.uid), [b, a]);
+    assert.deepEqual(
+      got.map((s) => s.uid),
+      [b, a],
+    );
     assert.deepEqual(await account.fetchSummaries(INBOX, []), []);
   });
 
@@ -128,7 +145,9 @@ export function accountContract(subject: ContractSubject): void {
     assert.equal(await account.specialFolder('sent'), folder, 'the same folder every time');
     const before = (await account.openFolder(folder)).total;
     const subject = `Contract sent copy ${process.pid}`;
-    const raw = Buffer.from(`From: Me <me@example.org>\r\nTo: You <you@example.org>\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <contract-${process.pid}@example.org>\r\n\r\nBody.\r\n`);
+    const raw = Buffer.from(
+      `From: Me <me@example.org>\r\nTo: You <you@example.org>\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <contract-${process.pid}@example.org>\r\n\r\nBody.\r\n`,
+    );
     await account.appendMessage(folder, raw, ['\\Seen']);
     assert.equal((await account.openFolder(folder)).total, before + 1);
     const [newest] = await account.fetchWindow(folder, 0, 1);
@@ -182,19 +201,33 @@ export function accountContract(subject: ContractSubject): void {
   test('flags on a set: one call each way; undo restores exactly what each message had', async () => {
     const set = (await account.fetchWindow(INBOX, 0, 3)).slice(0, 3);
     await account.addFlags(INBOX, [set[0]!.uid], ['\\Flagged']);
-    await account.removeFlags(INBOX, set.slice(1).map((m) => m.uid), ['\\Flagged']);
+    await account.removeFlags(
+      INBOX,
+      set.slice(1).map((m) => m.uid),
+      ['\\Flagged'],
+    );
     await account.addFlags(INBOX, [set[1]!.uid], ['\\Seen']);
     await account.removeFlags(INBOX, [set[0]!.uid, set[2]!.uid], ['\\Seen']);
-    const shown = await account.fetchSummaries(INBOX, set.map((m) => m.uid));
+    const shown = await account.fetchSummaries(
+      INBOX,
+      set.map((m) => m.uid),
+    );
     const before = new Map(shown.map((m) => [m.uid, comparable(m).flags]));
 
     const { undo } = await changeFlags(account, INBOX, shown, { add: ['\\Flagged', '\\Seen'] });
-    for (const m of await account.fetchSummaries(INBOX, set.map((x) => x.uid))) {
+    for (const m of await account.fetchSummaries(
+      INBOX,
+      set.map((x) => x.uid),
+    )) {
       assert.ok(m.flags.includes('\\Flagged') && m.flags.includes('\\Seen'), `uid ${m.uid} flagged and read`);
     }
     assert.equal(undo.kind, 'flags');
     await undoAction(account, undo);
-    for (const m of await account.fetchSummaries(INBOX, set.map((x) => x.uid))) assert.deepEqual(comparable(m).flags, before.get(m.uid), `uid ${m.uid} as before`);
+    for (const m of await account.fetchSummaries(
+      INBOX,
+      set.map((x) => x.uid),
+    ))
+      assert.deepEqual(comparable(m).flags, before.get(m.uid), `uid ${m.uid} as before`);
   });
 
   test('move a set: gone from INBOX, in the destination with its new UIDs; undo moves it back', async () => {
@@ -202,13 +235,24 @@ export function accountContract(subject: ContractSubject): void {
     const inbox = await account.fetchWindow(INBOX, 0, 1000);
     const moving = inbox.slice(1, 3);
     const destBefore = await subjectsIn(dest);
-    const { outcome, undo } = await moveWithUndo(account, INBOX, moving.map((m) => m.uid), dest);
+    const { outcome, undo } = await moveWithUndo(
+      account,
+      INBOX,
+      moving.map((m) => m.uid),
+      dest,
+    );
     assert.equal(outcome?.result, 'moved');
     assert.equal(outcome?.copies?.length, 2, 'the new UIDs of both');
-    const inDest = await account.fetchSummaries(dest, outcome!.copies!.map((c) => c.to));
+    const inDest = await account.fetchSummaries(
+      dest,
+      outcome!.copies!.map((c) => c.to),
+    );
     assert.deepEqual(inDest.map((s) => s.subject).sort(), moving.map((m) => m.subject).sort(), 'the copies are the moved messages');
     assert.deepEqual(outcome!.copies!.map((c) => c.from).sort(), moving.map((m) => m.uid).sort());
-    const left = await account.fetchSummaries(INBOX, moving.map((m) => m.uid));
+    const left = await account.fetchSummaries(
+      INBOX,
+      moving.map((m) => m.uid),
+    );
     assert.deepEqual(left, [], 'gone from INBOX');
 
     assert.equal(undo.kind, 'move');
@@ -238,11 +282,27 @@ export function accountContract(subject: ContractSubject): void {
 
     const dest = await scratchFolder('Contract copies');
     const now = await account.fetchWindow(INBOX, 0, 2);
-    const copied = await account.copyMessages(INBOX, now.map((m) => m.uid), dest);
+    const copied = await account.copyMessages(
+      INBOX,
+      now.map((m) => m.uid),
+      dest,
+    );
     assert.equal(copied?.copies.length, 2);
-    const copies = await account.fetchSummaries(dest, copied!.copies.map((c) => c.to));
+    const copies = await account.fetchSummaries(
+      dest,
+      copied!.copies.map((c) => c.to),
+    );
     assert.deepEqual(copies.map((c) => c.subject).sort(), now.map((m) => m.subject).sort());
-    assert.equal((await account.fetchSummaries(INBOX, now.map((m) => m.uid))).length, 2, 'the originals stay');
+    assert.equal(
+      (
+        await account.fetchSummaries(
+          INBOX,
+          now.map((m) => m.uid),
+        )
+      ).length,
+      2,
+      'the originals stay',
+    );
   });
 
   test('a search expression finds what the local evaluator finds in the summaries', async () => {

@@ -31,15 +31,23 @@ const ORIGINAL = [
 
 async function imap(server: { host: string; ports: { imaps: number }; caFile: string }): Promise<ImapFlow> {
   const client = new ImapFlow({
-    host: server.host, port: server.ports.imaps, secure: true, logger: false,
-    tls: { ca: [await readFile(server.caFile)] }, auth: { user: 'alice', pass: 'alice-pw' },
+    host: server.host,
+    port: server.ports.imaps,
+    secure: true,
+    logger: false,
+    tls: { ca: [await readFile(server.caFile)] },
+    auth: { user: 'alice', pass: 'alice-pw' },
   });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
-test('reply in tmux: editor with the screen released, confirm, send, Sent copy in the UI', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 180_000 }, async (t) => {
+test('reply in tmux: editor with the screen released, confirm, send, Sent copy in the UI', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 180_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'compose', 'ui-flow.js'))) throw new Error('dist/ is missing or stale: run `npm run build` first');
   const server = await startDovecot();
   const sink = await startSmtpSink();
@@ -58,27 +66,53 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
   await dev.logout();
 
   const editor = join(work, 'edit.sh');
-  await writeFile(editor, [
-    '#!/bin/sh',
-    'echo "EDITOR-SCREEN-VISIBLE $1"',
-    'sleep 1',
-    'sed -i -e "s/^To: *$/To: Dave <dave@example.org>/" -e "s/^Subject: *$/Subject: E2E new message/" "$1"',
-    'awk \'{print} /^$/ && !d {print "E2E REPLY TEXT"; d=1}\' "$1" > "$1.new" && cat "$1.new" > "$1" && rm "$1.new"',
-    '',
-  ].join('\n'));
+  await writeFile(
+    editor,
+    [
+      '#!/bin/sh',
+      'echo "EDITOR-SCREEN-VISIBLE $1"',
+      'sleep 1',
+      'sed -i -e "s/^To: *$/To: Dave <dave@example.org>/" -e "s/^Subject: *$/Subject: E2E new message/" "$1"',
+      'awk \'{print} /^$/ && !d {print "E2E REPLY TEXT"; d=1}\' "$1" > "$1.new" && cat "$1.new" > "$1" && rm "$1.new"',
+      '',
+    ].join('\n'),
+  );
   await chmod(editor, 0o755);
   const config = join(work, 'config.json');
-  await writeFile(config, JSON.stringify({
-    accounts: [{
-      name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls',
-      user: 'alice', email: 'alice@example.test', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile,
-      identities: [{ from: 'Alice <alice@example.test>' }, { from: 'Alice Club <alice@club.example>', signature: 'E2E CLUB SIGNATURE' }],
-      smtp: { host: sink.host, port: sink.port, security: 'starttls', user: sink.user, passwordEnv: 'TMAIL_E2E_SMTP_PW', ca: sink.caFile, from: 'Alice <alice@example.test>' },
-    }],
-  }), { mode: 0o600 });
+  await writeFile(
+    config,
+    JSON.stringify({
+      accounts: [
+        {
+          name: 'e2e',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          email: 'alice@example.test',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+          identities: [{ from: 'Alice <alice@example.test>' }, { from: 'Alice Club <alice@club.example>', signature: 'E2E CLUB SIGNATURE' }],
+          smtp: {
+            host: sink.host,
+            port: sink.port,
+            security: 'starttls',
+            user: sink.user,
+            passwordEnv: 'TMAIL_E2E_SMTP_PW',
+            ca: sink.caFile,
+            from: 'Alice <alice@example.test>',
+          },
+        },
+      ],
+    }),
+    { mode: 0o600 },
+  );
 
   tmux = await startTmux({
-    cols: 100, rows: 30, cwd: ROOT,
+    cols: 100,
+    rows: 30,
+    cwd: ROOT,
     env: { TMAIL_E2E_PW: 'alice-pw', TMAIL_E2E_SMTP_PW: sink.password, TMAIL_DATA_DIR: join(work, 'data'), EDITOR: editor, VISUAL: '' },
   });
   await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);
@@ -88,8 +122,14 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
   await tmux.keys('r');
   await tmux.waitFor((x) => has(x, 'EDITOR-SCREEN-VISIBLE') && !has(x, 'E2E question'), 'the editor on the normal screen');
   let s = await tmux.waitFor((x) => has(x, 'ready to send?'), 'the confirm screen after the editor');
-  assert.ok(s.some((l) => /To:\s+Carol Sender <carol@example\.org>/.test(l)), s.join('\n'));
-  assert.ok(s.some((l) => /Subject:\s+Re: E2E question/.test(l)), s.join('\n'));
+  assert.ok(
+    s.some((l) => /To:\s+Carol Sender <carol@example\.org>/.test(l)),
+    s.join('\n'),
+  );
+  assert.ok(
+    s.some((l) => /Subject:\s+Re: E2E question/.test(l)),
+    s.join('\n'),
+  );
   assert.ok(!has(s, 'EDITOR-SCREEN-VISIBLE'), 'the UI redrew the whole screen');
 
   await tmux.keys('s');
@@ -156,7 +196,10 @@ test('reply in tmux: editor with the screen released, confirm, send, Sent copy i
   await tmux.waitFor((x) => has(x, 'E2E new message') && !has(x, 'Draft saved'), 'the draft in Drafts', 30_000);
   await tmux.keys('E');
   s = await tmux.waitFor((x) => has(x, 'Draft — ready to send?'), 'the draft back on the confirm screen', 30_000);
-  assert.ok(s.some((l) => /From:\s+Alice Club <alice@club\.example>/.test(l)), s.join('\n'));
+  assert.ok(
+    s.some((l) => /From:\s+Alice Club <alice@club\.example>/.test(l)),
+    s.join('\n'),
+  );
   await tmux.keys('s');
   await tmux.waitFor((x) => has(x, 'Sent to 2 recipient(s), copy in Sent'), 'the draft sent', 30_000);
   assert.equal(sink.received.length, 3);

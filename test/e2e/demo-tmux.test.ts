@@ -51,8 +51,19 @@ for (const term of ['xterm-256color', 'vt100']) {
       await wait((x) => has(x, 'Trace · Demo (IMAP)') && has(x, 'Start here: IMAP'), 'the trace pane under the list');
       await tmux.keys('Enter');
       // The status note leads with where it happened, whole at 80 columns.
-      s = await wait((x) => has(x, 'Welcome to the tmail demo') && has(x, 'Lives: on the server') && has(x, 'server: \\Seen set') && has(x, 'Trace · Demo (IMAP)') && x.some((l) => /S: \S+ OK /.test(l)), 'the guide in the reader, the trace pane below');
-      assert.ok(s.some((l) => / IMAP │ INBOX │ 1\/50 │ .*server: \\Seen set/.test(l)), 'the note in the status bar');
+      s = await wait(
+        (x) =>
+          has(x, 'Welcome to the tmail demo') &&
+          has(x, 'Lives: on the server') &&
+          has(x, 'server: \\Seen set') &&
+          has(x, 'Trace · Demo (IMAP)') &&
+          x.some((l) => /S: \S+ OK /.test(l)),
+        'the guide in the reader, the trace pane below',
+      );
+      assert.ok(
+        s.some((l) => / IMAP │ INBOX │ 1\/50 │ .*server: \\Seen set/.test(l)),
+        'the note in the status bar',
+      );
       // T zooms the trace full screen, where it scrolls back.
       await tmux.keys('T');
       await wait((x) => has(x, 'j/k scroll') && !has(x, 'Welcome to the tmail demo'), 'the zoomed trace');
@@ -77,7 +88,10 @@ for (const term of ['xterm-256color', 'vt100']) {
       s = await wait((x) => has(x, 'Demo (POP3) │ POP3 · local cache │ INBOX │ 1/50'), 'the downloaded messages');
       await tmux.keys('T');
       s = await wait((x) => has(x, 'Trace · Demo (POP3)') && x.some((l) => /C: QUIT/.test(l)), 'QUIT in the trace');
-      assert.ok(s.some((l) => /C: DELE \d+|S: \+OK message \d+ deleted/.test(l)), 'DELE in view');
+      assert.ok(
+        s.some((l) => /C: DELE \d+|S: \+OK message \d+ deleted/.test(l)),
+        'DELE in view',
+      );
       s = await pressUntil('PageUp', (x) => x.some((l) => /C: RETR \d+/.test(l)), 'RETR in the trace');
       s = await pressUntil('PageUp', (x) => x.some((l) => /C: PASS \*\*\*/.test(l)), 'the redacted PASS');
       await tmux.keys('t');

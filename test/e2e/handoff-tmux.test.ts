@@ -47,7 +47,11 @@ async function waitForFile(file: string, what: string): Promise<string> {
   throw new Error(`timed out waiting for ${what} (${file})`);
 }
 
-test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a command', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 180_000 }, async (t) => {
+test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a command', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 180_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e test');
   const server = await startDovecot();
   const work = await mkdtemp(join(tmpdir(), 'tmail-e2e-handoff-'));
@@ -65,7 +69,10 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   const opened = join(work, 'opened.txt');
   const browsed = join(work, 'browsed.txt');
   await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${opened}'\n`);
-  await writeFile(join(bin, 'fake-browser'), `#!/bin/sh\ncat "$1" > '${browsed}.part' && printf '\\n%s\\n' "$1" >> '${browsed}.part' && mv '${browsed}.part' '${browsed}'\n`);
+  await writeFile(
+    join(bin, 'fake-browser'),
+    `#!/bin/sh\ncat "$1" > '${browsed}.part' && printf '\\n%s\\n' "$1" >> '${browsed}.part' && mv '${browsed}.part' '${browsed}'\n`,
+  );
   await chmod(join(bin, 'xdg-open'), 0o755);
   await chmod(join(bin, 'fake-browser'), 0o755);
   const mailcap = join(work, 'mailcap');
@@ -74,7 +81,20 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   const config = join(work, 'config.json');
   await writeFile(
     config,
-    JSON.stringify({ accounts: [{ name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile }] }),
+    JSON.stringify({
+      accounts: [
+        {
+          name: 'e2e',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
+    }),
     { mode: 0o600 },
   );
   tmux = await startTmux({

@@ -17,12 +17,16 @@ import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-const head = (subject: string, extra: string[] = []) =>
-  ['From: Mallory <mallory@example.org>', 'To: Alice <alice@example.test>', `Subject: ${subject}`, 'Date: Mon, 1 Jan 2029 10:00:00 +0000', ...extra];
+const head = (subject: string, extra: string[] = []) => [
+  'From: Mallory <mallory@example.org>',
+  'To: Alice <alice@example.test>',
+  `Subject: ${subject}`,
+  'Date: Mon, 1 Jan 2029 10:00:00 +0000',
+  ...extra,
+];
 const plain = (subject: string, body: string, charset = 'utf-8') =>
   [...head(subject, ['MIME-Version: 1.0', `Content-Type: text/plain; charset=${charset}`]), '', body, ''].join('\r\n');
-const html = (subject: string, body: string) =>
-  [...head(subject, ['MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8']), '', body, ''].join('\r\n');
+const html = (subject: string, body: string) => [...head(subject, ['MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8']), '', body, ''].join('\r\n');
 
 /** Newest first in the list: the first entry is on row 1. */
 const CORPUS: { name: string; raw: string | Buffer }[] = [
@@ -47,7 +51,16 @@ const CORPUS: { name: string; raw: string | Buffer }[] = [
     name: 'bad-encodings',
     raw: Buffer.concat([
       Buffer.from(
-        [...head('H09 bad encodings =?x-unknown?B?@@@?=', ['MIME-Version: 1.0', 'Content-Type: text/plain; charset=no-such-charset', 'Content-Transfer-Encoding: base64']), '', '!!!not base64\u00ff', ''].join('\r\n'),
+        [
+          ...head('H09 bad encodings =?x-unknown?B?@@@?=', [
+            'MIME-Version: 1.0',
+            'Content-Type: text/plain; charset=no-such-charset',
+            'Content-Transfer-Encoding: base64',
+          ]),
+          '',
+          '!!!not base64\u00ff',
+          '',
+        ].join('\r\n'),
         'latin1',
       ),
       Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x0d, 0x0a]),
@@ -89,7 +102,11 @@ async function tmailPid(tmux: TmuxSession): Promise<number> {
   throw new Error('tmail process not found');
 }
 
-test('hostile corpus through the real UI: first line, keys answered, no crash, terminal restored', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 600_000 }, async (t) => {
+test('hostile corpus through the real UI: first line, keys answered, no crash, terminal restored', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 600_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const server = await startDovecot({ baseDir: existsSync('/dev/shm') ? '/dev/shm' : undefined });
   const work = await mkdtemp(join(tmpdir(), 'tmail-hostile-'));
@@ -104,7 +121,18 @@ test('hostile corpus through the real UI: first line, keys answered, no crash, t
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [{ name: 'hostile', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile }],
+      accounts: [
+        {
+          name: 'hostile',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
     }),
     { mode: 0o600 },
   );
@@ -145,7 +173,10 @@ test('hostile corpus through the real UI: first line, keys answered, no crash, t
   await tmux.keys('q');
   await tmux.waitFor((x) => has(x, 'EXIT=0'), 'tmail quit with q', 20_000);
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     await t.test(`${signal} while the biggest message loads restores the terminal`, async () => {
       await start();
       await tmux!.keys('g', 'Enter');

@@ -34,7 +34,9 @@ setInterval(() => { for (let i = 0; i < 20000; i++) keep.push({ i, s: 'x'.repeat
   try {
     // sh, not the interactive bash: bash would reset the terminal itself before its next prompt.
     // The pause lets the sentinel (it looks once a second) do its work before stty reports.
-    await tmux.type(`sh -c 'node --max-old-space-size=32 --import tsx ${script}; e=$?; sleep 3; echo EXIT=$e; stty -a | grep -o -- "-\\?icanon" | sed "s/^/MODE=/"'`);
+    await tmux.type(
+      `sh -c 'node --max-old-space-size=32 --import tsx ${script}; e=$?; sleep 3; echo EXIT=$e; stty -a | grep -o -- "-\\?icanon" | sed "s/^/MODE=/"'`,
+    );
     await tmux.keys('Enter');
     await tmux.waitFor((s) => s.some((l) => l.includes('FULL-SCREEN-UI')), 'the child took the full screen', 30_000);
     const screen = await tmux.waitFor((s) => s.some((l) => /^MODE=/.test(l)), 'the child died and stty reported', 120_000);

@@ -34,19 +34,21 @@ async function addCorpus(server: DovecotServer): Promise<void> {
   for (const [i, [subject, line]] of CORPUS.entries()) {
     const date = new Date(Date.UTC(2030, 0, 1, 12, i, 0));
     const body = Array.from({ length: 150 }, (_, n) => `${n + 1}. ${line}`).join('\r\n');
-    const raw = Buffer.from([
-      `From: ${encodeWord('Zoë 山田 👩‍💻')} <zoe@example.org>`,
-      'To: Alice <alice@example.test>',
-      `Subject: ${encodeWord(subject)}`,
-      `Date: ${date.toUTCString()}`,
-      `Message-ID: <corpus-${i}@example.org>`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      body,
-      '',
-    ].join('\r\n'));
+    const raw = Buffer.from(
+      [
+        `From: ${encodeWord('Zoë 山田 👩‍💻')} <zoe@example.org>`,
+        'To: Alice <alice@example.test>',
+        `Subject: ${encodeWord(subject)}`,
+        `Date: ${date.toUTCString()}`,
+        `Message-ID: <corpus-${i}@example.org>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        body,
+        '',
+      ].join('\r\n'),
+    );
     const seconds = Math.floor(date.getTime() / 1000);
     const file = join(server.maildir('alice'), 'new', `${seconds}.corpus_${i}.tmailtest,S=${raw.length}`);
     await writeFile(file, raw, { mode: 0o600 });
@@ -152,7 +154,11 @@ async function measure(tmux: TmuxSession, cols: number, work: string): Promise<M
   return { listStep: Math.round(list / KEYS), readerPage: Math.round(reader / pages), folderSwitch: Math.round(folder / switches) };
 }
 
-test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x40 and 200x50', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 300_000 }, async (t) => {
+test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x40 and 200x50', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 300_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const server = await startDovecot({ baseDir: existsSync('/dev/shm') ? '/dev/shm' : undefined });
   const work = await mkdtemp(join(tmpdir(), 'tmail-bytes-'));
@@ -168,13 +174,31 @@ test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x4
   await addCorpus(server);
   await server.fixOwnership('alice');
   const config = join(work, 'config.json');
-  await writeFile(config, JSON.stringify({
-    accounts: [{ name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls',
-      user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile }],
-  }), { mode: 0o600 });
+  await writeFile(
+    config,
+    JSON.stringify({
+      accounts: [
+        {
+          name: 'e2e',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
+    }),
+    { mode: 0o600 },
+  );
 
   const results: Record<string, Measured> = {};
-  for (const [cols, rows] of [[80, 24], [120, 40], [200, 50]] as const) {
+  for (const [cols, rows] of [
+    [80, 24],
+    [120, 40],
+    [200, 50],
+  ] as const) {
     const tmux = await startTmux({ cols, rows, cwd: ROOT, env: { TMAIL_E2E_PW: 'alice-pw', TMAIL_DATA_DIR: join(work, `data-${cols}`) } });
     sessions.push(tmux);
     await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);

@@ -47,9 +47,17 @@ async function startPipe(port: number): Promise<{ port: number; stop(): Promise<
 
 /** The message rows of the list pane (from its left border; the folder pane beside it left out), trimmed. */
 const LIST_ROW = /[│║][> ][^│║]*\d{4}-\d{2}-\d{2} .*$/;
-const listRows = (screen: string[]) => screen.map((l) => LIST_ROW.exec(l)?.[0]).filter((l): l is string => !!l).map((l) => l.trim());
+const listRows = (screen: string[]) =>
+  screen
+    .map((l) => LIST_ROW.exec(l)?.[0])
+    .filter((l): l is string => !!l)
+    .map((l) => l.trim());
 
-test('scroll end to end at 80x24, then a warm start from the cache with the server unreachable', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 240_000 }, async (t) => {
+test('scroll end to end at 80x24, then a warm start from the cache with the server unreachable', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 240_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e test');
   const server = await startDovecot({ baseDir: existsSync('/dev/shm') ? '/dev/shm' : undefined });
   const work = await mkdtemp(join(tmpdir(), 'tmail-e2e-warm-'));
@@ -67,7 +75,18 @@ test('scroll end to end at 80x24, then a warm start from the cache with the serv
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [{ name: 'warm', protocol: 'imap', host: server.host, port: proxy.port, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile }],
+      accounts: [
+        {
+          name: 'warm',
+          protocol: 'imap',
+          host: server.host,
+          port: proxy.port,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
     }),
     { mode: 0o600 },
   );

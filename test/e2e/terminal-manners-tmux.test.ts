@@ -23,7 +23,15 @@ test('Ctrl-Z / fg, Ctrl-C in a prompt, grow then quit', tmuxTestOptions(), async
     await tmux.type(`node bin/tmail.js --demo --demo-dir ${join(work, 'demo')}`);
     await tmux.keys('Enter');
     // Both accounts' folders listed and nothing loading: the screen left must not change meanwhile.
-    await tmux.waitFor((x) => has(x, 'Start here') && has(x, '1/50') && x.filter((l) => /│\s+Trash\s/.test(l)).length === 2 && !x.some((l) => l.startsWith(' Demo') && l.includes('…')), 'the demo INBOX, all folders', 90_000);
+    await tmux.waitFor(
+      (x) =>
+        has(x, 'Start here') &&
+        has(x, '1/50') &&
+        x.filter((l) => /│\s+Trash\s/.test(l)).length === 2 &&
+        !x.some((l) => l.startsWith(' Demo') && l.includes('…')),
+      'the demo INBOX, all folders',
+      90_000,
+    );
     await tmux.keys('j', 'j');
     const before = await tmux.waitFor((x) => has(x, '3/50'), 'cursor on 3');
 

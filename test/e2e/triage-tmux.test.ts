@@ -29,9 +29,24 @@ test('tmux: x tags, ;d deletes the tagged pair to Trash, u undoes it', { ...dove
   await generateMaildir(maildir, { count: 1, folder: 'Trash', seed: 6 });
   await server.fixOwnership('alice');
   const config = join(work, 'config.json');
-  await writeFile(config, JSON.stringify({
-    accounts: [{ name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile }],
-  }), { mode: 0o600 });
+  await writeFile(
+    config,
+    JSON.stringify({
+      accounts: [
+        {
+          name: 'e2e',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
+    }),
+    { mode: 0o600 },
+  );
 
   tmux = await startTmux({ cols: 100, rows: 30, cwd: ROOT, env: { TMAIL_E2E_PW: 'alice-pw', TMAIL_DATA_DIR: join(work, 'data') } });
   await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);

@@ -126,10 +126,18 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [{
-        name: 'e2e', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls',
-        user: 'alice', passwordEnv: 'TMAIL_E2E_PW', ca: server.caFile,
-      }],
+      accounts: [
+        {
+          name: 'e2e',
+          protocol: 'imap',
+          host: server.host,
+          port: server.ports.imap,
+          security: 'starttls',
+          user: 'alice',
+          passwordEnv: 'TMAIL_E2E_PW',
+          ca: server.caFile,
+        },
+      ],
     }),
     { mode: 0o600 },
   );
@@ -194,7 +202,10 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
 
   // Wide: three columns.
   await tmux.resize(200, 60);
-  s = await tmux.waitFor((x) => x.length === 60 && redrawnAt(x, 200) && statusRow(x) === 58 && has(x, 'PLAIN-PART-MARKER') && has(x, 'e2e [IMAP]'), 'reflow to 200x60');
+  s = await tmux.waitFor(
+    (x) => x.length === 60 && redrawnAt(x, 200) && statusRow(x) === 58 && has(x, 'PLAIN-PART-MARKER') && has(x, 'e2e [IMAP]'),
+    'reflow to 200x60',
+  );
   assertCoherent(s, 200, 60, 3);
 
   // Quit restores the terminal: the shell and the exit status are visible again.

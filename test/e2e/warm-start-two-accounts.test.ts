@@ -108,13 +108,20 @@ const statusUnread = (screen: string[]) => {
 };
 const placeholders = (screen: string[]) => screen.some((l) => /[│║]\s+…\s+/.test(l));
 
-test('warm start with two accounts: the INBOX is opened and reconciled at once, pane and status agree', { ...dovecotTestOptions(), ...tmuxTestOptions(), timeout: 240_000 }, async (t) => {
+test('warm start with two accounts: the INBOX is opened and reconciled at once, pane and status agree', {
+  ...dovecotTestOptions(),
+  ...tmuxTestOptions(),
+  timeout: 240_000,
+}, async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e test');
   const server = await startMailserver();
   let tmux: TmuxSession | undefined;
   const configFile = join(/TMAIL_CONFIG_DIR=(\S+)/.exec(server.env)![1]!, 'config.json');
   const config = JSON.parse(await readFile(configFile, 'utf8')) as { accounts: Array<{ name: string; port: number }> };
-  assert.deepEqual(config.accounts.map((a) => a.name), ['alice (IMAP)', 'bob (POP3)']);
+  assert.deepEqual(
+    config.accounts.map((a) => a.name),
+    ['alice (IMAP)', 'bob (POP3)'],
+  );
   const pipe = await startGatedPipe(config.accounts[0]!.port);
   config.accounts[0]!.port = pipe.port;
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
@@ -142,7 +149,14 @@ test('warm start with two accounts: the INBOX is opened and reconciled at once, 
   // Another device, while tmail is closed: the five newest unread messages marked read, one new
   // message and the oldest one expunged — the same count as before, so only opening the folder on
   // the server can tell.
-  const device = new ImapFlow({ host: '127.0.0.1', port: server.imaps, secure: true, auth: { user: 'alice', pass: 'alice-pw' }, logger: false, tls: { ca: await readFile(server.ca, 'utf8') } });
+  const device = new ImapFlow({
+    host: '127.0.0.1',
+    port: server.imaps,
+    secure: true,
+    auth: { user: 'alice', pass: 'alice-pw' },
+    logger: false,
+    tls: { ca: await readFile(server.ca, 'utf8') },
+  });
   device.on('error', () => undefined);
   await device.connect();
   let unreadOnServer: number;
@@ -156,7 +170,10 @@ test('warm start with two accounts: the INBOX is opened and reconciled at once, 
     } finally {
       lock.release();
     }
-    await device.append('INBOX', `From: Away <away@example.org>\r\nTo: alice@example.test\r\nSubject: Arrived while away\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <away-${Date.now()}@example.org>\r\n\r\nhello\r\n`);
+    await device.append(
+      'INBOX',
+      `From: Away <away@example.org>\r\nTo: alice@example.test\r\nSubject: Arrived while away\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <away-${Date.now()}@example.org>\r\n\r\nhello\r\n`,
+    );
     const status = await device.status('INBOX', { unseen: true, messages: true });
     assert.ok(status && status.unseen !== undefined, 'STATUS UNSEEN answered');
     assert.equal(status.messages, COUNT);
@@ -175,7 +192,8 @@ test('warm start with two accounts: the INBOX is opened and reconciled at once, 
   assert.ok(!cachedScreen.some((l) => l.includes('Arrived while away')), 'the cached screen is from before');
   pipe.release();
   const s = await tmux.waitFor(
-    (x) => position(x)?.total === COUNT && x.some((l) => l.includes('Arrived while away')) && paneUnread(x) === unreadOnServer && statusUnread(x) === unreadOnServer,
+    (x) =>
+      position(x)?.total === COUNT && x.some((l) => l.includes('Arrived while away')) && paneUnread(x) === unreadOnServer && statusUnread(x) === unreadOnServer,
     `the INBOX reconciled with the server (new mail on top, ${unreadOnServer} unread in the folder pane and the status bar)`,
     30_000,
   );

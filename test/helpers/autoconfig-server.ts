@@ -23,10 +23,25 @@ export async function startAutoconfigServer(hostnames: string[], files: Record<s
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=autoconfig test',
-    '-addext', `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(',')}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=autoconfig test',
+    '-addext',
+    `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(',')}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
   ]);
   const requests: string[] = [];
   const server = createServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) => {

@@ -32,7 +32,8 @@ export async function startDnsServer(zone: Zone): Promise<TestDnsServer> {
           response.answers.push(Packet.createResourceFromQuestion(q, { ttl: 60, class: Packet.CLASS.IN, ...record }));
         if (q.type === Packet.TYPE.A) for (const address of zone.A?.[name] ?? []) answer({ address });
         if (q.type === Packet.TYPE.SRV) {
-          for (const r of zone.SRV?.[name] ?? []) answer({ priority: r.priority ?? 0, weight: r.weight ?? 0, port: r.port, target: r.target === '.' ? '' : r.target });
+          for (const r of zone.SRV?.[name] ?? [])
+            answer({ priority: r.priority ?? 0, weight: r.weight ?? 0, port: r.port, target: r.target === '.' ? '' : r.target });
         }
         if (q.type === Packet.TYPE.MX) for (const r of zone.MX?.[name] ?? []) answer({ exchange: r.exchange, priority: r.priority });
       }

@@ -240,10 +240,25 @@ async function makeCertificate(dir: string): Promise<{ cert: string; key: string
   const key = path.join(dir, 'key.pem');
   // EC P-256 keeps generation fast (RSA-2048 costs ~0.1-1 s on a busy machine).
   await execFileAsync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '7', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '7',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
   ]);
   await chmod(key, 0o600);
   await chmod(cert, 0o644);
@@ -552,9 +567,19 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     ports = { imap, imaps, pop3, pop3s };
     await writeFile(
       conf,
-      buildConfig({ dir, instanceName, ports, cert, key, uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv', apop, ident,
+      buildConfig({
+        dir,
+        instanceName,
+        ports,
+        cert,
+        key,
+        uidlFormat: opts.pop3UidlFormat ?? '%08Xu%08Xv',
+        apop,
+        ident,
         imapCapability: opts.imapCapability ? `imap_capability = ${opts.imapCapability}\n` : imapCapabilityLine(opts.hideImapCapabilities),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.oauth2 ? { oauth2: opts.oauth2 } : {}) }),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...(opts.oauth2 ? { oauth2: opts.oauth2 } : {}),
+      }),
       { mode: 0o644 },
     );
     // A failed attempt's "Fatal:" lines must not make stop() think the server broke later.

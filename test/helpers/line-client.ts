@@ -9,19 +9,17 @@ export class LineClient {
   private ended = false;
   private error: Error | undefined;
 
-  private constructor(private socket: net.Socket, readonly timeoutMs: number) {
+  private constructor(
+    private socket: net.Socket,
+    readonly timeoutMs: number,
+  ) {
     this.attach(socket);
   }
 
   /** Plain TCP (`tlsOptions` unset) or implicit TLS. */
-  static async connect(
-    port: number,
-    opts: { host?: string; tls?: tls.ConnectionOptions; timeoutMs?: number } = {},
-  ): Promise<LineClient> {
+  static async connect(port: number, opts: { host?: string; tls?: tls.ConnectionOptions; timeoutMs?: number } = {}): Promise<LineClient> {
     const host = opts.host ?? '127.0.0.1';
-    const socket = opts.tls
-      ? tls.connect({ host, port, ...opts.tls })
-      : net.connect({ host, port });
+    const socket = opts.tls ? tls.connect({ host, port, ...opts.tls }) : net.connect({ host, port });
     await new Promise<void>((resolve, reject) => {
       socket.once(opts.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

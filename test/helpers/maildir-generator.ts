@@ -86,10 +86,7 @@ function writeMessage(file: string, bytes: Buffer, date: Date): void {
  * Writes `count` realistic RFC 5322 messages into maildirRoot (folder: '' = INBOX, else '.Name'),
  * dates ascending, newest last. No fsync: this is test data.
  */
-export async function generateMaildir(
-  maildirRoot: string,
-  opts: GenerateOptions,
-): Promise<{ messages: GeneratedMessage[] | null; count: number }> {
+export async function generateMaildir(maildirRoot: string, opts: GenerateOptions): Promise<{ messages: GeneratedMessage[] | null; count: number }> {
   const seed = opts.seed ?? 1;
   const startDate = opts.startDate ?? DEFAULT_START_DATE;
   const into = opts.into ?? 'new';

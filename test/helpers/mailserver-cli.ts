@@ -104,7 +104,11 @@ async function writeTmailConfig(server: DovecotServer): Promise<{ configDir: str
   return { configDir, configFile, dataDir };
 }
 
-function banner(server: DovecotServer, files: { configDir: string; configFile: string; dataDir: string }, info: { count: number; bobCount: number; ms: number; keep: boolean }): string {
+function banner(
+  server: DovecotServer,
+  files: { configDir: string; configFile: string; dataDir: string },
+  info: { count: number; bobCount: number; ms: number; keep: boolean },
+): string {
   const tmail = path.relative(process.cwd(), path.join(repoRoot, 'bin', 'tmail.js')) || 'bin/tmail.js';
   const env = `TMAIL_CONFIG_DIR=${shellQuote(files.configDir)} TMAIL_DATA_DIR=${shellQuote(files.dataDir)}`;
   const p = server.ports;
@@ -172,7 +176,12 @@ async function main(argv: string[]): Promise<number> {
     seed: count(values.seed, 1, '--seed'),
   };
 
-  const hideImapCapabilities = values.hide ? values.hide.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : undefined;
+  const hideImapCapabilities = values.hide
+    ? values.hide
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean)
+    : undefined;
   const server = await startDovecot({ baseDir: values['base-dir'], apop: values.apop, ...(hideImapCapabilities ? { hideImapCapabilities } : {}) });
   let stopping = false;
   const stop = async (code: number) => {

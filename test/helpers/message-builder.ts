@@ -389,10 +389,7 @@ function attachmentFor(rng: Rng): Attachment {
 function attachmentHeaders(a: Attachment): string {
   const type = a.type.startsWith('text/') ? `${a.type}; charset=utf-8` : a.type;
   if (ASCII_PRINTABLE.test(a.name)) {
-    return (
-      `Content-Type: ${type}; name="${a.name}"\nContent-Transfer-Encoding: base64\n` +
-      `Content-Disposition: attachment; filename="${a.name}"`
-    );
+    return `Content-Type: ${type}; name="${a.name}"\nContent-Transfer-Encoding: base64\n` + `Content-Disposition: attachment; filename="${a.name}"`;
   }
   // RFC 2231 for the filename, RFC 2047 in name= as many mailers still do.
   const pct = [...Buffer.from(a.name)]
@@ -495,8 +492,7 @@ export function buildMessageInfo(i: number, seed = 1, startDate: Date = DEFAULT_
   let body: string;
 
   const textPart8bit = () => `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${v.text}\n`;
-  const textPartQP = () =>
-    `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n${v.qp}\n`;
+  const textPartQP = () => `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n${v.qp}\n`;
   const alternative = (b: string) =>
     `--${b}\n${i % 2 ? textPartQP() : textPart8bit()}--${b}\n` +
     `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n` +
@@ -524,9 +520,7 @@ export function buildMessageInfo(i: number, seed = 1, startDate: Date = DEFAULT_
       const b = boundary('mix');
       h.push(`Content-Type: multipart/mixed;\n boundary="${b}"`);
       const first =
-        kind === 'attachment'
-          ? textPart8bit()
-          : `Content-Type: multipart/alternative;\n boundary="${boundary('alt')}"\n\n${alternative(boundary('alt'))}`;
+        kind === 'attachment' ? textPart8bit() : `Content-Type: multipart/alternative;\n boundary="${boundary('alt')}"\n\n${alternative(boundary('alt'))}`;
       const count = 1 + (rng.chance(0.25) ? 1 : 0);
       let parts = '';
       for (let k = 0; k < count; k++) parts += `--${b}\n${attachmentPart(seed, rng.int(ATTACHMENT_VARIANTS))}`;

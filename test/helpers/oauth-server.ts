@@ -250,7 +250,11 @@ export class TestBrowser {
       if (name) fields[name] = unescapeHtml(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
     }
     const body = new URLSearchParams({ ...fields, ...extra }).toString();
-    return this.navigate(new URL(unescapeHtml(form[1]!), base).href, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, stopAt);
+    return this.navigate(
+      new URL(unescapeHtml(form[1]!), base).href,
+      { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      stopAt,
+    );
   }
 
   private async navigate(url: string, init: RequestInit, stopAt?: (url: URL) => boolean): Promise<{ status: number; body: string }> {
@@ -296,7 +300,12 @@ export class TestBrowser {
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /**
@@ -314,8 +323,7 @@ export async function approveDeviceCode(browser: TestBrowser, verification: { ur
     if (page.body.includes('op.deviceInputForm')) {
       codeEntered = true;
       page = await browser.submitForm(page.body, browser.url, { user_code: verification.userCode });
-    }
-    else if (page.body.includes('op.deviceConfirmForm')) page = await browser.submitForm(page.body, browser.url);
+    } else if (page.body.includes('op.deviceConfirmForm')) page = await browser.submitForm(page.body, browser.url);
     // A page that submits its own form on load (the provider's POST-back after sign-in).
     else if (page.body.includes('forms[0].submit()')) page = await browser.submitForm(page.body, browser.url);
     else return page.body;
@@ -328,7 +336,11 @@ export async function approveDeviceCode(browser: TestBrowser, verification: { ur
  * follows the redirect to tmail's loopback address unless `stopAtRedirect` (the SSH case, where
  * that address does not load): then the address it ended on is returned for pasting.
  */
-export async function approveInBrowser(browser: TestBrowser, authorizationUrl: string, opts: { stopAtRedirect?: boolean; issuer: string }): Promise<{ finalUrl: string; body: string }> {
+export async function approveInBrowser(
+  browser: TestBrowser,
+  authorizationUrl: string,
+  opts: { stopAtRedirect?: boolean; issuer: string },
+): Promise<{ finalUrl: string; body: string }> {
   const issuerHost = new URL(opts.issuer).host;
   const page = await browser.open(authorizationUrl, (u) => opts.stopAtRedirect === true && u.host !== issuerHost);
   return { finalUrl: browser.url, body: page.body };

@@ -17,7 +17,12 @@ declare module 'oidc-provider' {
   export interface ProviderInstance {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, opts?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      opts?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
     Grant: new (opts: { accountId: string; clientId: string }) => GrantInstance;
     proxy: boolean;
     on(event: string, listener: (ctx: { oidc?: { params?: { grant_type?: unknown } } }, ...rest: unknown[]) => void): void;

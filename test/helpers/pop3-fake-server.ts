@@ -88,7 +88,12 @@ export async function startFakePop3(opts: FakePop3Options): Promise<FakePop3Serv
             break;
           case 'APOP': {
             const ts = /<[^>]+>/.exec(greeting)?.[0] ?? '';
-            const ok = a === user && b === createHash('md5').update(ts + password).digest('hex');
+            const ok =
+              a === user &&
+              b ===
+                createHash('md5')
+                  .update(ts + password)
+                  .digest('hex');
             send(ok ? '+OK logged in\r\n' : '-ERR [AUTH] Authentication failed.\r\n');
             break;
           }

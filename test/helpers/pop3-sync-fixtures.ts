@@ -25,7 +25,10 @@ export async function serverCount(server: DovecotServer, user: string, password:
 }
 
 export function messageIdOf(data: Buffer): string | undefined {
-  const head = data.subarray(0, Math.max(0, data.indexOf('\n\n')) || data.length).toString('latin1').replace(/\n[ \t]+/g, ' ');
+  const head = data
+    .subarray(0, Math.max(0, data.indexOf('\n\n')) || data.length)
+    .toString('latin1')
+    .replace(/\n[ \t]+/g, ' ');
   return /^message-id:\s*(<[^>]*>)/im.exec(head)?.[1];
 }
 

@@ -47,8 +47,7 @@ export async function startTmux(opts: { cols: number; rows: number; env?: NodeJS
   // -f /dev/null: no user config; a plain shell so that quitting the app shows a prompt again.
   await run(
     'tmux',
-    ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', String(opts.cols), '-y', String(opts.rows),
-      'bash --noprofile --norc'],
+    ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', String(opts.cols), '-y', String(opts.rows), 'bash --noprofile --norc'],
     { env, cwd: opts.cwd },
   );
   // A manual window size lets tests resize a detached session.

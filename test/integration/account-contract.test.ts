@@ -71,7 +71,10 @@ describe('contract: Dovecot', dovecotTestOptions(), () => {
   const dovecot = async (): Promise<DovecotServer> => {
     if (!server) {
       server = await startDovecot();
-      for (const [user, seed] of [['alice', 31], ['bob', 32]] as const) {
+      for (const [user, seed] of [
+        ['alice', 31],
+        ['bob', 32],
+      ] as const) {
         await generateMaildir(server.maildir(user), { count: 12, seed });
         await server.fixOwnership(user);
       }

@@ -49,7 +49,12 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
       'wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml': autoconfigXml(server.ports.imaps, server.ports.pop3s).replace(/%EMAILLOCALPART%/g, 'bob'),
     });
     dns = await startDnsServer({
-      A: { 'autoconfig.example.test': ['127.0.0.1'], 'wellknown.test': ['127.0.0.1'], 'untrusted.test': ['127.0.0.1'], 'autoconfig.untrusted.test': ['127.0.0.1'] },
+      A: {
+        'autoconfig.example.test': ['127.0.0.1'],
+        'wellknown.test': ['127.0.0.1'],
+        'untrusted.test': ['127.0.0.1'],
+        'autoconfig.untrusted.test': ['127.0.0.1'],
+      },
       SRV: {
         '_imaps._tcp.srv.test': [
           { target: 'backup.srv.test', port: 1, priority: 20 },
@@ -59,7 +64,12 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
         '_pop3s._tcp.srv.test': [{ target: '.', port: 0 }],
         '_submission._tcp.srv.test': [{ target: 'smtp.srv.test', port: 587 }],
       },
-      MX: { 'hosted.test': [{ exchange: 'aspmx.l.google.com', priority: 1 }, { exchange: 'alt1.aspmx.l.google.com', priority: 5 }] },
+      MX: {
+        'hosted.test': [
+          { exchange: 'aspmx.l.google.com', priority: 1 },
+          { exchange: 'alt1.aspmx.l.google.com', priority: 5 },
+        ],
+      },
     });
     root = mkdtempSync(join(tmpdir(), 'tmail-discovery-it-'));
   });
@@ -79,7 +89,10 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
 
   test('autoconfig at autoconfig.DOMAIN over verified HTTPS; the address is not sent', async () => {
     const r = await discover('alice@example.test', deps());
-    assert.deepEqual(r.findings.map((f) => [f.kind, f.source]), [['autoconfig', 'https://autoconfig.example.test/mail/config-v1.1.xml']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.kind, f.source]),
+      [['autoconfig', 'https://autoconfig.example.test/mail/config-v1.1.xml']],
+    );
     assert.deepEqual(r.findings[0]!.imap, { host: '127.0.0.1', port: server.ports.imaps, security: 'tls', user: 'alice' });
     assert.deepEqual(r.findings[0]!.smtp, { host: 'smtp.example.test', port: 587, security: 'starttls', user: 'alice@example.test' });
     assert.deepEqual(r.problems, []);
@@ -89,14 +102,20 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
 
   test('autoconfig at DOMAIN/.well-known when there is no autoconfig host', async () => {
     const r = await discover('x@wellknown.test', deps());
-    assert.deepEqual(r.findings.map((f) => f.source), ['https://wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml']);
+    assert.deepEqual(
+      r.findings.map((f) => f.source),
+      ['https://wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml'],
+    );
     assert.equal(r.findings[0]!.imap?.user, 'bob');
   });
 
   test('an untrusted certificate is refused and said so', async () => {
     const r = await discover('x@example.test', deps({ ca: undefined }));
     assert.deepEqual(r.findings, []);
-    assert.ok(r.problems.some((p) => /autoconfig\.example\.test.*(self[- ]signed|certificate)/i.test(p)), r.problems.join('\n'));
+    assert.ok(
+      r.problems.some((p) => /autoconfig\.example\.test.*(self[- ]signed|certificate)/i.test(p)),
+      r.problems.join('\n'),
+    );
   });
 
   test('RFC 6186 SRV records: priority and weight, implicit TLS preferred, "." means not offered', async () => {
@@ -109,9 +128,12 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
     assert.deepEqual(f.smtp, { host: 'smtp.srv.test', port: 587, security: 'starttls' });
   });
 
-  test('MX records of a hosted domain give the provider\'s settings', async () => {
+  test("MX records of a hosted domain give the provider's settings", async () => {
     const r = await discover('me@hosted.test', deps());
-    assert.deepEqual(r.findings.map((f) => [f.kind, f.source]), [['mx', 'the MX record of hosted.test (aspmx.l.google.com, hosted by Gmail)']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.kind, f.source]),
+      [['mx', 'the MX record of hosted.test (aspmx.l.google.com, hosted by Gmail)']],
+    );
     assert.equal(r.findings[0]!.imap?.host, 'imap.gmail.com');
   });
 
@@ -123,14 +145,31 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
   test('tmail account add ADDRESS: discovered settings, a wrong password, then the corrected one logs in to Dovecot', async () => {
     const dir = join(root, `case${++n}`);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: join(dir, 'home'), TMAIL_CONFIG_DIR: join(dir, 'config'), TMAIL_DATA_DIR: join(dir, 'data'),
-      TMAIL_DNS_SERVER: dns.address, TMAIL_AUTOCONFIG_CA: web.caFile, TMAIL_AUTOCONFIG_PORT: String(web.port),
-      WRONG_PW: 'not-alice-pw', ALICE_PW: 'alice-pw',
+      PATH: process.env.PATH,
+      HOME: join(dir, 'home'),
+      TMAIL_CONFIG_DIR: join(dir, 'config'),
+      TMAIL_DATA_DIR: join(dir, 'data'),
+      TMAIL_DNS_SERVER: dns.address,
+      TMAIL_AUTOCONFIG_CA: web.caFile,
+      TMAIL_AUTOCONFIG_PORT: String(web.port),
+      WRONG_PW: 'not-alice-pw',
+      ALICE_PW: 'alice-pw',
     };
     const answers = [
-      '', '', '', '', '', // protocol, host, security, port, user: all as discovered
-      '2', 'WRONG_PW', server.caFile, 'no', '', // password from $WRONG_PW, the test CA, no smtp, name = address
-      '', '', '', 'ALICE_PW', // login failed -> What now? [1]: user [alice], source [2], variable
+      '',
+      '',
+      '',
+      '',
+      '', // protocol, host, security, port, user: all as discovered
+      '2',
+      'WRONG_PW',
+      server.caFile,
+      'no',
+      '', // password from $WRONG_PW, the test CA, no smtp, name = address
+      '',
+      '',
+      '',
+      'ALICE_PW', // login failed -> What now? [1]: user [alice], source [2], variable
     ];
     const t = testContext(env, { input: `${answers.join('\n')}\n` });
     const code = await main(['account', 'add', 'alice@example.test'], t.ctx);
@@ -144,7 +183,17 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
     assert.doesNotMatch(out + t.stderr(), /not-alice-pw|alice-pw/);
     const saved = JSON.parse(readFileSync(join(env.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: unknown[] };
     assert.deepEqual(saved.accounts, [
-      { name: 'alice@example.test', protocol: 'imap', host: '127.0.0.1', port: server.ports.imaps, security: 'tls', user: 'alice', email: 'alice@example.test', passwordEnv: 'ALICE_PW', ca: server.caFile },
+      {
+        name: 'alice@example.test',
+        protocol: 'imap',
+        host: '127.0.0.1',
+        port: server.ports.imaps,
+        security: 'tls',
+        user: 'alice',
+        email: 'alice@example.test',
+        passwordEnv: 'ALICE_PW',
+        ca: server.caFile,
+      },
     ]);
     assert.ok(dns.queries.includes('_imaps._tcp.example.test'), 'SRV was asked in parallel');
   });
@@ -152,8 +201,12 @@ describe('account discovery against local DNS, HTTPS and Dovecot', dovecotTestOp
   test('giving up after a failed login saves nothing', async () => {
     const dir = join(root, `case${++n}`);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: join(dir, 'home'), TMAIL_CONFIG_DIR: join(dir, 'config'), TMAIL_DATA_DIR: join(dir, 'data'),
-      TMAIL_DNS_SERVER: dns.address, WRONG_PW: 'nope',
+      PATH: process.env.PATH,
+      HOME: join(dir, 'home'),
+      TMAIL_CONFIG_DIR: join(dir, 'config'),
+      TMAIL_DATA_DIR: join(dir, 'data'),
+      TMAIL_DNS_SERVER: dns.address,
+      WRONG_PW: 'nope',
     };
     const answers = ['', '', '', '', '', '2', 'WRONG_PW', server.caFile, 'no', '', '4'];
     const t = testContext(env, { input: `${answers.join('\n')}\n` });

@@ -56,7 +56,16 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   function configWith(account: Record<string, unknown>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const env = freshEnv(extra);
     mkdirSync(env.TMAIL_CONFIG_DIR!, { recursive: true, mode: 0o700 });
-    const base = { name: 'alice', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', ca: server.caFile, passwordEnv: 'PW' };
+    const base = {
+      name: 'alice',
+      protocol: 'imap',
+      host: server.host,
+      port: server.ports.imap,
+      security: 'starttls',
+      user: 'alice',
+      ca: server.caFile,
+      passwordEnv: 'PW',
+    };
     writeFileSync(configFile(env), JSON.stringify({ accounts: [{ ...base, ...account }] }), { mode: 0o600 });
     return env;
   }
@@ -80,14 +89,42 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   test('account add with flags (STARTTLS + ca, passwordEnv): tests the login, then saves', async () => {
     const env = freshEnv({ ALICE_PW: 'alice-pw' });
     const r = await tmail(
-      ['account', 'add', '--name', 'alice', '--host', server.host, '--port', String(server.ports.imap), '--security', 'starttls',
-        '--user', 'alice', '--email', 'alice@example.test', '--password-env', 'ALICE_PW', '--ca', server.caFile],
+      [
+        'account',
+        'add',
+        '--name',
+        'alice',
+        '--host',
+        server.host,
+        '--port',
+        String(server.ports.imap),
+        '--security',
+        'starttls',
+        '--user',
+        'alice',
+        '--email',
+        'alice@example.test',
+        '--password-env',
+        'ALICE_PW',
+        '--ca',
+        server.caFile,
+      ],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Login OK\.\nSaved account "alice"/);
     assert.deepEqual(saved(env), [
-      { name: 'alice', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', email: 'alice@example.test', passwordEnv: 'ALICE_PW', ca: server.caFile },
+      {
+        name: 'alice',
+        protocol: 'imap',
+        host: server.host,
+        port: server.ports.imap,
+        security: 'starttls',
+        user: 'alice',
+        email: 'alice@example.test',
+        passwordEnv: 'ALICE_PW',
+        ca: server.caFile,
+      },
     ]);
     assert.doesNotMatch(readFileSync(configFile(env), 'utf8'), /alice-pw/);
   });
@@ -95,8 +132,22 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   test('account add with a wrong password: reason printed, exit 1, nothing saved', async () => {
     const env = freshEnv({ ALICE_PW: 'wrong-pw' });
     const r = await tmail(
-      ['account', 'add', '--name', 'alice', '--host', server.host, '--port', String(server.ports.imaps), '--user', 'alice',
-        '--password-env', 'ALICE_PW', '--ca', server.caFile],
+      [
+        'account',
+        'add',
+        '--name',
+        'alice',
+        '--host',
+        server.host,
+        '--port',
+        String(server.ports.imaps),
+        '--user',
+        'alice',
+        '--password-env',
+        'ALICE_PW',
+        '--ca',
+        server.caFile,
+      ],
       env,
     );
     assert.equal(r.code, 1);
@@ -110,8 +161,22 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   test('account add over implicit TLS with a password command', async () => {
     const env = freshEnv();
     const r = await tmail(
-      ['account', 'add', '--name', 'tls', '--host', server.host, '--port', String(server.ports.imaps), '--user', 'bob',
-        '--password-command', 'echo bob-pw', '--ca', server.caFile],
+      [
+        'account',
+        'add',
+        '--name',
+        'tls',
+        '--host',
+        server.host,
+        '--port',
+        String(server.ports.imaps),
+        '--user',
+        'bob',
+        '--password-command',
+        'echo bob-pw',
+        '--ca',
+        server.caFile,
+      ],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -121,9 +186,16 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
   test('interactive account add through a real tmail process with piped stdin (password asked)', async () => {
     const env = freshEnv();
     const answers = [
-      'alice@example.test', 'imap', server.host, 'tls', String(server.ports.imaps), 'alice',
+      'alice@example.test',
+      'imap',
+      server.host,
+      'tls',
+      String(server.ports.imaps),
+      'alice',
       '3', // ask for the password each time
-      server.caFile, 'no', 'piped',
+      server.caFile,
+      'no',
+      'piped',
       'alice-pw', // the password, read by the login test
     ];
     const main = pathToFileURL(join(repo, 'src/cli/main.ts')).href;
@@ -144,14 +216,37 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
     assert.match(stderr, /Password for alice at 127\.0\.0\.1: /);
     assert.doesNotMatch(stdout + stderr, /alice-pw/);
     assert.deepEqual(saved(env), [
-      { name: 'piped', protocol: 'imap', host: server.host, port: server.ports.imaps, security: 'tls', user: 'alice', email: 'alice@example.test', ca: server.caFile },
+      {
+        name: 'piped',
+        protocol: 'imap',
+        host: server.host,
+        port: server.ports.imaps,
+        security: 'tls',
+        user: 'alice',
+        email: 'alice@example.test',
+        ca: server.caFile,
+      },
     ]);
   });
 
   test('account add for POP3 (POP3S + ca): login tested, wrong password saves nothing', async () => {
     const args = (pw: string) => [
-      'account', 'add', '--protocol', 'pop3', '--name', 'pop', '--host', server.host, '--port', String(server.ports.pop3s),
-      '--user', 'bob', '--password-command', `echo ${pw}`, '--ca', server.caFile,
+      'account',
+      'add',
+      '--protocol',
+      'pop3',
+      '--name',
+      'pop',
+      '--host',
+      server.host,
+      '--port',
+      String(server.ports.pop3s),
+      '--user',
+      'bob',
+      '--password-command',
+      `echo ${pw}`,
+      '--ca',
+      server.caFile,
     ];
     const bad = freshEnv();
     const r1 = await tmail(args('wrong-pw'), bad);
@@ -171,7 +266,10 @@ describe('tmail CLI against Dovecot', dovecotTestOptions(), () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^Folder\s+Total\s+Unread$/);
     assert.match(lines[1]!, /^INBOX\s+30\s+30$/);
-    assert.ok(lines.some((l) => /^Work\s+4\s+4$/.test(l)), r.stdout);
+    assert.ok(
+      lines.some((l) => /^Work\s+4\s+4$/.test(l)),
+      r.stdout,
+    );
   });
 
   test('list: newest first, limited, columns flags/date/from/subject', async () => {

@@ -81,12 +81,16 @@ describe('tmail account add in a terminal', tmuxOptions.skip ? tmuxOptions : dov
       assert.ok(!(await tty.capture()).join('\n').includes('alice-pw'), 'password was echoed');
       await tty.keys('Enter');
       const screen = await tty.waitFor((s) => s.some((l) => /Saved account "typed"|tmail:/.test(l)), 'result');
-      assert.ok(screen.some((l) => l.includes('Login OK.')), screen.join('\n'));
+      assert.ok(
+        screen.some((l) => l.includes('Login OK.')),
+        screen.join('\n'),
+      );
       assert.ok(!screen.join('\n').includes('alice-pw'));
       const saved = JSON.parse(readFileSync(configFile, 'utf8')) as { accounts: Record<string, unknown>[] };
-      assert.deepEqual(saved.accounts.map((a) => [a.name, a.port, a.security, a.passwordCommand, a.passwordEnv]), [
-        ['typed', server.ports.imap, 'starttls', undefined, undefined],
-      ]);
+      assert.deepEqual(
+        saved.accounts.map((a) => [a.name, a.port, a.security, a.passwordCommand, a.passwordEnv]),
+        [['typed', server.ports.imap, 'starttls', undefined, undefined]],
+      );
     } finally {
       await tty.kill();
     }
@@ -100,7 +104,10 @@ describe('tmail account add in a terminal', tmuxOptions.skip ? tmuxOptions : dov
       await tty.type('not-the-pw');
       await tty.keys('Enter');
       const failed = await tty.waitFor((s) => s.some((l) => l.includes('What now? [1]:')), 'what now');
-      assert.ok(failed.some((l) => /^Login test failed: .*(password|authentication|login)/i.test(l)), failed.join('\n'));
+      assert.ok(
+        failed.some((l) => /^Login test failed: .*(password|authentication|login)/i.test(l)),
+        failed.join('\n'),
+      );
       await tty.type('4');
       await tty.keys('Enter');
       const screen = await tty.waitFor((s) => s.some((l) => l.includes('tmail: nothing was saved')), 'failure');

@@ -64,7 +64,11 @@ function clientSuite(target: () => Target) {
     assert.equal(window.length, 5);
     assert.ok(window.every((m) => m.location.kind === 'server'));
     const uids = window.map((m) => m.uid);
-    assert.deepEqual(uids, [...uids].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      uids,
+      [...uids].sort((a, b) => b - a),
+      'newest first',
+    );
     assert.ok(window.every((m) => m.subject.length > 0 && m.from.length > 0 && m.size > 0));
     const raw = await readAll(await imap.fetchRaw('INBOX', window[0]!.uid));
     assert.equal(raw.length, window[0]!.size, 'raw size equals RFC822.SIZE');

@@ -41,7 +41,8 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
   const config = await loadConfig(ctx);
   const slots = accountSlots(ctx, config.accounts, [passwordCredentials(demo.credentials.user, async () => demo.credentials.password)], createAccount);
   const c = new UiController({ accounts: slots, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
-  const inboxTotal = () => (c.state.current?.account === imapAccount.name && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
+  const inboxTotal = () =>
+    c.state.current?.account === imapAccount.name && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1;
   const press = (text: string) => c.handleKey({ spec: text, text });
   const name = imapAccount.name;
   c.start();
@@ -54,7 +55,11 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
     assert.ok(o?.kind === 'confirmMode');
     assert.match(o.text, new RegExp(`The port changes from ${demo.imapPort} to ${demo.pop3Port} \\(the POP3 port in "ports"`));
     press('y');
-    await until(() => c.state.accounts[0]!.protocol === 'pop3' && new RegExp(`${n} downloaded · server: `).test(c.state.info ?? '') && inboxTotal() === n, 'the POP3 download', c);
+    await until(
+      () => c.state.accounts[0]!.protocol === 'pop3' && new RegExp(`${n} downloaded · server: `).test(c.state.info ?? '') && inboxTotal() === n,
+      'the POP3 download',
+      c,
+    );
     assert.deepEqual([(await saved()).protocol, (await saved()).port], ['pop3', demo.pop3Port]);
     assert.equal(demo.store.folder('INBOX')!.messages.length, 0, 'POP3 took the INBOX off the demo server');
 
@@ -65,7 +70,11 @@ test('demo account: M switches IMAP → POP3 → IMAP on the demo ports, and syn
     press('y');
     const cacheIndex = () => c.state.accounts.findIndex((a) => a.localCacheOf === imapAccount.name && !a.hidden);
     const cacheInbox = () => c.state.accounts[cacheIndex()]?.folders.find((f) => f.path === 'INBOX')?.total;
-    await until(() => c.state.accounts[0]!.protocol === 'imap' && c.state.accounts[0]!.status === 'connected' && inboxTotal() === 0 && cacheInbox() === n, 'IMAP again, INBOX empty, cache shown', c);
+    await until(
+      () => c.state.accounts[0]!.protocol === 'imap' && c.state.accounts[0]!.status === 'connected' && inboxTotal() === 0 && cacheInbox() === n,
+      'IMAP again, INBOX empty, cache shown',
+      c,
+    );
     assert.equal(c.state.accounts[cacheIndex()]!.name, `${name} · local cache`);
     const back = await saved();
     assert.deepEqual([back.protocol, back.port, back.ports], ['imap', demo.imapPort, { imap: demo.imapPort, pop3: demo.pop3Port }]);

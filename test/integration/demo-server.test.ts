@@ -82,10 +82,17 @@ describe('demo server protocol details', () => {
     new Promise<string>((resolve, reject) => {
       const s = createConnection(port, '127.0.0.1');
       let out = '';
-      const t = setTimeout(() => { s.destroy(); reject(new Error(`timeout; got:\n${out}`)); }, 5000);
+      const t = setTimeout(() => {
+        s.destroy();
+        reject(new Error(`timeout; got:\n${out}`));
+      }, 5000);
       s.on('data', (d) => {
         out += d.toString();
-        if (until.test(out)) { clearTimeout(t); s.end(); resolve(out); }
+        if (until.test(out)) {
+          clearTimeout(t);
+          s.end();
+          resolve(out);
+        }
       });
       s.on('connect', () => s.write(script.join('\r\n') + '\r\n'));
       s.on('error', reject);
@@ -120,7 +127,10 @@ describe('demo server protocol details', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tmail-demo-apop-'));
     const trace = new TraceBuffer();
     const [, pop3] = demo.accounts();
-    const account = await createAccount({ ...pop3!, apop: true, leaveOnServer: true }, { getPassword: async () => demo.credentials.password, dataDir: dir, trace });
+    const account = await createAccount(
+      { ...pop3!, apop: true, leaveOnServer: true },
+      { getPassword: async () => demo.credentials.password, dataDir: dir, trace },
+    );
     try {
       await account.connect();
       const result = await account.sync!();

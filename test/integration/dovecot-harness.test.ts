@@ -77,7 +77,10 @@ describe('private Dovecot', dovecotTestOptions(), () => {
     assert.equal(new Set(ports).size, 4);
     for (const p of ports) assert.ok(p > 1024);
     assert.equal(server.host, '127.0.0.1');
-    assert.deepEqual(server.users.map((u) => u.user), ['alice', 'bob']);
+    assert.deepEqual(
+      server.users.map((u) => u.user),
+      ['alice', 'bob'],
+    );
     assert.ok(server.maildir('alice').startsWith(server.dir));
     const conf = readFileSync(path.join(server.dir, 'dovecot.conf'), 'utf8');
     assert.match(conf, /^listen = 127\.0\.0\.1$/m);
@@ -415,17 +418,27 @@ describe('npm run mailserver', dovecotTestOptions(), () => {
       assert.match(started.out, new RegExp(`TMAIL_CONFIG_DIR=${dir}/tmail TMAIL_DATA_DIR=${dir}/tmail/data node `));
       assert.match(started.out, new RegExp(`--config ${configFile}`));
       assert.equal((await import('node:fs')).statSync(configFile).mode & 0o777, 0o600);
-      const config = JSON.parse(readFileSync(configFile, 'utf8')) as { accounts: { name: string; port: number; protocol: string; security: string; ca: string; passwordCommand: string }[] };
-      assert.deepEqual(config.accounts.map((a) => [a.name, a.protocol, a.security]), [
-        ['alice (IMAP)', 'imap', 'starttls'],
-        ['bob (POP3)', 'pop3', 'tls'],
-      ]);
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+        accounts: { name: string; port: number; protocol: string; security: string; ca: string; passwordCommand: string }[];
+      };
+      assert.deepEqual(
+        config.accounts.map((a) => [a.name, a.protocol, a.security]),
+        [
+          ['alice (IMAP)', 'imap', 'starttls'],
+          ['bob (POP3)', 'pop3', 'tls'],
+        ],
+      );
       // The config really reaches the server: log in with its port, CA and password command.
       const alice = config.accounts[0]!;
       assert.equal(alice.passwordCommand, 'printf %s alice-pw');
       const c = new ImapFlow({
-        host: '127.0.0.1', port: alice.port, secure: false, doSTARTTLS: true,
-        auth: { user: 'alice', pass: 'alice-pw' }, tls: { ca: readFileSync(alice.ca) }, logger: false,
+        host: '127.0.0.1',
+        port: alice.port,
+        secure: false,
+        doSTARTTLS: true,
+        auth: { user: 'alice', pass: 'alice-pw' },
+        tls: { ca: readFileSync(alice.ca) },
+        logger: false,
       });
       await c.connect();
       const folders = await c.list({ statusQuery: { messages: true } });

@@ -52,7 +52,10 @@ function deps(account: MailAccount, config: AccountConfig, dir: string, edit: (f
 function firstEdit(attachment: string) {
   return async (file: string) => {
     let t = await readFile(file, 'utf8');
-    t = t.replace(/^To:.*$/m, 'To: Dave <dave@example.org>').replace(/^Bcc:.*$/m, 'Bcc: hidden@example.net').replace(/^Subject:.*$/m, `Subject: Half written\nAttach: ${attachment}`);
+    t = t
+      .replace(/^To:.*$/m, 'To: Dave <dave@example.org>')
+      .replace(/^Bcc:.*$/m, 'Bcc: hidden@example.net')
+      .replace(/^Subject:.*$/m, `Subject: Half written\nAttach: ${attachment}`);
     t = t.replace(/\n\n/, '\n\nto be continued\n');
     await writeFile(file, t);
   };
@@ -142,7 +145,11 @@ test('IMAP: a postponed draft is resumed from Drafts, sent, and only that UID is
     assert.equal(parsed.attachments[0]?.filename, 'plan.txt');
     assert.equal(parsed.attachments[0]?.content.toString(), 'the plan\n');
 
-    assert.deepEqual(await subjectsIn(drafts), ['Marked by another client (deleted)', 'Other draft'], 'only our draft is gone; the foreign \\Deleted one was not expunged');
+    assert.deepEqual(
+      await subjectsIn(drafts),
+      ['Marked by another client (deleted)', 'Other draft'],
+      'only our draft is gone; the foreign \\Deleted one was not expunged',
+    );
     const inTrash = await subjectsIn(trash);
     assert.ok(!inTrash.includes('Half written'), 'not moved to Trash');
     assert.deepEqual(await readdir(join(acc.dataDir, 'drafts')).then((l) => l.filter((n) => n.endsWith('.eml'))), []);
@@ -151,7 +158,7 @@ test('IMAP: a postponed draft is resumed from Drafts, sent, and only that UID is
   }
 });
 
-test('IMAP without UIDPLUS: another client\'s \\Deleted draft is never expunged with ours; ours stays marked and the user is told', opts, async () => {
+test("IMAP without UIDPLUS: another client's \\Deleted draft is never expunged with ours; ours stays marked and the user is told", opts, async () => {
   const bare = await startDovecot({ hideImapCapabilities: ['UIDPLUS'] });
   try {
     const config = accountConfig(bare, { name: 'drafts2', email: 'alice@example.test', smtp: smtpBlock() });
@@ -179,7 +186,17 @@ test('IMAP without UIDPLUS: another client\'s \\Deleted draft is never expunged 
 
 test('POP3: a draft postponed into the local Drafts is resumed, sent and deleted from there (not moved to Trash)', opts, async () => {
   const dataDir = await mkdtemp(join(work, 'pop3-'));
-  const config: AccountConfig = { name: 'home', protocol: 'pop3', host: server.host, port: server.ports.pop3, security: 'starttls', user: 'alice', ca: server.caFile, email: 'alice@example.test', smtp: smtpBlock() };
+  const config: AccountConfig = {
+    name: 'home',
+    protocol: 'pop3',
+    host: server.host,
+    port: server.ports.pop3,
+    security: 'starttls',
+    user: 'alice',
+    ca: server.caFile,
+    email: 'alice@example.test',
+    smtp: smtpBlock(),
+  };
   const account = new Pop3Account(config, { getPassword: async () => 'alice-pw', dataDir });
   await account.connect();
   try {

@@ -29,7 +29,10 @@ describe('error messages against Dovecot', dovecotTestOptions(), () => {
     });
   };
 
-  for (const [security, port] of [['starttls', 'pop3'], ['tls', 'pop3s']] as const) {
+  for (const [security, port] of [
+    ['starttls', 'pop3'],
+    ['tls', 'pop3s'],
+  ] as const) {
     test(`an IMAP account pointed at the POP3 port (${security}) says it is a POP3 server, without waiting for the greeting timeout`, async () => {
       // A greeting timeout far beyond the test's patience: only the early look at the first line can answer.
       const greetingTimeoutMs = 120_000;
@@ -39,7 +42,9 @@ describe('error messages against Dovecot', dovecotTestOptions(), () => {
         await rejectsWith(
           t.account.connect(),
           'config',
-          new RegExp(`^127\\.0\\.0\\.1:${server.ports[port]} is a POP3 server \\(it greeted with "\\+OK .*"\\), not IMAP: wrong port\\? IMAP is usually on 993 \\(TLS\\) or 143 \\(STARTTLS\\)$`),
+          new RegExp(
+            `^127\\.0\\.0\\.1:${server.ports[port]} is a POP3 server \\(it greeted with "\\+OK .*"\\), not IMAP: wrong port\\? IMAP is usually on 993 \\(TLS\\) or 143 \\(STARTTLS\\)$`,
+          ),
         );
         assert.ok(Date.now() - started < greetingTimeoutMs / 2, 'answered by the probe, not by the greeting timeout');
       } finally {
@@ -48,13 +53,18 @@ describe('error messages against Dovecot', dovecotTestOptions(), () => {
     });
   }
 
-  for (const [security, port] of [['starttls', 'imap'], ['tls', 'imaps']] as const) {
+  for (const [security, port] of [
+    ['starttls', 'imap'],
+    ['tls', 'imaps'],
+  ] as const) {
     test(`POP3 pointed at the IMAP port (${security}) says it is an IMAP server`, async () => {
       const tls = { ca: readFileSync(server.caFile), servername: 'localhost' };
       await rejectsWith(
         Pop3Client.connect({ host: server.host, port: server.ports[port], security, tls }),
         'config',
-        new RegExp(`^127\\.0\\.0\\.1:${server.ports[port]} is an IMAP server \\(it greeted with "\\* OK .*"\\), not POP3: wrong port\\? POP3 is usually on 995 \\(TLS\\) or 110 \\(STLS\\)$`),
+        new RegExp(
+          `^127\\.0\\.0\\.1:${server.ports[port]} is an IMAP server \\(it greeted with "\\* OK .*"\\), not POP3: wrong port\\? POP3 is usually on 995 \\(TLS\\) or 110 \\(STLS\\)$`,
+        ),
       );
     });
   }
@@ -63,7 +73,11 @@ describe('error messages against Dovecot', dovecotTestOptions(), () => {
     const t = await makeAccount(accountConfig(server));
     try {
       await t.account.connect();
-      await rejectsWith(t.account.openFolder('No such folder'), 'not-found', /^opening folder No such folder: folder does not exist \(.*Mailbox doesn't exist: No such folder\)$/);
+      await rejectsWith(
+        t.account.openFolder('No such folder'),
+        'not-found',
+        /^opening folder No such folder: folder does not exist \(.*Mailbox doesn't exist: No such folder\)$/,
+      );
     } finally {
       await t.dispose();
     }

@@ -50,9 +50,24 @@ describe('folder names with namespace prefix "INBOX." and separator "."', doveco
   });
 
   test('CLI: list --folder takes the display name (and the server path); folders shows the display tree', async () => {
-    const env = { PATH: process.env.PATH, HOME: join(root, 'home'), TMAIL_CONFIG_DIR: join(root, 'config'), TMAIL_DATA_DIR: join(root, 'data'), PW: 'alice-pw' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: join(root, 'home'),
+      TMAIL_CONFIG_DIR: join(root, 'config'),
+      TMAIL_DATA_DIR: join(root, 'data'),
+      PW: 'alice-pw',
+    };
     mkdirSync(env.TMAIL_CONFIG_DIR, { recursive: true, mode: 0o700 });
-    const account = { name: 'alice', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', ca: server.caFile, passwordEnv: 'PW' };
+    const account = {
+      name: 'alice',
+      protocol: 'imap',
+      host: server.host,
+      port: server.ports.imap,
+      security: 'starttls',
+      user: 'alice',
+      ca: server.caFile,
+      passwordEnv: 'PW',
+    };
     writeFileSync(join(env.TMAIL_CONFIG_DIR, 'config.json'), JSON.stringify({ accounts: [account] }), { mode: 0o600 });
     const run = async (argv: string[]) => {
       const t = testContext(env);
@@ -67,9 +82,18 @@ describe('folder names with namespace prefix "INBOX." and separator "."', doveco
     const folders = await run(['folders']);
     assert.equal(folders.code, 0, folders.stderr);
     const lines = folders.stdout.split('\n');
-    assert.ok(lines.some((l) => /^Archive\b.*\s4\s+4$/.test(l)), folders.stdout);
-    assert.ok(lines.some((l) => /^Projects\s/.test(l)), folders.stdout);
-    assert.ok(lines.some((l) => /^ {2}2024\s+5\s/.test(l)), folders.stdout);
+    assert.ok(
+      lines.some((l) => /^Archive\b.*\s4\s+4$/.test(l)),
+      folders.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^Projects\s/.test(l)),
+      folders.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^ {2}2024\s+5\s/.test(l)),
+      folders.stdout,
+    );
     const missing = await run(['list', '--folder', 'Nope/Not']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^tmail: .*folder does not exist/);

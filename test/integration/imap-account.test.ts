@@ -59,10 +59,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.account.connect();
       const folders = await t.account.listFolders();
       const inbox = folders.find((f) => f.path === 'INBOX');
-      assert.deepEqual(
-        inbox && { total: inbox.total, unread: inbox.unread, specialUse: inbox.specialUse },
-        { total: 30, unread: 20, specialUse: 'inbox' },
-      );
+      assert.deepEqual(inbox && { total: inbox.total, unread: inbox.unread, specialUse: inbox.specialUse }, { total: 30, unread: 20, specialUse: 'inbox' });
       const trash = folders.find((f) => f.path === 'Trash');
       assert.equal(trash?.specialUse, 'trash');
       assert.equal(folders.find((f) => f.path === 'Work')?.total, 3);
@@ -169,11 +166,7 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
   test('a wrong password is an auth error with one clear line', async () => {
     const t = await makeAccount(accountConfig(server), 'wrong-pw');
     try {
-      await rejectsWith(
-        t.account.connect(),
-        'auth',
-        new RegExp(`^login failed for alice on 127\\.0\\.0\\.1:${server.ports.imap}: wrong user or password$`),
-      );
+      await rejectsWith(t.account.connect(), 'auth', new RegExp(`^login failed for alice on 127\\.0\\.0\\.1:${server.ports.imap}: wrong user or password$`));
     } finally {
       await t.dispose();
     }
@@ -197,15 +190,24 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.account.connect();
       await t.account.openFolder('INBOX');
       const first = await t.account.fetchWindow('INBOX', 0, 5);
-      assert.deepEqual(first.map((m) => m.subject), ['Message 30', 'Message 29', 'Message 28', 'Message 27', 'Message 26']);
-      assert.deepEqual(first.map((m) => m.uid), inboxUids.slice(25).reverse());
+      assert.deepEqual(
+        first.map((m) => m.subject),
+        ['Message 30', 'Message 29', 'Message 28', 'Message 27', 'Message 26'],
+      );
+      assert.deepEqual(
+        first.map((m) => m.uid),
+        inboxUids.slice(25).reverse(),
+      );
       assert.equal(first[0]!.from[0]!.address, 'sender30@example.org');
       assert.equal(first[0]!.hasAttachments, true, 'message 30 has a PDF attachment');
       assert.equal(first[1]!.hasAttachments, false);
       assert.ok(first[0]!.size > 100);
       assert.deepEqual(first[0]!.location, { kind: 'server' });
       const tail = await t.account.fetchWindow('INBOX', 28, 10);
-      assert.deepEqual(tail.map((m) => m.subject), ['Message 2', 'Message 1']);
+      assert.deepEqual(
+        tail.map((m) => m.subject),
+        ['Message 2', 'Message 1'],
+      );
       assert.deepEqual(await t.account.fetchWindow('INBOX', 30, 10), []);
       const seen = await t.account.fetchWindow('INBOX', 20, 10);
       assert.ok(seen.every((m) => m.flags.includes('\\Seen')));
@@ -226,18 +228,30 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     try {
       await t.account.connect();
       const byDate = await t.account.fetchWindow('Dates', 0, 10, 'date');
-      assert.deepEqual(byDate.map((m) => m.subject), ['D4', 'D3', 'D2', 'D1']);
+      assert.deepEqual(
+        byDate.map((m) => m.subject),
+        ['D4', 'D3', 'D2', 'D1'],
+      );
       const byArrival = await t.account.fetchWindow('Dates', 0, 10, 'arrival');
-      assert.deepEqual(byArrival.map((m) => m.subject), ['D2', 'D4', 'D1', 'D3']);
+      assert.deepEqual(
+        byArrival.map((m) => m.subject),
+        ['D2', 'D4', 'D1', 'D3'],
+      );
       const window = await t.account.fetchWindow('Dates', 1, 2, 'date');
-      assert.deepEqual(window.map((m) => m.subject), ['D3', 'D2']);
+      assert.deepEqual(
+        window.map((m) => m.subject),
+        ['D3', 'D2'],
+      );
       // New mail while another folder is selected (no notification reaches us): the cached
       // sort order must not be reused.
       await t.account.openFolder('INBOX');
       const late = await otherDevice(server);
       await late.append('Dates', rawMessage(5, { subject: 'D5', date: new Date(Date.UTC(2023, 0, 5)) }));
       await late.logout();
-      assert.deepEqual((await t.account.fetchWindow('Dates', 0, 2, 'date')).map((m) => m.subject), ['D5', 'D4']);
+      assert.deepEqual(
+        (await t.account.fetchWindow('Dates', 0, 2, 'date')).map((m) => m.subject),
+        ['D5', 'D4'],
+      );
     } finally {
       await t.dispose();
     }
@@ -320,17 +334,21 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     const t = await makeAccount(accountConfig(server));
     try {
       await t.account.connect();
-      assert.deepEqual(await t.account.search('INBOX', { subject: 'Message 1' }), [
-        ...inboxUids.slice(9, 19).reverse(),
-        inboxUids[0]!,
-      ]);
+      assert.deepEqual(await t.account.search('INBOX', { subject: 'Message 1' }), [...inboxUids.slice(9, 19).reverse(), inboxUids[0]!]);
       const hits = await t.account.search('INBOX', { subject: 'Message 2' });
       const summaries = await t.account.fetchSummaries('INBOX', [...hits, 999_999]);
-      assert.deepEqual(summaries.map((m) => m.uid), hits, 'in the order given, missing UIDs left out');
+      assert.deepEqual(
+        summaries.map((m) => m.uid),
+        hits,
+        'in the order given, missing UIDs left out',
+      );
       assert.ok(summaries.every((m) => m.subject.startsWith('Message 2')));
       const unseen = await t.account.search('INBOX', { unseen: true });
       assert.ok(unseen.length >= 18 && !unseen.includes(inboxUids[0]!));
-      assert.deepEqual(unseen, [...unseen].sort((a, b) => b - a));
+      assert.deepEqual(
+        unseen,
+        [...unseen].sort((a, b) => b - a),
+      );
     } finally {
       await t.dispose();
     }
@@ -346,11 +364,18 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await t.account.deleteMessages('Work', [newest!.uid]);
       assert.equal((await t.account.openFolder('Work')).total, 2);
       const trash = await t.account.fetchWindow('Trash', 0, 10);
-      assert.deepEqual(trash.map((m) => m.subject), ['Message 3']);
+      assert.deepEqual(
+        trash.map((m) => m.subject),
+        ['Message 3'],
+      );
 
       // Another device marks a different Trash message \Deleted but does not expunge it: our
       // expunge must not take it along.
-      await t.account.moveMessages('Work', (await t.account.fetchWindow('Work', 0, 1)).map((m) => m.uid), 'Trash');
+      await t.account.moveMessages(
+        'Work',
+        (await t.account.fetchWindow('Work', 0, 1)).map((m) => m.uid),
+        'Trash',
+      );
       const inTrash = await t.account.fetchWindow('Trash', 0, 10);
       assert.equal(inTrash.length, 2);
       const lock = await device.getMailboxLock('Trash');
@@ -361,7 +386,10 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       }
       await t.account.deleteMessages('Trash', [inTrash[1]!.uid]);
       const left = await t.account.fetchWindow('Trash', 0, 10);
-      assert.deepEqual(left.map((m) => m.uid), [inTrash[0]!.uid]);
+      assert.deepEqual(
+        left.map((m) => m.uid),
+        [inTrash[0]!.uid],
+      );
       await device.mailboxOpen('INBOX'); // STATUS of a folder this session has selected could be stale
       const status = await device.status('Trash', { messages: true });
       assert.equal(status && status.messages, 1);
@@ -377,8 +405,14 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       const [m] = await t.account.fetchWindow('INBOX', 0, 1);
       await t.account.copyMessages('INBOX', [m!.uid], 'Archive');
       await t.account.moveMessages('INBOX', [m!.uid], 'Work');
-      assert.deepEqual((await t.account.fetchWindow('Archive', 0, 5)).map((x) => x.subject), [m!.subject]);
-      assert.deepEqual((await t.account.fetchWindow('Work', 0, 1)).map((x) => x.subject), [m!.subject]);
+      assert.deepEqual(
+        (await t.account.fetchWindow('Archive', 0, 5)).map((x) => x.subject),
+        [m!.subject],
+      );
+      assert.deepEqual(
+        (await t.account.fetchWindow('Work', 0, 1)).map((x) => x.subject),
+        [m!.subject],
+      );
       assert.ok(!(await t.account.search('INBOX', {})).includes(m!.uid));
       await rejectsWith(t.account.moveMessages('INBOX', [inboxUids[0]!], 'NoSuchFolder'), 'protocol', /NoSuchFolder/);
     } finally {
@@ -442,7 +476,10 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       await waitFor(() => t.events.some((e) => e.type === 'connection' && e.state === 'reconnecting'), 'reconnecting state');
       // Issued while disconnected: waits for the reconnect instead of failing or hanging.
       const after = await t.account.fetchWindow('INBOX', 0, 3);
-      assert.deepEqual(after.map((m) => m.uid), before.map((m) => m.uid));
+      assert.deepEqual(
+        after.map((m) => m.uid),
+        before.map((m) => m.uid),
+      );
       assert.ok(proxy.connections >= 2);
       const states = t.events.filter((e) => e.type === 'connection').map((e) => (e.type === 'connection' ? e.state : ''));
       assert.deepEqual(states.slice(-2), ['reconnecting', 'connected']);
@@ -460,17 +497,20 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
 
   test('an operation fails with a network error when the server stays away; close() stops reconnecting', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
-    const t = await makeAccount(
-      accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
-      'alice-pw',
-      undefined,
-      { reconnectWaitMs: 1500, reconnectMinDelayMs: 100, reconnectMaxDelayMs: 200 },
-    );
+    const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      reconnectWaitMs: 1500,
+      reconnectMinDelayMs: 100,
+      reconnectMaxDelayMs: 200,
+    });
     try {
       await t.account.connect();
       await t.account.openFolder('INBOX');
       await proxy.stop(); // cuts the session and refuses new connections
-      await rejectsWith(t.account.fetchWindow('INBOX', 0, 1), 'network', new RegExp(`connection to 127\\.0\\.0\\.1:${proxy.port} lost \\(.*connection refused`));
+      await rejectsWith(
+        t.account.fetchWindow('INBOX', 0, 1),
+        'network',
+        new RegExp(`connection to 127\\.0\\.0\\.1:${proxy.port} lost \\(.*connection refused`),
+      );
       await t.account.close();
       const eventsAtClose = t.events.length;
       await new Promise((r) => setTimeout(r, 600));
@@ -485,17 +525,19 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
 
   test('an operation the server leaves unanswered fails after the deadline, then the account recovers', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
-    const t = await makeAccount(
-      accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
-      'alice-pw',
-      undefined,
-      { operationTimeoutMs: 700, reconnectMinDelayMs: 50 },
-    );
+    const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      operationTimeoutMs: 700,
+      reconnectMinDelayMs: 50,
+    });
     try {
       await t.account.connect();
       await t.account.openFolder('INBOX');
       proxy.freezeAll();
-      await rejectsWith(t.account.fetchWindow('INBOX', 0, 5), 'network', /fetching messages of INBOX: .* stopped answering \(no reply in 0\.7 s\); reconnecting$/);
+      await rejectsWith(
+        t.account.fetchWindow('INBOX', 0, 5),
+        'network',
+        /fetching messages of INBOX: .* stopped answering \(no reply in 0\.7 s\); reconnecting$/,
+      );
       // A fresh connection is not frozen: the account reconnects by itself and works again.
       assert.equal((await t.account.fetchWindow('INBOX', 0, 5)).length, 5);
       assert.ok(proxy.connections >= 2);
@@ -546,7 +588,10 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
         await t.account.search('Shared', {});
         return t.events.some((e) => e.type === 'expunged' && e.folder === 'Shared' && e.uids.includes(uids[1]!));
       }, 'expunged event');
-      assert.deepEqual((await t.account.fetchWindow('Shared', 0, 10)).map((m) => m.uid), [uids[2], uids[0]]);
+      assert.deepEqual(
+        (await t.account.fetchWindow('Shared', 0, 10)).map((m) => m.uid),
+        [uids[2], uids[0]],
+      );
     } finally {
       await setup.logout();
       await t.dispose();
@@ -566,10 +611,19 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
       const solo = await makeAccount(accountConfig(server));
       try {
         await solo.account.connect();
-        assert.deepEqual(inbox.map((m) => m.uid), (await solo.account.fetchWindow('INBOX', 0, 3)).map((m) => m.uid));
-        assert.deepEqual(work.map((m) => m.uid), (await solo.account.fetchWindow('Work', 0, 50)).map((m) => m.uid));
+        assert.deepEqual(
+          inbox.map((m) => m.uid),
+          (await solo.account.fetchWindow('INBOX', 0, 3)).map((m) => m.uid),
+        );
+        assert.deepEqual(
+          work.map((m) => m.uid),
+          (await solo.account.fetchWindow('Work', 0, 50)).map((m) => m.uid),
+        );
         assert.equal(archive.total, (await solo.account.openFolder('Archive')).total);
-        assert.deepEqual(dates.map((m) => m.subject), (await solo.account.fetchWindow('Dates', 0, 2, 'date')).map((m) => m.subject));
+        assert.deepEqual(
+          dates.map((m) => m.subject),
+          (await solo.account.fetchWindow('Dates', 0, 2, 'date')).map((m) => m.subject),
+        );
       } finally {
         await solo.dispose();
       }

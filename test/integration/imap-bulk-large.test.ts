@@ -27,7 +27,9 @@ describe('a bulk action on 15,000 scattered messages', dovecotTestOptions(), () 
     await server.fixOwnership('alice');
     device = await otherDevice(server);
     proxy = await startTcpProxy(server.ports.imap);
-    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      headerCache: false,
+    });
     await t.account.connect();
     await t.account.openFolder('INBOX');
   });
@@ -68,8 +70,16 @@ describe('a bulk action on 15,000 scattered messages', dovecotTestOptions(), () 
 
   test('consecutive UIDs stay one short command', async () => {
     const from = proxy.clientText().length;
-    await t.account.addFlags('INBOX', Array.from({ length: 10_000 }, (_, i) => 10_001 + i), ['\\Seen']);
-    const stores = proxy.clientText().slice(from).split('\r\n').filter((l) => / UID STORE /.test(l));
+    await t.account.addFlags(
+      'INBOX',
+      Array.from({ length: 10_000 }, (_, i) => 10_001 + i),
+      ['\\Seen'],
+    );
+    const stores = proxy
+      .clientText()
+      .slice(from)
+      .split('\r\n')
+      .filter((l) => / UID STORE /.test(l));
     assert.equal(stores.length, 1);
     assert.match(stores[0]!, / UID STORE 10001:20000 /);
   });

@@ -51,7 +51,9 @@ for (const variant of variants) {
       for (const f of ['Trash', 'Archive', 'Other']) await device.mailboxCreate(f);
       uids = await appendMessages(device, 'INBOX', 40);
       proxy = await startTcpProxy(server.ports.imap);
-      t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+      t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+        headerCache: false,
+      });
       await t.account.connect();
       await t.account.openFolder('INBOX');
     });
@@ -130,7 +132,11 @@ for (const variant of variants) {
 
       const copied = await t.account.copyMessages('INBOX', [...(await idsIn(device, 'INBOX')).keys()].slice(0, 2), 'Trash');
       assert.equal(copied?.copies.length, 2);
-      const gone = await deleteWithUndo(t.account, 'Trash', copied!.copies.map((c) => c.to));
+      const gone = await deleteWithUndo(
+        t.account,
+        'Trash',
+        copied!.copies.map((c) => c.to),
+      );
       assert.equal(gone.outcome?.result, 'expunged');
       assert.equal(gone.undo.kind, 'none');
       const result = await undoAction(t.account, gone.undo);

@@ -32,7 +32,11 @@ describe('IMAP ID against Dovecot', dovecotTestOptions(), () => {
     test(`one ID, with tmail's name and version (${security})`, async () => {
       const lines: Array<Omit<TraceEntry, 'time'>> = [];
       const config = accountConfig(server, security === 'tls' ? { security, port: server.ports.imaps } : { security });
-      const account = new ImapAccount(config, { getPassword: async () => 'alice-pw', dataDir: path.join(root, security), trace: { add: (e) => lines.push(e) } }, { headerCache: false });
+      const account = new ImapAccount(
+        config,
+        { getPassword: async () => 'alice-pw', dataDir: path.join(root, security), trace: { add: (e) => lines.push(e) } },
+        { headerCache: false },
+      );
       try {
         await account.connect();
         // The connection is usable afterwards (the wrapper passes every other command through).
@@ -49,7 +53,10 @@ describe('IMAP ID against Dovecot', dovecotTestOptions(), () => {
       assert.doesNotMatch(id, /imapflow|Postal|vendor|support-url/i);
       assert.ok(!id.includes(imapflowPkg.version) || imapflowPkg.version === pkg.version, id);
       // Dovecot answered it (so the answer reached imapflow's serverInfo as before).
-      assert.ok(lines.some((l) => l.dir === 'S' && /^\* ID \(/.test(l.text)), 'server ID answer');
+      assert.ok(
+        lines.some((l) => l.dir === 'S' && /^\* ID \(/.test(l.text)),
+        'server ID answer',
+      );
     });
   }
 });

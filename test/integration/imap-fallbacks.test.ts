@@ -17,7 +17,12 @@ import { accountConfig, appendMessages, makeAccount, otherDevice, waitFor } from
 
 async function viaProxy(server: DovecotServer, tuning: Parameters<typeof makeAccount>[3]) {
   const proxy = await startTcpProxy(server.ports.imap);
-  const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, tuning);
+  const t = await makeAccount(
+    accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
+    'alice-pw',
+    undefined,
+    tuning,
+  );
   return {
     proxy,
     t,
@@ -56,7 +61,10 @@ describe('IMAP without LIST-STATUS', dovecotTestOptions(), () => {
       await c.t.account.connect();
       assert.equal((await c.t.account.openFolder('INBOX')).total, 20);
       const first = await c.t.account.fetchWindow('INBOX', 0, 5);
-      assert.deepEqual(first.map((m) => m.subject), ['Message 20', 'Message 19', 'Message 18', 'Message 17', 'Message 16']);
+      assert.deepEqual(
+        first.map((m) => m.subject),
+        ['Message 20', 'Message 19', 'Message 18', 'Message 17', 'Message 16'],
+      );
 
       // Another client expunges "Message 19" while tmail has INBOX selected.
       const lock = await device.getMailboxLock('INBOX');
@@ -71,7 +79,10 @@ describe('IMAP without LIST-STATUS', dovecotTestOptions(), () => {
       assert.deepEqual({ total: inbox?.total, unread: inbox?.unread }, { total: 19, unread: 19 });
       assert.equal(folders.find((f) => f.path === 'Work')?.total, 2, 'other folders get their counts by STATUS');
       const window = await c.t.account.fetchWindow('INBOX', 0, 5);
-      assert.deepEqual(window.map((m) => m.subject), ['Message 20', 'Message 18', 'Message 17', 'Message 16', 'Message 15']);
+      assert.deepEqual(
+        window.map((m) => m.subject),
+        ['Message 20', 'Message 18', 'Message 17', 'Message 16', 'Message 15'],
+      );
 
       // Reopening the selected folder (the UI does it on every change) does not STATUS it either.
       assert.equal((await c.t.account.openFolder('INBOX')).total, 19);
@@ -170,10 +181,13 @@ describe('IMAP without CONDSTORE, QRESYNC and ESEARCH', dovecotTestOptions(), ()
         const result = await again.account.headers!.resync('INBOX');
         assert.equal(result?.mode, 'full');
         assert.deepEqual(result?.removed, [gone]);
-        assert.deepEqual(result?.flagChanges.map((c) => c.uid).sort((a, b) => a - b), [flagged, marked]);
+        assert.deepEqual(
+          result?.flagChanges.map((c) => c.uid).sort((a, b) => a - b),
+          [flagged, marked],
+        );
         const rows = await again.account.fetchSummaries('INBOX', [flagged, marked]);
         assert.ok(rows[0]?.flags.includes('\\Flagged'));
-        assert.ok(rows[1]?.flags.includes('\\Deleted'), 'the other client\'s mark is shown, not expunged');
+        assert.ok(rows[1]?.flags.includes('\\Deleted'), "the other client's mark is shown, not expunged");
       } finally {
         await again.dispose();
       }
@@ -207,7 +221,10 @@ describe('IMAP without SPECIAL-USE', dovecotTestOptions(), () => {
       const outcome = await t.account.deleteMessages('INBOX', [m!.uid]);
       assert.deepEqual({ result: outcome.result, destination: outcome.destination }, { result: 'moved', destination: 'Trash' });
       assert.equal(outcome.copies?.length, 1, 'where the copy is, for an undo');
-      assert.deepEqual((await t.account.fetchWindow('Trash', 0, 5)).map((x) => x.subject), [m!.subject]);
+      assert.deepEqual(
+        (await t.account.fetchWindow('Trash', 0, 5)).map((x) => x.subject),
+        [m!.subject],
+      );
     } finally {
       await t.dispose();
     }

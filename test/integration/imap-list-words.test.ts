@@ -89,7 +89,10 @@ describe('IMAP list words against Dovecot', dovecotTestOptions(), () => {
       assert.equal(t.account.capabilities.fromSort, 'address');
       await t.account.openFolder('INBOX');
       const rows = await t.account.fetchWindow('INBOX', 0, 10, 'from');
-      assert.deepEqual(rows.map((r) => r.from[0]?.address), ['alpha@example.org', 'zulu@example.org']);
+      assert.deepEqual(
+        rows.map((r) => r.from[0]?.address),
+        ['alpha@example.org', 'zulu@example.org'],
+      );
     } finally {
       await t.dispose();
     }

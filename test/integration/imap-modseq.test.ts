@@ -73,7 +73,10 @@ describe('IMAP CHANGEDSINCE point against Dovecot', dovecotTestOptions(), () => 
       const seen = await open.account.headers!.resync('INBOX');
       assert.ok(heldOnce, 'the CHANGEDSINCE was held for the other change');
       assert.equal(seen?.mode, 'qresync');
-      assert.deepEqual([...new Set(seen?.flagChanges.map((c) => c.uid))].sort((a, b) => a - b), [uids[5]!, uids[3]!].sort((a, b) => a - b));
+      assert.deepEqual(
+        [...new Set(seen?.flagChanges.map((c) => c.uid))].sort((a, b) => a - b),
+        [uids[5]!, uids[3]!].sort((a, b) => a - b),
+      );
     } finally {
       await open.dispose();
     }

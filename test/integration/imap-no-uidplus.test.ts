@@ -34,14 +34,16 @@ async function contents(device: ImapFlow, folder: string): Promise<Map<number, b
 async function markDeleted(device: ImapFlow, folder: string, uid: number, on = true): Promise<void> {
   const lock = await device.getMailboxLock(folder);
   try {
-    const ok = on ? await device.messageFlagsAdd(String(uid), ['\\Deleted'], { uid: true }) : await device.messageFlagsRemove(String(uid), ['\\Deleted'], { uid: true });
+    const ok = on
+      ? await device.messageFlagsAdd(String(uid), ['\\Deleted'], { uid: true })
+      : await device.messageFlagsRemove(String(uid), ['\\Deleted'], { uid: true });
     assert.ok(ok);
   } finally {
     lock.release();
   }
 }
 
-describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', dovecotTestOptions(), () => {
+describe("IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients' mail", dovecotTestOptions(), () => {
   let server: DovecotServer;
   let device: ImapFlow;
   let proxy: TcpProxy;
@@ -53,7 +55,9 @@ describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', do
     for (const f of ['Trash', 'Archive']) await device.mailboxCreate(f);
     // Watch what tmail sends (cleartext through the proxy).
     proxy = await startTcpProxy(server.ports.imap);
-    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      headerCache: false,
+    });
   });
 
   after(async () => {
@@ -78,7 +82,11 @@ describe('IMAP without UIDPLUS and MOVE: no EXPUNGE of other clients\' mail', do
     await t.account.openFolder('INBOX');
     const sentBefore = proxy.clientText().length;
     const outcome = await t.account.moveMessages('INBOX', [ours!], 'Archive');
-    assert.deepEqual(outcome, { result: 'left-deleted', destination: 'Archive', copies: [{ from: ours!, to: outcome.copies![0]!.to }] }, 'the copy found by Message-ID');
+    assert.deepEqual(
+      outcome,
+      { result: 'left-deleted', destination: 'Archive', copies: [{ from: ours!, to: outcome.copies![0]!.to }] },
+      'the copy found by Message-ID',
+    );
     const sent = proxy.clientText().slice(sentBefore);
     assert.doesNotMatch(sent, /^\S+ EXPUNGE\r?$/m, 'no plain EXPUNGE was sent');
     const inbox = await contents(device, 'INBOX');
@@ -157,7 +165,7 @@ describe('IMAP with UIDPLUS but without MOVE', dovecotTestOptions(), () => {
     await server?.stop();
   });
 
-  test('a bulk move expunges exactly its own UIDs (UID EXPUNGE), another client\'s \\Deleted message stays', async () => {
+  test("a bulk move expunges exactly its own UIDs (UID EXPUNGE), another client's \\Deleted message stays", async () => {
     const [theirs, ours, alsoOurs] = await appendMessages(device, 'INBOX', 3);
     const t = await makeAccount(accountConfig(server), 'alice-pw', undefined, { headerCache: false });
     try {
@@ -166,7 +174,11 @@ describe('IMAP with UIDPLUS but without MOVE', dovecotTestOptions(), () => {
       await markDeleted(device, 'INBOX', theirs!);
       const moved = await t.account.moveMessages('INBOX', [ours!, alsoOurs!], 'Archive');
       assert.deepEqual(withoutCopies(moved), { result: 'moved', destination: 'Archive' });
-      assert.deepEqual(moved.copies?.map((c) => c.from), [ours, alsoOurs], 'COPYUID names both copies');
+      assert.deepEqual(
+        moved.copies?.map((c) => c.from),
+        [ours, alsoOurs],
+        'COPYUID names both copies',
+      );
       assert.deepEqual([...(await contents(device, 'INBOX')).entries()], [[theirs!, true]]);
       assert.equal((await contents(device, 'Archive')).size, 2);
     } finally {

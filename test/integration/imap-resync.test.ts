@@ -70,7 +70,12 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
     });
 
     const proxy = await startTcpProxy(server.ports.imap);
-    const warm = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', dir, NO_DELAY);
+    const warm = await makeAccount(
+      accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
+      'alice-pw',
+      dir,
+      NO_DELAY,
+    );
     try {
       await warm.account.connect();
       const opened = await warm.account.openFolder('INBOX');
@@ -80,9 +85,18 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       assert.equal(result.mode, 'qresync');
       // Only the changes travelled: 3 new + 5 flag changes (expunges come as VANISHED, not FETCH).
       assert.equal(result.fetched, 8);
-      assert.deepEqual([...result.added].sort((a, b) => a - b), added);
-      assert.deepEqual([...result.removed].sort((a, b) => a - b), expunged);
-      assert.deepEqual(result.flagChanges.map((c) => c.uid).sort((a, b) => a - b), flagged);
+      assert.deepEqual(
+        [...result.added].sort((a, b) => a - b),
+        added,
+      );
+      assert.deepEqual(
+        [...result.removed].sort((a, b) => a - b),
+        expunged,
+      );
+      assert.deepEqual(
+        result.flagChanges.map((c) => c.uid).sort((a, b) => a - b),
+        flagged,
+      );
       for (const c of result.flagChanges) assert.ok(c.flags.includes('\\Flagged'));
       assert.match(proxy.clientText(), /CHANGEDSINCE \d+ VANISHED/);
       // The UI hears about it through the usual events.
@@ -93,12 +107,18 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       // Windows: the newest 3 are fetched once by UID, everything else comes from the cache.
       const sentBefore = proxy.clientText().length;
       const top = await warm.account.fetchWindow('INBOX', 0, 10);
-      assert.deepEqual(top.slice(0, 3).map((s) => s.uid), [...added].reverse());
+      assert.deepEqual(
+        top.slice(0, 3).map((s) => s.uid),
+        [...added].reverse(),
+      );
       const again = await warm.account.fetchWindow('INBOX', 0, 41);
       const sentAfter = proxy.clientText().slice(sentBefore);
       assert.equal((sentAfter.match(/ENVELOPE/g) ?? []).length, 1, `one summary FETCH (for the 3 new), got:\n${sentAfter}`);
       const expected = [...[...added].reverse(), ...uidsNow.filter((u) => !expunged.includes(u)).reverse()];
-      assert.deepEqual(again.map((s) => s.uid), expected);
+      assert.deepEqual(
+        again.map((s) => s.uid),
+        expected,
+      );
       const byUid = new Map(again.map((s) => [s.uid, s]));
       assert.ok(byUid.get(flagged[0]!)!.flags.includes('\\Flagged'));
       assert.match(byUid.get(added[0]!)!.subject, /Message 100/);
@@ -133,7 +153,10 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       assert.ok(peeked);
       assert.equal(peeked.folder.total, 5);
       assert.equal(peeked.folder.unread, 5);
-      assert.deepEqual(peeked.newest.map((s) => s.uid), [...firstUids].reverse().slice(0, 3));
+      assert.deepEqual(
+        peeked.newest.map((s) => s.uid),
+        [...firstUids].reverse().slice(0, 3),
+      );
       assert.equal(offline.passwordRequests(), 0);
       assert.equal(await offline.account.peekCachedFolder('Nope', 3), null);
     } finally {
@@ -151,9 +174,18 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       const result = await b.account.headers!.resync('Box');
       assert.equal(result?.mode, 'full');
       const rows = await b.account.fetchWindow('Box', 0, 10);
-      assert.deepEqual(rows.map((s) => s.uid), [...newUids].reverse());
-      assert.ok(rows.every((s) => /Message 50[01]/.test(s.subject)), 'no summary from the old folder survives');
-      assert.deepEqual((await b.account.peekCachedFolder('Box', 5))?.newest.map((s) => s.uid), [...newUids].reverse());
+      assert.deepEqual(
+        rows.map((s) => s.uid),
+        [...newUids].reverse(),
+      );
+      assert.ok(
+        rows.every((s) => /Message 50[01]/.test(s.subject)),
+        'no summary from the old folder survives',
+      );
+      assert.deepEqual(
+        (await b.account.peekCachedFolder('Box', 5))?.newest.map((s) => s.uid),
+        [...newUids].reverse(),
+      );
       assert.equal(newUids[0], firstUids[0], 'the new folder reuses UIDs, so stale rows would show');
     } finally {
       await b.dispose();

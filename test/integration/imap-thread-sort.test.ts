@@ -53,9 +53,14 @@ describe('IMAP sort and threads against Dovecot', dovecotTestOptions(), () => {
   });
 
   async function session(strip?: RegExp) {
-    const proxy = await startTcpProxy(server.ports.imap, strip ? { onServerData: rewriteServer((c) => Buffer.from(c.toString('latin1').replace(strip, 'XSTRIPPX'), 'latin1')) } : {});
+    const proxy = await startTcpProxy(
+      server.ports.imap,
+      strip ? { onServerData: rewriteServer((c) => Buffer.from(c.toString('latin1').replace(strip, 'XSTRIPPX'), 'latin1')) } : {},
+    );
     // No header cache: its background fill would fetch the folder and blur the count.
-    const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+    const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      headerCache: false,
+    });
     await t.account.connect();
     await t.account.openFolder('INBOX');
     return { proxy, t };
@@ -64,7 +69,11 @@ describe('IMAP sort and threads against Dovecot', dovecotTestOptions(), () => {
   const n = (rows: MessageSummary[]) => rows.map((r) => uidOf.indexOf(r.uid));
   const tree = (rows: MessageSummary[]) => rows.map((r) => `${'.'.repeat(r.threadDepth ?? -1)}${uidOf.indexOf(r.uid)}`);
 
-  async function windows(t: { account: { fetchWindow(p: string, s: number, c: number, o: SortOrder): Promise<MessageSummary[]> } }, order: SortOrder, size: number) {
+  async function windows(
+    t: { account: { fetchWindow(p: string, s: number, c: number, o: SortOrder): Promise<MessageSummary[]> } },
+    order: SortOrder,
+    size: number,
+  ) {
     const out: MessageSummary[] = [];
     for (let start = 0; start < MAILS.length; start += size) out.push(...(await t.account.fetchWindow('INBOX', start, size, order)));
     return out;
@@ -102,7 +111,10 @@ describe('IMAP sort and threads against Dovecot', dovecotTestOptions(), () => {
       assert.deepEqual(n(bySubject), [5, 6, 4, 2, 1, 7, 3]);
       const byDate = await windows(t, 'date', 4);
       assert.deepEqual(n(byDate), [7, 6, 5, 4, 3, 2, 1]);
-      assert.ok(byFrom.every((r) => r.threadDepth === undefined), 'only thread rows carry a depth');
+      assert.ok(
+        byFrom.every((r) => r.threadDepth === undefined),
+        'only thread rows carry a depth',
+      );
       assert.equal(proxy.fetchResponses - before, 3 * MAILS.length, 'each message fetched once per order, by its window');
     } finally {
       await t.dispose();

@@ -16,7 +16,8 @@ type Mode = 'cut' | 'cut-before-reply' | 'stall-reply';
 // stall-reply: the server did the command and then went silent; tmail's operation timeout drops
 // the connection, and the write is checked after the reconnect like a cut one.
 const MODES: Mode[] = ['cut', 'cut-before-reply', 'stall-reply'];
-const when = (mode: Mode) => (mode === 'cut' ? 'before it reaches the server' : mode === 'cut-before-reply' ? 'after the server did it' : 'by a stall after the server did it');
+const when = (mode: Mode) =>
+  mode === 'cut' ? 'before it reaches the server' : mode === 'cut-before-reply' ? 'after the server did it' : 'by a stall after the server did it';
 /** Short enough for the stall tests, long enough for every other reply on a loaded machine. */
 const STALL_TIMEOUT_MS = 4_000;
 
@@ -63,12 +64,13 @@ async function cutting(server: DovecotServer, pattern: RegExp, mode: Mode, recon
     },
   };
   const proxy = await startTcpProxy(server.ports.imap, hooks);
-  const t = await makeAccount(
-    accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
-    'alice-pw',
-    undefined,
-    { headerCache: false, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200, reconnectWaitMs, ...(mode === 'stall-reply' ? { operationTimeoutMs: STALL_TIMEOUT_MS } : {}) },
-  );
+  const t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+    headerCache: false,
+    reconnectMinDelayMs: 20,
+    reconnectMaxDelayMs: 200,
+    reconnectWaitMs,
+    ...(mode === 'stall-reply' ? { operationTimeoutMs: STALL_TIMEOUT_MS } : {}),
+  });
   await t.account.connect();
   armed = true; // only now, so the login is never what gets cut
   return {
@@ -98,7 +100,9 @@ function suite(name: string, hide: string[]) {
       await server?.stop();
     });
 
-    const moveCommands = hide.includes('MOVE') ? [/ UID COPY /, / UID STORE .*\\Deleted/, hide.includes('UIDPLUS') ? / EXPUNGE$/ : / UID EXPUNGE /] : [/ UID MOVE /];
+    const moveCommands = hide.includes('MOVE')
+      ? [/ UID COPY /, / UID STORE .*\\Deleted/, hide.includes('UIDPLUS') ? / EXPUNGE$/ : / UID EXPUNGE /]
+      : [/ UID MOVE /];
     for (const command of moveCommands) {
       for (const mode of MODES) {
         test(`move: ${command.source.trim()} cut ${when(mode)} → moved exactly once`, async () => {

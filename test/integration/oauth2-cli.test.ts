@@ -18,7 +18,15 @@ const tokenFile = join(env.TMAIL_DATA_DIR, 'accounts', 'work', TOKEN_FILE);
 before(async () => {
   server = await startOAuthServer();
   mkdirSync(env.TMAIL_CONFIG_DIR, { recursive: true });
-  const account = (name: string, auth?: object) => ({ name, protocol: 'imap', host: '127.0.0.1', port: 993, security: 'tls', user: 'user@example.test', ...(auth ? { auth } : {}) });
+  const account = (name: string, auth?: object) => ({
+    name,
+    protocol: 'imap',
+    host: '127.0.0.1',
+    port: 993,
+    security: 'tls',
+    user: 'user@example.test',
+    ...(auth ? { auth } : {}),
+  });
   const config = {
     accounts: [
       account('work', {
@@ -74,7 +82,10 @@ describe('tmail account login / logout', { timeout: 60_000 }, () => {
   test('--device for a provider without a device endpoint: one clear line', async () => {
     const t = testContext(env);
     assert.equal(await main(['account', 'login', 'work', '--device'], t.ctx), 1);
-    assert.equal(t.stderr(), 'tmail: account work: no device sign-in for this provider (set "deviceAuthorizationEndpoint" in the account\'s "auth" block, or leave out --device)\n');
+    assert.equal(
+      t.stderr(),
+      'tmail: account work: no device sign-in for this provider (set "deviceAuthorizationEndpoint" in the account\'s "auth" block, or leave out --device)\n',
+    );
   });
 
   test('a password account: says how to configure OAuth2', async () => {

@@ -36,7 +36,10 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     sink = await startSmtpSink({ checkToken: async (_user, token) => (await oauth.introspect(token)).active === true });
     const inbox = dovecot.maildir('alice');
     mkdirSync(join(inbox, 'new'), { recursive: true });
-    writeFileSync(join(inbox, 'new', '1.e2e'), 'From: bob@example.org\r\nTo: alice@example.test\r\nSubject: signed in with OAuth2\r\nMessage-ID: <e2e-1@example.org>\r\n\r\nhello\r\n');
+    writeFileSync(
+      join(inbox, 'new', '1.e2e'),
+      'From: bob@example.org\r\nTo: alice@example.test\r\nSubject: signed in with OAuth2\r\nMessage-ID: <e2e-1@example.org>\r\n\r\nhello\r\n',
+    );
     await dovecot.fixOwnership('alice');
     const auth = {
       method: 'oauth2' as const,
@@ -48,7 +51,13 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     };
     const common = { host: dovecot.host, security: 'starttls' as const, user: 'alice', ca: dovecot.caFile, auth };
     accounts = [
-      { name: 'work', protocol: 'imap', port: dovecot.ports.imap, ...common, smtp: { host: sink.host, port: sink.port, security: 'starttls', ca: sink.caFile } },
+      {
+        name: 'work',
+        protocol: 'imap',
+        port: dovecot.ports.imap,
+        ...common,
+        smtp: { host: sink.host, port: sink.port, security: 'starttls', ca: sink.caFile },
+      },
       { name: 'home', protocol: 'pop3', port: dovecot.ports.pop3, leaveOnServer: true, ...common },
     ];
     mkdirSync(env.TMAIL_CONFIG_DIR, { recursive: true });
@@ -60,7 +69,8 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const tokensOf = (name: string) => JSON.parse(readFileSync(join(env.TMAIL_DATA_DIR, 'accounts', name, TOKEN_FILE), 'utf8')) as { accessToken: string; refreshToken: string };
+  const tokensOf = (name: string) =>
+    JSON.parse(readFileSync(join(env.TMAIL_DATA_DIR, 'accounts', name, TOKEN_FILE), 'utf8')) as { accessToken: string; refreshToken: string };
 
   async function until<T>(check: () => T | null | undefined | Promise<T | null | undefined>): Promise<T> {
     for (;;) {
@@ -102,7 +112,7 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     assert.notEqual(tokensOf('work').accessToken, expired);
   });
 
-  test('SMTP: XOAUTH2 with the stored (refreshed) token through the program\'s credentials path', async () => {
+  test("SMTP: XOAUTH2 with the stored (refreshed) token through the program's credentials path", async () => {
     await untilExpired('work');
     const t = testContext(env);
     const config = accounts[0]!;

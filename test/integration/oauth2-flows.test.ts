@@ -91,7 +91,10 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     assert.equal(result.refreshable, true);
     assert.deepEqual(result.notGranted, []);
     assert.ok(out.lines.some((l) => /Waiting for you/.test(l)));
-    assert.ok(out.lines.some((l) => /code filled in/.test(l)), 'verification_uri_complete is shown too');
+    assert.ok(
+      out.lines.some((l) => /code filled in/.test(l)),
+      'verification_uri_complete is shown too',
+    );
     const file = join(a.dataDir, TOKEN_FILE);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(statSync(a.dataDir).mode & 0o777, 0o700);
@@ -107,7 +110,11 @@ describe('device authorization grant (RFC 8628)', { timeout: 60_000 }, () => {
     const basic = Buffer.from(`${decodeURIComponent(viaUrl.username)}:${decodeURIComponent(viaUrl.password)}`).toString('base64');
     viaUrl.username = '';
     viaUrl.password = '';
-    const res = await fetch(viaUrl, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${stored.accessToken}` });
+    const res = await fetch(viaUrl, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${stored.accessToken}`,
+    });
     assert.equal(((await res.json()) as { active: boolean }).active, true);
     // Nothing secret was printed.
     assert.ok(!out.lines.join('\n').includes(stored.accessToken));
@@ -285,7 +292,10 @@ describe('stored token source', { timeout: 60_000 }, () => {
   test('not signed in: one line naming tmail account login NAME', async () => {
     const a = account();
     const source = createStoredTokenSource(a);
-    await assert.rejects(source.getAccessToken(), (err: unknown) => err instanceof AccountError && err.kind === 'auth' && /run "tmail account login work"/.test(err.message));
+    await assert.rejects(
+      source.getAccessToken(),
+      (err: unknown) => err instanceof AccountError && err.kind === 'auth' && /run "tmail account login work"/.test(err.message),
+    );
   });
 
   test('a valid token is returned without asking the server; near expiry it is refreshed and stored', async () => {
@@ -350,7 +360,10 @@ describe('stored token source', { timeout: 60_000 }, () => {
     const source = createStoredTokenSource(a);
     await assert.rejects(
       source.getAccessToken({ forceRefresh: true }),
-      (err: unknown) => err instanceof AccountError && err.kind === 'auth' && err.message === 'account work: the sign-in expired or was revoked; run "tmail account login work"',
+      (err: unknown) =>
+        err instanceof AccountError &&
+        err.kind === 'auth' &&
+        err.message === 'account work: the sign-in expired or was revoked; run "tmail account login work"',
     );
   });
 
@@ -366,7 +379,10 @@ describe('stored token source', { timeout: 60_000 }, () => {
   test('clientSecretCommand: its first line is sent as client_secret, never stored; a wrong one is a config error', async () => {
     const env = { PATH: process.env.PATH };
     const runs = join(root, 'secret-runs');
-    const a = account({ clientId: CONFIDENTIAL_CLIENT.id, clientSecretCommand: `echo run >> ${runs}; printf '%s\\nsecond line\\n' ${CONFIDENTIAL_CLIENT.secret}` });
+    const a = account({
+      clientId: CONFIDENTIAL_CLIENT.id,
+      clientSecretCommand: `echo run >> ${runs}; printf '%s\\nsecond line\\n' ${CONFIDENTIAL_CLIENT.secret}`,
+    });
     const out = printer();
     const done = login({ ...a, flow: 'device', print: out.print, sleep: quickSleep, env });
     const uri = (await out.waitFor(/^ {2}(http\S+)$/))[1]!;

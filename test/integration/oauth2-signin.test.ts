@@ -104,7 +104,9 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     const buffer = new TraceBuffer();
     const traceFile = path.join(root, `trace-${n}.log`);
     const file = openTraceFile(traceFile, buffer);
-    const account = await createAccount(s.config, { ...s.deps, trace: {
+    const account = await createAccount(s.config, {
+      ...s.deps,
+      trace: {
         add: (e) => {
           s.trace.add(e);
           buffer.add(e);
@@ -153,7 +155,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
       await account.close();
     }
     assert.equal(await cmd.runs(), 2);
-    assert.deepEqual(oauth.introspected.filter((t) => t === stale || t === fresh), [stale, fresh]);
+    assert.deepEqual(
+      oauth.introspected.filter((t) => t === stale || t === fresh),
+      [stale, fresh],
+    );
     assertNoToken(s.lines, stale, fresh);
   });
 
@@ -166,7 +171,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     await assert.rejects(account.connect(), (e: unknown) => {
       assert.ok(e instanceof AccountError && e.kind === 'auth', String(e));
       // "(invalid_token)" is Dovecot's JSON error challenge, which imapflow hands over as `oauthError`.
-      assert.match(e.message, /^IMAP 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token \(invalid_token\)/);
+      assert.match(
+        e.message,
+        /^IMAP 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token \(invalid_token\)/,
+      );
       assert.match(e.message, /also after getting a fresh one.*check that auth\.tokenCommand prints a current access token for alice/);
       assert.ok(!e.message.includes(bad));
       return true;
@@ -226,17 +234,23 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     await testLogin(s.config, s.deps);
     assert.equal(await cmd.runs(), 2);
     const auths = s.lines.filter((l) => l.dir === 'C' && l.text.startsWith('AUTH'));
-    assert.deepEqual(auths.map((l) => l.text), ['AUTH XOAUTH2 ***', 'AUTH XOAUTH2 ***']);
+    assert.deepEqual(
+      auths.map((l) => l.text),
+      ['AUTH XOAUTH2 ***', 'AUTH XOAUTH2 ***'],
+    );
     assertNoToken(s.lines, stale, fresh);
   });
 
-  test('POP3: an invalid token twice gives the clear error with the server\'s status', async () => {
+  test("POP3: an invalid token twice gives the clear error with the server's status", async () => {
     const cmd = await tokenCommand(['not-a-token-at-all']);
     const s = setup(both, 'pop3', cmd.command);
     await assert.rejects(testLogin(s.config, s.deps), (e: unknown) => {
       assert.ok(e instanceof AccountError && e.kind === 'auth', String(e));
       // The status comes from Dovecot's JSON error challenge; the last part from its -ERR line.
-      assert.match(e.message, /^POP3 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token \(invalid_token\), also after getting a fresh one \(server said: \[AUTH\] Authentication failed\.\)/);
+      assert.match(
+        e.message,
+        /^POP3 127\.0\.0\.1:\d+: OAuth2 sign-in \(OAUTHBEARER\) failed for alice: the server rejected the access token \(invalid_token\), also after getting a fresh one \(server said: \[AUTH\] Authentication failed\.\)/,
+      );
       assert.ok(!e.message.includes('not-a-token-at-all'));
       return true;
     });
@@ -264,7 +278,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
       const s = setup(passwordsOnly, protocol, cmd.command);
       await assert.rejects(testLogin(s.config, s.deps), (e: unknown) => {
         assert.ok(e instanceof AccountError && e.kind === 'auth', `${protocol}: ${String(e)}`);
-        assert.match(e.message, /the server offers no OAuth2 sign-in \(neither OAUTHBEARER nor XOAUTH2; it offers PLAIN LOGIN\); use "auth": \{"method": "password"\}/);
+        assert.match(
+          e.message,
+          /the server offers no OAuth2 sign-in \(neither OAUTHBEARER nor XOAUTH2; it offers PLAIN LOGIN\); use "auth": \{"method": "password"\}/,
+        );
         return true;
       });
       assert.ok(!s.lines.some((l) => l.dir === 'C' && /AUTH/.test(l.text)), wire(s.lines));
@@ -275,7 +292,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     for (const protocol of ['imap', 'pop3'] as const) {
       const cmd = await tokenCommand([oauth.issue('alice')]);
       const s = setup(both, protocol, cmd.command, { security: 'none' });
-      await assert.rejects(testLogin(s.config, s.deps), (e: unknown) => e instanceof AccountError && e.kind === 'insecure' && /refusing to send the access token/.test(e.message));
+      await assert.rejects(
+        testLogin(s.config, s.deps),
+        (e: unknown) => e instanceof AccountError && e.kind === 'insecure' && /refusing to send the access token/.test(e.message),
+      );
       assert.equal(await cmd.runs(), 0);
     }
   });
@@ -299,7 +319,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     assert.equal(sink.received.length, before + 1);
     assert.equal(sink.received.at(-1)!.user, 'alice');
     assert.equal(await cmd.runs(), 2);
-    assert.ok(s.lines.some((l) => l.dir === 'C' && l.text === 'AUTH XOAUTH2 ***'), wire(s.lines));
+    assert.ok(
+      s.lines.some((l) => l.dir === 'C' && l.text === 'AUTH XOAUTH2 ***'),
+      wire(s.lines),
+    );
     assertNoToken(s.lines, stale, fresh);
   });
 
@@ -317,7 +340,11 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
         envelope: { from: 'alice@example.test', to: ['bob@example.org'] },
         raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'),
       }),
-      (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /^SMTP 127\.0\.0\.1:\d+: OAuth2 sign-in \(XOAUTH2\) failed for alice/.test(e.message) && !e.message.includes(bad),
+      (e: unknown) =>
+        e instanceof AccountError &&
+        e.kind === 'auth' &&
+        /^SMTP 127\.0\.0\.1:\d+: OAuth2 sign-in \(XOAUTH2\) failed for alice/.test(e.message) &&
+        !e.message.includes(bad),
     );
     assert.equal(sink.received.length, before);
     assert.equal(await cmd.runs(), 2);

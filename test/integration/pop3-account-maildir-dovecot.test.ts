@@ -11,7 +11,9 @@ import { Maildir } from '../../src/store/maildir.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 
 const message = (subject: string, extra = '') =>
-  Buffer.from(`From: Writer <writer@example.org>\r\nTo: alice@example.org\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@t>\r\n\r\nBody of ${subject}.\r\n..a line that starts with a dot\r\n${extra}`);
+  Buffer.from(
+    `From: Writer <writer@example.org>\r\nTo: alice@example.org\r\nSubject: ${subject}\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@t>\r\n\r\nBody of ${subject}.\r\n..a line that starts with a dot\r\n${extra}`,
+  );
 
 async function imap(server: DovecotServer): Promise<ImapFlow> {
   const client = new ImapFlow({
@@ -78,7 +80,11 @@ describe('Maildir written by tmail, read by Dovecot (and back)', dovecotTestOpti
           ],
         );
         const bySubject = new Map(got.map(([s, , size, source]) => [s, { size, source }]));
-        for (const [subject, key] of [['plain new', 'plain'], ['seen', 'seen'], ['flagged and answered', 'flagged']] as const) {
+        for (const [subject, key] of [
+          ['plain new', 'plain'],
+          ['seen', 'seen'],
+          ['flagged and answered', 'flagged'],
+        ] as const) {
           assert.deepEqual(bySubject.get(subject)?.source, written.get(key), subject);
           assert.equal(bySubject.get(subject)?.size, written.get(key)?.length, `${subject}: the ,S= size Dovecot trusts is right`);
         }
@@ -118,20 +124,26 @@ describe('Maildir written by tmail, read by Dovecot (and back)', dovecotTestOpti
     );
     await account.connect();
     const folders = await account.listFolders();
-    assert.deepEqual(folders.map((f) => [f.path, f.total, f.unread]), [
-      ['INBOX', 3, 1],
-      ['Archive', 2, 0],
-      ['Entwürfe', 1, 1],
-      ['Trash', 0, 0],
-    ]);
+    assert.deepEqual(
+      folders.map((f) => [f.path, f.total, f.unread]),
+      [
+        ['INBOX', 3, 1],
+        ['Archive', 2, 0],
+        ['Entwürfe', 1, 1],
+        ['Trash', 0, 0],
+      ],
+    );
     const inbox = await account.fetchWindow('INBOX', 0, 10);
     const plain = inbox.find((s) => s.subject === 'plain new');
     assert.deepEqual(plain?.flags, ['\\Answered', '\\Seen']);
     const archive = await account.fetchWindow('Archive', 0, 10);
-    assert.deepEqual(archive.map((s) => [s.subject, s.flags]), [
-      ['appended by dovecot', ['\\Flagged', '\\Seen']],
-      ['archived', ['\\Seen']],
-    ]);
+    assert.deepEqual(
+      archive.map((s) => [s.subject, s.flags]),
+      [
+        ['appended by dovecot', ['\\Flagged', '\\Seen']],
+        ['archived', ['\\Seen']],
+      ],
+    );
     await account.close();
   });
 });

@@ -66,7 +66,10 @@ describe('Pop3Account + sync against Dovecot', dovecotTestOptions(), () => {
     const result = await account.sync();
     assert.equal(result.downloaded, 40);
     assert.deepEqual(await serverFiles(server, 'alice'), []);
-    assert.deepEqual(events.filter((e) => e.type === 'exists'), [{ type: 'exists', folder: 'INBOX', total: 40 }]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'exists'),
+      [{ type: 'exists', folder: 'INBOX', total: 40 }],
+    );
     const window = await account.fetchWindow('INBOX', 0, 50, 'date');
     assert.deepEqual(window.map((s) => s.messageId).sort(), aliceMail.map((m) => m.messageId).sort());
     for (const s of window) assert.deepEqual(s.location, { kind: 'local', onServer: false });
@@ -92,7 +95,11 @@ describe('Pop3Account + sync against Dovecot', dovecotTestOptions(), () => {
     assert.equal(window.length, 5);
     for (const s of window) assert.equal(s.location.kind === 'local' && s.location.onServer, true, JSON.stringify(s.location));
 
-    await account.addFlags('INBOX', window.map((s) => s.uid), ['\\Seen', '\\Flagged']);
+    await account.addFlags(
+      'INBOX',
+      window.map((s) => s.uid),
+      ['\\Seen', '\\Flagged'],
+    );
     assert.equal((await account.openFolder('INBOX')).unread, 0);
     // Dovecot's POP3 server sets \Seen itself on RETR, so only \Flagged tells whether we leaked a flag.
     const onServer = await serverFiles(server, 'bob');

@@ -18,7 +18,13 @@ describe('tmail sync against Dovecot', dovecotTestOptions(), () => {
   let server: DovecotServer;
   let dir: string;
   before(async () => {
-    server = await startDovecot({ users: [{ user: 'one', password: 'one-pw' }, { user: 'two', password: 'two-pw' }, { user: 'sw', password: 'sw-pw' }] });
+    server = await startDovecot({
+      users: [
+        { user: 'one', password: 'one-pw' },
+        { user: 'two', password: 'two-pw' },
+        { user: 'sw', password: 'sw-pw' },
+      ],
+    });
     dir = await mkdtemp(join(tmpdir(), 'tmail-cli-sync-'));
   });
   after(async () => {
@@ -27,19 +33,39 @@ describe('tmail sync against Dovecot', dovecotTestOptions(), () => {
   });
 
   const envWith = (name: string, accounts: Record<string, unknown>[]): NodeJS.ProcessEnv => {
-    const env = { PATH: process.env.PATH, HOME: join(dir, name, 'home'), TMAIL_CONFIG_DIR: join(dir, name, 'config'), TMAIL_DATA_DIR: join(dir, name, 'data'), ONE_PW: 'one-pw', TWO_PW: 'two-pw', SW_PW: 'sw-pw' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: join(dir, name, 'home'),
+      TMAIL_CONFIG_DIR: join(dir, name, 'config'),
+      TMAIL_DATA_DIR: join(dir, name, 'data'),
+      ONE_PW: 'one-pw',
+      TWO_PW: 'two-pw',
+      SW_PW: 'sw-pw',
+    };
     mkdirSync(env.TMAIL_CONFIG_DIR, { recursive: true, mode: 0o700 });
     writeFileSync(join(env.TMAIL_CONFIG_DIR, 'config.json'), JSON.stringify({ accounts }), { mode: 0o600 });
     return env;
   };
   const account = (name: string, extra: Record<string, unknown> = {}) => ({
-    name, protocol: 'pop3', host: server.host, port: server.ports.pop3s, security: 'tls', user: name, ca: server.caFile, passwordEnv: `${name.toUpperCase()}_PW`, ...extra,
+    name,
+    protocol: 'pop3',
+    host: server.host,
+    port: server.ports.pop3s,
+    security: 'tls',
+    user: name,
+    ca: server.caFile,
+    passwordEnv: `${name.toUpperCase()}_PW`,
+    ...extra,
   });
 
   test('all POP3 accounts: progress on a TTY, a summary each, exit 1 when one fails', async () => {
     await generateMaildir(server.maildir('one'), { count: 30, seed: 3 });
     await server.fixOwnership('one');
-    const env = envWith('multi', [account('one'), account('two', { passwordEnv: 'NOT_SET' }), { ...account('imapacct'), protocol: 'imap', port: server.ports.imaps }]);
+    const env = envWith('multi', [
+      account('one'),
+      account('two', { passwordEnv: 'NOT_SET' }),
+      { ...account('imapacct'), protocol: 'imap', port: server.ports.imaps },
+    ]);
     const t = testContext(env, { columns: 100 });
     assert.equal(await main(['sync'], t.ctx), 1);
     assert.match(t.stdout(), /\r\u001b\[Kone: \d+\/30 messages, [\d.]+ KB, [\d.]+ msg\/s/);

@@ -35,7 +35,10 @@ describe('POP3 sync of 10,000 messages', dovecotTestOptions(), () => {
     const { messages } = await generateMaildir(server.maildir('big'), { count: COUNT, seed: 5 });
     await server.fixOwnership('big');
     const expected = await snapshot(messages!);
-    assert.ok([...expected.values()].some((b) => b.includes('\n.\n')), 'some messages have a line that is a lone dot');
+    assert.ok(
+      [...expected.values()].some((b) => b.includes('\n.\n')),
+      'some messages have a line that is a lone dot',
+    );
 
     let splitsLeft = SPLIT_REPLIES;
     let splitSeen = 0;

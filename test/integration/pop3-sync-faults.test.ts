@@ -120,7 +120,16 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
       const user = killAt;
       const opts = options(user);
       const expected = await snapshot(await generate(user, 150));
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/pop3-sync-child.ts'), JSON.stringify({ config: opts.config, password: `${user}-pw`, dataDir: join(base, user), killAt })], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, '../helpers/pop3-sync-child.ts'),
+          JSON.stringify({ config: opts.config, password: `${user}-pw`, dataDir: join(base, user), killAt }),
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
@@ -140,7 +149,7 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
     const opts = options(user);
     const expected = new Map<string, Buffer>();
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const killedAt: string[] = [];
     for (let run = 0; run < KILL_RUNS; run++) {
       const perRun = 100; // two batches, so kills also land after the first batch's DELEs
@@ -148,7 +157,16 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
       const target = Math.floor(random() * (perRun + 1));
       const delayed = random() < 0.3; // some kills a little later: state writes, DELE, QUIT
       const delay = Math.floor(random() * 25);
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/pop3-sync-child.ts'), JSON.stringify({ config: opts.config, password: `${user}-pw`, dataDir: join(base, user) })], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, '../helpers/pop3-sync-child.ts'),
+          JSON.stringify({ config: opts.config, password: `${user}-pw`, dataDir: join(base, user) }),
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
       let out = '';
       let fired = false;
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

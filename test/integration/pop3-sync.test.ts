@@ -47,7 +47,10 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
   };
 
   test('STLS login on the plain port, implicit TLS with `ca`, both verified', async () => {
-    for (const [port, security] of [[server.ports.pop3, 'starttls'], [server.ports.pop3s, 'tls']] as const) {
+    for (const [port, security] of [
+      [server.ports.pop3, 'starttls'],
+      [server.ports.pop3s, 'tls'],
+    ] as const) {
       const config = pop3Config(server, 'login', { port, security });
       const c = await Pop3Client.connect({ host: server.host, port, security, tls: tlsOptions(config) });
       assert.equal(c.encrypted, true);
@@ -78,7 +81,10 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
     const c = await Pop3Client.connect({ host: server.host, port: server.ports.pop3, security: 'none' });
     try {
       assert.ok(c.apopTimestamp);
-      await assert.rejects(c.login({ user: 'noapop', password: 'noapop-pw', apop: true }), (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /APOP login failed for noapop: .*USER\/PASS was not tried/.test(e.message));
+      await assert.rejects(
+        c.login({ user: 'noapop', password: 'noapop-pw', apop: true }),
+        (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /APOP login failed for noapop: .*USER\/PASS was not tried/.test(e.message),
+      );
     } finally {
       c.close();
     }
@@ -86,10 +92,13 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
 
   test('plaintext auth is refused without allowInsecureAuth: the password is never asked for', async () => {
     let asked = false;
-    const opts = { ...setup('login', { port: server.ports.pop3, security: 'none' }), getPassword: async () => {
-      asked = true;
-      return 'login-pw';
-    } };
+    const opts = {
+      ...setup('login', { port: server.ports.pop3, security: 'none' }),
+      getPassword: async () => {
+        asked = true;
+        return 'login-pw';
+      },
+    };
     await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'insecure' && /without TLS/.test(e.message));
     assert.equal(asked, false);
     // With the opt-in it works (on loopback, for tests).
@@ -98,14 +107,23 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
   });
 
   test('an untrusted certificate and a wrong password are clear errors', async () => {
-    await assert.rejects(syncMailbox(setup('login', { ca: undefined })), (e: unknown) => e instanceof AccountError && e.kind === 'tls' && /self-signed|verif/.test(e.message));
-    await assert.rejects(syncMailbox({ ...setup('login'), getPassword: async () => 'nope' }), (e: unknown) => e instanceof AccountError && e.kind === 'auth' && !e.message.includes('nope'));
+    await assert.rejects(
+      syncMailbox(setup('login', { ca: undefined })),
+      (e: unknown) => e instanceof AccountError && e.kind === 'tls' && /self-signed|verif/.test(e.message),
+    );
+    await assert.rejects(
+      syncMailbox({ ...setup('login'), getPassword: async () => 'nope' }),
+      (e: unknown) => e instanceof AccountError && e.kind === 'auth' && !e.message.includes('nope'),
+    );
   });
 
   test('sync stores every message byte for byte (dot lines included), empties the server, second sync downloads 0', async () => {
     const messages = await generate('basic', 120);
     const expected = await snapshot(messages);
-    assert.ok([...expected.values()].some((b) => b.includes('\n.\n') && b.includes('\n..double-dot\n')), 'the generator wrote dot lines');
+    assert.ok(
+      [...expected.values()].some((b) => b.includes('\n.\n') && b.includes('\n..double-dot\n')),
+      'the generator wrote dot lines',
+    );
     const opts = setup('basic');
     const progress: number[] = [];
     const result = await syncMailbox({ ...opts, onProgress: (p) => progress.push(p.done) });
@@ -172,7 +190,10 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
     await generate('disk', 60);
     try {
       const progress: number[] = [];
-      await assert.rejects(syncMailbox({ ...setup('disk'), onProgress: (p) => progress.push(p.done) }), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /disk is full/.test(e.message));
+      await assert.rejects(
+        syncMailbox({ ...setup('disk'), onProgress: (p) => progress.push(p.done) }),
+        (e: unknown) => e instanceof AccountError && e.kind === 'local' && /disk is full/.test(e.message),
+      );
       assert.ok(progress.length > 0, 'the sync started before the disk filled up');
       assert.equal(await serverCount(server, 'disk', 'disk-pw'), 60);
     } finally {

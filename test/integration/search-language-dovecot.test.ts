@@ -21,7 +21,12 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { accountConfig, makeAccount, otherDevice, type TestAccount } from './support/imap-fixtures.js';
 
 const NOW = new Date(Date.UTC(2024, 2, 1, 12));
-const PEOPLE = ['Alice Liddell <alice@wonder.example>', 'Bob Marley <bob@music.example>', 'Carol Danvers <carol@space.example>', 'Dave Grohl <dave@music.example>'];
+const PEOPLE = [
+  'Alice Liddell <alice@wonder.example>',
+  'Bob Marley <bob@music.example>',
+  'Carol Danvers <carol@space.example>',
+  'Dave Grohl <dave@music.example>',
+];
 const WORDS = ['invoice', 'meeting', 'holiday', 'report', 'lunch', 'deadline'];
 
 interface Corpus {
@@ -49,7 +54,23 @@ function corpus(): Corpus[] {
     ];
     const raw =
       i % 5 === 0
-        ? [...head, 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', body, '--b1', 'Content-Type: application/pdf; name="a.pdf"', 'Content-Disposition: attachment; filename="a.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '--b1--', ''].join('\r\n')
+        ? [
+            ...head,
+            'Content-Type: multipart/mixed; boundary="b1"',
+            '',
+            '--b1',
+            'Content-Type: text/plain',
+            '',
+            body,
+            '--b1',
+            'Content-Type: application/pdf; name="a.pdf"',
+            'Content-Disposition: attachment; filename="a.pdf"',
+            'Content-Transfer-Encoding: base64',
+            '',
+            'JVBERi0xLjQK',
+            '--b1--',
+            '',
+          ].join('\r\n')
         : [...head, 'Content-Type: text/plain; charset=us-ascii', '', body].join('\r\n');
     const flags = [...(i % 2 === 0 ? ['\\Seen'] : []), ...(i % 7 === 0 ? ['\\Flagged'] : []), ...(i % 6 === 1 ? ['\\Answered'] : [])];
     out.push({ raw, flags, id });
@@ -107,12 +128,17 @@ describe('search language on Dovecot: one SEARCH, same answer as the local evalu
     device = await otherDevice(server);
     for (const m of mail) await device.append('INBOX', m.raw, m.flags);
     proxy = await startTcpProxy(server.ports.imap);
-    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+    t = await makeAccount(accountConfig(server, { port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, {
+      headerCache: false,
+    });
     await t.account.connect();
     await t.account.openFolder('INBOX');
     // The same files in a POP3 account's local store (what a sync would have written).
     pop3Dir = await mkdtemp(path.join(os.tmpdir(), 'tmail-search-pop3-'));
-    pop3 = new Pop3Account({ name: 'local', protocol: 'pop3', host: '127.0.0.1', port: 1, security: 'tls', user: 'x' }, { dataDir: pop3Dir, getPassword: async () => '' });
+    pop3 = new Pop3Account(
+      { name: 'local', protocol: 'pop3', host: '127.0.0.1', port: 1, security: 'tls', user: 'x' },
+      { dataDir: pop3Dir, getPassword: async () => '' },
+    );
     await pop3.connect();
     for (const m of mail) await pop3.maildir.deliver('INBOX', Buffer.from(m.raw), { flags: flagsToLetters(m.flags) });
     await pop3.openFolder('INBOX');
@@ -132,7 +158,12 @@ describe('search language on Dovecot: one SEARCH, same answer as the local evalu
     const expression = parseSearch(query, { now: NOW });
     const before = proxy.clientText().length;
     const uids = await t.account.search('INBOX', { expression });
-    const searches = (proxy.clientText().slice(before).match(/ UID SEARCH /g) ?? []).length;
+    const searches = (
+      proxy
+        .clientText()
+        .slice(before)
+        .match(/ UID SEARCH /g) ?? []
+    ).length;
     const all = await t.account.fetchWindow('INBOX', 0, 1000);
     const idOf = (list: MessageSummary[], hits: number[]) => {
       const byUid = new Map(list.map((s) => [s.uid, s.messageId ?? '?']));

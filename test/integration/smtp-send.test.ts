@@ -88,91 +88,106 @@ async function appendOriginal(): Promise<number> {
   }
 }
 
-test('IMAP reply-all: exact message over STARTTLS+AUTH, Bcc only in the envelope, Sent copy \\Seen after a dropped connection, original \\Answered', opts, async () => {
-  const uid = await appendOriginal();
-  const proxy: TcpProxy = await startTcpProxy({ host: server.host, port: server.ports.imap });
-  // The fault proxy parses lines, so the IMAP leg is cleartext here (SMTP still uses STARTTLS).
-  const config = accountConfig(server, { name: 'work', port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined, email: 'alice@example.test', smtp: smtpBlock() });
-  const acc = await makeAccount(config, 'alice-pw', undefined, { reconnectMinDelayMs: 50 });
-  const attachment = join(work, 'notes ü.txt');
-  await writeFile(attachment, 'attached bytes\n');
-  try {
-    await acc.account.connect();
-    const edit = async (file: string) => {
-      // A long stay in the editor: the server connection dies meanwhile.
-      proxy.cutAll();
-      await editor({ bcc: 'Hidden Person <hidden@example.net>', text: 'Danke, schön! 👍', attach: attachment })(file);
-    };
-    const session = await ComposeSession.create('replyAll', deps(acc.account, config, acc.dataDir, edit), { path: 'INBOX', uid });
-    const draftText = await readFile(session.file, 'utf8');
-    assert.match(draftText, /^To: "?Jürgen Müller"? <juergen@example.org>, Bob <bob@example.org>$/m);
-    assert.match(draftText, /^Cc: Carol <carol@example.org>$/m, 'self is left out of reply-all');
-    assert.match(draftText, /^Subject: Re: Übersicht$/m, 'Re: only once');
-    assert.match(draftText, /^> Grüße aus Köln\n>\n> zweite Zeile$/m);
-    await session.edit();
-    const before = sink.received.length;
-    const out = await session.send();
-    assert.deepEqual(out.warnings, []);
-    assert.equal(out.recipients, 4);
-    assert.equal(sink.received.length, before + 1);
-    const got = sink.received.at(-1)!;
-    assert.equal(got.user, 'alice');
-    assert.equal(got.from, 'alice@example.test');
-    assert.deepEqual([...got.to].sort(), ['bob@example.org', 'carol@example.org', 'hidden@example.net', 'juergen@example.org']);
-    const rawText = got.raw.toString('latin1');
-    const head = rawText.slice(0, rawText.indexOf('\r\n\r\n'));
-    assert.doesNotMatch(head, /^bcc:/im, 'Bcc must not be in the sent headers');
-    assert.doesNotMatch(rawText, /hidden@example\.net/);
-    assert.match(head, /^In-Reply-To: <orig-1@example\.org>$/m);
-    assert.match(head, /^References: <root-0@example\.org> <orig-1@example\.org>$/m);
-    assert.match(head, /^Subject: =\?UTF-8\?/m, 'non-ASCII subject is an encoded word');
-    assert.match(head, /^From: =\?UTF-8\?[BQ]\?.+\?= <alice@example\.test>$/m, 'non-ASCII name is an encoded word');
-    assert.ok(!/[^\x00-\x7f]/.test(head), 'headers are 7-bit');
-    const parsed = await simpleParser(got.raw);
-    assert.equal(parsed.subject, 'Re: Übersicht');
-    assert.equal(parsed.from?.value[0]?.name, 'Alice Ängström');
-    assert.match(parsed.text ?? '', /^Danke, schön! 👍\n/);
-    assert.match(parsed.text ?? '', /> Grüße aus Köln/);
-    assert.equal(parsed.attachments.length, 1);
-    assert.equal(parsed.attachments[0]!.filename, 'notes ü.txt');
-    assert.equal(parsed.attachments[0]!.content.toString(), 'attached bytes\n');
-    assert.equal(existsSync(session.file), false, 'draft removed after a complete send');
-
-    const dev = await otherDevice(server);
+test(
+  'IMAP reply-all: exact message over STARTTLS+AUTH, Bcc only in the envelope, Sent copy \\Seen after a dropped connection, original \\Answered',
+  opts,
+  async () => {
+    const uid = await appendOriginal();
+    const proxy: TcpProxy = await startTcpProxy({ host: server.host, port: server.ports.imap });
+    // The fault proxy parses lines, so the IMAP leg is cleartext here (SMTP still uses STARTTLS).
+    const config = accountConfig(server, {
+      name: 'work',
+      port: proxy.port,
+      security: 'none',
+      allowInsecureAuth: true,
+      ca: undefined,
+      email: 'alice@example.test',
+      smtp: smtpBlock(),
+    });
+    const acc = await makeAccount(config, 'alice-pw', undefined, { reconnectMinDelayMs: 50 });
+    const attachment = join(work, 'notes ü.txt');
+    await writeFile(attachment, 'attached bytes\n');
     try {
-      const lock = await dev.getMailboxLock(out.sentFolder!);
+      await acc.account.connect();
+      const edit = async (file: string) => {
+        // A long stay in the editor: the server connection dies meanwhile.
+        proxy.cutAll();
+        await editor({ bcc: 'Hidden Person <hidden@example.net>', text: 'Danke, schön! 👍', attach: attachment })(file);
+      };
+      const session = await ComposeSession.create('replyAll', deps(acc.account, config, acc.dataDir, edit), { path: 'INBOX', uid });
+      const draftText = await readFile(session.file, 'utf8');
+      assert.match(draftText, /^To: "?Jürgen Müller"? <juergen@example.org>, Bob <bob@example.org>$/m);
+      assert.match(draftText, /^Cc: Carol <carol@example.org>$/m, 'self is left out of reply-all');
+      assert.match(draftText, /^Subject: Re: Übersicht$/m, 'Re: only once');
+      assert.match(draftText, /^> Grüße aus Köln\n>\n> zweite Zeile$/m);
+      await session.edit();
+      const before = sink.received.length;
+      const out = await session.send();
+      assert.deepEqual(out.warnings, []);
+      assert.equal(out.recipients, 4);
+      assert.equal(sink.received.length, before + 1);
+      const got = sink.received.at(-1)!;
+      assert.equal(got.user, 'alice');
+      assert.equal(got.from, 'alice@example.test');
+      assert.deepEqual([...got.to].sort(), ['bob@example.org', 'carol@example.org', 'hidden@example.net', 'juergen@example.org']);
+      const rawText = got.raw.toString('latin1');
+      const head = rawText.slice(0, rawText.indexOf('\r\n\r\n'));
+      assert.doesNotMatch(head, /^bcc:/im, 'Bcc must not be in the sent headers');
+      assert.doesNotMatch(rawText, /hidden@example\.net/);
+      assert.match(head, /^In-Reply-To: <orig-1@example\.org>$/m);
+      assert.match(head, /^References: <root-0@example\.org> <orig-1@example\.org>$/m);
+      assert.match(head, /^Subject: =\?UTF-8\?/m, 'non-ASCII subject is an encoded word');
+      assert.match(head, /^From: =\?UTF-8\?[BQ]\?.+\?= <alice@example\.test>$/m, 'non-ASCII name is an encoded word');
+      assert.ok(!/[^\x00-\x7f]/.test(head), 'headers are 7-bit');
+      const parsed = await simpleParser(got.raw);
+      assert.equal(parsed.subject, 'Re: Übersicht');
+      assert.equal(parsed.from?.value[0]?.name, 'Alice Ängström');
+      assert.match(parsed.text ?? '', /^Danke, schön! 👍\n/);
+      assert.match(parsed.text ?? '', /> Grüße aus Köln/);
+      assert.equal(parsed.attachments.length, 1);
+      assert.equal(parsed.attachments[0]!.filename, 'notes ü.txt');
+      assert.equal(parsed.attachments[0]!.content.toString(), 'attached bytes\n');
+      assert.equal(existsSync(session.file), false, 'draft removed after a complete send');
+
+      const dev = await otherDevice(server);
       try {
-        const msgs = await dev.fetchAll('1:*', { flags: true, source: true });
-        const copy = msgs.find((m) => m.source?.toString().includes(parsed.messageId!));
-        assert.ok(copy, `Sent copy in ${out.sentFolder}`);
-        assert.ok(copy.flags?.has('\\Seen'));
-        assert.match(copy.source!.toString(), /^Bcc: .*hidden@example\.net/m, 'the Sent copy keeps Bcc for the user');
+        const lock = await dev.getMailboxLock(out.sentFolder!);
+        try {
+          const msgs = await dev.fetchAll('1:*', { flags: true, source: true });
+          const copy = msgs.find((m) => m.source?.toString().includes(parsed.messageId!));
+          assert.ok(copy, `Sent copy in ${out.sentFolder}`);
+          assert.ok(copy.flags?.has('\\Seen'));
+          assert.match(copy.source!.toString(), /^Bcc: .*hidden@example\.net/m, 'the Sent copy keeps Bcc for the user');
+        } finally {
+          lock.release();
+        }
+        const inbox = await dev.getMailboxLock('INBOX');
+        try {
+          const [orig] = await dev.fetchAll(String(uid), { flags: true }, { uid: true });
+          assert.ok(orig?.flags?.has('\\Answered'), 'original marked \\Answered on the server');
+        } finally {
+          inbox.release();
+        }
       } finally {
-        lock.release();
+        await dev.logout();
       }
-      const inbox = await dev.getMailboxLock('INBOX');
-      try {
-        const [orig] = await dev.fetchAll(String(uid), { flags: true }, { uid: true });
-        assert.ok(orig?.flags?.has('\\Answered'), 'original marked \\Answered on the server');
-      } finally {
-        inbox.release();
-      }
+      assert.ok(proxy.connections >= 2, 'the account reconnected after the cut');
     } finally {
-      await dev.logout();
+      await acc.dispose();
+      await proxy.stop();
     }
-    assert.ok(proxy.connections >= 2, 'the account reconnected after the cut');
-  } finally {
-    await acc.dispose();
-    await proxy.stop();
-  }
-});
+  },
+);
 
 test('send failure (server refuses DATA, then a recipient): draft kept and resent unchanged', opts, async () => {
   const config = accountConfig(server, { name: 'work2', email: 'alice@example.test', smtp: smtpBlock() });
   const acc = await makeAccount(config);
   try {
     await acc.account.connect();
-    const session = await ComposeSession.create('new', deps(acc.account, config, acc.dataDir, editor({ to: 'Bob <bob@example.org>', subject: 'Retry me', text: 'Body that must survive' })));
+    const session = await ComposeSession.create(
+      'new',
+      deps(acc.account, config, acc.dataDir, editor({ to: 'Bob <bob@example.org>', subject: 'Retry me', text: 'Body that must survive' })),
+    );
     await session.edit();
     sink.failNext = 'Temporary local problem';
     const before = sink.received.length;
@@ -236,7 +251,16 @@ test('no password without TLS: security none refuses before asking for it', opts
 
 test('POP3 account: Sent copy in the local Maildir Sent folder, original gets the R flag', opts, async () => {
   const dataDir = await mkdtemp(join(work, 'pop3-'));
-  const config: AccountConfig = { name: 'home', protocol: 'pop3', host: server.host, port: server.ports.pop3, security: 'starttls', user: 'alice', email: 'alice@example.test', smtp: smtpBlock() };
+  const config: AccountConfig = {
+    name: 'home',
+    protocol: 'pop3',
+    host: server.host,
+    port: server.ports.pop3,
+    security: 'starttls',
+    user: 'alice',
+    email: 'alice@example.test',
+    smtp: smtpBlock(),
+  };
   const account = new Pop3Account(config, { getPassword: async () => 'alice-pw', dataDir });
   await account.connect();
   try {
@@ -296,7 +320,10 @@ test('IMAP forward: Fwd:, original inline, its attachment re-attached byte-exact
   const acc = await makeAccount(config);
   try {
     await acc.account.connect();
-    const fwd = await ComposeSession.create('forward', deps(acc.account, config, acc.dataDir, editor({ to: 'Dave <dave@example.org>', text: 'FYI' })), { path: 'INBOX', uid });
+    const fwd = await ComposeSession.create('forward', deps(acc.account, config, acc.dataDir, editor({ to: 'Dave <dave@example.org>', text: 'FYI' })), {
+      path: 'INBOX',
+      uid,
+    });
     await fwd.edit();
     await fwd.send();
     const parsed = await simpleParser(sink.received.at(-1)!.raw);
@@ -333,7 +360,15 @@ test('IMAP forward: Fwd:, original inline, its attachment re-attached byte-exact
 test('IMAP connection that died silently during the edit (no RST): the Sent copy is still saved, once', opts, async () => {
   const uid = await appendOriginal();
   const proxy: TcpProxy = await startTcpProxy({ host: server.host, port: server.ports.imap });
-  const config = accountConfig(server, { name: 'work6', port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined, email: 'alice@example.test', smtp: smtpBlock() });
+  const config = accountConfig(server, {
+    name: 'work6',
+    port: proxy.port,
+    security: 'none',
+    allowInsecureAuth: true,
+    ca: undefined,
+    email: 'alice@example.test',
+    smtp: smtpBlock(),
+  });
   const acc = await makeAccount(config, 'alice-pw', undefined, { reconnectMinDelayMs: 50, operationTimeoutMs: 1500 });
   try {
     await acc.account.connect();

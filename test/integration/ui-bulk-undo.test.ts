@@ -34,7 +34,12 @@ describe('UI: tag, ;d and u against Dovecot', dovecotTestOptions(), () => {
     await device.mailboxCreate('Trash');
     await appendMessages(device, 'INBOX', 8);
     proxy = await startTcpProxy(server.ports.imap);
-    t = await makeAccount(accountConfig(server, { name: 'alice', port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }), 'alice-pw', undefined, { headerCache: false });
+    t = await makeAccount(
+      accountConfig(server, { name: 'alice', port: proxy.port, security: 'none', allowInsecureAuth: true, ca: undefined }),
+      'alice-pw',
+      undefined,
+      { headerCache: false },
+    );
   });
 
   after(async () => {
@@ -46,7 +51,15 @@ describe('UI: tag, ;d and u against Dovecot', dovecotTestOptions(), () => {
 
   test('three tagged messages go to Trash in one command and come back with u', async () => {
     const inboxBefore = await subjectsIn(device, 'INBOX');
-    const c = new UiController({ accounts: [{ name: 'alice', protocol: 'imap', create: async () => t.account }], keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
+    const c = new UiController({
+      accounts: [{ name: 'alice', protocol: 'imap', create: async () => t.account }],
+      keys: buildKeyTable(),
+      loader: noLoader,
+      cols: 100,
+      rows: 30,
+      onQuit: () => undefined,
+      pollMs: 0,
+    });
     const press = (...specs: string[]) => {
       for (const spec of specs) c.handleKey({ spec, text: spec });
     };

@@ -39,10 +39,20 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
     await server.fixOwnership('sw');
     const env: NodeJS.ProcessEnv = { HOME: join(dir, 'home'), TMAIL_CONFIG_DIR: join(dir, 'config'), TMAIL_DATA_DIR: join(dir, 'data') };
     mkdirSync(env.TMAIL_CONFIG_DIR!, { recursive: true, mode: 0o700 });
-    const account = { name: 'sw', protocol: 'imap', host: server.host, port: server.ports.imaps, security: 'tls', user: 'sw', ca: server.caFile, passwordEnv: 'SW_PW' };
+    const account = {
+      name: 'sw',
+      protocol: 'imap',
+      host: server.host,
+      port: server.ports.imaps,
+      security: 'tls',
+      user: 'sw',
+      ca: server.caFile,
+      passwordEnv: 'SW_PW',
+    };
     writeFileSync(join(env.TMAIL_CONFIG_DIR!, 'config.json'), JSON.stringify({ accounts: [account] }), { mode: 0o600 });
     const ctx = { env };
-    const configFile = async () => (JSON.parse(await readFile(join(env.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts[0]!;
+    const configFile = async () =>
+      (JSON.parse(await readFile(join(env.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts[0]!;
 
     const config = await loadConfig(ctx);
     const slots = accountSlots(ctx, config.accounts, [passwordCredentials('sw', async () => 'sw-pw')], createAccount);
@@ -55,7 +65,10 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       await apply(target, leaveOnServer);
       const fixed = await updateAccount(ctx, 'sw', { port: target === 'pop3' ? server.ports.pop3s : server.ports.imaps });
       config.accounts[0] = fixed;
-      return { protocol: fixed.protocol, create: () => createAccount(fixed, { getPassword: async () => 'sw-pw', dataDir: join(env.TMAIL_DATA_DIR!, 'accounts', 'sw') }) };
+      return {
+        protocol: fixed.protocol,
+        create: () => createAccount(fixed, { getPassword: async () => 'sw-pw', dataDir: join(env.TMAIL_DATA_DIR!, 'accounts', 'sw') }),
+      };
     };
     const c = new UiController({ accounts: slots, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
     const inboxTotal = () => (c.state.current?.account === 'sw' && c.state.current.path === 'INBOX' && c.state.current.opened ? c.state.current.total : -1);
@@ -74,7 +87,11 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       assert.match(o.text, /DELETED FROM THE SERVER/);
       assert.match(o.text, /Press l to keep the server copies/);
       press('y');
-      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 12 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 12, 'the first POP3 sync', c);
+      await until(
+        () => c.state.accounts[0]!.protocol === 'pop3' && /sw: 12 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 12,
+        'the first POP3 sync',
+        c,
+      );
       assert.equal((await configFile()).protocol, 'pop3');
       assert.equal(await serverCount(server, 'sw', 'sw-pw'), 0, 'downloaded and deleted on the server');
 
@@ -92,7 +109,10 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       await until(() => c.state.accounts[0]!.protocol === 'imap' && inboxTotal() === 5 && cacheInbox() === 12, 'IMAP again, with the local cache', c);
       assert.equal((await configFile()).protocol, 'imap');
       assert.equal(c.state.accounts[cacheIndex()]!.name, 'sw · local cache');
-      assert.ok(folderRows(c.state).some((r) => r.account === c.state.accounts[cacheIndex()]?.id && r.folder?.path === 'INBOX'), 'the folder pane lists the cache');
+      assert.ok(
+        folderRows(c.state).some((r) => r.account === c.state.accounts[cacheIndex()]?.id && r.folder?.path === 'INBOX'),
+        'the folder pane lists the cache',
+      );
 
       // IMAP → POP3 again, this time keeping the server copies (l in the dialog).
       press('M');
@@ -102,7 +122,11 @@ describe('UI: switching IMAP ↔ POP3 with the M key', dovecotTestOptions(), () 
       assert.equal(o.leaveOnServer, true);
       assert.match(o.text, /stay on the server/);
       press('y');
-      await until(() => c.state.accounts[0]!.protocol === 'pop3' && /sw: 5 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 17, 'the second POP3 sync', c);
+      await until(
+        () => c.state.accounts[0]!.protocol === 'pop3' && /sw: 5 downloaded · server: /.test(c.state.info ?? '') && inboxTotal() === 17,
+        'the second POP3 sync',
+        c,
+      );
       assert.equal(cacheIndex(), -1, 'the local cache group is gone: the account itself shows it');
       assert.ok(!folderRows(c.state).some((r) => c.state.accounts.find((a) => a.id === r.account)!.localCacheOf !== undefined));
       const saved = await configFile();

@@ -67,14 +67,24 @@ describe('tmail account', () => {
 describe('account edit NAME field=value', () => {
   test('changes only the given fields; the rest of the file stays byte for byte', async () => {
     const env = withConfig();
-    const r = await tmail(['account', 'edit', 'home', 'port=1995', 'deleteAfterDays=14', 'smtp.host=smtp.example.org', 'smtp.port=587', 'smtp.security=starttls'], env);
+    const r = await tmail(
+      ['account', 'edit', 'home', 'port=1995', 'deleteAfterDays=14', 'smtp.host=smtp.example.org', 'smtp.port=587', 'smtp.security=starttls'],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Account "home" changed: port=1995, deleteAfterDays=14, smtp.host="smtp.example.org"/);
     const text = readFileSync(configFile(env), 'utf8');
     assert.ok(text.startsWith(HAND_WRITTEN.split('\n').slice(0, 3).join('\n')), text);
     assert.match(text, /"keys": \{ "quit": "q" \}/);
     assert.deepEqual(accounts(env)[1], {
-      name: 'home', protocol: 'pop3', host: 'pop.example.org', port: 1995, security: 'tls', user: 'me', leaveOnServer: true, deleteAfterDays: 14,
+      name: 'home',
+      protocol: 'pop3',
+      host: 'pop.example.org',
+      port: 1995,
+      security: 'tls',
+      user: 'me',
+      leaveOnServer: true,
+      deleteAfterDays: 14,
       smtp: { host: 'smtp.example.org', port: 587, security: 'starttls' },
     });
     assert.equal(statSync(configFile(env)).mode & 0o777, 0o600);
@@ -89,7 +99,7 @@ describe('account edit NAME field=value', () => {
     assert.equal('leaveOnServer' in accounts(env)[1]!, false);
   });
 
-  test('invalid values: the validator\'s words, nothing written', async () => {
+  test("invalid values: the validator's words, nothing written", async () => {
     const env = withConfig();
     const cases: [string[], RegExp][] = [
       [['port=99999'], /port must be an integer 1-65535, got 99999/],
@@ -157,7 +167,10 @@ describe('account remove', () => {
     assert.match(r.stdout, /mail deleted from the server exists only there/);
     assert.match(r.stdout, /Also DELETE the downloaded mail\? \(yes or no\) \[no\]: /);
     assert.match(r.stdout, /Its downloaded mail is kept in /);
-    assert.deepEqual(accounts(env).map((a) => a.name), ['alice (IMAP)']);
+    assert.deepEqual(
+      accounts(env).map((a) => a.name),
+      ['alice (IMAP)'],
+    );
     assert.equal(existsSync(join(dir, 'Maildir', 'cur', '1.mail')), true);
     assert.equal(existsSync(join(dir, 'pop3-state.json')), true);
     assert.equal(existsSync(join(dir, 'cache')), false);
@@ -214,6 +227,9 @@ describe('account rename', () => {
     const newDir = accountDataDir({ env }, 'Home mail');
     assert.equal(existsSync(oldDir), false);
     assert.equal(readFileSync(join(newDir, 'Maildir', 'cur', '1.mail'), 'utf8'), 'x');
-    assert.deepEqual(accounts(env).map((a) => a.name), ['alice (IMAP)', 'Home mail']);
+    assert.deepEqual(
+      accounts(env).map((a) => a.name),
+      ['alice (IMAP)', 'Home mail'],
+    );
   });
 });

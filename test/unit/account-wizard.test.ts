@@ -65,7 +65,13 @@ describe('account wizard', () => {
     assert.ok(asker.asked.includes('SMTP server host name [smtp.example.org]'), asker.asked.join('\n'));
     assert.ok(asker.asked.includes('SMTP port [465]'));
     assert.deepEqual(r.outcome === 'untested' && r.account, {
-      name: 'me@example.org', protocol: 'imap', host: 'mail.example.org', port: 993, security: 'tls', user: 'me', email: 'me@example.org',
+      name: 'me@example.org',
+      protocol: 'imap',
+      host: 'mail.example.org',
+      port: 993,
+      security: 'tls',
+      user: 'me',
+      email: 'me@example.org',
       smtp: { host: 'smtp.example.org', port: 465, security: 'tls' },
     });
   });
@@ -73,8 +79,21 @@ describe('account wizard', () => {
   test('a failed login (wrong password) keeps every answer and asks only user and password again', async () => {
     const tried: AccountConfig[] = [];
     const asker = scripted([
-      'pop3', '', '', '', '', 'no', '2', 'WRONG_PW', '', 'no', 'home', // the interview
-      '', '', '', 'RIGHT_PW', // What now? [1]; user; password source [2]; variable name
+      'pop3',
+      '',
+      '',
+      '',
+      '',
+      'no',
+      '2',
+      'WRONG_PW',
+      '',
+      'no',
+      'home', // the interview
+      '',
+      '',
+      '',
+      'RIGHT_PW', // What now? [1]; user; password source [2]; variable name
     ]);
     const d = deps(asker, {
       discover: async () => found,
@@ -92,14 +111,33 @@ describe('account wizard', () => {
     assert.match(d.text(), /Login test failed: Authentication failed/);
     assert.match(d.text(), /Login OK\./);
     assert.deepEqual(r.outcome === 'tested' && r.account, {
-      name: 'home', protocol: 'pop3', host: 'mail.example.org', port: 995, security: 'tls', user: 'me', email: 'me@example.org', passwordEnv: 'RIGHT_PW', leaveOnServer: false,
+      name: 'home',
+      protocol: 'pop3',
+      host: 'mail.example.org',
+      port: 995,
+      security: 'tls',
+      user: 'me',
+      email: 'me@example.org',
+      passwordEnv: 'RIGHT_PW',
+      leaveOnServer: false,
     });
   });
 
   test('a network failure asks host, security and port again (answers as defaults); the user may save anyway', async () => {
     const asker = scripted([
-      '', '', '', '', '', '3', '', 'no', '', // interview (no lookup): imap, guessed host
-      '1', 'imap.example.net', 'starttls', '', // change what failed: host, security (the default port follows), port
+      '',
+      '',
+      '',
+      '',
+      '',
+      '3',
+      '',
+      'no',
+      '', // interview (no lookup): imap, guessed host
+      '1',
+      'imap.example.net',
+      'starttls',
+      '', // change what failed: host, security (the default port follows), port
       '3', // save anyway
     ]);
     let calls = 0;

@@ -33,16 +33,35 @@ test('seen addresses: file 0600 in a 0700 dir; dedupe by address ignoring case; 
       book.record([{ address: 'Andrew@Example.org', name: 'Andrew Smith' }], ago(2));
       book.record([{ address: 'andrew@example.org', name: '' }], ago(1)); // an empty name never replaces a real one
       book.record([{ address: 'ann@example.net', name: 'ann@example.net' }], now); // the address as name is no name
-      book.record([{ address: 'bob@example.org', name: 'Bob' }, { address: 'BOB@example.org', name: 'Bob' }], now); // once per message
-      book.record([{ address: 'not an address', name: 'X' }, { address: 'x\u001b[2J@evil.example', name: 'Evil' }], now);
+      book.record(
+        [
+          { address: 'bob@example.org', name: 'Bob' },
+          { address: 'BOB@example.org', name: 'Bob' },
+        ],
+        now,
+      ); // once per message
+      book.record(
+        [
+          { address: 'not an address', name: 'X' },
+          { address: 'x\u001b[2J@evil.example', name: 'Evil' },
+        ],
+        now,
+      );
       const got = book.search('an', 10, now);
-      assert.deepEqual(got.map((a) => [a.address, a.name, a.uses]), [
-        ['andrew@example.org', 'Andrew Smith', 3], // the newest spelling of the address
-        ['ann@example.net', '', 1],
-        ['anna@old.example', 'Anna Old', 6],
-      ]);
+      assert.deepEqual(
+        got.map((a) => [a.address, a.name, a.uses]),
+        [
+          ['andrew@example.org', 'Andrew Smith', 3], // the newest spelling of the address
+          ['ann@example.net', '', 1],
+          ['anna@old.example', 'Anna Old', 6],
+        ],
+      );
       assert.equal(book.search('bob', 10, now)[0]!.uses, 1);
-      assert.deepEqual(book.search('smi', 10, now).map((a) => a.address), ['andrew@example.org'], 'a word of the name matches');
+      assert.deepEqual(
+        book.search('smi', 10, now).map((a) => a.address),
+        ['andrew@example.org'],
+        'a word of the name matches',
+      );
       assert.deepEqual(book.search('%', 10, now), [], 'LIKE wildcards are text');
       assert.deepEqual(book.search('  ', 10, now), []);
       assert.deepEqual(book.search('x', 10, now), [], 'control characters make no address');
@@ -68,7 +87,10 @@ test('completion: seen addresses first, then the command, deduped; own addresses
     await chmod(script, 0o755);
     const c = new AddressCompleter({ dataDir: dir, env: { PATH: process.env.PATH }, addressBookCommand: script, own: ['Me@Example.org'] });
     try {
-      await c.record([{ address: 'carol@example.org', name: 'Carol Seen' }, { address: 'me@example.org', name: 'Me' }]);
+      await c.record([
+        { address: 'carol@example.org', name: 'Carol Seen' },
+        { address: 'me@example.org', name: 'Me' },
+      ]);
       const got = await c.complete('car');
       assert.deepEqual(got.candidates, [
         { address: 'carol@example.org', name: 'Carol Seen' },
@@ -86,7 +108,10 @@ test('completion: seen addresses first, then the command, deduped; own addresses
     const broken = new AddressCompleter({ dataDir: dir, env: { PATH: process.env.PATH }, addressBookCommand: 'no-such-address-book-tool' });
     try {
       const got = await broken.complete('car');
-      assert.deepEqual(got.candidates.map((a) => a.address), ['carol@example.org']);
+      assert.deepEqual(
+        got.candidates.map((a) => a.address),
+        ['carol@example.org'],
+      );
       assert.match(got.warning!, /addressBookCommand was not found/);
     } finally {
       await broken.close();

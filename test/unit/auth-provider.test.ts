@@ -13,7 +13,7 @@ const env = { PATH: process.env.PATH };
 const base: AccountConfig = { name: 'work', protocol: 'imap', host: 'imap.example.org', port: 993, security: 'tls', user: 'me@example.org' };
 
 describe('credentials provider', () => {
-  test('no auth: password credentials from passwordEnv (today\'s behaviour)', async () => {
+  test("no auth: password credentials from passwordEnv (today's behaviour)", async () => {
     const c = accountCredentials({ ...base, passwordEnv: 'PW' }, { env: { PW: 'pw1' }, dataDir: dir });
     assert.equal(c.kind, 'password');
     assert.equal(c.kind === 'password' && (await c.getPassword()), 'pw1');
@@ -35,7 +35,13 @@ describe('credentials provider', () => {
   test('tokenCommand failures name the field and hide stderr (it may hold a token)', async () => {
     const c = accountCredentials({ ...base, auth: { method: 'oauth2', tokenCommand: 'echo secret-tok >&2; exit 3' } }, { env, dataDir: dir });
     if (c.kind !== 'oauth2') return assert.fail('oauth2 expected');
-    await assert.rejects(c.getAccessToken(), (e: unknown) => e instanceof AccountError && /^account work: auth\.tokenCommand failed \(exit code 3\); its error output is not shown \(it may contain the access token\)/.test(e.message) && !e.message.includes('secret-tok'));
+    await assert.rejects(
+      c.getAccessToken(),
+      (e: unknown) =>
+        e instanceof AccountError &&
+        /^account work: auth\.tokenCommand failed \(exit code 3\); its error output is not shown \(it may contain the access token\)/.test(e.message) &&
+        !e.message.includes('secret-tok'),
+    );
     const big = accountCredentials({ ...base, auth: { method: 'oauth2', tokenCommand: 'head -c 200000 /dev/zero | tr "\\0" x' } }, { env, dataDir: dir });
     if (big.kind !== 'oauth2') return assert.fail('oauth2 expected');
     await assert.rejects(big.getAccessToken(), /auth\.tokenCommand printed more than 64 KB; it must print only the access token/);
@@ -59,7 +65,7 @@ describe('credentials provider', () => {
     await assert.rejects(without.getAccessToken(), /account work: signing in with stored OAuth2 tokens is not available here; set auth\.tokenCommand/);
   });
 
-  test('SMTP reuses the account\'s source unless its block says otherwise', async () => {
+  test("SMTP reuses the account's source unless its block says otherwise", async () => {
     const ctx = { env: { PW: 'acct', SPW: 'smtp' }, dataDir: dir };
     const pwAccount = { ...base, passwordEnv: 'PW', smtp: { host: 's', port: 587, security: 'starttls' as const, user: 'other' } };
     const acct = accountCredentials(pwAccount, ctx);

@@ -29,11 +29,18 @@ describe('SASL for OAuth2', () => {
   });
 
   test('a token or user with a control character is refused, not framed into extra fields', () => {
-    assert.throws(() => bearerInitialResponse('XOAUTH2', { user: 'u', token: 'x\x01auth=Bearer evil', host: 'h', port: 1 }), (e: unknown) => e instanceof AccountError && /access token contains control characters/.test(e.message));
+    assert.throws(
+      () => bearerInitialResponse('XOAUTH2', { user: 'u', token: 'x\x01auth=Bearer evil', host: 'h', port: 1 }),
+      (e: unknown) => e instanceof AccountError && /access token contains control characters/.test(e.message),
+    );
   });
 
   test('the error challenge is parsed into a status; garbage is undefined; terminal escapes are removed', () => {
-    assert.deepEqual(parseOAuthErrorChallenge(b64('{"status":"invalid_token","schemes":"bearer","scope":"mail"}')), { status: 'invalid_token', schemes: 'bearer', scope: 'mail' });
+    assert.deepEqual(parseOAuthErrorChallenge(b64('{"status":"invalid_token","schemes":"bearer","scope":"mail"}')), {
+      status: 'invalid_token',
+      schemes: 'bearer',
+      scope: 'mail',
+    });
     assert.equal(parseOAuthErrorChallenge('not base64 json'), undefined);
     assert.equal(parseOAuthErrorChallenge(b64('[1]')), undefined);
     assert.deepEqual(parseOAuthErrorChallenge(b64('{"status":"bad\\u001b[31m"}')), { status: 'bad' });

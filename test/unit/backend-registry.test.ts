@@ -9,7 +9,13 @@ import { backendFor, createAccount, registerBackend, registeredBackends } from '
 import type { AccountConfig } from '../../src/config/types.js';
 
 test('imap and pop3 are registered; each account states the capabilities its registration promised', async () => {
-  assert.deepEqual(registeredBackends().map((b) => [b.protocol, b.label]), [['imap', 'IMAP'], ['pop3', 'POP3']]);
+  assert.deepEqual(
+    registeredBackends().map((b) => [b.protocol, b.label]),
+    [
+      ['imap', 'IMAP'],
+      ['pop3', 'POP3'],
+    ],
+  );
   const dir = await mkdtemp(join(tmpdir(), 'tmail-registry-'));
   try {
     for (const b of registeredBackends()) {
@@ -25,10 +31,13 @@ test('imap and pop3 are registered; each account states the capabilities its reg
 });
 
 test('an unknown protocol is a config error naming the known ones; registering twice is refused', () => {
-  assert.throws(() => backendFor('jmap'), (err: unknown) => {
-    assert.equal((err as { kind?: string }).kind, 'config');
-    assert.match((err as Error).message, /unknown protocol "jmap" \(known: imap, pop3\)/);
-    return true;
-  });
+  assert.throws(
+    () => backendFor('jmap'),
+    (err: unknown) => {
+      assert.equal((err as { kind?: string }).kind, 'config');
+      assert.match((err as Error).message, /unknown protocol "jmap" \(known: imap, pop3\)/);
+      return true;
+    },
+  );
   assert.throws(() => registerBackend({ ...backendFor('imap') }), /registered twice/);
 });

@@ -17,7 +17,10 @@ const until = async (pred: () => boolean, what: string) => {
 
 class CachedFake extends FakeAccount {
   peeks = 0;
-  constructor(private readonly cachedTotal: number, inboxSize: number) {
+  constructor(
+    private readonly cachedTotal: number,
+    inboxSize: number,
+  ) {
     super({ inboxSize });
   }
   async peekCachedFolder(path: string, count: number): Promise<{ folder: OpenedFolder; newest: MessageSummary[] } | null> {

@@ -34,7 +34,10 @@ test('complete-address: seen then address book, formatted for a header line; --t
     stdout: 'Dave Seen <dave@example.org>\n"Dora, the Explorer" <dora@example.org>\ndan@example.org\n',
     stderr: '',
   });
-  assert.equal((await tmail(['complete-address', '--tsv', '--limit', '2', 'd'], env)).stdout, 'dave@example.org\tDave Seen\ndora@example.org\tDora, the Explorer\n');
+  assert.equal(
+    (await tmail(['complete-address', '--tsv', '--limit', '2', 'd'], env)).stdout,
+    'dave@example.org\tDave Seen\ndora@example.org\tDora, the Explorer\n',
+  );
   assert.deepEqual(await tmail(['complete-address', 'zzz'], env), { code: 1, stdout: '', stderr: '' });
   const usage = await tmail(['complete-address'], env);
   assert.equal(usage.code, 2);

@@ -37,7 +37,17 @@ function loadedModules(argv: string[], fromSource: boolean): { urls: string[]; s
   writeFileSync(log, '');
   const main = pathToFileURL(join(repo, 'src/cli/main.ts')).href;
   const args = fromSource
-    ? ['--import', 'tsx', '--import', register, '--input-type=module', '-e', `const m = await import(${JSON.stringify(main)}); await m.runCli(process.argv.slice(1));`, '--', ...argv]
+    ? [
+        '--import',
+        'tsx',
+        '--import',
+        register,
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(main)}); await m.runCli(process.argv.slice(1));`,
+        '--',
+        ...argv,
+      ]
     : ['--import', register, join(repo, 'bin/tmail.js'), ...argv];
   const env = { ...process.env, TMAIL_IMPORT_LOG: log, TMAIL_CONFIG_DIR: join(dir, `cfg${run}`), TMAIL_DATA_DIR: join(dir, `data${run}`) };
   const r = spawnSync(process.execPath, args, { cwd: repo, env, encoding: 'utf8' });
@@ -77,6 +87,9 @@ for (const fromSource of [true, false]) {
   test(`${label}: the recorder does see a library when a command needs it`, options, () => {
     const r = loadedModules(['account', 'list'], fromSource);
     assert.equal(r.status, 0);
-    assert.ok(r.urls.some((u) => /\/node_modules\/jsonc-parser\//.test(u)), 'jsonc-parser (the config reader) was not recorded');
+    assert.ok(
+      r.urls.some((u) => /\/node_modules\/jsonc-parser\//.test(u)),
+      'jsonc-parser (the config reader) was not recorded',
+    );
   });
 }

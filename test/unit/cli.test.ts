@@ -42,7 +42,7 @@ describe('global options and errors', () => {
     assert.match(r.stdout, /--config FILE/);
   });
 
-  test('command --help shows that command\'s usage without running it', async () => {
+  test("command --help shows that command's usage without running it", async () => {
     const env = freshEnv();
     const r = await tmail(['list', '--help'], env);
     assert.equal(r.code, 0);
@@ -67,14 +67,35 @@ describe('global options and errors', () => {
   });
 
   test('--config is accepted before and after the command', () => {
-    assert.deepEqual(parseInvocation(['--config', 'a.json', 'list', '-n', '5']), { configPath: 'a.json', version: false, help: false, command: 'list', args: ['-n', '5'] });
-    assert.deepEqual(parseInvocation(['account', 'list', '--config=b.json']), { configPath: 'b.json', version: false, help: false, command: 'account list', args: [] });
+    assert.deepEqual(parseInvocation(['--config', 'a.json', 'list', '-n', '5']), {
+      configPath: 'a.json',
+      version: false,
+      help: false,
+      command: 'list',
+      args: ['-n', '5'],
+    });
+    assert.deepEqual(parseInvocation(['account', 'list', '--config=b.json']), {
+      configPath: 'b.json',
+      version: false,
+      help: false,
+      command: 'account list',
+      args: [],
+    });
   });
 
   test('a broken config: every problem on its own line, exit 2, no stack', async () => {
     const env = freshEnv();
     mkdirSync(env.TMAIL_CONFIG_DIR!, { recursive: true, mode: 0o700 });
-    writeFileSync(configFile(env), JSON.stringify({ accounts: [{ name: 'work', protocol: 'imap', host: 'h', user: 'u', port: '99x' }, { name: 'b', protocol: 'x', host: 'h', user: 'u' }] }), { mode: 0o600 });
+    writeFileSync(
+      configFile(env),
+      JSON.stringify({
+        accounts: [
+          { name: 'work', protocol: 'imap', host: 'h', user: 'u', port: '99x' },
+          { name: 'b', protocol: 'x', host: 'h', user: 'u' },
+        ],
+      }),
+      { mode: 0o600 },
+    );
     const r = await tmail(['folders'], env);
     assert.equal(r.code, 2);
     assert.equal(
@@ -96,8 +117,22 @@ describe('global options and errors', () => {
   });
 
   test('AccountError: its message only, exit 1; unexpected errors: one line + TMAIL_DEBUG hint', async () => {
-    COMMANDS['test-account-error'] = { summary: '', load: async () => ({ run: async () => { throw new AccountError('auth', 'login failed: wrong \u001b]0;x\u0007password'); } }) };
-    COMMANDS['test-bug'] = { summary: '', load: async () => ({ run: async () => { throw new TypeError('x is not a function\n    at somewhere'); } }) };
+    COMMANDS['test-account-error'] = {
+      summary: '',
+      load: async () => ({
+        run: async () => {
+          throw new AccountError('auth', 'login failed: wrong \u001b]0;x\u0007password');
+        },
+      }),
+    };
+    COMMANDS['test-bug'] = {
+      summary: '',
+      load: async () => ({
+        run: async () => {
+          throw new TypeError('x is not a function\n    at somewhere');
+        },
+      }),
+    };
     try {
       const a = await tmail(['test-account-error'], {});
       assert.deepEqual(a, { code: 1, stdout: '', stderr: 'tmail: login failed: wrong password\n' });
@@ -124,11 +159,23 @@ describe('global options and errors', () => {
 describe('account add (without login test) and account list', () => {
   test('flags: defaults from protocol/security, saved 0600, listed without secrets', async () => {
     const env = { ...freshEnv(), MAILPW: 'top-secret-value' };
-    const r = await tmail(['account', 'add', '--email', 'me@example.org', '--protocol', 'pop3', '--security', 'starttls', '--password-env', 'MAILPW', '--no-test'], env);
+    const r = await tmail(
+      ['account', 'add', '--email', 'me@example.org', '--protocol', 'pop3', '--security', 'starttls', '--password-env', 'MAILPW', '--no-test'],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Saved account "me@example\.org"/);
     assert.deepEqual(savedAccounts(env), [
-      { name: 'me@example.org', protocol: 'pop3', host: 'pop.example.org', port: 110, security: 'starttls', user: 'me@example.org', email: 'me@example.org', passwordEnv: 'MAILPW' },
+      {
+        name: 'me@example.org',
+        protocol: 'pop3',
+        host: 'pop.example.org',
+        port: 110,
+        security: 'starttls',
+        user: 'me@example.org',
+        email: 'me@example.org',
+        passwordEnv: 'MAILPW',
+      },
     ]);
     const list = await tmail(['account', 'list'], env);
     assert.equal(list.code, 0);
@@ -139,7 +186,10 @@ describe('account add (without login test) and account list', () => {
   test('password command is shown but never run by account list', async () => {
     const env = freshEnv();
     const marker = join(root, `ran${n}`);
-    const add = await tmail(['account', 'add', '--name', 'w', '--host', 'h.example', '--user', 'u', '--password-command', `touch ${marker}; echo pw`, '--no-test'], env);
+    const add = await tmail(
+      ['account', 'add', '--name', 'w', '--host', 'h.example', '--user', 'u', '--password-command', `touch ${marker}; echo pw`, '--no-test'],
+      env,
+    );
     assert.equal(add.code, 0, add.stderr);
     const list = await tmail(['account', 'list'], env);
     assert.match(list.stdout, /command: touch .*; echo pw/);
@@ -182,7 +232,17 @@ describe('account add (without login test) and account list', () => {
     assert.match(r.stdout, /choice must be one of 1, 2, 3, got "4"/);
     assert.doesNotMatch(r.stdout, /Looking up/, '--no-lookup sends no query');
     assert.deepEqual(savedAccounts(env), [
-      { name: 'personal', protocol: 'imap', host: 'imap.example.net', port: 143, security: 'starttls', user: 'me@example.net', email: 'me@example.net', passwordEnv: 'MY_PW', ca: caFile },
+      {
+        name: 'personal',
+        protocol: 'imap',
+        host: 'imap.example.net',
+        port: 143,
+        security: 'starttls',
+        user: 'me@example.net',
+        email: 'me@example.net',
+        passwordEnv: 'MY_PW',
+        ca: caFile,
+      },
     ]);
   });
 
@@ -195,7 +255,17 @@ describe('account add (without login test) and account list', () => {
     assert.match(r.stdout, /every downloaded message is DELETED FROM THE SERVER/);
     assert.match(r.stdout, /Keep mail on the server\? \(yes or no\) \[yes\]: /);
     assert.deepEqual(savedAccounts(env), [
-      { name: 'a@b.example', protocol: 'pop3', host: 'mail.b.example', port: 110, security: 'none', user: 'a@b.example', email: 'a@b.example', allowInsecureAuth: true, leaveOnServer: true },
+      {
+        name: 'a@b.example',
+        protocol: 'pop3',
+        host: 'mail.b.example',
+        port: 110,
+        security: 'none',
+        user: 'a@b.example',
+        email: 'a@b.example',
+        allowInsecureAuth: true,
+        leaveOnServer: true,
+      },
     ]);
   });
 
@@ -209,8 +279,16 @@ describe('account add (without login test) and account list', () => {
     assert.match(r.stdout, /SMTP port \[587\]: /);
     assert.deepEqual(savedAccounts(env), [
       {
-        name: 'home', protocol: 'pop3', host: 'pop.c.example', port: 995, security: 'tls', user: 'me@c.example', email: 'me@c.example',
-        passwordCommand: 'pass show mail', smtp: { host: 'smtp.c.example', port: 587, security: 'starttls' }, leaveOnServer: false,
+        name: 'home',
+        protocol: 'pop3',
+        host: 'pop.c.example',
+        port: 995,
+        security: 'tls',
+        user: 'me@c.example',
+        email: 'me@c.example',
+        passwordCommand: 'pass show mail',
+        smtp: { host: 'smtp.c.example', port: 587, security: 'starttls' },
+        leaveOnServer: false,
       },
     ]);
   });
@@ -226,7 +304,13 @@ describe('account add (without login test) and account list', () => {
 
 describe('output formatting', () => {
   const folder = (path: string, extra: Partial<FolderInfo> = {}): FolderInfo => ({
-    path, name: path.split('/').at(-1)!, delimiter: '/', selectable: true, total: 0, unread: 0, ...extra,
+    path,
+    name: path.split('/').at(-1)!,
+    delimiter: '/',
+    selectable: true,
+    total: 0,
+    unread: 0,
+    ...extra,
   });
 
   test('folders: INBOX first, children indented under parents, numbers right-aligned', () => {
@@ -255,8 +339,17 @@ describe('output formatting', () => {
   });
 
   const msg = (over: Partial<MessageSummary>): MessageSummary => ({
-    uid: 1, flags: [], date: new Date(2024, 2, 5, 9, 7), from: [{ name: 'Ann Example', address: 'ann@example.com' }], to: [], cc: [],
-    subject: 'Hello', size: 100, hasAttachments: false, location: { kind: 'server' }, ...over,
+    uid: 1,
+    flags: [],
+    date: new Date(2024, 2, 5, 9, 7),
+    from: [{ name: 'Ann Example', address: 'ann@example.com' }],
+    to: [],
+    cc: [],
+    subject: 'Hello',
+    size: 100,
+    hasAttachments: false,
+    location: { kind: 'server' },
+    ...over,
   });
 
   test('list line: flags, local date, from, subject', () => {
@@ -277,7 +370,13 @@ describe('output formatting', () => {
 
   test('list line on a TTY never exceeds the width, even with wide characters; controls are removed', () => {
     for (const columns of [40, 61, 80, 120]) {
-      const line = formatMessageLine(msg({ subject: '会議の議事録と次回の予定について、とても長い件名です \u001b]8;;http://evil\u0007click', from: [{ name: '山田太郎 \u009b31m', address: 'y@x' }] }), columns);
+      const line = formatMessageLine(
+        msg({
+          subject: '会議の議事録と次回の予定について、とても長い件名です \u001b]8;;http://evil\u0007click',
+          from: [{ name: '山田太郎 \u009b31m', address: 'y@x' }],
+        }),
+        columns,
+      );
       assert.ok(stringWidth(line) <= columns, `${stringWidth(line)} > ${columns}: ${line}`);
       assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]|evil/);
     }

@@ -29,7 +29,10 @@ test('parse: CRLF, folded header lines, repeated To lines, case-insensitive name
 });
 
 test('parse: an unknown header is refused, naming the line, instead of silently dropped', () => {
-  assert.throws(() => parseDraft('From: a@x.org\nBc: b@x.org\n\nbody'), (e: Error) => e instanceof DraftError && /line 2: unknown header "bc"/.test(e.message));
+  assert.throws(
+    () => parseDraft('From: a@x.org\nBc: b@x.org\n\nbody'),
+    (e: Error) => e instanceof DraftError && /line 2: unknown header "bc"/.test(e.message),
+  );
   assert.throws(() => parseDraft('From: a@x.org\nthis is text\n'), /line 2 of the draft is not a "Header: value" line/);
 });
 
@@ -38,7 +41,10 @@ test('check: recipients required, bad addresses named by field, exactly one From
   assert.throws(() => checkDraft({ ...base, cc: 'Bob bob at example' }), /^DraftError: Cc: .* is not an e-mail address|Cc: .*is not an e-mail address/);
   assert.throws(() => checkDraft({ ...base, from: 'a@x.org, b@x.org' }), /From must hold exactly one address/);
   const c = checkDraft(base);
-  assert.deepEqual(c.toList.map((a) => a.address), ['bob@example.org', 'jane@example.org']);
+  assert.deepEqual(
+    c.toList.map((a) => a.address),
+    ['bob@example.org', 'jane@example.org'],
+  );
   assert.equal(c.toList[1]!.name, 'Doe, Jane');
   assert.deepEqual(c.bccList, [{ name: '', address: 'secret@example.net' }]);
   assert.equal(c.fromAddress.name, 'Alice Ängström');

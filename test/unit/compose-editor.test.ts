@@ -15,7 +15,10 @@ test('editor: $VISUAL, then $EDITOR, then vi/nano on PATH, else a clear message'
     await writeFile(join(dir, 'nano'), '#!/bin/sh\n');
     await chmod(join(dir, 'nano'), 0o755);
     assert.equal(findEditor({ PATH: dir }), 'nano');
-    assert.throws(() => findEditor({ PATH: join(dir, 'none') }), (e: Error) => e instanceof EditorError && /no editor found: set \$EDITOR/.test(e.message));
+    assert.throws(
+      () => findEditor({ PATH: join(dir, 'none') }),
+      (e: Error) => e instanceof EditorError && /no editor found: set \$EDITOR/.test(e.message),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

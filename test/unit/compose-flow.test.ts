@@ -27,20 +27,26 @@ before(async () => {
   sink = await startSmtpSink();
   dir = await mkdtemp(join(tmpdir(), 'tmail-flow-'));
   // The "editor": fills To and Subject when empty and writes a line of text.
-  await writeFile(join(dir, 'edit.sh'), [
-    '#!/bin/sh',
-    'sed -i -e "s/^To: *$/To: Bob <bob@example.org>/" -e "s/^Subject: *$/Subject: Flow test/" "$1"',
-    'printf "typed by the editor\\n" >> "$1"',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'edit.sh'),
+    [
+      '#!/bin/sh',
+      'sed -i -e "s/^To: *$/To: Bob <bob@example.org>/" -e "s/^Subject: *$/Subject: Flow test/" "$1"',
+      'printf "typed by the editor\\n" >> "$1"',
+      '',
+    ].join('\n'),
+  );
   await chmod(join(dir, 'edit.sh'), 0o755);
   // Another "editor": the same, but writes on the first line of the body, above a signature.
-  await writeFile(join(dir, 'edit-top.sh'), [
-    '#!/bin/sh',
-    'grep -q "^typed at the top" "$1" && exit 0',
-    'sed -i -e "s/^To: *$/To: Bob <bob@example.org>/" -e "s/^Subject: *$/Subject: Flow test/" -e "0,/^$/s//\\ntyped at the top/" "$1"',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'edit-top.sh'),
+    [
+      '#!/bin/sh',
+      'grep -q "^typed at the top" "$1" && exit 0',
+      'sed -i -e "s/^To: *$/To: Bob <bob@example.org>/" -e "s/^Subject: *$/Subject: Flow test/" -e "0,/^$/s//\\ntyped at the top/" "$1"',
+      '',
+    ].join('\n'),
+  );
   await chmod(join(dir, 'edit-top.sh'), 0o755);
 });
 
@@ -58,15 +64,33 @@ interface Stored {
 function fakeAccount(stored: Stored[], flagged: string[]): MailAccount {
   const original = 'From: Carol <carol@example.org>\r\nTo: alice@example.test\r\nSubject: Question\r\nMessage-ID: <q@example.org>\r\n\r\nWhy?\r\n';
   return {
-    name: 'fake', protocol: 'imap',
-    capabilities: { serverFlags: true, serverFolders: true, serverSearch: true, push: false, mailLocation: 'server', downloadsMail: false, sortOrders: ['arrival'] },
-    connect: async () => undefined, close: async () => undefined, listFolders: async () => [],
-    openFolder: async () => { throw new Error('unused'); }, fetchWindow: async () => [], fetchSummaries: async () => [],
+    name: 'fake',
+    protocol: 'imap',
+    capabilities: {
+      serverFlags: true,
+      serverFolders: true,
+      serverSearch: true,
+      push: false,
+      mailLocation: 'server',
+      downloadsMail: false,
+      sortOrders: ['arrival'],
+    },
+    connect: async () => undefined,
+    close: async () => undefined,
+    listFolders: async () => [],
+    openFolder: async () => {
+      throw new Error('unused');
+    },
+    fetchWindow: async () => [],
+    fetchSummaries: async () => [],
     fetchRaw: async () => Readable.from([Buffer.from(original)]),
     addFlags: async (path, uids, flags) => void flagged.push(`${path}:${uids.join(',')}:${flags.join(' ')}`),
     removeFlags: async () => undefined,
-    deleteMessages: async (path, uids, o) => void flagged.push(`delete ${path}:${uids.join(',')}:${JSON.stringify(o)}`), moveMessages: async () => undefined,
-    copyMessages: async () => undefined, search: async () => [], onEvent: () => () => undefined,
+    deleteMessages: async (path, uids, o) => void flagged.push(`delete ${path}:${uids.join(',')}:${JSON.stringify(o)}`),
+    moveMessages: async () => undefined,
+    copyMessages: async () => undefined,
+    search: async () => [],
+    onEvent: () => () => undefined,
     appendMessage: async (folder, raw, flags) => void stored.push({ folder, raw, flags }),
     specialFolder: async (use) => (use === 'sent' ? 'Sent Items' : 'Drafts'),
   };
@@ -81,7 +105,13 @@ function setup(name: string, over: Partial<AccountConfig> = {}, addresses?: Addr
   const sent: unknown[] = [];
   let suspended = 0;
   const config: AccountConfig = {
-    name, protocol: 'imap', host: '127.0.0.1', port: 1, security: 'tls', user: 'alice', email: 'alice@example.test',
+    name,
+    protocol: 'imap',
+    host: '127.0.0.1',
+    port: 1,
+    security: 'tls',
+    user: 'alice',
+    email: 'alice@example.test',
     smtp: { host: sink.host, port: sink.port, security: 'starttls', user: sink.user, ca: sink.caFile, from: 'Alice <alice@example.test>' },
     ...over,
   };
@@ -142,7 +172,10 @@ test('reply: editor under suspend, confirm view, refused send keeps draft + scre
   assert.equal(sink.received.length, before + 1);
   assert.match(sink.received.at(-1)!.raw.toString(), /typed by the editor/);
   assert.deepEqual(t.notices, ['Sent to 1 recipient(s), copy in Sent Items']);
-  assert.deepEqual(t.stored.map((s) => [s.folder, s.flags]), [['Sent Items', ['\\Seen']]]);
+  assert.deepEqual(
+    t.stored.map((s) => [s.folder, s.flags]),
+    [['Sent Items', ['\\Seen']]],
+  );
   assert.deepEqual(t.flagged, ['INBOX:7:\\Answered']);
   assert.deepEqual(t.sent, [{ i: 0, original: { path: 'INBOX', uid: 7 } }]);
   assert.deepEqual(await t.drafts(), [], 'draft removed once sent and filed');
@@ -164,7 +197,10 @@ test('new message: attach (missing file explained, real file added), postpone to
   await t.until(() => t.last()?.attachments.length === 1, 'attachment listed');
   t.key('p');
   await t.until(() => t.last() === undefined, 'postponed');
-  assert.deepEqual(t.stored.map((s) => [s.folder, s.flags]), [['Drafts', ['\\Draft', '\\Seen']]]);
+  assert.deepEqual(
+    t.stored.map((s) => [s.folder, s.flags]),
+    [['Drafts', ['\\Draft', '\\Seen']]],
+  );
   assert.match(t.stored[0]!.raw.toString(), /real\.txt/);
   assert.deepEqual(t.notices, ['Draft saved in Drafts']);
   assert.deepEqual(await t.drafts(), []);

@@ -27,7 +27,15 @@ function problems(raw: unknown): string[] {
 test('config: identities validated field by field; signatureFile resolved like ca; addressBookCommand at the top', () => {
   const { config, warnings } = validate({
     addressBookCommand: "khard email --parsable '%s'",
-    accounts: [{ ...base, identities: [{ from: 'Alice <alice@work.example>', signature: 'Alice\nWork' }, { from: 'alice@club.example', signatureFile: '~/.sig-club', sigfile: 'x' }] }],
+    accounts: [
+      {
+        ...base,
+        identities: [
+          { from: 'Alice <alice@work.example>', signature: 'Alice\nWork' },
+          { from: 'alice@club.example', signatureFile: '~/.sig-club', sigfile: 'x' },
+        ],
+      },
+    ],
   });
   assert.equal(config.addressBookCommand, "khard email --parsable '%s'");
   assert.deepEqual(config.accounts[0]!.identities, [
@@ -35,32 +43,63 @@ test('config: identities validated field by field; signatureFile resolved like c
     { from: 'alice@club.example', signatureFile: '/home/u/.sig-club' },
   ]);
   assert.deepEqual(warnings, ['config.json: account "work" (accounts[0]): unknown field "identities[1].sigfile" is ignored']);
-  assert.deepEqual(problems({ accounts: [{ ...base, identities: [] }] }), ['config.json: account "work" (accounts[0]): identities must be a non-empty list like [{ "from": "You <you@example.org>" }], got a list']);
-  assert.deepEqual(problems({ accounts: [{ ...base, identities: [{ from: 'not an address' }, { signature: 'x' }, { from: 'a@b.c', signature: 's', signatureFile: 'f' }, { from: 'A <A@B.C>' }] }] }), [
-    'config.json: account "work" (accounts[0]): identities[0].from must be an address like "Your Name <you@example.org>" or "you@example.org", got "not an address"',
-    'config.json: account "work" (accounts[0]): identities[1].from is missing',
-    'config.json: account "work" (accounts[0]): identities[2].signature and signatureFile are both set; keep only one of them',
-    'config.json: account "work" (accounts[0]): identities[3].from repeats the address a@b.c; each identity needs its own address',
+  assert.deepEqual(problems({ accounts: [{ ...base, identities: [] }] }), [
+    'config.json: account "work" (accounts[0]): identities must be a non-empty list like [{ "from": "You <you@example.org>" }], got a list',
   ]);
+  assert.deepEqual(
+    problems({
+      accounts: [
+        { ...base, identities: [{ from: 'not an address' }, { signature: 'x' }, { from: 'a@b.c', signature: 's', signatureFile: 'f' }, { from: 'A <A@B.C>' }] },
+      ],
+    }),
+    [
+      'config.json: account "work" (accounts[0]): identities[0].from must be an address like "Your Name <you@example.org>" or "you@example.org", got "not an address"',
+      'config.json: account "work" (accounts[0]): identities[1].from is missing',
+      'config.json: account "work" (accounts[0]): identities[2].signature and signatureFile are both set; keep only one of them',
+      'config.json: account "work" (accounts[0]): identities[3].from repeats the address a@b.c; each identity needs its own address',
+    ],
+  );
   assert.deepEqual(problems({ addressBookCommand: 7, accounts: [] }), ['config.json: addressBookCommand must be a non-empty string, got 7']);
 });
 
 const config: AccountConfig = {
-  name: 'work', protocol: 'imap', host: 'h', port: 993, security: 'tls', user: 'alice', email: 'alice@example.test',
+  name: 'work',
+  protocol: 'imap',
+  host: 'h',
+  port: 993,
+  security: 'tls',
+  user: 'alice',
+  email: 'alice@example.test',
   identities: [{ from: 'Alice <alice@work.example>' }, { from: 'Alice (club) <alice@club.example>' }, { from: 'lists@alice.example' }],
 };
 
 function original(over: Partial<ParsedMessage>): ParsedMessage {
   return {
-    from: [{ name: 'Carol', address: 'carol@example.org' }], to: [], cc: [], replyTo: [], subject: 'Hi', references: [],
-    headerLines: [], bodyText: 'hello\n', bodySource: 'plain', attachments: [], warnings: [], ...over,
+    from: [{ name: 'Carol', address: 'carol@example.org' }],
+    to: [],
+    cc: [],
+    replyTo: [],
+    subject: 'Hi',
+    references: [],
+    headerLines: [],
+    bodyText: 'hello\n',
+    bodySource: 'plain',
+    attachments: [],
+    warnings: [],
+    ...over,
   };
 }
 
 test('a reply goes out from the identity the original was sent to: To, then Cc, then Delivered-To; else the first', () => {
   assert.equal(replyIdentity(config, original({ to: [{ name: '', address: 'ALICE@club.example' }] })).from, 'Alice (club) <alice@club.example>');
-  assert.equal(replyIdentity(config, original({ to: [{ name: '', address: 'x@list.example' }], cc: [{ name: '', address: 'lists@alice.example' }] })).from, 'lists@alice.example');
-  const viaList = original({ to: [{ name: '', address: 'list@lists.example' }], headerLines: ['Delivered-To: alice@club.example', 'X-Original-To: <lists@alice.example>'] });
+  assert.equal(
+    replyIdentity(config, original({ to: [{ name: '', address: 'x@list.example' }], cc: [{ name: '', address: 'lists@alice.example' }] })).from,
+    'lists@alice.example',
+  );
+  const viaList = original({
+    to: [{ name: '', address: 'list@lists.example' }],
+    headerLines: ['Delivered-To: alice@club.example', 'X-Original-To: <lists@alice.example>'],
+  });
   assert.equal(replyIdentity(config, viaList).from, 'Alice (club) <alice@club.example>');
   assert.equal(replyIdentity(config, original({ to: [{ name: '', address: 'someone@else.example' }] })).from, 'Alice <alice@work.example>');
   // Without identities the one From is the old default (smtp.from, email, user).

@@ -8,8 +8,15 @@ const me = { from: 'Alice <alice@example.test>', addresses: ['alice@example.test
 function msg(over: Partial<ParsedMessage> = {}): ParsedMessage {
   return {
     from: [{ name: 'Carol', address: 'carol@example.org' }],
-    to: [{ name: 'Alice', address: 'ALICE@example.test' }, { name: 'Bob', address: 'bob@example.org' }],
-    cc: [{ name: '', address: 'dave@example.org' }, { name: 'Alias', address: 'alice@alias.test' }, { name: 'Bob again', address: 'bob@example.org' }],
+    to: [
+      { name: 'Alice', address: 'ALICE@example.test' },
+      { name: 'Bob', address: 'bob@example.org' },
+    ],
+    cc: [
+      { name: '', address: 'dave@example.org' },
+      { name: 'Alias', address: 'alice@alias.test' },
+      { name: 'Bob again', address: 'bob@example.org' },
+    ],
     replyTo: [],
     date: new Date(Date.UTC(2024, 0, 2, 9, 30)),
     subject: 'Plan',
@@ -76,6 +83,9 @@ test('forward: Fwd:, the original headers and body inline, attachments kept, no 
   assert.equal(f.subject, 'Fwd: Plan');
   assert.equal(f.to, '');
   assert.deepEqual(f.attachments, ['/d/p/report.pdf']);
-  assert.match(f.body, /---------- Forwarded message ----------\nFrom: Carol <carol@example.org>\nDate: Tue, 02 Jan 2024 09:30:00 GMT\nSubject: Plan\nTo: Alice <ALICE@example.test>, Bob <bob@example.org>\nCc: dave@example.org, /);
+  assert.match(
+    f.body,
+    /---------- Forwarded message ----------\nFrom: Carol <carol@example.org>\nDate: Tue, 02 Jan 2024 09:30:00 GMT\nSubject: Plan\nTo: Alice <ALICE@example.test>, Bob <bob@example.org>\nCc: dave@example.org, /,
+  );
   assert.match(f.body, /\n\nline one\n\n> earlier\nline three\n$/);
 });

@@ -20,7 +20,17 @@ describe('config: auth', () => {
     const { config, problems } = check([
       { ...good, auth: { method: 'oauth2', tokenCommand: 'oama access me@example.com' } },
       { ...good, name: 'g', auth: { method: 'oauth2', provider: 'google', clientId: 'abc.apps', clientSecretCommand: 'pass g' } },
-      { ...good, name: 'own', auth: { method: 'oauth2', clientId: 'x', tokenEndpoint: 'http://127.0.0.1:8080/token', deviceAuthorizationEndpoint: 'https://id.example/device', scope: 'mail' } },
+      {
+        ...good,
+        name: 'own',
+        auth: {
+          method: 'oauth2',
+          clientId: 'x',
+          tokenEndpoint: 'http://127.0.0.1:8080/token',
+          deviceAuthorizationEndpoint: 'https://id.example/device',
+          scope: 'mail',
+        },
+      },
     ]);
     assert.deepEqual(problems, []);
     assert.deepEqual(config!.accounts[0]!.auth, { method: 'oauth2', tokenCommand: 'oama access me@example.com' });
@@ -28,8 +38,11 @@ describe('config: auth', () => {
     assert.equal(config!.accounts[2]!.auth?.method, 'oauth2');
   });
 
-  test('method password is today\'s behaviour; no auth stays absent', () => {
-    const { config } = check([{ ...good, auth: { method: 'password' } }, { ...good, name: 'b' }]);
+  test("method password is today's behaviour; no auth stays absent", () => {
+    const { config } = check([
+      { ...good, auth: { method: 'password' } },
+      { ...good, name: 'b' },
+    ]);
     assert.deepEqual(config!.accounts[0]!.auth, { method: 'password' });
     assert.equal(config!.accounts[1]!.auth, undefined);
   });
@@ -66,10 +79,23 @@ describe('config: auth', () => {
   test('smtp.auth is validated the same way; unknown auth fields and unused password sources are warnings', () => {
     const bad = check([{ ...good, smtp: { host: 'smtp.example.com', auth: { method: 'oauth2' } } }]);
     assert.match(bad.problems[0]!, /account "work" .*smtp\.auth\.tokenCommand or clientId is needed/);
-    const ok = check([{ ...good, passwordCommand: 'pass x', auth: { method: 'oauth2', tokenCommand: 't', tokenComand: 'typo' }, smtp: { host: 's', auth: { method: 'oauth2', tokenCommand: 'u' } } }]);
+    const ok = check([
+      {
+        ...good,
+        passwordCommand: 'pass x',
+        auth: { method: 'oauth2', tokenCommand: 't', tokenComand: 'typo' },
+        smtp: { host: 's', auth: { method: 'oauth2', tokenCommand: 'u' } },
+      },
+    ]);
     assert.deepEqual(ok.problems, []);
     assert.deepEqual(ok.config!.accounts[0]!.smtp?.auth, { method: 'oauth2', tokenCommand: 'u' });
-    assert.ok(ok.warnings.some((w) => /unknown field "auth\.tokenComand" is ignored \(did you mean "tokenCommand"\?\)/.test(w)), ok.warnings.join('\n'));
-    assert.ok(ok.warnings.some((w) => /passwordCommand\/passwordEnv are not used to sign in with "auth\.method": "oauth2"/.test(w)), ok.warnings.join('\n'));
+    assert.ok(
+      ok.warnings.some((w) => /unknown field "auth\.tokenComand" is ignored \(did you mean "tokenCommand"\?\)/.test(w)),
+      ok.warnings.join('\n'),
+    );
+    assert.ok(
+      ok.warnings.some((w) => /passwordCommand\/passwordEnv are not used to sign in with "auth\.method": "oauth2"/.test(w)),
+      ok.warnings.join('\n'),
+    );
   });
 });

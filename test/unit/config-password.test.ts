@@ -61,12 +61,18 @@ describe('passwordCommand', () => {
   test('empty output and unknown command are clear errors', async () => {
     const t = testContext(env);
     await assert.rejects(readPassword({ ...base, passwordCommand: 'true' }, t.ctx), /passwordCommand printed nothing on its first line/);
-    await assert.rejects(readPassword({ ...base, passwordCommand: 'no-such-command-tmail' }, t.ctx), /passwordCommand failed \(exit code 127: command not found\)$/);
+    await assert.rejects(
+      readPassword({ ...base, passwordCommand: 'no-such-command-tmail' }, t.ctx),
+      /passwordCommand failed \(exit code 127: command not found\)$/,
+    );
   });
 
   test('output over 64 KB is a clear error, not a password', async () => {
     const t = testContext(env);
-    await assert.rejects(readPassword({ ...base, passwordCommand: 'head -c 200000 /dev/zero | tr "\\0" x' }, t.ctx), /passwordCommand printed more than 64 KB; it must print only the password/);
+    await assert.rejects(
+      readPassword({ ...base, passwordCommand: 'head -c 200000 /dev/zero | tr "\\0" x' }, t.ctx),
+      /passwordCommand printed more than 64 KB; it must print only the password/,
+    );
     // Exactly at the limit is still accepted (first line only).
     assert.equal(await readPassword({ ...base, passwordCommand: 'echo pw; head -c 60000 /dev/zero' }, t.ctx), 'pw');
   });
@@ -123,7 +129,10 @@ describe('passwordCommand', () => {
 describe('passwordEnv', () => {
   test('reads the variable; missing or empty is an error naming it', async () => {
     assert.equal(await readPassword({ ...base, passwordEnv: 'PW' }, testContext({ PW: 'from-env' }).ctx), 'from-env');
-    await assert.rejects(readPassword({ ...base, passwordEnv: 'PW' }, testContext({}).ctx), /account work: environment variable PW \(passwordEnv\) is not set or empty/);
+    await assert.rejects(
+      readPassword({ ...base, passwordEnv: 'PW' }, testContext({}).ctx),
+      /account work: environment variable PW \(passwordEnv\) is not set or empty/,
+    );
     await assert.rejects(readPassword({ ...base, passwordEnv: 'PW' }, testContext({ PW: '' }).ctx), /not set or empty/);
   });
 });

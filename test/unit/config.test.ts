@@ -36,7 +36,10 @@ describe('validateConfig', () => {
   test('a correct account passes and gets defaults', () => {
     const { config } = validateConfig({ accounts: [{ name: 'p', protocol: 'pop3', host: 'h', user: 'u' }] }, { file: 'f', baseDir: '/cfg' });
     assert.deepEqual(config.accounts[0], { name: 'p', protocol: 'pop3', host: 'h', port: 995, security: 'tls', user: 'u' });
-    const { config: c2 } = validateConfig({ accounts: [{ name: 'p', protocol: 'imap', host: 'h', user: 'u', security: 'starttls' }] }, { file: 'f', baseDir: '/cfg' });
+    const { config: c2 } = validateConfig(
+      { accounts: [{ name: 'p', protocol: 'imap', host: 'h', user: 'u', security: 'starttls' }] },
+      { file: 'f', baseDir: '/cfg' },
+    );
     assert.equal(c2.accounts[0]!.port, 143);
   });
 
@@ -50,9 +53,7 @@ describe('validateConfig', () => {
   });
 
   test('unknown protocol and security', () => {
-    assert.deepEqual(problems([{ ...good, protocol: 'smtp' }]), [
-      'config.json: account "work" (accounts[0]): protocol must be "imap" or "pop3", got "smtp"',
-    ]);
+    assert.deepEqual(problems([{ ...good, protocol: 'smtp' }]), ['config.json: account "work" (accounts[0]): protocol must be "imap" or "pop3", got "smtp"']);
     assert.deepEqual(problems([{ ...good, security: 'ssl' }]), [
       'config.json: account "work" (accounts[0]): security must be "tls", "starttls" or "none", got "ssl"',
     ]);
@@ -84,7 +85,10 @@ describe('validateConfig', () => {
   });
 
   test('deleteAfterDays requires leaveOnServer', () => {
-    assert.match(problems([{ ...good, protocol: 'pop3', deleteAfterDays: 7 }])[0]!, /account "work" \(accounts\[0\]\): deleteAfterDays requires "leaveOnServer": true/);
+    assert.match(
+      problems([{ ...good, protocol: 'pop3', deleteAfterDays: 7 }])[0]!,
+      /account "work" \(accounts\[0\]\): deleteAfterDays requires "leaveOnServer": true/,
+    );
     assert.deepEqual(problems([{ ...good, protocol: 'pop3', leaveOnServer: true, deleteAfterDays: 7 }]), []);
     assert.match(problems([{ ...good, leaveOnServer: true, deleteAfterDays: 0 }])[0]!, /deleteAfterDays must be a whole number of days/);
   });
@@ -98,22 +102,30 @@ describe('validateConfig', () => {
   });
 
   test('reports every problem at once', () => {
-    assert.equal(problems([{ ...good, port: 0, security: 'x' }, { ...good, name: 'b', protocol: 1 }]).length, 3);
+    assert.equal(
+      problems([
+        { ...good, port: 0, security: 'x' },
+        { ...good, name: 'b', protocol: 1 },
+      ]).length,
+      3,
+    );
   });
 
   test('unknown fields are warnings with a suggestion, not errors', () => {
     const { warnings } = validateConfig({ accounts: [{ ...good, pasword: 'x' }], theme: 'dark' }, { file: 'f', baseDir: '/' });
-    assert.deepEqual(warnings, [
-      'f: unknown top-level key "theme" is ignored',
-      'f: account "work" (accounts[0]): unknown field "pasword" is ignored',
-    ]);
+    assert.deepEqual(warnings, ['f: unknown top-level key "theme" is ignored', 'f: account "work" (accounts[0]): unknown field "pasword" is ignored']);
     const { warnings: w2 } = validateConfig({ accounts: [{ ...good, Port: 1 }] }, { file: 'f', baseDir: '/' });
     assert.match(w2[0]!, /unknown field "Port" is ignored \(did you mean "port"\?\)/);
   });
 
   test('ca paths: ~ and relative paths are resolved, existence is not required yet', () => {
     const { config } = validateConfig(
-      { accounts: [{ ...good, ca: '~/ca.pem' }, { ...good, name: 'b', ca: 'certs/ca.pem' }] },
+      {
+        accounts: [
+          { ...good, ca: '~/ca.pem' },
+          { ...good, name: 'b', ca: 'certs/ca.pem' },
+        ],
+      },
       { file: 'f', baseDir: '/cfg', home: '/home/u' },
     );
     assert.equal(config.accounts[0]!.ca, '/home/u/ca.pem');
@@ -124,7 +136,12 @@ describe('validateConfig', () => {
 describe('paths', () => {
   test('TMAIL_* beat XDG_*, which beat HOME; --config beats everything for the file', () => {
     const base = { HOME: '/h' };
-    assert.deepEqual(paths({ env: base }), { configFile: '/h/.config/tmail/config.json', configDir: '/h/.config/tmail', ownsConfigDir: true, dataDir: '/h/.local/share/tmail' });
+    assert.deepEqual(paths({ env: base }), {
+      configFile: '/h/.config/tmail/config.json',
+      configDir: '/h/.config/tmail',
+      ownsConfigDir: true,
+      dataDir: '/h/.local/share/tmail',
+    });
     const xdg = { ...base, XDG_CONFIG_HOME: '/x/c', XDG_DATA_HOME: '/x/d' };
     assert.equal(paths({ env: xdg }).configFile, '/x/c/tmail/config.json');
     assert.equal(paths({ env: xdg }).dataDir, '/x/d/tmail');

@@ -25,8 +25,8 @@ test('the demo options go with the UI only: with a command they are a usage erro
   assert.equal(await main(['--demo', 'folders'], t.ctx), 2);
   assert.match(t.stderr(), /--demo and --demo-dir go with the mail UI/);
   // --trace is not a demo option: it goes with commands too ("tmail sync --trace FILE").
-  assert.equal(parseInvocation(["sync", "--trace", "t.log", "--account", "x"]).traceFile, "t.log");
-  assert.deepEqual(parseInvocation(["sync", "--trace", "t.log", "--account", "x"]).args, ["--account", "x"]);
+  assert.equal(parseInvocation(['sync', '--trace', 't.log', '--account', 'x']).traceFile, 't.log');
+  assert.deepEqual(parseInvocation(['sync', '--trace', 't.log', '--account', 'x']).args, ['--account', 'x']);
 });
 
 test('help mentions the demo', async () => {
@@ -38,13 +38,20 @@ test('help mentions the demo', async () => {
 
 test('tmail --demo without a terminal: one clear line, exit 2, and the temp dir is gone', async () => {
   // mkdtemp('tmail-demo-') names: the prefix plus six characters.
-  const demoDirs = () => readdirSync(demoScratchRoot()).filter((n) => /^tmail-demo-[A-Za-z0-9]{6}$/.test(n)).sort();
+  const demoDirs = () =>
+    readdirSync(demoScratchRoot())
+      .filter((n) => /^tmail-demo-[A-Za-z0-9]{6}$/.test(n))
+      .sort();
   const before = demoDirs();
   const t = testContext({});
   assert.equal(await main(['--demo'], t.ctx), 2);
   assert.match(t.stderr(), /needs a terminal/);
   assert.equal(t.stderr().split('\n').filter(Boolean).length, 1);
-  assert.deepEqual(demoDirs().filter((n) => !before.includes(n)), [], 'no demo temp dir left behind');
+  assert.deepEqual(
+    demoDirs().filter((n) => !before.includes(n)),
+    [],
+    'no demo temp dir left behind',
+  );
 });
 
 test('the demo keeps its data in memory (a tmpfs) when the system has one, else in the temp dir', () => {

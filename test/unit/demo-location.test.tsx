@@ -24,18 +24,36 @@ test('location words and tags for each kind of location', () => {
 });
 
 test('notes say where a change happened: short ones lead with where, the full sentence is kept', () => {
-  assert.deepEqual(flagNote(modelOf('imap'), '\\Flagged', true), { short: 'server: \\Flagged set', full: '\\Flagged set on the server: other devices see it too' });
-  assert.deepEqual(flagNote(modelOf('imap'), '\\Seen', false), { short: 'server: \\Seen cleared', full: '\\Seen cleared on the server: other devices see it too' });
-  assert.deepEqual(flagNote(modelOf('pop3'), '\\Seen', true), { short: 'local only: marked read', full: 'marked read locally only: POP3 cannot tell the server' });
+  assert.deepEqual(flagNote(modelOf('imap'), '\\Flagged', true), {
+    short: 'server: \\Flagged set',
+    full: '\\Flagged set on the server: other devices see it too',
+  });
+  assert.deepEqual(flagNote(modelOf('imap'), '\\Seen', false), {
+    short: 'server: \\Seen cleared',
+    full: '\\Seen cleared on the server: other devices see it too',
+  });
+  assert.deepEqual(flagNote(modelOf('pop3'), '\\Seen', true), {
+    short: 'local only: marked read',
+    full: 'marked read locally only: POP3 cannot tell the server',
+  });
   assert.equal(flagNote(modelOf('pop3'), '\\Flagged', false).short, 'local only: unflagged');
-  assert.deepEqual(openNote(modelOf('imap'), { kind: 'server' }, true), { short: 'server: \\Seen set', full: '\\Seen set on the server · lives on the server' });
+  assert.deepEqual(openNote(modelOf('imap'), { kind: 'server' }, true), {
+    short: 'server: \\Seen set',
+    full: '\\Seen set on the server · lives on the server',
+  });
   assert.equal(openNote(modelOf('pop3'), { kind: 'local', onServer: false }, true).short, 'local only: marked read');
-  assert.match(openNote(modelOf('pop3'), { kind: 'local', onServer: false }, true).full, /^Marked read locally; the server is not told · local cache, deleted from the server$/);
+  assert.match(
+    openNote(modelOf('pop3'), { kind: 'local', onServer: false }, true).full,
+    /^Marked read locally; the server is not told · local cache, deleted from the server$/,
+  );
   assert.deepEqual(openNote(modelOf('imap'), { kind: 'server' }, false), { short: 'lives on the server', full: 'Lives on the server' });
   assert.equal(openNote(modelOf('pop3'), { kind: 'local', onServer: true }, false).short, 'local cache, +server');
   assert.match(modelWords(modelOf('imap'), true), /flags shared with other devices/);
   assert.match(modelWords(modelOf('pop3'), true), /flags stay on this computer/);
-  assert.equal(modelWords(modelOf('pop3'), true, { cached: 12, keptOnServer: 0 }), 'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer');
+  assert.equal(
+    modelWords(modelOf('pop3'), true, { cached: 12, keptOnServer: 0 }),
+    'POP3 · local cache · 12 downloaded · server keeps 0 · flags stay on this computer',
+  );
   assert.equal(modelWords(modelOf('pop3'), false, { cached: 12 }), 'POP3 · local cache');
 });
 
@@ -75,7 +93,11 @@ test('rows carry their location (POP3 local, IMAP server); the reader says Lives
 test('at 80x24 the note fits whole (where first); ? shows the full sentence', async () => {
   for (const [account, short, full] of [
     [new FakeAccount({ name: 'Demo (IMAP)', inboxSize: 60 }), 'server: \\Seen set', /Last note: \\Seen set on the server · lives on the server/],
-    [new FakeAccount({ name: 'Demo (POP3)', protocol: 'pop3', inboxSize: 60 }), 'local only: marked read', /Last note: Marked read locally; the server is not told · local cache, deleted/],
+    [
+      new FakeAccount({ name: 'Demo (POP3)', protocol: 'pop3', inboxSize: 60 }),
+      'local only: marked read',
+      /Last note: Marked read locally; the server is not told · local cache, deleted/,
+    ],
   ] as const) {
     const ui = await mountUi([account], { cols: 80, rows: 24 });
     try {
@@ -98,7 +120,13 @@ test('a wide POP3 status bar says where the cache is, home shortened; it leaves 
   const slot = { name: 'home', protocol: 'pop3' as const, create: async () => pop, cacheDir: '~/.local/share/tmail/accounts/home/Maildir' };
   const ui = await mountUi([pop], { cols: 200, rows: 30, slots: [slot] });
   try {
-    await ui.waitFor((t) => /POP3 · local cache · 3 downloaded · server keeps 0 · flags stay on this computer · cache: ~\/\.local\/share\/tmail\/accounts\/home\/Maildir │ INBOX/.test(t), 'the cache path');
+    await ui.waitFor(
+      (t) =>
+        /POP3 · local cache · 3 downloaded · server keeps 0 · flags stay on this computer · cache: ~\/\.local\/share\/tmail\/accounts\/home\/Maildir │ INBOX/.test(
+          t,
+        ),
+      'the cache path',
+    );
   } finally {
     await ui.done();
   }

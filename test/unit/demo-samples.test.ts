@@ -18,16 +18,31 @@ test('about 50 samples: the guide is the newest; plain, HTML, attachments, non-A
   const texts = samples.map((s) => s.raw.toString('utf8'));
   assert.match(texts.at(-1)!, /Subject: Start here/);
   const dates = samples.map((s) => s.date.getTime());
-  assert.deepEqual(dates, [...dates].sort((a, b) => a - b), 'oldest first');
-  assert.ok(texts.some((t) => /multipart\/alternative/.test(t) && /text\/html/.test(t)), 'HTML');
+  assert.deepEqual(
+    dates,
+    [...dates].sort((a, b) => a - b),
+    'oldest first',
+  );
+  assert.ok(
+    texts.some((t) => /multipart\/alternative/.test(t) && /text\/html/.test(t)),
+    'HTML',
+  );
   assert.ok(texts.filter((t) => /Content-Disposition: attachment/.test(t)).length >= 3, 'attachments');
-  assert.ok(texts.some((t) => /Subject: =\?UTF-8\?B\?/.test(t)), 'encoded non-ASCII subject');
+  assert.ok(
+    texts.some((t) => /Subject: =\?UTF-8\?B\?/.test(t)),
+    'encoded non-ASCII subject',
+  );
   assert.ok(texts.filter((t) => /^In-Reply-To:/m.test(t)).length >= 3, 'a thread');
-  assert.ok(texts.every((t) => !/(^|[^\r])\n/.test(t)), 'CRLF only');
+  assert.ok(
+    texts.every((t) => !/(^|[^\r])\n/.test(t)),
+    'CRLF only',
+  );
 });
 
 test('BODYSTRUCTURE of a multipart/mixed with alternative inside', () => {
-  const raw = sampleMessages().map((s) => s.raw).find((r) => /report\.txt/.test(r.toString()))!;
+  const raw = sampleMessages()
+    .map((s) => s.raw)
+    .find((r) => /report\.txt/.test(r.toString()))!;
   const bs = bodyStructure(parseMime(raw), true);
   assert.match(bs, /^\(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\)/);
   assert.match(bs, /\("ATTACHMENT" \("FILENAME" "report\.txt"\)\)/);

@@ -13,7 +13,14 @@ async function welcome(onDemo?: () => void) {
   const loader = await createDefaultLoader();
   const keys = buildKeyTable();
   const controller = new UiController({
-    accounts: [], keys, loader, cols: 80, rows: 24, onQuit: () => undefined, pollMs: 0, ...(onDemo ? { onDemo } : {}),
+    accounts: [],
+    keys,
+    loader,
+    cols: 80,
+    rows: 24,
+    onQuit: () => undefined,
+    pollMs: 0,
+    ...(onDemo ? { onDemo } : {}),
   });
   const inst = render(<App controller={controller} keys={keys} loader={loader} theme={makeTheme({})} configPath="/c/config.json" />);
   controller.start();

@@ -119,7 +119,10 @@ test('openContent: the HTML part goes to a private file named by nametemplate, r
   assert.ok(!existsSync(path.dirname(opened.file)), 'removed after the program exited');
 
   // A detached program: kept for a while (it reads after its start-up), not removed at once.
-  const detached = await openContent({ bytes: Buffer.from('%PDF'), filename: 'a.pdf', contentType: 'application/pdf' }, { entries: [], tmpRoot: root, run: async () => ({}) });
+  const detached = await openContent(
+    { bytes: Buffer.from('%PDF'), filename: 'a.pdf', contentType: 'application/pdf' },
+    { entries: [], tmpRoot: root, run: async () => ({}) },
+  );
   assert.ok(existsSync(detached.file));
   assert.deepEqual(detached.plan.argv, ['xdg-open', detached.file]);
   assert.deepEqual(planOpenUrl('https://example.org/', 'linux').argv, ['xdg-open', 'https://example.org/']);

@@ -31,15 +31,33 @@ appendFileSync(process.env.TMAIL_PROBE_LOG, JSON.stringify({ pid: process.pid, p
 const built = existsSync(join(repo, 'dist/bundle/main.js'));
 const options = built || process.env.CI ? {} : { skip: 'dist/bundle not built (npm run build)' };
 
-interface Probe { pid: number; ppid: number; limit: number }
+interface Probe {
+  pid: number;
+  ppid: number;
+  limit: number;
+}
 let run = 0;
 function env(): { log: string; env: NodeJS.ProcessEnv } {
   const log = join(dir, `log${++run}`);
   writeFileSync(log, '');
   // NODE_OPTIONS reaches the shebang's node as well as a relaunched child.
-  return { log, env: { ...process.env, TMAIL_PROBE_LOG: log, NODE_OPTIONS: `--import ${probe}`, TMAIL_CONFIG_DIR: join(dir, `cfg${run}`), TMAIL_DATA_DIR: join(dir, `data${run}`), XDG_CACHE_HOME: join(dir, 'cache') } };
+  return {
+    log,
+    env: {
+      ...process.env,
+      TMAIL_PROBE_LOG: log,
+      NODE_OPTIONS: `--import ${probe}`,
+      TMAIL_CONFIG_DIR: join(dir, `cfg${run}`),
+      TMAIL_DATA_DIR: join(dir, `data${run}`),
+      XDG_CACHE_HOME: join(dir, 'cache'),
+    },
+  };
 }
-const probes = (log: string): Probe[] => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Probe);
+const probes = (log: string): Probe[] =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Probe);
 
 test('a plain node has a heap limit far above the cap (else this test could not tell)', () => {
   assert.ok(getHeapStatistics().heap_size_limit > CAPPED, `${getHeapStatistics().heap_size_limit / MB} MB`);
@@ -88,7 +106,9 @@ for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     const proc = spawn(process.execPath, [bin, 'account', 'add'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, sig) => resolve({ code, signal: sig })));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.on('exit', (code, sig) => resolve({ code, signal: sig })),
+    );
     for (let i = 0; i < 300 && (probes(log).length < 2 || out === ''); i++) await new Promise((r) => setTimeout(r, 50));
     const child = probes(log)[1];
     assert.ok(child, 'tmail started in a child');

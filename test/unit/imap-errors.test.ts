@@ -58,7 +58,10 @@ test('STARTTLS missing → tls; network failures → network', () => {
 
 test('TLS spoken to a cleartext port gets a hint instead of OpenSSL noise', () => {
   const e = toAccountError(
-    withCode('ERR_SSL_WRONG_VERSION_NUMBER', '804C0A5BAA7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:'),
+    withCode(
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      '804C0A5BAA7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:',
+    ),
     ctx,
   );
   assert.equal(e.kind, 'tls');

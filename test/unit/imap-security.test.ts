@@ -29,8 +29,14 @@ test('tlsOptions reads `ca`, and an unreadable or non-PEM `ca` is a config error
     assert.equal(tlsOptions({ ...base, ca: good }).ca, PEM);
     const bad = path.join(dir, 'bad.pem');
     await writeFile(bad, 'hello');
-    assert.throws(() => tlsOptions({ ...base, ca: bad }), (e: unknown) => e instanceof AccountError && e.kind === 'config' && /account work.*bad\.pem.*no PEM/.test(e.message));
-    assert.throws(() => tlsOptions({ ...base, ca: path.join(dir, 'missing.pem') }), (e: unknown) => e instanceof AccountError && e.kind === 'config' && /missing\.pem.*no such file/.test(e.message));
+    assert.throws(
+      () => tlsOptions({ ...base, ca: bad }),
+      (e: unknown) => e instanceof AccountError && e.kind === 'config' && /account work.*bad\.pem.*no PEM/.test(e.message),
+    );
+    assert.throws(
+      () => tlsOptions({ ...base, ca: path.join(dir, 'missing.pem') }),
+      (e: unknown) => e instanceof AccountError && e.kind === 'config' && /missing\.pem.*no such file/.test(e.message),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

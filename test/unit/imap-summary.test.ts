@@ -22,7 +22,13 @@ test('hasAttachment: attachment disposition, named binary parts and forwarded me
 });
 
 test('hasAttachment: inline text parts and an unnamed related image are not attachments', () => {
-  assert.equal(hasAttachment({ type: 'multipart/mixed', childNodes: [text('plain'), text('plain', { disposition: 'inline', dispositionParameters: { filename: 'sig.txt' } })] }), false);
+  assert.equal(
+    hasAttachment({
+      type: 'multipart/mixed',
+      childNodes: [text('plain'), text('plain', { disposition: 'inline', dispositionParameters: { filename: 'sig.txt' } })],
+    }),
+    false,
+  );
   assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [text('html'), { type: 'image/png', id: '<logo>' }] }), false);
 });
 

@@ -20,13 +20,20 @@ const offlineClient = () => new ImapFlow({ host: '127.0.0.1', port: 9, secure: f
 test('imapflow: the private command runner `run(command, ...args)` (sendIdOnce wraps it)', () => {
   const client = offlineClient() as unknown as { run?: unknown };
   assert.equal(typeof client.run, 'function', changed('imapflow ImapFlow#run', 'src/accounts/imap/connect-options.ts sendIdOnce', 'it is no longer a method'));
-  assert.equal((client.run as (...a: unknown[]) => unknown).length >= 1, true, changed('imapflow ImapFlow#run', 'src/accounts/imap/connect-options.ts', 'it takes no command argument'));
+  assert.equal(
+    (client.run as (...a: unknown[]) => unknown).length >= 1,
+    true,
+    changed('imapflow ImapFlow#run', 'src/accounts/imap/connect-options.ts', 'it takes no command argument'),
+  );
 });
 
 test('imapflow: the command table `commands` (a Map) and `exec(command, attributes, { untagged })` (SORT/THREAD in raw-command.ts)', () => {
   const client = offlineClient() as unknown as { commands?: unknown; exec?: unknown };
   assert.ok(client.commands instanceof Map, changed('imapflow ImapFlow#commands', 'src/accounts/imap/raw-command.ts', 'not a Map of command handlers'));
-  assert.ok((client.commands as Map<string, unknown>).has('SEARCH'), changed('imapflow ImapFlow#commands', 'src/accounts/imap/raw-command.ts', 'built-in commands are not registered in it'));
+  assert.ok(
+    (client.commands as Map<string, unknown>).has('SEARCH'),
+    changed('imapflow ImapFlow#commands', 'src/accounts/imap/raw-command.ts', 'built-in commands are not registered in it'),
+  );
   assert.equal(typeof client.exec, 'function', changed('imapflow ImapFlow#exec', 'src/accounts/imap/raw-command.ts', 'it is no longer a method'));
 });
 
@@ -42,7 +49,11 @@ test("imapflow: a server that never greets fails with code 'GREETING_TIMEOUT' (t
       () => undefined,
       (e: unknown) => e as { code?: string },
     );
-    assert.equal(err?.code, 'GREETING_TIMEOUT', changed('imapflow error code GREETING_TIMEOUT', 'src/accounts/imap/imap-account.ts otherProtocolError', `got ${String(err?.code)}`));
+    assert.equal(
+      err?.code,
+      'GREETING_TIMEOUT',
+      changed('imapflow error code GREETING_TIMEOUT', 'src/accounts/imap/imap-account.ts otherProtocolError', `got ${String(err?.code)}`),
+    );
   } finally {
     client.close();
     for (const s of sockets) s.destroy();
@@ -51,16 +62,7 @@ test("imapflow: a server that never greets fails with code 'GREETING_TIMEOUT' (t
 });
 
 test('mailparser: the undocumented part tree `MailParser#tree` (contentType, children, node.charset) read by structure-warnings.ts', async () => {
-  const raw = [
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain; charset=x-odd',
-    '',
-    'hello',
-    '--b--',
-    '',
-  ].join('\r\n');
+  const raw = ['Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=x-odd', '', 'hello', '--b--', ''].join('\r\n');
   const parser = new MailParser();
   parser.on('data', (d: { type: string; release?: () => void }) => d.release?.());
   await new Promise<void>((resolve, reject) => {
@@ -80,14 +82,24 @@ test('nodemailer: the deep import `nodemailer/lib/addressparser` (drafts and hea
   const where = 'src/compose/draft.ts and src/store/header-summary.ts';
   assert.equal(typeof addressparser, 'function', changed('nodemailer/lib/addressparser', where, 'the default export is not a function'));
   const parsed = addressparser('Alice <alice@example.org>, bob@example.org') as Array<{ name: string; address: string }>;
-  assert.deepEqual(parsed, [{ name: 'Alice', address: 'alice@example.org' }, { name: '', address: 'bob@example.org' }], changed('nodemailer/lib/addressparser', where, 'its result shape changed'));
+  assert.deepEqual(
+    parsed,
+    [
+      { name: 'Alice', address: 'alice@example.org' },
+      { name: '', address: 'bob@example.org' },
+    ],
+    changed('nodemailer/lib/addressparser', where, 'its result shape changed'),
+  );
 });
 
 test('nodemailer: the deep import `nodemailer/lib/mail-composer` (building outgoing messages)', async () => {
   const where = 'src/compose/build-message.ts';
   assert.equal(typeof MailComposer, 'function', changed('nodemailer/lib/mail-composer', where, 'the default export is not a class'));
   const built = await new MailComposer({ from: 'a@example.org', to: 'b@example.org', subject: 'hi', text: 'body' }).compile().build();
-  assert.ok(Buffer.isBuffer(built) && /^Subject: hi$/m.test(built.toString()), changed('nodemailer/lib/mail-composer', where, 'compile().build() no longer yields the message'));
+  assert.ok(
+    Buffer.isBuffer(built) && /^Subject: hi$/m.test(built.toString()),
+    changed('nodemailer/lib/mail-composer', where, 'compile().build() no longer yields the message'),
+  );
 });
 
 let inkEmitter: unknown;
@@ -99,11 +111,19 @@ function InkProbe() {
 test("ink: useStdin().internal_eventEmitter emits every raw 'input' (function keys in App.tsx)", async () => {
   const stdout = Object.assign(new PassThrough(), { columns: 80, rows: 24, isTTY: false });
   const stdin = Object.assign(new PassThrough(), { isTTY: false, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined });
-  const app = render(React.createElement(InkProbe), { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false, exitOnCtrlC: false });
+  const app = render(React.createElement(InkProbe), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    patchConsole: false,
+    exitOnCtrlC: false,
+  });
   try {
     const e = inkEmitter as { on?: unknown; off?: unknown } | undefined;
     const where = 'src/ui/components/App.tsx';
-    assert.ok(e && typeof e.on === 'function' && typeof e.off === 'function', changed('ink useStdin().internal_eventEmitter', where, 'it is gone or not an EventEmitter'));
+    assert.ok(
+      e && typeof e.on === 'function' && typeof e.off === 'function',
+      changed('ink useStdin().internal_eventEmitter', where, 'it is gone or not an EventEmitter'),
+    );
   } finally {
     app.unmount();
   }

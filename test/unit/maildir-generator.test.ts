@@ -7,14 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import {
-  buildMessage,
-  buildMessageInfo,
-  folderDir,
-  generateMaildir,
-  MAX_RETURNED_MESSAGES,
-  type GeneratedMessage,
-} from '../helpers/maildir-generator.js';
+import { buildMessage, buildMessageInfo, folderDir, generateMaildir, MAX_RETURNED_MESSAGES, type GeneratedMessage } from '../helpers/maildir-generator.js';
 
 const COUNT = 120;
 const NAME_RE = /^(\d+)\.G(\d+)_(\d+)\.tmailgen,S=(\d+),W=(\d+)(:2,[A-Z]*)?$/;
@@ -78,7 +71,10 @@ describe('maildir generator', () => {
     }
     for (const m of inbox) assert.ok(path.dirname(m.file).endsWith(`${path.sep}new`));
     for (const m of work) assert.match(path.basename(m.file), /:2,[FRS]*$/);
-    assert.ok(work.some((m) => /:2,.*S/.test(m.file)), 'mixedFlags marks some messages seen');
+    assert.ok(
+      work.some((m) => /:2,.*S/.test(m.file)),
+      'mixedFlags marks some messages seen',
+    );
   });
 
   test('dates ascend (newest last) and match the Date header', () => {
@@ -129,8 +125,14 @@ describe('maildir generator', () => {
       assert.ok(a.size >= 100 && a.size < 2000, `small attachment (${a.size})`);
     }
     const names = new Set(attachments.map((a) => a.filename));
-    assert.ok([...names].some((n) => n && /[^\x00-\x7f]/.test(n)), `a non-ASCII file name among ${[...names].join(', ')}`);
-    assert.ok([...names].every((n) => n && !n.includes('=?')), 'file names are decoded');
+    assert.ok(
+      [...names].some((n) => n && /[^\x00-\x7f]/.test(n)),
+      `a non-ASCII file name among ${[...names].join(', ')}`,
+    );
+    assert.ok(
+      [...names].every((n) => n && !n.includes('=?')),
+      'file names are decoded',
+    );
     const types = new Set(attachments.map((a) => a.contentType));
     assert.ok(types.size >= 3, [...types].join(','));
   });
@@ -156,7 +158,10 @@ describe('maildir generator', () => {
     assert.match(all, /\p{Extended_Pictographic}/u, all);
     const names = parsed.flatMap((p) => p.from?.value.map((v) => v.name) ?? []);
     assert.ok(names.includes('Jürgen Müller') || names.includes('山田 太郎') || names.includes('Zoë 🚀 Launch'), names.join(','));
-    const quoted = parsed.filter((p) => /"Doe, John"/.test(String((p.headers.get('from') as { text?: string })?.text ?? '')) || p.from?.value.some((v) => v.address === 'john.doe@example.net'));
+    const quoted = parsed.filter(
+      (p) =>
+        /"Doe, John"/.test(String((p.headers.get('from') as { text?: string })?.text ?? '')) || p.from?.value.some((v) => v.address === 'john.doe@example.net'),
+    );
     assert.ok(quoted.length > 0, 'some message is from "Doe, John"');
     for (const p of quoted) assert.equal(p.from?.value[0]?.name, 'Doe, John', 'quoted display name with a comma stays one address');
   });
@@ -185,7 +190,7 @@ describe('maildir generator', () => {
       // The parent's own chain is a prefix of ours.
       const parent = parsed[index.get(p.inReplyTo!)!]!;
       assert.deepEqual(refsOf(parent), refs.slice(0, -1));
-      assert.equal(p.subject, `Re: ${(parsed[index.get(refs[0]!)!]!.subject ?? '')}`);
+      assert.equal(p.subject, `Re: ${parsed[index.get(refs[0]!)!]!.subject ?? ''}`);
     });
     assert.ok(replies > COUNT / 5, `replies: ${replies}`);
     assert.ok(deep > 0, 'some chains are longer than one');
@@ -203,7 +208,10 @@ describe('maildir generator', () => {
       if (lines.some((l) => l.startsWith('..'))) dotDot++;
       if (/Content-Transfer-Encoding: quoted-printable/.test(text)) qp++;
       if (lines.some((l) => l.length > 300)) longLines++;
-      assert.ok(lines.every((l) => Buffer.byteLength(l) <= 998), 'RFC 5322 line limit');
+      assert.ok(
+        lines.every((l) => Buffer.byteLength(l) <= 998),
+        'RFC 5322 line limit',
+      );
       assert.ok(text.endsWith('\n'));
     }
     assert.ok(dotAlone > 0 && dotDot > 0 && qp > 0 && longLines > 0, JSON.stringify({ dotAlone, dotDot, qp, longLines }));

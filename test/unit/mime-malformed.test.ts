@@ -37,7 +37,10 @@ test('multipart without a boundary parameter: body still shown', async () => {
 test('truncated message: text and partial attachment kept, truncation reported', async () => {
   const msg = await parseMessage(sample('truncated.eml'));
   assert.equal(msg.bodyText, 'Text before the cut.');
-  assert.deepEqual(msg.attachments.map((a) => a.filename), ['half.pdf']);
+  assert.deepEqual(
+    msg.attachments.map((a) => a.filename),
+    ['half.pdf'],
+  );
   assert.ok(msg.warnings.some((w) => w.includes('truncated')));
 });
 
@@ -133,7 +136,10 @@ test('a source stream that fails midway resolves with what was read and a warnin
   setImmediate(() => source.destroy(new Error('connection reset \u001b[2J')));
   const msg = await parseMessage(source);
   assert.equal(msg.subject, 'cut by the network');
-  assert.deepEqual(msg.attachments.map((a) => [a.index, a.filename]), [[0, 'x.pdf']]);
+  assert.deepEqual(
+    msg.attachments.map((a) => [a.index, a.filename]),
+    [[0, 'x.pdf']],
+  );
   assert.ok(msg.warnings.some((w) => w.includes('connection reset')));
   assertInert(msg);
 });

@@ -17,7 +17,10 @@ test('a message parses in the worker, Dates and all', { timeout: 120_000 }, asyn
 test('over time: a ParseLimitError with the raw start, and the next message still parses', { timeout: 120_000 }, async () => {
   const parser = new MessageParser();
   try {
-    const err = await parser.parse(Readable.from([HUGE_HTML]), { timeoutMs: 1 }).then(() => undefined, (e: unknown) => e);
+    const err = await parser.parse(Readable.from([HUGE_HTML]), { timeoutMs: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ParseLimitError && err.reason === 'timeout', String(err));
     assert.ok(err.rawHead.toString().startsWith('From: a@b'));
     const ok = await parser.parse(Readable.from([Buffer.from('Subject: after\r\n\r\nbody')]));
@@ -28,7 +31,10 @@ test('over time: a ParseLimitError with the raw start, and the next message stil
 });
 
 test('over memory: the worker is stopped, tmail goes on', { timeout: 120_000 }, async () => {
-  const err = await parseInWorker(Readable.from([HUGE_HTML]), { heapMb: 8 }).then(() => undefined, (e: unknown) => e);
+  const err = await parseInWorker(Readable.from([HUGE_HTML]), { heapMb: 8 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof ParseLimitError && err.reason === 'memory', String(err));
 });
 

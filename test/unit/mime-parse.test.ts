@@ -92,7 +92,9 @@ test('a stream in tiny chunks gives the same result as a buffer', async () => {
 });
 
 test('a large attachment is counted, not kept: the result holds only its size', async () => {
-  const big = Buffer.alloc(8 * 1024 * 1024, 0x61).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const big = Buffer.alloc(8 * 1024 * 1024, 0x61)
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   const raw = Buffer.from(
     'From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nSubject: big\r\n' +
       'Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n' +
@@ -111,7 +113,9 @@ test('a large attachment is counted, not kept: the result holds only its size', 
 test('format=flowed text and a long body limit', async () => {
   const raw = Buffer.from(
     'From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/plain; format=flowed\r\n\r\n' +
-      'one flowed \r\nline\r\n' + 'x'.repeat(50) + '\r\n',
+      'one flowed \r\nline\r\n' +
+      'x'.repeat(50) +
+      '\r\n',
   );
   const msg = await parseMessage(raw, { maxBodyChars: 30 });
   assert.equal(msg.bodyText, 'one flowed line\n' + 'x'.repeat(14));
@@ -127,10 +131,7 @@ test('layout tables (newsletters) become blocks of text, data tables stay aligne
     `<table><tr><td>${long}</td><td>Side column</td></tr></table>`;
   const raw = Buffer.from(`From: n@example.com\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`);
   const msg = await parseMessage(raw);
-  assert.equal(
-    msg.bodyText,
-    ['Header', '', long, '', 'Buy now [https://x.example/buy]', '', 'Name   Qty', 'Pear   3', '', long, '', 'Side column'].join('\n'),
-  );
+  assert.equal(msg.bodyText, ['Header', '', long, '', 'Buy now [https://x.example/buy]', '', 'Name   Qty', 'Pear   3', '', long, '', 'Side column'].join('\n'));
 });
 
 test('Reply-To with a quoted comma, a Date with a comment, forwarded messages attached and inline', async () => {
@@ -148,7 +149,10 @@ test('Reply-To with a quoted comma, a Date with a comment, forwarded messages at
   ]);
   assert.equal(attached.date?.toISOString(), '2003-07-07T10:00:00.000Z');
   assert.equal(attached.bodyText, 'Forwarding this.');
-  assert.deepEqual(attached.attachments.map((a) => [a.filename, a.contentType]), [['attachment-1.eml', 'message/rfc822']]);
+  assert.deepEqual(
+    attached.attachments.map((a) => [a.filename, a.contentType]),
+    [['attachment-1.eml', 'message/rfc822']],
+  );
   assert.deepEqual(attached.warnings, []);
 
   const inline = await parseMessage(build('inline'));
@@ -158,7 +162,9 @@ test('Reply-To with a quoted comma, a Date with a comment, forwarded messages at
 
 test('a well-formed message with an empty body is not mistaken for a broken one', async () => {
   const imagesOnly = await parseMessage(
-    Buffer.from('From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p><img src="https://x.example/a.png"></p>\r\n'),
+    Buffer.from(
+      'From: a@example.org\r\nDate: Mon, 07 Jul 2003 10:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p><img src="https://x.example/a.png"></p>\r\n',
+    ),
   );
   assert.equal(imagesOnly.bodyText, '');
   assert.equal(imagesOnly.bodySource, 'html');

@@ -21,7 +21,13 @@ test('displayWidth counts terminal columns', () => {
 
 test('the fast width path agrees with string-width for every BMP and emoji-plane code point', () => {
   // In context, so a character that would join its neighbours into one grapheme is caught too.
-  const ranges: [number, number][] = [[0x20, 0xd7ff], [0xe000, 0xfffd], [0x11000, 0x11fff], [0x1f000, 0x1faff], [0x20000, 0x20fff]];
+  const ranges: [number, number][] = [
+    [0x20, 0xd7ff],
+    [0xe000, 0xfffd],
+    [0x11000, 0x11fff],
+    [0x1f000, 0x1faff],
+    [0x20000, 0x20fff],
+  ];
   let simple = 0;
   for (const [from, to] of ranges) {
     for (let cp = from; cp <= to; cp++) {

@@ -115,7 +115,9 @@ test('clear errors: no such attachment, missing directory, not a directory', asy
   await assert.rejects(saveAttachment(attachmentsEml, 1, path.join(dir, 'file')), /^SaveAttachmentError: Not a directory/);
 });
 
-test('a failing write leaves no partial file and reports one clear message', { skip: process.getuid?.() === 0 ? 'root ignores directory permissions' : undefined }, async (t) => {
+test('a failing write leaves no partial file and reports one clear message', {
+  skip: process.getuid?.() === 0 ? 'root ignores directory permissions' : undefined,
+}, async (t) => {
   const dir = tempDir(t);
   const ro = path.join(dir, 'ro');
   mkdirSync(ro, { mode: 0o500 });
@@ -198,7 +200,10 @@ test('sanitizeFilename', () => {
 
 test('an early failure (missing directory, bad index) still drains a stream source', async (t) => {
   const dir = tempDir(t);
-  for (const [target, index] of [[path.join(dir, 'missing'), 0], [dir, -1]] as const) {
+  for (const [target, index] of [
+    [path.join(dir, 'missing'), 0],
+    [dir, -1],
+  ] as const) {
     const source = chunked(attachmentsEml, 100);
     let ended = false;
     source.on('end', () => (ended = true));

@@ -26,7 +26,10 @@ test('an untrusted certificate is tls with the ca hint in all three protocols', 
 });
 
 test('other certificate failures are tls without the ca hint (trusting it would not help)', () => {
-  for (const [code, words] of [['CERT_HAS_EXPIRED', /is expired/], ['ERR_TLS_CERT_ALTNAME_INVALID', /does not match mail\.example\.org/]] as const) {
+  for (const [code, words] of [
+    ['CERT_HAS_EXPIRED', /is expired/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', /does not match mail\.example\.org/],
+  ] as const) {
     for (const e of all(withCode(code))) {
       assert.equal(e.kind, 'tls');
       assert.equal(e.hint, undefined);
@@ -49,7 +52,10 @@ test('network failures: the same words everywhere, framed per protocol', () => {
     assert.equal(new Set(texts).size, 1, `${code}: ${texts.join(' | ')}`);
   }
   // nodemailer's greeting timeout keeps its detail.
-  assert.equal(smtp(withCode('ETIMEDOUT', 'Greeting never received')).message, 'cannot reach the SMTP server mail.example.org:587: connection timed out (Greeting never received)');
+  assert.equal(
+    smtp(withCode('ETIMEDOUT', 'Greeting never received')).message,
+    'cannot reach the SMTP server mail.example.org:587: connection timed out (Greeting never received)',
+  );
 });
 
 test('codes are found in wrapped errors; unknown codes are left to the protocol', () => {

@@ -42,26 +42,48 @@ describe('provider presets and config', () => {
 
   test('explicit fields override the preset (e.g. a tenant instead of "common")', () => {
     const tenant = 'https://login.microsoftonline.com/contoso.example/oauth2/v2.0/token';
-    const s = resolveSettings(acc, { method: 'oauth2', provider: 'microsoft', clientId: 'id', tokenEndpoint: tenant, scope: 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access' });
+    const s = resolveSettings(acc, {
+      method: 'oauth2',
+      provider: 'microsoft',
+      clientId: 'id',
+      tokenEndpoint: tenant,
+      scope: 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access',
+    });
     assert.equal(s.tokenEndpoint, tenant);
     assert.equal(s.scope, 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access');
     assert.equal(s.authorizationEndpoint, PRESETS.microsoft!.authorizationEndpoint);
   });
 
   test('clear config errors: no client id, unknown provider, plain http to another host, missing endpoints', () => {
-    const bad = (auth: OAuth2Config, re: RegExp) => assert.throws(() => resolveSettings(acc, auth), (e: unknown) => e instanceof AccountError && e.kind === 'config' && re.test(e.message));
+    const bad = (auth: OAuth2Config, re: RegExp) =>
+      assert.throws(
+        () => resolveSettings(acc, auth),
+        (e: unknown) => e instanceof AccountError && e.kind === 'config' && re.test(e.message),
+      );
     bad({ method: 'oauth2', provider: 'google' }, /needs a "clientId".*tmail ships none/);
     bad({ method: 'oauth2', provider: 'yahoo', clientId: 'x' }, /unknown OAuth2 provider "yahoo" \(known: google, microsoft\)/);
     bad({ method: 'oauth2', clientId: 'x', tokenEndpoint: 'http://auth.example.com/token', scope: 's' }, /"tokenEndpoint" must be an https:\/\/ address/);
     bad({ method: 'oauth2', clientId: 'x', scope: 's' }, /needs a "tokenEndpoint"/);
     bad({ method: 'oauth2', clientId: 'x', tokenEndpoint: 'https://a.example/t' }, /needs a "scope"/);
     // http is fine to this machine (a local proxy, the tests).
-    assert.equal(resolveSettings(acc, { method: 'oauth2', clientId: 'x', tokenEndpoint: 'http://127.0.0.1:8080/t', scope: 's' }).tokenEndpoint, 'http://127.0.0.1:8080/t');
-    assert.throws(() => chooseFlow(resolveSettings(acc, { method: 'oauth2', clientId: 'x', tokenEndpoint: 'https://a.example/t', scope: 's' })), /needs an "authorizationEndpoint" or a "deviceAuthorizationEndpoint"/);
+    assert.equal(
+      resolveSettings(acc, { method: 'oauth2', clientId: 'x', tokenEndpoint: 'http://127.0.0.1:8080/t', scope: 's' }).tokenEndpoint,
+      'http://127.0.0.1:8080/t',
+    );
+    assert.throws(
+      () => chooseFlow(resolveSettings(acc, { method: 'oauth2', clientId: 'x', tokenEndpoint: 'https://a.example/t', scope: 's' })),
+      /needs an "authorizationEndpoint" or a "deviceAuthorizationEndpoint"/,
+    );
   });
 
   test('a custom server asking offline_access gets prompt=consent (OpenID providers want both for a refresh token)', () => {
-    const s = resolveSettings(acc, { method: 'oauth2', clientId: 'x', tokenEndpoint: 'https://a.example/t', authorizationEndpoint: 'https://a.example/a', scope: 'mail offline_access' });
+    const s = resolveSettings(acc, {
+      method: 'oauth2',
+      clientId: 'x',
+      tokenEndpoint: 'https://a.example/t',
+      authorizationEndpoint: 'https://a.example/a',
+      scope: 'mail offline_access',
+    });
     assert.deepEqual(s.authorizationParams, { prompt: 'consent' });
   });
 
@@ -78,16 +100,27 @@ describe('granted scopes', () => {
   test('what was asked but not granted; offline_access, case and resource prefixes do not count', () => {
     const ms = PRESETS.microsoft!.scope;
     assert.deepEqual(notGranted(ms, undefined), []);
-    assert.deepEqual(notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/POP.AccessAsUser.All https://outlook.office.com/SMTP.Send'), []);
+    assert.deepEqual(
+      notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/POP.AccessAsUser.All https://outlook.office.com/SMTP.Send'),
+      [],
+    );
     assert.deepEqual(notGranted(ms, 'IMAP.AccessAsUser.All pop.accessasuser.all SMTP.Send'), []);
-    assert.deepEqual(notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All'), ['https://outlook.office.com/POP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send']);
+    assert.deepEqual(notGranted(ms, 'https://outlook.office.com/IMAP.AccessAsUser.All'), [
+      'https://outlook.office.com/POP.AccessAsUser.All',
+      'https://outlook.office.com/SMTP.Send',
+    ]);
   });
 });
 
 describe('token responses', () => {
   const s = resolveSettings(acc, { method: 'oauth2', provider: 'google', clientId: 'id' });
   test('access token, refresh token, lifetime (also as a string, as some servers send it)', () => {
-    assert.deepEqual(parseTokenResponse(s, { access_token: 'a', refresh_token: 'r', expires_in: '3599', token_type: 'Bearer', scope: 'x' }), { accessToken: 'a', refreshToken: 'r', expiresIn: 3599, scope: 'x' });
+    assert.deepEqual(parseTokenResponse(s, { access_token: 'a', refresh_token: 'r', expires_in: '3599', token_type: 'Bearer', scope: 'x' }), {
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresIn: 3599,
+      scope: 'x',
+    });
     assert.deepEqual(parseTokenResponse(s, { access_token: 'a', token_type: 'bearer' }), { accessToken: 'a' });
   });
   test('no access token, or a kind SASL cannot carry: a protocol error', () => {
@@ -97,7 +130,15 @@ describe('token responses', () => {
 });
 
 describe('token store', () => {
-  const account: AccountConfig = { name: 'my work', protocol: 'imap', host: 'h', port: 993, security: 'tls', user: 'u', auth: { method: 'oauth2', provider: 'google', clientId: 'id' } };
+  const account: AccountConfig = {
+    name: 'my work',
+    protocol: 'imap',
+    host: 'h',
+    port: 993,
+    security: 'tls',
+    user: 'u',
+    auth: { method: 'oauth2', provider: 'google', clientId: 'id' },
+  };
   const auth = account.auth as OAuth2Config;
 
   test('writes 0600 in a 0700 dir, also when the dir existed with a looser mode', async () => {
@@ -114,7 +155,10 @@ describe('token store', () => {
     mkdirSync(d);
     writeFileSync(join(d, TOKEN_FILE), '{"version": 1, "accessTo');
     assert.equal(await readTokens(d), undefined);
-    await assert.rejects(createStoredTokenSource({ account, auth, dataDir: d }).getAccessToken(), /account my work is not signed in: run "tmail account login 'my work'"/);
+    await assert.rejects(
+      createStoredTokenSource({ account, auth, dataDir: d }).getAccessToken(),
+      /account my work is not signed in: run "tmail account login 'my work'"/,
+    );
   });
 
   test('tokens of another client id are not used', async () => {
@@ -128,7 +172,10 @@ describe('token store', () => {
     await writeTokens(d, { version: 1, accessToken: 'a', clientId: 'id', tokenEndpoint: 'https://oauth2.googleapis.com/token' });
     assert.equal(await createStoredTokenSource({ account, auth, dataDir: d }).getAccessToken(), 'a');
     // No refresh token: forceRefresh cannot help; the user is told to sign in again.
-    await assert.rejects(createStoredTokenSource({ account, auth, dataDir: d }).getAccessToken({ forceRefresh: true }), /gave no refresh token; run "tmail account login 'my work'"/);
+    await assert.rejects(
+      createStoredTokenSource({ account, auth, dataDir: d }).getAccessToken({ forceRefresh: true }),
+      /gave no refresh token; run "tmail account login 'my work'"/,
+    );
   });
 
   test('loginCommand quotes names a shell would split', () => {

@@ -38,7 +38,10 @@ test('a full disk does not stop reading local mail; the problem is reported once
   const md = new Maildir(join(dataDir, 'Maildir'));
   await md.init();
   for (let i = 1; i <= 3; i++) await md.deliver('INBOX', Buffer.from(`Subject: m${i}\r\n\r\nbody\r\n`), { mtime: new Date(Date.UTC(2024, 0, i)) });
-  const account = new Pop3Account({ name: 'p', protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'u' }, { dataDir, getPassword: async () => 'x' });
+  const account = new Pop3Account(
+    { name: 'p', protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'u' },
+    { dataDir, getPassword: async () => 'x' },
+  );
   const events: AccountEvent[] = [];
   account.onEvent((e) => events.push(e));
   await account.connect();
@@ -46,11 +49,14 @@ test('a full disk does not stop reading local mail; the problem is reported once
 
   const opened = await account.openFolder('INBOX');
   assert.equal(opened.total, 3);
-  assert.deepEqual((await account.fetchWindow('INBOX', 0, 5)).map((s) => [s.uid, s.subject]), [
-    [3, 'm3'],
-    [2, 'm2'],
-    [1, 'm1'],
-  ]);
+  assert.deepEqual(
+    (await account.fetchWindow('INBOX', 0, 5)).map((s) => [s.uid, s.subject]),
+    [
+      [3, 'm3'],
+      [2, 'm2'],
+      [1, 'm1'],
+    ],
+  );
   await account.fetchWindow('INBOX', 0, 5);
   const errors = events.filter((e) => e.type === 'error');
   assert.equal(errors.length, 1);
@@ -59,6 +65,9 @@ test('a full disk does not stop reading local mail; the problem is reported once
 
   await unlink(filler).catch(() => undefined);
   for (let i = 0; i < 64; i++) await unlink(join(dir, `f${i}`)).catch(() => undefined);
-  assert.deepEqual((await account.fetchWindow('INBOX', 0, 1)).map((s) => s.uid), [3]);
+  assert.deepEqual(
+    (await account.fetchWindow('INBOX', 0, 1)).map((s) => s.uid),
+    [3],
+  );
   assert.ok((await stat(join(md.root, UIDLIST_FILE))).isFile(), 'saved once there was room again');
 });

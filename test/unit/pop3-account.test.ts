@@ -104,12 +104,25 @@ describe('Pop3Account basics', () => {
   test('capabilities say that everything is local; connect needs no network', async () => {
     const { acct, sync, dataDir, events } = await account('basics', 3);
     assert.equal(acct.protocol, 'pop3');
-    assert.deepEqual(acct.capabilities, { serverFlags: false, serverFolders: false, serverSearch: false, push: false, mailLocation: 'local', downloadsMail: true, sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'], folderOps: true, subscriptions: false });
+    assert.deepEqual(acct.capabilities, {
+      serverFlags: false,
+      serverFolders: false,
+      serverSearch: false,
+      push: false,
+      mailLocation: 'local',
+      downloadsMail: true,
+      sortOrders: ['arrival', 'date', 'from', 'subject', 'thread'],
+      folderOps: true,
+      subscriptions: false,
+    });
     assert.deepEqual(sync.calls, []);
     assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
     assert.equal((await stat(join(dataDir, 'Maildir'))).mode & 0o777, 0o700);
     assert.ok((await stat(join(dataDir, 'Maildir', '.Trash', 'cur'))).isDirectory());
-    assert.deepEqual(events.map((e) => e.type === 'connection' && e.state), ['connecting', 'connected']);
+    assert.deepEqual(
+      events.map((e) => e.type === 'connection' && e.state),
+      ['connecting', 'connected'],
+    );
     const folders = await acct.listFolders();
     assert.deepEqual(
       folders.map((f) => [f.path, f.specialUse, f.total, f.unread, f.selectable]),
@@ -128,7 +141,11 @@ describe('Pop3Account basics', () => {
     assert.equal((await acct.openFolder('INBOX')).total, 0);
     await writeFile(join(base, 'a-file'), 'x');
     const bad = new Pop3Account(config(), { dataDir: join(base, 'a-file', 'sub'), getPassword: async () => 'pw' }, fakeSync());
-    await assert.rejects(bad.connect(), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /^Cannot create the data directory .*: a path component is not a directory\.$/.test(e.message));
+    await assert.rejects(
+      bad.connect(),
+      (e: unknown) =>
+        e instanceof AccountError && e.kind === 'local' && /^Cannot create the data directory .*: a path component is not a directory\.$/.test(e.message),
+    );
   });
 });
 
@@ -140,7 +157,10 @@ describe('Pop3Account windows', () => {
     assert.equal(opened.unread, 30);
     assert.equal(opened.uidValidityChanged, false);
     const first = await acct.fetchWindow('INBOX', 0, 10);
-    assert.deepEqual(first.map((s) => s.uid), [30, 29, 28, 27, 26, 25, 24, 23, 22, 21]);
+    assert.deepEqual(
+      first.map((s) => s.uid),
+      [30, 29, 28, 27, 26, 25, 24, 23, 22, 21],
+    );
     assert.equal(first[0]?.subject, 'Message 30');
     assert.deepEqual(first[0]?.from, [{ name: 'Sender 30', address: 'sender30@example.org' }]);
     assert.deepEqual(first[0]?.to, [{ name: '', address: 'alice@example.org' }]);
@@ -149,16 +169,29 @@ describe('Pop3Account windows', () => {
     assert.deepEqual(first[0]?.flags, []);
     assert.deepEqual(first[0]?.location, { kind: 'local', onServer: false });
     const tail = await acct.fetchWindow('INBOX', 25, 10);
-    assert.deepEqual(tail.map((s) => s.uid), [5, 4, 3, 2, 1]);
+    assert.deepEqual(
+      tail.map((s) => s.uid),
+      [5, 4, 3, 2, 1],
+    );
     assert.deepEqual(await acct.fetchWindow('INBOX', 40, 10), []);
   });
 
   test('date order follows the Date header, not arrival', async () => {
     const { acct, md } = await account('bydate', 0);
-    await md.deliver('INBOX', raw(1, { date: 'Fri, 01 Mar 2024 10:00:00 +0000', subject: 'newest date, arrived first' }), { mtime: new Date('2024-03-01T00:00:00Z') });
-    await md.deliver('INBOX', raw(2, { date: 'Mon, 01 Jan 2024 10:00:00 +0000', subject: 'oldest date, arrived last' }), { mtime: new Date('2024-03-02T00:00:00Z') });
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 5, 'arrival')).map((s) => s.subject), ['oldest date, arrived last', 'newest date, arrived first']);
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 5, 'date')).map((s) => s.subject), ['newest date, arrived first', 'oldest date, arrived last']);
+    await md.deliver('INBOX', raw(1, { date: 'Fri, 01 Mar 2024 10:00:00 +0000', subject: 'newest date, arrived first' }), {
+      mtime: new Date('2024-03-01T00:00:00Z'),
+    });
+    await md.deliver('INBOX', raw(2, { date: 'Mon, 01 Jan 2024 10:00:00 +0000', subject: 'oldest date, arrived last' }), {
+      mtime: new Date('2024-03-02T00:00:00Z'),
+    });
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 5, 'arrival')).map((s) => s.subject),
+      ['oldest date, arrived last', 'newest date, arrived first'],
+    );
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 5, 'date')).map((s) => s.subject),
+      ['newest date, arrived first', 'oldest date, arrived last'],
+    );
   });
 
   test('location comes from the sync state', async () => {
@@ -167,16 +200,22 @@ describe('Pop3Account windows', () => {
     const until = new Date('2030-01-01T00:00:00Z');
     sync.onServer.set(keys[1]!, { kind: 'local', onServer: true, deleteOnServerAfter: until });
     // No state file yet: never synced, so nothing is on the server and the state is not even read.
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.location), [
-      { kind: 'local', onServer: false },
-      { kind: 'local', onServer: false },
-    ]);
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.location),
+      [
+        { kind: 'local', onServer: false },
+        { kind: 'local', onServer: false },
+      ],
+    );
     assert.deepEqual(sync.calls, []);
     await writeFile(join(dataDir, 'pop3-state.json'), '{}');
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.location), [
-      { kind: 'local', onServer: true, deleteOnServerAfter: until },
-      { kind: 'local', onServer: false },
-    ]);
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.location),
+      [
+        { kind: 'local', onServer: true, deleteOnServerAfter: until },
+        { kind: 'local', onServer: false },
+      ],
+    );
     await acct.fetchWindow('INBOX', 0, 2);
     assert.deepEqual(sync.calls, ['locations'], 'state is reloaded only when the file changes');
   });
@@ -202,45 +241,63 @@ describe('Pop3Account local flags, delete, move, copy', () => {
     await acct.removeFlags('INBOX', [2], ['\\Seen']);
     assert.equal((await md.get('INBOX', keys[1]!))?.flags, 'FR');
     const window = await acct.fetchWindow('INBOX', 0, 3);
-    assert.deepEqual(window.map((s) => [s.uid, s.flags]), [
-      [3, []],
-      [2, ['\\Flagged', '\\Answered']],
-      [1, ['\\Seen']],
-    ]);
+    assert.deepEqual(
+      window.map((s) => [s.uid, s.flags]),
+      [
+        [3, []],
+        [2, ['\\Flagged', '\\Answered']],
+        [1, ['\\Seen']],
+      ],
+    );
     assert.equal((await acct.openFolder('INBOX')).unread, 2);
-    assert.deepEqual(sync.calls.filter((c) => c !== 'locations'), []);
+    assert.deepEqual(
+      sync.calls.filter((c) => c !== 'locations'),
+      [],
+    );
     const flagEvents = events.filter((e) => e.type === 'flags');
     assert.deepEqual(flagEvents.at(-1), { type: 'flags', folder: 'INBOX', uid: 2, flags: ['\\Flagged', '\\Answered'] });
     assert.equal(flagEvents.length, 4);
     // UIDs survive the renames, also for a new account instance (another process).
     const again = new Pop3Account(config(), { dataDir: join(base, 'flags'), getPassword: async () => 'pw' }, fakeSync());
     await again.connect();
-    assert.deepEqual((await again.fetchWindow('INBOX', 0, 3)).map((s) => [s.uid, s.subject]), [
-      [3, 'Message 3'],
-      [2, 'Message 2'],
-      [1, 'Message 1'],
-    ]);
+    assert.deepEqual(
+      (await again.fetchWindow('INBOX', 0, 3)).map((s) => [s.uid, s.subject]),
+      [
+        [3, 'Message 3'],
+        [2, 'Message 2'],
+        [1, 'Message 1'],
+      ],
+    );
   });
 
   test('delete moves to the local Trash; delete in Trash removes the file; the server is not told by default', async () => {
     const { acct, md, keys, sync, events } = await account('delete', 3);
     await acct.openFolder('INBOX');
     await acct.deleteMessages('INBOX', [2]);
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 10)).map((s) => s.uid), [3, 1]);
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 10)).map((s) => s.uid),
+      [3, 1],
+    );
     assert.ok(events.some((e) => e.type === 'expunged' && e.folder === 'INBOX' && e.uids.join() === '2'));
     assert.ok(events.some((e) => e.type === 'exists' && e.folder === 'Trash' && e.total === 1));
     const trash = await acct.fetchWindow('Trash', 0, 10);
-    assert.deepEqual(trash.map((s) => s.subject), ['Message 2']);
+    assert.deepEqual(
+      trash.map((s) => s.subject),
+      ['Message 2'],
+    );
     assert.equal((await md.list('Trash'))[0]?.key, keys[1], 'the key survives the move (the sync state refers to it)');
     await acct.deleteMessages('Trash', [trash[0]!.uid]);
     assert.deepEqual(await md.list('Trash'), []);
     assert.ok(events.some((e) => e.type === 'expunged' && e.folder === 'Trash'));
     assert.deepEqual(sync.marked, []);
     const folders = await acct.listFolders();
-    assert.deepEqual(folders.map((f) => [f.path, f.total]), [
-      ['INBOX', 2],
-      ['Trash', 0],
-    ]);
+    assert.deepEqual(
+      folders.map((f) => [f.path, f.total]),
+      [
+        ['INBOX', 2],
+        ['Trash', 0],
+      ],
+    );
   });
 
   test('with deleteOnServerWhenDeletedLocally the deleted keys are marked for the next sync', async () => {
@@ -263,13 +320,22 @@ describe('Pop3Account local flags, delete, move, copy', () => {
     const { acct, md } = await account('move', 4);
     await acct.moveMessages('INBOX', [1, 2], 'Archive');
     await acct.copyMessages('INBOX', [4], 'Archive');
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 10)).map((s) => s.subject), ['Message 4', 'Message 3']);
-    assert.deepEqual((await acct.fetchWindow('Archive', 0, 10)).map((s) => s.subject), ['Message 4', 'Message 2', 'Message 1']);
-    assert.deepEqual((await acct.listFolders()).map((f) => [f.path, f.total]), [
-      ['INBOX', 2],
-      ['Archive', 3],
-      ['Trash', 0],
-    ]);
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 10)).map((s) => s.subject),
+      ['Message 4', 'Message 3'],
+    );
+    assert.deepEqual(
+      (await acct.fetchWindow('Archive', 0, 10)).map((s) => s.subject),
+      ['Message 4', 'Message 2', 'Message 1'],
+    );
+    assert.deepEqual(
+      (await acct.listFolders()).map((f) => [f.path, f.total]),
+      [
+        ['INBOX', 2],
+        ['Archive', 3],
+        ['Trash', 0],
+      ],
+    );
     assert.ok((await readdir(join(md.root, '.Archive', 'cur'))).length + (await readdir(join(md.root, '.Archive', 'new'))).length === 3);
     await acct.moveMessages('INBOX', [3], 'INBOX'); // same folder: nothing happens
     assert.equal((await acct.openFolder('INBOX')).total, 2);
@@ -308,10 +374,19 @@ describe('Pop3Account sync and uidvalidity', () => {
     const [a, b] = await Promise.all([acct.sync((p) => progress.push(p.done)), acct.sync()]);
     assert.equal(a, b);
     assert.equal(a.downloaded, 2);
-    assert.deepEqual(sync.calls.filter((c) => c === 'sync'), ['sync']);
+    assert.deepEqual(
+      sync.calls.filter((c) => c === 'sync'),
+      ['sync'],
+    );
     assert.deepEqual(progress, [2]);
-    assert.deepEqual(events.filter((e) => e.type === 'exists'), [{ type: 'exists', folder: 'INBOX', total: 4 }]);
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.subject), ['Message 11', 'Message 10']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'exists'),
+      [{ type: 'exists', folder: 'INBOX', total: 4 }],
+    );
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 2)).map((s) => s.subject),
+      ['Message 11', 'Message 10'],
+    );
     const again = await acct.sync();
     assert.equal(again.downloaded, 0);
     assert.equal(events.filter((e) => e.type === 'exists').length, 1, 'no exists event when nothing arrived');
@@ -324,7 +399,10 @@ describe('Pop3Account sync and uidvalidity', () => {
     await assert.rejects(acct.sync(), (e: unknown) => e instanceof AccountError && e.kind === 'auth');
     sync.failWith = new TypeError('boom');
     await assert.rejects(acct.sync(), (e: unknown) => e instanceof AccountError && e.message === 'The POP3 sync failed.');
-    assert.deepEqual(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.message), ['Login to 127.0.0.1 failed: wrong user name or password.', 'The POP3 sync failed.']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.message),
+      ['Login to 127.0.0.1 failed: wrong user name or password.', 'The POP3 sync failed.'],
+    );
   });
 
   test('a corrupt uid list gives a new uidValidity that openFolder reports as changed', async () => {
@@ -338,7 +416,10 @@ describe('Pop3Account sync and uidvalidity', () => {
     assert.notEqual(reopened.uidValidity, first.uidValidity);
     assert.equal(reopened.uidValidityChanged, true);
     assert.equal(reopened.total, 3);
-    assert.deepEqual((await other.fetchWindow('INBOX', 0, 3)).map((s) => s.subject), ['Message 3', 'Message 2', 'Message 1']);
+    assert.deepEqual(
+      (await other.fetchWindow('INBOX', 0, 3)).map((s) => s.subject),
+      ['Message 3', 'Message 2', 'Message 1'],
+    );
     assert.ok(JSON.parse(await readFile(join(md.root, UIDLIST_FILE), 'utf8')).uidValidity > 0);
   });
 });
@@ -357,11 +438,14 @@ describe('Pop3Account with the real sync state (no network)', () => {
         'uidl-2': { key: keys[1]!, downloadedAt: '2024-02-01T00:00:00Z', size: 10, deleteOnServerAfter: '2024-03-01T00:00:00.000Z' },
       },
     });
-    assert.deepEqual((await acct.fetchWindow('INBOX', 0, 3)).map((s) => s.location), [
-      { kind: 'local', onServer: false },
-      { kind: 'local', onServer: true, deleteOnServerAfter: new Date('2024-03-01T00:00:00Z') },
-      { kind: 'local', onServer: true },
-    ]);
+    assert.deepEqual(
+      (await acct.fetchWindow('INBOX', 0, 3)).map((s) => s.location),
+      [
+        { kind: 'local', onServer: false },
+        { kind: 'local', onServer: true, deleteOnServerAfter: new Date('2024-03-01T00:00:00Z') },
+        { kind: 'local', onServer: true },
+      ],
+    );
     await acct.deleteMessages('INBOX', [1]);
     assert.deepEqual(await readDeleteRequests(statePath), [keys[0]]);
     // Moved to Trash with its key: still known to be on the server until the next sync.
@@ -385,7 +469,10 @@ describe('Pop3Account notices changes made by other programs', () => {
     await md.deliver('INBOX', raw(50));
     await md.remove('INBOX', keys[0]!);
     const window = await acct.fetchWindow('INBOX', 0, 10);
-    assert.deepEqual(window.map((s) => s.uid), [4, 3, 2]);
+    assert.deepEqual(
+      window.map((s) => s.uid),
+      [4, 3, 2],
+    );
     assert.deepEqual(events, [
       { type: 'expunged', folder: 'INBOX', uids: [1] },
       { type: 'exists', folder: 'INBOX', total: 3 },

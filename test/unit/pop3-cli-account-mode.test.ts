@@ -26,7 +26,8 @@ async function writeAccounts(accounts: Partial<AccountConfig>[]) {
 const readAccounts = async () => (JSON.parse(await readFile(join(dir, 'config', 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts;
 
 test('switchedPort: default ports follow the protocol, custom ports stay', () => {
-  const a = (protocol: 'imap' | 'pop3', port: number, security: 'tls' | 'starttls' | 'none') => ({ name: 'x', protocol, port, security, host: 'h', user: 'u' }) as AccountConfig;
+  const a = (protocol: 'imap' | 'pop3', port: number, security: 'tls' | 'starttls' | 'none') =>
+    ({ name: 'x', protocol, port, security, host: 'h', user: 'u' }) as AccountConfig;
   assert.equal(switchedPort(a('imap', 993, 'tls'), 'pop3'), 995);
   assert.equal(switchedPort(a('imap', 143, 'starttls'), 'pop3'), 110);
   assert.equal(switchedPort(a('pop3', 995, 'tls'), 'imap'), 993);
@@ -95,6 +96,9 @@ test('a custom port cannot follow the protocol: the explanation says it stays an
   await writeAccounts([{ name: 'custom', port: 10993 }]);
   const t = testContext(env);
   assert.equal(await main(['account', 'mode', 'custom', 'pop3', '--yes'], t.ctx), 0);
-  assert.match(t.stdout(), /The port stays 10993 \(not a standard port\)\.\s+If\s+the\s+server's\s+POP3\s+service\s+listens\s+on\s+another\s+port,\s+change\s+"port"\s+in\s+config\.json\./);
+  assert.match(
+    t.stdout(),
+    /The port stays 10993 \(not a standard port\)\.\s+If\s+the\s+server's\s+POP3\s+service\s+listens\s+on\s+another\s+port,\s+change\s+"port"\s+in\s+config\.json\./,
+  );
   assert.equal((await readAccounts())[0]!.port, 10993);
 });

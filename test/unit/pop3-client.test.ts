@@ -87,7 +87,10 @@ test('no UIDL support is reported as undefined, not as an error', async () => {
 
 test("security 'starttls' is required: a server without STLS is refused before login", async () => {
   const s = await fake();
-  await assert.rejects(connect(s.port, { security: 'starttls' }), (e: unknown) => e instanceof AccountError && e.kind === 'tls' && /does not offer STLS/.test(e.message));
+  await assert.rejects(
+    connect(s.port, { security: 'starttls' }),
+    (e: unknown) => e instanceof AccountError && e.kind === 'tls' && /does not offer STLS/.test(e.message),
+  );
   assert.ok(!s.commands.some((l) => l.startsWith('USER') || l.startsWith('PASS')));
 });
 

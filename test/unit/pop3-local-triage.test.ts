@@ -42,7 +42,7 @@ test('move and undo with another tmail moving one copy away meanwhile; delete to
   const { a, b } = await accounts(t, 8);
   const all = await subjects(a, 'INBOX');
   await a.createFolder('Archive');
-  const moving = (await a.search('INBOX', { expression: parseSearch('body:zebra') }));
+  const moving = await a.search('INBOX', { expression: parseSearch('body:zebra') });
   assert.equal(moving.length, 4);
   const { outcome, undo } = await moveWithUndo(a, 'INBOX', moving, 'Archive');
   assert.equal(outcome?.copies?.length, 4);
@@ -61,7 +61,11 @@ test('move and undo with another tmail moving one copy away meanwhile; delete to
   await undoAction(a, deleted.undo);
   assert.ok((await subjects(a, 'INBOX')).includes(victim!.subject));
   const copies = await a.copyMessages('INBOX', [victim!.uid], 'Trash');
-  const gone = await deleteWithUndo(a, 'Trash', copies.copies.map((c) => c.to));
+  const gone = await deleteWithUndo(
+    a,
+    'Trash',
+    copies.copies.map((c) => c.to),
+  );
   assert.equal(gone.undo.kind, 'none');
 });
 
@@ -73,7 +77,12 @@ test('local folders are Maildir++ directories: create, rename with subfolders, r
   await a.copyMessages('INBOX', [(await a.fetchWindow('INBOX', 0, 1))[0]!.uid], 'Projects.Work');
   await b.openFolder('Projects.Work'); // the other tmail has it open
   await a.renameFolder('Projects', 'Clients');
-  assert.deepEqual(readdirSync(root).filter((d) => d.startsWith('.') && d !== '.Trash').sort(), ['.Clients', '.Clients.Work']);
+  assert.deepEqual(
+    readdirSync(root)
+      .filter((d) => d.startsWith('.') && d !== '.Trash')
+      .sort(),
+    ['.Clients', '.Clients.Work'],
+  );
   assert.equal((await a.fetchWindow('Clients.Work', 0, 5)).length, 1, 'the mail went along');
   await assert.rejects(b.openFolder('Projects.Work'), /no local folder/, 'the old name is gone for the other tmail too');
   await assert.rejects(a.deleteFolder('Clients'), /has subfolders \(Clients\.Work\)/);
@@ -83,6 +92,13 @@ test('local folders are Maildir++ directories: create, rename with subfolders, r
   await assert.rejects(a.createFolder('../escape'), /Invalid local folder name/);
   await a.deleteFolder('Clients.Work');
   await a.deleteFolder('Clients');
-  assert.deepEqual((await a.listFolders()).map((f) => f.path), ['INBOX', 'Trash']);
-  assert.deepEqual(readdirSync(root).filter((d) => d.startsWith('tmail-deleting')), [], 'nothing left half-deleted');
+  assert.deepEqual(
+    (await a.listFolders()).map((f) => f.path),
+    ['INBOX', 'Trash'],
+  );
+  assert.deepEqual(
+    readdirSync(root).filter((d) => d.startsWith('tmail-deleting')),
+    [],
+    'nothing left half-deleted',
+  );
 });

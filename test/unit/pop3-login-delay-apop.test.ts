@@ -64,7 +64,12 @@ test('LOGIN-DELAY refusal: not called a failed login, QUIT (no RSET) in AUTHORIZ
 
   // Five minutes later (a background check, `$`, `tmail sync`): refused without connecting.
   const sent = s.commands.length;
-  await assert.rejects(syncMailbox({ ...opts, now: at(5) }), (e: unknown) => e instanceof Pop3LoginDelayError && /allows one POP3 login every 15 min \(LOGIN-DELAY\): the next check is allowed at \d\d:\d\d \(in 10 min\)\./.test(e.message));
+  await assert.rejects(
+    syncMailbox({ ...opts, now: at(5) }),
+    (e: unknown) =>
+      e instanceof Pop3LoginDelayError &&
+      /allows one POP3 login every 15 min \(LOGIN-DELAY\): the next check is allowed at \d\d:\d\d \(in 10 min\)\./.test(e.message),
+  );
   assert.equal(s.commands.length, sent, 'no connection before the delay is over');
 
   // After it: the check runs.
@@ -91,7 +96,11 @@ test('LOGIN-DELAY in the account: a background check returns "not yet, next chec
     const expected = started + 900_000;
     assert.ok(Math.abs(first.nextCheckAt.getTime() - expected) < 60_000, `about 15 min from now: ${first.nextCheckAt.toISOString()}`);
     assert.match(first.message, /^next check allowed at \d\d:\d\d \(the server's LOGIN-DELAY\)$/);
-    assert.deepEqual(events.filter((e) => e.type === 'error'), [], 'a background deferral is no error for the status bar');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'error'),
+      [],
+      'a background deferral is no error for the status bar',
+    );
 
     const sent = s.commands.length;
     const second = await account.backgroundSync();
@@ -133,7 +142,10 @@ test('APOP offered but refused (no APOP secret for the user): falls back to USER
   assert.equal(result.authMethod, 'user');
   assert.equal(result.downloaded, 1);
   assert.ok(trace.includes('APOP was refused: trying USER/PASS'));
-  assert.deepEqual(s.commands.filter((c) => /^(APOP|USER|PASS)/.test(c)).map((c) => c.split(' ')[0]), ['APOP', 'USER', 'PASS']);
+  assert.deepEqual(
+    s.commands.filter((c) => /^(APOP|USER|PASS)/.test(c)).map((c) => c.split(' ')[0]),
+    ['APOP', 'USER', 'PASS'],
+  );
 });
 
 test('APOP refused without TLS and without allowInsecureAuth: no USER/PASS, and the error names APOP', async () => {
@@ -141,7 +153,15 @@ test('APOP refused without TLS and without allowInsecureAuth: no USER/PASS, and 
   servers.push(s);
   const c = await Pop3Client.connect({ host: '127.0.0.1', port: s.port, security: 'none' });
   try {
-    await assert.rejects(c.login({ user: 'alice', password: 'secret', apop: true }), (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /APOP login failed for alice: \[AUTH\] Authentication failed\. The server may have no APOP secret for this user; USER\/PASS was not tried/.test(e.message));
+    await assert.rejects(
+      c.login({ user: 'alice', password: 'secret', apop: true }),
+      (e: unknown) =>
+        e instanceof AccountError &&
+        e.kind === 'auth' &&
+        /APOP login failed for alice: \[AUTH\] Authentication failed\. The server may have no APOP secret for this user; USER\/PASS was not tried/.test(
+          e.message,
+        ),
+    );
     assert.ok(!s.commands.some((l) => l.startsWith('USER') || l.startsWith('PASS')));
   } finally {
     c.close();
@@ -150,7 +170,14 @@ test('APOP refused without TLS and without allowInsecureAuth: no USER/PASS, and 
 
 test('APOP refused and USER/PASS refused too: one message that names both', async () => {
   const { opts } = await setup('apop-both', { messages: [], greeting: 'ready <1.2@fake>', override: noApopSecret }, { apop: true });
-  await assert.rejects(syncMailbox({ ...opts, getPassword: async () => 'wrong' }), (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /APOP was refused \(\[AUTH\] Authentication failed\.\), and USER\/PASS too/.test(e.message) && !e.message.includes('wrong'));
+  await assert.rejects(
+    syncMailbox({ ...opts, getPassword: async () => 'wrong' }),
+    (e: unknown) =>
+      e instanceof AccountError &&
+      e.kind === 'auth' &&
+      /APOP was refused \(\[AUTH\] Authentication failed\.\), and USER\/PASS too/.test(e.message) &&
+      !e.message.includes('wrong'),
+  );
 });
 
 test('a mailbox in use ([IN-USE]) is not called a failed login', async () => {
@@ -174,7 +201,7 @@ test('the QUIT reply lost after every DELE was answered: the sync succeeds, the 
   assert.equal((await readdir(join(opts.maildir.root, 'new'))).length, 3);
 });
 
-test('tmp/ files of a killed delivery are removed at the next sync; a live writer\'s and a foreign recent one stay', async () => {
+test("tmp/ files of a killed delivery are removed at the next sync; a live writer's and a foreign recent one stay", async () => {
   const { opts } = await setup('tmp-clean', { messages: [message(1)] });
   const tmp = join(opts.maildir.root, 'tmp');
   await mkdir(tmp, { recursive: true });
@@ -204,7 +231,11 @@ test('a read-only data dir is called read-only, before anything is fetched', asy
       maildir: new Maildir(join(mount, 'Maildir')),
       statePath: join(mount, 'pop3-state.json'),
     };
-    await assert.rejects(syncMailbox(opts), (e: unknown) => e instanceof AccountError && e.kind === 'local' && e.message.includes(`the data directory ${mount} is read-only — it is on a read-only file system`));
+    await assert.rejects(
+      syncMailbox(opts),
+      (e: unknown) =>
+        e instanceof AccountError && e.kind === 'local' && e.message.includes(`the data directory ${mount} is read-only — it is on a read-only file system`),
+    );
     assert.equal(s.commands.length, 0, 'nothing fetched');
   } finally {
     unmountTmpfs(mount);

@@ -45,7 +45,10 @@ test('node-pop3 hangs when the terminator is split across packets; ours does not
   // Its own socket timeout fires but destroys the body stream without an 'end' or 'error', so the
   // RETR promise never settles; give it well past that timeout, then drop the socket ourselves.
   const outcome = await Promise.race([
-    np.RETR(1).then(() => 'resolved', () => 'rejected'),
+    np.RETR(1).then(
+      () => 'resolved',
+      () => 'rejected',
+    ),
     new Promise((r) => setTimeout(() => r('still pending'), 3000)),
   ]);
   assert.equal(outcome, 'still pending');

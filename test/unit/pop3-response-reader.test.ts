@@ -85,7 +85,11 @@ test('bodies parsed on buffers: empty body, leading stuffed dot, bare-LF termina
     const replies = bodies.map(() => reader.expect(RETR));
     const last = reader.expect({ multiline: false, maxStatusLength: 512 });
     feed(reader, wire, [i]);
-    assert.deepEqual((await Promise.all(replies)).map((r) => r.body!.toString('latin1')), bodies, `split at ${i}`);
+    assert.deepEqual(
+      (await Promise.all(replies)).map((r) => r.body!.toString('latin1')),
+      bodies,
+      `split at ${i}`,
+    );
     assert.equal((await last).status, 'done');
   }
 });

@@ -29,8 +29,14 @@ const noSync = {
 
 function raw(i: number, from: string, subject: string, extra: string[] = []): Buffer {
   return Buffer.from(
-    [`From: ${from}`, 'To: alice@example.org', `Subject: ${subject}`, `Date: ${new Date(Date.UTC(2024, 0, i)).toUTCString()}`, `Message-ID: <m${i}@x>`, ...extra].join('\r\n') +
-      '\r\n\r\nbody\r\n',
+    [
+      `From: ${from}`,
+      'To: alice@example.org',
+      `Subject: ${subject}`,
+      `Date: ${new Date(Date.UTC(2024, 0, i)).toUTCString()}`,
+      `Message-ID: <m${i}@x>`,
+      ...extra,
+    ].join('\r\n') + '\r\n\r\nbody\r\n',
   );
 }
 
@@ -46,7 +52,11 @@ async function open(name: string) {
     raw(6, 'Carl <carl@x>', 'agenda'),
   ];
   for (const [i, m] of mails.entries()) await md.deliver('INBOX', m, { mtime: new Date(Date.UTC(2024, 1, 1, 0, 0, i)) });
-  const acct = new Pop3Account({ name, protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'a' }, { dataDir: join(base, name), getPassword: async () => 'pw' }, noSync);
+  const acct = new Pop3Account(
+    { name, protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'a' },
+    { dataDir: join(base, name), getPassword: async () => 'pw' },
+    noSync,
+  );
   await acct.connect();
   await acct.openFolder('INBOX');
   return acct;
@@ -55,20 +65,35 @@ async function open(name: string) {
 test('from and subject orders: alphabetical (case folded, Re: ignored), newest first among equals', async () => {
   const acct = await open('orders');
   const from = await acct.fetchWindow('INBOX', 0, 10, 'from');
-  assert.deepEqual(from.map((s) => s.uid), [2, 5, 3, 6, 4, 1]);
+  assert.deepEqual(
+    from.map((s) => s.uid),
+    [2, 5, 3, 6, 4, 1],
+  );
   const subject = await acct.fetchWindow('INBOX', 0, 10, 'subject');
-  assert.deepEqual(subject.map((s) => s.subject), ['agenda', 'Re: Budget', 'Re: Budget', 'Budget', 'Re: lunch', 'Lunch']);
+  assert.deepEqual(
+    subject.map((s) => s.subject),
+    ['agenda', 'Re: Budget', 'Re: Budget', 'Budget', 'Re: lunch', 'Lunch'],
+  );
   // A window is a slice of the same order.
-  assert.deepEqual((await acct.fetchWindow('INBOX', 1, 2, 'subject')).map((s) => s.uid), [subject[1]!.uid, subject[2]!.uid]);
+  assert.deepEqual(
+    (await acct.fetchWindow('INBOX', 1, 2, 'subject')).map((s) => s.uid),
+    [subject[1]!.uid, subject[2]!.uid],
+  );
   await acct.close();
 });
 
 test('thread view: conversations newest first, depth per row, References and subject fallback', async () => {
   const acct = await open('threads');
   const rows = await acct.fetchWindow('INBOX', 0, 10, 'thread');
-  assert.deepEqual(rows.map((s) => `${s.threadDepth}:${s.uid}`), ['0:6', '0:3', '1:5', '0:1', '1:2', '2:4']);
+  assert.deepEqual(
+    rows.map((s) => `${s.threadDepth}:${s.uid}`),
+    ['0:6', '0:3', '1:5', '0:1', '1:2', '2:4'],
+  );
   const window = await acct.fetchWindow('INBOX', 4, 2, 'thread');
-  assert.deepEqual(window.map((s) => `${s.threadDepth}:${s.uid}`), ['1:2', '2:4']);
+  assert.deepEqual(
+    window.map((s) => `${s.threadDepth}:${s.uid}`),
+    ['1:2', '2:4'],
+  );
   // Other orders carry no depth.
   assert.equal((await acct.fetchWindow('INBOX', 0, 1, 'date'))[0]!.threadDepth, undefined);
   await acct.close();
@@ -78,7 +103,11 @@ test('the thread view survives a restart (References come back from the summary 
   const first = await open('restart');
   await first.fetchWindow('INBOX', 0, 10, 'thread');
   await first.close();
-  const again = new Pop3Account({ name: 'restart', protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'a' }, { dataDir: join(base, 'restart'), getPassword: async () => 'pw' }, noSync);
+  const again = new Pop3Account(
+    { name: 'restart', protocol: 'pop3', host: '127.0.0.1', port: 995, security: 'tls', user: 'a' },
+    { dataDir: join(base, 'restart'), getPassword: async () => 'pw' },
+    noSync,
+  );
   await again.connect();
   await again.openFolder('INBOX');
   const rows = await again.fetchWindow('INBOX', 0, 10, 'thread');

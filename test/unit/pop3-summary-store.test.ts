@@ -32,7 +32,10 @@ const offline: Pop3SyncApi = {
   nextLoginAt: async () => undefined,
 };
 
-const raw = (i: number) => Buffer.from(`From: s${i}@example.org\r\nSubject: Message ${i}\r\nDate: ${new Date(Date.UTC(2024, 0, i)).toUTCString()}\r\nMessage-ID: <m${i}@x>\r\n\r\nbody ${i}\r\n`);
+const raw = (i: number) =>
+  Buffer.from(
+    `From: s${i}@example.org\r\nSubject: Message ${i}\r\nDate: ${new Date(Date.UTC(2024, 0, i)).toUTCString()}\r\nMessage-ID: <m${i}@x>\r\n\r\nbody ${i}\r\n`,
+  );
 
 /** A data dir as an earlier version left it: Maildir with flags, uid list, JSON summaries. */
 async function oldDataDir(name: string) {
@@ -51,7 +54,17 @@ async function oldDataDir(name: string) {
     const m = index.message(uid)!;
     const st = await stat(index.pathOf(m));
     // A subject the file does not have: proof that the row came from the import, not a re-read.
-    entries[m.key] = { size: st.size, mtimeMs: Math.round(st.mtimeMs), date: Date.UTC(2024, 0, uid), from: [{ name: '', address: `s${uid}@example.org` }], to: [], cc: [], subject: `Imported ${uid}`, messageId: `<m${uid}@x>`, hasAttachments: false };
+    entries[m.key] = {
+      size: st.size,
+      mtimeMs: Math.round(st.mtimeMs),
+      date: Date.UTC(2024, 0, uid),
+      from: [{ name: '', address: `s${uid}@example.org` }],
+      to: [],
+      cc: [],
+      subject: `Imported ${uid}`,
+      messageId: `<m${uid}@x>`,
+      hasAttachments: false,
+    };
   }
   await writeFile(join(md.folderPath('INBOX'), LEGACY_SUMMARY_FILE), JSON.stringify({ version: 2, entries }));
   return { dataDir, md };
@@ -107,5 +120,8 @@ test('an unusable store (its path is a directory) only costs speed: mail is stil
   await mkdir(join(dataDir, STORE_FILE));
   const seen = await look(dataDir);
   assert.equal(seen.rows.length, 4);
-  assert.deepEqual(seen.rows.map((r) => r[2]), ['', '\\Flagged \\Seen', '', '\\Seen']);
+  assert.deepEqual(
+    seen.rows.map((r) => r[2]),
+    ['', '\\Flagged \\Seen', '', '\\Seen'],
+  );
 });

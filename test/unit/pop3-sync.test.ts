@@ -124,7 +124,7 @@ test('a server that starts offering UIDL: header-hash records are re-keyed, noth
   assert.equal(s3.deleted.size, 0);
 });
 
-test('batch mode: one directory fsync per batch, after the batch\'s renames and before the state write that records them; a failed fsync records nothing and deletes nothing', async () => {
+test("batch mode: one directory fsync per batch, after the batch's renames and before the state write that records them; a failed fsync records nothing and deletes nothing", async () => {
   const messages = Array.from({ length: 7 }, (_, i) => message(i));
   const { s, opts } = await setup('batch-fsync', { messages });
   const real = opts.maildir;
@@ -142,11 +142,7 @@ test('batch mode: one directory fsync per batch, after the batch\'s renames and 
     return real.syncFolder(folder);
   };
   await syncMailbox({ ...opts, maildir: watched, batchSize: 3 });
-  assert.deepEqual(events, [
-    'deliver(3)', 'fsync(recorded=0)',
-    'deliver(3)', 'fsync(recorded=3)',
-    'deliver(1)', 'fsync(recorded=6)',
-  ]);
+  assert.deepEqual(events, ['deliver(3)', 'fsync(recorded=0)', 'deliver(3)', 'fsync(recorded=3)', 'deliver(1)', 'fsync(recorded=6)']);
   assert.equal((await localFiles(real)).length, 7);
   assert.equal(s.deleted.size, 7);
 

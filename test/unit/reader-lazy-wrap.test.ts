@@ -20,7 +20,15 @@ function counting(): { loader: MessageLoader; chars: () => number } {
 }
 
 const message = (text: string): ReaderMessage => ({
-  from: 'a', to: 'b', cc: '', date: 'd', subject: 's', text, headerLines: [], attachments: [], warnings: [],
+  from: 'a',
+  to: 'b',
+  cc: '',
+  date: 'd',
+  subject: 's',
+  text,
+  headerLines: [],
+  attachments: [],
+  warnings: [],
 });
 
 test('a 4M-character body: the first screen wraps only a small part of it', () => {
@@ -38,7 +46,9 @@ test('a 4M-character body: the first screen wraps only a small part of it', () =
 test('chunked wrapping of many lines gives exactly the lines of wrapping it whole', () => {
   const text = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'word '.repeat(i % 40)}`).join('\n') + '\n';
   const { loader } = counting();
-  const body = readerLines(message(text), 50, false, loader).filter((l) => l.kind === 'body').map((l) => l.text);
+  const body = readerLines(message(text), 50, false, loader)
+    .filter((l) => l.kind === 'body')
+    .map((l) => l.text);
   assert.deepEqual(body, renderBody(text, 50));
 });
 
@@ -77,5 +87,8 @@ test('after G, reading on from the top fills in the middle and the lines equal w
   // Scrolling down from the top reads the middle until the tail joins on.
   const all = readerLines(msg, 50, false, loader, Infinity, 0);
   assert.equal(readerLinesComplete(msg, 50, false), true);
-  assert.deepEqual(all.filter((l) => l.kind === 'body').map((l) => l.text), renderBody(text, 50));
+  assert.deepEqual(
+    all.filter((l) => l.kind === 'body').map((l) => l.text),
+    renderBody(text, 50),
+  );
 });

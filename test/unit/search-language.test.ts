@@ -45,8 +45,23 @@ test('terms side by side are ANDed; or binds weaker than and; not and parenthese
   assert.deepEqual(tree, {
     kind: 'or',
     nodes: [
-      { kind: 'and', nodes: [{ kind: 'text', field: 'text', value: 'a' }, { kind: 'text', field: 'text', value: 'b' }] },
-      { kind: 'not', node: { kind: 'or', nodes: [{ kind: 'text', field: 'text', value: 'c' }, { kind: 'text', field: 'text', value: 'd' }] } },
+      {
+        kind: 'and',
+        nodes: [
+          { kind: 'text', field: 'text', value: 'a' },
+          { kind: 'text', field: 'text', value: 'b' },
+        ],
+      },
+      {
+        kind: 'not',
+        node: {
+          kind: 'or',
+          nodes: [
+            { kind: 'text', field: 'text', value: 'c' },
+            { kind: 'text', field: 'text', value: 'd' },
+          ],
+        },
+      },
     ],
   });
   assert.deepEqual(parseSearch('subject:"weekly report" "and"'), {
@@ -108,7 +123,10 @@ test('a query compiles into one SEARCH whatever its shape', () => {
   assert.equal(criteria('not (is:unread or is:flagged) larger:10k'), 'NOT OR UNSEEN FLAGGED LARGER 10240');
   assert.equal(criteria('since:2024-01-05 before:2024-02-01 on:2024-01-10'), 'SENTSINCE 05-Jan-2024 SENTBEFORE 01-Feb-2024 SENTON 10-Jan-2024');
   assert.equal(criteria('is:read is:answered body:"two words"'), 'SEEN ANSWERED BODY "two words"');
-  assert.match(criteria('has:attachment'), /^OR OR HEADER CONTENT-DISPOSITION attachment HEADER CONTENT-TYPE multipart\/mixed \(HEADER CONTENT-TYPE "" NOT OR OR/);
+  assert.match(
+    criteria('has:attachment'),
+    /^OR OR HEADER CONTENT-DISPOSITION attachment HEADER CONTENT-TYPE multipart\/mixed \(HEADER CONTENT-TYPE "" NOT OR OR/,
+  );
   assert.equal(criteria('subject:Grüße'), 'CHARSET UTF-8 SUBJECT {Grüße}');
   assert.equal(criteria(''), 'ALL');
   // The older field queries and an expression together.
@@ -169,7 +187,27 @@ function rng(seed: number): () => number {
 }
 
 test('fuzz: random input either parses or fails with a SearchSyntaxError inside the query', () => {
-  const pieces = ['from:', 'to:x', 'not', 'and', 'or', '(', ')', '"', 'a', 'is:read', 'since:7d', 'larger:1k', ':', 'x:y', ' ', ' ', 'has:attachment', '\\', 'é'];
+  const pieces = [
+    'from:',
+    'to:x',
+    'not',
+    'and',
+    'or',
+    '(',
+    ')',
+    '"',
+    'a',
+    'is:read',
+    'since:7d',
+    'larger:1k',
+    ':',
+    'x:y',
+    ' ',
+    ' ',
+    'has:attachment',
+    '\\',
+    'é',
+  ];
   const random = rng(42);
   for (let i = 0; i < 3000; i++) {
     const n = 1 + Math.floor(random() * 8);
@@ -191,7 +229,22 @@ test('fuzz: a printed tree parses back to a tree that matches the same messages'
   const random = rng(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const leaf = (): string =>
-    pick(['from:alice', 'from:carol', 'subject:report', 'subject:"quarterly report"', 'is:read', 'is:unread', 'is:flagged', 'larger:4k', 'smaller:4k', 'since:2024-01-10', 'before:2024-01-10', 'has:attachment', 'figures', 'body:secret']);
+    pick([
+      'from:alice',
+      'from:carol',
+      'subject:report',
+      'subject:"quarterly report"',
+      'is:read',
+      'is:unread',
+      'is:flagged',
+      'larger:4k',
+      'smaller:4k',
+      'since:2024-01-10',
+      'before:2024-01-10',
+      'has:attachment',
+      'figures',
+      'body:secret',
+    ]);
   const expr = (depth: number): string => {
     if (depth === 0 || random() < 0.3) return leaf();
     const op = pick(['and', 'or', '', 'not']);

@@ -14,7 +14,7 @@ import { errorText } from '../../src/ui/state/error-text.js';
 
 test('server timing noise is removed, in every form Dovecot writes it', () => {
   for (const [input, out] of [
-    ['Mailbox doesn\'t exist: X (0.001 + 0.000 secs).', 'Mailbox doesn\'t exist: X'],
+    ["Mailbox doesn't exist: X (0.001 + 0.000 secs).", "Mailbox doesn't exist: X"],
     ['Logged in (0.004 + 0.000 + 0.003 secs).', 'Logged in'],
     ['Select completed (0.002 secs).', 'Select completed'],
     ['Quota (see 0.5 secs) exceeded', 'Quota (see 0.5 secs) exceeded'],
@@ -40,7 +40,10 @@ test('greetings tell the protocol apart', () => {
     wrongProtocolText('h:110', 'imap', '+OK Dovecot ready.'),
     'h:110 is a POP3 server (it greeted with "+OK Dovecot ready."), not IMAP: wrong port? IMAP is usually on 993 (TLS) or 143 (STARTTLS)',
   );
-  assert.match(wrongProtocolText('h:25', 'pop3', '220 smtp ready')!, /^h:25 is an SMTP server .*not POP3: wrong port\? POP3 is usually on 995 \(TLS\) or 110 \(STLS\)$/);
+  assert.match(
+    wrongProtocolText('h:25', 'pop3', '220 smtp ready')!,
+    /^h:25 is an SMTP server .*not POP3: wrong port\? POP3 is usually on 995 \(TLS\) or 110 \(STLS\)$/,
+  );
   // A hostile greeting cannot paint the terminal or fill the line.
   const evil = wrongProtocolText('h:1', 'pop3', `* OK \u001b]0;x\u0007${'y'.repeat(500)}`)!;
   assert.doesNotMatch(evil, /\u001b/);
@@ -52,7 +55,11 @@ test('one set of timeouts for IMAP, POP3 and SMTP', () => {
   assert.equal(DEFAULT_TUNING.greetingTimeoutMs, NETWORK_TIMEOUTS.greetingMs);
   assert.equal(DEFAULT_TUNING.operationTimeoutMs, NETWORK_TIMEOUTS.replyMs);
   assert.equal(DEFAULT_LIMITS.timeoutMs, NETWORK_TIMEOUTS.replyMs);
-  assert.deepEqual(DEFAULT_SMTP_TIMEOUTS, { connectionMs: NETWORK_TIMEOUTS.connectMs, greetingMs: NETWORK_TIMEOUTS.greetingMs, socketMs: NETWORK_TIMEOUTS.replyMs });
+  assert.deepEqual(DEFAULT_SMTP_TIMEOUTS, {
+    connectionMs: NETWORK_TIMEOUTS.connectMs,
+    greetingMs: NETWORK_TIMEOUTS.greetingMs,
+    socketMs: NETWORK_TIMEOUTS.replyMs,
+  });
 });
 
 test('POP3 error table: crash words, greeting timeout, wrong protocol, -ERR without timing', () => {

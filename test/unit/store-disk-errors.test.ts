@@ -44,7 +44,10 @@ test('disk full during delivery: clear error, no partial file anywhere, earlier 
     return true;
   });
   assert.deepEqual(await readdir(join(md.root, 'tmp')), []);
-  assert.deepEqual((await md.list('INBOX')).map((e) => e.key), [small.key]);
+  assert.deepEqual(
+    (await md.list('INBOX')).map((e) => e.key),
+    [small.key],
+  );
   // Streamed too (the sync writes RETR chunks as they arrive).
   async function* stream(): AsyncIterable<Buffer> {
     for (let i = 0; i < 20; i++) yield Buffer.alloc(16 * 1024, 'y');
@@ -59,7 +62,10 @@ test('disk full while writing a state file: clear error, old file untouched, no 
   if (typeof mount !== 'string') return t.skip(mount.skip);
   const path = join(mount, 'state.json');
   await writeFileAtomic(path, '{"ok":1}');
-  await assert.rejects(writeFileAtomic(path, 'z'.repeat(200 * 1024)), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /the disk is full/.test(e.message));
+  await assert.rejects(
+    writeFileAtomic(path, 'z'.repeat(200 * 1024)),
+    (e: unknown) => e instanceof AccountError && e.kind === 'local' && /the disk is full/.test(e.message),
+  );
   assert.deepEqual(await readdir(mount), ['state.json']);
   const { readFile } = await import('node:fs/promises');
   assert.equal(await readFile(path, 'utf8'), '{"ok":1}');
@@ -71,7 +77,10 @@ test('read-only store: clear error, nothing written', async (t) => {
   const md = new Maildir(join(mount, 'Maildir'));
   await md.init();
   execFileSync('mount', ['-o', 'remount,ro', mount]);
-  await assert.rejects(md.deliver('INBOX', Buffer.from('Subject: x\r\n\r\n')), (e: unknown) => e instanceof AccountError && e.kind === 'local' && /read-only/.test(e.message));
+  await assert.rejects(
+    md.deliver('INBOX', Buffer.from('Subject: x\r\n\r\n')),
+    (e: unknown) => e instanceof AccountError && e.kind === 'local' && /read-only/.test(e.message),
+  );
   assert.deepEqual(await filesUnder(mount), []);
 });
 
@@ -81,7 +90,10 @@ test('unwritable directory (non-root only): permission denied, nothing written',
   await md.init();
   await chmod(join(md.root, 'tmp'), 0o500);
   try {
-    await assert.rejects(md.deliver('INBOX', Buffer.from('Subject: x\r\n\r\n')), (e: unknown) => e instanceof AccountError && /permission denied/.test(e.message));
+    await assert.rejects(
+      md.deliver('INBOX', Buffer.from('Subject: x\r\n\r\n')),
+      (e: unknown) => e instanceof AccountError && /permission denied/.test(e.message),
+    );
     assert.deepEqual(await filesUnder(md.root), []);
   } finally {
     await chmod(join(md.root, 'tmp'), 0o700);

@@ -36,7 +36,10 @@ test('decodes encoded words, folded headers, addresses, ids and the date', () =>
     { name: 'Bob', address: 'bob@example.org' },
     { name: '', address: 'carol@example.org' },
   ]);
-  assert.deepEqual(s.cc.map((a) => a.address), ['dave@example.org', 'eve@example.org']);
+  assert.deepEqual(
+    s.cc.map((a) => a.address),
+    ['dave@example.org', 'eve@example.org'],
+  );
   assert.equal(s.subject, 'Übersicht and café');
   assert.equal(s.date.toISOString(), '2024-03-05T13:07:00.000Z');
   assert.equal(s.messageId, '<abc@example.de>');
@@ -51,7 +54,10 @@ test('missing or broken Date falls back to the arrival date; raw UTF-8 and Latin
 });
 
 test('terminal escape sequences in headers are removed', () => {
-  const s = parseHeaderSummary(Buffer.from('From: "\u001b]0;pwned\u0007Evil\u001b[31m" <e@x.org>\r\nSubject: hi\u001b[2J there =?UTF-8?Q?=1B=5D8;;http://x=07?=\r\n\r\n'), fallback);
+  const s = parseHeaderSummary(
+    Buffer.from('From: "\u001b]0;pwned\u0007Evil\u001b[31m" <e@x.org>\r\nSubject: hi\u001b[2J there =?UTF-8?Q?=1B=5D8;;http://x=07?=\r\n\r\n'),
+    fallback,
+  );
   assert.equal(s.from[0]?.name, 'Evil');
   assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(s.subject), JSON.stringify(s.subject));
 });

@@ -64,7 +64,11 @@ describe('Maildir layout', () => {
     assert.equal(encodeMutf7('Entwürfe'), 'Entw&APw-rfe');
     assert.equal(folderDirName('inbox'), '');
     for (const bad of ['', '../x', 'a/b', '.hidden', 'x.', 'a..b', 'bell\u0007']) {
-      assert.throws(() => folderDirName(bad), (e: unknown) => e instanceof AccountError && e.kind === 'local', bad);
+      assert.throws(
+        () => folderDirName(bad),
+        (e: unknown) => e instanceof AccountError && e.kind === 'local',
+        bad,
+      );
     }
   });
 });

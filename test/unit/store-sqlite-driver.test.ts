@@ -60,7 +60,10 @@ test('transactions: nested ones are savepoints; a throw rolls back only its own 
         throw new Error('outer');
       }),
     );
-    assert.deepEqual((db.prepare('SELECT x FROM t ORDER BY x').all() as Array<{ x: number }>).map((r) => Number(r.x)), [1, 3]);
+    assert.deepEqual(
+      (db.prepare('SELECT x FROM t ORDER BY x').all() as Array<{ x: number }>).map((r) => Number(r.x)),
+      [1, 3],
+    );
     assert.equal(Number(db.prepare('UPDATE t SET x = x + 10').run().changes), 2);
   } finally {
     db.close();
@@ -69,7 +72,9 @@ test('transactions: nested ones are savepoints; a throw rolls back only its own 
   }
 });
 
-test('node:sqlite serves the summary store when asked (Node with node:sqlite only)', { skip: hasNodeSqlite ? false : `node ${process.version} has no node:sqlite` }, () => {
+test('node:sqlite serves the summary store when asked (Node with node:sqlite only)', {
+  skip: hasNodeSqlite ? false : `node ${process.version} has no node:sqlite`,
+}, () => {
   const script = `
     const { SummaryStore } = await import(${JSON.stringify(new URL('../../src/store/summary-store.ts', import.meta.url).href)});
     const { mkdtempSync } = await import('node:fs');
@@ -78,7 +83,10 @@ test('node:sqlite serves the summary store when asked (Node with node:sqlite onl
     s.noteValidity('INBOX', 5n);
     console.log(s.driver, s.noteValidity('INBOX', 6n));
     s.close();`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TMAIL_SQLITE: 'node-sqlite' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, TMAIL_SQLITE: 'node-sqlite' },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'node-sqlite true');
   assert.doesNotMatch(r.stderr, /ExperimentalWarning/);

@@ -12,9 +12,17 @@ import type { MessageSummary } from '../../src/domain/index.js';
 
 function summary(uid: number, extra: Partial<MessageSummary> = {}): MessageSummary {
   return {
-    uid, flags: [], date: new Date(Date.UTC(2024, 0, 1) + uid * 60_000), from: [{ name: `Sender ${uid}`, address: `s${uid}@example.org` }],
-    to: [{ name: '', address: 'alice@example.org' }], cc: [], subject: `Message ${uid}`, size: 100 + uid, hasAttachments: uid % 2 === 0,
-    location: { kind: 'server' }, ...extra,
+    uid,
+    flags: [],
+    date: new Date(Date.UTC(2024, 0, 1) + uid * 60_000),
+    from: [{ name: `Sender ${uid}`, address: `s${uid}@example.org` }],
+    to: [{ name: '', address: 'alice@example.org' }],
+    cc: [],
+    subject: `Message ${uid}`,
+    size: 100 + uid,
+    hasAttachments: uid % 2 === 0,
+    location: { kind: 'server' },
+    ...extra,
   };
 }
 
@@ -39,11 +47,23 @@ test('round trip, positions newest first, UID list replacement and flags', async
     assert.equal(folder.uidValidity, 42n);
     assert.equal(folder.count, 3);
     const rows = cache.window('INBOX', 0, 10);
-    assert.deepEqual(rows.map((r) => r.uid), [4, 3, 2]);
+    assert.deepEqual(
+      rows.map((r) => r.uid),
+      [4, 3, 2],
+    );
     assert.equal(rows[0]!.summary, null, 'a UID known only from the list has no summary yet');
     assert.deepEqual(rows[2]!.summary, summary(2, { flags: ['\\Seen', '$Label'] }));
-    assert.deepEqual(cache.window('INBOX', 1, 1).map((r) => r.uid), [3]);
-    assert.deepEqual(cache.applyFlags('INBOX', [{ uid: 3, flags: ['\\Flagged'] }, { uid: 9, flags: [] }]), [9]);
+    assert.deepEqual(
+      cache.window('INBOX', 1, 1).map((r) => r.uid),
+      [3],
+    );
+    assert.deepEqual(
+      cache.applyFlags('INBOX', [
+        { uid: 3, flags: ['\\Flagged'] },
+        { uid: 9, flags: [] },
+      ]),
+      [9],
+    );
     assert.deepEqual(cache.summaries('INBOX', [3]).get(3)?.flags, ['\\Flagged']);
     cache.removeUids('INBOX', [9, 4]);
     cache.setSyncPoint('INBOX', { highestModseq: 123456789012345n, uidNext: 10 });
@@ -218,7 +238,10 @@ test('migration: the old IMAP cache file is removed and imap-state.json UIDVALID
       store.close();
     }
     const { readdir } = await import('node:fs/promises');
-    assert.deepEqual((await readdir(root)).filter((f) => !f.startsWith('summaries.sqlite')), []);
+    assert.deepEqual(
+      (await readdir(root)).filter((f) => !f.startsWith('summaries.sqlite')),
+      [],
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }

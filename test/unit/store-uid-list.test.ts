@@ -18,7 +18,8 @@ after(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-const msg = (subject: string, date = 'Mon, 1 Jan 2024 10:00:00 +0000') => Buffer.from(`From: x@example.org\r\nDate: ${date}\r\nSubject: ${subject}\r\n\r\nbody ${subject}\r\n`);
+const msg = (subject: string, date = 'Mon, 1 Jan 2024 10:00:00 +0000') =>
+  Buffer.from(`From: x@example.org\r\nDate: ${date}\r\nSubject: ${subject}\r\n\r\nbody ${subject}\r\n`);
 
 async function filled(name: string, n: number): Promise<Maildir> {
   const md = new Maildir(join(base, name));
@@ -48,7 +49,13 @@ test('UIDs follow arrival order and are stable across processes (a new index ins
     const s = await idx.summaries(list);
     return list.map((m) => [m.uid, s.get(m.uid)?.subject]);
   };
-  assert.deepEqual(await subjectsByUid(a), [[5, 'm4'], [4, 'm3'], [3, 'm2'], [2, 'm1'], [1, 'm0']]);
+  assert.deepEqual(await subjectsByUid(a), [
+    [5, 'm4'],
+    [4, 'm3'],
+    [3, 'm2'],
+    [2, 'm1'],
+    [1, 'm0'],
+  ]);
 
   const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
   const rb = await b.refresh();
@@ -90,7 +97,15 @@ test('newest first by date uses the Date header; arrival uses delivery order', a
   await md.init();
   await md.deliver('INBOX', msg('old-date-arrived-first', 'Tue, 2 Jan 2024 10:00:00 +0000'), { mtime: new Date('2024-02-01T00:00:00Z') });
   await md.deliver('INBOX', msg('oldest-date', 'Mon, 1 Jan 2024 10:00:00 +0000'), { mtime: new Date('2024-02-02T00:00:00Z') });
-  await md.deliver('INBOX', Buffer.from(msg('no-date-header').toString().replace(/Date:[^\n]*\n/, '')), { mtime: new Date('2023-06-01T00:00:00Z') });
+  await md.deliver(
+    'INBOX',
+    Buffer.from(
+      msg('no-date-header')
+        .toString()
+        .replace(/Date:[^\n]*\n/, ''),
+    ),
+    { mtime: new Date('2023-06-01T00:00:00Z') },
+  );
   const idx = new LocalFolderIndex(md, 'INBOX');
   await idx.refresh();
   const subjects = async (sort: 'arrival' | 'date') => {
@@ -137,7 +152,7 @@ test('stored summaries are used when key+size+mtime match, and a damaged store i
   for (const s of stores.splice(0)) s.close();
 });
 
-test('two processes on one folder agree on UIDs (each adopts the other\'s uid list)', async () => {
+test("two processes on one folder agree on UIDs (each adopts the other's uid list)", async () => {
   const md = await filled('two-procs', 3);
   const a = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
   const b = new LocalFolderIndex(new Maildir(md.root), 'INBOX');
@@ -155,14 +170,21 @@ test('two processes on one folder agree on UIDs (each adopts the other\'s uid li
   assert.equal(a.uidValidity, b.uidValidity);
 });
 
-test('another process\'s rewrite is noticed even when it has the same mtime and size (coarse kernel clock)', async () => {
+test("another process's rewrite is noticed even when it has the same mtime and size (coarse kernel clock)", async () => {
   const dir = join(base, 'same-mtime');
   await mkdir(dir);
   const path = join(dir, UIDLIST_FILE);
   const stamp = new Date(Date.UTC(2024, 0, 1));
   const mine = new UidList(path);
   await mine.load();
-  await mine.reconcile(['a', 'b'], async () => new Map([['a', 1], ['b', 2]]));
+  await mine.reconcile(
+    ['a', 'b'],
+    async () =>
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+  );
   await mine.save();
   await utimes(path, stamp, stamp);
   await mine.load(); // now knows the version with the pinned mtime

@@ -7,10 +7,45 @@ import { parseFrame, type ScreenGrid } from '../../src/ui/terminal/screen-grid.j
 import { CellRenderer } from '../../src/ui/terminal/cell-renderer.js';
 import { VirtualTerminal } from '../helpers/virtual-terminal.js';
 
-const SGR = ['\u001b[1m', '\u001b[22m', '\u001b[2m', '\u001b[7m', '\u001b[27m', '\u001b[31m', '\u001b[39m', '\u001b[38;5;200m',
-  '\u001b[44m', '\u001b[49m', '\u001b[0m', '\u001b[38;2;1;2;3m', '\u001b[4m', '\u001b[24m', '\u001b[92m'];
-const TEXT = ['hello', ' ', 'world ', 'x', '中文', '한국어', 'e\u0301', '👍🏽', '🇩🇪', '👨‍👩‍👧', '❤️', 'कि', 'क्ष', '\u200b', '…',
-  '│', '─┐', '1️⃣', 'ｆｕｌｌ', 'ab\tcd'.replace('\t', ' ')];
+const SGR = [
+  '\u001b[1m',
+  '\u001b[22m',
+  '\u001b[2m',
+  '\u001b[7m',
+  '\u001b[27m',
+  '\u001b[31m',
+  '\u001b[39m',
+  '\u001b[38;5;200m',
+  '\u001b[44m',
+  '\u001b[49m',
+  '\u001b[0m',
+  '\u001b[38;2;1;2;3m',
+  '\u001b[4m',
+  '\u001b[24m',
+  '\u001b[92m',
+];
+const TEXT = [
+  'hello',
+  ' ',
+  'world ',
+  'x',
+  '中文',
+  '한국어',
+  'e\u0301',
+  '👍🏽',
+  '🇩🇪',
+  '👨‍👩‍👧',
+  '❤️',
+  'कि',
+  'क्ष',
+  '\u200b',
+  '…',
+  '│',
+  '─┐',
+  '1️⃣',
+  'ｆｕｌｌ',
+  'ab\tcd'.replace('\t', ' '),
+];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -111,8 +146,7 @@ test('a resize in the middle of a redraw: the late frame for the old size is cut
   const written: string[] = [];
   const queue: (() => void)[] = [];
   const r = new CellRenderer({ write: (d) => written.push(d) }, 20, 4, (fn) => queue.push(fn));
-  const frame = (cols: number, rows: number, tag: string) =>
-    Array.from({ length: rows }, (_, y) => `${tag}${y}`.padEnd(cols, '.')).join('\n');
+  const frame = (cols: number, rows: number, tag: string) => Array.from({ length: rows }, (_, y) => `${tag}${y}`.padEnd(cols, '.')).join('\n');
   r.inkStdout.write(frame(20, 4, 'a'));
   queue.shift()!();
   r.inkStdout.write(frame(20, 4, 'b')); // laid out for 20x4 ...

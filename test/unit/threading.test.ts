@@ -25,11 +25,7 @@ test('References chain: each reply under its parent, deepest last', () => {
 });
 
 test('newest thread first, whatever order the messages came in', () => {
-  const order = threadOrder([
-    msg(5, { subject: 'late reply', references: ['<m1@x>'] }),
-    msg(1, { subject: 'old thread' }),
-    msg(3, { subject: 'middle' }),
-  ]);
+  const order = threadOrder([msg(5, { subject: 'late reply', references: ['<m1@x>'] }), msg(1, { subject: 'old thread' }), msg(3, { subject: 'middle' })]);
   // Thread of 1 has a message from day 5: it is the most recently active one.
   assert.deepEqual(rows(order), ['1', '  5', '3']);
 });
@@ -110,12 +106,7 @@ test('base subject strips reply prefixes, list tags and case', () => {
 test('IMAP THREAD data: chains, sibling lists and missing parents', () => {
   // As imapflow parses `* THREAD (2)(3 6 (4 23)(44 7 96))((5)(9 10))`.
   const a = (v: number) => ({ type: 'ATOM', value: String(v) });
-  const trees = parseThreadAttributes([
-    [a(2)],
-    [a(3), a(6), [a(4), a(23)], [a(44), a(7), a(96)]],
-    [[a(5)], [a(9), a(10)]],
-    [{ type: 'ATOM', value: 'junk' }],
-  ]);
+  const trees = parseThreadAttributes([[a(2)], [a(3), a(6), [a(4), a(23)], [a(44), a(7), a(96)]], [[a(5)], [a(9), a(10)]], [{ type: 'ATOM', value: 'junk' }]]);
   const order = flattenThreads(trees, maxUid);
   assert.deepEqual(rows(order), ['3', '  6', '    4', '      23', '    44', '      7', '        96', '5', '  9', '    10', '2']);
 });

@@ -60,8 +60,12 @@ async function loginOnlyServer(caps = 'IMAP4rev1'): Promise<{ port: number; rece
 
 async function loginWith(port: number, user: string, pass: string, buf: TraceBuffer): Promise<void> {
   const client = new ImapFlow({
-    host: '127.0.0.1', port, secure: false, auth: { user, pass },
-    logger: imapTraceLogger(buf, 'fake') as never, logRaw: true,
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    auth: { user, pass },
+    logger: imapTraceLogger(buf, 'fake') as never,
+    logRaw: true,
   });
   client.on('error', () => undefined);
   await client.connect();
@@ -85,7 +89,10 @@ for (const [kind, password] of [
       for (const piece of [password, ...password.split(/\s+|\r\n/).filter((p) => p.length > 3)]) {
         assert.ok(!joined.includes(piece), `"${piece}" must not appear:\n${joined}`);
       }
-      assert.ok(all.some((l) => /^C: \S+ LOGIN .*\*\*\*$/.test(l)), `a redacted LOGIN line:\n${joined}`);
+      assert.ok(
+        all.some((l) => /^C: \S+ LOGIN .*\*\*\*$/.test(l)),
+        `a redacted LOGIN line:\n${joined}`,
+      );
       assert.ok(all.some((l) => /^S: \S+ OK/.test(l)));
     } finally {
       await server.close();
@@ -103,8 +110,14 @@ test('imapflow AUTHENTICATE PLAIN (demo server): payload hidden, exchange visibl
     const payload = Buffer.from(`\u0000${demo.credentials.user}\u0000${demo.credentials.password}`).toString('base64');
     assert.ok(!joined.includes(demo.credentials.password));
     assert.ok(!joined.includes(payload) && !joined.includes(payload.slice(4, 20)));
-    assert.ok(all.some((l) => /^C: \S+ AUTHENTICATE PLAIN/.test(l)), joined);
-    assert.ok(all.some((l) => /^S: \S+ OK .*logged in/.test(l)), joined);
+    assert.ok(
+      all.some((l) => /^C: \S+ AUTHENTICATE PLAIN/.test(l)),
+      joined,
+    );
+    assert.ok(
+      all.some((l) => /^S: \S+ OK .*logged in/.test(l)),
+      joined,
+    );
   } finally {
     await demo.close();
   }
@@ -116,15 +129,22 @@ test('imapflow AUTHENTICATE XOAUTH2 (SASL-IR): the OAuth token never reaches the
   const token = 'ya29.a0AfH6SMB-secret-oauth-token';
   try {
     const client = new ImapFlow({
-      host: '127.0.0.1', port: server.port, secure: false, auth: { user: 'alice@example.com', accessToken: token },
-      logger: imapTraceLogger(buf, 'fake') as never, logRaw: true,
+      host: '127.0.0.1',
+      port: server.port,
+      secure: false,
+      auth: { user: 'alice@example.com', accessToken: token },
+      logger: imapTraceLogger(buf, 'fake') as never,
+      logRaw: true,
     });
     client.on('error', () => undefined);
     await client.connect();
     await client.logout();
     const payload = server.received[0] ?? '';
     assert.ok(Buffer.from(payload, 'base64').toString().includes(token), 'the server got the token');
-    const joined = buf.entries().map((e) => `${e.dir}: ${e.text}`).join('\n');
+    const joined = buf
+      .entries()
+      .map((e) => `${e.dir}: ${e.text}`)
+      .join('\n');
     assert.ok(!joined.includes(token) && !joined.includes(payload) && !joined.includes(payload.slice(10, 40)), joined);
     assert.match(joined, /C: \S+ AUTHENTICATE XOAUTH2 \*\*\*/);
   } finally {

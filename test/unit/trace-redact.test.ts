@@ -66,12 +66,10 @@ test('POP3 client trace lines are routed with direction and redacted again', () 
   trace('C: USER alice');
   trace('C: PASS oops-unmasked');
   trace('S: +OK 2312 octets (2312 octets)');
-  assert.deepEqual(buf.entries().map((e) => `${e.dir} ${e.text}`), [
-    '- connecting to 127.0.0.1:110 (STLS)',
-    'C USER alice',
-    'C PASS ***',
-    'S +OK 2312 octets (2312 octets)',
-  ]);
+  assert.deepEqual(
+    buf.entries().map((e) => `${e.dir} ${e.text}`),
+    ['- connecting to 127.0.0.1:110 (STLS)', 'C USER alice', 'C PASS ***', 'S +OK 2312 octets (2312 octets)'],
+  );
 });
 
 test('message bodies are summarised as {N octets}, whatever the chunking', () => {
@@ -100,7 +98,10 @@ test('an endless line is cut, not kept: memory stays bounded', () => {
 test('the ring buffer keeps only the newest entries, sanitized and length-capped', () => {
   const buf = new TraceBuffer(3);
   for (let i = 1; i <= 5; i++) buf.add({ account: 'a', protocol: 'imap', dir: 'S', text: `line ${i}` });
-  assert.deepEqual(buf.entries().map((e) => e.text), ['line 3', 'line 4', 'line 5']);
+  assert.deepEqual(
+    buf.entries().map((e) => e.text),
+    ['line 3', 'line 4', 'line 5'],
+  );
   assert.equal(buf.added, 5);
   buf.add({ account: 'a\u001b[31m', protocol: 'imap', dir: 'S', text: 'evil \u001b]0;title\u0007\u001b[2Jtext' });
   const last = buf.entries().at(-1)!;

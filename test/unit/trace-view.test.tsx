@@ -21,7 +21,13 @@ test('t shows the trace pane under the reader; T zooms and scrolls; a shows all;
   const account = new FakeAccount();
   const controller = new UiController({
     accounts: [{ name: 'fake', protocol: 'imap', create: async () => account }],
-    keys, loader, cols: 80, rows: 24, onQuit: () => undefined, pollMs: 0, trace,
+    keys,
+    loader,
+    cols: 80,
+    rows: 24,
+    onQuit: () => undefined,
+    pollMs: 0,
+    trace,
   });
   const inst = render(<App controller={controller} keys={keys} loader={loader} theme={makeTheme({})} configPath="/x" trace={trace} />);
   controller.start();
@@ -95,7 +101,13 @@ test('the trace pane fits at 200x60 and leaves the three columns their rows', as
   const keys = buildKeyTable();
   const controller = new UiController({
     accounts: [{ name: 'fake', protocol: 'imap', create: async () => new FakeAccount() }],
-    keys, loader, cols: 200, rows: 60, onQuit: () => undefined, pollMs: 0, trace,
+    keys,
+    loader,
+    cols: 200,
+    rows: 60,
+    onQuit: () => undefined,
+    pollMs: 0,
+    trace,
   });
   const inst = render(<App controller={controller} keys={keys} loader={loader} theme={makeTheme({})} configPath="/x" trace={trace} />);
   controller.start();

@@ -61,7 +61,10 @@ test('virtualized list: a 100k folder renders one screen of rows and fetches onl
     await ui.waitFor(firstLoaded, 'first window');
     await ui.press('G');
     await ui.waitFor((t) => /Message number 1\s+server\s*[║│]/.test(t), 'last message');
-    const rows = ui.frame().split('\n').filter((l) => /Message number \d+/.test(l));
+    const rows = ui
+      .frame()
+      .split('\n')
+      .filter((l) => /Message number \d+/.test(l));
     assert.ok(rows.length <= ui.controller.pageSize(), `rendered ${rows.length} rows`);
     assert.ok(rows.length >= 5);
     const fetched = acc.windowCalls.reduce((n, c) => n + c.count, 0);
@@ -290,7 +293,13 @@ test('a failing account shows its error and the UI keeps working', async () => {
   const ui = await mountUi([good], {
     slots: [
       { name: 'good', protocol: 'imap', create: async () => good },
-      { name: 'bad', protocol: 'imap', create: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:1\u001b[2J'); } },
+      {
+        name: 'bad',
+        protocol: 'imap',
+        create: async () => {
+          throw new Error('connect ECONNREFUSED 127.0.0.1:1\u001b[2J');
+        },
+      },
     ],
   });
   try {

@@ -56,7 +56,10 @@ test('status words for every outcome', () => {
   assert.equal(removalNote({ result: 'moved', destination: 'Trash' }, 'x', 'delete'), 'Message deleted (moved to Trash)');
   assert.equal(removalNote({ result: 'moved', destination: 'Archive' }, 'x'), 'Moved to Archive');
   assert.equal(removalNote({ result: 'expunged' }, 'x', 'delete'), 'Message deleted for good');
-  assert.match(removalNote({ result: 'left-deleted' }, 'x', 'delete'), /^Message marked deleted but not removed: expunging it would also remove messages another client marked deleted$/);
+  assert.match(
+    removalNote({ result: 'left-deleted' }, 'x', 'delete'),
+    /^Message marked deleted but not removed: expunging it would also remove messages another client marked deleted$/,
+  );
   assert.equal(
     removalNote({ result: 'moved', destination: 'Archive', recovered: 'the connection was lost; after reconnecting, the server had already moved it' }, 'x'),
     'Moved to Archive (the connection was lost; after reconnecting, the server had already moved it)',
@@ -64,7 +67,18 @@ test('status words for every outcome', () => {
 });
 
 test('a message left marked deleted shows D in the flag column', () => {
-  const m = { uid: 1, flags: ['\\Deleted', '\\Seen'], date: new Date(0), from: [], to: [], cc: [], subject: 's', size: 1, hasAttachments: false, location: { kind: 'server' as const } };
+  const m = {
+    uid: 1,
+    flags: ['\\Deleted', '\\Seen'],
+    date: new Date(0),
+    from: [],
+    to: [],
+    cc: [],
+    subject: 's',
+    size: 1,
+    hasAttachments: false,
+    location: { kind: 'server' as const },
+  };
   assert.equal(flagColumn(m), 'D  ');
   assert.equal(flagColumn({ ...m, flags: [] }), 'N  ');
 });

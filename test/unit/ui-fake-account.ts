@@ -1,7 +1,16 @@
 // An in-memory MailAccount for UI tests: folders of any size whose summaries are generated on
 // demand from their position, so a 100,000-message INBOX costs nothing until a window is asked for.
 import { Readable } from 'node:stream';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, CopyOutcome, MailAccount, RemovalOutcome, SyncProgress, SyncResult } from '../../src/accounts/account.js';
+import type {
+  AccountCapabilities,
+  AccountEvent,
+  AccountEventListener,
+  CopyOutcome,
+  MailAccount,
+  RemovalOutcome,
+  SyncProgress,
+  SyncResult,
+} from '../../src/accounts/account.js';
 import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery } from '../../src/domain/index.js';
 import { AccountError } from '../../src/domain/index.js';
 import { matches, queryToNode } from '../../src/search/index.js';
@@ -258,12 +267,14 @@ export class FakeAccount implements MailAccount {
   async copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome> {
     this.folder(path);
     const dest = this.folder(destination);
-    const copies = uids.filter((u) => !this.folder(path).removed.has(u)).map((from) => {
-      dest.total += 1;
-      this.flags.set(`${destination}:${dest.total}`, new Set(this.flagsOf(path, from)));
-      this.appended.set(`${destination}:${dest.total}`, this.subjectOf(path, from));
-      return { from, to: dest.total };
-    });
+    const copies = uids
+      .filter((u) => !this.folder(path).removed.has(u))
+      .map((from) => {
+        dest.total += 1;
+        this.flags.set(`${destination}:${dest.total}`, new Set(this.flagsOf(path, from)));
+        this.appended.set(`${destination}:${dest.total}`, this.subjectOf(path, from));
+        return { from, to: dest.total };
+      });
     return { destination, copies };
   }
 

@@ -150,7 +150,10 @@ test('U lists the links numbered, once each; Enter opens the chosen one', async 
     press(c, 'U');
     const o = c.state.overlay;
     assert.ok(o?.kind === 'picker' && o.purpose === 'url');
-    assert.deepEqual(o.items.map((i) => i.label), ['1  https://example.org/one', '2  https://example.com/two?x=1']);
+    assert.deepEqual(
+      o.items.map((i) => i.label),
+      ['1  https://example.org/one', '2  https://example.com/two?x=1'],
+    );
     press(c, 'j', 'enter');
     await until(() => r.plans.length === 1, 'opened', c);
     assert.equal(r.plans[0]!.argv.at(-1), 'https://example.com/two?x=1');
@@ -261,7 +264,10 @@ test('i jumps to a folder of any account by part of its name', async () => {
     press(c, 'i');
     const o = c.state.overlay;
     assert.ok(o?.kind === 'picker' && o.purpose === 'jump');
-    assert.ok(o.items.some((i) => i.label === 'home: Receipts'), o.items.map((i) => i.label).join(', '));
+    assert.ok(
+      o.items.some((i) => i.label === 'home: Receipts'),
+      o.items.map((i) => i.label).join(', '),
+    );
     type(c, 'rece');
     press(c, 'enter');
     await until(() => c.state.current?.account === 'home' && c.state.current.path === 'Receipts' && c.state.current.opened, 'jumped', c);

@@ -12,8 +12,16 @@ import { makeTheme } from '../../src/ui/theme.js';
 import type { FakeAccount } from './ui-fake-account.js';
 
 export const KEY = {
-  down: '\u001b[B', up: '\u001b[A', enter: '\r', esc: '\u001b', tab: '\t', ctrlD: '\u0004', ctrlU: '\u0015',
-  pageDown: '\u001b[6~', pageUp: '\u001b[5~', backspace: '\u007f',
+  down: '\u001b[B',
+  up: '\u001b[A',
+  enter: '\r',
+  esc: '\u001b',
+  tab: '\t',
+  ctrlD: '\u0004',
+  ctrlU: '\u0015',
+  pageDown: '\u001b[6~',
+  pageUp: '\u001b[5~',
+  backspace: '\u007f',
 };
 
 export interface MountOptions {

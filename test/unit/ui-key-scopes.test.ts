@@ -32,7 +32,9 @@ test('line editor: one for every prompt', () => {
 });
 
 test('compose keys: rebinding send changes the compose screen', () => {
-  const view = (extra: Partial<ComposeView> = {}) => ({ current: { title: 'New', from: '', to: '', cc: '', bcc: '', subject: '', attachments: [], ...extra } as ComposeView });
+  const view = (extra: Partial<ComposeView> = {}) => ({
+    current: { title: 'New', from: '', to: '', cc: '', bcc: '', subject: '', attachments: [], ...extra } as ComposeView,
+  });
   const t = buildKeyTable({ send: 'C-s' });
   assert.deepEqual(composeCommand(view(), t, { spec: 'C-s', text: '' }), { kind: 'send' });
   assert.equal(composeCommand(view(), t, { spec: 's', text: 's' }), undefined);

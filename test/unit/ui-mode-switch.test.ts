@@ -126,7 +126,15 @@ test('a config that cannot be written: one clear error, the account stays as it 
 
 test('an account without a switcher: M names the CLI command', async () => {
   const acc = new FakeAccount({ name: 'plain', inboxSize: 3 });
-  const c = new UiController({ accounts: [{ name: 'plain', protocol: 'imap', create: async () => acc }], keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0 });
+  const c = new UiController({
+    accounts: [{ name: 'plain', protocol: 'imap', create: async () => acc }],
+    keys: buildKeyTable(),
+    loader: noLoader,
+    cols: 100,
+    rows: 30,
+    onQuit: () => undefined,
+    pollMs: 0,
+  });
   c.start();
   c.handleKey({ spec: 'M', text: 'M' });
   assert.equal(c.state.overlay, undefined);

@@ -5,7 +5,13 @@ import type { MessageLoader } from '../../src/ui/message-loader.js';
 import { reduce } from '../../src/ui/state/reducer.js';
 import type { UiState } from '../../src/ui/state/types.js';
 
-const loader = { load: async () => { throw new Error('not used'); }, render: (t: string) => t.split('\n'), saveAttachment: async () => '' } as MessageLoader;
+const loader = {
+  load: async () => {
+    throw new Error('not used');
+  },
+  render: (t: string) => t.split('\n'),
+  saveAttachment: async () => '',
+} as MessageLoader;
 const env = { loader, traceAdded: 7 };
 
 function deepFreeze<T>(o: T): T {
@@ -21,7 +27,14 @@ const base = (): UiState =>
     cols: 100,
     rows: 30,
     focus: 'list',
-    accounts: [{ name: 'a', protocol: 'imap', status: 'connected', folders: [{ path: 'INBOX', name: 'INBOX', delimiter: '/', selectable: true, total: 500, unread: 0 }] }],
+    accounts: [
+      {
+        name: 'a',
+        protocol: 'imap',
+        status: 'connected',
+        folders: [{ path: 'INBOX', name: 'INBOX', delimiter: '/', selectable: true, total: 500, unread: 0 }],
+      },
+    ],
     folderCursor: 0,
     current: { account: 0, path: 'INBOX', total: 500, unread: 0, opened: true },
     listCursor: 0,
@@ -77,10 +90,20 @@ test('reducer: actions that need a backend are left to the effects, in the list 
 
 test('reducer: G on a 4M-character body scrolls to its end wrapping only the last screens', () => {
   let wrapped = 0;
-  const counting = { ...loader, render: (t: string, w: number) => { wrapped += t.length; return t.match(new RegExp(`.{1,${w}}`, 'gsu')) ?? ['']; } } as MessageLoader;
+  const counting = {
+    ...loader,
+    render: (t: string, w: number) => {
+      wrapped += t.length;
+      return t.match(new RegExp(`.{1,${w}}`, 'gsu')) ?? [''];
+    },
+  } as MessageLoader;
   const text = `${'x'.repeat(4_000_000)}THE END`;
   const message = { from: 'a', to: 'b', cc: '', date: 'd', subject: 's', text, headerLines: [], attachments: [], warnings: [] };
-  const s = deepFreeze({ ...base(), focus: 'reader', reader: { account: 'a', path: 'INBOX', uid: 1, status: 'ready', message, scroll: 0, fullHeaders: false } } as unknown as UiState);
+  const s = deepFreeze({
+    ...base(),
+    focus: 'reader',
+    reader: { account: 'a', path: 'INBOX', uid: 1, status: 'ready', message, scroll: 0, fullHeaders: false },
+  } as unknown as UiState);
   const end = reduce(s, 'bottom', { loader: counting, traceAdded: 0 })!.state;
   assert.ok(wrapped < 200_000, `wrapped ${wrapped} characters`);
   assert.ok(end.reader!.scroll > 0);

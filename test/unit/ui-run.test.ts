@@ -14,7 +14,11 @@ function configFile(text: string): string {
   return file;
 }
 
-const oneLine = (s: string) => s.trim().split('\n').every((l) => l.startsWith('tmail: ')) && !/\n\s+at /.test(s);
+const oneLine = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .every((l) => l.startsWith('tmail: ')) && !/\n\s+at /.test(s);
 
 test('broken config.json: precise message, exit 2', async () => {
   const t = testContext({ HOME: tmpdir() }, { configPath: configFile('{"accounts": [ }') });

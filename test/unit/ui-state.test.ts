@@ -53,16 +53,30 @@ test('key table: user keys replace defaults and are taken from other actions; mi
   assert.equal(actionFor(t, 'q'), undefined);
   assert.equal(actionFor(t, 'n'), 'down');
   assert.equal(actionFor(t, 'down'), undefined, 'down arrow went with the replaced default');
-  assert.throws(() => buildKeyTable({ jump: 'x' }), (e: Error) => e instanceof KeyConfigError && /unknown action "jump"/.test(e.message));
+  assert.throws(
+    () => buildKeyTable({ jump: 'x' }),
+    (e: Error) => e instanceof KeyConfigError && /unknown action "jump"/.test(e.message),
+  );
   assert.throws(() => buildKeyTable({ quit: '  ' }), /keys\.quit/);
 });
 
 test('several keys read at once are split into single keys', () => {
   assert.deepEqual(splitTyped('jj\r\u0004 G'), [
-    { spec: 'j', text: 'j' }, { spec: 'j', text: 'j' }, { spec: 'enter', text: '' }, { spec: 'C-d', text: '' },
-    { spec: 'space', text: ' ' }, { spec: 'G', text: 'G' },
+    { spec: 'j', text: 'j' },
+    { spec: 'j', text: 'j' },
+    { spec: 'enter', text: '' },
+    { spec: 'C-d', text: '' },
+    { spec: 'space', text: ' ' },
+    { spec: 'G', text: 'G' },
   ]);
-  assert.deepEqual(splitTyped('a\u001b\u009bb'), [{ spec: 'a', text: 'a' }, { spec: 'b', text: 'b' }], 'control characters dropped');
+  assert.deepEqual(
+    splitTyped('a\u001b\u009bb'),
+    [
+      { spec: 'a', text: 'a' },
+      { spec: 'b', text: 'b' },
+    ],
+    'control characters dropped',
+  );
 });
 
 test('window cache: answers from before an invalidation are dropped; size is bounded', () => {
@@ -90,7 +104,10 @@ test('controller: G on 100k fetches the last window only, input returns before t
   assert.equal(c.rowAt(99_999), undefined, 'data not there yet');
   await until(() => c.rowAt(99_999) !== undefined, 'last window');
   const starts = acc.windowCalls.slice(before).map((w) => w.start);
-  assert.ok(starts.every((s) => s >= 99_900), `windows near the end only: ${starts}`);
+  assert.ok(
+    starts.every((s) => s >= 99_900),
+    `windows near the end only: ${starts}`,
+  );
   await c.stop();
 });
 

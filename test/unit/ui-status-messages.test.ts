@@ -111,7 +111,10 @@ test('$ while still connecting says so', async () => {
 });
 
 test('sorting by sender on an account that sorts by address says "by sender address"', async () => {
-  for (const [fromSort, label] of [['address', 'Sorted by sender address A-Z (this server cannot sort by name), newest first for each'], ['name', 'Sorted by sender A-Z, newest first for each']] as const) {
+  for (const [fromSort, label] of [
+    ['address', 'Sorted by sender address A-Z (this server cannot sort by name), newest first for each'],
+    ['name', 'Sorted by sender A-Z, newest first for each'],
+  ] as const) {
     const acc = new FakeAccount({ name: 'work', inboxSize: 20 });
     acc.capabilities.sortOrders = ['arrival', 'date', 'from', 'subject'];
     acc.capabilities.fromSort = fromSort;

@@ -226,7 +226,10 @@ test(':tag, :read, :move and :undo act on the tagged messages, else on the curre
     type(c, 'read');
     key(c, 'enter');
     await until(() => /Marked 3 messages read/.test(c.state.info ?? ''), 'read', c);
-    assert.deepEqual(acc.flagCalls.map((f) => [f.op, f.uids]), [['add', [9, 6, 3]]]);
+    assert.deepEqual(
+      acc.flagCalls.map((f) => [f.op, f.uids]),
+      [['add', [9, 6, 3]]],
+    );
     key(c, ':');
     type(c, 'move Archive');
     key(c, 'enter');

@@ -21,7 +21,10 @@ class GatedAccount extends FakeAccount {
   readonly login = new Gate();
   readonly list = new Gate();
   readonly opens: string[] = [];
-  constructor(name: string, private readonly cached: { total: number; unread: number } | null) {
+  constructor(
+    name: string,
+    private readonly cached: { total: number; unread: number } | null,
+  ) {
     super({ name, inboxSize: 1000 });
     this.connectGate = this.login.passed;
   }
@@ -104,7 +107,10 @@ async function runOrder(order: Step[], cachedFirst: boolean): Promise<void> {
     assert.equal(pane.unread, cur.unread, `${label}: folder pane unread = status bar unread`);
     assert.equal(c.rowAt(0)?.uid, 1000, `${label}: the newest row is the server's`);
     assert.equal(c.rowAt(0)?.subject, 'Message number 1000', label);
-    assert.ok(c.state.accounts.every((a) => a.status === 'connected' && a.folders.length > 0), label);
+    assert.ok(
+      c.state.accounts.every((a) => a.status === 'connected' && a.folders.length > 0),
+      label,
+    );
   } finally {
     await c.stop();
   }
@@ -123,7 +129,6 @@ test('warm start: account 0 opens and reconciles its cached INBOX right after it
 test('cold start: account 0 opens its INBOX right after its login, before any folder list, in every order', async () => {
   for (const order of all) await runOrder(order, false);
 });
-
 
 test('loginAfterFirstFrame, warm: the first screen is the cache, and logins wait until it is drawn', async () => {
   const accs = [new GatedAccount('first', { total: 995, unread: 6 }), new GatedAccount('second', null)];

@@ -6,7 +6,18 @@ import type { MessageSummary } from '../../src/domain/index.js';
 import { folderKey, WINDOW_SIZE, WindowCache } from '../../src/ui/state/window-cache.js';
 
 const row = (uid: number): MessageSummary =>
-  ({ uid, flags: [], date: new Date(0), from: [], to: [], cc: [], subject: `m${uid}`, size: 1, hasAttachments: false, location: { kind: 'server' } }) as MessageSummary;
+  ({
+    uid,
+    flags: [],
+    date: new Date(0),
+    from: [],
+    to: [],
+    cc: [],
+    subject: `m${uid}`,
+    size: 1,
+    hasAttachments: false,
+    location: { kind: 'server' },
+  }) as MessageSummary;
 const rows = (from: number) => Array.from({ length: WINDOW_SIZE }, (_, i) => row(from - i));
 
 test('markStale keeps rows drawable, reports them missing, and a late old answer is dropped', () => {

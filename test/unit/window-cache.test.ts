@@ -43,7 +43,10 @@ test('window cache: summaries stored by UID (search results) are bounded, newest
   const c = new WindowCache();
   const total = MAX_LOOSE_SUMMARIES * 3;
   for (let uid = 1; uid <= total; uid += 25) {
-    c.putByUid('k', Array.from({ length: 25 }, (_, i) => ({ uid: uid + i }) as MessageSummary));
+    c.putByUid(
+      'k',
+      Array.from({ length: 25 }, (_, i) => ({ uid: uid + i }) as MessageSummary),
+    );
   }
   assert.equal(c.summaryCount('k'), MAX_LOOSE_SUMMARIES);
   assert.equal(c.byUid('k', total)?.uid, total);
@@ -69,6 +72,10 @@ test('window cache: update replaces a row (the old object is untouched) and tell
   assert.equal(c.update('k', 999, (s) => ({ ...s, flags: ['\\Flagged'] }))?.flags[0], '\\Flagged', 'search rows too');
   assert.equal(told, 2);
   assert.notEqual(c.snapshot(), before, 'a new snapshot: the UI redraws without a counter');
-  assert.equal(c.update('k', 12345, (s) => s), undefined, 'an unknown UID changes nothing');
+  assert.equal(
+    c.update('k', 12345, (s) => s),
+    undefined,
+    'an unknown UID changes nothing',
+  );
   assert.equal(told, 2);
 });

@@ -14,7 +14,17 @@ import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountDeps } from '../account.js';
 import { IMAP_CAPABILITIES } from './capabilities.js';
-import type { AccountCapabilities, AccountEvent, AccountEventListener, ConnectionState, CopyOutcome, DeleteOptions, MailAccount, RemovalOutcome, UidPair } from '../account.js';
+import type {
+  AccountCapabilities,
+  AccountEvent,
+  AccountEventListener,
+  ConnectionState,
+  CopyOutcome,
+  DeleteOptions,
+  MailAccount,
+  RemovalOutcome,
+  UidPair,
+} from '../account.js';
 import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { depsCredentials, secretName } from '../sign-in.js';
@@ -289,16 +299,26 @@ export class ImapAccount implements MailAccount {
   async addFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
     // STORE +FLAGS is idempotent: after a lost connection it is simply sent again.
-    await this.withFolder(path, `setting flags in ${path}`, async (client) => {
-      for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
-    }, true);
+    await this.withFolder(
+      path,
+      `setting flags in ${path}`,
+      async (client) => {
+        for (const set of uidSets(uids)) if (!(await client.messageFlagsAdd(set, flags, { uid: true }))) throw commandFailed(client, 'set flags', path);
+      },
+      true,
+    );
   }
 
   async removeFlags(path: string, uids: number[], flags: Flag[]): Promise<void> {
     if (uids.length === 0 || flags.length === 0) return;
-    await this.withFolder(path, `clearing flags in ${path}`, async (client) => {
-      for (const set of uidSets(uids)) if (!(await client.messageFlagsRemove(set, flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
-    }, true);
+    await this.withFolder(
+      path,
+      `clearing flags in ${path}`,
+      async (client) => {
+        for (const set of uidSets(uids)) if (!(await client.messageFlagsRemove(set, flags, { uid: true }))) throw commandFailed(client, 'clear flags', path);
+      },
+      true,
+    );
   }
 
   async deleteMessages(path: string, uids: number[], options: DeleteOptions = {}): Promise<RemovalOutcome> {
@@ -422,7 +442,13 @@ export class ImapAccount implements MailAccount {
       if (!folder) throw new AccountError('not-found', `There is no folder "${path}".`);
       const children = existing.filter((f) => f.parentPath === path || (folder.delimiter && f.path.startsWith(`${path}${folder.delimiter}`)));
       if (children.length > 0) {
-        throw new AccountError('protocol', `Folder "${path}" has subfolders (${children.map((c) => c.name).slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`);
+        throw new AccountError(
+          'protocol',
+          `Folder "${path}" has subfolders (${children
+            .map((c) => c.name)
+            .slice(0, 3)
+            .join(', ')}${children.length > 3 ? ', …' : ''}); delete or move those first.`,
+        );
       }
       if (client.mailbox && client.mailbox.path === path) await client.mailboxClose();
       await client.mailboxDelete(path);
@@ -932,4 +958,3 @@ class ServerSilent extends AccountError {
     super('network', message);
   }
 }
-

@@ -16,11 +16,7 @@ type UntaggedHandler = (untagged: RawUntagged) => void;
 interface Internals {
   commands?: Map<string, (connection: Internals, ...args: unknown[]) => Promise<unknown>>;
   run?: (command: string, ...args: unknown[]) => Promise<unknown>;
-  exec?: (
-    command: string,
-    attributes: unknown[],
-    options: { untagged: Record<string, (u: RawUntagged) => Promise<void>> },
-  ) => Promise<{ next: () => void }>;
+  exec?: (command: string, attributes: unknown[], options: { untagged: Record<string, (u: RawUntagged) => Promise<void>> }) => Promise<{ next: () => void }>;
 }
 
 export const atom = (value: string) => ({ type: 'ATOM', value });

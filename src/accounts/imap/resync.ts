@@ -105,7 +105,10 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
   const changes = messages.filter((m) => m.uid && m.flags).map((m) => ({ uid: m.uid, flags: [...m.flags!] }));
   cache.removeUids(path, vanished);
   const gone = new Set(vanished);
-  const added = cache.applyFlags(path, changes.filter((c) => !gone.has(c.uid)));
+  const added = cache.applyFlags(
+    path,
+    changes.filter((c) => !gone.has(c.uid)),
+  );
   const isNew = new Set(added);
   const seenModseq = newest(...messages.map((m) => m.modseq));
   return {

@@ -29,7 +29,9 @@ export async function noteMessageIds(client: ImapFlow, uids: readonly number[], 
 /** In the selected destination: the copies made since `mark`, matched by Message-ID. */
 export async function findCopies(client: ImapFlow, mark: CopyMark): Promise<UidPair[]> {
   if (mark.ids.size === 0) return [];
-  const fresh = (await client.fetchAll(`${mark.destinationUidNext}:*`, { uid: true, envelope: true }, { uid: true })).filter((m) => m.uid >= mark.destinationUidNext);
+  const fresh = (await client.fetchAll(`${mark.destinationUidNext}:*`, { uid: true, envelope: true }, { uid: true })).filter(
+    (m) => m.uid >= mark.destinationUidNext,
+  );
   const byId = new Map<string, number[]>();
   for (const m of fresh) {
     const id = m.envelope?.messageId;

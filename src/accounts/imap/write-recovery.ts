@@ -99,7 +99,8 @@ export async function recoverMove(
   const copied = await alreadyCopied(inFolder, destination, left, mark?.destinationUidNext);
   const toCopy = leftUids.filter((uid) => !copied.has(uid));
   const result = await inFolder(path, async (c) => {
-    for (const set of uidSets(toCopy)) if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
+    for (const set of uidSets(toCopy))
+      if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
     return deleteUids(c, path, leftUids);
   });
   const how = toCopy.length === 0 ? 'the copy had been made; the original was then removed' : 'the move was finished once';
@@ -119,7 +120,8 @@ export async function recoverCopy(
   const toCopy = left.map((m) => m.uid).filter((uid) => !copied.has(uid));
   if (toCopy.length === 0) return;
   await inFolder(path, async (c) => {
-    for (const set of uidSets(toCopy)) if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
+    for (const set of uidSets(toCopy))
+      if (!(await c.messageCopy(set, destination, { uid: true }))) throw commandFailed(c, `copy messages to ${destination}`, path);
   });
 }
 
@@ -132,7 +134,19 @@ export async function recoverDelete(
 ): Promise<RemovalOutcome> {
   const left = await stillThere(inFolder, path, uids, validity);
   if (left.length === 0) return { result: 'expunged', recovered: `${AFTER_RECONNECT}, the server had already deleted it` };
-  const result = await inFolder(path, (c) => (left.every((m) => m.flags?.has('\\Deleted')) ? expungeOurs(c, path, left.map((m) => m.uid)) : deleteUids(c, path, left.map((m) => m.uid))));
+  const result = await inFolder(path, (c) =>
+    left.every((m) => m.flags?.has('\\Deleted'))
+      ? expungeOurs(
+          c,
+          path,
+          left.map((m) => m.uid),
+        )
+      : deleteUids(
+          c,
+          path,
+          left.map((m) => m.uid),
+        ),
+  );
   return { result, recovered: `${AFTER_RECONNECT}, the delete was finished once` };
 }
 
@@ -146,7 +160,9 @@ export async function recoverAppend(
 ): Promise<void> {
   const id = messageIdOf(raw);
   if (id && uidNext !== undefined) {
-    const stored = await inFolder(path, async (client) => ((await client.search({ uid: `${uidNext}:*`, header: { 'message-id': id } }, { uid: true })) || []).some((uid) => uid >= uidNext));
+    const stored = await inFolder(path, async (client) =>
+      ((await client.search({ uid: `${uidNext}:*`, header: { 'message-id': id } }, { uid: true })) || []).some((uid) => uid >= uidNext),
+    );
     if (stored) return;
   }
   // Not there (or not recognisable without a Message-ID): stored once more.

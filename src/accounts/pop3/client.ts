@@ -21,7 +21,14 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { describeError } from './network-errors.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
-import { type BearerMechanism, type BearerParams, bearerAbortResponse, bearerInitialResponseBase64, parseOAuthErrorChallenge, TokenRejectedError } from '../../auth/sasl.js';
+import {
+  type BearerMechanism,
+  type BearerParams,
+  bearerAbortResponse,
+  bearerInitialResponseBase64,
+  parseOAuthErrorChallenge,
+  TokenRejectedError,
+} from '../../auth/sasl.js';
 import { parseScanListing, parseUidlListing, type ScanEntry, type UidlEntry } from './listing.js';
 
 export interface Pop3Limits {
@@ -114,7 +121,9 @@ export class Pop3Client {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const where = `POP3 ${options.host}:${options.port}`;
     const trace = options.trace;
-    trace?.(`connecting to ${options.host}:${options.port} (${options.security === 'tls' ? 'implicit TLS' : options.security === 'starttls' ? 'STLS' : 'no TLS'})`);
+    trace?.(
+      `connecting to ${options.host}:${options.port} (${options.security === 'tls' ? 'implicit TLS' : options.security === 'starttls' ? 'STLS' : 'no TLS'})`,
+    );
     let socket: Socket | TLSSocket | undefined;
     const reader = new ResponseReader();
     try {
@@ -145,7 +154,10 @@ export class Pop3Client {
   private async startTls(): Promise<void> {
     const caps = await this.capabilities().catch(() => undefined);
     if (caps && !caps.has('STLS')) {
-      throw new AccountError('tls', `${this.where}: the server does not offer STLS, and security "starttls" requires it (use "tls" on the POP3S port if the server has one)`);
+      throw new AccountError(
+        'tls',
+        `${this.where}: the server does not offer STLS, and security "starttls" requires it (use "tls" on the POP3S port if the server has one)`,
+      );
     }
     try {
       await this.command('STLS', { multiline: false });
@@ -194,7 +206,9 @@ export class Pop3Client {
     let apopRefusal: string | undefined;
     if (opts.apop && this.apopTimestamp) {
       this.options.trace?.('login with APOP (weak: MD5)');
-      const digest = createHash('md5').update(this.apopTimestamp + opts.password, 'utf8').digest('hex');
+      const digest = createHash('md5')
+        .update(this.apopTimestamp + opts.password, 'utf8')
+        .digest('hex');
       try {
         await this.command(`APOP ${opts.user} ${digest}`, { multiline: false }, `APOP ${opts.user} ***`);
         this.authMethod = 'apop';
@@ -278,7 +292,10 @@ export class Pop3Client {
 
   /** The SASL mechanisms of the last CAPA reply (`SASL PLAIN OAUTHBEARER …`), upper-cased. */
   get saslMechanisms(): string[] {
-    return (this.capabilityArgs.get('SASL') ?? '').split(/\s+/).filter(Boolean).map((m) => m.toUpperCase());
+    return (this.capabilityArgs.get('SASL') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((m) => m.toUpperCase());
   }
 
   /** A login -ERR whose RFC 2449 response code says it is not about the password. */
@@ -294,7 +311,10 @@ export class Pop3Client {
       );
     }
     if (code === 'IN-USE') {
-      throw new AccountError('protocol', `${this.where}: the mailbox is in use by another session (another mail program may be checking it right now); try again in a moment`);
+      throw new AccountError(
+        'protocol',
+        `${this.where}: the mailbox is in use by another session (another mail program may be checking it right now); try again in a moment`,
+      );
     }
   }
 

@@ -13,7 +13,13 @@ export async function checkPop3Login(config: AccountConfig, deps: AccountDeps): 
   const creds = depsCredentials(config.user, deps, config.name);
   // Refuse before asking for a password (or token) that could not be sent anyway.
   assertPasswordMayBeSent(config, isEncrypted(config.security), secretName(creds));
-  const client = await Pop3Client.connect({ host: config.host, port: config.port, security: config.security, tls: tlsOptions(config), ...(deps.trace ? { trace: pop3TraceFunction(deps.trace, config.name) } : {}) });
+  const client = await Pop3Client.connect({
+    host: config.host,
+    port: config.port,
+    security: config.security,
+    tls: tlsOptions(config),
+    ...(deps.trace ? { trace: pop3TraceFunction(deps.trace, config.name) } : {}),
+  });
   try {
     assertPasswordMayBeSent(config, client.encrypted, secretName(creds));
     await pop3SignIn(client, config, creds);

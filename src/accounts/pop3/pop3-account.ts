@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AccountConfig } from '../../config/types.js';
 import type { AccountCapabilities, AccountEvent, AccountEventListener, CheckDeferred, MailAccount, SyncProgress, SyncResult } from '../account.js';
-import { AccountError, type Flag, type FolderInfo, type MessageLocation, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder, type SpecialUse } from '../../domain/index.js';
+import {
+  AccountError,
+  type Flag,
+  type FolderInfo,
+  type MessageLocation,
+  type MessageSummary,
+  type OpenedFolder,
+  type SearchQuery,
+  type SortOrder,
+  type SpecialUse,
+} from '../../domain/index.js';
 import type { AccountDeps, CopyOutcome, DeleteOptions, RemovalOutcome, UidPair } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
@@ -436,7 +446,10 @@ export class Pop3Account implements MailAccount {
     } finally {
       if (mode === 'move' && done.length) {
         const moved = new Set(done.map((d) => d.from));
-        await this.afterRemoval(folder, messages.filter((m) => moved.has(m.uid)));
+        await this.afterRemoval(
+          folder,
+          messages.filter((m) => moved.has(m.uid)),
+        );
       }
       if (done.length) {
         const r = await (await this.index(dest)).refresh();
@@ -519,7 +532,18 @@ function skipVanished(err: unknown): undefined {
 
 /** A summary with only what the file name tells (flags), for flag-only searches. */
 function flagsOnly(m: IndexedMessage): MessageSummary {
-  return { uid: m.uid, flags: lettersToFlags(m.flags), date: new Date(0), from: [], to: [], cc: [], subject: '', size: 0, hasAttachments: false, location: NOT_ON_SERVER };
+  return {
+    uid: m.uid,
+    flags: lettersToFlags(m.flags),
+    date: new Date(0),
+    from: [],
+    to: [],
+    cc: [],
+    subject: '',
+    size: 0,
+    hasAttachments: false,
+    location: NOT_ON_SERVER,
+  };
 }
 
 /** Local wall-clock time, "14:05". */

@@ -195,7 +195,8 @@ export class ResponseReader {
     head.tail = chunk[chunk.length - 1] === LF ? TAIL_LF : TAIL_NONE;
     const cap = head.maxBodyBytes;
     // Raw bytes are at most twice the unstuffed LF form (an empty CRLF line becomes one LF).
-    if (cap !== undefined && head.bodyBytes > 2 * cap + 1024) this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${cap} octets`));
+    if (cap !== undefined && head.bodyBytes > 2 * cap + 1024)
+      this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${cap} octets`));
     return chunk.length;
   }
 
@@ -205,7 +206,8 @@ export class ResponseReader {
     if (head.bodyBytes + n > head.out.length) {
       // "+OK 2312 octets" (RETR on most servers) is a good first guess for the size; capped, so
       // the server's word alone cannot make us allocate much: real bytes grow the buffer.
-      const hint = head.out.length === 0 ? Math.min(Number(/^(\d{1,12}) octets/.exec(head.status ?? '')?.[1] ?? 0) + 64, head.maxBodyBytes ?? 1 << 20, 1 << 20) : 0;
+      const hint =
+        head.out.length === 0 ? Math.min(Number(/^(\d{1,12}) octets/.exec(head.status ?? '')?.[1] ?? 0) + 64, head.maxBodyBytes ?? 1 << 20, 1 << 20) : 0;
       const grown = Buffer.allocUnsafe(Math.max(head.out.length * 2, head.bodyBytes + n, hint));
       head.out.copy(grown, 0, 0, head.bodyBytes);
       head.out = grown;
@@ -232,11 +234,7 @@ export class ResponseReader {
   private keepPartial(piece: Buffer): void {
     this.partialLength += piece.length;
     const head = this.queue[0];
-    const cap = !head
-      ? 4096
-      : head.status === undefined
-        ? head.maxStatusLength
-        : (head.maxLineLength ?? head.maxBodyBytes ?? Number.MAX_SAFE_INTEGER);
+    const cap = !head ? 4096 : head.status === undefined ? head.maxStatusLength : (head.maxLineLength ?? head.maxBodyBytes ?? Number.MAX_SAFE_INTEGER);
     if (this.partialLength > cap + 2) {
       this.fail(this.lineTooLong(head));
       return;
@@ -247,7 +245,8 @@ export class ResponseReader {
 
   private lineTooLong(head: Pending | undefined): Error {
     if (!head || head.status === undefined) return new Pop3ProtocolError('the server sent a status line that is too long');
-    if (head.maxLineLength !== undefined) return new Pop3ProtocolError(`the server sent a line longer than ${head.maxLineLength} octets${head.what ? ` in ${head.what}` : ''}`);
+    if (head.maxLineLength !== undefined)
+      return new Pop3ProtocolError(`the server sent a line longer than ${head.maxLineLength} octets${head.what ? ` in ${head.what}` : ''}`);
     return new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`);
   }
 

@@ -52,7 +52,10 @@ export async function loadSyncState(statePath: string): Promise<Pop3State> {
   const raw = await readJsonFile<Partial<Pop3State>>(statePath);
   if (raw === undefined) return emptyState();
   if (typeof raw !== 'object' || raw === null || raw.version !== 1 || typeof raw.messages !== 'object' || raw.messages === null) {
-    throw new AccountError('local', `Cannot use ${statePath}: it is not a tmail POP3 state file (move it away to start over; mail already downloaded would then be downloaded again).`);
+    throw new AccountError(
+      'local',
+      `Cannot use ${statePath}: it is not a tmail POP3 state file (move it away to start over; mail already downloaded would then be downloaded again).`,
+    );
   }
   return {
     version: 1,
@@ -162,9 +165,18 @@ export async function acquireSyncLock(statePath: string): Promise<() => Promise<
  */
 function readOnlyError(dataDir: string, err: unknown): AccountError | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'EROFS' ? 'it is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'it is read-only for this user (permission denied)' : undefined;
+  const why =
+    code === 'EROFS'
+      ? 'it is on a read-only file system'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'it is read-only for this user (permission denied)'
+        : undefined;
   if (!why) return undefined;
-  return new AccountError('local', `Cannot sync: the data directory ${dataDir} is read-only — ${why}. tmail keeps the POP3 sync state and the downloaded mail there.`, { cause: err });
+  return new AccountError(
+    'local',
+    `Cannot sync: the data directory ${dataDir} is read-only — ${why}. tmail keeps the POP3 sync state and the downloaded mail there.`,
+    { cause: err },
+  );
 }
 
 function pidAlive(pid: number): boolean {

@@ -128,7 +128,10 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
 /** The error for a check the server's LOGIN-DELAY does not allow yet. */
 function loginDelayNotice(host: string, seconds: number | undefined, at: Date, now: Date): Pop3LoginDelayError {
   const wait = Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
-  const rule = seconds !== undefined ? `allows one POP3 login every ${formatDelay(seconds)} (LOGIN-DELAY)` : 'refused the last login as too soon after the one before (LOGIN-DELAY)';
+  const rule =
+    seconds !== undefined
+      ? `allows one POP3 login every ${formatDelay(seconds)} (LOGIN-DELAY)`
+      : 'refused the last login as too soon after the one before (LOGIN-DELAY)';
   return new Pop3LoginDelayError(`${sanitizeLine(host)} ${rule}: the next check is allowed at ${clock(at)} (in ${formatDelay(wait)}).`, seconds);
 }
 
@@ -249,7 +252,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     state.lastArrivalMs = arrival - 1;
     // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
     // part-way leaves the earlier files in new/ unrecorded: the pending digests adopt them later.
-    const stored = await maildir.deliverBatch(INBOX, batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })));
+    const stored = await maildir.deliverBatch(
+      INBOX,
+      batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })),
+    );
     batch.forEach((e, i) => {
       const size = bodies[i]!.length;
       state.messages[e.uidl] = { key: stored[i]!.key, downloadedAt: now().toISOString(), size };
@@ -291,7 +297,9 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   await saveSyncState(statePath, state);
   if (quitConfirmed) await clearDeleteRequests(statePath, requests);
   const deletedOnServer = quitConfirmed ? deleted.length : 0;
-  trace?.(`sync done: ${progress.done} downloaded, ${deletedOnServer} deleted on the server${quitConfirmed ? '' : `, ${deleted.length} deletion(s) unconfirmed`}`);
+  trace?.(
+    `sync done: ${progress.done} downloaded, ${deletedOnServer} deleted on the server${quitConfirmed ? '' : `, ${deleted.length} deletion(s) unconfirmed`}`,
+  );
   return {
     downloaded: progress.done,
     deletedOnServer,
@@ -404,4 +412,3 @@ async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Pr
     }
   }
 }
-

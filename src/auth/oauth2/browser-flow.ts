@@ -87,8 +87,12 @@ export async function runBrowserFlow(settings: OAuth2Settings, io: BrowserFlowIO
       if (io.readLine) readPasted(io, state, redirectUri, done);
     });
     if ('error' in result) {
-      if (result.error === 'access_denied') throw new AccountError('auth', `account ${settings.accountName}: sign-in was declined in the browser; nothing was stored`);
-      throw new AccountError('auth', `account ${settings.accountName}: the sign-in failed (${result.description ? `${result.error}: ${result.description}` : result.error})`);
+      if (result.error === 'access_denied')
+        throw new AccountError('auth', `account ${settings.accountName}: sign-in was declined in the browser; nothing was stored`);
+      throw new AccountError(
+        'auth',
+        `account ${settings.accountName}: the sign-in failed (${result.description ? `${result.error}: ${result.description}` : result.error})`,
+      );
     }
     try {
       const answer = await postForm(
@@ -100,7 +104,12 @@ export async function runBrowserFlow(settings: OAuth2Settings, io: BrowserFlowIO
       return parseTokenResponse(settings, answer);
     } catch (err) {
       if (err instanceof OAuthError) {
-        throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: the server did not accept the sign-in code (${describeOAuthError(err)}); try again`, { cause: err });
+        throw (
+          clientRejected(err, settings) ??
+          new AccountError('auth', `account ${settings.accountName}: the server did not accept the sign-in code (${describeOAuthError(err)}); try again`, {
+            cause: err,
+          })
+        );
       }
       throw err;
     }

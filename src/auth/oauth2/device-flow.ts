@@ -3,7 +3,16 @@
 import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { OAuth2Settings } from './providers.js';
-import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, safeHost, type EndpointContext, type TokenResponse } from './token-endpoint.js';
+import {
+  clientRejected,
+  describeOAuthError,
+  OAuthError,
+  parseTokenResponse,
+  postForm,
+  safeHost,
+  type EndpointContext,
+  type TokenResponse,
+} from './token-endpoint.js';
 
 export interface FlowIO extends EndpointContext {
   /** Writes one line for the user. */
@@ -30,7 +39,12 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
     start = await postForm(settings, endpoint, { scope: settings.scope }, io);
   } catch (err) {
     if (err instanceof OAuthError) {
-      throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: ${safeHost(endpoint)} refused to start the device sign-in (${describeOAuthError(err)})`, { cause: err });
+      throw (
+        clientRejected(err, settings) ??
+        new AccountError('auth', `account ${settings.accountName}: ${safeHost(endpoint)} refused to start the device sign-in (${describeOAuthError(err)})`, {
+          cause: err,
+        })
+      );
     }
     throw err;
   }
@@ -39,7 +53,10 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
   // Google spells it verification_url (pre-RFC drafts).
   const uri = webAddress(start.verification_uri) ?? webAddress(start.verification_url);
   if (!deviceCode || !userCode || !uri) {
-    throw new AccountError('protocol', `account ${settings.accountName}: the device authorization answer of ${safeHost(endpoint)} lacks device_code, user_code or verification_uri`);
+    throw new AccountError(
+      'protocol',
+      `account ${settings.accountName}: the device authorization answer of ${safeHost(endpoint)} lacks device_code, user_code or verification_uri`,
+    );
   }
   const complete = webAddress(start.verification_uri_complete);
   let interval = positive(start.interval) ?? DEFAULT_INTERVAL_S;
@@ -72,7 +89,10 @@ export async function runDeviceFlow(settings: OAuth2Settings, io: FlowIO): Promi
         case 'authorization_declined':
           throw new AccountError('auth', `account ${settings.accountName}: sign-in was declined in the browser; nothing was stored`, { cause: err });
         default:
-          throw clientRejected(err, settings) ?? new AccountError('auth', `account ${settings.accountName}: the device sign-in failed (${describeOAuthError(err)})`, { cause: err });
+          throw (
+            clientRejected(err, settings) ??
+            new AccountError('auth', `account ${settings.accountName}: the device sign-in failed (${describeOAuthError(err)})`, { cause: err })
+          );
       }
     }
   }

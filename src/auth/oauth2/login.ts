@@ -32,18 +32,30 @@ export function oauth2Of(account: AccountConfig): OAuth2Config | undefined {
   return account.auth?.method === 'oauth2' ? account.auth : undefined;
 }
 
-export function chooseFlow(settings: { accountName: string; authorizationEndpoint?: string; deviceAuthorizationEndpoint?: string }, forced?: LoginFlow): LoginFlow {
+export function chooseFlow(
+  settings: { accountName: string; authorizationEndpoint?: string; deviceAuthorizationEndpoint?: string },
+  forced?: LoginFlow,
+): LoginFlow {
   const name = settings.accountName;
   if (forced === 'device' && !settings.deviceAuthorizationEndpoint) {
-    throw new AccountError('config', `account ${name}: no device sign-in for this provider (set "deviceAuthorizationEndpoint" in the account's "auth" block, or leave out --device)`);
+    throw new AccountError(
+      'config',
+      `account ${name}: no device sign-in for this provider (set "deviceAuthorizationEndpoint" in the account's "auth" block, or leave out --device)`,
+    );
   }
   if (forced === 'browser' && !settings.authorizationEndpoint) {
-    throw new AccountError('config', `account ${name}: no browser sign-in for this provider (set "authorizationEndpoint" in the account's "auth" block, or leave out --browser)`);
+    throw new AccountError(
+      'config',
+      `account ${name}: no browser sign-in for this provider (set "authorizationEndpoint" in the account's "auth" block, or leave out --browser)`,
+    );
   }
   if (forced) return forced;
   if (settings.deviceAuthorizationEndpoint) return 'device';
   if (settings.authorizationEndpoint) return 'browser';
-  throw new AccountError('config', `account ${name}: OAuth2 needs an "authorizationEndpoint" or a "deviceAuthorizationEndpoint" (or a "provider" preset) to sign in`);
+  throw new AccountError(
+    'config',
+    `account ${name}: OAuth2 needs an "authorizationEndpoint" or a "deviceAuthorizationEndpoint" (or a "provider" preset) to sign in`,
+  );
 }
 
 export async function login(opts: LoginOptions): Promise<LoginResult> {

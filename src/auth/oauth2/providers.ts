@@ -77,7 +77,9 @@ export function resolveSettings(account: Pick<AccountConfig, 'name' | 'user'>, a
     if (!preset) throw fail(`unknown OAuth2 provider "${auth.provider}" (known: ${Object.keys(PRESETS).join(', ')}); or leave it out and give the endpoints`);
   }
   if (!auth.clientId) {
-    throw fail('OAuth2 needs a "clientId" in the account\'s "auth" block: tmail ships none; register one with your provider (see README "Signing in with OAuth2")');
+    throw fail(
+      'OAuth2 needs a "clientId" in the account\'s "auth" block: tmail ships none; register one with your provider (see README "Signing in with OAuth2")',
+    );
   }
   const tokenEndpoint = auth.tokenEndpoint ?? preset?.tokenEndpoint;
   if (!tokenEndpoint) throw fail('OAuth2 needs a "tokenEndpoint" (or a "provider" preset)');

@@ -63,9 +63,13 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   try {
     json = JSON.parse(text);
   } catch {
-    throw new AccountError('protocol', `account ${settings.accountName}: the OAuth2 server ${host} answered HTTP ${res.status} without JSON${res.ok ? '' : ' (is the endpoint address right?)'}`);
+    throw new AccountError(
+      'protocol',
+      `account ${settings.accountName}: the OAuth2 server ${host} answered HTTP ${res.status} without JSON${res.ok ? '' : ' (is the endpoint address right?)'}`,
+    );
   }
-  if (typeof json !== 'object' || json === null) throw new AccountError('protocol', `account ${settings.accountName}: the OAuth2 server ${host} sent an answer that is not a JSON object`);
+  if (typeof json !== 'object' || json === null)
+    throw new AccountError('protocol', `account ${settings.accountName}: the OAuth2 server ${host} sent an answer that is not a JSON object`);
   const obj = json as Record<string, unknown>;
   if (typeof obj.error === 'string') {
     throw new OAuthError(obj.error, typeof obj.error_description === 'string' ? sanitizeLine(obj.error_description).slice(0, 300) : undefined, res.status);
@@ -97,7 +101,8 @@ export function parseTokenResponse(settings: OAuth2Settings, obj: Record<string,
   const fail = (why: string) => new AccountError('protocol', `account ${settings.accountName}: the OAuth2 token answer ${why}`);
   if (typeof obj.access_token !== 'string' || !obj.access_token) throw fail('has no access_token');
   // Bearer is the only kind SASL XOAUTH2/OAUTHBEARER can carry; a missing token_type is tolerated (seen in the wild).
-  if (typeof obj.token_type === 'string' && obj.token_type.toLowerCase() !== 'bearer') throw fail(`has token_type "${sanitizeLine(obj.token_type)}", not Bearer`);
+  if (typeof obj.token_type === 'string' && obj.token_type.toLowerCase() !== 'bearer')
+    throw fail(`has token_type "${sanitizeLine(obj.token_type)}", not Bearer`);
   const expires = typeof obj.expires_in === 'number' ? obj.expires_in : typeof obj.expires_in === 'string' ? Number(obj.expires_in) : undefined;
   return {
     accessToken: obj.access_token,

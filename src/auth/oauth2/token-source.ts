@@ -73,9 +73,12 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
   }
 
   function refreshWith(s: OAuth2Settings, refreshToken: string): Promise<TokenResponse> {
-    return postForm(s, s.tokenEndpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }, { ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), ...(opts.env ? { env: opts.env } : {}) }).then((obj) =>
-      parseTokenResponse(s, obj),
-    );
+    return postForm(
+      s,
+      s.tokenEndpoint,
+      { grant_type: 'refresh_token', refresh_token: refreshToken },
+      { ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), ...(opts.env ? { env: opts.env } : {}) },
+    ).then((obj) => parseTokenResponse(s, obj));
   }
 
   function explain(err: unknown, s: OAuth2Settings): unknown {
@@ -85,7 +88,11 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
     }
     const client = clientRejected(err, s);
     if (client) return client;
-    return new AccountError('auth', `account ${name}: refreshing the access token failed (${describeOAuthError(err)}); if this persists, run "${loginCommand(name)}"`, { cause: err });
+    return new AccountError(
+      'auth',
+      `account ${name}: refreshing the access token failed (${describeOAuthError(err)}); if this persists, run "${loginCommand(name)}"`,
+      { cause: err },
+    );
   }
 
   return {

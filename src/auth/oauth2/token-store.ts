@@ -31,7 +31,8 @@ export async function readTokens(accountDataDir: string): Promise<StoredTokens |
     if (err instanceof AccountError && /corrupt/.test(err.message)) return undefined;
     throw err;
   });
-  if (!data || data.version !== 1 || typeof data.accessToken !== 'string' || typeof data.clientId !== 'string' || typeof data.tokenEndpoint !== 'string') return undefined;
+  if (!data || data.version !== 1 || typeof data.accessToken !== 'string' || typeof data.clientId !== 'string' || typeof data.tokenEndpoint !== 'string')
+    return undefined;
   return data as StoredTokens;
 }
 

@@ -83,19 +83,29 @@ async function interview(asker: Asker, ctx: CliContext, a: AccountConfig): Promi
     if (!keep) set(['deleteAfterDays'], undefined);
   }
   if (a.smtp) {
-    const host = await askValid(asker, out, 'SMTP server host name ("-" to stop sending from this account)', a.smtp.host, (x) => (x === '-' ? x : checkHost(x)));
+    const host = await askValid(asker, out, 'SMTP server host name ("-" to stop sending from this account)', a.smtp.host, (x) =>
+      x === '-' ? x : checkHost(x),
+    );
     if (host === '-') set(['smtp'], undefined);
     else {
       set(['smtp', 'host'], host);
-      const smtpSecurity = await askValid(asker, out, 'SMTP security (tls, starttls or none)', a.smtp.security, (x) => choice(x.toLowerCase(), SECURITIES, 'security'));
+      const smtpSecurity = await askValid(asker, out, 'SMTP security (tls, starttls or none)', a.smtp.security, (x) =>
+        choice(x.toLowerCase(), SECURITIES, 'security'),
+      );
       set(['smtp', 'security'], smtpSecurity);
       set(['smtp', 'port'], await askValid(asker, out, 'SMTP port', String(a.smtp.port), checkPort));
     }
   } else if (await askValid(asker, out, 'Set up sending mail (SMTP)? (yes or no)', 'no', yesNo)) {
     // The address's domain, else the server's without its first label (pop.example.org -> example.org).
-    const domain = [email, a.user].find((x) => x?.includes('@'))?.split('@').at(-1) ?? a.host.replace(/^[^.]+\.(?=.+\.)/, '');
+    const domain =
+      [email, a.user]
+        .find((x) => x?.includes('@'))
+        ?.split('@')
+        .at(-1) ?? a.host.replace(/^[^.]+\.(?=.+\.)/, '');
     const host = await askValid(asker, out, 'SMTP server host name', `smtp.${domain}`, checkHost);
-    const smtpSecurity = await askValid(asker, out, 'SMTP security (tls, starttls or none)', 'starttls', (x) => choice(x.toLowerCase(), SECURITIES, 'security'));
+    const smtpSecurity = await askValid(asker, out, 'SMTP security (tls, starttls or none)', 'starttls', (x) =>
+      choice(x.toLowerCase(), SECURITIES, 'security'),
+    );
     const port = await askValid(asker, out, 'SMTP port', smtpSecurity === 'tls' ? '465' : '587', checkPort);
     set(['smtp'], { host, port, security: smtpSecurity });
   }

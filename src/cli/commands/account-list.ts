@@ -24,9 +24,7 @@ export const run: CommandRun = async (args, ctx) => {
     return 0;
   }
   const header = ['Name', 'Protocol', 'Server', 'Security', 'User', 'Password', 'Notes'];
-  const rows = config.accounts.map((a) =>
-    [a.name, a.protocol, `${a.host}:${a.port}`, a.security, a.user, passwordSource(a), notes(a)].map(sanitizeLine),
-  );
+  const rows = config.accounts.map((a) => [a.name, a.protocol, `${a.host}:${a.port}`, a.security, a.user, passwordSource(a), notes(a)].map(sanitizeLine));
   ctx.stdout.write(`${formatTable([header, ...rows]).join('\n')}\n`);
   return 0;
 };

@@ -18,7 +18,12 @@ stores its tokens (readable only by you) in the account's data directory.
 Default: the device flow when the provider offers one, else the browser.`;
 
 export const run: CommandRun = async (args, ctx) => {
-  const { values, positionals, help } = parseCommand<{ device?: boolean; browser?: boolean }>(args, { device: { type: 'boolean' }, browser: { type: 'boolean' } }, USAGE, 1);
+  const { values, positionals, help } = parseCommand<{ device?: boolean; browser?: boolean }>(
+    args,
+    { device: { type: 'boolean' }, browser: { type: 'boolean' } },
+    USAGE,
+    1,
+  );
   if (help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
@@ -37,7 +42,10 @@ export async function signIn(ctx: CliContext, account: AccountConfig, flow?: 'de
   const { login, oauth2Of } = await import('../../auth/oauth2/login.js');
   const label = sanitizeLine(account.name);
   const auth = oauth2Of(account);
-  if (!auth) throw new ConfigError(`account ${label} signs in with a password; OAuth2 needs "auth": {"method": "oauth2", ...} in its config (see README "Signing in with OAuth2")`);
+  if (!auth)
+    throw new ConfigError(
+      `account ${label} signs in with a password; OAuth2 needs "auth": {"method": "oauth2", ...} in its config (see README "Signing in with OAuth2")`,
+    );
   if (auth.tokenCommand && !auth.clientId) {
     ctx.stdout.write(`Account ${label} gets its tokens from auth.tokenCommand; there is nothing to sign in to here.\n`);
     return;
@@ -58,7 +66,8 @@ export async function signIn(ctx: CliContext, account: AccountConfig, flow?: 'de
       readLine: () => reader.readLine(),
     });
     ctx.stdout.write(`Signed in to account ${label}. The tokens are stored in ${result.tokenFile} (readable only by you).\n`);
-    if (result.notGranted.length > 0) ctx.stdout.write(`Warning: the server did not grant ${result.notGranted.map(sanitizeLine).join(', ')}; signing in to the mail server may fail.\n`);
+    if (result.notGranted.length > 0)
+      ctx.stdout.write(`Warning: the server did not grant ${result.notGranted.map(sanitizeLine).join(', ')}; signing in to the mail server may fail.\n`);
     if (!result.refreshable) ctx.stdout.write('The server gave no refresh token: you will have to sign in again when the access token expires.\n');
   } catch (err) {
     if (controller.signal.aborted) {

@@ -61,7 +61,8 @@ export const run: CommandRun = async (args, ctx) => {
     }
   }
   await applySwitch(ctx, plan);
-  ctx.stdout.write(`Account ${label} now uses ${target.toUpperCase()} on port ${plan.port}.${target === 'pop3' ? ` Run ${sanitizeLine(tmailCommand('sync', '--account', account.name))} (or open tmail) to download.` : ''}\n`);
+  ctx.stdout.write(
+    `Account ${label} now uses ${target.toUpperCase()} on port ${plan.port}.${target === 'pop3' ? ` Run ${sanitizeLine(tmailCommand('sync', '--account', account.name))} (or open tmail) to download.` : ''}\n`,
+  );
   return 0;
 };
-

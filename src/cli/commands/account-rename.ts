@@ -27,7 +27,11 @@ export const run: CommandRun = async (args, ctx) => {
     ctx.stdout.write('Nothing changed: that is already its name.\n');
     return 0;
   }
-  checkName(to, config.accounts.filter((a) => a !== account).map((a) => a.name), ctx);
+  checkName(
+    to,
+    config.accounts.filter((a) => a !== account).map((a) => a.name),
+    ctx,
+  );
   const oldDir = accountDataDir(ctx, account.name);
   const newDir = accountDataDir(ctx, to);
   const moving = oldDir !== newDir && existsSync(oldDir);
@@ -41,6 +45,8 @@ export const run: CommandRun = async (args, ctx) => {
     if (moving) renameSync(newDir, oldDir);
     throw err;
   }
-  ctx.stdout.write(`Renamed account "${sanitizeLine(account.name)}" to "${sanitizeLine(to)}".${moving ? ` Its local data is now in ${sanitizeLine(newDir)}.` : ''}\n`);
+  ctx.stdout.write(
+    `Renamed account "${sanitizeLine(account.name)}" to "${sanitizeLine(to)}".${moving ? ` Its local data is now in ${sanitizeLine(newDir)}.` : ''}\n`,
+  );
   return 0;
 };

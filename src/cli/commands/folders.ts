@@ -34,7 +34,8 @@ export function formatFolders(folders: FolderInfo[]): string[] {
 
 // INBOX first, then by path segment so children follow their parent.
 function sortFolders(folders: FolderInfo[]): FolderInfo[] {
-  const key = (f: FolderInfo) => (f.display !== undefined ? f.display.split(DISPLAY_SEPARATOR) : f.delimiter ? f.path.split(f.delimiter) : [f.path]).map((s) => s.toLowerCase());
+  const key = (f: FolderInfo) =>
+    (f.display !== undefined ? f.display.split(DISPLAY_SEPARATOR) : f.delimiter ? f.path.split(f.delimiter) : [f.path]).map((s) => s.toLowerCase());
   const isInbox = (f: FolderInfo) => f.path.toUpperCase() === 'INBOX';
   return [...folders].sort((a, b) => {
     if (isInbox(a) !== isInbox(b)) return isInbox(a) ? -1 : 1;

@@ -66,12 +66,9 @@ export function formatMessageLine(m: MessageSummary, columns?: number): string {
 
 function flagLetters(m: MessageSummary): string {
   const has = (f: string) => m.flags.includes(f);
-  return [
-    has('\\Seen') ? ' ' : 'N',
-    has('\\Flagged') ? '!' : ' ',
-    has('\\Deleted') ? 'D' : has('\\Answered') ? 'r' : ' ',
-    m.hasAttachments ? '+' : ' ',
-  ].join('');
+  return [has('\\Seen') ? ' ' : 'N', has('\\Flagged') ? '!' : ' ', has('\\Deleted') ? 'D' : has('\\Answered') ? 'r' : ' ', m.hasAttachments ? '+' : ' '].join(
+    '',
+  );
 }
 
 function formatDate(d: Date): string {

@@ -38,8 +38,22 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   useSyncExternalStore(controller.cache.subscribe, controller.cache.snapshot);
   // useInput drops function keys (F5…): the stdin Ink is given reports them (input-tap.ts).
   useInput((input, key) => {
-    const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown ||
-      key.home || key.end || key.escape || key.ctrl || key.meta || key.tab || key.return || key.backspace || key.delete;
+    const special =
+      key.upArrow ||
+      key.downArrow ||
+      key.leftArrow ||
+      key.rightArrow ||
+      key.pageUp ||
+      key.pageDown ||
+      key.home ||
+      key.end ||
+      key.escape ||
+      key.ctrl ||
+      key.meta ||
+      key.tab ||
+      key.return ||
+      key.backspace ||
+      key.delete;
     if (!special && [...input].length > 1) {
       for (const k of splitTyped(input)) {
         if (k.spec === 'C-c') return controller.interrupt();
@@ -78,7 +92,16 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   } else if (o?.kind === 'confirmMode') {
     main = <ModeConfirm text={o.text} target={o.target} leaveOnServer={o.leaveOnServer} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'picker') {
-    main = <Picker title={o.title} items={visibleItems(o)} cursor={o.cursor} width={cols} height={fullHeight} {...(o.filter !== undefined ? { filter: o.filter } : {})} />;
+    main = (
+      <Picker
+        title={o.title}
+        items={visibleItems(o)}
+        cursor={o.cursor}
+        width={cols}
+        height={fullHeight}
+        {...(o.filter !== undefined ? { filter: o.filter } : {})}
+      />
+    );
   } else {
     const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
     const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
@@ -110,4 +133,3 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     </Box>
   );
 }
-

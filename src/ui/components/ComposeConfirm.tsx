@@ -39,7 +39,11 @@ export function ComposeConfirm(props: { view: ComposeView; width: number; height
       <Text>{row('Subject:', v.subject)}</Text>
       <Text>{row('Attach:', attachments)}</Text>
       <Text> </Text>
-      {v.error ? <Text color="red" wrap="wrap">{sanitizeLine(v.error)}</Text> : null}
+      {v.error ? (
+        <Text color="red" wrap="wrap">
+          {sanitizeLine(v.error)}
+        </Text>
+      ) : null}
       <Text bold>{padToWidth(footer, inner)}</Text>
     </Box>
   );

@@ -9,7 +9,11 @@ import { Pane } from './Pane.js';
 import { accountEntry } from '../state/folder-rows.js';
 
 const STATUS_MARK: Record<string, string> = {
-  idle: ' ', connecting: '…', reconnecting: '…', connected: ' ', error: '!',
+  idle: ' ',
+  connecting: '…',
+  reconnecting: '…',
+  connected: ' ',
+  error: '!',
 };
 
 export function FolderPane(props: { state: UiState; width: number; height: number; theme: Theme }) {
@@ -39,7 +43,7 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
         const count = f.unread > 0 ? ` ${f.unread}` : '';
         // '>' the cursor, '*' the folder open in the list, '-' not subscribed (not by colour or weight alone).
         const name = (selected ? '>' : ' ') + (isCurrent ? '*' : f.subscribed === false ? '-' : ' ') + '  '.repeat(row.depth) + sanitizeLine(f.name);
-        const label = truncateToWidth(name, inner - displayWidth(count)) ;
+        const label = truncateToWidth(name, inner - displayWidth(count));
         return (
           <Text key={`f${row.account}:${f.path}`} inverse={selected && focused} bold={isCurrent || f.unread > 0} dimColor={!f.selectable && theme.dim}>
             {padToWidth(label, inner - displayWidth(count)) + count}

@@ -42,8 +42,13 @@ export function formatRow(m: MessageSummary, width: number, subjectPrefix = '', 
   const senderW = Math.max(8, Math.min(24, Math.floor(width * 0.25)));
   const subjectW = Math.max(1, width - 3 - 1 - dateW - 1 - senderW - 1);
   return (
-    flagColumn(m) + (tagged ? '*' : ' ') + padToWidth(formatListDate(m.date), dateW) + ' ' +
-    padToWidth(senderText(m), senderW) + ' ' + padToWidth(subjectPrefix + sanitizeLine(m.subject), subjectW)
+    flagColumn(m) +
+    (tagged ? '*' : ' ') +
+    padToWidth(formatListDate(m.date), dateW) +
+    ' ' +
+    padToWidth(senderText(m), senderW) +
+    ' ' +
+    padToWidth(subjectPrefix + sanitizeLine(m.subject), subjectW)
   );
 }
 
@@ -114,11 +119,7 @@ export function MessageList(props: {
     const acc = accountEntry(state, cur.account);
     // An empty local copy of a downloading account (POP3): say how to download.
     const downloads = acc !== undefined && acc.localCacheOf === undefined && modelOf(acc.protocol).capabilities.downloadsMail;
-    const text = state.search
-      ? 'No message matches'
-      : downloads
-        ? 'No mail in the local copy yet; $ downloads from the server'
-        : 'This folder is empty';
+    const text = state.search ? 'No message matches' : downloads ? 'No mail in the local copy yet; $ downloads from the server' : 'This folder is empty';
     lines.push(<Text key="empty">{padToWidth(text, inner)}</Text>);
   } else {
     const end = Math.min(count, state.listTop + visible);
@@ -140,7 +141,13 @@ export function MessageList(props: {
       const unread = !m.flags.includes('\\Seen');
       const flagged = m.flags.includes('\\Flagged');
       lines.push(
-        <Text key={`m${pos}`} inverse={selected && (focused || state.focus === 'reader')} underline={selected && state.focus === 'folders'} bold={unread} color={flagged ? theme.flagged : undefined}>
+        <Text
+          key={`m${pos}`}
+          inverse={selected && (focused || state.focus === 'reader')}
+          underline={selected && state.focus === 'folders'}
+          bold={unread}
+          color={flagged ? theme.flagged : undefined}
+        >
           {(selected ? '>' : ' ') + row}
         </Text>,
       );

@@ -31,8 +31,18 @@ export function Reader(props: { state: UiState; width: number; height: number; t
           </Text>
         );
       }
-      if (l.kind === 'attachment') return <Text key={i} color={theme.accent}>{padToWidth(l.text, textWidth)}</Text>;
-      if (l.kind === 'separator') return <Text key={i} dimColor={theme.dim}>{l.text.slice(0, textWidth)}</Text>;
+      if (l.kind === 'attachment')
+        return (
+          <Text key={i} color={theme.accent}>
+            {padToWidth(l.text, textWidth)}
+          </Text>
+        );
+      if (l.kind === 'separator')
+        return (
+          <Text key={i} dimColor={theme.dim}>
+            {l.text.slice(0, textWidth)}
+          </Text>
+        );
       return <Text key={i}>{padToWidth(l.text, textWidth)}</Text>;
     });
   }

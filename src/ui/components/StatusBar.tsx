@@ -50,7 +50,10 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     parts.push(
       compact
         ? model.label
-        : modelWords(model, width >= 140, { ...(inbox ? { cached: inbox.total } : {}), ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}) }),
+        : modelWords(model, width >= 140, {
+            ...(inbox ? { cached: inbox.total } : {}),
+            ...(acc.keptOnServer !== undefined ? { keptOnServer: acc.keptOnServer } : {}),
+          }),
     );
     // Where the downloaded copies are, when a wide bar has room for it after everything else.
     if (!compact && width >= 140 && model.capabilities.downloadsMail && acc.cacheDir) cache = ` · cache: ${sanitizeLine(acc.cacheDir)}`;

@@ -46,15 +46,7 @@ export function TraceStrip(props: { buffer?: TraceBuffer; account?: string; all:
   );
 }
 
-export function TracePane(props: {
-  buffer?: TraceBuffer;
-  account?: string;
-  all: boolean;
-  scroll: number;
-  width: number;
-  height: number;
-  theme: Theme;
-}) {
+export function TracePane(props: { buffer?: TraceBuffer; account?: string; all: boolean; scroll: number; width: number; height: number; theme: Theme }) {
   const { width, height, theme } = props;
   const inner = width - 4;
   const visible = Math.max(1, height - 4);
@@ -68,7 +60,14 @@ export function TracePane(props: {
     <Box width={width} height={height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
       <Text bold>{padToWidth(title, inner)}</Text>
       <Text dimColor={theme.dim}>
-        {padToWidth(scroll > 0 ? `(${scroll} newer line(s) below; G jumps to the newest)` : entries.length ? '' : 'Nothing yet: the trace fills as tmail talks to the server.', inner)}
+        {padToWidth(
+          scroll > 0
+            ? `(${scroll} newer line(s) below; G jumps to the newest)`
+            : entries.length
+              ? ''
+              : 'Nothing yet: the trace fills as tmail talks to the server.',
+          inner,
+        )}
       </Text>
       {shown.map((e, i) => (
         <TraceLine key={i} entry={e} all={props.all} width={inner} theme={theme} />

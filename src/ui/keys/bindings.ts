@@ -6,12 +6,64 @@ import type { Key } from 'ink';
 
 /** The mail screen's actions (folder pane, list, reader; overlays reuse the moves). */
 export const MAIN_ACTIONS = [
-  'down', 'up', 'top', 'bottom', 'pageDown', 'pageUp', 'halfPageDown', 'halfPageUp',
-  'open', 'back', 'nextPane', 'toggleFlag', 'toggleRead', 'delete', 'move', 'search',
-  'fullHeaders', 'saveAttachment', 'sortOrder', 'threadView', 'sync', 'compose', 'reply', 'replyAll', 'forward', 'editDraft', 'help', 'command', 'switchMode', 'trace', 'traceZoom', 'toggleFolders', 'suspend', 'redraw', 'quit',
-  'rawSource', 'password',
-  'copy', 'jumpFolder', 'openAttachment', 'viewHtml', 'openUrl', 'pipe', 'createFolder', 'renameFolder', 'subscribeFolder',
-  'tag', 'tagQuery', 'untagAll', 'tagPrefix', 'undo', 'limit', 'nextUnread', 'prevUnread', 'nextThread', 'prevThread', 'nextMessage', 'prevMessage',
+  'down',
+  'up',
+  'top',
+  'bottom',
+  'pageDown',
+  'pageUp',
+  'halfPageDown',
+  'halfPageUp',
+  'open',
+  'back',
+  'nextPane',
+  'toggleFlag',
+  'toggleRead',
+  'delete',
+  'move',
+  'search',
+  'fullHeaders',
+  'saveAttachment',
+  'sortOrder',
+  'threadView',
+  'sync',
+  'compose',
+  'reply',
+  'replyAll',
+  'forward',
+  'editDraft',
+  'help',
+  'command',
+  'switchMode',
+  'trace',
+  'traceZoom',
+  'toggleFolders',
+  'suspend',
+  'redraw',
+  'quit',
+  'rawSource',
+  'password',
+  'copy',
+  'jumpFolder',
+  'openAttachment',
+  'viewHtml',
+  'openUrl',
+  'pipe',
+  'createFolder',
+  'renameFolder',
+  'subscribeFolder',
+  'tag',
+  'tagQuery',
+  'untagAll',
+  'tagPrefix',
+  'undo',
+  'limit',
+  'nextUnread',
+  'prevUnread',
+  'nextThread',
+  'prevThread',
+  'nextMessage',
+  'prevMessage',
 ] as const;
 /** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
 export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'complete', 'leaveOnServer', 'traceAll'] as const;
@@ -84,7 +136,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   jumpFolder: { keys: ['i'], description: 'Go to a folder of any account: type part of its name, Enter' },
   openAttachment: { keys: ['O'], description: 'Open an attachment with the system handler (mailcap, else xdg-open)' },
   viewHtml: { keys: ['W'], description: 'View the HTML part in the web browser (a private temp file)' },
-  openUrl: { keys: ['U'], description: "Links of the message: pick one, Enter opens it in the browser" },
+  openUrl: { keys: ['U'], description: 'Links of the message: pick one, Enter opens it in the browser' },
   pipe: { keys: ['|'], description: 'Pipe the message (in the O picker: the part) to a shell command' },
   createFolder: { keys: ['+'], description: 'Folder pane: create a folder (levels separated by /)' },
   renameFolder: { keys: ['='], description: 'Folder pane: rename the folder (with its subfolders)' },
@@ -131,9 +183,7 @@ export class KeyConfigError extends Error {}
  * Unknown actions or empty specs are reported precisely instead of being ignored silently.
  */
 export function buildKeyTable(user?: Record<string, string>): KeyTable {
-  const table = Object.fromEntries(
-    ACTIONS.map((a) => [a, { ...DEFAULT_BINDINGS[a], keys: [...DEFAULT_BINDINGS[a].keys] }]),
-  ) as KeyTable;
+  const table = Object.fromEntries(ACTIONS.map((a) => [a, { ...DEFAULT_BINDINGS[a], keys: [...DEFAULT_BINDINGS[a].keys] }])) as KeyTable;
   if (!user) return table;
   for (const [action, spec] of Object.entries(user)) {
     if (!(ACTIONS as readonly string[]).includes(action)) {
@@ -182,8 +232,19 @@ export function actionFor(table: KeyTable, spec: string, scope: KeyScope = 'main
 /** How a key spec is shown to the user. */
 export function displayKey(spec: string): string {
   const names: Record<string, string> = {
-    up: '↑', down: '↓', left: '←', right: '→', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home',
-    end: 'End', enter: 'Enter', esc: 'Esc', tab: 'Tab', 'S-tab': 'Shift-Tab', space: 'Space',
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+    pagedown: 'PgDn',
+    pageup: 'PgUp',
+    home: 'Home',
+    end: 'End',
+    enter: 'Enter',
+    esc: 'Esc',
+    tab: 'Tab',
+    'S-tab': 'Shift-Tab',
+    space: 'Space',
   };
   if (/^f\d+$/.test(spec)) return spec.toUpperCase();
   if (names[spec]) return names[spec]!;
@@ -212,8 +273,21 @@ export function splitTyped(input: string): { spec: string; text: string }[] {
 
 /** Function keys, which Ink's useInput reports as nothing at all: matched on the raw sequence. */
 export const FUNCTION_KEYS: Record<string, string> = {
-  '\u001bOP': 'f1', '\u001bOQ': 'f2', '\u001bOR': 'f3', '\u001bOS': 'f4',
-  '\u001b[11~': 'f1', '\u001b[12~': 'f2', '\u001b[13~': 'f3', '\u001b[14~': 'f4',
-  '\u001b[15~': 'f5', '\u001b[[E': 'f5', '\u001b[17~': 'f6', '\u001b[18~': 'f7', '\u001b[19~': 'f8',
-  '\u001b[20~': 'f9', '\u001b[21~': 'f10', '\u001b[23~': 'f11', '\u001b[24~': 'f12',
+  '\u001bOP': 'f1',
+  '\u001bOQ': 'f2',
+  '\u001bOR': 'f3',
+  '\u001bOS': 'f4',
+  '\u001b[11~': 'f1',
+  '\u001b[12~': 'f2',
+  '\u001b[13~': 'f3',
+  '\u001b[14~': 'f4',
+  '\u001b[15~': 'f5',
+  '\u001b[[E': 'f5',
+  '\u001b[17~': 'f6',
+  '\u001b[18~': 'f7',
+  '\u001b[19~': 'f8',
+  '\u001b[20~': 'f9',
+  '\u001b[21~': 'f10',
+  '\u001b[23~': 'f11',
+  '\u001b[24~': 'f12',
 };

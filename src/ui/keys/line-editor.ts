@@ -3,10 +3,7 @@
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { DialogAction } from './bindings.js';
 
-export type LineEdit =
-  | { kind: 'submit'; value: string }
-  | { kind: 'cancel' }
-  | { kind: 'change'; value: string };
+export type LineEdit = { kind: 'submit'; value: string } | { kind: 'cancel' } | { kind: 'change'; value: string };
 
 /** What a key does to a prompt holding `value`; undefined: nothing (e.g. a control key). */
 export function editLine(value: string, action: DialogAction | undefined, text: string): LineEdit | undefined {

@@ -17,12 +17,15 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
   const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
   if (openInbox) ctx.peeks.set(i, cached);
   try {
-    const acc = await ctx.track(`connecting to ${slot.name}…`, (async () => {
-      if (ctx.loginGate) await ctx.loginGate(i);
-      const a = await backendFor(ctx, i);
-      await a.connect();
-      return a;
-    })());
+    const acc = await ctx.track(
+      `connecting to ${slot.name}…`,
+      (async () => {
+        if (ctx.loginGate) await ctx.loginGate(i);
+        const a = await backendFor(ctx, i);
+        await a.connect();
+        return a;
+      })(),
+    );
     ctx.updateAccount(i, { status: 'connected' });
     // Right after this account's login, whatever the other accounts are doing: its open folder
     // goes to the server (and is reconciled there) before the folder list is even asked for.

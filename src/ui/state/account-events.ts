@@ -33,8 +33,7 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
         // The old rows stay drawn until the refetch replaces them (no placeholders flashing).
         ctx.cache.markStale(folderKey(i, e.folder));
         reopenCurrent(ctx);
-      }
-      else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
+      } else void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
       break;
     case 'uidvalidity':
       ctx.cache.invalidate(folderKey(i, e.folder));

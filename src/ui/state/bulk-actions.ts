@@ -56,12 +56,22 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
       let summaries = t.summaries;
       if (summaries.length < t.uids.length) {
         const have = new Set(summaries.map((m) => m.uid));
-        summaries = [...summaries, ...(await ctx.track('messages…', acc.fetchSummaries(t.path, t.uids.filter((u) => !have.has(u)))))];
+        summaries = [
+          ...summaries,
+          ...(await ctx.track(
+            'messages…',
+            acc.fetchSummaries(
+              t.path,
+              t.uids.filter((u) => !have.has(u)),
+            ),
+          )),
+        ];
       }
       const on = set ?? summaries.some((m) => !m.flags.includes(flag));
       const { undo } = await ctx.track('saving flags…', changeFlags(acc, t.path, summaries, on ? { add: [flag] } : { remove: [flag] }));
       pushUndo(ctx, t.account, undo);
-      for (const u of t.uids) ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
+      for (const u of t.uids)
+        ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
       const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
       if (flag === '\\Seen') adjustUnread(ctx, t.account, t.path, on ? -changed : changed);
       const what = flag === '\\Seen' ? (on ? 'read' : 'unread') : flag === '\\Flagged' ? (on ? 'flagged' : 'unflagged') : `${on ? 'set' : 'cleared'} ${flag}`;
@@ -102,7 +112,14 @@ export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
 }
 
 /** The removal note for `n` messages: the engine's words for one, in the plural for more. */
-function removalText(ctx: ControllerContext, account: AccountId, outcome: RemovalOutcome | undefined, n: number, fallback: string, action: 'delete' | 'move'): string {
+function removalText(
+  ctx: ControllerContext,
+  account: AccountId,
+  outcome: RemovalOutcome | undefined,
+  n: number,
+  fallback: string,
+  action: 'delete' | 'move',
+): string {
   const one = removalNote(outcome, fallback, action, (p) => folderTitle(ctx.state, account, p));
   if (n === 1) return one;
   return one

@@ -33,9 +33,7 @@ export async function compose(ctx: ControllerContext, host: ComposeHost): Promis
     afterSend: (index, original) => {
       const i = ctx.composeAccount(index);
       if (original) {
-        ctx.cache.update(folderKey(i, original.path), original.uid, (s) =>
-          s.flags.includes('\\Answered') ? s : { ...s, flags: [...s.flags, '\\Answered'] },
-        );
+        ctx.cache.update(folderKey(i, original.path), original.uid, (s) => (s.flags.includes('\\Answered') ? s : { ...s, flags: [...s.flags, '\\Answered'] }));
       }
       void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
     },

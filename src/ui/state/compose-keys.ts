@@ -22,16 +22,26 @@ export function composeCommand(flow: Pick<ComposeFlow, 'current'>, keys: KeyTabl
     return a === 'discard' ? { kind: 'close' } : undefined;
   }
   switch (a) {
-    case 'send': return { kind: 'send' };
-    case 'edit': return { kind: 'edit' };
-    case 'attach': return { kind: 'askAttach' };
-    case 'editTo': return { kind: 'askTo' };
-    case 'editCc': return { kind: 'askCc' };
-    case 'editBcc': return { kind: 'askBcc' };
-    case 'identity': return { kind: 'switchIdentity' };
-    case 'postpone': return { kind: 'postpone' };
-    case 'discard': return { kind: 'askDiscard' };
-    default: return undefined;
+    case 'send':
+      return { kind: 'send' };
+    case 'edit':
+      return { kind: 'edit' };
+    case 'attach':
+      return { kind: 'askAttach' };
+    case 'editTo':
+      return { kind: 'askTo' };
+    case 'editCc':
+      return { kind: 'askCc' };
+    case 'editBcc':
+      return { kind: 'askBcc' };
+    case 'identity':
+      return { kind: 'switchIdentity' };
+    case 'postpone':
+      return { kind: 'postpone' };
+    case 'discard':
+      return { kind: 'askDiscard' };
+    default:
+      return undefined;
   }
 }
 

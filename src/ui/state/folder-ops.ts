@@ -40,7 +40,12 @@ function foldersAccount(ctx: ControllerContext, need: 'folderOps' | 'subscriptio
     return undefined;
   }
   if (!acc.capabilities[need]) {
-    tell(ctx, need === 'subscriptions' ? 'This account has no subscriptions (only IMAP folders can be subscribed to)' : 'This account cannot create, rename or delete folders');
+    tell(
+      ctx,
+      need === 'subscriptions'
+        ? 'This account has no subscriptions (only IMAP folders can be subscribed to)'
+        : 'This account cannot create, rename or delete folders',
+    );
     return undefined;
   }
   return row.account;
@@ -74,7 +79,16 @@ export function askRenameFolder(ctx: ControllerContext): void {
   if (account === undefined) return;
   const f = cursorFolder(ctx, 'rename');
   if (!f) return;
-  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'renameFolder', label: `Rename ${sanitizeLine(folderLabel(f))} to: `, value: sanitizeLine(folderLabel(f)), account, path: f.path } });
+  ctx.store.set({
+    overlay: {
+      kind: 'prompt',
+      purpose: 'renameFolder',
+      label: `Rename ${sanitizeLine(folderLabel(f))} to: `,
+      value: sanitizeLine(folderLabel(f)),
+      account,
+      path: f.path,
+    },
+  });
 }
 
 export function askDeleteFolder(ctx: ControllerContext): void {
@@ -97,7 +111,15 @@ function serverPath(ctx: ControllerContext, account: AccountId, typed: string): 
 }
 
 /** Runs a folder change, then lists the folders again; `after` gets the new list. */
-function change(ctx: ControllerContext, account: AccountId, label: string, op: () => Promise<void> | undefined, done: string, failed: string, after?: () => void): void {
+function change(
+  ctx: ControllerContext,
+  account: AccountId,
+  label: string,
+  op: () => Promise<void> | undefined,
+  done: string,
+  failed: string,
+  after?: () => void,
+): void {
   void (async () => {
     try {
       await ctx.track(label, Promise.resolve(op()));
@@ -115,7 +137,15 @@ export function createFolder(ctx: ControllerContext, account: AccountId, typed: 
   if (path === undefined) return;
   const shown = sanitizeLine(displayFolderPath(path, namingOf(accountEntry(ctx.state, account)?.folders ?? [])));
   const acc = ctx.backends.get(account);
-  change(ctx, account, 'creating folder…', () => acc?.createFolder?.(path), `Created folder ${shown}`, 'Could not create the folder', () => moveCursorTo(ctx, account, path));
+  change(
+    ctx,
+    account,
+    'creating folder…',
+    () => acc?.createFolder?.(path),
+    `Created folder ${shown}`,
+    'Could not create the folder',
+    () => moveCursorTo(ctx, account, path),
+  );
 }
 
 export function renameFolder(ctx: ControllerContext, account: AccountId, from: string, typed: string): void {
@@ -124,26 +154,42 @@ export function renameFolder(ctx: ControllerContext, account: AccountId, from: s
   const naming = namingOf(accountEntry(ctx.state, account)?.folders ?? []);
   const acc = ctx.backends.get(account);
   const wasOpen = ctx.state.current?.account === account && ctx.state.current.path === from;
-  change(ctx, account, 'renaming folder…', () => acc?.renameFolder?.(from, path), `Renamed ${sanitizeLine(displayFolderPath(from, naming))} to ${sanitizeLine(displayFolderPath(path, naming))}`, 'Could not rename the folder', () => {
-    moveCursorTo(ctx, account, path);
-    if (wasOpen) ctx.store.set({ current: undefined, reader: undefined, search: undefined });
-  });
+  change(
+    ctx,
+    account,
+    'renaming folder…',
+    () => acc?.renameFolder?.(from, path),
+    `Renamed ${sanitizeLine(displayFolderPath(from, naming))} to ${sanitizeLine(displayFolderPath(path, naming))}`,
+    'Could not rename the folder',
+    () => {
+      moveCursorTo(ctx, account, path);
+      if (wasOpen) ctx.store.set({ current: undefined, reader: undefined, search: undefined });
+    },
+  );
 }
 
 export function deleteFolder(ctx: ControllerContext, account: AccountId, path: string): void {
   const naming = namingOf(accountEntry(ctx.state, account)?.folders ?? []);
   const acc = ctx.backends.get(account);
   const wasOpen = ctx.state.current?.account === account && ctx.state.current.path === path;
-  change(ctx, account, 'deleting folder…', () => acc?.deleteFolder?.(path), `Deleted folder ${sanitizeLine(displayFolderPath(path, naming))}`, 'Could not delete the folder', () => {
-    const rows = folderRows(ctx.state).length;
-    ctx.store.set({ folderCursor: Math.max(0, Math.min(ctx.state.folderCursor, rows - 1)) });
-    // The list must not keep showing a folder that is gone: back to the account's INBOX.
-    if (wasOpen) {
-      ctx.store.set({ current: undefined, reader: undefined, search: undefined });
-      openInitialFolder(ctx, account);
-      ctx.store.set({ focus: 'folders' });
-    }
-  });
+  change(
+    ctx,
+    account,
+    'deleting folder…',
+    () => acc?.deleteFolder?.(path),
+    `Deleted folder ${sanitizeLine(displayFolderPath(path, naming))}`,
+    'Could not delete the folder',
+    () => {
+      const rows = folderRows(ctx.state).length;
+      ctx.store.set({ folderCursor: Math.max(0, Math.min(ctx.state.folderCursor, rows - 1)) });
+      // The list must not keep showing a folder that is gone: back to the account's INBOX.
+      if (wasOpen) {
+        ctx.store.set({ current: undefined, reader: undefined, search: undefined });
+        openInitialFolder(ctx, account);
+        ctx.store.set({ focus: 'folders' });
+      }
+    },
+  );
 }
 
 export function toggleSubscription(ctx: ControllerContext): void {
@@ -154,7 +200,14 @@ export function toggleSubscription(ctx: ControllerContext): void {
   const on = !f.subscribed;
   const acc = ctx.backends.get(account);
   const name = sanitizeLine(folderLabel(f));
-  change(ctx, account, on ? 'subscribing…' : 'unsubscribing…', () => acc?.subscribeFolder?.(f.path, on), on ? `Subscribed to ${name}` : `Unsubscribed from ${name}`, 'Could not change the subscription');
+  change(
+    ctx,
+    account,
+    on ? 'subscribing…' : 'unsubscribing…',
+    () => acc?.subscribeFolder?.(f.path, on),
+    on ? `Subscribed to ${name}` : `Unsubscribed from ${name}`,
+    'Could not change the subscription',
+  );
 }
 
 function moveCursorTo(ctx: ControllerContext, account: AccountId, path: string): void {

@@ -38,4 +38,3 @@ export function openJumpPicker(ctx: ControllerContext): void {
   if (items.length === 0) return tell(ctx, 'No folders yet (still connecting?)');
   ctx.store.set({ overlay: { kind: 'picker', purpose: 'jump', title: 'Go to folder: type to filter', items, cursor: 0, filter: '' } });
 }
-

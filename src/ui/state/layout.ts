@@ -3,7 +3,10 @@
 // width while it is open; below that one pane at a time, so nothing is clipped at 40x10.
 import type { Pane } from './types.js';
 
-export interface Rect { width: number; height: number }
+export interface Rect {
+  width: number;
+  height: number;
+}
 export interface Layout {
   mode: 'columns' | 'sidebar' | 'single';
   folders?: Rect;

@@ -38,4 +38,3 @@ export function refusedLogins(ctx: ControllerContext): Set<AccountId> {
   if (!s) refusedByCtx.set(ctx, (s = new Set()));
   return s;
 }
-

@@ -56,7 +56,13 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
       const op = on ? acc.addFlags(t.path, [summary.uid], [flag]) : acc.removeFlags(t.path, [summary.uid], [flag]);
       await ctx.track('saving flags…', op);
       // A flag the user changed can be undone; the reader's automatic \Seen (quiet) cannot.
-      if (!quiet) pushUndo(ctx, t.account, { kind: 'flags', path: t.path, added: on ? [{ flag, uids: [summary.uid] }] : [], removed: on ? [] : [{ flag, uids: [summary.uid] }] });
+      if (!quiet)
+        pushUndo(ctx, t.account, {
+          kind: 'flags',
+          path: t.path,
+          added: on ? [{ flag, uids: [summary.uid] }] : [],
+          removed: on ? [] : [{ flag, uids: [summary.uid] }],
+        });
       if (!quiet) ctx.note(flagNote(modelOf(ctx.slot(t.account)?.protocol ?? 'imap'), flag, on));
     } catch (err) {
       ctx.cache.update(key, summary.uid, (s) => ({ ...s, flags: without(s.flags) }));
@@ -76,7 +82,6 @@ export function adjustUnread(ctx: ControllerContext, account: AccountId, path: s
   if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
 }
 
-
 export function afterRemoval(ctx: ControllerContext, account: AccountId, path: string, uid: number, verb: string): void {
   if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });
   const search = ctx.state.search;
@@ -93,7 +98,13 @@ export function deleteMessage(ctx: ControllerContext, account: AccountId, path: 
       const acc = await backendFor(ctx, account);
       const outcome = await ctx.track('deleting…', acc.deleteMessages(path, [uid]));
       const permanent = deleteIsPermanent(accountEntry(ctx.state, account)?.folders ?? [], path);
-      afterRemoval(ctx, account, path, uid, removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete', (p) => folderTitle(ctx.state, account, p)));
+      afterRemoval(
+        ctx,
+        account,
+        path,
+        uid,
+        removalNote(outcome, permanent ? 'Message deleted for good' : 'Message deleted (moved to Trash)', 'delete', (p) => folderTitle(ctx.state, account, p)),
+      );
     } catch (err) {
       ctx.fail(err, 'Delete failed');
     }
@@ -106,7 +117,13 @@ export function moveMessage(ctx: ControllerContext, destination: string): void {
       try {
         const acc = await backendFor(ctx, t.account);
         const outcome = await ctx.track('moving…', acc.moveMessages(t.path, [t.summary.uid], destination));
-        afterRemoval(ctx, t.account, t.path, t.summary.uid, removalNote(outcome, `Moved to ${sanitizeLine(folderTitle(ctx.state, t.account, destination))}`, 'move', (p) => folderTitle(ctx.state, t.account, p)));
+        afterRemoval(
+          ctx,
+          t.account,
+          t.path,
+          t.summary.uid,
+          removalNote(outcome, `Moved to ${sanitizeLine(folderTitle(ctx.state, t.account, destination))}`, 'move', (p) => folderTitle(ctx.state, t.account, p)),
+        );
       } catch (err) {
         ctx.fail(err, 'Move failed');
       }

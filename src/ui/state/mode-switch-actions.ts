@@ -95,7 +95,20 @@ export function showLocalCache(ctx: ControllerContext, owner: AccountId): void {
   const cache = slot.mode.localCache();
   if (!cache) return;
   ctx.opts.accounts.push(cache);
-  ctx.store.set((s) => ({ accounts: [...s.accounts, { id: cache.name, name: cache.name, protocol: cache.protocol, status: 'idle', folders: [], localCacheOf: owner, ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}) }] }));
+  ctx.store.set((s) => ({
+    accounts: [
+      ...s.accounts,
+      {
+        id: cache.name,
+        name: cache.name,
+        protocol: cache.protocol,
+        status: 'idle',
+        folders: [],
+        localCacheOf: owner,
+        ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}),
+      },
+    ],
+  }));
   void connectAccount(ctx, cache.name, false);
 }
 

@@ -21,7 +21,10 @@ export function rawSourceLines(raw: RawSourceView, width: number, canSave: boole
   lines.push({ text: `Raw source · V returns to the message${save}`, kind: 'attachment' });
   if (raw.cut) {
     const mb = raw.limitBytes / 1024 / 1024;
-    lines.push({ text: `(!) Only the first ${mb >= 1 ? `${mb} MB` : `${Math.round(raw.limitBytes / 1024)} KB`} is shown${save ? '; s saves all of it' : ''}`, kind: 'attachment' });
+    lines.push({
+      text: `(!) Only the first ${mb >= 1 ? `${mb} MB` : `${Math.round(raw.limitBytes / 1024)} KB`} is shown${save ? '; s saves all of it' : ''}`,
+      kind: 'attachment',
+    });
   }
   lines.push({ text: '─'.repeat(w), kind: 'separator' });
   for (const line of raw.lines) {

@@ -12,9 +12,7 @@ export interface ReaderLine {
 // `tail`: after a jump to the end (`G`), the wrapped last screens of the body; `rest` is then the
 // middle between what was wrapped from the top and the tail, shown as one line until it is read.
 // `shown` caches lines + marker + tail.
-let memo:
-  | { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[]; rest: string; tail?: ReaderLine[]; shown?: ReaderLine[] }
-  | undefined;
+let memo: { message: ReaderMessage; width: number; full: boolean; lines: ReaderLine[]; rest: string; tail?: ReaderLine[]; shown?: ReaderLine[] } | undefined;
 
 /** Body characters wrapped per step (~1 ms of work for ordinary text). */
 const CHUNK_CHARS = 16 * 1024;
@@ -37,14 +35,7 @@ function memoFor(message: ReaderMessage, width: number, full: boolean, loader: M
  * wrapped are kept (memoised on message, width and header mode), so scrolling wraps only what is new.
  * After readerLinesToEnd(), the middle is wrapped only while the view starts (`from`) above it.
  */
-export function readerLines(
-  message: ReaderMessage,
-  width: number,
-  full: boolean,
-  loader: MessageLoader,
-  need = Infinity,
-  from = 0,
-): ReaderLine[] {
+export function readerLines(message: ReaderMessage, width: number, full: boolean, loader: MessageLoader, need = Infinity, from = 0): ReaderLine[] {
   const m = memoFor(message, width, full, loader);
   while (m.rest !== '' && m.lines.length < need && (!m.tail || from < m.lines.length)) {
     const { piece, rest } = nextPiece(m.rest);

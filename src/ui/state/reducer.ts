@@ -102,17 +102,28 @@ function folderStep(s: UiState, action: Action): Step | undefined {
   const c = s.folderCursor;
   const move = (to: number) => done({ ...s, folderCursor: Math.max(0, Math.min(rows - 1, to)) });
   switch (action) {
-    case 'down': return move(c + 1);
-    case 'up': return move(c - 1);
-    case 'top': return move(0);
-    case 'bottom': return move(rows - 1);
-    case 'pageDown': return move(c + page);
-    case 'pageUp': return move(c - page);
-    case 'halfPageDown': return move(c + Math.floor(page / 2));
-    case 'halfPageUp': return move(c - Math.floor(page / 2));
-    case 'open': return undefined;
-    case 'delete': return undefined;
-    default: return done(s);
+    case 'down':
+      return move(c + 1);
+    case 'up':
+      return move(c - 1);
+    case 'top':
+      return move(0);
+    case 'bottom':
+      return move(rows - 1);
+    case 'pageDown':
+      return move(c + page);
+    case 'pageUp':
+      return move(c - page);
+    case 'halfPageDown':
+      return move(c + Math.floor(page / 2));
+    case 'halfPageUp':
+      return move(c - Math.floor(page / 2));
+    case 'open':
+      return undefined;
+    case 'delete':
+      return undefined;
+    default:
+      return done(s);
   }
 }
 
@@ -122,14 +133,22 @@ function listStep(s: UiState, action: Action, env: ReduceEnv): Step | undefined 
   const to = (cursor: number) => done({ ...s, ...scrolledTo(s, cursor) }, ENSURE);
   const by = (delta: number) => done({ ...s, ...paged(s, delta) }, ENSURE);
   switch (action) {
-    case 'down': return to(c + 1);
-    case 'up': return to(c - 1);
-    case 'top': return to(0);
-    case 'bottom': return to(listCount(s) - 1);
-    case 'pageDown': return by(page);
-    case 'pageUp': return by(-page);
-    case 'halfPageDown': return by(Math.floor(page / 2));
-    case 'halfPageUp': return by(-Math.floor(page / 2));
+    case 'down':
+      return to(c + 1);
+    case 'up':
+      return to(c - 1);
+    case 'top':
+      return to(0);
+    case 'bottom':
+      return to(listCount(s) - 1);
+    case 'pageDown':
+      return by(page);
+    case 'pageUp':
+      return by(-page);
+    case 'halfPageDown':
+      return by(Math.floor(page / 2));
+    case 'halfPageUp':
+      return by(-Math.floor(page / 2));
     case 'back':
       if (s.search) return done({ ...s, search: undefined, listCursor: 0, listTop: 0 }, ENSURE);
       return done({ ...s, focus: 'folders' });
@@ -154,14 +173,22 @@ function readerStep(s: UiState, action: Action, env: ReduceEnv): Step | undefine
   const maxScroll = readerMaxScroll(s, env.loader, action === 'bottom');
   const scroll = (to: number) => done({ ...s, reader: { ...r, scroll: Math.max(0, Math.min(maxScroll, to)) } });
   switch (action) {
-    case 'down': return scroll(r.scroll + 1);
-    case 'up': return scroll(r.scroll - 1);
-    case 'top': return scroll(0);
-    case 'bottom': return scroll(maxScroll);
-    case 'pageDown': return scroll(r.scroll + height - 1);
-    case 'pageUp': return scroll(r.scroll - height + 1);
-    case 'halfPageDown': return scroll(r.scroll + Math.floor(height / 2));
-    case 'halfPageUp': return scroll(r.scroll - Math.floor(height / 2));
+    case 'down':
+      return scroll(r.scroll + 1);
+    case 'up':
+      return scroll(r.scroll - 1);
+    case 'top':
+      return scroll(0);
+    case 'bottom':
+      return scroll(maxScroll);
+    case 'pageDown':
+      return scroll(r.scroll + height - 1);
+    case 'pageUp':
+      return scroll(r.scroll - height + 1);
+    case 'halfPageDown':
+      return scroll(r.scroll + Math.floor(height / 2));
+    case 'halfPageUp':
+      return scroll(r.scroll - Math.floor(height / 2));
     case 'back':
       // A message still loading is cancelled (an effect: its parser stops).
       return r.status === 'loading' ? undefined : done({ ...s, focus: 'list' });

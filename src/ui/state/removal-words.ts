@@ -3,7 +3,7 @@ import type { RemovalOutcome } from '../../accounts/account.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
 /** Why a message can stay marked deleted (a server without UIDPLUS, other clients' marks). */
-const KEPT_MARKED = "expunging it would also remove messages another client marked deleted";
+const KEPT_MARKED = 'expunging it would also remove messages another client marked deleted';
 
 /**
  * The status line after a delete (`destination` undefined: deleted in place) or a move.

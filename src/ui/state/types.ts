@@ -82,13 +82,29 @@ export type Overlay =
     }
   /** Deleting a folder: `text` names it and how many messages go with it. */
   | { kind: 'confirmFolderDelete'; account: AccountId; path: string; text: string }
-  | { kind: 'confirmDelete'; account: AccountId; path: string; uid: number; subject: string; /** No Trash to undo from. */ permanent: boolean; /** Several (tagged) messages: all of them, `uid` is the first. */ uids?: number[] }
+  | {
+      kind: 'confirmDelete';
+      account: AccountId;
+      path: string;
+      uid: number;
+      subject: string /** No Trash to undo from. */;
+      permanent: boolean /** Several (tagged) messages: all of them, `uid` is the first. */;
+      uids?: number[];
+    }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
   | { kind: 'confirmMode'; account: AccountId; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
   /** Protocol trace view: `scroll` = lines up from the newest (0 follows); `version` redraws on new lines. */
   | { kind: 'trace'; scroll: number; all: boolean; version: number }
   /** `filter` set: typed text narrows the items (folder pickers); the cursor indexes the visible ones. */
-  | { kind: 'picker'; purpose: PickerPurpose; title: string; items: { label: string; value: string }[]; cursor: number; filter?: string; /** move/copy: the messages, all in the current folder. */ uids?: number[] }
+  | {
+      kind: 'picker';
+      purpose: PickerPurpose;
+      title: string;
+      items: { label: string; value: string }[];
+      cursor: number;
+      filter?: string /** move/copy: the messages, all in the current folder. */;
+      uids?: number[];
+    }
   /** The password prompt after a refused login: `value` is never drawn. */
   | { kind: 'secret'; account: AccountId; label: string; value: string }
   /** The compose confirm screen (send / edit / attach / postpone / cancel). */

@@ -88,7 +88,11 @@ export class WindowCache {
     for (const [w, rows] of f.windows) {
       const i = rows.indexOf(old);
       // Map.set on a present key keeps its place in the recency order.
-      if (i >= 0) f.windows.set(w, rows.map((r, j) => (j === i ? next : r)));
+      if (i >= 0)
+        f.windows.set(
+          w,
+          rows.map((r, j) => (j === i ? next : r)),
+        );
     }
     if (f.byUid.get(uid) === old) f.byUid.set(uid, next);
     if (f.loose.get(uid) === old) f.loose.set(uid, next);

@@ -25,8 +25,7 @@ export function diffGrids(prev: ScreenGrid | undefined, next: ScreenGrid): strin
     let force = 0; // cells after an unsure glyph are rewritten: it may have drawn over them
     for (let x = 0; x < cols; x++) {
       const i = base + x;
-      const changed =
-        force > 0 || next.chars[i] !== before.chars[i] || next.styles[i] !== before.styles[i] || next.unsure[i] !== before.unsure[i];
+      const changed = force > 0 || next.chars[i] !== before.chars[i] || next.styles[i] !== before.styles[i] || next.unsure[i] !== before.unsure[i];
       if (force > 0) force--;
       if (!changed) continue;
       // Start a wide glyph at its first cell.

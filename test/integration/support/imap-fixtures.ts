@@ -31,21 +31,20 @@ export interface TestAccount {
   dispose(): Promise<void>;
 }
 
-export async function makeAccount(
-  config: AccountConfig,
-  password = 'alice-pw',
-  dataDir?: string,
-  tuning: Partial<ImapTuning> = {},
-): Promise<TestAccount> {
+export async function makeAccount(config: AccountConfig, password = 'alice-pw', dataDir?: string, tuning: Partial<ImapTuning> = {}): Promise<TestAccount> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tmail-imap-')));
   let requests = 0;
-  const account = new ImapAccount(config, {
-    getPassword: async () => {
-      requests++;
-      return password;
+  const account = new ImapAccount(
+    config,
+    {
+      getPassword: async () => {
+        requests++;
+        return password;
+      },
+      dataDir: path.join(dir, 'data'),
     },
-    dataDir: path.join(dir, 'data'),
-  }, tuning);
+    tuning,
+  );
   const events: AccountEvent[] = [];
   account.onEvent((e) => events.push(e));
   return {

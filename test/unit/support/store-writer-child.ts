@@ -12,8 +12,16 @@ for (let batch = 0; ; batch++) {
   for (let i = 0; i < BATCH; i++) {
     const uid = batch * BATCH + i + 1;
     summaries.push({
-      uid, flags: ['\\Seen'], date: new Date(uid * 1000), from: [{ name: `N${uid}`, address: `a${uid}@x` }], to: [], cc: [],
-      subject: `batch ${batch} message ${uid}`, size: uid, hasAttachments: false, location: { kind: 'server' },
+      uid,
+      flags: ['\\Seen'],
+      date: new Date(uid * 1000),
+      from: [{ name: `N${uid}`, address: `a${uid}@x` }],
+      to: [],
+      cc: [],
+      subject: `batch ${batch} message ${uid}`,
+      size: uid,
+      hasAttachments: false,
+      location: { kind: 'server' },
     });
   }
   cache.putSummaries('INBOX', summaries);
