@@ -121,7 +121,7 @@ Test mail server running (Dovecot, private instance) — mail generated in ${(in
   POP3      ${p.pop3} (STLS)        POP3S ${p.pop3s} (implicit TLS)
   CA cert   ${server.caFile}
   users     ${server.users.map((u) => `${u.user} / ${u.password}`).join('    ')}
-  mail      alice: INBOX ${info.count} (newest ${Math.min(UNREAD_IN_INBOX, info.count)} unread), ${folders}
+  mail      alice: INBOX ${info.count} (newest ${Math.min(UNREAD_IN_INBOX, info.count)} unread, and about one in five older ones), ${folders}
             bob:   INBOX ${info.bobCount} (for POP3)
   log       ${server.logFile}
 
