@@ -202,7 +202,8 @@ export function copySet(ctx: ControllerContext, account: AccountId, path: string
       const acc = await backendFor(ctx, account);
       await ctx.track('copying…', acc.copyMessages(path, uids, destination));
       ctx.cache.invalidate(folderKey(account, destination));
-      ctx.notify(`Copied ${plural(uids.length, 'message')} to ${sanitizeLine(folderTitle(ctx.state, account, destination))}`);
+      const where = sanitizeLine(folderTitle(ctx.state, account, destination));
+      ctx.notify(uids.length === 1 ? `Copied to ${where}` : `Copied ${plural(uids.length, 'message')} to ${where}`);
       void refreshFolders(ctx, account).catch((err) => ctx.fail(err));
     } catch (err) {
       ctx.fail(err, 'Copy failed');
