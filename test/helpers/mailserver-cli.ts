@@ -130,8 +130,8 @@ tmail config (accounts "alice (IMAP)" on STARTTLS, "bob (POP3)" on POP3S):
 
 Try:
   ${env} node ${tmail}
-  node ${tmail} --config ${shellQuote(files.configFile)} folders --account 'alice (IMAP)'
-  node ${tmail} --config ${shellQuote(files.configFile)} list --account 'alice (IMAP)' --limit 20
+  TMAIL_DATA_DIR=${shellQuote(files.dataDir)} node ${tmail} --config ${shellQuote(files.configFile)} folders --account 'alice (IMAP)'
+  TMAIL_DATA_DIR=${shellQuote(files.dataDir)} node ${tmail} --config ${shellQuote(files.configFile)} list --account 'alice (IMAP)' --limit 20
 (bin/tmail.js runs the build in dist/: run \`npm run build\` first if you changed sources.)
 ${
   info.keep

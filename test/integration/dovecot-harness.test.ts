@@ -417,6 +417,8 @@ describe('npm run mailserver', dovecotTestOptions(), () => {
       const configFile = path.join(dir, 'tmail', 'config.json');
       assert.match(started.out, new RegExp(`TMAIL_CONFIG_DIR=${dir}/tmail TMAIL_DATA_DIR=${dir}/tmail/data node `));
       assert.match(started.out, new RegExp(`--config ${configFile}`));
+      // The example commands keep their caches in the server's directory, never in the user's data dir.
+      for (const example of started.out.split('\n').filter((l) => l.includes('--config '))) assert.match(example, /TMAIL_DATA_DIR=/, example);
       assert.equal((await import('node:fs')).statSync(configFile).mode & 0o777, 0o600);
       const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
         accounts: { name: string; port: number; protocol: string; security: string; ca: string; passwordCommand: string }[];
