@@ -8,6 +8,7 @@ import type { AccountConfig, TmailConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { startDovecot, stopDovecotAt, type DovecotServer } from './dovecot.js';
 import { generateMaildir } from './maildir-generator.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -64,7 +65,7 @@ async function fillMail(server: DovecotServer, opts: { count: number; bobCount: 
   await server.fixOwnership('bob');
 }
 
-function tmailConfig(server: DovecotServer): TmailConfig {
+function tmailConfig(server: DovecotServer, smtp?: SmtpSink): TmailConfig {
   const pw = (user: string) => server.users.find((u) => u.user === user)?.password ?? '';
   const alice: AccountConfig = {
     name: 'alice (IMAP)',
@@ -76,6 +77,9 @@ function tmailConfig(server: DovecotServer): TmailConfig {
     email: 'alice@example.test',
     passwordCommand: `printf %s ${shellQuote(pw('alice'))}`,
     ca: server.caFile,
+    // `M` switches model on the same security: STARTTLS IMAP <-> STLS POP3.
+    ports: { imap: server.ports.imap, pop3: server.ports.pop3 },
+    ...(smtp ? { smtp: smtpBlock(smtp, 'Alice Example <alice@example.test>') } : {}),
   };
   const bob: AccountConfig = {
     name: 'bob (POP3)',
@@ -88,16 +92,32 @@ function tmailConfig(server: DovecotServer): TmailConfig {
     passwordCommand: `printf %s ${shellQuote(pw('bob'))}`,
     ca: server.caFile,
     leaveOnServer: true,
+    // `M` switches model on the same security: POP3S <-> IMAPS.
+    ports: { imap: server.ports.imaps, pop3: server.ports.pop3s },
+    ...(smtp ? { smtp: smtpBlock(smtp, 'Bob <bob@example.org>') } : {}),
   };
   return { accounts: [alice, bob] };
 }
 
-async function writeTmailConfig(server: DovecotServer): Promise<{ configDir: string; configFile: string; dataDir: string }> {
+/** The submission server: STARTTLS, AUTH required; it accepts mail and delivers it nowhere. */
+function smtpBlock(smtp: SmtpSink, from: string): NonNullable<AccountConfig['smtp']> {
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    security: 'starttls',
+    user: smtp.user,
+    from,
+    ca: smtp.caFile,
+    passwordCommand: `printf %s ${shellQuote(smtp.password)}`,
+  };
+}
+
+async function writeTmailConfig(server: DovecotServer, smtp?: SmtpSink): Promise<{ configDir: string; configFile: string; dataDir: string }> {
   const configDir = path.join(server.dir, 'tmail');
   const dataDir = path.join(configDir, 'data');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const configFile = path.join(configDir, 'config.json');
-  const config = tmailConfig(server);
+  const config = tmailConfig(server, smtp);
   // Catch drift between this file and the config schema now rather than when someone tries it.
   validateConfig(JSON.parse(JSON.stringify(config)), { file: configFile, baseDir: configDir });
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
@@ -108,6 +128,7 @@ function banner(
   server: DovecotServer,
   files: { configDir: string; configFile: string; dataDir: string },
   info: { count: number; bobCount: number; ms: number; keep: boolean },
+  smtp?: SmtpSink,
 ): string {
   const tmail = path.relative(process.cwd(), path.join(repoRoot, 'bin', 'tmail.js')) || 'bin/tmail.js';
   const env = `TMAIL_CONFIG_DIR=${shellQuote(files.configDir)} TMAIL_DATA_DIR=${shellQuote(files.dataDir)}`;
@@ -120,6 +141,7 @@ Test mail server running (Dovecot, private instance) — mail generated in ${(in
   IMAP      ${p.imap} (STARTTLS)    IMAPS ${p.imaps} (implicit TLS)
   POP3      ${p.pop3} (STLS)        POP3S ${p.pop3s} (implicit TLS)
   CA cert   ${server.caFile}
+  SMTP      ${smtp ? `${smtp.port} (STARTTLS, login required; accepts mail and delivers it nowhere; CA ${smtp.caFile})` : 'none with --keep (it runs inside this process): compose needs the server running in the foreground'}
   users     ${server.users.map((u) => `${u.user} / ${u.password}`).join('    ')}
   mail      alice: INBOX ${info.count} (newest ${Math.min(UNREAD_IN_INBOX, info.count)} unread, and about one in five older ones), ${folders}
             bob:   INBOX ${info.bobCount} (for POP3)
@@ -183,11 +205,13 @@ async function main(argv: string[]): Promise<number> {
         .filter(Boolean)
     : undefined;
   const server = await startDovecot({ baseDir: values['base-dir'], apop: values.apop, ...(hideImapCapabilities ? { hideImapCapabilities } : {}) });
+  let smtp: SmtpSink | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping Dovecot…\n');
+    await smtp?.stop();
     await server.stop();
     process.exit(code);
   };
@@ -196,15 +220,17 @@ async function main(argv: string[]): Promise<number> {
   try {
     const t0 = Date.now();
     await fillMail(server, opts);
-    const files = await writeTmailConfig(server);
     const keep = values.keep;
-    process.stdout.write(banner(server, files, { ...opts, ms: Date.now() - t0, keep }));
+    if (!keep) smtp = await startSmtpSink({ user: 'submit', password: `submit-${process.pid}` });
+    const files = await writeTmailConfig(server, smtp);
+    process.stdout.write(banner(server, files, { ...opts, ms: Date.now() - t0, keep }, smtp));
     if (keep) {
       server.detach();
       return 0;
     }
     if (stopping) return new Promise<number>(() => undefined);
   } catch (err) {
+    await smtp?.stop();
     await server.stop();
     throw err;
   }
