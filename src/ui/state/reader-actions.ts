@@ -1,5 +1,6 @@
 // Opening the message under the cursor in the reader pane (loaded in the background, marked read
 // at once), and closing one still loading. Scrolling the reader is pure: reducer.ts.
+import { accountEntry } from './folder-rows.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
@@ -62,7 +63,11 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
   // Summaries are replaced, not changed: the loader gets the row as it is now (read).
   const envelope = ctx.cache.byUid(folderKey(cur.account, cur.path), summary.uid) ?? summary;
-  ctx.note(openNote(model, summary.location, wasUnread));
+  const folder = accountEntry(ctx.state, cur.account)?.folders.find((f) => f.path === cur.path);
+  if (folder?.specialUse === 'drafts') {
+    const key = ctx.opts.keys.editDraft.keys[0] ?? 'E';
+    ctx.note({ short: `Draft: ${key} edits and sends it`, full: `A draft: ${key} edits it and sends it (it then leaves Drafts)` });
+  } else ctx.note(openNote(model, summary.location, wasUnread));
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
