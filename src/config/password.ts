@@ -113,7 +113,14 @@ export function runSecretCommand(cmd: SecretCommand, ctx: PasswordContext, optio
       child.stdout.destroy();
       child.stderr.destroy();
       done();
-      reject(fail(why));
+      // Said once the command is really gone (its exit is prompt after SIGKILL), bounded anyway.
+      const give = () => reject(fail(why));
+      if (child.exitCode !== null || child.signalCode !== null) return give();
+      const late = setTimeout(give, 1000);
+      child.once('exit', () => {
+        clearTimeout(late);
+        give();
+      });
     };
     const timer = setTimeout(
       () => stop(`did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (waiting for a passphrase that never came?)`),
