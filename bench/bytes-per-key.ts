@@ -236,7 +236,7 @@ export async function bytesPerKeyBench(server: DovecotServer, log: (line: string
     for (const c of await clients(server, home)) out.push(await measureClient(c, home, log));
     return out;
   } finally {
-    await rm(home, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
