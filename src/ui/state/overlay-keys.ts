@@ -53,12 +53,11 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
     }
     case 'secret':
       return secretKey(ctx, o, input);
-    case 'compose':
-      {
-        const flow = composeFlowOf(ctx);
-        if (flow) composeKey(flow, keys, input);
-      }
+    case 'compose': {
+      const flow = composeFlowOf(ctx);
+      if (flow) composeKey(flow, keys, input);
       return;
+    }
     case 'confirmMode':
       return modeKey(ctx, o, dialog);
     case 'confirmFolderDelete':
