@@ -1,9 +1,9 @@
 // Everything the UI does, without drawing anything: key handling, background fetches, optimistic
 // flag updates, live updates. Components subscribe to `store`; tests drive a controller directly.
 // Rule: no method awaits the network before returning to the input loop — work is started in
-// the background and its result lands in the store later.
-// This file keeps the lifecycle and the key dispatch; each concern lives in a module of its own
-// (plain functions over the shared ControllerContext).
+// the background and its result comes back later as a message (messages.ts `Result`).
+// This file keeps the lifecycle, the key dispatch and `commit`, the one write of the store; each
+// concern lives in a module of its own (plain functions over the shared ControllerContext).
 import type { MessageSummary } from '../../domain/index.js';
 import { actionFor, type MainAction } from '../keys/bindings.js';
 import { connectAccount, gateLogins } from './account-connect.js';
