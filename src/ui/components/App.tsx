@@ -85,7 +85,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   if (o?.kind === 'help') {
     main = <HelpOverlay keys={keys} width={cols} height={fullHeight} scroll={o.scroll} lastError={state.error} lastNote={state.lastNote?.full} />;
   } else if (o?.kind === 'compose') {
-    main = <ComposeConfirm view={o.view} width={cols} height={fullHeight} />;
+    main = <ComposeConfirm view={o.view} keys={keys} width={cols} height={fullHeight} />;
   } else if (o?.kind === 'trace') {
     const name = (accountEntry(state, state.current?.account) ?? state.accounts[0])?.name;
     main = <TracePane buffer={trace} account={name} all={o.all} scroll={o.scroll} width={cols} height={fullHeight} theme={theme} />;

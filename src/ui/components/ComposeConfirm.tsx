@@ -1,11 +1,14 @@
 // The screen after the editor: who the message goes to, what is attached, and the choices.
-// Draws only; ComposeFlow (src/compose/ui-flow.ts) decides what the keys do.
+// Draws only; ComposeFlow (src/compose/ui-flow.ts) decides what the keys do, and the key lines
+// come from the key table (keys/compose-footer.ts).
 import { Box, Text } from 'ink';
 import type { ComposeView } from '../../compose/ui-flow.js';
+import type { KeyTable } from '../keys/bindings.js';
+import { composeFooter, discardQuestion, promptHint, resumeFooter } from '../keys/compose-footer.js';
 import { padToWidth } from '../../text/display-width.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
-export function ComposeConfirm(props: { view: ComposeView; width: number; height: number }) {
+export function ComposeConfirm(props: { view: ComposeView; keys: KeyTable; width: number; height: number }) {
   const v = props.view;
   const inner = Math.max(10, props.width - 4);
   const row = (label: string, value: string) => padToWidth(`${label.padEnd(9)}${sanitizeLine(value) || '—'}`, inner);
@@ -20,14 +23,15 @@ export function ComposeConfirm(props: { view: ComposeView; width: number; height
         <Text> </Text>
         <Text>{padToWidth(`An unsent draft${stamp} was kept from an earlier session.`, inner)}</Text>
         <Text> </Text>
-        <Text bold>{padToWidth('r resume that draft · n start a new message · Esc back', inner)}</Text>
+        <Text bold>{padToWidth(resumeFooter(props.keys), inner)}</Text>
       </Box>
     );
   }
   if (v.busy) footer = v.busy;
-  else if (v.prompt) footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  ${sanitizeLine(v.prompt.hint ?? '(Enter adds, Esc cancels)')}`;
-  else if (v.confirmDiscard) footer = 'Discard this draft? y = discard, any other key = keep it';
-  else footer = 's send · e edit · t/C/b To/Cc/Bcc · f From · a attach · p postpone · q cancel';
+  else if (v.prompt)
+    footer = `${v.prompt.label}${sanitizeLine(v.prompt.value)}▏  ${promptHint(sanitizeLine(v.prompt.hint ?? '(Enter adds, Esc cancels)'), props.keys)}`;
+  else if (v.confirmDiscard) footer = discardQuestion(props.keys);
+  else footer = composeFooter(props.keys);
   return (
     <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
       <Text bold>{padToWidth(v.busy ? v.title : `${v.title} — ready to send?`, inner)}</Text>

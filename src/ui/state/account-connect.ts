@@ -6,7 +6,6 @@ import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { showFailure } from './login-failure.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
-import { folderRows } from './folder-rows.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
 import { accountEntry } from './folder-rows.js';
@@ -15,12 +14,12 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
   const slot = ctx.slot(i)!;
   ctx.updateAccount(i, { status: 'connecting', error: undefined });
   const cached = openInbox ? showCachedInbox(ctx, i) : Promise.resolve(false);
-  if (openInbox) ctx.peeks.set(i, cached);
+  if (openInbox) ctx.startup.peeks.set(i, cached);
   try {
     const acc = await ctx.track(
       `connecting to ${slot.name}…`,
       (async () => {
-        if (ctx.loginGate) await ctx.loginGate(i);
+        if (ctx.startup.loginGate) await ctx.startup.loginGate(i);
         const a = await backendFor(ctx, i);
         await a.connect();
         return a;
@@ -39,8 +38,7 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
     else if (openInbox) pointFolderCursorAtCurrent(ctx, i);
     if (acc.sync && ctx.opts.syncOnConnect !== false) ctx.post({ type: 'syncAccount', account: i });
   } catch (err) {
-    ctx.warmStart.delete(i);
-    ctx.updateAccount(i, { status: 'error', error: errorText(err) });
+    ctx.updateAccount(i, { status: 'error', error: errorText(err), warmFolder: undefined });
     showFailure(ctx, i, err);
   }
 }
@@ -51,8 +49,8 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
  * INBOX at once (every IMAP server has one), without waiting for the whole folder list.
  */
 async function openAfterLogin(ctx: ControllerContext, i: AccountId, acc: MailAccount): Promise<void> {
-  const warm = ctx.warmStart.get(i);
-  ctx.warmStart.delete(i);
+  const warm = accountEntry(ctx.state, i)?.warmFolder;
+  ctx.post({ type: 'warmStartEnded', account: i });
   const cur = ctx.state.current;
   if (warm !== undefined && cur?.account === i && cur.path === warm) {
     await loadFolder(ctx, i, warm, true);
@@ -64,8 +62,7 @@ async function openAfterLogin(ctx: ControllerContext, i: AccountId, acc: MailAcc
 function pointFolderCursorAtCurrent(ctx: ControllerContext, i: AccountId): void {
   const cur = ctx.state.current;
   if (cur?.account !== i) return;
-  const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === cur.path);
-  if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
+  ctx.post({ type: 'folderCursorOn', account: i, path: cur.path });
 }
 
 /** Warm start: the INBOX from the backend's header cache, drawn while the login is under way. */
@@ -77,10 +74,9 @@ export async function showCachedInbox(ctx: ControllerContext, i: AccountId): Pro
     const key = folderKey(i, 'INBOX');
     ctx.cache.invalidate(key);
     ctx.cache.store(key, 0, ctx.cache.begin(key, 0), peeked.newest);
-    // Until this account's login confirms it, the screen is the cache's word only.
-    ctx.warmStart.set(i, 'INBOX');
+    // Until this account's login confirms it, the screen is the cache's word only (warmFolder).
     const { total, unread } = peeked.folder;
-    ctx.store.set({ current: { account: i, path: 'INBOX', total, unread, opened: true }, listCursor: 0, listTop: 0 });
+    ctx.post({ type: 'cachedFolderShown', account: i, path: 'INBOX', total, unread });
     return true;
   } catch {
     // Only a head start: the normal open follows the login.
@@ -96,13 +92,13 @@ export async function showCachedInbox(ctx: ControllerContext, i: AccountId): Pro
 export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
   let release!: () => void;
   const drawn = new Promise<void>((r) => (release = r));
-  ctx.drawn = release;
+  ctx.startup.drawn = release;
   let timer: NodeJS.Timeout | undefined;
   const bounded = Promise.race([drawn, new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]).then(() => clearTimeout(timer));
   // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
-  ctx.loginGate = async (i) => {
+  ctx.startup.loginGate = async (i) => {
     const first = ctx.firstAccount;
-    if (i !== first || (await (ctx.peeks.get(first) ?? Promise.resolve(false)))) await bounded;
+    if (i !== first || (await (ctx.startup.peeks.get(first) ?? Promise.resolve(false)))) await bounded;
   };
 }
 
@@ -110,20 +106,19 @@ export function openInitialFolder(ctx: ControllerContext, i: AccountId): void {
   const folders = accountEntry(ctx.state, i)?.folders ?? [];
   const inbox = folders.find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? folders[0];
   if (!inbox) return;
-  const rowIndex = folderRows(ctx.state).findIndex((r) => r.account === i && r.folder?.path === inbox.path);
-  if (rowIndex >= 0) ctx.store.set({ folderCursor: rowIndex });
+  ctx.post({ type: 'folderCursorOn', account: i, path: inbox.path });
   openFolder(ctx, i, inbox.path);
 }
 
 export async function refreshFolders(ctx: ControllerContext, i: AccountId): Promise<void> {
   const acc = await backendFor(ctx, i);
   const folders = await ctx.track('folders…', acc.listFolders());
-  ctx.updateAccount(i, { folders });
+  ctx.post({ type: 'foldersListed', account: i, folders });
   const cur = ctx.state.current;
   if (cur?.account === i && cur.opened) {
     const f = folders.find((x) => x.path === cur.path);
     // The folder pane and the status bar must never disagree: a different count means the
     // server changed something the open folder has not heard of yet.
-    if (f && (f.total !== cur.total || f.unread !== cur.unread) && !ctx.warmStart.has(i)) reopenCurrent(ctx);
+    if (f && (f.total !== cur.total || f.unread !== cur.unread) && accountEntry(ctx.state, i)?.warmFolder === undefined) reopenCurrent(ctx);
   }
 }

@@ -32,7 +32,8 @@ export function startSave(ctx: ControllerContext): void {
   if (r.raw && ctx.opts.loader.saveSource) return askSaveDir(ctx, SOURCE);
   if (r.message.cut && ctx.opts.loader.saveSource) {
     // A message shown only in part: the whole source is what the user needs to get at.
-    ctx.store.set({
+    ctx.post({
+      type: 'overlayShown',
       overlay: {
         kind: 'picker',
         purpose: 'attachment',
@@ -48,7 +49,8 @@ export function startSave(ctx: ControllerContext): void {
   }
   if (atts.length === 0) return ctx.notify('This message has no attachments');
   if (atts.length === 1) return askSaveDir(ctx, 0);
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: {
       kind: 'picker',
       purpose: 'attachment',
@@ -61,7 +63,8 @@ export function startSave(ctx: ControllerContext): void {
 
 export function askSaveDir(ctx: ControllerContext, index: number): void {
   const dir = lastDir(ctx).promptStart();
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: { kind: 'prompt', purpose: 'saveDir', label: 'Save to directory: ', value: dir, attachment: index },
   });
 }
@@ -94,6 +97,6 @@ export function completeSaveDir(ctx: ControllerContext, o: Extract<Overlay, { ki
     if (ctx.state.overlay !== o) return;
     const shown = c.candidates.slice(0, 20).map((n) => sanitizeLine(n));
     const hint = c.candidates.length === 0 ? undefined : `${shown.join('  ')}${c.candidates.length > shown.length ? '  …' : ''}`;
-    ctx.store.set({ overlay: { ...o, value: sanitizeLine(c.value), ...(hint ? { hint } : { hint: undefined }) } });
+    ctx.post({ type: 'overlayShown', overlay: { ...o, value: sanitizeLine(c.value), ...(hint ? { hint } : { hint: undefined }) } });
   })();
 }

@@ -21,11 +21,23 @@ export function startCompose(ctx: ControllerContext, action: 'compose' | 'reply'
   withTarget(ctx, (t) => run(t.account, { path: t.path, uid: t.summary.uid }));
 }
 
+/**
+ * The compose flow of each controller, loaded on first use: a resource (it holds the draft being
+ * written and its editor); what it shows is state (the 'compose' overlay it posts).
+ */
+const flows = new WeakMap<ControllerContext, ComposeFlow>();
+
+/** The compose flow, if one was started (the compose screen's keys go to it). */
+export function composeFlowOf(ctx: ControllerContext): ComposeFlow | undefined {
+  return flows.get(ctx);
+}
+
 export async function compose(ctx: ControllerContext, host: ComposeHost): Promise<ComposeFlow> {
-  if (ctx.composeFlow) return ctx.composeFlow;
+  const existing = flows.get(ctx);
+  if (existing) return existing;
   const { ComposeFlow } = await import('../../compose/ui-flow.js');
-  ctx.composeFlow = new ComposeFlow(host, {
-    setView: (view) => ctx.store.set({ overlay: view ? { kind: 'compose', view } : undefined }),
+  const flow = new ComposeFlow(host, {
+    setView: (view) => ctx.post(view ? { type: 'overlayShown', overlay: { kind: 'compose', view } } : { type: 'overlayClosed' }),
     notify: (text) => ctx.notify(text),
     fail: (err, context) => ctx.fail(err, context),
     account: (i) => backendFor(ctx, ctx.composeAccount(i)),
@@ -38,5 +50,6 @@ export async function compose(ctx: ControllerContext, host: ComposeHost): Promis
       void refreshFolders(ctx, i).catch((err) => ctx.fail(err));
     },
   });
-  return ctx.composeFlow;
+  flows.set(ctx, flow);
+  return flow;
 }

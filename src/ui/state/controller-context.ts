@@ -1,11 +1,13 @@
-// What every part of the controller shares: the store, the window cache, the backends and the
-// bookkeeping of background work. The effect modules are plain functions taking this context.
+// What every part of the controller shares: the store (read here, written only by the
+// controller's commit of a reducer step), the window cache, the backends and the bookkeeping of
+// background work. The effect modules are plain functions taking this context; they change
+// state by posting result messages (messages.ts).
 import type { MailAccount } from '../../accounts/account.js';
-import type { ComposeFlow } from '../../compose/ui-flow.js';
 import type { AccountSlot, ControllerOptions } from './controller-options.js';
 import { errorText } from './error-text.js';
 import type { Msg } from './messages.js';
 import type { Note } from './model-words.js';
+import { StartupGate } from './startup-gate.js';
 import { Store } from './store.js';
 import type { AccountEntry, AccountId, UiState } from './types.js';
 import { WindowCache } from './window-cache.js';
@@ -24,18 +26,10 @@ export class ControllerContext {
   readonly creating = new Map<AccountId, Promise<MailAccount>>();
   /** The list order each folder's cached windows were fetched in. */
   readonly cachedOrder = new Map<string, string>();
-  stopped = false;
-  readerGeneration = 0;
-  composeFlow?: ComposeFlow;
-  /** Per account: the folder shown from the header cache, not yet confirmed by that account's login (see showCachedInbox). */
-  readonly warmStart = new Map<AccountId, string>();
-  /** Per account: whether its cached INBOX was put on screen (showCachedInbox), once known. */
-  readonly peeks = new Map<AccountId, Promise<boolean>>();
-  /** Logins wait for this (see ControllerOptions.loginAfterFirstFrame). */
-  loginGate: ((account: AccountId) => Promise<void>) | undefined;
-  /** Called once the UI has drawn its first frame. */
-  drawn: () => void = () => undefined;
-  traceTimer: NodeJS.Timeout | undefined;
+  /** Startup promises and held logins (resources, not view state): account-connect.ts owns them. */
+  readonly startup = new StartupGate();
+  /** Set by stop(): late answers of background work are dropped (a lifecycle flag, never drawn). */
+  private readonly life = { stopped: false };
   /**
    * Hands a message to the controller (messages.ts): how an effect reaches code above it
    * without importing it.
@@ -68,6 +62,14 @@ export class ControllerContext {
     return this.store.getState();
   }
 
+  get stopped(): boolean {
+    return this.life.stopped;
+  }
+
+  stop(): void {
+    this.life.stopped = true;
+  }
+
   track<T>(label: string, p: Promise<T>): Promise<T> {
     this.loadingCounts.set(label, (this.loadingCounts.get(label) ?? 0) + 1);
     this.publishLoading();
@@ -82,25 +84,26 @@ export class ControllerContext {
   }
 
   private publishLoading(): void {
-    if (!this.stopped) this.store.set({ loading: [...this.loadingCounts.keys()] });
+    if (!this.stopped) this.post({ type: 'loadingChanged', labels: [...this.loadingCounts.keys()] });
   }
 
+  // Shorthands for the status-line results every effect posts.
   fail(err: unknown, context?: string): void {
     if (this.stopped) return;
-    this.store.set({ error: (context ? `${context}: ` : '') + errorText(err), info: undefined });
+    this.post({ type: 'failed', error: (context ? `${context}: ` : '') + errorText(err) });
   }
 
   notify(info: string): void {
-    this.store.set({ info, error: undefined });
+    this.post({ type: 'noted', info });
   }
 
   /** A note that leads with where it happened; its full sentence waits in the help screen. */
   note(n: Note): void {
-    this.store.set({ info: n.short, error: undefined, lastNote: { short: n.short, full: n.full } });
+    this.post({ type: 'notedWhere', note: n });
   }
 
   updateAccount(id: AccountId, patch: Partial<AccountEntry>): void {
-    this.store.set((s) => ({ accounts: s.accounts.map((a) => (a.id === id ? { ...a, ...patch } : a)) }));
+    this.post({ type: 'accountUpdated', account: id, patch });
   }
 
   /** How account `id` is opened (config name = id; the local cache slot is added at runtime). */

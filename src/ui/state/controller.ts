@@ -1,9 +1,9 @@
 // Everything the UI does, without drawing anything: key handling, background fetches, optimistic
 // flag updates, live updates. Components subscribe to `store`; tests drive a controller directly.
 // Rule: no method awaits the network before returning to the input loop — work is started in
-// the background and its result lands in the store later.
-// This file keeps the lifecycle and the key dispatch; each concern lives in a module of its own
-// (plain functions over the shared ControllerContext).
+// the background and its result comes back later as a message (messages.ts `Result`).
+// This file keeps the lifecycle, the key dispatch and `commit`, the one write of the store; each
+// concern lives in a module of its own (plain functions over the shared ControllerContext).
 import type { MessageSummary } from '../../domain/index.js';
 import { actionFor, type MainAction } from '../keys/bindings.js';
 import { connectAccount, gateLogins } from './account-connect.js';
@@ -12,7 +12,7 @@ import { startSave } from './attachment-save.js';
 import { startCompose } from './compose-actions.js';
 import { ControllerContext } from './controller-context.js';
 import type { ControllerOptions, KeyInput } from './controller-options.js';
-import { ensureVisible, openFolder, scrollListTo } from './folder-loading.js';
+import { ensureVisible, openFolder } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
 import { computeLayout } from './layout.js';
 import { listCount, pageSize, rowAt } from './list-geometry.js';
@@ -28,7 +28,8 @@ import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
 import { handleOverlayKey } from './overlay-keys.js';
 import { closeLoadingReader, openMessageAtCursor, openPending } from './reader-actions.js';
-import { reduce } from './reducer.js';
+import { reduce, type Step } from './reducer.js';
+import { reduceResult } from './reducer/results.js';
 import { toggleRawSource } from './raw-source-actions.js';
 import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
@@ -84,17 +85,17 @@ export class UiController {
    */
   firstScreen(): Promise<boolean> {
     const first = this.ctx.firstAccount;
-    return (first !== undefined && this.ctx.peeks.get(first)) || Promise.resolve(false);
+    return (first !== undefined && this.ctx.startup.peeks.get(first)) || Promise.resolve(false);
   }
 
   /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */
   drawn(): void {
-    this.ctx.drawn();
+    this.ctx.startup.drawn();
   }
 
   async stop(): Promise<void> {
     const ctx = this.ctx;
-    ctx.stopped = true;
+    ctx.stop();
     for (const t of ctx.timers) clearInterval(t);
     for (const u of ctx.unsubscribers) u();
     await Promise.allSettled([...ctx.backends.values()].map((a) => a.close()));
@@ -106,8 +107,7 @@ export class UiController {
   }
 
   setSize(cols: number, rows: number): void {
-    this.store.set({ cols, rows });
-    scrollListTo(this.ctx, this.state.listCursor);
+    this.ctx.post({ type: 'resized', cols, rows });
   }
 
   syncAccount(i: AccountId): Promise<void> {
@@ -181,7 +181,16 @@ export class UiController {
         return void syncAccount(ctx, msg.account);
       case 'rowsArrived':
         return openPending(ctx, msg.account, msg.path);
+      default:
+        // A result: what happened, turned into state by the pure reducer (reducer/results.ts).
+        return this.commit(reduceResult(this.state, msg));
     }
+  }
+
+  /** The one place the store is written: a reducer step's state, then the effects it asks for. */
+  private commit(step: Step): void {
+    if (step.state !== this.state) this.store.set(step.state);
+    for (const e of step.effects) this.runEffect(e);
   }
 
   private runEffect(effect: Effect): void {
@@ -200,22 +209,18 @@ export class UiController {
     // Redrawing or suspending changes nothing on screen: the last note stays.
     if (action === 'redraw') return ctx.opts.terminal?.redraw();
     if (action === 'suspend') return ctx.opts.terminal?.suspend();
-    if (this.state.info || this.state.error) this.store.set({ info: undefined });
+    if (this.state.info || this.state.error) ctx.post({ type: 'noteCleared' });
     // `;` applies the next action to the tagged messages (only that one action).
     const useTags = !!this.state.tagPrefix;
-    if (useTags) this.store.set({ tagPrefix: undefined });
+    if (useTags) ctx.post({ type: 'tagPrefixSet', on: false });
     if (action === 'tagPrefix') {
       const n = taggedHere(this.state).length;
       if (n === 0) return ctx.notify('No message tagged here (x tags, X tags by query)');
-      this.store.set({ tagPrefix: true });
+      ctx.post({ type: 'tagPrefixSet', on: true });
       return ctx.notify(`;  apply to ${n} tagged: N read/unread, f flag, d delete, m move, C copy`);
     }
     const step = reduce(this.state, action, { loader: ctx.opts.loader, traceAdded: ctx.opts.trace?.added ?? 0 });
-    if (step) {
-      if (step.state !== this.state) this.store.set(step.state);
-      for (const e of step.effects) this.runEffect(e);
-      return;
-    }
+    if (step) return this.commit(step);
     const s = this.state;
     switch (action) {
       case 'quit':
@@ -307,7 +312,7 @@ export class UiController {
     }
     if (!row.folder?.selectable) return ctx.notify('This folder only contains other folders');
     openFolder(ctx, row.account, row.folder.path);
-    this.store.set({ focus: 'list' });
+    ctx.post({ type: 'focusMoved', pane: 'list' });
   }
 }
 

@@ -4,23 +4,14 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { folderTitle } from './folder-rows.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
-import { pageSize, scrolledTo } from './list-geometry.js';
+import { pageSize } from './list-geometry.js';
 import { listOrder } from './list-order.js';
-import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
-import { accountEntry } from './folder-rows.js';
 
 /** Selects a folder: the list shows placeholders at once, data arrives in the background. */
 export function openFolder(ctx: ControllerContext, account: AccountId, path: string): Promise<void> {
-  const info = accountEntry(ctx.state, account)?.folders.find((f) => f.path === path);
-  ctx.store.set({
-    current: { account, path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false },
-    listCursor: 0,
-    listTop: 0,
-    search: undefined,
-    reader: undefined,
-  });
+  ctx.post({ type: 'folderOpening', account, path });
   return loadFolder(ctx, account, path, false);
 }
 
@@ -40,36 +31,20 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     // Anything cached may be at a different position now (or have a different UID).
     if (opened.uidValidityChanged || !keepPosition) ctx.cache.invalidate(key);
     else if (delta !== 0) ctx.cache.markStale(key);
-    const patch: Partial<UiState> = {
-      current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
-    };
-    // New mail appears at the top: keep the same message under the cursor (in the orders where
-    // new mail does go to the top).
-    const topFirst = ['arrival', 'date'].includes(listOrder(ctx.state));
-    if (keepPosition && delta > 0 && ctx.state.listCursor > 0 && !ctx.state.search && topFirst) {
-      patch.listCursor = ctx.state.listCursor + delta;
-      patch.listTop = ctx.state.listTop + delta;
-    }
-    ctx.store.set(patch);
-    scrollListTo(ctx, Math.min(ctx.state.listCursor, Math.max(0, opened.total - 1)));
-    updateFolderCounts(ctx, account, path, opened.total, opened.unread);
+    // The reducer moves the cursor with new mail and fetches the rows now in view.
+    ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread: opened.unread, keepPosition });
   } catch (err) {
     ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
 }
 
 export function updateFolderCounts(ctx: ControllerContext, account: AccountId, path: string, total: number, unread: number): void {
-  const acc = accountEntry(ctx.state, account);
-  if (!acc) return;
-  ctx.updateAccount(account, {
-    folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)),
-  });
+  ctx.post({ type: 'folderCounted', account, path, total, unread });
 }
 
 /** Moves the list cursor (the top row follows) and fetches what comes into view. */
 export function scrollListTo(ctx: ControllerContext, cursor: number): void {
-  ctx.store.set(scrolledTo(ctx.state, cursor));
-  ensureVisible(ctx);
+  ctx.post({ type: 'listScrolled', cursor });
 }
 
 /** Requests the windows around the visible rows that are not cached yet. */

@@ -71,7 +71,7 @@ export function askCreateFolder(ctx: ControllerContext): void {
   // Under the folder at the cursor, as a start the user can erase.
   const f = cursorRow(ctx)?.folder;
   const start = f && f.path.toUpperCase() !== 'INBOX' ? `${folderLabel(f)}/` : '';
-  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'createFolder', label: 'New folder: ', value: sanitizeLine(start), account } });
+  ctx.post({ type: 'overlayShown', overlay: { kind: 'prompt', purpose: 'createFolder', label: 'New folder: ', value: sanitizeLine(start), account } });
 }
 
 export function askRenameFolder(ctx: ControllerContext): void {
@@ -79,7 +79,8 @@ export function askRenameFolder(ctx: ControllerContext): void {
   if (account === undefined) return;
   const f = cursorFolder(ctx, 'rename');
   if (!f) return;
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: {
       kind: 'prompt',
       purpose: 'renameFolder',
@@ -98,7 +99,10 @@ export function askDeleteFolder(ctx: ControllerContext): void {
   if (!f) return;
   const n = f.total;
   const lost = n === 0 ? 'it is empty' : `its ${n} message${n === 1 ? '' : 's'} will be lost for good`;
-  ctx.store.set({ overlay: { kind: 'confirmFolderDelete', account, path: f.path, text: `Delete folder ${sanitizeLine(folderLabel(f))}? ${lost} (y/n)` } });
+  ctx.post({
+    type: 'overlayShown',
+    overlay: { kind: 'confirmFolderDelete', account, path: f.path, text: `Delete folder ${sanitizeLine(folderLabel(f))}? ${lost} (y/n)` },
+  });
 }
 
 function serverPath(ctx: ControllerContext, account: AccountId, typed: string): string | undefined {
@@ -163,7 +167,7 @@ export function renameFolder(ctx: ControllerContext, account: AccountId, from: s
     'Could not rename the folder',
     () => {
       moveCursorTo(ctx, account, path);
-      if (wasOpen) ctx.store.set({ current: undefined, reader: undefined, search: undefined });
+      if (wasOpen) ctx.post({ type: 'folderGone', account, path: from });
     },
   );
 }
@@ -180,13 +184,12 @@ export function deleteFolder(ctx: ControllerContext, account: AccountId, path: s
     `Deleted folder ${sanitizeLine(displayFolderPath(path, naming))}`,
     'Could not delete the folder',
     () => {
-      const rows = folderRows(ctx.state).length;
-      ctx.store.set({ folderCursor: Math.max(0, Math.min(ctx.state.folderCursor, rows - 1)) });
+      ctx.post({ type: 'folderCursorClamped' });
       // The list must not keep showing a folder that is gone: back to the account's INBOX.
       if (wasOpen) {
-        ctx.store.set({ current: undefined, reader: undefined, search: undefined });
+        ctx.post({ type: 'folderGone', account, path });
         openInitialFolder(ctx, account);
-        ctx.store.set({ focus: 'folders' });
+        ctx.post({ type: 'focusMoved', pane: 'folders' });
       }
     },
   );
@@ -211,6 +214,5 @@ export function toggleSubscription(ctx: ControllerContext): void {
 }
 
 function moveCursorTo(ctx: ControllerContext, account: AccountId, path: string): void {
-  const i = folderRows(ctx.state).findIndex((r) => r.account === account && r.folder?.path === path);
-  if (i >= 0) ctx.store.set({ folderCursor: i });
+  ctx.post({ type: 'folderCursorOn', account, path });
 }

@@ -28,13 +28,6 @@ export function failureText(ctx: ControllerContext, i: AccountId, err: unknown):
 export function showFailure(ctx: ControllerContext, i: AccountId, err: unknown): void {
   if (ctx.stopped) return;
   const refused = err instanceof AccountError && err.kind === 'auth' && ctx.slot(i)?.reenterPassword !== undefined;
-  if (refused) refusedLogins(ctx).add(i);
-  ctx.store.set({ error: failureText(ctx, i, err), info: undefined });
-}
-
-const refusedByCtx = new WeakMap<ControllerContext, Set<AccountId>>();
-export function refusedLogins(ctx: ControllerContext): Set<AccountId> {
-  let s = refusedByCtx.get(ctx);
-  if (!s) refusedByCtx.set(ctx, (s = new Set()));
-  return s;
+  if (refused) ctx.post({ type: 'loginRefused', account: i });
+  ctx.post({ type: 'failed', error: failureText(ctx, i, err) });
 }

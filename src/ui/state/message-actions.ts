@@ -5,7 +5,7 @@ import { folderTitle } from './folder-rows.js';
 import { refreshFolders } from './account-connect.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
-import { reopenCurrent, updateFolderCounts } from './folder-loading.js';
+import { reopenCurrent } from './folder-loading.js';
 import { actionRowAt as rowAt, listCount } from './list-geometry.js';
 import { pushUndo } from './undo-actions.js';
 import { flagNote, modelOf } from './model-words.js';
@@ -73,19 +73,11 @@ export function setFlag(ctx: ControllerContext, t: MessageTarget, flag: Flag, on
 }
 
 export function adjustUnread(ctx: ControllerContext, account: AccountId, path: string, delta: number): void {
-  if (delta === 0) return;
-  const cur = ctx.state.current;
-  if (cur && cur.account === account && cur.path === path) {
-    ctx.store.set({ current: { ...cur, unread: Math.max(0, cur.unread + delta) } });
-  }
-  const f = accountEntry(ctx.state, account)?.folders.find((x) => x.path === path);
-  if (f) updateFolderCounts(ctx, account, path, f.total, Math.max(0, f.unread + delta));
+  if (delta !== 0) ctx.post({ type: 'unreadAdjusted', account, path, delta });
 }
 
 export function afterRemoval(ctx: ControllerContext, account: AccountId, path: string, uid: number, verb: string): void {
-  if (ctx.state.reader?.uid === uid) ctx.store.set({ reader: undefined, focus: 'list' });
-  const search = ctx.state.search;
-  if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => u !== uid) } });
+  ctx.post({ type: 'messageRemoved', account, path, uid });
   ctx.cache.invalidate(folderKey(account, path));
   ctx.notify(verb);
   reopenCurrent(ctx);

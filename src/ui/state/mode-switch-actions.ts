@@ -24,20 +24,20 @@ export function askSwitchMode(ctx: ControllerContext): void {
   if (accountEntry(s, i)?.sync) return ctx.notify('A download is running; switch when it has finished');
   const target = slot.protocol === 'imap' ? 'pop3' : 'imap';
   const leaveOnServer = slot.mode.leaveOnServer();
-  ctx.store.set({ overlay: { kind: 'confirmMode', account: i, target, leaveOnServer, text: slot.mode.explain(target, leaveOnServer) } });
+  ctx.post({ type: 'overlayShown', overlay: { kind: 'confirmMode', account: i, target, leaveOnServer, text: slot.mode.explain(target, leaveOnServer) } });
 }
 
 /** The answer to the switch question: `leaveOnServer` toggles that choice, `yes` switches, anything else does not. */
 export function modeKey(ctx: ControllerContext, o: Extract<Overlay, { kind: 'confirmMode' }>, answer: DialogAction | undefined): void {
   const mode = ctx.slot(o.account)?.mode;
-  if (!mode) return ctx.store.set({ overlay: undefined });
+  if (!mode) return ctx.post({ type: 'overlayClosed' });
   if (answer === 'leaveOnServer') {
     if (o.target !== 'pop3') return;
     // Only adds leaveOnServer: turning a configured leaveOnServer off is a config edit, not a switch.
     const leaveOnServer = mode.leaveOnServer() || !o.leaveOnServer;
-    return ctx.store.set({ overlay: { ...o, leaveOnServer, text: mode.explain(o.target, leaveOnServer) } });
+    return ctx.post({ type: 'overlayShown', overlay: { ...o, leaveOnServer, text: mode.explain(o.target, leaveOnServer) } });
   }
-  ctx.store.set({ overlay: undefined });
+  ctx.post({ type: 'overlayClosed' });
   if (answer === 'yes') void switchMode(ctx, o.account, o.target, o.leaveOnServer);
   else ctx.notify('Not switched');
 }
@@ -74,11 +74,7 @@ export async function dropAccount(ctx: ControllerContext, i: AccountId, patch: P
   ctx.offEvents.get(i)?.();
   ctx.offEvents.delete(i);
   for (const f of accountEntry(ctx.state, i)?.folders ?? []) ctx.cache.invalidate(folderKey(i, f.path));
-  ctx.updateAccount(i, { folders: [], sync: undefined, error: undefined, status: 'idle', ...patch });
-  if (ctx.state.current?.account === i || ctx.state.reader?.account === i) {
-    ctx.store.set({ current: undefined, reader: undefined, search: undefined, listCursor: 0, listTop: 0, focus: 'list' });
-  }
-  ctx.store.set({ folderCursor: Math.min(ctx.state.folderCursor, Math.max(0, folderRows(ctx.state).length - 1)) });
+  ctx.post({ type: 'accountDropped', account: i, patch });
   await old?.close().catch(() => undefined);
 }
 
@@ -95,20 +91,18 @@ export function showLocalCache(ctx: ControllerContext, owner: AccountId): void {
   const cache = slot.mode.localCache();
   if (!cache) return;
   ctx.opts.accounts.push(cache);
-  ctx.store.set((s) => ({
-    accounts: [
-      ...s.accounts,
-      {
-        id: cache.name,
-        name: cache.name,
-        protocol: cache.protocol,
-        status: 'idle',
-        folders: [],
-        localCacheOf: owner,
-        ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}),
-      },
-    ],
-  }));
+  ctx.post({
+    type: 'accountAdded',
+    entry: {
+      id: cache.name,
+      name: cache.name,
+      protocol: cache.protocol,
+      status: 'idle',
+      folders: [],
+      localCacheOf: owner,
+      ...(cache.cacheDir ? { cacheDir: cache.cacheDir } : {}),
+    },
+  });
   void connectAccount(ctx, cache.name, false);
 }
 

@@ -8,8 +8,8 @@ import { copyMessage } from './copy-actions.js';
 import { createFolder, deleteFolder, renameFolder } from './folder-ops.js';
 import { parseJumpValue, visibleItems } from './folder-picker.js';
 import { openFolder } from './folder-loading.js';
-import { folderRows } from './folder-rows.js';
 import { askPipe, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
+import { composeFlowOf } from './compose-actions.js';
 import { composeKey } from './compose-keys.js';
 import type { ControllerContext } from './controller-context.js';
 import type { KeyInput } from './controller-options.js';
@@ -23,13 +23,14 @@ import { secretKey } from './password-prompt.js';
 
 export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyInput): void {
   const keys = ctx.opts.keys;
-  const close = () => ctx.store.set({ overlay: undefined });
+  const close = () => ctx.post({ type: 'overlayClosed' });
+  const show = (overlay: Overlay) => ctx.post({ type: 'overlayShown', overlay });
   const dialog = actionFor(keys, input.spec, 'dialog');
   switch (o.kind) {
     case 'trace': {
       const a = actionFor(keys, input.spec);
       const page = Math.max(1, ctx.state.rows - 6);
-      const scrollTo = (n: number) => ctx.store.set({ overlay: { ...o, scroll: Math.max(0, n) } });
+      const scrollTo = (n: number) => show({ ...o, scroll: Math.max(0, n) });
       if (a === 'trace' || a === 'traceZoom' || a === 'quit' || a === 'back' || dialog === 'cancel') return close();
       if (a === 'up') return scrollTo(o.scroll + 1);
       if (a === 'down') return scrollTo(o.scroll - 1);
@@ -39,23 +40,24 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       if (a === 'top') return scrollTo(ctx.opts.trace?.size ?? 0);
       if (dialog === 'traceAll') {
         // The pane keeps the choice when the zoomed view closes.
-        const pane = ctx.state.tracePane;
-        return ctx.store.set({ overlay: { ...o, all: !o.all }, ...(pane ? { tracePane: { ...pane, all: !o.all } } : {}) });
+        return ctx.post({ type: 'traceAllToggled' });
       }
       return;
     }
     case 'help': {
       const a = actionFor(keys, input.spec);
-      if (a === 'down') ctx.store.set({ overlay: { ...o, scroll: o.scroll + 1 } });
-      else if (a === 'up') ctx.store.set({ overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+      if (a === 'down') show({ ...o, scroll: o.scroll + 1 });
+      else if (a === 'up') show({ ...o, scroll: Math.max(0, o.scroll - 1) });
       else close();
       return;
     }
     case 'secret':
       return secretKey(ctx, o, input);
-    case 'compose':
-      if (ctx.composeFlow) composeKey(ctx.composeFlow, keys, input);
+    case 'compose': {
+      const flow = composeFlowOf(ctx);
+      if (flow) composeKey(flow, keys, input);
       return;
+    }
     case 'confirmMode':
       return modeKey(ctx, o, dialog);
     case 'confirmFolderDelete':
@@ -79,8 +81,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       if (dialog === 'cancel' || (!filtering && a === 'quit')) return close();
       // `|` on an attachment: pipe that part instead of the whole message.
       if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipe(ctx, Number(shown[o.cursor]!.value));
-      if (down) return ctx.store.set({ overlay: { ...o, cursor: Math.min(shown.length - 1, o.cursor + 1) } });
-      if (up) return ctx.store.set({ overlay: { ...o, cursor: Math.max(0, o.cursor - 1) } });
+      if (down) return show({ ...o, cursor: Math.min(shown.length - 1, o.cursor + 1) });
+      if (up) return show({ ...o, cursor: Math.max(0, o.cursor - 1) });
       if (dialog === 'submit') {
         const item = shown[o.cursor];
         close();
@@ -99,7 +101,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       }
       if (filtering) {
         const e = editLine(o.filter!, dialog, input.text);
-        if (e?.kind === 'change') ctx.store.set({ overlay: { ...o, filter: e.value, cursor: 0 } });
+        if (e?.kind === 'change') show({ ...o, filter: e.value, cursor: 0 });
       }
       return;
     }
@@ -107,7 +109,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       if (dialog === 'complete' && o.purpose === 'saveDir') return completeSaveDir(ctx, o);
       const e = editLine(o.value, dialog, input.text);
       if (!e) return;
-      if (e.kind === 'change') return ctx.store.set({ overlay: { ...o, value: e.value, hint: undefined } });
+      if (e.kind === 'change') return show({ ...o, value: e.value, hint: undefined });
       close();
       if (e.kind === 'cancel') return;
       if (o.purpose === 'search' || o.purpose === 'limit') runSearch(ctx, e.value);
@@ -125,7 +127,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
 /** The jump picker's choice: open that folder and show its list. */
 function jumpTo(ctx: ControllerContext, value: string): void {
   const { account, path } = parseJumpValue(value);
-  const row = folderRows(ctx.state).findIndex((r) => r.account === account && r.folder?.path === path);
   void openFolder(ctx, account, path);
-  ctx.store.set({ focus: 'list', reader: undefined, ...(row >= 0 ? { folderCursor: row } : {}) });
+  ctx.post({ type: 'focusMoved', pane: 'list' });
+  ctx.post({ type: 'folderCursorOn', account, path });
 }

@@ -10,19 +10,39 @@ import { locationWords, modelOf, openNote } from './model-words.js';
 import { folderKey } from './window-cache.js';
 import type { AccountId } from './types.js';
 
-// The open message's loading, so leaving it (or opening another) stops its parser.
-const loading = new WeakMap<ControllerContext, AbortController>();
+/**
+ * The reader's background load: its abort handle (leaving the message, or opening another, stops
+ * its parser) and a generation number, so a late answer of an earlier load is dropped. A resource,
+ * not view state: the reader's state is UiState.reader.
+ */
+interface ReaderLoad {
+  generation: number;
+  abort?: AbortController;
+}
+const loads = new WeakMap<ControllerContext, ReaderLoad>();
+
+function readerLoad(ctx: ControllerContext): ReaderLoad {
+  let l = loads.get(ctx);
+  if (!l) loads.set(ctx, (l = { generation: 0 }));
+  return l;
+}
+
+/** Which load the reader shows: raw-source-actions.ts drops a source read for an earlier one. */
+export function readerGeneration(ctx: ControllerContext): number {
+  return readerLoad(ctx).generation;
+}
 
 function cancelReaderLoad(ctx: ControllerContext): void {
-  loading.get(ctx)?.abort();
-  loading.delete(ctx);
+  const l = readerLoad(ctx);
+  l.abort?.abort();
+  l.abort = undefined;
 }
 
 /** Back from a message still loading: its parser stops and a late answer is dropped. */
 export function closeLoadingReader(ctx: ControllerContext): void {
   cancelReaderLoad(ctx);
-  ++ctx.readerGeneration;
-  ctx.store.set({ focus: 'list', reader: undefined });
+  ++readerLoad(ctx).generation;
+  ctx.post({ type: 'readerClosed' });
 }
 
 /** Rows arrived for account/path: an Enter pressed while they loaded opens its message now. */
@@ -31,7 +51,7 @@ export function openPending(ctx: ControllerContext, account: AccountId, path: st
   if (!p || p.account !== account || p.path !== path) return;
   const now = ctx.state;
   if (now.current?.account !== p.account || now.current.path !== p.path || now.listCursor !== p.cursor || now.reader) {
-    ctx.store.set({ pendingOpen: undefined });
+    ctx.post({ type: 'pendingOpenDropped' });
     return;
   }
   if (!rowAt(now, ctx.cache, p.cursor)) return;
@@ -46,18 +66,15 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
   if (!summary) {
     // Its row is on its way (a window refetched after new mail, say): open it when it arrives,
     // unless the user has moved on meanwhile.
-    ctx.store.set({ pendingOpen: { account: cur.account, path: cur.path, cursor: s.listCursor } });
+    ctx.post({ type: 'openPending', account: cur.account, path: cur.path, cursor: s.listCursor });
     return ctx.notify('Loading that message…');
   }
-  if (s.pendingOpen) ctx.store.set({ pendingOpen: undefined });
-  const gen = ++ctx.readerGeneration;
+  const load = readerLoad(ctx);
   cancelReaderLoad(ctx);
+  const gen = ++load.generation;
   const abort = new AbortController();
-  loading.set(ctx, abort);
-  ctx.store.set({
-    reader: { account: cur.account, path: cur.path, uid: summary.uid, status: 'loading', scroll: 0, fullHeaders: false },
-    focus: 'reader',
-  });
+  load.abort = abort;
+  ctx.post({ type: 'readerOpening', account: cur.account, path: cur.path, uid: summary.uid });
   const model = modelOf(ctx.slot(cur.account)?.protocol ?? 'imap');
   const wasUnread = !summary.flags.includes('\\Seen');
   if (wasUnread) setFlag(ctx, { account: cur.account, path: cur.path, summary }, '\\Seen', true, true);
@@ -72,16 +89,16 @@ export function openMessageAtCursor(ctx: ControllerContext): void {
     try {
       const acc = await backendFor(ctx, cur.account);
       const message = await ctx.track('message…', ctx.opts.loader.load(acc, cur.path, summary.uid, { signal: abort.signal, envelope }));
-      if (loading.get(ctx) === abort) loading.delete(ctx);
-      if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
+      if (load.abort === abort) load.abort = undefined;
+      if (gen !== load.generation || !ctx.state.reader) return;
       // Set on the loaded object itself: the loader finds the source again by its identity.
       message.location = locationWords(summary.location);
-      ctx.store.set({ reader: { ...ctx.state.reader, status: 'ready', message } });
+      ctx.post({ type: 'messageLoaded', uid: summary.uid, message });
       void ctx.opts.compose?.addresses?.record([...summary.from, ...summary.to, ...summary.cc]);
     } catch (err) {
-      if (loading.get(ctx) === abort) loading.delete(ctx);
-      if (gen !== ctx.readerGeneration || !ctx.state.reader) return;
-      ctx.store.set({ reader: { ...ctx.state.reader, status: 'error', error: errorText(err) } });
+      if (load.abort === abort) load.abort = undefined;
+      if (gen !== load.generation || !ctx.state.reader) return;
+      ctx.post({ type: 'messageFailed', uid: summary.uid, error: errorText(err) });
     }
   })();
 }

@@ -5,20 +5,17 @@ import type { ControllerContext } from './controller-context.js';
 export function watchTrace(ctx: ControllerContext): void {
   const trace = ctx.opts.trace;
   if (!trace) return;
+  // The throttle's timer: a resource of this watch, not view state (the versions it posts are).
+  let timer: NodeJS.Timeout | undefined;
   ctx.unsubscribers.push(
     trace.subscribe(() => {
-      if (ctx.traceTimer || ctx.stopped || (ctx.state.overlay?.kind !== 'trace' && !ctx.state.tracePane)) return;
-      ctx.traceTimer = setTimeout(() => {
-        ctx.traceTimer = undefined;
+      if (timer || ctx.stopped || (ctx.state.overlay?.kind !== 'trace' && !ctx.state.tracePane)) return;
+      timer = setTimeout(() => {
+        timer = undefined;
         if (ctx.stopped) return;
-        const o = ctx.state.overlay;
-        const pane = ctx.state.tracePane;
-        ctx.store.set({
-          ...(o?.kind === 'trace' ? { overlay: { ...o, version: trace.added } } : {}),
-          ...(pane ? { tracePane: { ...pane, version: trace.added } } : {}),
-        });
+        ctx.post({ type: 'traceGrew', version: trace.added });
       }, 100);
-      ctx.traceTimer.unref();
+      timer.unref();
     }),
   );
 }

@@ -32,6 +32,10 @@ export interface AccountEntry {
   localCacheOf?: AccountId;
   /** Where the POP3 cache lives, home shortened to ~ (the status bar's `cache: …`). */
   cacheDir?: string;
+  /** The folder drawn from the header cache, not yet confirmed by this account's login (the warm start). */
+  warmFolder?: string;
+  /** The last login was refused: the password key asks for this account's password. */
+  loginRefused?: boolean;
 }
 
 export interface CurrentFolder {
