@@ -28,20 +28,24 @@ type LogFn = SmtpTraceLogger['debug'];
  */
 export function ehloAuthWatcher(inner?: SmtpTraceLogger): { logger: SmtpTraceLogger; offered: () => string[] } {
   let offered: string[] = [];
+  let ehloSent = false;
   const watch =
     (next?: LogFn): LogFn =>
     (data, message, ...args) => {
-      if (data?.tnx === 'server' && typeof message === 'string' && /^250[ -]/.test(message)) {
-        const lines = message.split(/\r?\n/);
-        // An EHLO reply replaces what an earlier one (before STARTTLS) said.
-        if (lines.length > 1 || /^250 /.test(message)) {
-          const auth = lines.map((l) => /^250[ -]AUTH[ =](.*)$/i.exec(l.trim())).find(Boolean);
-          if (auth)
-            offered = auth[1]!
+      if (data?.tnx === 'client' && typeof message === 'string' && /^(EHLO|LHLO)\b/i.test(message)) ehloSent = true;
+      else if (data?.tnx === 'server' && ehloSent && typeof message === 'string') {
+        // The reply to the last EHLO (the one after STARTTLS replaces the one before).
+        ehloSent = false;
+        const auth = message
+          .split(/\r?\n/)
+          .map((l) => /^250[ -]AUTH[ =](.*)$/i.exec(l.trim()))
+          .find(Boolean);
+        offered = auth
+          ? auth[1]!
               .split(/[\s=]+/)
               .filter(Boolean)
-              .map((m) => m.toUpperCase());
-        }
+              .map((m) => m.toUpperCase())
+          : [];
       }
       next?.(data, message, ...args);
     };
