@@ -65,7 +65,7 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
   await askServer(deps, a, found);
   a.user = await askValid(asker, out, 'User name', found?.user ?? address, (x) => x);
   const oauth2Only = await oauth2OnlyAccount(deps, a);
-  if (oauth2Only) return { account: oauth2Only, outcome: 'oauth2' };
+  if (oauth2Only) return oauth2Only;
   if (a.protocol === 'pop3') await askKeepOnServer(deps, a);
   await askPasswordSource(deps, a);
   a.ca = await askCa(deps, a.ca);
@@ -122,7 +122,7 @@ function oauthProviderOf(findings: Finding[]): string | undefined {
 }
 
 /** When the server offers only OAuth2 mechanisms: the OAuth2 questions instead of the password ones. */
-async function oauth2OnlyAccount(deps: WizardDeps, a: Answers): Promise<AccountConfig | undefined> {
+async function oauth2OnlyAccount(deps: WizardDeps, a: Answers): Promise<WizardResult | undefined> {
   if (!deps.probeMechanisms) return undefined;
   const offered = await deps.probeMechanisms({ protocol: a.protocol, host: a.host, port: a.port, security: a.security, ...(a.ca ? { ca: a.ca } : {}) });
   if (!offered || !offersOnlyOAuth2(offered)) return undefined;
@@ -131,7 +131,20 @@ async function oauth2OnlyAccount(deps: WizardDeps, a: Answers): Promise<AccountC
   if (a.protocol === 'pop3') await askKeepOnServer(deps, a);
   a.smtp = await askSmtp(deps, a, undefined, true);
   a.name = await askValid(deps.asker, deps.out, 'Account name', a.email, (x) => checkName(x, deps.existingNames, deps.ctx));
-  return { ...toConfig(a), auth };
+  const account: AccountConfig = { ...toConfig(a), auth };
+  // A token command can be tried now; tmail's own sign-in (`account login`) is account-add's next step.
+  if (!auth.tokenCommand || !deps.testLogin) return { account, outcome: 'oauth2' };
+  deps.out.write(`Testing sign-in to ${sanitizeLine(account.host)}:${account.port} (${account.security})...\n`);
+  try {
+    await deps.testLogin(account);
+    deps.out.write('Login OK.\n');
+    return { account, outcome: 'tested' };
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    deps.out.write(`Login test failed: ${sanitizeLine(err.message)}\n`);
+  }
+  const keep = await askValid(deps.asker, deps.out, 'Save the account anyway? (yes or no)', 'no', yesNo);
+  return keep ? { account, outcome: 'failed-saved' } : { outcome: 'gave-up' };
 }
 
 async function showDiscovery(deps: WizardDeps, email: string): Promise<Finding[]> {

@@ -66,6 +66,28 @@ describe('account add: OAuth2-only servers and hosted domains', dovecotTestOptio
       TMAIL_DNS_SERVER: dns.address,
     };
   }
+  /** The real CLI in its own process, answers on stdin; the test CA trusted like a public one (the probe runs before the CA question). */
+  async function accountAdd(e: NodeJS.ProcessEnv, answers: string[]) {
+    const main = pathToFileURL(join(repo, 'src/cli/main.ts')).href;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(main)}); await m.runCli(['account', 'add', '--no-lookup', 'alice@example.test']);`,
+      ],
+      { cwd: repo, env: { ...e, NODE_EXTRA_CA_CERTS: oauthOnly.caFile }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end(`${answers.join('\n')}\n`);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stdout, stderr };
+  }
   const saved = (e: NodeJS.ProcessEnv) =>
     (JSON.parse(readFileSync(join(e.TMAIL_CONFIG_DIR!, 'config.json'), 'utf8')) as { accounts: AccountConfig[] }).accounts;
 
@@ -97,26 +119,9 @@ describe('account add: OAuth2-only servers and hosted domains', dovecotTestOptio
       'no', // no SMTP
       'oauthonly',
     ];
-    const main = pathToFileURL(join(repo, 'src/cli/main.ts')).href;
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(main)}); await m.runCli(['account', 'add', '--no-lookup', 'alice@example.test']);`,
-      ],
-      // The test CA trusted like a public one: the probe runs before the wizard asks for a CA file.
-      { cwd: repo, env: { ...e, NODE_EXTRA_CA_CERTS: oauthOnly.caFile }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end(`${answers.join('\n')}\n`);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdout, stderr } = await accountAdd(e, answers);
     assert.equal(code, 0, `stdout:\n${stdout}\nstderr:\n${stderr}`);
+    assert.match(stdout, /Testing sign-in to 127\.0\.0\.1:\d+ \(tls\)\.\.\.\nLogin OK\./);
     assert.match(stdout, new RegExp(`127\\.0\\.0\\.1:${oauthOnly.ports.imaps} offers only OAuth2 sign-in \\(OAUTHBEARER XOAUTH2\\), no password`));
     assert.doesNotMatch(stdout, /Where does the password come from/);
     const [account] = saved(e);
@@ -134,6 +139,18 @@ describe('account add: OAuth2-only servers and hosted domains', dovecotTestOptio
     const dataDir = join(root, `login${n}`);
     await testLogin(config, { credentials: accountCredentials(config, { env: { PATH: process.env.PATH }, dataDir }), dataDir });
     assert.equal(oauth.introspected.at(-1), token);
+  });
+
+  test('tmail account add: an OAuth2-only server and a token command whose token is refused: the reason, and nothing saved', async () => {
+    const e = env();
+    const stale = oauth.issue('alice');
+    oauth.revoke(stale);
+    const answers = ['', oauthOnly.host, '', String(oauthOnly.ports.imaps), 'alice', '1', `echo ${stale}`, 'no', 'refused', ''];
+    const { code, stdout, stderr } = await accountAdd(e, answers);
+    assert.equal(code, 1, `stdout:\n${stdout}\nstderr:\n${stderr}`);
+    assert.match(stdout, /Login test failed: .*OAuth2 sign-in \(OAUTHBEARER\) failed for alice/);
+    assert.match(stdout, /Save the account anyway\? \(yes or no\) \[no\]/);
+    assert.match(stderr, /nothing was saved/);
   });
 
   test('a domain whose MX is Microsoft 365 (mail.protection.outlook.com) is offered the microsoft OAuth2 preset', async () => {
