@@ -103,13 +103,19 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     assert.doesNotMatch(log, new RegExp(tokensOf('work').accessToken));
   });
 
-  test('IMAP: an expired access token is refreshed at the token endpoint and the new one is accepted', async () => {
+  test('IMAP: an expired access token is refreshed at the token endpoint and the new one is accepted; --trace shows the refresh, redacted', async () => {
     const expired = await untilExpired('work');
+    const spent = tokensOf('work').refreshToken!;
     const refreshes = oauth.tokenRequests.refresh_token ?? 0;
     const list = testContext(env);
-    assert.equal(await main(['folders', '--account', 'work'], list.ctx), 0, list.stderr());
+    const traceFile = join(dir, 'refresh-trace.log');
+    assert.equal(await main(['folders', '--account', 'work', '--trace', traceFile], list.ctx), 0, list.stderr());
     assert.ok((oauth.tokenRequests.refresh_token ?? 0) > refreshes, 'a refresh_token grant was made');
     assert.notEqual(tokensOf('work').accessToken, expired);
+    const trace = readFileSync(traceFile, 'utf8');
+    assert.match(trace, /C: POST http:\/\/127\.0\.0\.1:\d+\/\S+ grant_type=refresh_token refresh_token=\*\*\* client_id=/);
+    assert.match(trace, /S: HTTP 200 .*access_token=\*\*\*/);
+    for (const secret of [expired, spent, tokensOf('work').accessToken, tokensOf('work').refreshToken!]) assert.ok(!trace.includes(secret), trace);
   });
 
   test("SMTP: XOAUTH2 with the stored (refreshed) token through the program's credentials path", async () => {
