@@ -17,6 +17,12 @@ export function chooseBearerMechanism(offered: Iterable<string>): BearerMechanis
   return BEARER_MECHANISMS.find((m) => set.has(m));
 }
 
+/** True when the server offers an OAuth2 mechanism and no password one (PLAIN, LOGIN). */
+export function offersOnlyOAuth2(mechanisms: readonly string[]): boolean {
+  const set = new Set(mechanisms.map((m) => m.toUpperCase()));
+  return chooseBearerMechanism(set) !== undefined && !set.has('PLAIN') && !set.has('LOGIN');
+}
+
 /** The clear line when a server offers no OAuth2 mechanism at all. */
 export function noBearerMechanismError(where: string, offered: Iterable<string>): AccountError {
   const list = [...offered].map((m) => sanitizeLine(m)).join(' ');

@@ -5,6 +5,8 @@ import { AccountError } from '../domain/index.js';
 import { DEFAULT_PORTS, type AccountConfig, type Protocol, type Security, type SmtpConfig } from '../config/types.js';
 import type { PathContext } from '../config/paths.js';
 import type { DiscoveryResult, Finding, ServerSetting } from '../discovery/types.js';
+import type { ProbeTarget } from '../accounts/sign-in-probe.js';
+import { offersOnlyOAuth2 } from '../auth/sasl.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import {
   askValid,
@@ -21,7 +23,7 @@ import {
   yesNo,
 } from './account-answers.js';
 import { UsageError } from './args.js';
-import { oauth2Interview } from './oauth2-offer.js';
+import { oauth2Interview, oauth2OnlyQuestions } from './oauth2-offer.js';
 import type { Asker } from './prompt.js';
 
 export interface WizardDeps {
@@ -33,6 +35,8 @@ export interface WizardDeps {
   discover?: (email: string) => Promise<DiscoveryResult>;
   /** Resolves when the login works; rejects with an AccountError. Absent with --no-test. */
   testLogin?: (account: AccountConfig) => Promise<void>;
+  /** The SASL mechanisms the server offers, asked without logging in (accounts/sign-in-probe.ts); absent with --no-test. */
+  probeMechanisms?: (target: ProbeTarget) => Promise<string[] | undefined>;
 }
 
 /** 'oauth2': an OAuth2 account at a known provider; signing in (account-add) is its test. */
@@ -51,6 +55,7 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
   const viaOAuth2 = await oauth2Interview({
     protocol: a.protocol,
     email: address,
+    ...(oauthProviderOf(findings) ? { provider: oauthProviderOf(findings)! } : {}),
     out,
     ask: (q, d, check, optional) => askValid(asker, out, q, d, check, optional),
     checkName: (n) => void checkName(n, deps.existingNames, deps.ctx),
@@ -59,6 +64,8 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
   const found = first(a.protocol);
   await askServer(deps, a, found);
   a.user = await askValid(asker, out, 'User name', found?.user ?? address, (x) => x);
+  const oauth2Only = await oauth2OnlyAccount(deps, a);
+  if (oauth2Only) return oauth2Only;
   if (a.protocol === 'pop3') await askKeepOnServer(deps, a);
   await askPasswordSource(deps, a);
   a.ca = await askCa(deps, a.ca);
@@ -107,6 +114,37 @@ interface Answers {
   leaveOnServer?: boolean;
   deleteAfterDays?: number;
   smtp?: SmtpConfig;
+}
+
+/** The OAuth2 preset of a provider hosting the domain (found by its MX records), if any. */
+function oauthProviderOf(findings: Finding[]): string | undefined {
+  return findings.find((f) => f.oauthProvider)?.oauthProvider;
+}
+
+/** When the server offers only OAuth2 mechanisms: the OAuth2 questions instead of the password ones. */
+async function oauth2OnlyAccount(deps: WizardDeps, a: Answers): Promise<WizardResult | undefined> {
+  if (!deps.probeMechanisms) return undefined;
+  const offered = await deps.probeMechanisms({ protocol: a.protocol, host: a.host, port: a.port, security: a.security, ...(a.ca ? { ca: a.ca } : {}) });
+  if (!offered || !offersOnlyOAuth2(offered)) return undefined;
+  const ask: Parameters<typeof oauth2OnlyQuestions>[0]['ask'] = (q, d, check, optional) => askValid(deps.asker, deps.out, q, d, check, optional);
+  const auth = await oauth2OnlyQuestions({ ask, out: deps.out, where: `${sanitizeLine(a.host)}:${a.port}`, offered: offered.map(sanitizeLine) });
+  if (a.protocol === 'pop3') await askKeepOnServer(deps, a);
+  a.smtp = await askSmtp(deps, a, undefined, true);
+  a.name = await askValid(deps.asker, deps.out, 'Account name', a.email, (x) => checkName(x, deps.existingNames, deps.ctx));
+  const account: AccountConfig = { ...toConfig(a), auth };
+  // A token command can be tried now; tmail's own sign-in (`account login`) is account-add's next step.
+  if (!auth.tokenCommand || !deps.testLogin) return { account, outcome: 'oauth2' };
+  deps.out.write(`Testing sign-in to ${sanitizeLine(account.host)}:${account.port} (${account.security})...\n`);
+  try {
+    await deps.testLogin(account);
+    deps.out.write('Login OK.\n');
+    return { account, outcome: 'tested' };
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    deps.out.write(`Login test failed: ${sanitizeLine(err.message)}\n`);
+  }
+  const keep = await askValid(deps.asker, deps.out, 'Save the account anyway? (yes or no)', 'no', yesNo);
+  return keep ? { account, outcome: 'failed-saved' } : { outcome: 'gave-up' };
 }
 
 async function showDiscovery(deps: WizardDeps, email: string): Promise<Finding[]> {
@@ -207,7 +245,7 @@ async function askCa(deps: WizardDeps, current: string | undefined): Promise<str
   return ca || undefined;
 }
 
-async function askSmtp(deps: WizardDeps, a: Answers, found: ServerSetting | undefined): Promise<SmtpConfig | undefined> {
+async function askSmtp(deps: WizardDeps, a: Answers, found: ServerSetting | undefined, oauth2 = false): Promise<SmtpConfig | undefined> {
   const { asker, out } = deps;
   const want = await askValid(asker, out, 'Set up sending mail (SMTP) too? (yes or no)', 'yes', yesNo);
   if (!want) return undefined;
@@ -222,7 +260,7 @@ async function askSmtp(deps: WizardDeps, a: Answers, found: ServerSetting | unde
   if (user !== a.user) smtp.user = user;
   if (security === 'none') smtp.allowInsecureAuth = a.allowInsecureAuth;
   if (a.ca && host === a.host) smtp.ca = a.ca;
-  out.write('  (SMTP uses the same password as the account.)\n');
+  out.write(oauth2 ? '  (SMTP signs in with the same OAuth2 tokens.)\n' : '  (SMTP uses the same password as the account.)\n');
   return smtp;
 }
 

@@ -1,17 +1,18 @@
 // Sending over SMTP with nodemailer, under the same TLS/password policy as IMAP and POP3
 // (src/accounts/security.ts): certificates verified, `ca` honoured, no password without TLS unless
-// allowInsecureAuth. An OAuth2 token goes as XOAUTH2 (nodemailer's only OAuth2 mechanism) and is
-// refreshed once when refused. Failures become one AccountError line that says why (auth, network,
+// allowInsecureAuth. An OAuth2 token goes as OAUTHBEARER or XOAUTH2, whichever the server offers
+// (smtp-bearer-auth.ts), and is refreshed once when refused. Failures become one AccountError line that says why (auth, network,
 // TLS, rejected recipient); the password or token never appears in it.
 import { createTransport } from 'nodemailer';
 import type { Credentials } from '../auth/credentials.js';
-import { TokenRejectedError, withBearerToken } from '../auth/sasl.js';
+import { withBearerToken } from '../auth/sasl.js';
 import { AccountError } from '../domain/index.js';
 import { classifyByCode, classifyTlsMessage } from '../accounts/network-errors.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../accounts/security.js';
 import { NETWORK_TIMEOUTS } from '../accounts/timeouts.js';
 import type { SmtpConfig } from '../config/types.js';
 import { sanitizeLine } from '../text/sanitize.js';
+import { bearerAuthHandler, type CustomAuthContext, ehloAuthWatcher, TMAIL_BEARER_METHOD } from './smtp-bearer-auth.js';
 import { smtpTraceLogger } from '../trace/smtp-trace.js';
 import type { TraceSink } from '../trace/types.js';
 
@@ -32,8 +33,8 @@ export interface SendRequest {
   /** Account name, for messages. */
   accountName: string;
   /**
-   * How to sign in. A password is used only when smtp.user is set; an OAuth2 token (XOAUTH2, the
-   * mechanism nodemailer speaks) always. Asked only after the TLS check.
+   * How to sign in. A password is used only when smtp.user is set; an OAuth2 token (OAUTHBEARER or
+   * XOAUTH2) always. Asked only after the TLS check.
    */
   credentials: Credentials;
   envelope: { from: string; to: string[] };
@@ -61,20 +62,22 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
   if (credentials.kind === 'oauth2') {
     assertPasswordMayBeSent(who, isEncrypted(smtp.security), 'access token');
     const where = `SMTP ${smtp.host}:${smtp.port}`;
-    return withBearerToken(credentials, { where }, (accessToken) =>
-      sendOnce(req, { type: 'OAuth2', user: credentials.user, accessToken }, accessToken, (err) => {
-        const e = err as NodemailerError;
-        if (e.code !== 'EAUTH') return undefined;
-        // 504: the server does not know XOAUTH2 (the only OAuth2 mechanism nodemailer speaks).
-        if (e.responseCode === 504) {
-          return new AccountError(
-            'auth',
-            `${where}: the server does not accept XOAUTH2, the OAuth2 sign-in tmail uses for SMTP; use "auth": {"method": "password"} in the smtp block`,
-          );
-        }
-        return new TokenRejectedError('XOAUTH2', undefined, scrubSecret(e.response ?? e.message ?? '', accessToken));
-      }),
-    );
+    return withBearerToken(credentials, { where }, (accessToken) => {
+      let failure: Error | undefined;
+      const bearer: BearerAuth = {
+        user: credentials.user,
+        handler: (offered) => {
+          const run = bearerAuthHandler({ user: credentials.user, token: accessToken, host: smtp.host, port: smtp.port, where, offered });
+          return (ctx) =>
+            run(ctx).catch((err: unknown) => {
+              failure = err instanceof Error ? err : new Error(String(err));
+              throw failure;
+            });
+        },
+      };
+      // What the handler found out (a refused token, no OAuth2 mechanism) wins over nodemailer's wrapping of it.
+      return sendOnce(req, bearer, accessToken, () => failure);
+    });
   }
   let password: string | undefined;
   if (smtp.user) {
@@ -84,11 +87,17 @@ export async function sendRaw(req: SendRequest): Promise<SendResult> {
   return sendOnce(req, smtp.user ? { user: smtp.user, pass: password! } : undefined, password);
 }
 
-type SmtpAuth = { user: string; pass: string } | { type: 'OAuth2'; user: string; accessToken: string };
+type SmtpAuth = { user: string; pass: string };
+
+/** OAuth2: a customAuth handler built once the EHLO watcher exists. */
+interface BearerAuth {
+  user: string;
+  handler: (offered: () => string[]) => (ctx: CustomAuthContext) => Promise<void>;
+}
 
 async function sendOnce(
   req: SendRequest,
-  auth: SmtpAuth | undefined,
+  auth: SmtpAuth | BearerAuth | undefined,
   secret: string | undefined,
   authFailure?: (err: unknown) => Error | undefined,
 ): Promise<SendResult> {
@@ -102,6 +111,7 @@ async function sendOnce(
     allowInsecureAuth: smtp.allowInsecureAuth,
   };
   const tls = tlsOptions(who);
+  const watcher = ehloAuthWatcher(req.trace ? smtpTraceLogger(req.trace, req.accountName) : undefined);
   const t = { ...DEFAULT_SMTP_TIMEOUTS, ...req.timeouts };
   const transport = createTransport({
     host: smtp.host,
@@ -110,14 +120,23 @@ async function sendOnce(
     requireTLS: smtp.security === 'starttls',
     ignoreTLS: smtp.security === 'none',
     tls,
-    auth,
+    ...(auth && 'handler' in auth
+      ? {
+          auth: { type: 'custom', method: TMAIL_BEARER_METHOD, user: auth.user },
+          customAuth: { [TMAIL_BEARER_METHOD]: auth.handler(watcher.offered) },
+          // Sign in even when the EHLO reply names no AUTH at all, so that case gets its clear line.
+          forceAuth: true,
+        }
+      : { auth }),
     connectionTimeout: t.connectionMs,
     greetingTimeout: t.greetingMs,
     socketTimeout: t.socketMs,
     disableFileAccess: true,
     disableUrlAccess: true,
-    // Commands and replies only: `debug` would also log the message body.
-    ...(req.trace ? { logger: smtpTraceLogger(req.trace, req.accountName), transactionLog: true } : {}),
+    // Commands and replies only: `debug` would also log the message body. The OAuth2 sign-in
+    // reads the EHLO reply from this log.
+    logger: watcher.logger,
+    transactionLog: true,
   });
   try {
     const info = await transport.sendMail({ envelope: req.envelope, raw: req.raw });

@@ -77,6 +77,8 @@ export interface OAuth2PassdbOptions {
   mechanisms?: ('oauthbearer' | 'xoauth2')[];
   /** Scopes of which the token must have one (Dovecot `scope`); default: any. */
   scope?: string;
+  /** Offer only the OAuth2 mechanisms (no PLAIN/LOGIN), like a provider that switched passwords off. */
+  only?: boolean;
 }
 
 /** What Dovecot 2.3 announces after login by default (checked against 2.3.19). */
@@ -326,7 +328,7 @@ ${existsSync(dh) ? `ssl_dh = <${dh}\n` : ''}ssl_min_protocol = TLSv1.2
 
 # The client must refuse to send a password in clear text; the server allows it so tests can check that.
 disable_plaintext_auth = no
-auth_mechanisms = plain login${c.apop ? ' apop' : ''}${c.oauth2 ? ` ${(c.oauth2.mechanisms ?? ['oauthbearer', 'xoauth2']).join(' ')}` : ''}
+auth_mechanisms = ${c.oauth2?.only ? '' : `plain login${c.apop ? ' apop' : ''}`}${c.oauth2 ? ` ${(c.oauth2.mechanisms ?? ['oauthbearer', 'xoauth2']).join(' ')}` : ''}
 auth_failure_delay = 0 secs
 auth_verbose = yes
 

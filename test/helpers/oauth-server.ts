@@ -109,6 +109,9 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
     cookies: { keys: [randomBytes(16).toString('hex')] },
     scopes: ['openid', 'offline_access', MAIL_SCOPE],
     pkce: { required: () => true },
+    // Every refresh gets a new refresh token; oidc-provider treats a used one presented again as
+    // stolen and revokes the whole grant (what tmail's cross-process refresh lock must prevent).
+    rotateRefreshToken: () => true,
     ttl: {
       AccessToken: options.accessTokenTtl ?? 3600,
       DeviceCode: options.deviceCodeTtl ?? 600,

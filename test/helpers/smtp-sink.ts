@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import { installOAuthBearer } from './smtp-oauthbearer.js';
 
 const run = promisify(execFile);
 
@@ -37,6 +38,10 @@ export interface SmtpSinkOptions {
   password?: string;
   /** Also offer AUTH XOAUTH2 and accept an access token when this says it is valid for the user. */
   checkToken?: (user: string, token: string) => boolean | Promise<boolean>;
+  /** The OAuth2 mechanisms offered with checkToken (default XOAUTH2 only); OAUTHBEARER see smtp-oauthbearer.ts. */
+  bearerMechanisms?: ('OAUTHBEARER' | 'XOAUTH2')[];
+  /** The password mechanisms offered (default PLAIN and LOGIN); [] for an OAuth-only server. */
+  passwordMechanisms?: ('PLAIN' | 'LOGIN')[];
 }
 
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
@@ -76,15 +81,17 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     rejectRecipients: new Set(),
     stop: async () => undefined,
   };
+  const bearer = opts.bearerMechanisms ?? ['XOAUTH2'];
+  if (bearer.includes('OAUTHBEARER')) installOAuthBearer();
   const server = new SMTPServer({
     secure: false,
     key: await readFile(key),
     cert: await readFile(cert),
-    authMethods: opts.checkToken ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
+    authMethods: [...(opts.passwordMechanisms ?? ['PLAIN', 'LOGIN']), ...(opts.checkToken ? bearer : [])],
     // smtp-server refuses AUTH before STARTTLS by default (allowInsecureAuth false), like a real MSA.
     logger: false,
     onAuth(auth, _session, cb) {
-      if (auth.method === 'XOAUTH2') {
+      if (auth.method === 'XOAUTH2' || (auth.method as string) === 'OAUTHBEARER') {
         // checkToken may ask a real introspection endpoint, so it may answer later. A refused token
         // gets the error challenge (334) a real server sends; the client answers it and gets 535.
         const check = auth.username === user && opts.checkToken ? opts.checkToken(auth.username, auth.accessToken ?? '') : false;

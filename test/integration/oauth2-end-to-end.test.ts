@@ -103,13 +103,19 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
     assert.doesNotMatch(log, new RegExp(tokensOf('work').accessToken));
   });
 
-  test('IMAP: an expired access token is refreshed at the token endpoint and the new one is accepted', async () => {
+  test('IMAP: an expired access token is refreshed at the token endpoint and the new one is accepted; --trace shows the refresh, redacted', async () => {
     const expired = await untilExpired('work');
+    const spent = tokensOf('work').refreshToken!;
     const refreshes = oauth.tokenRequests.refresh_token ?? 0;
     const list = testContext(env);
-    assert.equal(await main(['folders', '--account', 'work'], list.ctx), 0, list.stderr());
+    const traceFile = join(dir, 'refresh-trace.log');
+    assert.equal(await main(['folders', '--account', 'work', '--trace', traceFile], list.ctx), 0, list.stderr());
     assert.ok((oauth.tokenRequests.refresh_token ?? 0) > refreshes, 'a refresh_token grant was made');
     assert.notEqual(tokensOf('work').accessToken, expired);
+    const trace = readFileSync(traceFile, 'utf8');
+    assert.match(trace, /C: POST http:\/\/127\.0\.0\.1:\d+\/\S+ grant_type=refresh_token refresh_token=\*\*\* client_id=/);
+    assert.match(trace, /S: HTTP 200 .*access_token=\*\*\*/);
+    for (const secret of [expired, spent, tokensOf('work').accessToken, tokensOf('work').refreshToken!]) assert.ok(!trace.includes(secret), trace);
   });
 
   test("SMTP: XOAUTH2 with the stored (refreshed) token through the program's credentials path", async () => {
@@ -132,11 +138,17 @@ describe('OAuth2 end to end: account login, then IMAP, POP3 and SMTP with the st
 
   test('POP3: login with the device flow, then `tmail sync` downloads with the stored token', async () => {
     const t = testContext(env);
-    const exit = main(['account', 'login', 'home', '--device'], t.ctx);
+    const loginTrace = join(dir, 'login-trace.log');
+    const exit = main(['account', 'login', 'home', '--device', '--trace', loginTrace], t.ctx);
     const uri = (await until(() => /^ {2}(http\S+)$/m.exec(t.stdout())))[1]!;
     const userCode = (await until(() => /enter the code:\s+(\S+)/.exec(t.stdout())))[1]!;
     await approveDeviceCode(new TestBrowser(), { uri, userCode });
     assert.equal(await exit, 0, t.stderr());
+    // The device request and the polls are on the trace; the device code and the tokens are not.
+    const trace = readFileSync(loginTrace, 'utf8');
+    assert.match(trace, /C: POST \S+ grant_type=urn:ietf:params:oauth:grant-type:device_code device_code=\*\*\* client_id=/);
+    assert.match(trace, /S: HTTP 200 .*access_token=\*\*\*/);
+    for (const secret of [tokensOf('home').accessToken, tokensOf('home').refreshToken]) assert.ok(!trace.includes(secret), trace);
 
     await untilExpired('home');
     const sync = testContext(env);

@@ -2,13 +2,15 @@
 // 127.0.0.1): the device grant, authorization code + PKCE through the loopback redirect and by
 // pasting, refresh before expiry and on demand, a revoked refresh token, shared refreshes, logout.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
 import type { AccountConfig, OAuth2Config } from '../../src/config/types.js';
 import { login, logout } from '../../src/auth/oauth2/login.js';
+import { refreshLockPath } from '../../src/auth/oauth2/refresh-lock.js';
 import { createStoredTokenSource } from '../../src/auth/oauth2/token-source.js';
 import { readTokens, TOKEN_FILE } from '../../src/auth/oauth2/token-store.js';
 import { approveDeviceCode, approveInBrowser, CONFIDENTIAL_CLIENT, startOAuthServer, TestBrowser, type OAuthServer } from '../helpers/oauth-server.js';
@@ -37,6 +39,39 @@ function account(extra: Partial<OAuth2Config> = {}): { account: AccountConfig; a
   };
   const acc: AccountConfig = { name: 'work', protocol: 'imap', host: '127.0.0.1', port: 993, security: 'tls', user: 'user@example.test', auth };
   return { account: acc, auth, dataDir: join(root, `acct-${++dirCount}`, 'accounts', 'work') };
+}
+
+/** A separate Node process with its own token source (test/helpers/oauth-refresh-child.ts). */
+function startRefreshChild(args: { account: AccountConfig; auth: OAuth2Config; dataDir: string; clockShiftMs: number }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/oauth-refresh-child.ts'), JSON.stringify(args)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let onLine: (() => void) | undefined;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    out += d;
+    onLine?.();
+  });
+  const waitFor = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (m) resolve(m[1] ?? m[0]);
+      };
+      onLine = check;
+      child.once('exit', (code) => {
+        check();
+        reject(new Error(`child exited (${code}) with: ${out}`));
+      });
+      check();
+    });
+  const ready = waitFor(/^ready$/m);
+  return {
+    ready,
+    go: () => child.stdin.write('go\n'),
+    result: ready.then(() => waitFor(/^((?:token|error) .*)$/m)),
+  };
 }
 
 /** Collects printed lines and lets a test wait for one. */
@@ -338,19 +373,77 @@ describe('stored token source', { timeout: 60_000 }, () => {
     assert.equal(server.tokenRequests.refresh_token, refreshesBefore + 1);
   });
 
-  test('another tmail process refreshed (and rotated the refresh token) meanwhile: its new token is used', async () => {
+  test('the server rejected our token but another tmail process has refreshed since: its new token is used, no second refresh', async () => {
     const a = account();
     await deviceLogin(a);
-    const other = createStoredTokenSource(a);
-    let otherToken = '';
-    // This process read the old refresh token; the other one refreshes first, then ours reaches the server.
-    const fetchImpl: typeof fetch = async (input, init) => {
-      if (!otherToken) otherToken = await other.getAccessToken({ forceRefresh: true });
-      return fetch(input, init);
-    };
-    const ours = createStoredTokenSource({ ...a, fetchImpl });
+    const ours = createStoredTokenSource(a);
+    const old = await ours.getAccessToken();
+    const otherToken = await createStoredTokenSource(a).getAccessToken({ forceRefresh: true });
+    const refreshesBefore = server.tokenRequests.refresh_token ?? 0;
     assert.equal(await ours.getAccessToken({ forceRefresh: true }), otherToken);
-    assert.equal((await readTokens(a.dataDir))!.accessToken, otherToken);
+    assert.notEqual(otherToken, old);
+    assert.equal(server.tokenRequests.refresh_token ?? 0, refreshesBefore);
+    assert.equal((await server.introspect(otherToken)).active, true);
+  });
+
+  test('two tmail processes refreshing at once: one refresh token is never used twice, the grant survives', async () => {
+    const a = account();
+    await deviceLogin(a);
+    const refreshesBefore = server.tokenRequests.refresh_token ?? 0;
+    // Both see the stored token as expired (their clocks two hours ahead) and refresh at the same moment.
+    const children = [0, 1].map(() => startRefreshChild({ account: a.account, auth: a.auth, dataDir: a.dataDir, clockShiftMs: 7200_000 }));
+    await Promise.all(children.map((c) => c.ready));
+    for (const c of children) c.go();
+    const results = await Promise.all(children.map((c) => c.result));
+    for (const r of results) assert.match(r, /^token \S+$/, results.join('\n'));
+    // One refresh request in all (a reused refresh token would show as a second, failed one); the
+    // process that waited for the lock found the new token in the file and used it.
+    assert.equal((server.tokenRequests.refresh_token ?? 0) - refreshesBefore, 1);
+    assert.equal(results[0], results[1]);
+    for (const r of results) assert.equal((await server.introspect(r.slice('token '.length))).active, true, r);
+    assert.equal(existsSync(refreshLockPath(a.dataDir)), false);
+  });
+
+  test('a lock left by a process that died is taken over', async () => {
+    const a = account();
+    await deviceLogin(a);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(refreshLockPath(a.dataDir), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), time: Date.now(), nonce: 'x' }));
+    const token = await createStoredTokenSource({ ...a, lock: { maxWaitMs: 5_000 } }).getAccessToken({ forceRefresh: true });
+    assert.equal((await server.introspect(token)).active, true);
+    assert.equal(existsSync(refreshLockPath(a.dataDir)), false);
+  });
+
+  test('a lock held by a live process: wait, then one clear line naming the lock file', async () => {
+    const a = account();
+    await deviceLogin(a);
+    writeFileSync(refreshLockPath(a.dataDir), JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now(), nonce: 'x' }));
+    await assert.rejects(
+      createStoredTokenSource({ ...a, lock: { maxWaitMs: 300 } }).getAccessToken({ forceRefresh: true }),
+      (err: unknown) =>
+        err instanceof AccountError && /another tmail process has been refreshing/.test(err.message) && err.message.includes(refreshLockPath(a.dataDir)),
+    );
+    rmSync(refreshLockPath(a.dataDir));
+  });
+
+  test('--trace shows the refresh request and answer, with no token, code or secret', async () => {
+    const a = account();
+    await deviceLogin(a);
+    const stored = (await readTokens(a.dataDir))!;
+    const lines: { dir: string; text: string; protocol: string }[] = [];
+    const token = await createStoredTokenSource({ ...a, trace: { add: (e) => lines.push(e) } }).getAccessToken({ forceRefresh: true });
+    const after = (await readTokens(a.dataDir))!;
+    const text = lines.map((l) => `${l.dir}: ${l.text}`).join('\n');
+    assert.ok(
+      lines.every((l) => l.protocol === 'oauth2'),
+      text,
+    );
+    assert.match(
+      text,
+      new RegExp(`^C: POST ${server.tokenEndpoint.replace(/[.]/g, '\\.')} grant_type=refresh_token refresh_token=\\*\\*\\* client_id=${server.clientId}$`, 'm'),
+    );
+    assert.match(text, /^S: HTTP 200 .*access_token=\*\*\*.*expires_in=\d+/m);
+    for (const secret of [stored.refreshToken!, stored.accessToken, token, after.refreshToken!]) assert.ok(!text.includes(secret), text);
   });
 
   test('a revoked refresh token: the clear line naming tmail account login NAME', async () => {

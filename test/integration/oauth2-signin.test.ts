@@ -1,7 +1,7 @@
 // Signing in with OAuth2 access tokens against real servers: Dovecot's oauth2 passdb checks each
 // token at an RFC 7662 introspection endpoint (test/helpers/introspection-server.ts), for IMAP
 // (through imapflow) and POP3 (our AUTH, RFC 5034), with OAUTHBEARER and XOAUTH2; SMTP XOAUTH2
-// against the smtp-server sink. Tokens come from a real tokenCommand, which counts its runs.
+// against the smtp-server sink (OAUTHBEARER for SMTP: smtp-oauth2-mechanisms.test.ts). Tokens come from a real tokenCommand, which counts its runs.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -350,7 +350,7 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
     assert.equal(await cmd.runs(), 2);
   });
 
-  test('SMTP: a server without XOAUTH2 gets a clear line, no refresh', async () => {
+  test('SMTP: a server without OAuth2 mechanisms gets a clear line, no refresh', async () => {
     const cmd = await tokenCommand([oauth.issue('alice')]);
     const s = setup(both, 'imap', cmd.command, { smtp: { host: passwordSink.host, port: passwordSink.port, security: 'starttls', ca: passwordSink.caFile } });
     await assert.rejects(
@@ -361,7 +361,10 @@ describe('OAuth2 sign-in against Dovecot (oauth2 passdb) and the SMTP sink', dov
         envelope: { from: 'alice@example.test', to: ['bob@example.org'] },
         raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'),
       }),
-      (e: unknown) => e instanceof AccountError && e.kind === 'auth' && /^SMTP 127\.0\.0\.1:\d+: the server does not accept XOAUTH2/.test(e.message),
+      (e: unknown) =>
+        e instanceof AccountError &&
+        e.kind === 'auth' &&
+        /^SMTP 127\.0\.0\.1:\d+: the server offers no OAuth2 sign-in \(neither OAUTHBEARER nor XOAUTH2/.test(e.message),
     );
     assert.equal(passwordSink.received.length, 0);
     assert.equal(await cmd.runs(), 1);

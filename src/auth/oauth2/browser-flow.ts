@@ -43,6 +43,10 @@ export async function runBrowserFlow(settings: OAuth2Settings, io: BrowserFlowIO
     server.listen(0, '127.0.0.1', resolve);
   });
   try {
+    // The IP literal, not "localhost" (RFC 8252 8.3). Google accepts any loopback port; Microsoft
+    // ignores the port of loopback redirect URIs but matches the host, so its app registration
+    // needs `http://127.0.0.1` (README; https://learn.microsoft.com/en-us/entra/identity-platform/reply-url,
+    // "Localhost exceptions", "Prefer 127.0.0.1 over localhost").
     const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const url = new URL(endpoint);
     for (const [k, v] of Object.entries({

@@ -6,6 +6,7 @@ import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { runSecretCommand } from '../../config/password.js';
 import type { OAuth2Settings } from './providers.js';
+import { type TokenTrace, traceTokenNote, traceTokenRequest, traceTokenResponse } from './token-trace.js';
 
 /** How long one request may take (a token endpoint answers in well under a second). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -35,6 +36,8 @@ export interface EndpointContext {
   fetchImpl?: typeof fetch;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Where the request and the answer are traced (redacted, see token-trace.ts). */
+  trace?: TokenTrace;
 }
 
 /** POSTs `params` as a form (with client_id, and client_secret when configured); resolves to the JSON object. */
@@ -44,6 +47,7 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   const host = safeHost(url);
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  traceTokenRequest(ctx.trace, url, body);
   let res: Response;
   try {
     res = await (ctx.fetchImpl ?? fetch)(url, {
@@ -56,6 +60,7 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     const why = timeout.aborted ? 'no answer within 30 s' : describeFetchError(err);
+    traceTokenNote(ctx.trace, `no answer from ${host}: ${why}`);
     throw new AccountError('network', `account ${settings.accountName}: cannot reach the OAuth2 server ${host} (${why})`, { cause: err });
   }
   const text = await readCapped(res);
@@ -63,6 +68,7 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   try {
     json = JSON.parse(text);
   } catch {
+    traceTokenResponse(ctx.trace, res.status, undefined);
     throw new AccountError(
       'protocol',
       `account ${settings.accountName}: the OAuth2 server ${host} answered HTTP ${res.status} without JSON${res.ok ? '' : ' (is the endpoint address right?)'}`,
@@ -70,6 +76,7 @@ export async function postForm(settings: OAuth2Settings, url: string, params: Re
   }
   if (typeof json !== 'object' || json === null)
     throw new AccountError('protocol', `account ${settings.accountName}: the OAuth2 server ${host} sent an answer that is not a JSON object`);
+  traceTokenResponse(ctx.trace, res.status, json);
   const obj = json as Record<string, unknown>;
   if (typeof obj.error === 'string') {
     throw new OAuthError(obj.error, typeof obj.error_description === 'string' ? sanitizeLine(obj.error_description).slice(0, 300) : undefined, res.status);

@@ -1,10 +1,12 @@
 // Access tokens for the SASL layer from the tokens `tmail account login` stored: the stored one
-// while it has more than a minute left, else a new one from the refresh token (RFC 6749 6).
+// while it has more than a minute left, else a new one from the refresh token (RFC 6749 6), under
+// a lock file shared with other tmail processes (refresh-lock.ts).
 import { AccountError } from '../../domain/index.js';
 import type { AccountConfig, OAuth2Config } from '../../config/types.js';
 import type { TraceSink } from '../../trace/types.js';
 import { resolveSettings, type OAuth2Settings } from './providers.js';
 import { clientRejected, describeOAuthError, OAuthError, parseTokenResponse, postForm, type TokenResponse } from './token-endpoint.js';
+import { acquireRefreshLock, type RefreshLockOptions } from './refresh-lock.js';
 import { readTokens, type StoredTokens, writeTokens } from './token-store.js';
 import { tmailCommand } from '../../domain/shell-quote.js';
 
@@ -20,7 +22,9 @@ export interface TokenSourceOptions {
   now?: () => number;
   /** For clientSecretCommand; default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Accepted for the credentials provider's factory signature; token requests are not traced. */
+  /** For tests: how long to wait for another process's refresh. */
+  lock?: RefreshLockOptions;
+  /** Receives the token endpoint requests and answers, redacted (token-trace.ts). */
   trace?: TraceSink;
 }
 
@@ -43,32 +47,48 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
 
   const notSignedIn = () => new AccountError('auth', `account ${name} is not signed in: run "${loginCommand(name)}"`);
 
-  async function refresh(): Promise<string> {
+  // The access token last handed out: when the server rejected it (forceRefresh) and the file
+  // already holds another one, another process refreshed meanwhile and that one is used.
+  let handedOut: string | undefined;
+
+  async function refresh(forced: boolean): Promise<string> {
     settings ??= resolveSettings(opts.account, opts.auth);
+    const release = await acquireRefreshLock(opts.dataDir, opts.lock);
+    try {
+      return await refreshLocked(settings, forced);
+    } finally {
+      await release();
+    }
+  }
+
+  async function refreshLocked(s: OAuth2Settings, forced: boolean): Promise<string> {
+    // Read under the lock: another process may have refreshed while we waited for it.
     const stored = await readTokens(opts.dataDir);
-    if (!stored || !usable(stored, settings)) throw notSignedIn();
+    if (!stored || !usable(stored, s)) throw notSignedIn();
+    const fresh = stored.expiresAt === undefined || stored.expiresAt - now() > MIN_TOKEN_LIFE_MS;
+    if (fresh && (!forced || (handedOut !== undefined && stored.accessToken !== handedOut))) return stored.accessToken;
     if (!stored.refreshToken) {
       throw new AccountError('auth', `account ${name}: the access token expired and the server gave no refresh token; run "${loginCommand(name)}"`);
     }
     let answer: TokenResponse;
     let spent = stored.refreshToken;
     try {
-      answer = await refreshWith(settings, stored.refreshToken);
+      answer = await refreshWith(s, stored.refreshToken);
     } catch (err) {
-      if (!(err instanceof OAuthError && err.code === 'invalid_grant')) throw explain(err, settings);
-      // Another tmail process may have refreshed (and so rotated the refresh token) meanwhile.
+      if (!(err instanceof OAuthError && err.code === 'invalid_grant')) throw explain(err, s);
+      // A tmail without the lock (an older version) may have refreshed meanwhile.
       const again = await readTokens(opts.dataDir);
-      if (again?.refreshToken && again.refreshToken !== stored.refreshToken && usable(again, settings)) {
+      if (again?.refreshToken && again.refreshToken !== stored.refreshToken && usable(again, s)) {
         if (again.expiresAt === undefined || again.expiresAt - now() > MIN_TOKEN_LIFE_MS) return again.accessToken;
         spent = again.refreshToken;
-        answer = await refreshWith(settings, again.refreshToken).catch((e: unknown) => {
-          throw explain(e, settings!);
+        answer = await refreshWith(s, again.refreshToken).catch((e: unknown) => {
+          throw explain(e, s);
         });
       } else {
-        throw explain(err, settings);
+        throw explain(err, s);
       }
     }
-    await writeTokens(opts.dataDir, toStored(settings, answer, now(), spent));
+    await writeTokens(opts.dataDir, toStored(s, answer, now(), spent));
     return answer.accessToken;
   }
 
@@ -77,7 +97,11 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
       s,
       s.tokenEndpoint,
       { grant_type: 'refresh_token', refresh_token: refreshToken },
-      { ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), ...(opts.env ? { env: opts.env } : {}) },
+      {
+        ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.trace ? { trace: { sink: opts.trace, account: name } } : {}),
+      },
     ).then((obj) => parseTokenResponse(s, obj));
   }
 
@@ -101,11 +125,19 @@ export function createStoredTokenSource(opts: TokenSourceOptions): TokenSource {
         settings ??= resolveSettings(opts.account, opts.auth);
         const stored = await readTokens(opts.dataDir);
         if (!stored || !usable(stored, settings)) throw notSignedIn();
-        if (stored.expiresAt === undefined || stored.expiresAt - now() > MIN_TOKEN_LIFE_MS) return stored.accessToken;
+        if (stored.expiresAt === undefined || stored.expiresAt - now() > MIN_TOKEN_LIFE_MS) {
+          handedOut = stored.accessToken;
+          return stored.accessToken;
+        }
       }
-      refreshing ??= refresh().finally(() => {
-        refreshing = undefined;
-      });
+      refreshing ??= refresh(o.forceRefresh === true)
+        .then((token) => {
+          handedOut = token;
+          return token;
+        })
+        .finally(() => {
+          refreshing = undefined;
+        });
       return refreshing;
     },
   };

@@ -10,6 +10,7 @@ import { DEFAULT_PORTS, type AccountConfig } from '../../config/types.js';
 import { AccountError } from '../../domain/index.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { checkAddress, checkCaFile, checkName, choice, guessHost, PROTOCOLS, SECURITIES } from '../account-answers.js';
+import type { ProbeTarget } from '../../accounts/sign-in-probe.js';
 import { runWizard } from '../account-wizard.js';
 import { intOption, parseCommand, UsageError } from '../args.js';
 import type { CliContext, CommandRun } from '../context.js';
@@ -111,6 +112,9 @@ export const run: CommandRun = async (args, ctx) => {
       existingNames: existing,
       ...(values['no-lookup'] ? {} : { discover: (email: string) => discoverServers(email, ctx) }),
       ...(values['no-test'] ? {} : { testLogin: (account: AccountConfig) => loginTest(account, ctx) }),
+      ...(values['no-test']
+        ? {}
+        : { probeMechanisms: async (target: ProbeTarget) => (await import('../../accounts/sign-in-probe.js')).probeSaslMechanisms(target) }),
     },
     address,
   );

@@ -64,6 +64,8 @@ export async function signIn(ctx: CliContext, account: AccountConfig, flow?: 'de
       signal: controller.signal,
       env: ctx.env,
       readLine: () => reader.readLine(),
+      // --trace: the token requests, redacted (auth/oauth2/token-trace.ts).
+      ...(ctx.trace ? { trace: { sink: ctx.trace, account: account.name } } : {}),
     });
     ctx.stdout.write(`Signed in to account ${label}. The tokens are stored in ${result.tokenFile} (readable only by you).\n`);
     if (result.notGranted.length > 0)
