@@ -23,7 +23,7 @@ import {
   yesNo,
 } from './account-answers.js';
 import { UsageError } from './args.js';
-import { oauth2Interview, oauth2OnlyQuestions } from './oauth2-offer.js';
+import { OAUTH2_SMTP, oauth2Interview, oauth2OnlyQuestions } from './oauth2-offer.js';
 import type { Asker } from './prompt.js';
 
 export interface WizardDeps {
@@ -60,7 +60,17 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
     ask: (q, d, check, optional) => askValid(asker, out, q, d, check, optional),
     checkName: (n) => void checkName(n, deps.existingNames, deps.ctx),
   });
-  if (viaOAuth2) return { account: viaOAuth2, outcome: 'oauth2' };
+  if (viaOAuth2) {
+    // Sending signs in with the same tokens, so the provider's submission server is the default.
+    const provider = viaOAuth2.auth?.method === 'oauth2' ? viaOAuth2.auth.provider : undefined;
+    const smtp = await askSmtp(
+      deps,
+      { ...a, user: viaOAuth2.user, host: viaOAuth2.host },
+      first('smtp') ?? (provider ? OAUTH2_SMTP[provider] : undefined),
+      true,
+    );
+    return { account: smtp ? { ...viaOAuth2, smtp } : viaOAuth2, outcome: 'oauth2' };
+  }
   const found = first(a.protocol);
   await askServer(deps, a, found);
   a.user = await askValid(asker, out, 'User name', found?.user ?? address, (x) => x);

@@ -14,6 +14,12 @@ const SERVERS: Record<string, Record<Protocol, string>> = {
   microsoft: { imap: 'outlook.office365.com', pop3: 'outlook.office365.com' },
 };
 
+/** The providers' submission servers, for the smtp block of an OAuth2 account (same tokens). */
+export const OAUTH2_SMTP: Record<string, { host: string; port: number; security: 'tls' | 'starttls' }> = {
+  google: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
+  microsoft: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+};
+
 const REGISTER_HINT: Record<string, string> = {
   google:
     'Create one at console.cloud.google.com: APIs & Services > Credentials > Create credentials > OAuth client ID > "Desktop app". Google also gives a client secret: store it in a password manager and give a command that prints it.',

@@ -155,7 +155,8 @@ describe('account add: OAuth2-only servers and hosted domains', dovecotTestOptio
 
   test('a domain whose MX is Microsoft 365 (mail.protection.outlook.com) is offered the microsoft OAuth2 preset', async () => {
     const e = env();
-    const answers = ['', 'yes', 'my-client-id', '', '', ''];
+    // protocol, OAuth2?, client id, secret command, host, name; then SMTP? host, security, port, user.
+    const answers = ['', 'yes', 'my-client-id', '', '', '', 'yes', '', '', '', ''];
     const t = testContext(e, { input: `${answers.join('\n')}\n` });
     const code = await main(['account', 'add', '--no-test', 'me@contoso.test'], t.ctx);
     assert.equal(code, 0, `${t.stdout()}\n${t.stderr()}`);
@@ -171,8 +172,10 @@ describe('account add: OAuth2-only servers and hosted domains', dovecotTestOptio
         user: 'me@contoso.test',
         email: 'me@contoso.test',
         auth: { method: 'oauth2', provider: 'microsoft', clientId: 'my-client-id' },
+        smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
       },
     ]);
+    assert.match(t.stdout(), /SMTP signs in with the same OAuth2 tokens/);
   });
 
   test('Google Workspace MX records (smtp.google.com, aspmx.l.google.com) mean the google preset; other MX do not', async () => {

@@ -98,7 +98,20 @@ describe('tmail account login / logout', { timeout: 60_000 }, () => {
 describe('tmail account add offers OAuth2 for Google and Microsoft addresses', { timeout: 60_000 }, () => {
   test('a gmail.com address: OAuth2 with the google preset, no password questions', async () => {
     const addEnv = { ...env, TMAIL_CONFIG_DIR: join(dir, 'config-add') };
-    const input = ['someone@gmail.com', 'imap', 'yes', 'my-client.apps.googleusercontent.com', 'pass show tmail/google-secret', '', ''].join('\n');
+    const input = [
+      'someone@gmail.com',
+      'imap',
+      'yes',
+      'my-client.apps.googleusercontent.com',
+      'pass show tmail/google-secret',
+      '',
+      '',
+      'yes',
+      '',
+      '',
+      '',
+      '',
+    ].join('\n');
     const t = testContext(addEnv, { input: `${input}\n` });
     assert.equal(await main(['account', 'add', '--no-test', '--no-lookup'], t.ctx), 0, t.stderr());
     assert.match(t.stdout(), /someone@gmail\.com is at Google, which signs in with OAuth2/);
@@ -113,6 +126,7 @@ describe('tmail account add offers OAuth2 for Google and Microsoft addresses', {
       user: 'someone@gmail.com',
       email: 'someone@gmail.com',
       auth: { method: 'oauth2', provider: 'google', clientId: 'my-client.apps.googleusercontent.com', clientSecretCommand: 'pass show tmail/google-secret' },
+      smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
     });
   });
 
