@@ -6,6 +6,7 @@ import { runDeviceFlow } from './device-flow.js';
 import { resolveSettings } from './providers.js';
 import { toStored } from './token-source.js';
 import { deleteTokens, tokenFilePath, writeTokens } from './token-store.js';
+import { acquireRefreshLock } from './refresh-lock.js';
 
 export type LoginFlow = 'device' | 'browser';
 
@@ -62,7 +63,13 @@ export async function login(opts: LoginOptions): Promise<LoginResult> {
   const settings = resolveSettings(opts.account, opts.auth);
   const flow = chooseFlow(settings, opts.flow);
   const answer = flow === 'device' ? await runDeviceFlow(settings, opts) : await runBrowserFlow(settings, opts);
-  await writeTokens(opts.dataDir, toStored(settings, answer, (opts.now ?? Date.now)()));
+  // Under the refresh lock: a running tmail must not be half-way through spending the old refresh token.
+  const release = await acquireRefreshLock(opts.dataDir);
+  try {
+    await writeTokens(opts.dataDir, toStored(settings, answer, (opts.now ?? Date.now)()));
+  } finally {
+    await release();
+  }
   return { flow, tokenFile: tokenFilePath(opts.dataDir), refreshable: answer.refreshToken !== undefined, notGranted: notGranted(settings.scope, answer.scope) };
 }
 
