@@ -126,7 +126,7 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
  * ("1:100000" instead of 100,000 numbers to parse); it is expanded with a bound, so a hostile
  * "1:4294967295" cannot make us allocate billions of entries.
  */
-async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
+export async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
   if (client.capabilities.has('ESEARCH')) {
     const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
     // Headroom for mail that arrived since SELECT; still bounded.

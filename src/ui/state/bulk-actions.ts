@@ -126,7 +126,8 @@ function removalText(
     .replace(/^Message deleted/, `${n} messages deleted`)
     .replace(/^Message marked/, `${n} messages marked`)
     .replace(/^Moved to/, `Moved ${n} messages to`)
-    .replace(/original left/, 'originals left');
+    .replace(/original marked/, 'originals marked')
+    .replace(/expunges it \(/, 'expunges them (');
 }
 
 /** After messages left the folder: the reader, search, tags and list forget them. */
