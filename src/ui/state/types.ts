@@ -32,6 +32,8 @@ export interface AccountEntry {
   localCacheOf?: AccountId;
   /** Where the POP3 cache lives, home shortened to ~ (the status bar's `cache: …`). */
   cacheDir?: string;
+  /** POP3: when the next periodic check is due (epoch ms; periodic-check.ts). */
+  nextCheckAt?: number;
 }
 
 export interface CurrentFolder {
