@@ -42,6 +42,8 @@ export async function syncAccount(ctx: ControllerContext, i: AccountId, manual =
     if (!background || result.downloaded > 0)
       ctx.notify(`${name}: ${result.downloaded} downloaded · server: ${result.deletedOnServer} deleted, ${result.keptOnServer} kept`);
     ctx.updateAccount(i, { keptOnServer: result.keptOnServer });
+    // The login just made may start the server's LOGIN-DELAY: the next check waits for it.
+    notBefore = await acc.nextCheckAt?.().catch(() => undefined);
     await refreshFolders(ctx, i);
   } catch (err) {
     // A refused login is not retried by the clock (the user's `$` logs in again).
