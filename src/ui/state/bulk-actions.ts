@@ -125,8 +125,9 @@ function removalText(
   return one
     .replace(/^Message deleted/, `${n} messages deleted`)
     .replace(/^Message marked/, `${n} messages marked`)
+    .replace(/^Message hidden/, `${n} messages hidden`)
     .replace(/^Moved to/, `Moved ${n} messages to`)
-    .replace(/original marked/, 'originals marked')
+    .replace(/original hidden/, 'originals hidden')
     .replace(/expunges it \(/, 'expunges them (');
 }
 

@@ -5,7 +5,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 /** Why a message can stay marked deleted (a server without UIDPLUS, other clients' marks). */
 const KEPT_MARKED = 'an expunge now would also remove messages another client marked deleted';
 /** What tmail does with such a message: the account leaves it out of the list and the counts. */
-const HIDDEN = 'marked deleted and hidden until the server expunges it';
+const HIDDEN = 'hidden, marked deleted until the server expunges it';
 
 /**
  * The status line after a delete (`destination` undefined: deleted in place) or a move.
