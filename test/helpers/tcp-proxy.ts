@@ -82,6 +82,18 @@ export function pop3LoginDelay(seconds: number): NonNullable<ProxyHooks['onServe
   };
 }
 
+/**
+ * POP3 (cleartext): answers a successful PASS with `-ERR [LOGIN-DELAY] …` (RFC 2449), as a server
+ * does to a login too soon after the last one. (Dovecot did log the user in; the client's QUIT
+ * then ends that session without changes.)
+ */
+export function pop3RefuseLoginAsTooSoon(): NonNullable<ProxyHooks['onServerData']> {
+  return (chunk, conn) => {
+    if (!/^PASS /i.test(conn.lastCommand) || !chunk.toString('latin1').startsWith('+OK')) return [chunk];
+    return [Buffer.from('-ERR [LOGIN-DELAY] Wait before logging in again\r\n', 'latin1')];
+  };
+}
+
 const tick = () => new Promise<void>((r) => setTimeout(r, 1));
 
 const FETCH_LINE = /^\* \d+ FETCH /;

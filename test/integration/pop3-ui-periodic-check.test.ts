@@ -17,7 +17,7 @@ import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { clockText } from '../../src/ui/state/check-clock.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
-import { pop3LoginDelay, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { pop3LoginDelay, pop3RefuseLoginAsTooSoon, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { noLoader, until } from '../helpers/ui-controller.js';
 import { appendMessages, otherDevice } from './support/imap-fixtures.js';
 
@@ -105,5 +105,46 @@ describe('POP3 checks in the UI, against Dovecot', dovecotTestOptions(), () => {
     assert.equal(proxy.connections, logins, 'no connection was made');
     assert.equal(c.state.error, undefined, 'not reported as a failure');
     assert.equal(c.state.accounts[0]!.nextCheckAt, allowed.getTime(), 'still planned for when the server allows it');
+  });
+
+  test('a login refused with [LOGIN-DELAY] at start: a deferral, not a failure; QUIT, never RSET, before the login', async () => {
+    const capa = pop3LoginDelay(900);
+    const refuse = pop3RefuseLoginAsTooSoon();
+    const refusing = await startTcpProxy(server.ports.pop3, {
+      onServerData: (chunk, conn) => {
+        const pieces = capa(chunk, conn);
+        return pieces === 'cut' ? pieces : pieces.flatMap((p) => refuse(p, conn) as Buffer[]);
+      },
+    });
+    try {
+      const config: AccountConfig = {
+        name: 'carol',
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: refusing.port,
+        security: 'none',
+        allowInsecureAuth: true,
+        user: 'bob',
+      };
+      const { c, account } = run(config, 60_000);
+      await until(() => /next check allowed at/.test(c.state.info ?? ''), 'the deferral note at start', c);
+      const allowed = await account.nextCheckAt();
+      assert.ok(allowed, 'the refusal is remembered');
+      assert.equal(c.state.info, `carol: next check allowed at ${clockText(allowed)} (server's LOGIN-DELAY)`);
+      assert.equal(c.state.error, undefined, 'not reported as a wrong password or a failure');
+      await until(() => c.state.accounts[0]?.nextCheckAt === allowed.getTime(), "the next check planned for the server's time", c);
+      const after = refusing.clientText().split('\r\n');
+      const pass = after.findIndex((l) => l.startsWith('PASS '));
+      assert.ok(pass >= 0);
+      const rest = after.slice(pass + 1).filter(Boolean);
+      assert.ok(!rest.includes('RSET'), `no RSET in the AUTHORIZATION state: ${rest.join(' ')}`);
+      assert.equal(rest.at(-1), 'QUIT');
+      const logins = refusing.connections;
+      c.handleKey({ spec: '$', text: '$' });
+      await until(() => /not checked, next allowed/.test(c.state.info ?? ''), 'the $ note', c);
+      assert.equal(refusing.connections, logins, '$ made no connection');
+    } finally {
+      await refusing.stop();
+    }
   });
 });
