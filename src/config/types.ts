@@ -95,6 +95,16 @@ export interface AccountConfig extends PasswordSource {
   deleteOnServerWhenDeletedLocally?: boolean;
   /** Use APOP when the server offers it (weak: MD5). Default false. */
   apop?: boolean;
+  /** Minutes between checks for new mail while tmail runs (POP3 has no push); 0 = only at start and `$`. Default 5. */
+  checkInterval?: number;
+}
+
+/** Like mutt's mail_check (Thunderbird: 10 minutes); a server's LOGIN-DELAY can make it longer. */
+export const DEFAULT_CHECK_INTERVAL_MINUTES = 5;
+
+/** The account's periodic check interval in ms (0 = off). */
+export function checkIntervalMs(account: Pick<AccountConfig, 'checkInterval'>): number {
+  return (account.checkInterval ?? DEFAULT_CHECK_INTERVAL_MINUTES) * 60_000;
 }
 
 export interface TmailConfig {

@@ -37,6 +37,7 @@ const ACCOUNT_FIELDS = [
   'deleteAfterDays',
   'deleteOnServerWhenDeletedLocally',
   'apop',
+  'checkInterval',
   'ports',
   'auth',
   'identities',
@@ -169,6 +170,15 @@ function validateAccount(entry: unknown, index: number, options: ValidateOptions
       deleteAfterDays = v;
     }
   }
+  let checkInterval: number | undefined;
+  if (entry.checkInterval !== undefined) {
+    const v = entry.checkInterval;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1440) {
+      problem('checkInterval', `must be a whole number of minutes from 1 to 1440, or 0 for no periodic check, got ${describe(v)}`);
+    } else {
+      checkInterval = v;
+    }
+  }
   let smtp: SmtpConfig | undefined;
   if (entry.smtp !== undefined) smtp = validateSmtp(entry.smtp, at, options, problems, warnings);
   const ports = portsField(entry, problem);
@@ -194,6 +204,7 @@ function validateAccount(entry: unknown, index: number, options: ValidateOptions
     deleteAfterDays,
     deleteOnServerWhenDeletedLocally,
     apop,
+    checkInterval,
     ports,
     auth,
     identities,

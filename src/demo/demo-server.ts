@@ -51,7 +51,8 @@ export async function startDemoServer(opts: { messages?: boolean; password?: str
     pop3Port: pop3.port,
     accounts: () => [
       { ...common, name: 'Demo (IMAP)', protocol: 'imap', port: imap.port, email: 'demo@demo.tmail.invalid' },
-      { ...common, name: 'Demo (POP3)', protocol: 'pop3', port: pop3.port, email: 'demo@demo.tmail.invalid' },
+      // No periodic check: nothing new arrives in the demo, and the user drives it with `$`.
+      { ...common, name: 'Demo (POP3)', protocol: 'pop3', port: pop3.port, email: 'demo@demo.tmail.invalid', checkInterval: 0 },
     ],
     close: async () => {
       await Promise.all([imap.close(), pop3.close()]);

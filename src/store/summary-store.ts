@@ -139,6 +139,12 @@ export class SummaryStore {
   reset(path: string, uidValidity: bigint): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ?').run(this.source, path);
+      // Another UIDVALIDITY: the hidden UIDs name other messages now (or none).
+      const known = this.db.prepare('SELECT uid_validity FROM folders WHERE source = ? AND path = ?').get(this.source, path) as
+        | { uid_validity: string }
+        | undefined;
+      if (known && known.uid_validity !== uidValidity.toString())
+        this.db.prepare('DELETE FROM hidden_deleted WHERE source = ? AND path = ?').run(this.source, path);
       this.db
         .prepare('INSERT OR REPLACE INTO folders (source, path, uid_validity, highest_modseq, uid_next, complete) VALUES (?, ?, ?, NULL, 0, 0)')
         .run(this.source, path, uidValidity.toString());
@@ -155,6 +161,7 @@ export class SummaryStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ?').run(this.source, path);
       this.db.prepare('DELETE FROM folders WHERE source = ? AND path = ?').run(this.source, path);
+      this.db.prepare('DELETE FROM hidden_deleted WHERE source = ? AND path = ?').run(this.source, path);
     });
   }
 
@@ -259,6 +266,31 @@ export class SummaryStore {
     this.db.prepare('UPDATE folders SET unread = ? WHERE source = ? AND path = ?').run(unread, this.source, path);
   }
 
+  /** Messages tmail left \Deleted and hides, per folder: uid → unseen (see HIDDEN_TABLE). */
+  hiddenDeleted(): Map<string, Map<number, boolean>> {
+    const rows = this.db.prepare('SELECT path, uid, unseen FROM hidden_deleted WHERE source = ?').all(this.source) as Array<{
+      path: string;
+      uid: number;
+      unseen: number;
+    }>;
+    const out = new Map<string, Map<number, boolean>>();
+    for (const r of rows) {
+      let folder = out.get(r.path);
+      if (!folder) out.set(r.path, (folder = new Map()));
+      folder.set(r.uid, r.unseen === 1);
+    }
+    return out;
+  }
+
+  /** Replaces the hidden messages of `path` (an empty map forgets them). */
+  setHiddenDeleted(path: string, uids: ReadonlyMap<number, boolean>): void {
+    const put = this.db.prepare('INSERT INTO hidden_deleted (source, path, uid, unseen) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM hidden_deleted WHERE source = ? AND path = ?').run(this.source, path);
+      for (const [uid, unseen] of uids) put.run(this.source, path, uid, unseen ? 1 : 0);
+    });
+  }
+
   /** Records the server state the rows now reflect. */
   setSyncPoint(path: string, point: { highestModseq: bigint | undefined; uidNext: number }): void {
     this.db
@@ -342,6 +374,19 @@ function isDriverMissing(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('SQLite is not available');
 }
 
+/**
+ * IMAP messages tmail itself left marked \Deleted (a server without UIDPLUS where expunging would
+ * also remove other clients' marked mail): hidden from the list until the server expunges them.
+ * `unseen` keeps the folder pane's unread count right while the folder is not selected.
+ */
+const HIDDEN_TABLE = `CREATE TABLE IF NOT EXISTS hidden_deleted (
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  uid INTEGER NOT NULL,
+  unseen INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (source, path, uid)
+) WITHOUT ROWID`;
+
 async function openDatabase(file: string): Promise<Database> {
   // Created 0600 before SQLite opens it (SQLite gives its -wal/-shm files the same mode).
   closeSync(openSync(file, 'a', 0o600));
@@ -381,6 +426,8 @@ async function openDatabase(file: string): Promise<Database> {
         PRAGMA user_version = ${SCHEMA_VERSION};
       `);
     }
+    // Added beside schema 3 without a version bump (an older file only lacks it; nothing to rebuild).
+    db.exec(HIDDEN_TABLE);
     // Touch both tables: a file that is not a database or is damaged fails here, not later.
     db.prepare('SELECT count(*) FROM folders').get();
     db.prepare('SELECT uid FROM messages LIMIT 1').get();

@@ -10,7 +10,7 @@ import type { MailAccount } from '../accounts/account.js';
 import type { Credentials } from '../auth/credentials.js';
 import { applySwitch, explainSwitch, planSwitch } from '../config/mode-switch.js';
 import { accountDataDir } from '../config/paths.js';
-import type { AccountConfig } from '../config/types.js';
+import { type AccountConfig, checkIntervalMs } from '../config/types.js';
 import type { AccountSlot, ModeSwitcher } from './state/controller.js';
 
 type CreateAccount = (config: AccountConfig, deps: AccountDeps) => Promise<MailAccount>;
@@ -41,6 +41,7 @@ export function accountSlots(
       name: a.name,
       protocol: a.protocol,
       cacheDir: homeShortened(join(accountDataDir(ctx, a.name), 'Maildir'), ctx.env.HOME || homedir()),
+      checkIntervalMs: checkIntervalMs(a),
       create: () => createAccount(accounts[i]!, deps()),
       mode: modeSwitcher(ctx, accounts, i, deps, createAccount),
       ...(credentials[i]?.kind === 'password' ? { reenterPassword: (p: string) => void entered.set(i, p) } : {}),

@@ -1,6 +1,7 @@
 // The one TCP proxy of the tests, on 127.0.0.1: forwards to a target and lets a test
 // - cut one connection at a chosen point (a given command, after N bytes) or re-chunk/rewrite what
-//   the server sends (split a POP3 terminator across packets, strip STARTTLS as an attacker would);
+//   the server sends (split a POP3 terminator across packets, strip STARTTLS as an attacker would,
+//   add a POP3 LOGIN-DELAY the server does not have);
 // - drop every live connection at once (cutAll), or stop forwarding on them (freezeAll: a hung
 //   server or a silent network path), or hold the reply to one command (stall-reply);
 // - watch cleartext traffic (commands, everything the client sent, IMAP `* n FETCH` responses).
@@ -64,6 +65,33 @@ export interface TcpProxy {
 /** Rewrites each server chunk (e.g. to strip a capability); a ready-made `onServerData`. */
 export function rewriteServer(rewrite: (chunk: Buffer) => Buffer): NonNullable<ProxyHooks['onServerData']> {
   return (chunk) => [rewrite(chunk)];
+}
+
+/**
+ * POP3 (cleartext): adds `LOGIN-DELAY <seconds>` to every CAPA reply, so the real Dovecot (which
+ * has no LOGIN-DELAY) plays a server that allows one login per `seconds` (RFC 2449). Dovecot's CAPA
+ * reply comes in one chunk; the line goes before its terminating ".".
+ */
+export function pop3LoginDelay(seconds: number): NonNullable<ProxyHooks['onServerData']> {
+  return (chunk, conn) => {
+    if (conn.lastCommand.toUpperCase() !== 'CAPA') return [chunk];
+    const text = chunk.toString('latin1');
+    const end = text.startsWith('+OK') ? text.indexOf('\r\n.\r\n') : -1;
+    if (end < 0 || /^LOGIN-DELAY/m.test(text)) return [chunk];
+    return [Buffer.from(`${text.slice(0, end)}\r\nLOGIN-DELAY ${seconds}${text.slice(end)}`, 'latin1')];
+  };
+}
+
+/**
+ * POP3 (cleartext): answers a successful PASS with `-ERR [LOGIN-DELAY] …` (RFC 2449), as a server
+ * does to a login too soon after the last one. (Dovecot did log the user in; the client's QUIT
+ * then ends that session without changes.)
+ */
+export function pop3RefuseLoginAsTooSoon(): NonNullable<ProxyHooks['onServerData']> {
+  return (chunk, conn) => {
+    if (!/^PASS /i.test(conn.lastCommand) || !chunk.toString('latin1').startsWith('+OK')) return [chunk];
+    return [Buffer.from('-ERR [LOGIN-DELAY] Wait before logging in again\r\n', 'latin1')];
+  };
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 1));

@@ -7,7 +7,7 @@ import { addAccount, findAccount, loadConfig, saveConfig, updateAccount } from '
 import { ConfigError } from '../../src/config/errors.js';
 import { accountDataDir, paths, safeDirName } from '../../src/config/paths.js';
 import { validateConfig } from '../../src/config/validate.js';
-import type { AccountConfig } from '../../src/config/types.js';
+import { type AccountConfig, checkIntervalMs } from '../../src/config/types.js';
 import { testContext } from './cli-context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tmail-config-test-'));
@@ -91,6 +91,16 @@ describe('validateConfig', () => {
     );
     assert.deepEqual(problems([{ ...good, protocol: 'pop3', leaveOnServer: true, deleteAfterDays: 7 }]), []);
     assert.match(problems([{ ...good, leaveOnServer: true, deleteAfterDays: 0 }])[0]!, /deleteAfterDays must be a whole number of days/);
+  });
+
+  test('checkInterval: whole minutes, 0 = off, default 5', () => {
+    assert.deepEqual(problems([{ ...good, protocol: 'pop3', checkInterval: 0 }]), []);
+    assert.deepEqual(problems([{ ...good, protocol: 'pop3', checkInterval: 15 }]), []);
+    for (const bad of [-1, 2.5, '5', 1441]) {
+      assert.match(problems([{ ...good, protocol: 'pop3', checkInterval: bad }])[0]!, /checkInterval must be a whole number of minutes from 1 to 1440, or 0/);
+    }
+    assert.equal(checkIntervalMs({}), 5 * 60_000);
+    assert.equal(checkIntervalMs({ checkInterval: 0 }), 0);
   });
 
   test('wrong types for booleans, smtp and the accounts list', () => {

@@ -45,7 +45,7 @@ test('a message left marked deleted (no UIDPLUS) is reported as such, not as mov
     await ui.press('d');
     await ui.waitFor((t) => t.includes('Delete "Message number 5"? (y/n)'), 'plain prompt (Trash exists)');
     await ui.press('y');
-    await ui.waitFor((t) => t.includes('Copied to Trash; original left'), 'status');
+    await ui.waitFor((t) => t.includes('Copied to Trash; original hidden'), 'status');
   } finally {
     await ui.done();
   }
@@ -58,7 +58,7 @@ test('status words for every outcome', () => {
   assert.equal(removalNote({ result: 'expunged' }, 'x', 'delete'), 'Message deleted for good');
   assert.match(
     removalNote({ result: 'left-deleted' }, 'x', 'delete'),
-    /^Message marked deleted but not removed: expunging it would also remove messages another client marked deleted$/,
+    /^Message hidden, marked deleted until the server expunges it \(an expunge now would also remove messages another client marked deleted\)$/,
   );
   assert.equal(
     removalNote({ result: 'moved', destination: 'Archive', recovered: 'the connection was lost; after reconnecting, the server had already moved it' }, 'x'),

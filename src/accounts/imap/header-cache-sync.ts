@@ -210,6 +210,16 @@ export class HeaderCacheSync {
     });
   }
 
+  /** The messages tmail hides per folder (see hidden-deleted.ts); undefined when the store is off. */
+  async hiddenDeleted(): Promise<Map<string, Map<number, boolean>> | undefined> {
+    if (!(await this.get())) return undefined;
+    return this.use((c) => c.hiddenDeleted());
+  }
+
+  saveHiddenDeleted(path: string, uids: ReadonlyMap<number, boolean>): void {
+    void this.get().then(() => this.use((c) => c.setHiddenDeleted(path, uids)));
+  }
+
   /** Keeps summaries the server sent. */
   store(path: string, uidValidity: bigint, summaries: MessageSummary[]): void {
     if (summaries.length === 0) return;

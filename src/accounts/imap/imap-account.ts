@@ -42,6 +42,8 @@ import { serverThreadOrder, threadLocally } from './thread-command.js';
 import { SUMMARY_QUERY, toSummary } from './summary.js';
 import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
+import { HiddenDeleted, withoutHidden } from './hidden-deleted.js';
+import { serverUids } from './resync.js';
 import { SortedUidCache, arrivalSeqRange, uidSets } from './window.js';
 import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.js';
 import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
@@ -120,6 +122,8 @@ export class ImapAccount implements MailAccount {
   private readonly tuning: ImapTuning;
   /** Persistent header cache and its background reconciliation; null when disabled. */
   readonly headers: HeaderCacheSync | null;
+  /** Messages tmail left \Deleted and hides until the server expunges them (hidden-deleted.ts). */
+  readonly hidden: HiddenDeleted;
 
   constructor(
     private readonly config: AccountConfig,
@@ -136,6 +140,8 @@ export class ImapAccount implements MailAccount {
           coldFillDelayMs: this.tuning.coldCacheFillDelayMs,
         })
       : null;
+    const headers = this.headers;
+    this.hidden = new HiddenDeleted(headers ? { load: () => headers.hiddenDeleted(), save: (path, uids) => headers.saveHiddenDeleted(path, uids) } : undefined);
   }
 
   onEvent(listener: AccountEventListener): () => void {
@@ -181,7 +187,9 @@ export class ImapAccount implements MailAccount {
 
   async listFolders(): Promise<FolderInfo[]> {
     return this.withClient('listing folders', async (client) => {
+      await this.hidden.ready();
       const list = await listWithCounts(client);
+      await this.leaveOutHidden(client, list);
       const trash = list.find((f) => f.specialUse === '\\Trash');
       this.trashPath = trash ? trash.path : null;
       this.headers?.foldersListed(list.map((f) => f.path));
@@ -193,12 +201,14 @@ export class ImapAccount implements MailAccount {
   async openFolder(path: string): Promise<OpenedFolder> {
     const opened = await this.withClient(`opening folder ${path}`, async (client) => {
       // Never STATUS the selected mailbox (see countUnseen): ask before selecting it, or search.
+      await this.hidden.ready();
       const wasSelected = client.mailbox && client.mailbox.path === path;
-      const unseenBefore = wasSelected ? undefined : await statusUnseen(client, path);
+      const unseenBefore = wasSelected || this.hidden.of(path).size > 0 ? undefined : await statusUnseen(client, path);
       return this.inFolder(client, path, async (c, mailbox) => {
         // Already selected: take in what other clients did meanwhile (EXISTS, EXPUNGE), so the
         // session knows every UID the caller may act on next.
         if (wasSelected) await c.noop();
+        if (this.hidden.of(path).size > 0) return { path, uidValidity: mailbox.uidValidity, ...(await this.visibleCounts(c, path)) };
         const unread = unseenBefore ?? (await searchUnseen(c));
         return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
       });
@@ -210,7 +220,10 @@ export class ImapAccount implements MailAccount {
   }
 
   async fetchWindow(path: string, start: number, count: number, sort: SortOrder = 'arrival'): Promise<MessageSummary[]> {
-    if (sort === 'arrival' && this.headers) {
+    await this.hidden.ready();
+    // Hidden messages shift every position: the window is then a slice of the visible UID list.
+    const hidden = this.hidden.of(path);
+    if (sort === 'arrival' && this.headers && hidden.size === 0) {
       // Arrival order is UID order: a complete, current cache answers without the server.
       const mailbox = this.client?.mailbox;
       const current = mailbox && mailbox.path === path && this.sessionValidity.get(path) === mailbox.uidValidity ? mailbox : undefined;
@@ -226,13 +239,13 @@ export class ImapAccount implements MailAccount {
       }
     }
     return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
-      if (sort !== 'arrival') {
+      if (sort !== 'arrival' || hidden.size > 0) {
         let order = this.sortCache.entry(path, mailbox, sort);
         if (!order) {
-          const made = await this.serverOrder(client, sort);
+          const made = (sort !== 'arrival' ? await this.serverOrder(client, sort) : null) ?? (hidden.size > 0 ? await this.arrivalUids(client, path) : null);
           if (made) {
-            order = made;
-            this.sortCache.set(path, mailbox, made.uids, sort, made.depths);
+            order = withoutHidden(made, this.hidden.of(path));
+            this.sortCache.set(path, mailbox, order.uids, sort, order.depths);
           }
         }
         if (order) {
@@ -255,10 +268,13 @@ export class ImapAccount implements MailAccount {
   }
 
   async peekCachedFolder(path: string, count: number): Promise<{ folder: OpenedFolder; newest: MessageSummary[] } | null> {
-    const peeked = await this.headers?.peek(path, count);
+    await this.hidden.ready();
+    const hidden = this.hidden.of(path);
+    const peeked = await this.headers?.peek(path, count + hidden.size);
     if (!peeked) return null;
-    const folder: OpenedFolder = { path, uidValidity: peeked.uidValidity, uidValidityChanged: false, total: peeked.total, unread: peeked.unread };
-    return { folder, newest: peeked.newest };
+    const total = Math.max(0, peeked.total - hidden.size);
+    const folder: OpenedFolder = { path, uidValidity: peeked.uidValidity, uidValidityChanged: false, total, unread: peeked.unread };
+    return { folder, newest: peeked.newest.filter((m) => !hidden.has(m.uid)).slice(0, count) };
   }
 
   async fetchSummaries(path: string, uids: number[]): Promise<MessageSummary[]> {
@@ -319,6 +335,8 @@ export class ImapAccount implements MailAccount {
       },
       true,
     );
+    // Undeleted: no longer a message the user asked to be gone.
+    if (flags.includes('\\Deleted') && this.hidden.drop(path, uids)) this.sortCache.invalidate(path);
   }
 
   async deleteMessages(path: string, uids: number[], options: DeleteOptions = {}): Promise<RemovalOutcome> {
@@ -336,6 +354,7 @@ export class ImapAccount implements MailAccount {
         }),
       (client) => recoverDelete(client, (p, fn) => this.inFolder(client, p, fn), path, uids, validity),
     );
+    if (outcome.result === 'left-deleted') await this.hide(path, uids);
     this.sortCache.invalidate(path);
     return outcome;
   }
@@ -361,6 +380,7 @@ export class ImapAccount implements MailAccount {
         }),
       (client) => recoverMove(client, (p, fn) => this.inFolder(client, p, fn), path, uids, destination, before),
     );
+    if (outcome.result === 'left-deleted') await this.hide(path, uids);
     this.sortCache.invalidate(path);
     this.sortCache.invalidate(destination);
     if (!outcome.copies && mark && !outcome.recovered) return { ...outcome, copies: await this.lookUpCopies(destination, mark) };
@@ -463,10 +483,98 @@ export class ImapAccount implements MailAccount {
     });
   }
 
+  // ---- messages tmail left \Deleted (hidden-deleted.ts) -----------------------------------
+
+  /** Hides `uids`, left marked \Deleted in `path`, noting which are unseen (for the folder pane). */
+  private async hide(path: string, uids: number[]): Promise<void> {
+    let unseen = new Set<number>();
+    try {
+      unseen = await this.withFolder(path, `listing unread messages in ${path}`, async (client) => {
+        const found = new Set<number>();
+        for (const set of uidSets(uids)) for (const uid of (await client.search({ uid: set, seen: false }, { uid: true })) || []) found.add(uid);
+        return found;
+      });
+    } catch {
+      // Only the unread count of a folder that is not open depends on it.
+    }
+    this.hidden.add(path, uids, unseen);
+    this.sortCache.invalidate(path);
+  }
+
+  /** The selected folder's UIDs in arrival order (newest first); hidden ones no longer there are forgotten. */
+  private async arrivalUids(client: ImapFlow, path: string): Promise<{ uids: number[] }> {
+    const all = await serverUids(client, client.mailbox ? client.mailbox.exists : 0);
+    this.hidden.keepPresent(path, all);
+    return { uids: all.reverse() };
+  }
+
+  /** Count and unread of the selected folder `path` without the hidden messages. */
+  private async visibleCounts(client: ImapFlow, path: string): Promise<{ total: number; unread: number }> {
+    const all = await serverUids(client, client.mailbox ? client.mailbox.exists : 0);
+    this.hidden.keepPresent(path, all);
+    const unseen = (await client.search({ seen: false }, { uid: true })) || [];
+    const hidden = this.hidden.of(path);
+    for (const uid of hidden.keys()) this.hidden.noteUnseen(path, uid, unseen.includes(uid));
+    return { total: all.length - hidden.size, unread: unseen.filter((uid) => !hidden.has(uid)).length };
+  }
+
+  /**
+   * Folder counts without the hidden messages: exact for the selected folder (its UIDs are
+   * listed); for another one the server's counts less the hidden ones as last seen.
+   */
+  private async leaveOutHidden(client: ImapFlow, list: ListResponse[]): Promise<void> {
+    for (const entry of list) {
+      const hidden = this.hidden.of(entry.path);
+      if (hidden.size === 0 || !entry.status) continue;
+      if (client.mailbox && client.mailbox.path === entry.path) {
+        const lock = await client.getMailboxLock(entry.path);
+        try {
+          await client.noop();
+          const counts = await this.visibleCounts(client, entry.path);
+          entry.status = { ...entry.status, messages: counts.total, unseen: counts.unread };
+        } finally {
+          lock.release();
+        }
+        continue;
+      }
+      const { messages, unseen } = entry.status;
+      entry.status = {
+        ...entry.status,
+        ...(messages !== undefined ? { messages: Math.max(0, messages - hidden.size) } : {}),
+        ...(unseen !== undefined ? { unseen: Math.max(0, unseen - this.hidden.unseen(entry.path)) } : {}),
+      };
+    }
+  }
+
+  /**
+   * Keeps the hidden set current from what the server reports: an expunge ends the hiding, and a
+   * hidden message whose \Deleted flag another client cleared is shown again. False: the event
+   * concerns only hidden messages and is not passed on.
+   */
+  private keepHiddenCurrent(event: AccountEvent): boolean {
+    if (event.type === 'expunged') {
+      if (this.hidden.drop(event.folder, event.uids)) this.sortCache.invalidate(event.folder);
+      return true;
+    }
+    if (event.type !== 'flags' || !this.hidden.has(event.folder, event.uid)) return true;
+    if (!event.flags.includes('\\Deleted')) {
+      this.hidden.drop(event.folder, [event.uid]);
+      this.sortCache.invalidate(event.folder);
+      // The list gains a row: the caller refetches on a count change.
+      const mailbox = this.client?.mailbox;
+      const total = mailbox && mailbox.path === event.folder ? mailbox.exists - this.hidden.of(event.folder).size : 0;
+      this.emit({ type: 'exists', folder: event.folder, total });
+      return false;
+    }
+    this.hidden.noteUnseen(event.folder, event.uid, !event.flags.includes('\\Seen'));
+    return false;
+  }
+
   /** A folder that is gone (renamed or deleted) is no longer the one to select after a reconnect. */
   private forgetFolder(path: string): void {
     this.sortCache.invalidate(path);
     this.sessionValidity.delete(path);
+    this.hidden.forget(path);
     if (this.openPath === path) this.openPath = null;
     if (this.trashPath === path) this.trashPath = undefined;
   }
@@ -478,8 +586,9 @@ export class ImapAccount implements MailAccount {
       await client.noop();
       const result = await client.search(toSearchObject(query), { uid: true });
       if (!result) throw commandFailed(client, 'search', path);
+      const hidden = this.hidden.of(path);
       // UIDs grow with arrival, so descending UID is newest first.
-      return [...result].sort((a, b) => b - a);
+      return result.filter((uid) => !hidden.has(uid)).sort((a, b) => b - a);
     });
   }
 
@@ -627,7 +736,7 @@ export class ImapAccount implements MailAccount {
     client.on('exists', (data) => {
       if (!current()) return;
       this.sortCache.invalidate(data.path);
-      this.emit({ type: 'exists', folder: data.path, total: data.count });
+      this.emit({ type: 'exists', folder: data.path, total: Math.max(0, data.count - this.hidden.of(data.path).size) });
       this.headers?.serverChanged(data.path);
     });
     client.on('expunge', (data) => {
@@ -635,6 +744,7 @@ export class ImapAccount implements MailAccount {
       this.sortCache.invalidate(data.path);
       if (data.uid !== undefined) {
         this.headers?.expunged(data.path, data.uid);
+        this.hidden.drop(data.path, [data.uid]);
         // VANISHED (EARLIER) answers the header-cache resync, which reports them all in one event
         // (one per UID would make the UI reopen the folder once for each).
         if (data.earlier) return;
@@ -642,7 +752,7 @@ export class ImapAccount implements MailAccount {
       } else if (client.mailbox) {
         // Without QRESYNC the server names only a sequence number, which cannot be turned into
         // a UID safely here; report the new count so the caller refetches its window.
-        this.emit({ type: 'exists', folder: data.path, total: client.mailbox.exists });
+        this.emit({ type: 'exists', folder: data.path, total: Math.max(0, client.mailbox.exists - this.hidden.of(data.path).size) });
         this.headers?.serverChanged(data.path);
       }
     });
@@ -818,6 +928,7 @@ export class ImapAccount implements MailAccount {
     changed = (await this.headers?.noteValidity(path, uidValidity)) || changed;
     if (!changed) return;
     this.sortCache.invalidate(path);
+    this.hidden.forget(path);
     this.unreportedChange.add(path);
     this.emit({ type: 'uidvalidity', folder: path, uidValidity });
   }
@@ -878,6 +989,7 @@ export class ImapAccount implements MailAccount {
   }
 
   private emit(event: AccountEvent): void {
+    if (!this.keepHiddenCurrent(event)) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

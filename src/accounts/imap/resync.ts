@@ -70,18 +70,31 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
     const messages = await client.fetchAll('1:*', { uid: true, flags: true });
     fetched = messages.length;
     const changes: Array<{ uid: number; flags: Flag[] }> = [];
-    for (const m of messages) {
-      if (!m.uid || !m.flags) continue;
-      const now = [...m.flags];
-      const old = before.get(m.uid);
+    for (const [uid, now] of latestFlags(messages)) {
+      const old = before.get(uid);
       if (old === undefined || sameFlags(decodeFlags(old), now)) continue;
-      changes.push({ uid: m.uid, flags: now });
+      changes.push({ uid, flags: now });
     }
     cache.applyFlags(path, changes);
     flagChanges.push(...changes.filter((c) => !diff.added.includes(c.uid)));
   }
   cache.setSyncPoint(path, point);
   return { mode: 'full', fetched, added: diff.added, removed: diff.removed, flagChanges };
+}
+
+/**
+ * Each message's flags, once: a FETCH result also holds the server's unsolicited FETCH responses
+ * (another client changed flags meanwhile), so one UID can come twice; the later answer is the
+ * current one. Without this one change was reported twice.
+ */
+function latestFlags(messages: ReadonlyArray<{ uid?: number; flags?: Set<string> }>): Map<number, Flag[]> {
+  const out = new Map<number, Flag[]>();
+  for (const m of messages) {
+    if (!m.uid || !m.flags) continue;
+    out.delete(m.uid); // keeps the map in the order of the latest answers
+    out.set(m.uid, [...m.flags]);
+  }
+  return out;
 }
 
 function newest(...values: Array<bigint | undefined>): bigint | undefined {
@@ -102,7 +115,7 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
   } finally {
     client.off('expunge', onExpunge);
   }
-  const changes = messages.filter((m) => m.uid && m.flags).map((m) => ({ uid: m.uid, flags: [...m.flags!] }));
+  const changes = [...latestFlags(messages)].map(([uid, flags]) => ({ uid, flags }));
   cache.removeUids(path, vanished);
   const gone = new Set(vanished);
   const added = cache.applyFlags(
@@ -126,7 +139,7 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
  * ("1:100000" instead of 100,000 numbers to parse); it is expanded with a bound, so a hostile
  * "1:4294967295" cannot make us allocate billions of entries.
  */
-async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
+export async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
   if (client.capabilities.has('ESEARCH')) {
     const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
     // Headroom for mail that arrived since SELECT; still bounded.

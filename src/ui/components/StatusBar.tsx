@@ -8,6 +8,7 @@ import type { Theme } from '../theme.js';
 import { modelOf, modelWords } from '../state/model-words.js';
 import { listOrder, orderLabel } from '../state/list-order.js';
 import { accountEntry } from '../state/folder-rows.js';
+import { clockText } from '../state/check-clock.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
@@ -61,6 +62,7 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     else if (acc.status === 'reconnecting') parts.push('reconnecting…');
     else if (acc.status === 'error') parts.push('offline');
     if (acc.sync) parts.push(`downloading ${acc.sync.done}/${acc.sync.total}${acc.sync.bytes ? `, ${formatBytes(acc.sync.bytes)}` : ''}`);
+    else if (acc.nextCheckAt !== undefined && acc.status !== 'error') parts.push(`next check ${clockText(acc.nextCheckAt)}`);
   }
   if (cur) {
     const folder = sanitizeLine(folderTitle(state, cur.account, cur.path)) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');

@@ -125,8 +125,10 @@ function removalText(
   return one
     .replace(/^Message deleted/, `${n} messages deleted`)
     .replace(/^Message marked/, `${n} messages marked`)
+    .replace(/^Message hidden/, `${n} messages hidden`)
     .replace(/^Moved to/, `Moved ${n} messages to`)
-    .replace(/original left/, 'originals left');
+    .replace(/original hidden/, 'originals hidden')
+    .replace(/expunges it \(/, 'expunges them (');
 }
 
 /** After messages left the folder: the reader, search, tags and list forget them. */

@@ -6,6 +6,7 @@ import type { TraceBuffer } from '../../trace/buffer.js';
 import type { OpenPlan, OpenResult } from '../../handoff/index.js';
 import type { KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
+import type { CheckClock } from './check-clock.js';
 
 export interface AccountSlot {
   name: string;
@@ -18,6 +19,8 @@ export interface AccountSlot {
   reenterPassword?: (password: string) => void;
   /** The account's POP3 cache (Maildir), home shortened to ~, for the status bar. */
   cacheDir?: string;
+  /** Accounts that download (POP3): check for new mail this often while tmail runs; absent or 0 = off. */
+  checkIntervalMs?: number;
 }
 
 export interface ModeSwitcher {
@@ -44,6 +47,8 @@ export interface ControllerOptions {
   downloadDir?: string;
   /** The protocol conversation of all accounts (the `t` view). */
   trace?: TraceBuffer;
+  /** Time for the periodic POP3 check (periodic-check.ts); tests pass a fake clock. */
+  clock?: CheckClock;
   /** POP3 accounts download when connected (default); the demo leaves that to the user's `$`. */
   syncOnConnect?: boolean;
   /** With no account configured, `d` on the first-run screen starts `tmail --demo` instead. */

@@ -35,6 +35,7 @@ import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
+import { cancelAllChecks } from './periodic-check.js';
 import { watchTrace } from './trace-watch.js';
 import type { UiState } from './types.js';
 import type { WindowCache } from './window-cache.js';
@@ -97,6 +98,7 @@ export class UiController {
     const ctx = this.ctx;
     ctx.stop();
     for (const t of ctx.timers) clearInterval(t);
+    cancelAllChecks(ctx);
     for (const u of ctx.unsubscribers) u();
     await Promise.allSettled([...ctx.backends.values()].map((a) => a.close()));
   }
@@ -178,7 +180,7 @@ export class UiController {
       case 'accountEvent':
         return onAccountEvent(ctx, msg.account, msg.event);
       case 'syncAccount':
-        return void syncAccount(ctx, msg.account);
+        return void syncAccount(ctx, msg.account, false, msg.background);
       case 'rowsArrived':
         return openPending(ctx, msg.account, msg.path);
       default:

@@ -20,7 +20,7 @@ export type Msg =
   /** A backend reported something (connection, new mail, flags): account-events.ts. */
   | { type: 'accountEvent'; account: AccountId; event: AccountEvent }
   /** Start account's POP3 download (after its login): sync-actions.ts. */
-  | { type: 'syncAccount'; account: AccountId }
+  | { type: 'syncAccount'; account: AccountId; background?: true }
   /** A window of summaries arrived for account/path: an Enter pressed while it loaded opens its row now. */
   | { type: 'rowsArrived'; account: AccountId; path: string }
   | Result;

@@ -3,7 +3,9 @@ import type { RemovalOutcome } from '../../accounts/account.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
 /** Why a message can stay marked deleted (a server without UIDPLUS, other clients' marks). */
-const KEPT_MARKED = 'expunging it would also remove messages another client marked deleted';
+const KEPT_MARKED = 'an expunge now would also remove messages another client marked deleted';
+/** What tmail does with such a message: the account leaves it out of the list and the counts. */
+const HIDDEN = 'hidden, marked deleted until the server expunges it';
 
 /**
  * The status line after a delete (`destination` undefined: deleted in place) or a move.
@@ -21,8 +23,8 @@ export function removalNote(
   let text: string;
   if (outcome.result === 'moved') text = !where ? fallback : action === 'delete' ? `Message deleted (moved to ${where})` : `Moved to ${where}`;
   else if (outcome.result === 'expunged') text = 'Message deleted for good';
-  else if (where) text = `Copied to ${where}; original left marked deleted (D): ${KEPT_MARKED}`;
-  else text = `Message marked deleted but not removed: ${KEPT_MARKED}`;
+  else if (where) text = `Copied to ${where}; original ${HIDDEN} (${KEPT_MARKED})`;
+  else text = `Message ${HIDDEN} (${KEPT_MARKED})`;
   return outcome.recovered ? `${text} (${sanitizeLine(outcome.recovered)})` : text;
 }
 

@@ -7,36 +7,52 @@ import { reopenCurrent } from './folder-loading.js';
 import type { AccountId } from './types.js';
 import { isCheckDeferred, type SyncProgress } from '../../accounts/account.js';
 import { accountEntry } from './folder-rows.js';
+import { cancelCheck, planNextCheck } from './periodic-check.js';
+import { clockText } from './check-clock.js';
+import { AccountError } from '../../domain/index.js';
 
 /**
  * Downloads account i's new mail. Through backgroundSync() where the account has it: before the
  * server's LOGIN-DELAY has passed it does not log in (a login would be refused) and the status line
  * says when the next check is allowed; `manual` (the user's `$`) says that nothing was checked.
+ * `background` (the periodic check) speaks only when mail arrived or something failed. When it
+ * ends, the next periodic check is planned (periodic-check.ts).
  */
-export async function syncAccount(ctx: ControllerContext, i: AccountId, manual = false): Promise<void> {
+export async function syncAccount(ctx: ControllerContext, i: AccountId, manual = false, background = false): Promise<void> {
   const acc = await backendFor(ctx, i);
-  if (!acc.sync) return;
-  if (accountEntry(ctx.state, i)?.sync) return ctx.notify('Already downloading');
+  if (!acc.sync) return cancelCheck(ctx, i); // switched to IMAP meanwhile: nothing to check
+  if (accountEntry(ctx.state, i)?.sync) return background ? undefined : ctx.notify('Already downloading');
   ctx.updateAccount(i, { sync: { done: 0, total: 0, bytes: 0 } });
   const name = ctx.slot(i)!.name;
+  let notBefore: Date | undefined;
+  let plan = true;
   try {
     const progress = (p: SyncProgress) => ctx.updateAccount(i, { sync: { done: p.done, total: p.total, bytes: p.bytes } });
     const outcome = await ctx.track(`downloading ${name}…`, acc.backgroundSync ? acc.backgroundSync(progress) : acc.sync(progress));
     if (isCheckDeferred(outcome)) {
+      notBefore = outcome.nextCheckAt;
       // The time first and short: it is what the user needs, on an 80-column status line too.
-      ctx.notify(`${name}: ${manual ? 'not checked, next allowed' : 'next check allowed'} at ${clock(outcome.nextCheckAt)} (server's LOGIN-DELAY)`);
+      if (!background)
+        ctx.notify(`${name}: ${manual ? 'not checked, next allowed' : 'next check allowed'} at ${clockText(outcome.nextCheckAt)} (server's LOGIN-DELAY)`);
       return;
     }
     const result = outcome;
     // What POP3 did on the server too: that is the model's difference the user should see.
     // Short, so it fits beside the account's status on one line.
-    ctx.notify(`${name}: ${result.downloaded} downloaded · server: ${result.deletedOnServer} deleted, ${result.keptOnServer} kept`);
+    if (!background || result.downloaded > 0)
+      ctx.notify(`${name}: ${result.downloaded} downloaded · server: ${result.deletedOnServer} deleted, ${result.keptOnServer} kept`);
     ctx.updateAccount(i, { keptOnServer: result.keptOnServer });
+    // The login just made may start the server's LOGIN-DELAY: the next check waits for it.
+    notBefore = await acc.nextCheckAt?.().catch(() => undefined);
     await refreshFolders(ctx, i);
   } catch (err) {
+    // A refused login is not retried by the clock (the user's `$` logs in again).
+    if (err instanceof AccountError && err.kind === 'auth') plan = false;
     ctx.fail(err, `${name} download`);
   } finally {
     ctx.updateAccount(i, { sync: undefined });
+    if (plan) planNextCheck(ctx, i, notBefore);
+    else cancelCheck(ctx, i);
   }
 }
 
@@ -62,9 +78,4 @@ export function syncCurrent(ctx: ControllerContext): void {
     reopenCurrent(ctx);
     ctx.notify('Checking for new mail…');
   }
-}
-
-/** Local wall-clock time, "14:05". */
-function clock(d: Date): string {
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }

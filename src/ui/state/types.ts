@@ -36,6 +36,8 @@ export interface AccountEntry {
   warmFolder?: string;
   /** The last login was refused: the password key asks for this account's password. */
   loginRefused?: boolean;
+  /** POP3: when the next periodic check is due (epoch ms; periodic-check.ts). */
+  nextCheckAt?: number;
 }
 
 export interface CurrentFolder {
