@@ -58,7 +58,12 @@ export interface ControllerOptions {
   /** The terminal itself: Ctrl-Z (stop, back to the shell) and Ctrl-L (draw everything again). */
   terminal?: { suspend(): void; redraw(): void };
   /** Handing a part or link to another program: the terminal for one that needs it; tests replace `run`. */
-  handoff?: { suspend?<T>(fn: () => Promise<T>): Promise<T>; run?: (plan: OpenPlan) => Promise<OpenResult> };
+  handoff?: {
+    suspend?<T>(fn: () => Promise<T>): Promise<T>;
+    run?: (plan: OpenPlan) => Promise<OpenResult>;
+    /** While suspended: shows `text` and waits for one key (after `|`, before the mail screen returns). */
+    pressAnyKey?(text: string): Promise<void>;
+  };
 }
 
 export interface KeyInput {

@@ -9,7 +9,7 @@ import { createFolder, deleteFolder, renameFolder } from './folder-ops.js';
 import { parseJumpValue, visibleItems } from './folder-picker.js';
 import { openFolder } from './folder-loading.js';
 import { folderRows } from './folder-rows.js';
-import { askPipe, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
+import { askPipePart, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
 import { composeKey } from './compose-keys.js';
 import type { ControllerContext } from './controller-context.js';
 import type { KeyInput } from './controller-options.js';
@@ -78,7 +78,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       const up = filtering ? input.spec === 'up' || input.spec === 'C-p' : a === 'up';
       if (dialog === 'cancel' || (!filtering && a === 'quit')) return close();
       // `|` on an attachment: pipe that part instead of the whole message.
-      if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipe(ctx, Number(shown[o.cursor]!.value));
+      if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipePart(ctx, Number(shown[o.cursor]!.value));
       if (down) return ctx.store.set({ overlay: { ...o, cursor: Math.min(shown.length - 1, o.cursor + 1) } });
       if (up) return ctx.store.set({ overlay: { ...o, cursor: Math.max(0, o.cursor - 1) } });
       if (dialog === 'submit') {
