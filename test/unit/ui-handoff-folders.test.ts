@@ -131,7 +131,13 @@ test('O opens the picked attachment through the system handler; W the HTML part'
 test('O, W, U and | act on the row under the list cursor without opening it', async () => {
   const l = loader();
   let loads = 0;
-  const counting: MessageLoader = { ...l, load: async (...args) => (loads++, l.load(...args)) };
+  const counting: MessageLoader = {
+    ...l,
+    load: async (...args) => {
+      loads++;
+      return l.load(...args);
+    },
+  };
   const r = recorder();
   const c = startController([new FakeAccount({ inboxSize: 5 })], { loader: counting, handoff: { run: r.run } });
   try {
@@ -152,7 +158,7 @@ test('O, W, U and | act on the row under the list cursor without opening it', as
     press(c, 'esc');
     assert.equal(loads, 1, 'the row was loaded once for all four keys');
     assert.equal(c.state.reader, undefined, 'nothing was opened in the reader');
-    assert.ok(!c.rowAt(1)!.flags.includes('\\Seen') || row.flags.includes('\\Seen'), 'not marked read');
+    assert.deepEqual(c.rowAt(1)!.flags, row.flags, 'its flags are untouched (not marked read)');
   } finally {
     await c.stop();
   }
