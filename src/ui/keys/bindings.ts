@@ -125,7 +125,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   editDraft: { keys: ['E'], description: 'Edit and send as a draft (removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
-  command: { keys: [':'], description: 'Command line (:q, :search Q, :limit Q, :tag Q, :move F, :undo…)' },
+  command: { keys: [':'], description: 'Command line: any action by name (Tab completes), :search Q, :move F, :open N, :pipe CMD…' },
   trace: { keys: ['t'], description: 'Live protocol trace pane on / off (passwords hidden)' },
   traceZoom: { keys: ['T'], description: 'Protocol trace full screen: scroll, a = all accounts' },
   toggleFolders: { keys: ['B'], description: 'Show / hide the folder pane beside the list' },

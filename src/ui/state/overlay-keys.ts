@@ -16,7 +16,7 @@ import type { KeyInput } from './controller-options.js';
 import { copySet, deleteSet, moveSet } from './bulk-actions.js';
 import { deleteMessage, moveMessage } from './message-actions.js';
 import { modeKey } from './mode-switch-actions.js';
-import { runCommand, runSearch } from './search-and-commands.js';
+import { completeCommand, runCommand, runSearch } from './search-and-commands.js';
 import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
@@ -105,6 +105,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
     }
     case 'prompt': {
       if (dialog === 'complete' && o.purpose === 'saveDir') return completeSaveDir(ctx, o);
+      if (dialog === 'complete' && o.purpose === 'command') return completeCommand(ctx, o);
       const e = editLine(o.value, dialog, input.text);
       if (!e) return;
       if (e.kind === 'change') return ctx.store.set({ overlay: { ...o, value: e.value, hint: undefined } });
