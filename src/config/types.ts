@@ -85,6 +85,8 @@ export interface AccountConfig extends PasswordSource {
    * a switch takes the target protocol's port from here and records the port it leaves.
    */
   ports?: { imap?: number; pop3?: number };
+  /** Saved searches, shown as virtual folders under the account (see saved-searches.ts). */
+  searches?: SavedSearchConfig[];
 
   // POP3 options (ignored for IMAP, kept so switching model back and forth keeps them).
   /** Keep downloaded messages on the server. Default false. */
@@ -95,6 +97,13 @@ export interface AccountConfig extends PasswordSource {
   deleteOnServerWhenDeletedLocally?: boolean;
   /** Use APOP when the server offers it (weak: MD5). Default false. */
   apop?: boolean;
+}
+
+/** A saved search: `query` in the search language, run in `folder` (default INBOX). */
+export interface SavedSearchConfig {
+  name: string;
+  query: string;
+  folder?: string;
 }
 
 export interface TmailConfig {

@@ -43,6 +43,7 @@ export function accountSlots(
       cacheDir: homeShortened(join(accountDataDir(ctx, a.name), 'Maildir'), ctx.env.HOME || homedir()),
       create: () => createAccount(accounts[i]!, deps()),
       mode: modeSwitcher(ctx, accounts, i, deps, createAccount),
+      ...(a.searches?.length ? { searches: a.searches } : {}),
       ...(credentials[i]?.kind === 'password' ? { reenterPassword: (p: string) => void entered.set(i, p) } : {}),
     };
   });

@@ -9,6 +9,7 @@ import type { Note } from './model-words.js';
 import { Store } from './store.js';
 import type { AccountEntry, AccountId, UiState } from './types.js';
 import { WindowCache } from './window-cache.js';
+import { savedSearchEntries } from './saved-search-entries.js';
 
 export class ControllerContext {
   readonly store: Store<UiState>;
@@ -56,6 +57,7 @@ export class ControllerContext {
         status: 'idle',
         folders: [],
         ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}),
+        ...(a.searches?.length ? { searches: savedSearchEntries(a.searches) } : {}),
       })),
       folderCursor: 0,
       listCursor: 0,

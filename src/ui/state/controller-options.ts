@@ -6,6 +6,7 @@ import type { TraceBuffer } from '../../trace/buffer.js';
 import type { OpenPlan, OpenResult } from '../../handoff/index.js';
 import type { KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
+import type { SavedSearchConfig } from '../../config/types.js';
 
 export interface AccountSlot {
   name: string;
@@ -18,6 +19,8 @@ export interface AccountSlot {
   reenterPassword?: (password: string) => void;
   /** The account's POP3 cache (Maildir), home shortened to ~, for the status bar. */
   cacheDir?: string;
+  /** Saved searches from config.json, shown as virtual folders. */
+  searches?: SavedSearchConfig[];
 }
 
 export interface ModeSwitcher {

@@ -32,6 +32,7 @@ import { reduce } from './reducer.js';
 import { toggleRawSource } from './raw-source-actions.js';
 import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
+import { openSavedSearch } from './saved-search-open.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
 import { watchTrace } from './trace-watch.js';
@@ -305,6 +306,7 @@ export class UiController {
       if (a && (a.status === 'error' || a.status === 'idle')) void connectAccount(ctx, row.account, false);
       return;
     }
+    if (row.kind === 'search') return openSavedSearch(ctx, row.account, row.search ?? 0);
     if (!row.folder?.selectable) return ctx.notify('This folder only contains other folders');
     openFolder(ctx, row.account, row.folder.path);
     this.store.set({ focus: 'list' });

@@ -1,6 +1,9 @@
 // The `/` search prompt and the `:` command line.
 import { sanitizeLine } from '../../text/sanitize.js';
-import { parseSearch, SearchSyntaxError } from '../../search/index.js';
+import { SearchSyntaxError } from '../../search/index.js';
+import type { SearchQuery } from '../../domain/index.js';
+import { searchQueryOf } from './search-query.js';
+import { setSavedCount } from './saved-search-counts.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
@@ -17,15 +20,8 @@ import { askSaveDir } from './attachment-save.js';
 import { openAttachment, pipeMessage } from './handoff-actions.js';
 import type { AccountId, Overlay } from './types.js';
 
-/**
- * Words without any of the language's syntax search as one phrase, as they always did
- * ("number 150" finds that phrase, not every message with "number" and "150" somewhere).
- */
-function plainWords(query: string): boolean {
-  return !/[:()"-]/.test(query) && !/(^|\s)(and|or|not)(\s|$)/i.test(query);
-}
-
-export function runSearch(ctx: ControllerContext, query: string): void {
+/** `saved`: the name of the saved search (a virtual folder) this runs for. */
+export function runSearch(ctx: ControllerContext, query: string, saved?: string): void {
   const cur = ctx.state.current;
   if (!cur) return;
   if (query.trim() === '') {
@@ -34,9 +30,9 @@ export function runSearch(ctx: ControllerContext, query: string): void {
     return;
   }
   // The search language (from:, is:unread, and/or/not…); plain words search as before.
-  let expression: ReturnType<typeof parseSearch>;
+  let backendQuery: SearchQuery;
   try {
-    expression = parseSearch(query);
+    backendQuery = searchQueryOf(query);
   } catch (err) {
     if (err instanceof SearchSyntaxError) return ctx.fail(err, 'Search');
     throw err;
@@ -44,9 +40,12 @@ export function runSearch(ctx: ControllerContext, query: string): void {
   void (async () => {
     try {
       const acc = await backendFor(ctx, cur.account);
-      const uids = await ctx.track('searching…', acc.search(cur.path, plainWords(query) ? { text: query } : { expression }));
-      ctx.store.set({ search: { query, uids }, listCursor: 0, listTop: 0, focus: 'list' });
-      ctx.notify(`${uids.length} message(s) match "${sanitizeLine(query)}" — Esc returns to the folder`);
+      const uids = await ctx.track('searching…', acc.search(cur.path, backendQuery));
+      const now = ctx.state.current;
+      if (now?.account !== cur.account || now.path !== cur.path) return;
+      ctx.store.set({ search: { query, uids, ...(saved ? { saved } : {}) }, listCursor: 0, listTop: 0, focus: 'list' });
+      if (saved) setSavedCount(ctx, cur.account, saved, uids.length);
+      ctx.notify(`${uids.length} message(s) match ${saved ? sanitizeLine(saved) : `"${sanitizeLine(query)}"`} — Esc returns to the folder`);
       ensureVisible(ctx);
     } catch (err) {
       ctx.fail(err, 'Search failed');

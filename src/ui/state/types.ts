@@ -32,6 +32,19 @@ export interface AccountEntry {
   localCacheOf?: AccountId;
   /** Where the POP3 cache lives, home shortened to ~ (the status bar's `cache: …`). */
   cacheDir?: string;
+  /** Saved searches (config `searches`): virtual folders under the account. */
+  searches?: SavedSearchEntry[];
+}
+
+export interface SavedSearchEntry {
+  name: string;
+  query: string;
+  /** The folder it searches, as configured (default INBOX). */
+  folder: string;
+  /** Matches at the last count (absent until counted). */
+  count?: number;
+  /** The query does not parse (the search language's message, with the column). */
+  error?: string;
 }
 
 export interface CurrentFolder {
@@ -47,6 +60,8 @@ export interface SearchView {
   query: string;
   /** Matching UIDs, newest first; list positions index into this. */
   uids: number[];
+  /** Set when this is a saved search (a virtual folder): its name. */
+  saved?: string;
 }
 
 export interface ReaderState {
@@ -150,9 +165,11 @@ export interface UiState {
 }
 
 export interface FolderRow {
-  kind: 'account' | 'folder';
+  kind: 'account' | 'folder' | 'search';
   account: AccountId;
   folder?: FolderInfo;
+  /** kind 'search': index into the account's `searches`. */
+  search?: number;
   depth: number;
 }
 
