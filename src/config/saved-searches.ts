@@ -7,7 +7,6 @@ import type { SavedSearchConfig } from './types.js';
 const FIELDS = ['name', 'query', 'folder'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const hasControl = (s: string) => /[\u0000-\u001f\u007f-\u009f]/.test(s);
 const EXAMPLE = '[{ "name": "Unread", "query": "is:unread" }]';
 
