@@ -15,7 +15,8 @@ import { rowAt } from './list-geometry.js';
 import { adjustUnread, withTarget } from './message-actions.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { taggedHere, untagUids } from './tag-actions.js';
-import type { AccountId } from './types.js';
+import type { AccountId, CollapsedThread, UiState } from './types.js';
+import { collapsedAt } from './collapsed-threads.js';
 import { pushUndo } from './undo-actions.js';
 import { folderKey } from './window-cache.js';
 
@@ -41,7 +42,20 @@ export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: Ta
     const summaries = tagged.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
     return fn({ account: cur.account, path: cur.path, uids: [...tagged], summaries, label: plural(tagged.length, 'tagged message') });
   }
+  // A collapsed thread under the cursor: the action is for all of its messages.
+  const thread = onCollapsed(s);
+  if (cur && thread) {
+    const key = folderKey(cur.account, cur.path);
+    const summaries = thread.uids.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
+    return fn({ account: cur.account, path: cur.path, uids: [...thread.uids], summaries, label: `the thread of ${plural(thread.uids.length, 'message')}` });
+  }
   withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
+}
+
+/** The collapsed thread under the list cursor (not while reading one message), if any. */
+export function onCollapsed(s: UiState): CollapsedThread | undefined {
+  if (s.focus === 'reader' && s.reader) return undefined;
+  return collapsedAt(s, s.listCursor);
 }
 
 /**

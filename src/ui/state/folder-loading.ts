@@ -6,6 +6,7 @@ import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { pageSize, scrolledTo } from './list-geometry.js';
 import { listOrder } from './list-order.js';
+import { folderPos } from './collapsed-threads.js';
 import type { UiState } from './types.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
@@ -20,6 +21,7 @@ export function openFolder(ctx: ControllerContext, account: AccountId, path: str
     listTop: 0,
     search: undefined,
     reader: undefined,
+    collapsed: undefined,
   });
   return loadFolder(ctx, account, path, false);
 }
@@ -43,6 +45,8 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     const patch: Partial<UiState> = {
       current: { ...cur, total: opened.total, unread: opened.unread, opened: true },
     };
+    // Collapsed threads are held by position: mail that came or went moves them.
+    if (delta !== 0 || opened.uidValidityChanged) patch.collapsed = undefined;
     // New mail appears at the top: keep the same message under the cursor (in the orders where
     // new mail does go to the top).
     const topFirst = ['arrival', 'date'].includes(listOrder(ctx.state));
@@ -90,8 +94,9 @@ export function ensureVisible(ctx: ControllerContext): void {
     ctx.cache.invalidate(key);
     ctx.cachedOrder.set(key, order);
   }
-  const from = Math.max(0, s.listTop - page);
-  const to = Math.min(cur.total, s.listTop + 2 * page);
+  // Folder positions: collapsed threads above hide rows the windows still hold.
+  const from = Math.max(0, folderPos(s, s.listTop) - page);
+  const to = Math.min(cur.total, folderPos(s, s.listTop + page) + page);
   for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
 }
 

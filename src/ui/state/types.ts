@@ -162,6 +162,16 @@ export interface UiState {
   tagged?: { account: AccountId; path: string; uids: number[] };
   /** `;` was pressed: the next action applies to the tagged messages. */
   tagPrefix?: boolean;
+  /** Threads collapsed to one row (`z`) in the thread view of this folder (collapsed-threads.ts). */
+  collapsed?: { account: AccountId; path: string; threads: CollapsedThread[] };
+}
+
+/** A thread shown as one row: its root at folder position `pos`, `uids` root first. */
+export interface CollapsedThread {
+  pos: number;
+  uids: number[];
+  /** Some message of it was unread when it was collapsed (the row's mark until the rows say more). */
+  unread: boolean;
 }
 
 export interface FolderRow {
