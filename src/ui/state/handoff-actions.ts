@@ -142,7 +142,7 @@ export function pipeMessage(ctx: ControllerContext, command: string, attachment?
       if (handoff?.suspend) {
         const result = await handoff.suspend(async () => {
           const r = await pipeToCommand(command, source, { stdout: 'inherit', stderr: 'inherit' });
-          await handoff.pressAnyKey?.(`${r.summary}. Press any key to return to tmail`);
+          await handoff.pressAnyKey?.(`${r.summary}\r\nPress any key to return to tmail`);
           return r;
         });
         if (result.exitCode === 0) tell(ctx, result.summary);
