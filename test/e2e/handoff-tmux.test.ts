@@ -106,6 +106,11 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);
   await tmux.keys('Enter');
   await tmux.waitFor((x) => has(x, 'Links to follow') && has(x, '1/1'), 'the message listed', 60_000);
+  // From the list, without opening the message: U lists its links.
+  await tmux.keys('U');
+  await tmux.waitFor((x) => has(x, 'Open which link?') && has(x, '1  https://example.org/e2e-one'), 'link picker from the list');
+  await tmux.keys('Escape');
+  await tmux.waitFor((x) => !has(x, 'Open which link?'), 'picker closed');
   await tmux.keys('Enter');
   await tmux.waitFor((x) => has(x, 'e2e-one then'), 'the reader', 30_000);
 

@@ -33,6 +33,16 @@ const MAILS: Mail[] = [
   { file: 'numbers', seen: true, from: 'Boss <boss@example.org>', subject: 'Quarterly numbers', date: '01 Jan 2030 11:00', id: 'q1' },
 ];
 
+/** From the top of the list, j until the selected row matches `re`. */
+async function selectRow(tmux: TmuxSession, re: RegExp): Promise<void> {
+  await tmux.keys('g');
+  for (let i = 0; i < 6; i++) {
+    if ((await tmux.capture()).some((l) => re.test(l))) return;
+    await tmux.keys('j');
+  }
+  throw new Error(`no row matches ${re}`);
+}
+
 async function writeMails(maildir: string): Promise<void> {
   await mkdir(join(maildir, 'cur'), { recursive: true });
   await mkdir(join(maildir, 'new'), { recursive: true });
@@ -158,6 +168,14 @@ test('tmux: saved searches, collapsed threads, the : command line and | with the
   await tmux.type('folder INBOX');
   await tmux.keys('Enter');
   await tmux.waitFor((x) => has(x, '1/5') && has(x, 'Quarterly numbers'), 'the POP3 INBOX by :folder');
+  // The local copy threads too: z collapses there as well.
+  await tmux.keys('v');
+  await tmux.waitFor((x) => has(x, 'threads') && has(x, '└─Re: Root topic'), 'POP3 thread rows', 30_000);
+  await selectRow(tmux, /║>.* Root topic/);
+  await tmux.keys('z');
+  await tmux.waitFor((x) => has(x, '[3] Root topic') && has(x, '/3'), 'the collapsed thread on POP3');
+  await tmux.keys('v');
+  await tmux.waitFor((x) => !has(x, 'threads') && has(x, '/5'), 'thread view off');
   // Back to the IMAP account's INBOX through the folder pane.
   await tmux.keys('h', 'g', 'j', 'j', 'j', 'Enter');
   await tmux.waitFor((x) => has(x, 'e2e') && has(x, '1/5') && !has(x, '/Boss'), 'IMAP INBOX');
@@ -165,12 +183,7 @@ test('tmux: saved searches, collapsed threads, the : command line and | with the
   // 4. Thread view, z collapses the three-message thread into one row.
   await tmux.keys('v');
   s = await tmux.waitFor((x) => has(x, 'threads') && has(x, '└─Re: Root topic'), 'thread rows');
-  await tmux.keys('g');
-  for (let i = 0; i < 5; i++) {
-    s = await tmux.capture();
-    if (s.some((l) => /║>.* Root topic/.test(l))) break;
-    await tmux.keys('j');
-  }
+  await selectRow(tmux, /║>.* Root topic/);
   await tmux.keys('z');
   s = await tmux.waitFor((x) => has(x, '[3] Root topic') && has(x, '/3'), 'the collapsed thread');
   assert.ok(!has(s, '└─Re: Root topic'), s.join('\n'));
