@@ -12,14 +12,15 @@ const unseen = (flags: readonly string[]) => !flags.includes('\\Seen');
 
 /**
  * The thread around folder position `at` from the fetched rows: its root (depth 0) and every
- * reply up to the next root. 'loading' when a row it needs is not fetched (its window is asked for).
+ * reply up to the next root. 'loading' when a row it needs is not fetched (with `fetch`, its
+ * window is asked for).
  */
-function threadAround(ctx: ControllerContext, at: number): CollapsedThread | 'loading' | undefined {
+function threadAround(ctx: ControllerContext, at: number, fetch = true): CollapsedThread | 'loading' | undefined {
   const cur = ctx.state.current!;
   const key = folderKey(cur.account, cur.path);
   const row = (p: number) => {
     const m = ctx.cache.freshAt(key, p);
-    if (!m) void fetchWindow(ctx, cur.account, cur.path, Math.floor(p / WINDOW_SIZE));
+    if (!m && fetch && ctx.cache.missing(key, p, p + 1).length > 0) void fetchWindow(ctx, cur.account, cur.path, Math.floor(p / WINDOW_SIZE));
     return m;
   };
   let root = at;
@@ -94,15 +95,18 @@ export function toggleAllThreads(ctx: ControllerContext): void {
   const threads: CollapsedThread[] = [];
   let p = 0;
   let partial = false;
+  // Every loaded window is looked at; a thread reaching into rows not loaded stays as it is.
   while (p < cur.total) {
     if (!ctx.cache.freshAt(key, p)) {
       partial = true;
-      break;
+      p = (Math.floor(p / WINDOW_SIZE) + 1) * WINDOW_SIZE;
+      continue;
     }
-    const t = threadAround(ctx, p);
+    const t = threadAround(ctx, p, false);
     if (t === 'loading' || !t) {
       partial = true;
-      break;
+      p++;
+      continue;
     }
     if (t.uids.length > 1) threads.push(t);
     p = t.pos + t.uids.length;
