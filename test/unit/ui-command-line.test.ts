@@ -154,3 +154,45 @@ test(':open N opens attachment N and :pipe CMD pipes, from the list cursor', asy
     await c.stop();
   }
 });
+
+test('| with a terminal to hand over: the command runs inside the suspend, then waits for a key', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const out = join(mkdtempSync(join(tmpdir(), 'tmail-pipe-tty-')), 'out.eml');
+  const events: string[] = [];
+  const loader: MessageLoader = {
+    load: async () => MESSAGE,
+    render: (t) => t.split('\n'),
+    saveAttachment: async () => '',
+    rawStream: async () => Readable.from([Buffer.from('Subject: Parts\r\n\r\none\r\n')]),
+  };
+  const c = startController([new FakeAccount({ inboxSize: 5 })], {
+    loader,
+    handoff: {
+      suspend: async (fn) => {
+        events.push('suspend');
+        try {
+          return await fn();
+        } finally {
+          events.push('resume');
+        }
+      },
+      pressAnyKey: async (text) => {
+        events.push(`key: ${text}`);
+      },
+    },
+  });
+  try {
+    await listed(c);
+    command(c, `pipe cat > ${out}`);
+    await until(() => events.includes('resume'), 'resumed', c);
+    assert.deepEqual(events.slice(0, 1), ['suspend']);
+    assert.match(events[1]!, /^key: `cat > .*` finished\r\nPress any key to return to tmail$/);
+    assert.equal(events[2], 'resume');
+    assert.match(readFileSync(out, 'utf8'), /Subject: Parts/);
+    await until(() => /`cat > .*` finished/.test(c.state.info ?? ''), 'status', c);
+  } finally {
+    await c.stop();
+  }
+});
