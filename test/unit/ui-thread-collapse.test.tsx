@@ -83,8 +83,16 @@ test('z collapses the thread to one row with its count; moves skip it; N on it m
     await ui.press('N');
     await ui.waitFor(() => acc.flagCalls.length === 1, 'one flag call');
     assert.deepEqual(acc.flagCalls[0]!.uids.sort(), [37, 38, 39, 40]);
-    f = await ui.waitFor((t) => /Marked 4 messages read/.test(ui.controller.state.info ?? '') && !/║>N/.test(t), 'the note');
+    f = await ui.waitFor((t) => /^Marked the whole thread, 4 messages read/.test(ui.controller.state.info ?? '') && !/║>N/.test(t), 'the note');
     assert.match(topicRows(f)[0]!, /║> .*\[4\] Topic 0/, 'no unread mark once all are read');
+    // d on it asks once for the whole thread; any key but y keeps it.
+    await ui.press('d');
+    await ui.waitFor(() => ui.controller.state.overlay?.kind === 'confirmDelete', 'the question');
+    const q = ui.controller.state.overlay as { uids?: number[]; subject: string };
+    assert.deepEqual([...(q.uids ?? [])].sort(), [37, 38, 39, 40]);
+    assert.match(q.subject, /the thread of 4 messages/);
+    await ui.press('n');
+    await ui.waitFor(() => ui.controller.state.overlay === undefined, 'not deleted');
     // z on it expands it again.
     await ui.press('z');
     f = await ui.waitFor((t) => !/\[4\]/.test(t) && /├─Topic 0/.test(t), 'expanded');

@@ -28,6 +28,8 @@ export interface TargetSet {
   summaries: MessageSummary[];
   /** How the delete question names the set: the subject (unquoted), or "3 tagged messages". */
   label: string;
+  /** The set is a collapsed thread (the status line says the action took all of it). */
+  thread?: boolean;
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -47,7 +49,14 @@ export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: Ta
   if (cur && thread) {
     const key = folderKey(cur.account, cur.path);
     const summaries = thread.uids.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
-    return fn({ account: cur.account, path: cur.path, uids: [...thread.uids], summaries, label: `the thread of ${plural(thread.uids.length, 'message')}` });
+    return fn({
+      account: cur.account,
+      path: cur.path,
+      uids: [...thread.uids],
+      summaries,
+      label: `the thread of ${plural(thread.uids.length, 'message')}`,
+      thread: true,
+    });
   }
   withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
 }
@@ -89,7 +98,7 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
       const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
       if (flag === '\\Seen') adjustUnread(ctx, t.account, t.path, on ? -changed : changed);
       const what = flag === '\\Seen' ? (on ? 'read' : 'unread') : flag === '\\Flagged' ? (on ? 'flagged' : 'unflagged') : `${on ? 'set' : 'cleared'} ${flag}`;
-      ctx.notify(`Marked ${plural(t.uids.length, 'message')} ${what} (u undoes)`);
+      ctx.notify(`Marked ${t.thread ? 'the whole thread, ' : ''}${plural(t.uids.length, 'message')} ${what} (u undoes)`);
     } catch (err) {
       ctx.fail(err, 'Could not change the flags');
     }
