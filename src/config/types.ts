@@ -85,6 +85,8 @@ export interface AccountConfig extends PasswordSource {
    * a switch takes the target protocol's port from here and records the port it leaves.
    */
   ports?: { imap?: number; pop3?: number };
+  /** Saved searches, shown as virtual folders under the account (see saved-searches.ts). */
+  searches?: SavedSearchConfig[];
 
   // POP3 options (ignored for IMAP, kept so switching model back and forth keeps them).
   /** Keep downloaded messages on the server. Default false. */
@@ -105,6 +107,13 @@ export const DEFAULT_CHECK_INTERVAL_MINUTES = 5;
 /** The account's periodic check interval in ms (0 = off). */
 export function checkIntervalMs(account: Pick<AccountConfig, 'checkInterval'>): number {
   return (account.checkInterval ?? DEFAULT_CHECK_INTERVAL_MINUTES) * 60_000;
+}
+
+/** A saved search: `query` in the search language, run in `folder` (default INBOX). */
+export interface SavedSearchConfig {
+  name: string;
+  query: string;
+  folder?: string;
 }
 
 export interface TmailConfig {

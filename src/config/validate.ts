@@ -15,6 +15,7 @@ import {
   type SmtpConfig,
   type TmailConfig,
 } from './types.js';
+import { savedSearchesField } from './saved-searches.js';
 
 const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3'];
 const SECURITIES: readonly Security[] = ['tls', 'starttls', 'none'];
@@ -41,6 +42,7 @@ const ACCOUNT_FIELDS = [
   'ports',
   'auth',
   'identities',
+  'searches',
 ] as const;
 const SMTP_FIELDS = ['host', 'port', 'security', 'user', 'from', 'ca', 'allowInsecureAuth', 'passwordCommand', 'passwordEnv', 'auth'] as const;
 const AUTH_METHODS = ['password', 'oauth2'] as const;
@@ -184,6 +186,7 @@ function validateAccount(entry: unknown, index: number, options: ValidateOptions
   const ports = portsField(entry, problem);
   const auth = authField(entry, '', problem, (text) => warnings.push(`${at}: ${text}`));
   const identities = identitiesField(entry, at, options, problems, warnings);
+  const searches = savedSearchesField(entry, at, problems, warnings);
 
   if (problems.length > before || !label || !protocol || !host || !user) return undefined;
   const account: AccountConfig = {
@@ -208,6 +211,7 @@ function validateAccount(entry: unknown, index: number, options: ValidateOptions
     ports,
     auth,
     identities,
+    searches,
   });
   return account;
 }

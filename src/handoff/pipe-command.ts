@@ -10,6 +10,8 @@ import { sanitizeLine } from '../text/sanitize.js';
 export interface PipeOptions {
   /** 'inherit': to the terminal (default); 'capture': returned in `stdout`. */
   stdout?: 'inherit' | 'capture';
+  /** 'capture' (default): its end is kept for the summary; 'inherit': to the terminal, with the command's output. */
+  stderr?: 'inherit' | 'capture';
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** How much stderr is kept (its end); default 4 KiB. */
@@ -50,12 +52,12 @@ function tail(max: number) {
 export async function pipeToCommand(command: string, input: Buffer | Readable, options: PipeOptions = {}): Promise<PipeResult> {
   const capture = options.stdout === 'capture';
   const child = spawn('sh', ['-c', command], {
-    stdio: ['pipe', capture ? 'pipe' : 'inherit', 'pipe'],
+    stdio: ['pipe', capture ? 'pipe' : 'inherit', options.stderr === 'inherit' ? 'inherit' : 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
   const err = tail(options.stderrBytes ?? 4096);
-  child.stderr!.on('data', (c: Buffer) => err.add(c));
+  child.stderr?.on('data', (c: Buffer) => err.add(c));
   const out: Buffer[] = [];
   let outSize = 0;
   const outMax = options.stdoutBytes ?? 1024 * 1024;

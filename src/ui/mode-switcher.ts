@@ -44,6 +44,7 @@ export function accountSlots(
       checkIntervalMs: checkIntervalMs(a),
       create: () => createAccount(accounts[i]!, deps()),
       mode: modeSwitcher(ctx, accounts, i, deps, createAccount),
+      ...(a.searches?.length ? { searches: a.searches } : {}),
       ...(credentials[i]?.kind === 'password' ? { reenterPassword: (p: string) => void entered.set(i, p) } : {}),
     };
   });

@@ -100,7 +100,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
         }
       : {}),
     terminal: { suspend: () => session.suspendToShell(), redraw: () => session.redraw() },
-    handoff: { suspend: (fn) => session.suspend(fn) },
+    handoff: { suspend: (fn) => session.suspend(fn), pressAnyKey: (text) => session.pressAnyKey(text) },
     compose: {
       suspend: (fn) => session.suspend(fn),
       env: ctx.env,

@@ -106,6 +106,11 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   await tmux.type(`node bin/tmail.js --config ${config}; echo "EXIT=$?"`);
   await tmux.keys('Enter');
   await tmux.waitFor((x) => has(x, 'Links to follow') && has(x, '1/1'), 'the message listed', 60_000);
+  // From the list, without opening the message: U lists its links.
+  await tmux.keys('U');
+  await tmux.waitFor((x) => has(x, 'Open which link?') && has(x, '1  https://example.org/e2e-one'), 'link picker from the list');
+  await tmux.keys('Escape');
+  await tmux.waitFor((x) => !has(x, 'Open which link?'), 'picker closed');
   await tmux.keys('Enter');
   await tmux.waitFor((x) => has(x, 'e2e-one then'), 'the reader', 30_000);
 
@@ -125,18 +130,22 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   assert.match(html, /HTML-PART-MARKER/);
   assert.match(html, /\.html\n$/, 'the mailcap nametemplate gave the file its extension');
 
-  // |: a real shell command gets the raw message; its exit status and last line show.
+  // |: a real shell command gets the raw message and the terminal; a key brings tmail back.
   const piped = join(work, 'piped.eml');
   await tmux.keys('|');
   await tmux.waitFor((x) => has(x, 'Pipe message to:'), 'pipe prompt');
   await tmux.type(`cat > ${piped}; echo PIPED-OK`);
   await tmux.keys('Enter');
-  await tmux.waitFor((x) => has(x, 'PIPED-OK (`cat > '), 'pipe status');
+  await tmux.waitFor((x) => has(x, 'PIPED-OK') && has(x, 'Press any key to return to tmail'), 'the command on the terminal');
+  await tmux.keys('x');
+  await tmux.waitFor((x) => has(x, 'PIPED-OK` finished') && has(x, 'e2e-one then'), 'back in the reader');
   assert.match(await readFile(piped, 'utf8'), /Message-ID: <e2e-links@example.org>/);
   await tmux.keys('|');
-  await tmux.type('exit 7');
+  await tmux.type('echo oops >&2; exit 7');
   await tmux.keys('Enter');
-  await tmux.waitFor((x) => has(x, '`exit 7` exited with 7'), 'failure status');
+  await tmux.waitFor((x) => has(x, 'oops') && has(x, 'exited with 7') && has(x, 'Press any key'), 'failure on the terminal');
+  await tmux.keys('x');
+  await tmux.waitFor((x) => has(x, 'exited with 7'), 'failure status');
 
   await tmux.keys('q');
   await tmux.waitFor((x) => has(x, 'EXIT=0'), 'quit');

@@ -128,14 +128,50 @@ test('O opens the picked attachment through the system handler; W the HTML part'
   }
 });
 
-test('O, W, U and | without an open message say so', async () => {
-  const c = startController([new FakeAccount({ inboxSize: 5 })], { loader: loader() });
+test('O, W, U and | act on the row under the list cursor without opening it', async () => {
+  const l = loader();
+  let loads = 0;
+  const counting: MessageLoader = {
+    ...l,
+    load: async (...args) => {
+      loads++;
+      return l.load(...args);
+    },
+  };
+  const r = recorder();
+  const c = startController([new FakeAccount({ inboxSize: 5 })], { loader: counting, handoff: { run: r.run } });
+  try {
+    await until(() => c.state.current?.opened === true && c.rowAt(0) !== undefined, 'INBOX', c);
+    press(c, 'j');
+    const row = c.rowAt(1)!;
+    press(c, 'O');
+    await until(() => c.state.overlay?.kind === 'picker', 'attachment picker from the list', c);
+    press(c, 'enter');
+    await until(() => r.plans.length === 1, 'opened', c);
+    press(c, 'W');
+    await until(() => r.plans.length === 2, 'html opened from the list', c);
+    press(c, 'U');
+    await until(() => c.state.overlay?.kind === 'picker' && c.state.overlay.purpose === 'url', 'links from the list', c);
+    press(c, 'esc', '|');
+    const o = c.state.overlay;
+    assert.ok(o?.kind === 'prompt' && o.purpose === 'pipe', 'pipe prompt from the list');
+    press(c, 'esc');
+    assert.equal(loads, 1, 'the row was loaded once for all four keys');
+    assert.equal(c.state.reader, undefined, 'nothing was opened in the reader');
+    assert.deepEqual(c.rowAt(1)!.flags, row.flags, 'its flags are untouched (not marked read)');
+  } finally {
+    await c.stop();
+  }
+});
+
+test('O, W, U and | in an empty folder say so', async () => {
+  const c = startController([new FakeAccount({ inboxSize: 0 })], { loader: loader() });
   try {
     await until(() => c.state.current?.opened === true, 'INBOX', c);
     for (const k of ['O', 'W', 'U', '|']) {
       press(c, k);
       assert.equal(c.state.overlay, undefined, k);
-      assert.equal(c.state.info, 'Open a message first', k);
+      assert.equal(c.state.info, 'This folder is empty', k);
     }
   } finally {
     await c.stop();

@@ -80,6 +80,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
   const fullHeight = computeLayout(cols, rows, state.focus, !!state.reader).mainHeight;
   const count = controller.listCount();
   const rowAt = (pos: number) => controller.rowAt(pos);
+  const collapsedAt = (pos: number) => controller.collapsedAt(pos);
   const o = state.overlay;
   let main;
   if (o?.kind === 'help') {
@@ -104,7 +105,7 @@ export function App({ controller, keys, loader, theme, configPath, trace, hint }
     );
   } else {
     const folders = layout.folders && <FolderPane state={state} theme={theme} {...layout.folders} />;
-    const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} {...layout.list} />;
+    const list = layout.list && <MessageList state={state} theme={theme} count={count} rowAt={rowAt} collapsedAt={collapsedAt} {...layout.list} />;
     const reader = layout.reader && <Reader state={state} theme={theme} loader={loader} {...layout.reader} />;
     main = (
       <Box flexDirection="row" height={layout.mainHeight}>

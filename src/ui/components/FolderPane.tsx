@@ -38,8 +38,21 @@ export function FolderPane(props: { state: UiState; width: number; height: numbe
             </Text>
           );
         }
+        if (row.kind === 'search') {
+          const saved = acc.searches![row.search!]!;
+          const isCurrent = state.search?.saved === saved.name && state.current?.account === row.account;
+          const count = saved.error ? ' !' : saved.count ? ` ${saved.count}` : '';
+          // '?' marks a saved search (a virtual folder), before its name where a folder has none.
+          const name = `${selected ? '>' : ' '}${isCurrent ? '*' : ' '}?${sanitizeLine(saved.name)}`;
+          const label = truncateToWidth(name, inner - displayWidth(count));
+          return (
+            <Text key={`s${row.account}:${saved.name}`} inverse={selected && focused} bold={isCurrent} italic color={saved.error ? theme.error : undefined}>
+              {padToWidth(label, inner - displayWidth(count)) + count}
+            </Text>
+          );
+        }
         const f = row.folder!;
-        const isCurrent = state.current?.account === row.account && state.current.path === f.path;
+        const isCurrent = state.current?.account === row.account && state.current.path === f.path && !state.search?.saved;
         const count = f.unread > 0 ? ` ${f.unread}` : '';
         // '>' the cursor, '*' the folder open in the list, '-' not subscribed (not by colour or weight alone).
         const name = (selected ? '>' : ' ') + (isCurrent ? '*' : f.subscribed === false ? '-' : ' ') + '  '.repeat(row.depth) + sanitizeLine(f.name);

@@ -102,8 +102,10 @@ export function MessageList(props: {
   theme: Theme;
   count: number;
   rowAt: (pos: number) => MessageSummary | undefined;
+  /** A collapsed thread's row: how many messages it holds, whether some are unread. */
+  collapsedAt?: (pos: number) => { size: number; unread: boolean } | undefined;
 }) {
-  const { state, width, height, theme, count, rowAt } = props;
+  const { state, width, height, theme, count, rowAt, collapsedAt } = props;
   const inner = width - 2;
   const visible = height - 2;
   const focused = state.focus === 'list';
@@ -124,7 +126,10 @@ export function MessageList(props: {
   } else {
     const end = Math.min(count, state.listTop + visible);
     for (let pos = state.listTop; pos < end; pos++) {
-      const m = rowAt(pos);
+      const thread = collapsedAt?.(pos);
+      const fetched = rowAt(pos);
+      // A collapsed thread: its root, marked N when any of it is unread, the count before the subject.
+      const m = thread && fetched && thread.unread ? { ...fetched, flags: fetched.flags.filter((f) => f !== '\\Seen') } : fetched;
       const selected = pos === state.listCursor;
       if (!m) {
         lines.push(
@@ -135,7 +140,7 @@ export function MessageList(props: {
         continue;
       }
       const tagged = inner > 40;
-      const tree = state.search ? '' : threadPrefix(pos, rowAt);
+      const tree = state.search ? '' : thread ? `[${thread.size}] ` : threadPrefix(pos, rowAt);
       const mark = tags.has(m.uid);
       const row = tagged ? `${formatRow(m, inner - 2 - TAG_WIDTH, tree, mark)} ${padToWidth(locationTag(m), TAG_WIDTH)}` : formatRow(m, inner - 1, tree, mark);
       const unread = !m.flags.includes('\\Seen');

@@ -65,7 +65,8 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     else if (acc.nextCheckAt !== undefined && acc.status !== 'error') parts.push(`next check ${clockText(acc.nextCheckAt)}`);
   }
   if (cur) {
-    const folder = sanitizeLine(folderTitle(state, cur.account, cur.path)) + (state.search ? ` /${sanitizeLine(state.search.query)}` : '');
+    const folder =
+      sanitizeLine(folderTitle(state, cur.account, cur.path)) + (state.search ? ` /${sanitizeLine(state.search.saved ?? state.search.query)}` : '');
     parts.push(folder);
     parts.push(count > 0 ? `${state.listCursor + 1}/${count}` : '0/0');
     // A search lists its own order; otherwise say when the list is not in arrival order.

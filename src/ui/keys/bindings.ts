@@ -64,6 +64,8 @@ export const MAIN_ACTIONS = [
   'prevThread',
   'nextMessage',
   'prevMessage',
+  'toggleThread',
+  'toggleAllThreads',
 ] as const;
 /** Keys of dialogs, pickers and prompts (typed text goes into a prompt unless bound here). */
 export const DIALOG_ACTIONS = ['yes', 'submit', 'cancel', 'erase', 'clearLine', 'complete', 'leaveOnServer', 'traceAll'] as const;
@@ -125,7 +127,7 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   editDraft: { keys: ['E'], description: 'Edit and send as a draft (removed from Drafts once sent)' },
   help: { keys: ['?'], description: 'Show / hide this help' },
   switchMode: { keys: ['M'], description: 'Switch the account IMAP <-> POP3 (says what happens, asks first)' },
-  command: { keys: [':'], description: 'Command line (:q, :search Q, :limit Q, :tag Q, :move F, :undo…)' },
+  command: { keys: [':'], description: 'Command line: any action by name, Tab completes (:move F, :open N…)' },
   trace: { keys: ['t'], description: 'Live protocol trace pane on / off (passwords hidden)' },
   traceZoom: { keys: ['T'], description: 'Protocol trace full screen: scroll, a = all accounts' },
   toggleFolders: { keys: ['B'], description: 'Show / hide the folder pane beside the list' },
@@ -153,6 +155,8 @@ export const DEFAULT_BINDINGS: Record<Action, Binding> = {
   prevThread: { keys: ['C-p'], description: 'Previous thread (thread view)' },
   nextMessage: { keys: ['J'], description: 'Next message (opens it when reading)' },
   prevMessage: { keys: ['K'], description: 'Previous message (opens it when reading)' },
+  toggleThread: { keys: ['z'], description: 'Collapse / expand the thread (thread view); actions on it apply to all' },
+  toggleAllThreads: { keys: ['Z'], description: 'Expand all threads, or collapse all loaded ones (thread view)' },
   yes: { keys: ['y', 'Y'], description: 'Answer yes (delete, switch mode, discard a draft); any other key is no' },
   submit: { keys: ['enter'], description: 'Run the prompt / pick the item' },
   cancel: { keys: ['esc'], description: 'Close the prompt, picker or trace view' },

@@ -121,6 +121,29 @@ export class TerminalSession {
     }
   }
 
+  /**
+   * While suspended (the UI unmounted): `text` on the normal screen, then one key, read in raw
+   * mode the way Ink reads keys, so the command's output stays readable until the user is done.
+   */
+  async pressAnyKey(text: string): Promise<void> {
+    const { stdout, stdin } = this.o;
+    stdout.write(`\r\n${text}`);
+    if (!stdin.isTTY) return;
+    this.setRaw(true);
+    await new Promise<void>((resolve) => {
+      const onReadable = () => {
+        let got = false;
+        while (stdin.read() !== null) got = true;
+        if (!got) return;
+        stdin.off('readable', onReadable);
+        resolve();
+      };
+      stdin.on('readable', onReadable);
+    });
+    this.setRaw(false);
+    stdout.write('\r\n');
+  }
+
   private unmount(): void {
     this.instance?.unmount();
     this.instance?.cleanup();

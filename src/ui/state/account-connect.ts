@@ -6,6 +6,7 @@ import type { ControllerContext } from './controller-context.js';
 import { errorText } from './error-text.js';
 import { showFailure } from './login-failure.js';
 import { loadFolder, openFolder, reopenCurrent } from './folder-loading.js';
+import { refreshSearchCounts } from './saved-search-counts.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
 import { accountEntry } from './folder-rows.js';
@@ -114,6 +115,7 @@ export async function refreshFolders(ctx: ControllerContext, i: AccountId): Prom
   const acc = await backendFor(ctx, i);
   const folders = await ctx.track('folders…', acc.listFolders());
   ctx.post({ type: 'foldersListed', account: i, folders });
+  void refreshSearchCounts(ctx, i).catch((err) => ctx.fail(err, 'Counting saved searches'));
   const cur = ctx.state.current;
   if (cur?.account === i && cur.opened) {
     const f = folders.find((x) => x.path === cur.path);

@@ -15,7 +15,8 @@ import { rowAt } from './list-geometry.js';
 import { adjustUnread, withTarget } from './message-actions.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { taggedHere, untagUids } from './tag-actions.js';
-import type { AccountId } from './types.js';
+import type { AccountId, CollapsedThread, UiState } from './types.js';
+import { collapsedAt } from './collapsed-threads.js';
 import { pushUndo } from './undo-actions.js';
 import { folderKey } from './window-cache.js';
 
@@ -27,6 +28,8 @@ export interface TargetSet {
   summaries: MessageSummary[];
   /** How the delete question names the set: the subject (unquoted), or "3 tagged messages". */
   label: string;
+  /** The set is a collapsed thread (the status line says the action took all of it). */
+  thread?: boolean;
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -41,7 +44,27 @@ export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: Ta
     const summaries = tagged.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
     return fn({ account: cur.account, path: cur.path, uids: [...tagged], summaries, label: plural(tagged.length, 'tagged message') });
   }
+  // A collapsed thread under the cursor: the action is for all of its messages.
+  const thread = onCollapsed(s);
+  if (cur && thread) {
+    const key = folderKey(cur.account, cur.path);
+    const summaries = thread.uids.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
+    return fn({
+      account: cur.account,
+      path: cur.path,
+      uids: [...thread.uids],
+      summaries,
+      label: `the thread of ${plural(thread.uids.length, 'message')}`,
+      thread: true,
+    });
+  }
   withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
+}
+
+/** The collapsed thread under the list cursor (not while reading one message), if any. */
+export function onCollapsed(s: UiState): CollapsedThread | undefined {
+  if (s.focus === 'reader' && s.reader) return undefined;
+  return collapsedAt(s, s.listCursor);
 }
 
 /**
@@ -75,7 +98,7 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
       const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
       if (flag === '\\Seen') adjustUnread(ctx, t.account, t.path, on ? -changed : changed);
       const what = flag === '\\Seen' ? (on ? 'read' : 'unread') : flag === '\\Flagged' ? (on ? 'flagged' : 'unflagged') : `${on ? 'set' : 'cleared'} ${flag}`;
-      ctx.notify(`Marked ${plural(t.uids.length, 'message')} ${what} (u undoes)`);
+      ctx.notify(`Marked ${t.thread ? 'the whole thread, ' : ''}${plural(t.uids.length, 'message')} ${what} (u undoes)`);
     } catch (err) {
       ctx.fail(err, 'Could not change the flags');
     }

@@ -11,6 +11,7 @@ import { StartupGate } from './startup-gate.js';
 import { Store } from './store.js';
 import type { AccountEntry, AccountId, UiState } from './types.js';
 import { WindowCache } from './window-cache.js';
+import { savedSearchEntries } from './saved-search-entries.js';
 
 export class ControllerContext {
   readonly store: Store<UiState>;
@@ -50,6 +51,7 @@ export class ControllerContext {
         status: 'idle',
         folders: [],
         ...(a.cacheDir ? { cacheDir: a.cacheDir } : {}),
+        ...(a.searches?.length ? { searches: savedSearchEntries(a.searches) } : {}),
       })),
       folderCursor: 0,
       listCursor: 0,

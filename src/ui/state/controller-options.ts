@@ -7,6 +7,7 @@ import type { OpenPlan, OpenResult } from '../../handoff/index.js';
 import type { KeyTable } from '../keys/bindings.js';
 import type { MessageLoader } from '../message-loader.js';
 import type { CheckClock } from './check-clock.js';
+import type { SavedSearchConfig } from '../../config/types.js';
 
 export interface AccountSlot {
   name: string;
@@ -21,6 +22,8 @@ export interface AccountSlot {
   cacheDir?: string;
   /** Accounts that download (POP3): check for new mail this often while tmail runs; absent or 0 = off. */
   checkIntervalMs?: number;
+  /** Saved searches from config.json, shown as virtual folders. */
+  searches?: SavedSearchConfig[];
 }
 
 export interface ModeSwitcher {
@@ -63,7 +66,12 @@ export interface ControllerOptions {
   /** The terminal itself: Ctrl-Z (stop, back to the shell) and Ctrl-L (draw everything again). */
   terminal?: { suspend(): void; redraw(): void };
   /** Handing a part or link to another program: the terminal for one that needs it; tests replace `run`. */
-  handoff?: { suspend?<T>(fn: () => Promise<T>): Promise<T>; run?: (plan: OpenPlan) => Promise<OpenResult> };
+  handoff?: {
+    suspend?<T>(fn: () => Promise<T>): Promise<T>;
+    run?: (plan: OpenPlan) => Promise<OpenResult>;
+    /** While suspended: shows `text` and waits for one key (after `|`, before the mail screen returns). */
+    pressAnyKey?(text: string): Promise<void>;
+  };
 }
 
 export interface KeyInput {

@@ -33,6 +33,9 @@ import { reduceResult } from './reducer/results.js';
 import { toggleRawSource } from './raw-source-actions.js';
 import { askPassword } from './password-prompt.js';
 import { changeOrder } from './sort-and-threads.js';
+import { openSavedSearch } from './saved-search-open.js';
+import { collapsedRow, toggleAllThreads, toggleThread } from './thread-collapse-actions.js';
+import { onCollapsed } from './bulk-actions.js';
 import type { Store } from './store.js';
 import { syncAccount, syncCurrent } from './sync-actions.js';
 import { cancelAllChecks } from './periodic-check.js';
@@ -137,6 +140,11 @@ export class UiController {
   /** The summary shown at list position `pos`, if it has been fetched. */
   rowAt(pos: number): MessageSummary | undefined {
     return rowAt(this.state, this.cache, pos);
+  }
+
+  /** The collapsed thread drawn at list position `pos` (its size, some of it unread), if any. */
+  collapsedAt(pos: number): { size: number; unread: boolean } | undefined {
+    return collapsedRow(this.ctx, pos);
   }
 
   openMessageAtCursor(): void {
@@ -252,10 +260,10 @@ export class UiController {
       case 'password':
         return askPassword(ctx);
       case 'toggleFlag':
-        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged'));
+        if (useTags || onCollapsed(s)) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Flagged'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Flagged'));
       case 'toggleRead':
-        if (useTags) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen'));
+        if (useTags || onCollapsed(s)) return withTargets(ctx, true, (t) => toggleFlagOnSet(ctx, t, '\\Seen'));
         return withTarget(ctx, (t) => toggleFlag(ctx, t, '\\Seen'));
       case 'delete':
         if (s.focus === 'folders') return askDeleteFolder(ctx);
@@ -297,6 +305,10 @@ export class UiController {
       case 'nextMessage':
       case 'prevMessage':
         return stepMessage(ctx, action === 'nextMessage' ? 1 : -1);
+      case 'toggleThread':
+        return toggleThread(ctx);
+      case 'toggleAllThreads':
+        return toggleAllThreads(ctx);
       default:
         return;
     }
@@ -312,6 +324,7 @@ export class UiController {
       if (a && (a.status === 'error' || a.status === 'idle')) void connectAccount(ctx, row.account, false);
       return;
     }
+    if (row.kind === 'search') return openSavedSearch(ctx, row.account, row.search ?? 0);
     if (!row.folder?.selectable) return ctx.notify('This folder only contains other folders');
     openFolder(ctx, row.account, row.folder.path);
     ctx.post({ type: 'focusMoved', pane: 'list' });

@@ -6,6 +6,7 @@ import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { pageSize } from './list-geometry.js';
 import { listOrder } from './list-order.js';
+import { folderPos } from './collapsed-threads.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
 
@@ -32,7 +33,7 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     if (opened.uidValidityChanged || !keepPosition) ctx.cache.invalidate(key);
     else if (delta !== 0) ctx.cache.markStale(key);
     // The reducer moves the cursor with new mail and fetches the rows now in view.
-    ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread: opened.unread, keepPosition });
+    ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread: opened.unread, keepPosition, uidValidityChanged: opened.uidValidityChanged });
   } catch (err) {
     ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
@@ -65,8 +66,9 @@ export function ensureVisible(ctx: ControllerContext): void {
     ctx.cache.invalidate(key);
     ctx.cachedOrder.set(key, order);
   }
-  const from = Math.max(0, s.listTop - page);
-  const to = Math.min(cur.total, s.listTop + 2 * page);
+  // Folder positions: collapsed threads above hide rows the windows still hold.
+  const from = Math.max(0, folderPos(s, s.listTop) - page);
+  const to = Math.min(cur.total, folderPos(s, s.listTop + page) + page);
   for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
 }
 

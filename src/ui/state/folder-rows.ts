@@ -18,6 +18,8 @@ export function folderRows(state: Pick<UiState, 'accounts'>): FolderRow[] {
   for (const acc of state.accounts) {
     if (acc.hidden) continue;
     rows.push({ kind: 'account', account: acc.id, depth: 0 });
+    // Saved searches first: virtual folders, the ones a user put there to look at often.
+    for (let search = 0; search < (acc.searches?.length ?? 0); search++) rows.push({ kind: 'search', account: acc.id, search, depth: 0 });
     for (const f of acc.folders) {
       const depth = folderDepth(f);
       rows.push({ kind: 'folder', account: acc.id, folder: f, depth });

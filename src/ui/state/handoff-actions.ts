@@ -1,25 +1,13 @@
-// Handing the open message to other programs (src/handoff): `O` opens an attachment with the
-// system handler, `W` shows the HTML part in the browser, `U` lists the body's links, `|` pipes
-// the message to a shell command. A program that needs the terminal gets it through the
-// controller's `handoff.suspend` (Ink steps aside, as for the compose editor).
+// Handing a message to other programs (src/handoff): `O` opens an attachment with the system
+// handler, `W` shows the HTML part in the browser, `U` lists the body's links, `|` pipes the
+// message to a shell command. They act on the open message or on the row under the list cursor
+// (handoff-target.ts). A program that needs the terminal gets it through the controller's
+// `handoff.suspend` (Ink steps aside, as for the compose editor).
 import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
+import { currentHandoffMessage, handoffTarget, withHandoffMessage } from './handoff-target.js';
 import { tell } from './tell.js';
-
-/** The open message, or a note saying why there is none. */
-function openMessage(ctx: ControllerContext) {
-  const r = ctx.state.reader;
-  if (!r) {
-    tell(ctx, 'Open a message first');
-    return undefined;
-  }
-  if (!r.message) {
-    tell(ctx, 'The message is still loading');
-    return undefined;
-  }
-  return r.message;
-}
 
 /** openContent's before/after hooks as one suspend(fn) span of the terminal session. */
 function terminalHooks(ctx: ControllerContext) {
@@ -43,9 +31,11 @@ function terminalHooks(ctx: ControllerContext) {
 }
 
 export function startOpenAttachment(ctx: ControllerContext): void {
-  const message = openMessage(ctx);
-  if (!message) return;
-  const atts = message.attachments;
+  withHandoffMessage(ctx, (message) => pickAttachment(ctx, message.attachments));
+}
+
+function pickAttachment(ctx: ControllerContext, attachments: { filename: string; contentType: string }[]): void {
+  const atts = attachments;
   if (atts.length === 0) return tell(ctx, 'This message has no attachments');
   if (atts.length === 1) return openAttachment(ctx, 0);
   ctx.store.set({
@@ -60,12 +50,14 @@ export function startOpenAttachment(ctx: ControllerContext): void {
 }
 
 function handOver(ctx: ControllerContext, which: number | 'html', none: string): void {
-  const message = openMessage(ctx);
-  if (!message) return;
   const loader = ctx.opts.loader;
   if (!loader.content) return tell(ctx, 'Opening parts is not available here');
   void (async () => {
     try {
+      const message = await currentHandoffMessage(ctx);
+      if (!message) return;
+      if (typeof which === 'number' && !message.attachments[which])
+        return tell(ctx, `No attachment ${which + 1} (this message has ${message.attachments.length})`);
       const content = await ctx.track('opening…', loader.content!(message, which));
       if (!content) return tell(ctx, none);
       const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
@@ -86,9 +78,11 @@ export function viewHtml(ctx: ControllerContext): void {
 }
 
 export function openUrlPicker(ctx: ControllerContext): void {
-  const message = openMessage(ctx);
-  if (!message) return;
-  const urls = extractUrls(message.text, { maxShown: Math.max(20, ctx.state.cols - 12) });
+  withHandoffMessage(ctx, (message) => pickUrl(ctx, message.text));
+}
+
+function pickUrl(ctx: ControllerContext, text: string): void {
+  const urls = extractUrls(text, { maxShown: Math.max(20, ctx.state.cols - 12) });
   if (urls.length === 0) return tell(ctx, 'No links in this message');
   const width = String(urls.length).length;
   ctx.store.set({
@@ -112,28 +106,49 @@ export function openUrl(ctx: ControllerContext, url: string): void {
 }
 
 /** `attachment`: pipe that part (decoded) instead of the raw message (`|` in the `O` picker). */
-export function askPipe(ctx: ControllerContext, attachment?: number): void {
-  const message = openMessage(ctx);
-  if (!message) return;
-  const part = attachment === undefined ? undefined : message.attachments[attachment];
-  const label = part ? `Pipe ${part.filename} to: ` : 'Pipe message to: ';
-  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'pipe', label, value: '', ...(part ? { attachment } : {}) } });
+export function askPipe(ctx: ControllerContext, attachment?: number, label?: string): void {
+  if (!handoffTarget(ctx)) return;
+  ctx.store.set({
+    overlay: { kind: 'prompt', purpose: 'pipe', label: label ?? 'Pipe message to: ', value: '', ...(attachment === undefined ? {} : { attachment }) },
+  });
+}
+
+/** `|` in the `O` picker: the highlighted part. */
+export function askPipePart(ctx: ControllerContext, attachment: number): void {
+  withHandoffMessage(ctx, (message) => {
+    const part = message.attachments[attachment];
+    if (part) askPipe(ctx, attachment, `Pipe ${part.filename} to: `);
+  });
 }
 
 /**
- * The command's output is captured, not drawn over the mail screen: its last line and the exit
- * status go to the status bar (a command that wants the terminal can be run from a shell).
+ * mutt's pipe-message: the command gets the terminal (the mail screen steps aside, as for the
+ * editor), so `| less` pages the message; "Press any key" waits before the mail screen returns.
+ * Where no terminal can be handed over (tests, a host without it) the output is captured: its
+ * last line and the exit status go to the status bar.
  */
 export function pipeMessage(ctx: ControllerContext, command: string, attachment?: number): void {
-  const message = openMessage(ctx);
-  if (!message || command.trim() === '') return;
+  if (command.trim() === '') return;
   const loader = ctx.opts.loader;
   if (attachment === undefined ? !loader.rawStream : !loader.content) return tell(ctx, 'Piping is not available here');
   void (async () => {
     try {
+      const message = await currentHandoffMessage(ctx);
+      if (!message) return;
       const part = attachment === undefined ? undefined : await loader.content!(message, attachment);
-      if (attachment !== undefined && !part) return tell(ctx, 'That attachment is gone');
+      if (attachment !== undefined && !part) return tell(ctx, `No attachment ${attachment + 1} (this message has ${message.attachments.length})`);
       const source = part ? part.bytes : await loader.rawStream!(message);
+      const handoff = ctx.opts.handoff;
+      if (handoff?.suspend) {
+        const result = await handoff.suspend(async () => {
+          const r = await pipeToCommand(command, source, { stdout: 'inherit', stderr: 'inherit' });
+          await handoff.pressAnyKey?.(`${r.summary}\r\nPress any key to return to tmail`);
+          return r;
+        });
+        if (result.exitCode === 0) tell(ctx, result.summary);
+        else ctx.store.set({ error: result.summary, info: undefined });
+        return;
+      }
       const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
       const out = (result.stdout?.toString('utf8') ?? '')
         .split(/\r?\n/)

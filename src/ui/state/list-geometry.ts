@@ -2,6 +2,7 @@
 // cursor and the top row go after a move. Pure: the reducer and the effects both use it.
 import type { MessageSummary } from '../../domain/index.js';
 import { listPageSize, panesRows } from './layout.js';
+import { folderPos, hiddenRows } from './collapsed-threads.js';
 import type { UiState } from './types.js';
 import { folderKey, type WindowCache } from './window-cache.js';
 
@@ -10,7 +11,7 @@ export function pageSize(s: UiState): number {
 }
 
 export function listCount(s: UiState): number {
-  return s.search ? s.search.uids.length : (s.current?.total ?? 0);
+  return s.search ? s.search.uids.length : Math.max(0, (s.current?.total ?? 0) - hiddenRows(s));
 }
 
 /** The summary shown at list position `pos`, if it has been fetched. */
@@ -22,14 +23,14 @@ export function rowAt(s: UiState, cache: WindowCache, pos: number): MessageSumma
     const uid = s.search.uids[pos];
     return uid === undefined ? undefined : cache.byUid(key, uid);
   }
-  return cache.at(key, pos);
+  return cache.at(key, folderPos(s, pos));
 }
 
 /** Like rowAt, but not a row drawn from a stale window (it may have moved): what an action applies to. */
 export function actionRowAt(s: UiState, cache: WindowCache, pos: number): MessageSummary | undefined {
   const cur = s.current;
   if (!cur || s.search) return rowAt(s, cache, pos);
-  return cache.freshAt(folderKey(cur.account, cur.path), pos);
+  return cache.freshAt(folderKey(cur.account, cur.path), folderPos(s, pos));
 }
 
 /** The cursor on `cursor` (clamped), the top row moved just enough to show it. */

@@ -60,7 +60,7 @@ export type Result =
   /** A folder was chosen: the list shows placeholders until `folderOpened`. */
   | { type: 'folderOpening'; account: AccountId; path: string }
   /** The server opened the folder; `keepPosition`: the same message stays under the cursor. */
-  | { type: 'folderOpened'; account: AccountId; path: string; total: number; unread: number; keepPosition: boolean }
+  | { type: 'folderOpened'; account: AccountId; path: string; total: number; unread: number; keepPosition: boolean; uidValidityChanged?: boolean }
   /** The warm start drew a folder from the header cache, before the login confirmed it. */
   | { type: 'cachedFolderShown'; account: AccountId; path: string; total: number; unread: number }
   /** The login settled: what the screen shows is no longer only the cache's word. */

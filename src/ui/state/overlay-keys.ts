@@ -8,7 +8,7 @@ import { copyMessage } from './copy-actions.js';
 import { createFolder, deleteFolder, renameFolder } from './folder-ops.js';
 import { parseJumpValue, visibleItems } from './folder-picker.js';
 import { openFolder } from './folder-loading.js';
-import { askPipe, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
+import { askPipePart, openAttachment, openUrl, pipeMessage } from './handoff-actions.js';
 import { composeFlowOf } from './compose-actions.js';
 import { composeKey } from './compose-keys.js';
 import type { ControllerContext } from './controller-context.js';
@@ -16,7 +16,7 @@ import type { KeyInput } from './controller-options.js';
 import { copySet, deleteSet, moveSet } from './bulk-actions.js';
 import { deleteMessage, moveMessage } from './message-actions.js';
 import { modeKey } from './mode-switch-actions.js';
-import { runCommand, runSearch } from './search-and-commands.js';
+import { completeCommand, runCommand, runSearch } from './search-and-commands.js';
 import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
@@ -80,7 +80,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       const up = filtering ? input.spec === 'up' || input.spec === 'C-p' : a === 'up';
       if (dialog === 'cancel' || (!filtering && a === 'quit')) return close();
       // `|` on an attachment: pipe that part instead of the whole message.
-      if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipe(ctx, Number(shown[o.cursor]!.value));
+      if (a === 'pipe' && o.purpose === 'openAttachment' && shown[o.cursor]) return askPipePart(ctx, Number(shown[o.cursor]!.value));
       if (down) return show({ ...o, cursor: Math.min(shown.length - 1, o.cursor + 1) });
       if (up) return show({ ...o, cursor: Math.max(0, o.cursor - 1) });
       if (dialog === 'submit') {
@@ -107,6 +107,7 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
     }
     case 'prompt': {
       if (dialog === 'complete' && o.purpose === 'saveDir') return completeSaveDir(ctx, o);
+      if (dialog === 'complete' && o.purpose === 'command') return completeCommand(ctx, o);
       const e = editLine(o.value, dialog, input.text);
       if (!e) return;
       if (e.kind === 'change') return show({ ...o, value: e.value, hint: undefined });

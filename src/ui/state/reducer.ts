@@ -84,6 +84,8 @@ export function reduce(s: UiState, action: Action, env: ReduceEnv): Step | undef
     case 'prevThread':
     case 'nextMessage':
     case 'prevMessage':
+    case 'toggleThread':
+    case 'toggleAllThreads':
       return undefined;
     case 'limit':
       if (!s.current) return noted(s, 'Open a folder first');

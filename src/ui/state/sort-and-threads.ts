@@ -10,7 +10,7 @@ export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threa
   const available = caps?.sortOrders ?? ['arrival'];
   if (action === 'threadView') {
     if (!s.threads && !available.includes('thread')) return ctx.notify('No threads on this account');
-    ctx.store.set({ threads: !s.threads });
+    ctx.store.set({ threads: !s.threads, collapsed: undefined });
   } else {
     // Sorting leaves the thread view: the two are one list order.
     const sort = s.threads ? (s.sort ?? 'arrival') : nextSort(s.sort ?? 'arrival', available);

@@ -38,6 +38,19 @@ export interface AccountEntry {
   loginRefused?: boolean;
   /** POP3: when the next periodic check is due (epoch ms; periodic-check.ts). */
   nextCheckAt?: number;
+  /** Saved searches (config `searches`): virtual folders under the account. */
+  searches?: SavedSearchEntry[];
+}
+
+export interface SavedSearchEntry {
+  name: string;
+  query: string;
+  /** The folder it searches, as configured (default INBOX). */
+  folder: string;
+  /** Matches at the last count (absent until counted). */
+  count?: number;
+  /** The query does not parse (the search language's message, with the column). */
+  error?: string;
 }
 
 export interface CurrentFolder {
@@ -53,6 +66,8 @@ export interface SearchView {
   query: string;
   /** Matching UIDs, newest first; list positions index into this. */
   uids: number[];
+  /** Set when this is a saved search (a virtual folder): its name. */
+  saved?: string;
 }
 
 export interface ReaderState {
@@ -153,12 +168,24 @@ export interface UiState {
   tagged?: { account: AccountId; path: string; uids: number[] };
   /** `;` was pressed: the next action applies to the tagged messages. */
   tagPrefix?: boolean;
+  /** Threads collapsed to one row (`z`) in the thread view of this folder (collapsed-threads.ts). */
+  collapsed?: { account: AccountId; path: string; threads: CollapsedThread[] };
+}
+
+/** A thread shown as one row: its root at folder position `pos`, `uids` root first. */
+export interface CollapsedThread {
+  pos: number;
+  uids: number[];
+  /** Some message of it was unread when it was collapsed (the row's mark until the rows say more). */
+  unread: boolean;
 }
 
 export interface FolderRow {
-  kind: 'account' | 'folder';
+  kind: 'account' | 'folder' | 'search';
   account: AccountId;
   folder?: FolderInfo;
+  /** kind 'search': index into the account's `searches`. */
+  search?: number;
   depth: number;
 }
 

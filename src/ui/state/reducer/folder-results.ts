@@ -55,13 +55,15 @@ export function folderResult(s: UiState, r: FolderResult): { state: UiState; eff
     case 'folderOpening': {
       const info = accountEntry(s, r.account)?.folders.find((f) => f.path === r.path);
       const current = { account: r.account, path: r.path, total: info?.total ?? 0, unread: info?.unread ?? 0, opened: false };
-      return done({ ...s, current, listCursor: 0, listTop: 0, search: undefined, reader: undefined });
+      return done({ ...s, current, listCursor: 0, listTop: 0, search: undefined, reader: undefined, collapsed: undefined });
     }
     case 'folderOpened': {
       const cur = s.current;
       if (!cur || cur.account !== r.account || cur.path !== r.path) return done(s);
       const delta = r.total - cur.total;
       let t: UiState = { ...s, current: { ...cur, total: r.total, unread: r.unread, opened: true } };
+      // Collapsed threads are held by position: mail that came or went moves them.
+      if (delta !== 0 || r.uidValidityChanged) t = { ...t, collapsed: undefined };
       // New mail appears at the top: keep the same message under the cursor (in the orders where
       // new mail does go to the top).
       const topFirst = ['arrival', 'date'].includes(listOrder(s));
