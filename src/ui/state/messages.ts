@@ -11,7 +11,7 @@ import type { MainAction as Action } from '../keys/bindings.js';
 import type { ReaderMessage } from '../message-loader.js';
 import type { Note } from './model-words.js';
 import type { RawSourceView } from './raw-source-lines.js';
-import type { AccountEntry, AccountId, Overlay, Pane } from './types.js';
+import type { AccountEntry, AccountId, Overlay, Pane, UiState } from './types.js';
 
 /** Messages posted to the controller: user intents and results of background work. */
 export type Msg =
@@ -74,6 +74,8 @@ export type Result =
   /** Rows went away: the folder cursor stays on a row. */
   | { type: 'folderCursorClamped' }
   | { type: 'focusMoved'; pane: Pane }
+  /** `z`/`Z`: the threads shown as one row each in the thread view (undefined: all expanded). */
+  | { type: 'threadsCollapsed'; collapsed: UiState['collapsed'] }
   /** A message left this folder (deleted, moved): the reader and the search results let go of it. */
   | { type: 'messageRemoved'; account: AccountId; path: string; uid: number }
   /** The terminal changed size. */

@@ -13,10 +13,10 @@ export function openSavedSearch(ctx: ControllerContext, account: AccountId, inde
   const s = accountEntry(ctx.state, account)?.searches?.[index];
   if (!s) return;
   const name = sanitizeLine(s.name);
-  if (s.error) return ctx.store.set({ error: `Saved search "${name}": ${s.error}`, info: undefined });
+  if (s.error) return ctx.post({ type: 'failed', error: `Saved search "${name}": ${s.error}` });
   const path = savedSearchPath(ctx, account, s);
-  if (!path) return ctx.store.set({ error: `Saved search "${name}": this account has no folder "${sanitizeLine(s.folder)}"`, info: undefined });
-  ctx.store.set({ focus: 'list' });
+  if (!path) return ctx.post({ type: 'failed', error: `Saved search "${name}": this account has no folder "${sanitizeLine(s.folder)}"` });
+  ctx.post({ type: 'focusMoved', pane: 'list' });
   void openFolder(ctx, account, path).then(() => {
     const cur = ctx.state.current;
     if (cur?.account === account && cur.path === path && cur.opened) runSearch(ctx, s.query, s.name);

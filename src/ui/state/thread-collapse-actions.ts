@@ -6,7 +6,7 @@ import type { ControllerContext } from './controller-context.js';
 import { activeCollapsed, collapsedAt, folderPos, listPos, withCollapsed } from './collapsed-threads.js';
 import { ensureVisible, fetchWindow, scrollListTo } from './folder-loading.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
-import type { CollapsedThread, UiState } from './types.js';
+import type { CollapsedThread } from './types.js';
 
 const unseen = (flags: readonly string[]) => !flags.includes('\\Seen');
 
@@ -56,8 +56,7 @@ function inThreadView(ctx: ControllerContext): boolean {
 
 function setCollapsed(ctx: ControllerContext, threads: CollapsedThread[]): void {
   const cur = ctx.state.current!;
-  const patch: Partial<UiState> = { collapsed: threads.length ? { account: cur.account, path: cur.path, threads } : undefined };
-  ctx.store.set(patch);
+  ctx.post({ type: 'threadsCollapsed', collapsed: threads.length ? { account: cur.account, path: cur.path, threads } : undefined });
 }
 
 export function toggleThread(ctx: ControllerContext): void {

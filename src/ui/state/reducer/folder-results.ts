@@ -19,6 +19,7 @@ type FolderResult = Extract<
       | 'folderCursorOn'
       | 'folderCursorClamped'
       | 'focusMoved'
+      | 'threadsCollapsed'
       | 'messageRemoved'
       | 'accountDropped'
       | 'resized';
@@ -36,6 +37,7 @@ const FOLDER_RESULTS: Record<FolderResult['type'], true> = {
   folderCursorOn: true,
   folderCursorClamped: true,
   focusMoved: true,
+  threadsCollapsed: true,
   messageRemoved: true,
   accountDropped: true,
   resized: true,
@@ -94,6 +96,8 @@ export function folderResult(s: UiState, r: FolderResult): { state: UiState; eff
       return done(clampFolderCursor(s));
     case 'focusMoved':
       return done({ ...s, focus: r.pane });
+    case 'threadsCollapsed':
+      return done({ ...s, collapsed: r.collapsed });
     case 'messageRemoved': {
       const rd = s.reader;
       let t = s;
