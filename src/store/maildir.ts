@@ -270,15 +270,17 @@ export class Maildir {
    * its mtime and renamed into new/, in order, in a worker thread (maildir-batch-writer.ts). The
    * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
    * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
-   * durable), nothing of the failing one is left, and the error is thrown.
+   * durable), nothing of the failing one is left, and the error is thrown. A `key` (from
+   * `newKey`, unused) names the file in advance, so a caller can record the name before the file
+   * exists and find it after a crash.
    */
-  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date }[]): Promise<MaildirEntry[]> {
+  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date; key?: string }[]): Promise<MaildirEntry[]> {
     const name = normalizeFolder(folder);
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
     const entries: MaildirEntry[] = [];
-    const files: BatchFile[] = items.map(({ body, mtime }) => {
-      const key = newKey(body.length, mtime);
+    const files: BatchFile[] = items.map(({ body, mtime, key: chosen }) => {
+      const key = chosen ?? newKey(body.length, mtime);
       const fileName = fileNameFor(key, 'new', '');
       const path = join(dir, 'new', fileName);
       entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });

@@ -90,12 +90,21 @@ export class ResponseReader {
   private partialLength = 0;
   private failure: Error | undefined;
 
-  /** Registers the next expected reply (call in the order commands are sent). */
+  /** Registers the next expected reply (call in the order commands are sent). Takes `req` over: pass a fresh object. */
   expect(req: ReplyRequest): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<Reply>((resolve, reject) => {
       const raw = req.multiline && req.maxLines === undefined && req.maxLineLength === undefined;
-      this.queue.push({ ...req, resolve, reject, out: EMPTY, bodyBytes: 0, lineCount: 0, raw, tail: TAIL_LF });
+      // The request itself becomes the queue entry (no copy per command: 20,000 in a 10k sync).
+      const pending = req as Pending;
+      pending.resolve = resolve;
+      pending.reject = reject;
+      pending.out = EMPTY;
+      pending.bodyBytes = 0;
+      pending.lineCount = 0;
+      pending.raw = raw;
+      pending.tail = TAIL_LF;
+      this.queue.push(pending);
     });
   }
 

@@ -1,16 +1,16 @@
 // The POP3 download: never lose mail, never store it twice.
 //
-// Order for every new message (RFC 1939: DELE only takes effect at QUIT):
-//   RETR → record its digest as pending (state write) → Maildir deliver (tmp, fsync, rename)
-//   → fsync the dir (once per batch, after every rename of the batch) → record UIDL → key
-//   (state write) → DELE … → QUIT → forget what QUIT removed.
+// Order for every batch of new messages (RFC 1939: DELE only takes effect at QUIT):
+//   RETR → record each message's future Maildir key as pending (journal append, fsync) → Maildir
+//   deliver (tmp, fsync, rename) → fsync the dir (once per batch, after every rename of the batch)
+//   → record the UIDLs as stored (journal append, fsync) → DELE … → QUIT → forget what QUIT removed.
 // A crash or a dropped connection anywhere leaves the server copy in place (no QUIT, or a
 // QUIT after RSET); the next sync skips every UIDL already recorded (and DELEs it when the
-// policy says so), and finds a delivered-but-unrecorded message through its pending digest.
-// State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES); RETR and DELE are
-// pipelined when the server offers PIPELINING, the next batch is fetched while the current one is
-// stored, and a batch's files are written in one worker-thread round trip: safety is per message,
-// the order above.
+// policy says so), and finds a delivered-but-unrecorded message under its pending key.
+// Records are batched (up to BATCH_COUNT messages / BATCH_BYTES) and appended to a journal (see
+// sync-state.ts); RETR and DELE are pipelined when the server offers PIPELINING, the next batch is
+// fetched while the current one is stored, and a batch's files are written in one worker-thread
+// round trip: safety is per message, the order above.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { sizeFromKey } from '../../store/maildir-names.js';
+import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
 import type { UidlEntry } from './listing.js';
@@ -35,7 +35,9 @@ import {
   loadSyncState,
   readDeleteRequests,
   saveSyncState,
+  StateJournal,
   uidlOfKey,
+  type Pop3PendingEntry,
   type Pop3State,
   type Pop3StateEntry,
 } from './sync-state.js';
@@ -239,36 +241,47 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // stamp each message with a strictly increasing time in the server's order instead (after the
   // last sync's stamps, which may run a little ahead of the clock).
   let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
-  for (const [b, batch] of all.entries()) {
-    const bodies = await next!;
-    next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
-    // A prefetch that fails while we are still storing this batch is reported when awaited.
-    next?.catch(() => undefined);
-    batch.forEach((e, i) => {
-      state.pending[e.uidl] = { sha256: sha256(bodies[i]!), size: bodies[i]!.length };
-    });
-    await saveSyncState(statePath, state);
-    const arrivedAt = batch.map(() => new Date(arrival++));
-    state.lastArrivalMs = arrival - 1;
-    // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
-    // part-way leaves the earlier files in new/ unrecorded: the pending digests adopt them later.
-    const stored = await maildir.deliverBatch(
-      INBOX,
-      batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })),
-    );
-    batch.forEach((e, i) => {
-      const size = bodies[i]!.length;
-      state.messages[e.uidl] = { key: stored[i]!.key, downloadedAt: now().toISOString(), size };
-      delete state.pending[e.uidl];
-      progress.done++;
-      progress.bytes += size;
-    });
-    opts.onProgress?.({ ...progress });
-    // The renames of this batch become durable here, before the state write that records them.
-    await maildir.syncFolder(INBOX);
-    await saveSyncState(statePath, state);
-    await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
-    if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
+  let journal: StateJournal | undefined;
+  try {
+    for (const [b, batch] of all.entries()) {
+      const bodies = await next!;
+      next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
+      // A prefetch that fails while we are still storing this batch is reported when awaited.
+      next?.catch(() => undefined);
+      // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
+      // next sync adopts a file under a recorded key instead of downloading the message again.
+      const items = batch.map((_, i) => {
+        const mtime = new Date(arrival++);
+        return { body: bodies[i]!, mtime, key: newKey(bodies[i]!.length, mtime) };
+      });
+      const pending: Record<string, Pop3PendingEntry> = {};
+      batch.forEach((e, i) => {
+        pending[e.uidl] = state.pending[e.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
+      });
+      state.lastArrivalMs = arrival - 1;
+      journal ??= await StateJournal.open(statePath);
+      await journal.append({ pending, lastArrivalMs: state.lastArrivalMs });
+      // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
+      // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
+      await maildir.deliverBatch(INBOX, items);
+      // The renames of this batch become durable here, before the record that says they are stored.
+      await maildir.syncFolder(INBOX);
+      const downloadedAt = now().toISOString();
+      const stored: Record<string, Pop3StateEntry> = {};
+      batch.forEach((e, i) => {
+        const size = items[i]!.body.length;
+        stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
+        delete state.pending[e.uidl];
+        progress.done++;
+        progress.bytes += size;
+      });
+      await journal.append({ stored });
+      opts.onProgress?.({ ...progress });
+      await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
+      if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
+    }
+  } finally {
+    await journal?.close();
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
@@ -388,17 +401,23 @@ function sha256(data: Buffer): string {
 
 /**
  * A previous sync stopped between storing a message and recording it. Find the unrecorded INBOX
- * file with the recorded digest and adopt it; without a match the message simply downloads again.
+ * file under the recorded key (or, for older state files, with the recorded digest) and adopt it;
+ * without a match the message simply downloads again.
  */
 async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Promise<void> {
   const known = new Set(Object.values(state.messages).map((e) => e.key));
   const orphans = (await maildir.names(INBOX)).filter((n) => !known.has(n.key));
+  const orphanKeys = new Set(orphans.map((n) => n.key));
   const dir = maildir.folderPath(INBOX);
   for (const [uidl, pending] of Object.entries(state.pending)) {
     delete state.pending[uidl];
     if (state.messages[uidl]) continue;
+    if (pending.key !== undefined) {
+      if (orphanKeys.delete(pending.key)) state.messages[uidl] = { key: pending.key, downloadedAt: now.toISOString(), size: pending.size };
+      continue;
+    }
     for (const [i, orphan] of orphans.entries()) {
-      if (sizeFromKey(orphan.key) !== pending.size) continue;
+      if (sizeFromKey(orphan.key) !== pending.size || !orphanKeys.has(orphan.key)) continue;
       let data: Buffer;
       try {
         data = await readFile(join(dir, orphan.dir, orphan.name));
@@ -407,6 +426,7 @@ async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Pr
       }
       if (sha256(data) !== pending.sha256) continue;
       state.messages[uidl] = { key: orphan.key, downloadedAt: now.toISOString(), size: pending.size };
+      orphanKeys.delete(orphan.key);
       orphans.splice(i, 1);
       break;
     }
