@@ -29,26 +29,25 @@ export interface BatchResult {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, files, data, offsets }) => {
+parentPort.on('message', ({ id, tmps, finals, mtimes, data, offsets }) => {
   const bytes = Buffer.from(data);
   let done = 0;
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
+  for (let i = 0; i < tmps.length; i++) {
     let fd;
     try {
-      fd = fs.openSync(f.tmp, 'wx', 0o600);
+      fd = fs.openSync(tmps[i], 'wx', 0o600);
       const end = offsets[i + 1];
       let at = offsets[i];
       while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
       fs.fsyncSync(fd);
-      fs.futimesSync(fd, f.mtime, f.mtime);
+      fs.futimesSync(fd, mtimes[i] / 1000, mtimes[i] / 1000);
       fs.closeSync(fd);
       fd = undefined;
-      fs.renameSync(f.tmp, f.final);
+      fs.renameSync(tmps[i], finals[i]);
       done++;
     } catch (err) {
       if (fd !== undefined) { try { fs.closeSync(fd); } catch {} }
-      try { fs.unlinkSync(f.tmp); } catch {}
+      try { fs.unlinkSync(tmps[i]); } catch {}
       parentPort.postMessage({ id, done, error: { code: err && err.code, message: String(err && err.message || err) } });
       return;
     }
@@ -95,23 +94,54 @@ function getWorker(): Worker {
  */
 export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchResult> {
   if (files.length === 0) return Promise.resolve({ done: 0 });
-  // One contiguous buffer, transferred rather than copied.
-  const offsets = new Array<number>(bodies.length + 1);
+  const offsets = new Float64Array(bodies.length + 1);
   let total = 0;
-  offsets[0] = 0;
-  bodies.forEach((b, i) => {
-    total += b.length;
+  for (let i = 0; i < bodies.length; i++) {
+    total += bodies[i]!.length;
     offsets[i + 1] = total;
-  });
-  const packed = new Uint8Array(new ArrayBuffer(Math.max(total, 1)));
-  bodies.forEach((b, i) => {
-    packed.set(b, offsets[i]);
-  });
+  }
+  const data = takeArena(total);
+  const packed = new Uint8Array(data, 0, total);
+  for (let i = 0; i < bodies.length; i++) packed.set(bodies[i]!, offsets[i]!);
+  const mtimes = new Float64Array(files.length);
+  const tmps = new Array<string>(files.length);
+  const finals = new Array<string>(files.length);
+  for (let i = 0; i < files.length; i++) {
+    mtimes[i] = files[i]!.mtime.getTime();
+    tmps[i] = files[i]!.tmp;
+    finals[i] = files[i]!.final;
+  }
   const w = getWorker();
   const id = nextId++;
   return new Promise<BatchResult>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    const release = () => {
+      if (data.byteLength <= ARENA_KEEP_BYTES) idleArena = data;
+    };
+    waiting.set(id, {
+      resolve: (r) => {
+        release();
+        resolve(r);
+      },
+      reject,
+    });
     w.ref();
-    w.postMessage({ id, files, data: packed.buffer, offsets }, [packed.buffer]);
+    // Flat arrays clone faster than one object per file; the bytes are shared, not copied.
+    w.postMessage({ id, tmps, finals, mtimes, data, offsets });
   });
+}
+
+// The bytes of a batch go to the worker in a SharedArrayBuffer that is reused batch after batch: a
+// fresh buffer per batch (zero-filled, faulted in page by page, then freed) cost more than the copy.
+// One is kept (a sync writes one batch at a time); a larger batch gets a buffer of its own.
+const ARENA_KEEP_BYTES = 32 * 1024 * 1024;
+let idleArena: SharedArrayBuffer | undefined;
+
+function takeArena(bytes: number): SharedArrayBuffer {
+  const idle = idleArena;
+  if (idle && idle.byteLength >= bytes) {
+    idleArena = undefined;
+    return idle;
+  }
+  // Room to grow a little, so batches of slightly different sizes share one buffer.
+  return new SharedArrayBuffer(Math.max(1, bytes <= ARENA_KEEP_BYTES ? Math.min(ARENA_KEEP_BYTES, Math.ceil(bytes * 1.25)) : bytes));
 }
