@@ -20,7 +20,7 @@ import type { Security } from '../../config/types.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { describeError } from './network-errors.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
-import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
+import { type BodyAllocator, Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
 import {
   type BearerMechanism,
   type BearerParams,
@@ -354,14 +354,16 @@ export class Pop3Client {
 
   /**
    * RETR: the message, dot-unstuffed, terminator removed; `lf` turns CRLF into LF. `maxBytes`
-   * (e.g. from the LIST size) lowers the cap below limits.maxMessageBytes.
+   * (e.g. from the LIST size) lowers the cap below limits.maxMessageBytes; `allocator` says where
+   * the body goes (a batch's shared memory), else it gets a buffer of its own.
    */
-  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf', maxBytes = this.limits.maxMessageBytes): Promise<Buffer> {
+  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf', maxBytes = this.limits.maxMessageBytes, allocator?: BodyAllocator): Promise<Buffer> {
     const reply = await this.command(`RETR ${msg}`, {
       multiline: true,
       maxBodyBytes: Math.min(maxBytes, this.limits.maxMessageBytes),
       lineEnding,
       what: `message ${msg}`,
+      ...(allocator ? { allocator } : {}),
     });
     return reply.body!;
   }

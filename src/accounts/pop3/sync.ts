@@ -22,6 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
+import { BatchArena } from '../../store/maildir-batch-writer.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
@@ -80,6 +81,8 @@ const UNKNOWN_LOGIN_DELAY_S = 300;
 // with the prefetched next one).
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
+/** Room in a batch's arena beyond its LIST sizes (a body a little larger than announced still fits). */
+const ARENA_SLACK = 256 * 1024;
 const DAY_MS = 86_400_000;
 const INBOX = 'INBOX';
 
@@ -231,12 +234,26 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   const progress: SyncProgress = { done: 0, total: fresh.length, bytes: 0 };
   opts.onProgress?.({ ...progress });
   // A server that sends far more than its LIST size said cannot make a pipelined batch balloon.
-  const fetch = (batch: UidlEntry[]) => pipelined(pipelining, batch, (e) => client.retr(e.msg, 'lf', 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192));
   const all = [...batches(fresh, sizeOf, opts.batchSize ?? BATCH_COUNT)];
+  // Each batch is read into shared memory the file writer thread writes from (no copy, no buffer
+  // per message). Two arenas take turns: batch b+1 arrives while batch b is being written.
+  const arenas: BatchArena[] = [];
+  const arenaFor = (b: number): BatchArena => {
+    let need = ARENA_SLACK;
+    for (const e of all[b]!) need += sizeOf.get(e.msg) ?? 0;
+    let arena = arenas[b % 2];
+    if (!arena || arena.capacity < need) arena = arenas[b % 2] = new BatchArena(need);
+    arena.reset();
+    return arena;
+  };
+  const fetch = (b: number) => {
+    const arena = arenaFor(b);
+    return pipelined(pipelining, all[b]!, (e) => client.retr(e.msg, 'lf', 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192, arena));
+  };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
   // on the server, so fetching ahead cannot break the order above). Without pipelining the
   // server sees one command at a time anyway.
-  let next = all.length > 0 ? fetch(all[0]!) : undefined;
+  let next = all.length > 0 ? fetch(0) : undefined;
   // Parallel deliveries finish in any order, and a local folder's arrival order is file mtime:
   // stamp each message with a strictly increasing time in the server's order instead (after the
   // last sync's stamps, which may run a little ahead of the clock).
@@ -245,7 +262,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   try {
     for (const [b, batch] of all.entries()) {
       const bodies = await next!;
-      next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
+      next = b + 1 < all.length && pipelining ? fetch(b + 1) : undefined;
       // A prefetch that fails while we are still storing this batch is reported when awaited.
       next?.catch(() => undefined);
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
@@ -278,7 +295,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       await journal.append({ stored });
       opts.onProgress?.({ ...progress });
       await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
-      if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
+      if (!next && b + 1 < all.length) next = fetch(b + 1);
     }
   } finally {
     await journal?.close();
