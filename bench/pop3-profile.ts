@@ -71,7 +71,12 @@ try {
         const name = k.endsWith(`#${process.pid}`) ? 'main' : k;
         byName.set(name, (byName.get(name) ?? 0) + v - (threads0.get(k) ?? 0));
       }
-      process.stdout.write(`  threads (ms): ${[...byName].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+      process.stdout.write(
+        `  threads (ms): ${[...byName]
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}\n`,
+      );
     }
     const cpu = process.cpuUsage(cpu0);
     if (session) {

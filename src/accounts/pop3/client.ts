@@ -379,6 +379,33 @@ export class Pop3Client {
     return reply.body!;
   }
 
+  /**
+   * RETR of many messages in one pipelined burst (only when the server offers PIPELINING, RFC
+   * 2449): the commands leave in one write and the replies are matched in order. `maxBytes[i]` caps
+   * message i as in retr(); bodies go to `allocator` when given.
+   */
+  async retrAll(msgs: number[], lineEnding: 'lf' | 'crlf', maxBytes: number[], allocator?: BodyAllocator): Promise<Buffer[]> {
+    const replies = await this.commandAll(
+      msgs.map((msg) => `RETR ${msg}`),
+      msgs.map((msg, i) => ({
+        multiline: true,
+        maxBodyBytes: Math.min(maxBytes[i] ?? this.limits.maxMessageBytes, this.limits.maxMessageBytes),
+        lineEnding,
+        what: `message ${msg}`,
+        ...(allocator ? { allocator } : {}),
+      })),
+    );
+    return replies.map((r) => r.body!);
+  }
+
+  /** DELE of many messages in one pipelined burst (only when the server offers PIPELINING). */
+  async deleAll(msgs: number[]): Promise<void> {
+    await this.commandAll(
+      msgs.map((msg) => `DELE ${msg}`),
+      msgs.map(() => ({ multiline: false })),
+    );
+  }
+
   async dele(msg: number): Promise<void> {
     await this.command(`DELE ${msg}`, { multiline: false });
   }
@@ -424,6 +451,33 @@ export class Pop3Client {
 
   private listingRequest(what: string): Omit<ReplyRequest, 'maxStatusLength'> {
     return { multiline: true, maxLines: this.limits.maxListLines, maxLineLength: this.limits.maxLineLength, what };
+  }
+
+  /** Several commands in one write, their replies behind one promise (see ResponseReader.expectAll). */
+  private async commandAll(lines: string[], reqs: Omit<ReplyRequest, 'maxStatusLength'>[]): Promise<Reply[]> {
+    if (this.closed) throw new AccountError('network', `${this.where}: the connection is closed`);
+    if (lines.length === 0) return [];
+    const trace = this.options.trace;
+    if (trace) for (const line of lines) trace(`C: ${line}`);
+    const onReply = trace
+      ? (reply: Reply | undefined, err: Error | undefined) => {
+          if (reply) trace(`S: +OK ${sanitizeLine(reply.status)}${reply.body ? ` (${reply.body.length} octets)` : ''}`);
+          else if (err instanceof Pop3ServerError) trace(`S: -ERR ${sanitizeLine(err.text)}`);
+        }
+      : undefined;
+    const maxStatusLength = this.limits.maxLineLength;
+    const pending = this.reader.expectAll(
+      reqs.map((req) => ({ maxStatusLength, ...req })),
+      onReply,
+    );
+    this.send(`${lines.join('\r\n')}\r\n`);
+    try {
+      return await pending;
+    } catch (err) {
+      if (err instanceof Pop3ServerError) throw err;
+      this.close();
+      throw describeError(err, this.where);
+    }
   }
 
   private async command(line: string, req: Omit<ReplyRequest, 'maxStatusLength'>, traced = line): Promise<Reply> {

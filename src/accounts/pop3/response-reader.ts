@@ -107,6 +107,40 @@ export class ResponseReader {
     });
   }
 
+  /**
+   * Registers the replies to a pipelined burst of commands at once, behind one promise (no promise
+   * per reply). It settles when every reply is in: with all of them, or with the first error once
+   * the others have settled too (so the connection is in a known state). `onReply` sees each one.
+   */
+  expectAll(requests: ReplyRequest[], onReply?: (reply: Reply | undefined, err: Error | undefined) => void): Promise<Reply[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (requests.length === 0) return Promise.resolve([]);
+    return new Promise<Reply[]>((resolveAll, rejectAll) => {
+      const replies = new Array<Reply>(requests.length);
+      let left = requests.length;
+      let firstError: Error | undefined;
+      const settled = () => {
+        if (--left > 0) return;
+        if (firstError) rejectAll(firstError);
+        else resolveAll(replies);
+      };
+      requests.forEach((req, i) => {
+        const raw = req.multiline && req.maxLines === undefined && req.maxLineLength === undefined;
+        const resolve = (reply: Reply) => {
+          replies[i] = reply;
+          onReply?.(reply, undefined);
+          settled();
+        };
+        const reject = (err: Error) => {
+          firstError ??= err;
+          onReply?.(undefined, err);
+          settled();
+        };
+        this.queue.push({ ...req, resolve, reject, out: EMPTY, bodyBytes: 0, lineCount: 0, raw, tail: TAIL_LF });
+      });
+    });
+  }
+
   /** True when no reply is awaited and no unread bytes are buffered (required before STLS). */
   get idle(): boolean {
     return this.queue.length === 0 && this.partialLength === 0;

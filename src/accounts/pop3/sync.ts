@@ -213,7 +213,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
 
   const deleted: string[] = [];
   const dele = async (entries: UidlEntry[]) => {
-    await pipelined(pipelining, entries, (e) => client.dele(e.msg));
+    if (pipelining) await client.deleAll(entries.map((e) => e.msg));
+    else for (const e of entries) await client.dele(e.msg);
     deleted.push(...entries.map((e) => e.uidl));
   };
 
@@ -248,7 +249,16 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   };
   const fetch = (b: number) => {
     const arena = arenaFor(b);
-    return pipelined(pipelining, all[b]!, (e) => client.retr(e.msg, 'lf', 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192, arena));
+    const batch = all[b]!;
+    const cap = (e: UidlEntry) => 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192;
+    if (pipelining)
+      return client.retrAll(
+        batch.map((e) => e.msg),
+        'lf',
+        batch.map(cap),
+        arena,
+      );
+    return oneByOne(batch, (e) => client.retr(e.msg, 'lf', cap(e), arena));
   };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
   // on the server, so fetching ahead cannot break the order above). Without pipelining the
@@ -399,17 +409,11 @@ function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: n
   if (batch.length > 0) yield batch;
 }
 
-/** Sends all commands at once when the server pipelines (replies come back in order), else one by one. */
-async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  if (!enabled) {
-    const out: R[] = [];
-    for (const item of items) out.push(await run(item));
-    return out;
-  }
-  const settled = await Promise.allSettled(items.map(run));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+/** Without PIPELINING: one command at a time. */
+async function oneByOne<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await run(item));
+  return out;
 }
 
 function sha256(data: Buffer): string {
