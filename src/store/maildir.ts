@@ -279,12 +279,15 @@ export class Maildir {
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
     const entries: MaildirEntry[] = [];
+    // Plain concatenation: `dir` is already normalized and names have no slash (path.join per file
+    // showed in profiles of a 10,000-message sync).
+    const newDir = `${dir}/new/`;
+    const tmpDir = `${dir}/tmp/`;
     const files: BatchFile[] = items.map(({ body, mtime, key: chosen }) => {
       const key = chosen ?? newKey(body.length, mtime);
-      const fileName = fileNameFor(key, 'new', '');
-      const path = join(dir, 'new', fileName);
+      const path = newDir + fileNameFor(key, 'new', '');
       entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
-      return { tmp: join(dir, 'tmp', tmpName()), final: path, mtime };
+      return { tmp: tmpDir + tmpName(), final: path, mtime };
     });
     let result;
     try {
