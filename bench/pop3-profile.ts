@@ -48,6 +48,11 @@ try {
     await generateMaildir(server.maildir('bob'), { count: COUNT, seed: 100 + round });
     await server.fixOwnership('bob');
     const dir = join(base, `round-${round}`);
+    if (process.env.PAUSE_MS) {
+      // Time to attach an outside profiler (perf record -p) to the sync alone.
+      process.stdout.write(`sync starts in ${process.env.PAUSE_MS} ms, pid ${process.pid}\n`);
+      await new Promise((r) => setTimeout(r, Number(process.env.PAUSE_MS)));
+    }
     const session = process.env.PROFILE ? new Session() : undefined;
     if (session) {
       session.connect();
