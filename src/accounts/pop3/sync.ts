@@ -240,8 +240,11 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // per message). Two arenas take turns: batch b+1 arrives while batch b is being written.
   const arenas: BatchArena[] = [];
   const arenaFor = (b: number): BatchArena => {
-    let need = ARENA_SLACK;
-    for (const e of all[b]!) need += sizeOf.get(e.msg) ?? 0;
+    // Sized by the LIST sizes, but never beyond a batch's byte bound: the server's word alone must
+    // not make us allocate much (a body that does not fit gets a buffer of its own, as received).
+    let listed = 0;
+    for (const e of all[b]!) listed += sizeOf.get(e.msg) ?? 0;
+    const need = Math.min(listed, BATCH_BYTES) + ARENA_SLACK;
     let arena = arenas[b % 2];
     if (!arena || arena.capacity < need) arena = arenas[b % 2] = new BatchArena(need);
     arena.reset();
