@@ -60,6 +60,10 @@ try {
       await session.post('Profiler.start');
     }
     const threads0 = process.platform === 'linux' ? threadCpu() : undefined;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 50);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await syncMailbox({
@@ -69,6 +73,7 @@ try {
       statePath: join(dir, 'pop3-state.json'),
     });
     const wall = performance.now() - t0;
+    clearInterval(sampler);
     if (threads0) {
       const byName = new Map<string, number>();
       for (const [k, v] of threadCpu()) {
@@ -90,7 +95,7 @@ try {
       session.disconnect();
     }
     process.stdout.write(
-      `round ${round + 1}: ${r.downloaded} downloaded, ${r.deletedOnServer} deleted; wall ${wall.toFixed(0)} ms, CPU user ${(cpu.user / 1000).toFixed(0)} ms sys ${(cpu.system / 1000).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`,
+      `round ${round + 1}: ${r.downloaded} downloaded, ${r.deletedOnServer} deleted; wall ${wall.toFixed(0)} ms, CPU user ${(cpu.user / 1000).toFixed(0)} ms sys ${(cpu.system / 1000).toFixed(0)} ms, peak RSS during the sync ${(peakRss / 2 ** 20).toFixed(0)} MB\n`,
     );
     await rm(dir, { recursive: true, force: true });
   }
