@@ -379,9 +379,9 @@ export class ResponseReader {
 /**
  * The body of a multi-line reply as it was before the server sent it: the dot a line starts with
  * is removed (RFC 1939 §3 byte-stuffing), and with `lf` each CRLF becomes LF; lone CRs and 8-bit
- * bytes are untouched. `into` (at least raw.length) is used instead of a new buffer. One pass, no strings: the former latin1 string and two
- * replaceAll made four copies of every body, and their garbage was a good part of the ~2 s of GC
- * a 10,000-message sync spent.
+ * bytes are untouched. `into` (at least raw.length long) is used instead of a new buffer. One
+ * pass, no strings: the former latin1 string and two replaceAll made four copies of every body,
+ * and their garbage was a good part of the ~2 s of GC a 10,000-message sync spent.
  */
 export function unstuff(raw: Buffer, lf: boolean, into?: Buffer): Buffer {
   const n = raw.length;
