@@ -29,26 +29,25 @@ export interface BatchResult {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, files, data, offsets }) => {
+parentPort.on('message', ({ id, tmps, finals, mtimes, data, starts, ends }) => {
   const bytes = Buffer.from(data);
   let done = 0;
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
+  for (let i = 0; i < tmps.length; i++) {
     let fd;
     try {
-      fd = fs.openSync(f.tmp, 'wx', 0o600);
-      const end = offsets[i + 1];
-      let at = offsets[i];
+      fd = fs.openSync(tmps[i], 'wx', 0o600);
+      const end = ends[i];
+      let at = starts[i];
       while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
       fs.fsyncSync(fd);
-      fs.futimesSync(fd, f.mtime, f.mtime);
+      fs.futimesSync(fd, mtimes[i] / 1000, mtimes[i] / 1000);
       fs.closeSync(fd);
       fd = undefined;
-      fs.renameSync(f.tmp, f.final);
+      fs.renameSync(tmps[i], finals[i]);
       done++;
     } catch (err) {
       if (fd !== undefined) { try { fs.closeSync(fd); } catch {} }
-      try { fs.unlinkSync(f.tmp); } catch {}
+      try { fs.unlinkSync(tmps[i]); } catch {}
       parentPort.postMessage({ id, done, error: { code: err && err.code, message: String(err && err.message || err) } });
       return;
     }
@@ -95,23 +94,102 @@ function getWorker(): Worker {
  */
 export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchResult> {
   if (files.length === 0) return Promise.resolve({ done: 0 });
-  // One contiguous buffer, transferred rather than copied.
-  const offsets = new Array<number>(bodies.length + 1);
-  let total = 0;
-  offsets[0] = 0;
-  bodies.forEach((b, i) => {
-    total += b.length;
-    offsets[i + 1] = total;
-  });
-  const packed = new Uint8Array(new ArrayBuffer(Math.max(total, 1)));
-  bodies.forEach((b, i) => {
-    packed.set(b, offsets[i]);
-  });
+  const starts = new Float64Array(bodies.length);
+  const ends = new Float64Array(bodies.length);
+  const shared = bodies[0]!.buffer;
+  let data: SharedArrayBuffer;
+  let release = () => {};
+  if (shared instanceof SharedArrayBuffer && bodies.every((b) => b.buffer === shared)) {
+    // The bodies were read into a BatchArena: the worker writes them from where they are.
+    data = shared;
+    for (let i = 0; i < bodies.length; i++) {
+      starts[i] = bodies[i]!.byteOffset;
+      ends[i] = starts[i]! + bodies[i]!.length;
+    }
+  } else {
+    let total = 0;
+    for (const b of bodies) total += b.length;
+    const arena = takeArena(total);
+    data = arena;
+    const packed = new Uint8Array(arena, 0, total);
+    let at = 0;
+    for (let i = 0; i < bodies.length; i++) {
+      packed.set(bodies[i]!, at);
+      starts[i] = at;
+      at += bodies[i]!.length;
+      ends[i] = at;
+    }
+    release = () => {
+      if (arena.byteLength <= ARENA_KEEP_BYTES) idleArena = arena;
+    };
+  }
+  const mtimes = new Float64Array(files.length);
+  const tmps = new Array<string>(files.length);
+  const finals = new Array<string>(files.length);
+  for (let i = 0; i < files.length; i++) {
+    mtimes[i] = files[i]!.mtime.getTime();
+    tmps[i] = files[i]!.tmp;
+    finals[i] = files[i]!.final;
+  }
   const w = getWorker();
   const id = nextId++;
   return new Promise<BatchResult>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    waiting.set(id, {
+      resolve: (r) => {
+        release();
+        resolve(r);
+      },
+      reject,
+    });
     w.ref();
-    w.postMessage({ id, files, data: packed.buffer, offsets }, [packed.buffer]);
+    // Flat arrays clone faster than one object per file; the bytes are shared, not copied.
+    w.postMessage({ id, tmps, finals, mtimes, data, starts, ends });
   });
+}
+
+/**
+ * A bump allocator over one SharedArrayBuffer, for reading a batch of messages straight into
+ * memory the writer thread can read: no buffer per message, no copy before writing. `reset()`
+ * only once the batch it held is written.
+ */
+export class BatchArena {
+  private readonly view: Buffer;
+  private used = 0;
+
+  constructor(readonly capacity: number) {
+    this.view = Buffer.from(new SharedArrayBuffer(Math.max(1, capacity)));
+  }
+
+  /** `n` bytes, or undefined when they do not fit (the caller allocates elsewhere). */
+  take(n: number): Buffer | undefined {
+    if (this.used + n > this.capacity) return undefined;
+    const b = this.view.subarray(this.used, this.used + n);
+    this.used += n;
+    return b;
+  }
+
+  /** Gives back the end of the last `take` (it asked for an upper bound). */
+  trim(b: Buffer, length: number): void {
+    if (b.buffer === this.view.buffer && b.byteOffset + b.length === this.used) this.used = b.byteOffset + length;
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}
+
+// The bytes of a batch go to the worker in a SharedArrayBuffer that is reused batch after batch: a
+// fresh buffer per batch (zero-filled, faulted in page by page, then freed) cost more than the copy.
+// One is kept (a sync writes one batch at a time); a larger batch gets a buffer of its own.
+const ARENA_KEEP_BYTES = 32 * 1024 * 1024;
+let idleArena: SharedArrayBuffer | undefined;
+
+function takeArena(bytes: number): SharedArrayBuffer {
+  const idle = idleArena;
+  if (idle && idle.byteLength >= bytes) {
+    idleArena = undefined;
+    return idle;
+  }
+  // Room to grow a little, so batches of slightly different sizes share one buffer.
+  return new SharedArrayBuffer(Math.max(1, bytes <= ARENA_KEEP_BYTES ? Math.min(ARENA_KEEP_BYTES, Math.ceil(bytes * 1.25)) : bytes));
 }

@@ -270,19 +270,24 @@ export class Maildir {
    * its mtime and renamed into new/, in order, in a worker thread (maildir-batch-writer.ts). The
    * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
    * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
-   * durable), nothing of the failing one is left, and the error is thrown.
+   * durable), nothing of the failing one is left, and the error is thrown. A `key` (from
+   * `newKey`, unused) names the file in advance, so a caller can record the name before the file
+   * exists and find it after a crash.
    */
-  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date }[]): Promise<MaildirEntry[]> {
+  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date; key?: string }[]): Promise<MaildirEntry[]> {
     const name = normalizeFolder(folder);
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
     const entries: MaildirEntry[] = [];
-    const files: BatchFile[] = items.map(({ body, mtime }) => {
-      const key = newKey(body.length, mtime);
-      const fileName = fileNameFor(key, 'new', '');
-      const path = join(dir, 'new', fileName);
+    // Plain concatenation: `dir` is already normalized and names have no slash (path.join per file
+    // showed in profiles of a 10,000-message sync).
+    const newDir = `${dir}/new/`;
+    const tmpDir = `${dir}/tmp/`;
+    const files: BatchFile[] = items.map(({ body, mtime, key: chosen }) => {
+      const key = chosen ?? newKey(body.length, mtime);
+      const path = newDir + fileNameFor(key, 'new', '');
       entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
-      return { tmp: join(dir, 'tmp', tmpName()), final: path, mtime };
+      return { tmp: tmpDir + tmpName(), final: path, mtime };
     });
     let result;
     try {

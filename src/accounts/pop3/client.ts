@@ -20,7 +20,7 @@ import type { Security } from '../../config/types.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { describeError } from './network-errors.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
-import { Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
+import { type BodyAllocator, Pop3ServerError, ResponseReader, type Reply, type ReplyRequest } from './response-reader.js';
 import {
   type BearerMechanism,
   type BearerParams,
@@ -354,14 +354,16 @@ export class Pop3Client {
 
   /**
    * RETR: the message, dot-unstuffed, terminator removed; `lf` turns CRLF into LF. `maxBytes`
-   * (e.g. from the LIST size) lowers the cap below limits.maxMessageBytes.
+   * (e.g. from the LIST size) lowers the cap below limits.maxMessageBytes; `allocator` says where
+   * the body goes (a batch's shared memory), else it gets a buffer of its own.
    */
-  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf', maxBytes = this.limits.maxMessageBytes): Promise<Buffer> {
+  async retr(msg: number, lineEnding: 'lf' | 'crlf' = 'lf', maxBytes = this.limits.maxMessageBytes, allocator?: BodyAllocator): Promise<Buffer> {
     const reply = await this.command(`RETR ${msg}`, {
       multiline: true,
       maxBodyBytes: Math.min(maxBytes, this.limits.maxMessageBytes),
       lineEnding,
       what: `message ${msg}`,
+      ...(allocator ? { allocator } : {}),
     });
     return reply.body!;
   }
@@ -375,6 +377,33 @@ export class Pop3Client {
       what: `the header of message ${msg}`,
     });
     return reply.body!;
+  }
+
+  /**
+   * RETR of many messages in one pipelined burst (only when the server offers PIPELINING, RFC
+   * 2449): the commands leave in one write and the replies are matched in order. `maxBytes[i]` caps
+   * message i as in retr(); bodies go to `allocator` when given.
+   */
+  async retrAll(msgs: number[], lineEnding: 'lf' | 'crlf', maxBytes: number[], allocator?: BodyAllocator): Promise<Buffer[]> {
+    const replies = await this.commandAll(
+      msgs.map((msg) => `RETR ${msg}`),
+      msgs.map((msg, i) => ({
+        multiline: true,
+        maxBodyBytes: Math.min(maxBytes[i] ?? this.limits.maxMessageBytes, this.limits.maxMessageBytes),
+        lineEnding,
+        what: `message ${msg}`,
+        ...(allocator ? { allocator } : {}),
+      })),
+    );
+    return replies.map((r) => r.body!);
+  }
+
+  /** DELE of many messages in one pipelined burst (only when the server offers PIPELINING). */
+  async deleAll(msgs: number[]): Promise<void> {
+    await this.commandAll(
+      msgs.map((msg) => `DELE ${msg}`),
+      msgs.map(() => ({ multiline: false })),
+    );
   }
 
   async dele(msg: number): Promise<void> {
@@ -422,6 +451,33 @@ export class Pop3Client {
 
   private listingRequest(what: string): Omit<ReplyRequest, 'maxStatusLength'> {
     return { multiline: true, maxLines: this.limits.maxListLines, maxLineLength: this.limits.maxLineLength, what };
+  }
+
+  /** Several commands in one write, their replies behind one promise (see ResponseReader.expectAll). */
+  private async commandAll(lines: string[], reqs: Omit<ReplyRequest, 'maxStatusLength'>[]): Promise<Reply[]> {
+    if (this.closed) throw new AccountError('network', `${this.where}: the connection is closed`);
+    if (lines.length === 0) return [];
+    const trace = this.options.trace;
+    if (trace) for (const line of lines) trace(`C: ${line}`);
+    const onReply = trace
+      ? (reply: Reply | undefined, err: Error | undefined) => {
+          if (reply) trace(`S: +OK ${sanitizeLine(reply.status)}${reply.body ? ` (${reply.body.length} octets)` : ''}`);
+          else if (err instanceof Pop3ServerError) trace(`S: -ERR ${sanitizeLine(err.text)}`);
+        }
+      : undefined;
+    const maxStatusLength = this.limits.maxLineLength;
+    const pending = this.reader.expectAll(
+      reqs.map((req) => ({ maxStatusLength, ...req })),
+      onReply,
+    );
+    this.send(`${lines.join('\r\n')}\r\n`);
+    try {
+      return await pending;
+    } catch (err) {
+      if (err instanceof Pop3ServerError) throw err;
+      this.close();
+      throw describeError(err, this.where);
+    }
   }
 
   private async command(line: string, req: Omit<ReplyRequest, 'maxStatusLength'>, traced = line): Promise<Reply> {

@@ -4,8 +4,8 @@
 //
 // Status lines and listings (UIDL, LIST, CAPA: per-line caps) are parsed line by line. Message
 // bodies (RETR, TOP) are parsed on buffers: the raw bytes are collected while only the terminator
-// is searched for, then dot-unstuffing and CRLF -> LF run once over the whole body as native string
-// replaces. Per-line JavaScript for 10,000 messages cost ~0.3 s of CPU; this costs a few ms.
+// is searched for, then dot-unstuffing and CRLF -> LF run once over the whole body in one byte loop
+// (`unstuff`). Per-line JavaScript for 10,000 messages cost ~0.3 s of CPU; this costs a few ms.
 //
 // Replies are matched to requests in FIFO order, which also makes pipelining (RFC 2449) possible.
 // Every request carries caps so a hostile server cannot make us allocate without bound.
@@ -46,6 +46,14 @@ export interface ReplyRequest {
   what?: string;
   /** During a SASL exchange (AUTH, RFC 5034) a "+ " continuation line is a reply too. */
   continuation?: boolean;
+  /** Multi-line bodies on buffers: where to put the body (e.g. a batch's shared memory). */
+  allocator?: BodyAllocator;
+}
+
+/** Memory for bodies: `take` returns undefined when full; `trim` gives back an unused end. */
+export interface BodyAllocator {
+  take(n: number): Buffer | undefined;
+  trim(b: Buffer, length: number): void;
 }
 
 export interface Reply {
@@ -96,6 +104,40 @@ export class ResponseReader {
     return new Promise<Reply>((resolve, reject) => {
       const raw = req.multiline && req.maxLines === undefined && req.maxLineLength === undefined;
       this.queue.push({ ...req, resolve, reject, out: EMPTY, bodyBytes: 0, lineCount: 0, raw, tail: TAIL_LF });
+    });
+  }
+
+  /**
+   * Registers the replies to a pipelined burst of commands at once, behind one promise (no promise
+   * per reply). It settles when every reply is in: with all of them, or with the first error once
+   * the others have settled too (so the connection is in a known state). `onReply` sees each one.
+   */
+  expectAll(requests: ReplyRequest[], onReply?: (reply: Reply | undefined, err: Error | undefined) => void): Promise<Reply[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (requests.length === 0) return Promise.resolve([]);
+    return new Promise<Reply[]>((resolveAll, rejectAll) => {
+      const replies = new Array<Reply>(requests.length);
+      let left = requests.length;
+      let firstError: Error | undefined;
+      const settled = () => {
+        if (--left > 0) return;
+        if (firstError) rejectAll(firstError);
+        else resolveAll(replies);
+      };
+      requests.forEach((req, i) => {
+        const raw = req.multiline && req.maxLines === undefined && req.maxLineLength === undefined;
+        const resolve = (reply: Reply) => {
+          replies[i] = reply;
+          onReply?.(reply, undefined);
+          settled();
+        };
+        const reject = (err: Error) => {
+          firstError ??= err;
+          onReply?.(undefined, err);
+          settled();
+        };
+        this.queue.push({ ...req, resolve, reject, out: EMPTY, bodyBytes: 0, lineCount: 0, raw, tail: TAIL_LF });
+      });
     });
   }
 
@@ -217,12 +259,9 @@ export class ResponseReader {
   }
 
   private finishRaw(head: Pending, raw: Buffer): void {
-    // latin1 maps each byte to one char and back: 8-bit bytes are untouched.
-    let text = raw.toString('latin1');
-    if (text.startsWith('.')) text = text.slice(1);
-    text = text.replaceAll('\n.', '\n');
-    if (head.lineEnding === 'lf') text = text.replaceAll('\r\n', '\n');
-    const body = Buffer.from(text, 'latin1');
+    const out = head.allocator?.take(raw.length);
+    const body = unstuff(raw, head.lineEnding === 'lf', out);
+    if (out) head.allocator!.trim(out, body.length);
     if (head.maxBodyBytes !== undefined && body.length > head.maxBodyBytes) {
       this.fail(new Pop3ProtocolError(`${head.what ?? 'the reply'} is larger than the limit of ${head.maxBodyBytes} octets`));
       return;
@@ -335,6 +374,31 @@ export class ResponseReader {
     }
     head.resolve(reply);
   }
+}
+
+/**
+ * The body of a multi-line reply as it was before the server sent it: the dot a line starts with
+ * is removed (RFC 1939 §3 byte-stuffing), and with `lf` each CRLF becomes LF; lone CRs and 8-bit
+ * bytes are untouched. `into` (at least raw.length long) is used instead of a new buffer. One
+ * pass, no strings: the former latin1 string and two replaceAll made four copies of every body,
+ * and their garbage was a good part of the ~2 s of GC a 10,000-message sync spent.
+ */
+export function unstuff(raw: Buffer, lf: boolean, into?: Buffer): Buffer {
+  const n = raw.length;
+  const out = into ?? Buffer.allocUnsafe(n);
+  let j = 0;
+  let i = 0;
+  while (i < n) {
+    if (raw[i] === DOT) i++;
+    let next = raw.indexOf(LF, i);
+    next = next === -1 ? n : next + 1;
+    const end = lf && next - i >= 2 && raw[next - 1] === LF && raw[next - 2] === CR ? next - 2 : next;
+    // Lines are short: a plain loop beats a native copy call per line.
+    for (let k = i; k < end; k++) out[j++] = raw[k]!;
+    if (end !== next) out[j++] = LF;
+    i = next;
+  }
+  return out.subarray(0, j);
 }
 
 function stripEol(line: Buffer): Buffer {

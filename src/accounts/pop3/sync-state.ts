@@ -1,19 +1,26 @@
 // What the POP3 sync remembers between runs, in `<dataDir>/pop3-state.json` (written with
-// writeFileAtomic: temp file, fsync, rename, fsync dir — a crash leaves the old or the new file).
+// writeFileAtomic: temp file, fsync, rename, fsync dir — a crash leaves the old or the new file)
+// plus `pop3-state.json.journal`, an append-only log of what a sync recorded since that file was
+// last written: one JSON line per batch, fsynced before the sync goes on. Rewriting the whole state
+// twice per batch cost ~0.3 s in a 10,000-message sync; an append costs one write and one fsync.
+// Loading reads the file and replays the journal; a sync ends by writing the file and emptying
+// the journal. A torn last line (a crash mid-append) was never fsynced, so nothing relied on it.
 //
 // `messages` holds every server message we have stored locally and that may still be on the
 // server, keyed by UIDL (or by a header hash, "hh:…", for servers without UIDL). An entry is
 // dropped once the server no longer lists it, or right after a QUIT that committed its DELE.
 // `pending` covers the one crash window the Maildir cannot explain by itself: a message written
-// into the Maildir whose key was not yet recorded. Before delivering we record its SHA-256; after
-// a crash, the next sync looks for an unrecorded Maildir file with that digest instead of
-// downloading (and so duplicating) the message again.
-import { mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+// into the Maildir whose key was not yet recorded as stored. Before delivering we record the
+// Maildir key the file will get (older versions recorded its SHA-256); after a crash, the next
+// sync adopts an unrecorded Maildir file with that key instead of downloading (and so
+// duplicating) the message again. A file only ever appears under its key once it is completely
+// written and fsynced (it is renamed from tmp/ last).
+import { type FileHandle, mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { MessageLocation } from '../../domain/index.js';
 import { AccountError } from '../../domain/index.js';
-import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
-import { localError } from '../../store/local-error.js';
+import { fsyncDir, readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
+import { errorCode, localError } from '../../store/local-error.js';
 
 export interface Pop3StateEntry {
   /** Maildir key of the local copy. */
@@ -26,7 +33,10 @@ export interface Pop3StateEntry {
 }
 
 export interface Pop3PendingEntry {
-  sha256: string;
+  /** The Maildir key the file is delivered under. */
+  key?: string;
+  /** Older state files: the SHA-256 of the message instead of its key. */
+  sha256?: string;
   size: number;
 }
 
@@ -50,7 +60,12 @@ export function emptyState(): Pop3State {
 
 export async function loadSyncState(statePath: string): Promise<Pop3State> {
   const raw = await readJsonFile<Partial<Pop3State>>(statePath);
-  if (raw === undefined) return emptyState();
+  const state = raw === undefined ? emptyState() : checkedState(raw, statePath);
+  await replayJournal(statePath, state);
+  return state;
+}
+
+function checkedState(raw: Partial<Pop3State>, statePath: string): Pop3State {
   if (typeof raw !== 'object' || raw === null || raw.version !== 1 || typeof raw.messages !== 'object' || raw.messages === null) {
     throw new AccountError(
       'local',
@@ -68,8 +83,110 @@ export async function loadSyncState(statePath: string): Promise<Pop3State> {
   };
 }
 
+/** Writes the whole state durably, then empties the journal (everything in it is in the file now). */
 export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {
   await writeFileAtomic(statePath, JSON.stringify(state));
+  const path = journalPath(statePath);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r+');
+    await handle.truncate(0);
+    await handle.datasync();
+  } catch (err) {
+    // Replaying an old journal onto the new file is harmless (see applyRecord); only report real trouble.
+    if (errorCode(err) !== 'ENOENT') throw localError(`empty ${path}`, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** One line of the journal: what one batch recorded. */
+export interface JournalRecord {
+  /** Messages about to be delivered, and under which key. */
+  pending?: Record<string, Pop3PendingEntry>;
+  /** Messages delivered and durable in the Maildir. */
+  stored?: Record<string, Pop3StateEntry>;
+  lastArrivalMs?: number;
+}
+
+export function journalPath(statePath: string): string {
+  return `${statePath}.journal`;
+}
+
+/**
+ * Applies a record. Replaying one twice, or onto a newer state file (a crash between writing the
+ * file and emptying the journal), is harmless: a stored message the server no longer lists is
+ * dropped by the next sync, and a pending one already stored is skipped.
+ */
+export function applyRecord(state: Pop3State, record: JournalRecord): void {
+  if (record.pending) for (const [uidl, entry] of Object.entries(record.pending)) state.pending[uidl] = entry;
+  if (record.stored) {
+    for (const [uidl, entry] of Object.entries(record.stored)) {
+      state.messages[uidl] = entry;
+      delete state.pending[uidl];
+    }
+  }
+  if (typeof record.lastArrivalMs === 'number') state.lastArrivalMs = Math.max(state.lastArrivalMs ?? 0, record.lastArrivalMs);
+}
+
+async function replayJournal(statePath: string, state: Pop3State): Promise<void> {
+  const path = journalPath(statePath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return;
+    throw localError(`read ${path}`, err);
+  }
+  const lines = text.split('\n');
+  // The text after the last newline is a torn append (or nothing): it was never fsynced or relied on.
+  lines.pop();
+  for (const line of lines) {
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch (err) {
+      throw new AccountError(
+        'local',
+        `Cannot use ${path}: the file is corrupt (move it away to start over; mail downloaded by the last sync may then be downloaded again).`,
+        { cause: err },
+      );
+    }
+    if (typeof record === 'object' && record !== null) applyRecord(state, record);
+  }
+}
+
+/** Appends records durably (write + fdatasync) during one sync; the sync lock keeps it the only writer. */
+export class StateJournal {
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+  ) {}
+
+  static async open(statePath: string): Promise<StateJournal> {
+    const path = journalPath(statePath);
+    try {
+      const handle = await open(path, 'a', 0o600);
+      // The journal's own directory entry must survive a crash too (once per sync).
+      await fsyncDir(dirname(path));
+      return new StateJournal(handle, path);
+    } catch (err) {
+      throw localError(`write ${path}`, err);
+    }
+  }
+
+  async append(record: JournalRecord): Promise<void> {
+    try {
+      await this.handle.appendFile(`${JSON.stringify(record)}\n`);
+      await this.handle.datasync();
+    } catch (err) {
+      throw localError(`write ${this.path}`, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
 }
 
 const keyIndexes = new WeakMap<Pop3State, Map<string, string>>();

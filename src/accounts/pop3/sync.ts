@@ -1,16 +1,16 @@
 // The POP3 download: never lose mail, never store it twice.
 //
-// Order for every new message (RFC 1939: DELE only takes effect at QUIT):
-//   RETR → record its digest as pending (state write) → Maildir deliver (tmp, fsync, rename)
-//   → fsync the dir (once per batch, after every rename of the batch) → record UIDL → key
-//   (state write) → DELE … → QUIT → forget what QUIT removed.
+// Order for every batch of new messages (RFC 1939: DELE only takes effect at QUIT):
+//   RETR → record each message's future Maildir key as pending (journal append, fsync) → Maildir
+//   deliver (tmp, fsync, rename) → fsync the dir (once per batch, after every rename of the batch)
+//   → record the UIDLs as stored (journal append, fsync) → DELE … → QUIT → forget what QUIT removed.
 // A crash or a dropped connection anywhere leaves the server copy in place (no QUIT, or a
 // QUIT after RSET); the next sync skips every UIDL already recorded (and DELEs it when the
-// policy says so), and finds a delivered-but-unrecorded message through its pending digest.
-// State writes are batched (up to BATCH_COUNT messages / BATCH_BYTES); RETR and DELE are
-// pipelined when the server offers PIPELINING, the next batch is fetched while the current one is
-// stored, and a batch's files are written in one worker-thread round trip: safety is per message,
-// the order above.
+// policy says so), and finds a delivered-but-unrecorded message under its pending key.
+// Records are batched (up to BATCH_COUNT messages / BATCH_BYTES) and appended to a journal (see
+// sync-state.ts); RETR and DELE are pipelined when the server offers PIPELINING, the next batch is
+// fetched while the current one is stored, and a batch's files are written in one worker-thread
+// round trip: safety is per message, the order above.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { sizeFromKey } from '../../store/maildir-names.js';
+import { BatchArena } from '../../store/maildir-batch-writer.js';
+import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
 import type { UidlEntry } from './listing.js';
@@ -35,7 +36,9 @@ import {
   loadSyncState,
   readDeleteRequests,
   saveSyncState,
+  StateJournal,
   uidlOfKey,
+  type Pop3PendingEntry,
   type Pop3State,
   type Pop3StateEntry,
 } from './sync-state.js';
@@ -78,6 +81,8 @@ const UNKNOWN_LOGIN_DELAY_S = 300;
 // with the prefetched next one).
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
+/** Room in a batch's arena beyond its LIST sizes (a body a little larger than announced still fits). */
+const ARENA_SLACK = 256 * 1024;
 const DAY_MS = 86_400_000;
 const INBOX = 'INBOX';
 
@@ -208,7 +213,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
 
   const deleted: string[] = [];
   const dele = async (entries: UidlEntry[]) => {
-    await pipelined(pipelining, entries, (e) => client.dele(e.msg));
+    if (pipelining) await client.deleAll(entries.map((e) => e.msg));
+    else for (const e of entries) await client.dele(e.msg);
     deleted.push(...entries.map((e) => e.uidl));
   };
 
@@ -229,46 +235,83 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   const progress: SyncProgress = { done: 0, total: fresh.length, bytes: 0 };
   opts.onProgress?.({ ...progress });
   // A server that sends far more than its LIST size said cannot make a pipelined batch balloon.
-  const fetch = (batch: UidlEntry[]) => pipelined(pipelining, batch, (e) => client.retr(e.msg, 'lf', 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192));
   const all = [...batches(fresh, sizeOf, opts.batchSize ?? BATCH_COUNT)];
+  // Each batch is read into shared memory the file writer thread writes from (no copy, no buffer
+  // per message). Two arenas take turns: batch b+1 arrives while batch b is being written.
+  const arenas: BatchArena[] = [];
+  const arenaFor = (b: number): BatchArena => {
+    // Sized by the LIST sizes, but never beyond a batch's byte bound: the server's word alone must
+    // not make us allocate much (a body that does not fit gets a buffer of its own, as received).
+    let listed = 0;
+    for (const e of all[b]!) listed += sizeOf.get(e.msg) ?? 0;
+    const need = Math.min(listed, BATCH_BYTES) + ARENA_SLACK;
+    let arena = arenas[b % 2];
+    if (!arena || arena.capacity < need) arena = arenas[b % 2] = new BatchArena(need);
+    arena.reset();
+    return arena;
+  };
+  const fetch = (b: number) => {
+    const arena = arenaFor(b);
+    const batch = all[b]!;
+    const cap = (e: UidlEntry) => 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192;
+    if (pipelining)
+      return client.retrAll(
+        batch.map((e) => e.msg),
+        'lf',
+        batch.map(cap),
+        arena,
+      );
+    return oneByOne(batch, (e) => client.retr(e.msg, 'lf', cap(e), arena));
+  };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
   // on the server, so fetching ahead cannot break the order above). Without pipelining the
   // server sees one command at a time anyway.
-  let next = all.length > 0 ? fetch(all[0]!) : undefined;
+  let next = all.length > 0 ? fetch(0) : undefined;
   // Parallel deliveries finish in any order, and a local folder's arrival order is file mtime:
   // stamp each message with a strictly increasing time in the server's order instead (after the
   // last sync's stamps, which may run a little ahead of the clock).
   let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
-  for (const [b, batch] of all.entries()) {
-    const bodies = await next!;
-    next = b + 1 < all.length && pipelining ? fetch(all[b + 1]!) : undefined;
-    // A prefetch that fails while we are still storing this batch is reported when awaited.
-    next?.catch(() => undefined);
-    batch.forEach((e, i) => {
-      state.pending[e.uidl] = { sha256: sha256(bodies[i]!), size: bodies[i]!.length };
-    });
-    await saveSyncState(statePath, state);
-    const arrivedAt = batch.map(() => new Date(arrival++));
-    state.lastArrivalMs = arrival - 1;
-    // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
-    // part-way leaves the earlier files in new/ unrecorded: the pending digests adopt them later.
-    const stored = await maildir.deliverBatch(
-      INBOX,
-      batch.map((_, i) => ({ body: bodies[i]!, mtime: arrivedAt[i]! })),
-    );
-    batch.forEach((e, i) => {
-      const size = bodies[i]!.length;
-      state.messages[e.uidl] = { key: stored[i]!.key, downloadedAt: now().toISOString(), size };
-      delete state.pending[e.uidl];
-      progress.done++;
-      progress.bytes += size;
-    });
-    opts.onProgress?.({ ...progress });
-    // The renames of this batch become durable here, before the state write that records them.
-    await maildir.syncFolder(INBOX);
-    await saveSyncState(statePath, state);
-    await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
-    if (!next && b + 1 < all.length) next = fetch(all[b + 1]!);
+  let journal: StateJournal | undefined;
+  try {
+    for (const [b, batch] of all.entries()) {
+      const bodies = await next!;
+      next = b + 1 < all.length && pipelining ? fetch(b + 1) : undefined;
+      // A prefetch that fails while we are still storing this batch is reported when awaited.
+      next?.catch(() => undefined);
+      // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
+      // next sync adopts a file under a recorded key instead of downloading the message again.
+      const items = batch.map((_, i) => {
+        const mtime = new Date(arrival++);
+        return { body: bodies[i]!, mtime, key: newKey(bodies[i]!.length, mtime) };
+      });
+      const pending: Record<string, Pop3PendingEntry> = {};
+      batch.forEach((e, i) => {
+        pending[e.uidl] = state.pending[e.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
+      });
+      state.lastArrivalMs = arrival - 1;
+      journal ??= await StateJournal.open(statePath);
+      await journal.append({ pending, lastArrivalMs: state.lastArrivalMs });
+      // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
+      // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
+      await maildir.deliverBatch(INBOX, items);
+      // The renames of this batch become durable here, before the record that says they are stored.
+      await maildir.syncFolder(INBOX);
+      const downloadedAt = now().toISOString();
+      const stored: Record<string, Pop3StateEntry> = {};
+      batch.forEach((e, i) => {
+        const size = items[i]!.body.length;
+        stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
+        delete state.pending[e.uidl];
+        progress.done++;
+        progress.bytes += size;
+      });
+      await journal.append({ stored });
+      opts.onProgress?.({ ...progress });
+      await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
+      if (!next && b + 1 < all.length) next = fetch(b + 1);
+    }
+  } finally {
+    await journal?.close();
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
@@ -369,17 +412,11 @@ function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: n
   if (batch.length > 0) yield batch;
 }
 
-/** Sends all commands at once when the server pipelines (replies come back in order), else one by one. */
-async function pipelined<T, R>(enabled: boolean, items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  if (!enabled) {
-    const out: R[] = [];
-    for (const item of items) out.push(await run(item));
-    return out;
-  }
-  const settled = await Promise.allSettled(items.map(run));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+/** Without PIPELINING: one command at a time. */
+async function oneByOne<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await run(item));
+  return out;
 }
 
 function sha256(data: Buffer): string {
@@ -388,17 +425,23 @@ function sha256(data: Buffer): string {
 
 /**
  * A previous sync stopped between storing a message and recording it. Find the unrecorded INBOX
- * file with the recorded digest and adopt it; without a match the message simply downloads again.
+ * file under the recorded key (or, for older state files, with the recorded digest) and adopt it;
+ * without a match the message simply downloads again.
  */
 async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Promise<void> {
   const known = new Set(Object.values(state.messages).map((e) => e.key));
   const orphans = (await maildir.names(INBOX)).filter((n) => !known.has(n.key));
+  const orphanKeys = new Set(orphans.map((n) => n.key));
   const dir = maildir.folderPath(INBOX);
   for (const [uidl, pending] of Object.entries(state.pending)) {
     delete state.pending[uidl];
     if (state.messages[uidl]) continue;
+    if (pending.key !== undefined) {
+      if (orphanKeys.delete(pending.key)) state.messages[uidl] = { key: pending.key, downloadedAt: now.toISOString(), size: pending.size };
+      continue;
+    }
     for (const [i, orphan] of orphans.entries()) {
-      if (sizeFromKey(orphan.key) !== pending.size) continue;
+      if (sizeFromKey(orphan.key) !== pending.size || !orphanKeys.has(orphan.key)) continue;
       let data: Buffer;
       try {
         data = await readFile(join(dir, orphan.dir, orphan.name));
@@ -407,6 +450,7 @@ async function recoverPending(state: Pop3State, maildir: Maildir, now: Date): Pr
       }
       if (sha256(data) !== pending.sha256) continue;
       state.messages[uidl] = { key: orphan.key, downloadedAt: now.toISOString(), size: pending.size };
+      orphanKeys.delete(orphan.key);
       orphans.splice(i, 1);
       break;
     }

@@ -21,7 +21,7 @@ copy left.
 
 // Kept with the Maildir: the POP3 state says which messages are already downloaded, so adding the
 // account again later does not download (and duplicate) them again.
-const KEPT_WITH_MAIL = new Set(['Maildir', 'pop3-state.json']);
+const KEPT_WITH_MAIL = new Set(['Maildir', 'pop3-state.json', 'pop3-state.json.journal']);
 
 export const run: CommandRun = async (args, ctx) => {
   const { values, positionals, help } = parseCommand<{ yes?: boolean; 'delete-mail'?: boolean }>(
