@@ -36,10 +36,10 @@ import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { connectionLossReason, isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
-import { toSearchObject } from './search-query.js';
+import { searchJudgingAttachments } from './attachment-search.js';
 import { serverCanSort, sortCriteria, sortUids } from './sort-command.js';
 import { serverThreadOrder, threadLocally } from './thread-command.js';
-import { SUMMARY_QUERY, toSummary } from './summary.js';
+import { SUMMARY_QUERY, hasAttachment, toSummary } from './summary.js';
 import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { SortedUidCache, arrivalSeqRange, uidSets } from './window.js';
@@ -476,8 +476,20 @@ export class ImapAccount implements MailAccount {
       // Dovecot answers SEARCH from the session's last synced view: a NOOP first takes in what
       // other clients changed meanwhile (flags, expunges), so the result is current.
       await client.noop();
-      const result = await client.search(toSearchObject(query), { uid: true });
-      if (!result) throw commandFailed(client, 'search', path);
+      const result = await searchJudgingAttachments(query, {
+        search: async (criteria) => {
+          const found = await client.search(criteria, { uid: true });
+          if (!found) throw commandFailed(client, 'search', path);
+          return found;
+        },
+        withAttachments: async (uids) => {
+          const having = new Set<number>();
+          for (const set of uidSets(uids)) {
+            for await (const m of client.fetch(set, { uid: true, bodyStructure: true }, { uid: true })) if (hasAttachment(m.bodyStructure)) having.add(m.uid);
+          }
+          return having;
+        },
+      });
       // UIDs grow with arrival, so descending UID is newest first.
       return [...result].sort((a, b) => b - a);
     });
