@@ -6,6 +6,7 @@ import type { RemovalOutcome } from '../../src/accounts/account.js';
 import type { UiController } from '../../src/ui/state/controller.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { startController, until } from '../helpers/ui-controller.js';
+import { taggedHere } from '../../src/ui/state/tags.js';
 
 /** A fake whose delete moves to Trash, as an IMAP account with a Trash does. */
 class TrashDeletes extends FakeAccount {
@@ -38,12 +39,12 @@ test('x tags and moves on, the status counts them; ;N marks all read in one call
     // Rows 0..2 are UIDs 20, 19, 18 (18 is unread).
     key(c, 'x', 'x', 'x');
     assert.equal(c.state.listCursor, 3);
-    assert.deepEqual(c.state.tagged?.uids, [20, 19, 18]);
+    assert.deepEqual(taggedHere(c.state), [20, 19, 18]);
     assert.match(c.state.info ?? '', /3 messages tagged/);
     key(c, 'k', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [20, 19], 'x again untags');
+    assert.deepEqual(taggedHere(c.state), [20, 19], 'x again untags');
     key(c, 'k', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [20, 19, 18]);
+    assert.deepEqual(taggedHere(c.state), [20, 19, 18]);
     acc.flagCalls.length = 0;
     key(c, ';', 'N');
     assert.equal(c.state.tagPrefix, undefined, '; applies to one action only');
@@ -73,7 +74,7 @@ test(';d deletes the tagged set with one call after asking, and u moves them bac
   try {
     await listed(c);
     key(c, 'x', 'j', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [10, 8]);
+    assert.deepEqual(taggedHere(c.state), [10, 8]);
     key(c, ';', 'd');
     const o = c.state.overlay;
     assert.equal(o?.kind, 'confirmDelete');
@@ -125,7 +126,7 @@ test('X tags by a search-language query; a syntax error is shown with its column
     type(c, 'is:unread');
     key(c, 'enter');
     await until(() => c.state.tagged !== undefined, 'tagged', c);
-    assert.deepEqual(c.state.tagged?.uids, [12, 9, 6, 3]);
+    assert.deepEqual(taggedHere(c.state), [12, 9, 6, 3]);
     key(c, 'X');
     type(c, 'from:(');
     key(c, 'enter');
@@ -220,7 +221,7 @@ test(':tag, :read, :move and :undo act on the tagged messages, else on the curre
     type(c, 'tag is:unread');
     key(c, 'enter');
     await until(() => c.state.tagged !== undefined, 'tagged', c);
-    assert.deepEqual(c.state.tagged?.uids, [9, 6, 3]);
+    assert.deepEqual(taggedHere(c.state), [9, 6, 3]);
     acc.flagCalls.length = 0;
     key(c, ':');
     type(c, 'read');

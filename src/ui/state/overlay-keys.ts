@@ -20,6 +20,7 @@ import { runCommand, runSearch } from './search-and-commands.js';
 import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
+import { deleteGroups, transferGroups } from './group-actions.js';
 
 export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyInput): void {
   const keys = ctx.opts.keys;
@@ -65,7 +66,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       return;
     case 'confirmDelete':
       close();
-      if (dialog === 'yes' && o.uids) deleteSet(ctx, o.account, o.path, o.uids);
+      if (dialog === 'yes' && o.groups) deleteGroups(ctx, o.groups);
+      else if (dialog === 'yes' && o.uids) deleteSet(ctx, o.account, o.path, o.uids);
       else if (dialog === 'yes') deleteMessage(ctx, o.account, o.path, o.uid);
       else ctx.notify('Not deleted');
       return;
@@ -86,7 +88,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
         close();
         if (!item) return;
         const cur = ctx.state.current;
-        if (o.uids && cur && (o.purpose === 'move' || o.purpose === 'copy')) {
+        if (o.groups && (o.purpose === 'move' || o.purpose === 'copy')) transferGroups(ctx, o.groups, item.value, o.purpose);
+        else if (o.uids && cur && (o.purpose === 'move' || o.purpose === 'copy')) {
           if (o.purpose === 'move') moveSet(ctx, cur.account, cur.path, o.uids, item.value);
           else copySet(ctx, cur.account, cur.path, o.uids, item.value);
         } else if (o.purpose === 'move') moveMessage(ctx, item.value);

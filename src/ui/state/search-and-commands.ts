@@ -7,9 +7,11 @@ import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
-import { askDeleteSet, copySet, moveSet, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { askDeleteSet, toggleFlagOnSet, withTargets } from './bulk-actions.js';
 import { tagByQuery, untagAll } from './tag-actions.js';
 import { undoLast } from './undo-actions.js';
+import { transferGroups } from './group-actions.js';
+import { jumpValue } from './folder-picker.js';
 
 /**
  * Words without any of the language's syntax search as one phrase, as they always did
@@ -86,7 +88,7 @@ export function runCommand(ctx: ControllerContext, line: string): void {
       const folders = cur ? (accountEntry(ctx.state, cur.account)?.folders ?? []) : [];
       const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
       if (!f) return ctx.notify(arg ? `No folder "${sanitizeLine(arg)}"` : `:${cmd} FOLDER`);
-      return withTargets(ctx, true, (t) => (cmd === 'move' ? moveSet : copySet)(ctx, t.account, t.path, t.uids, f.path));
+      return withTargets(ctx, true, (t) => transferGroups(ctx, t.groups, jumpValue(cur!.account, f.path), cmd));
     }
     case 'folder':
     case 'cd': {
