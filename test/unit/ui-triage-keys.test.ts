@@ -165,19 +165,26 @@ test('n / p jump between unread messages, then on to the next folder with unread
     await listed(c);
     await until(() => (c.state.accounts[0]?.folders.length ?? 0) > 0, 'folders', c);
     // UIDs 7..1 newest first: unread are 6 and 3 (rows 1 and 4).
+    const at = (row: number) => until(() => c.state.listCursor === row, `row ${row}`, c);
     key(c, 'n');
-    assert.equal(c.state.listCursor, 1);
+    await at(1);
     key(c, 'n');
-    assert.equal(c.state.listCursor, 4);
+    await at(4);
     key(c, 'p');
-    assert.equal(c.state.listCursor, 1);
+    await at(1);
+    assert.equal(acc.unreadPositionCalls, 1, 'one search, kept while the folder does not change');
     key(c, 'J', 'J');
     assert.equal(c.state.listCursor, 3);
     key(c, 'K');
     assert.equal(c.state.listCursor, 2);
-    key(c, 'n', 'n');
-    // Archive (10 messages, some unread) is next in the folder pane.
-    await until(() => c.state.current?.path === 'Archive', 'next folder', c);
+    key(c, 'n');
+    await at(4);
+    key(c, 'n');
+    // Archive (10 messages, some unread) is next in the folder pane: its first unread row is chosen.
+    await until(() => c.state.current?.path === 'Archive' && /No more unread here/.test(c.state.info ?? ''), 'next folder', c);
+    const first = c.rowAt(c.state.listCursor);
+    assert.ok(first && !first.flags.includes('\\Seen'), 'the cursor is on an unread message');
+    for (let p = 0; p < c.state.listCursor; p++) assert.ok(c.rowAt(p)?.flags.includes('\\Seen'), `row ${p} above it is read`);
     assert.match(c.state.info ?? '', /No more unread here: opened Archive/);
   } finally {
     await c.stop();

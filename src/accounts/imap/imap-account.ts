@@ -495,6 +495,38 @@ export class ImapAccount implements MailAccount {
     });
   }
 
+  /**
+   * Arrival order: one SEARCH UNSEEN (sequence numbers, not UIDs: position = EXISTS - seq).
+   * Other orders: one UID SEARCH UNSEEN mapped through the cached sorted UID list.
+   */
+  async unreadPositions(path: string, sort: SortOrder = 'arrival'): Promise<number[]> {
+    return this.withFolder(path, `looking for unread mail in ${path}`, async (client, mailbox) => {
+      // Takes in what other clients read or marked meanwhile (see search()).
+      await client.noop();
+      if (sort !== 'arrival') {
+        let order = this.sortCache.entry(path, mailbox, sort);
+        if (!order) {
+          const made = await this.serverOrder(client, sort);
+          if (made) this.sortCache.set(path, mailbox, made.uids, sort, made.depths);
+          order = made ?? undefined;
+        }
+        if (order) {
+          const unseen = await client.search({ seen: false }, { uid: true });
+          if (!unseen) throw commandFailed(client, 'search', path);
+          const set = new Set(unseen);
+          return order.uids.flatMap((uid, i) => (set.has(uid) ? [i] : []));
+        }
+      }
+      const seqs = await client.search({ seen: false });
+      if (!seqs) throw commandFailed(client, 'search', path);
+      const exists = client.mailbox ? client.mailbox.exists : mailbox.exists;
+      return seqs
+        .filter((seq) => seq >= 1 && seq <= exists)
+        .map((seq) => exists - seq)
+        .sort((a, b) => a - b);
+    });
+  }
+
   async appendMessage(path: string, raw: Buffer, flags: Flag[]): Promise<void> {
     // withClient reconnects first when the connection died while nobody used it (a long edit).
     let before: number | undefined;

@@ -288,6 +288,13 @@ export class Pop3Account implements MailAccount {
     return candidates.filter((m) => hits.has(m.uid)).map((m) => m.uid);
   }
 
+  /** From the local store: the flags are in the Maildir file names (no file is read). */
+  async unreadPositions(path: string, sort: SortOrder = 'arrival'): Promise<number[]> {
+    const index = await this.refreshed(path);
+    const ordered = await index.newestFirst(sort);
+    return ordered.flatMap((m, i) => (lettersToFlags(m.flags).includes('\\Seen') ? [] : [i]));
+  }
+
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
   sync(onProgress?: (progress: SyncProgress) => void): Promise<SyncResult> {
     return this.runSync(onProgress, true);
