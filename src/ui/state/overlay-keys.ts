@@ -21,6 +21,7 @@ import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
 import { deleteGroups, transferGroups } from './group-actions.js';
+import { helpContent, helpRows, maxHelpScroll } from '../keys/help-topics.js';
 
 export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyInput): void {
   const keys = ctx.opts.keys;
@@ -47,9 +48,23 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
     }
     case 'help': {
       const a = actionFor(keys, input.spec);
-      if (a === 'down') ctx.store.set({ overlay: { ...o, scroll: o.scroll + 1 } });
-      else if (a === 'up') ctx.store.set({ overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
-      else close();
+      // The overlay fills the main area (rows - 2); scrolling stops where the last line shows.
+      const height = Math.max(3, ctx.state.rows - 2);
+      const page = helpRows(height);
+      const max = maxHelpScroll(helpContent(keys, ctx.state.cols, ctx.state.error, ctx.state.lastNote?.full).length, height);
+      const step: Partial<Record<string, number>> = {
+        down: 1,
+        up: -1,
+        pageDown: page,
+        pageUp: -page,
+        halfPageDown: page >> 1,
+        halfPageUp: -(page >> 1),
+        top: -Infinity,
+        bottom: Infinity,
+      };
+      const by = a ? step[a] : undefined;
+      if (by === undefined) return close();
+      ctx.store.set({ overlay: { ...o, scroll: Math.max(0, Math.min(max, Math.min(o.scroll, max) + by)) } });
       return;
     }
     case 'secret':
