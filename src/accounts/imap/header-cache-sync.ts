@@ -236,14 +236,32 @@ export class HeaderCacheSync {
     this.use((c) => c.removeUids(path, [uid]));
   }
 
+  /**
+   * A STORE on 10,000 messages brings 10,000 untagged FETCHes: their flags are written together,
+   * one transaction per batch the parser delivers (a microtask later), not one commit (and fsync)
+   * per message — that was about 5 ms of CPU a message.
+   */
   flagsChanged(path: string, uid: number, flags: Flag[]): void {
+    let list = this.pendingFlags.get(path);
+    if (!list) this.pendingFlags.set(path, (list = []));
+    list.push({ uid, flags });
+    if (this.pendingFlags.size === 1 && list.length === 1) queueMicrotask(() => this.flushFlags());
+  }
+
+  private pendingFlags = new Map<string, { uid: number; flags: Flag[] }[]>();
+
+  private flushFlags(): void {
+    const all = this.pendingFlags;
+    if (all.size === 0) return;
+    this.pendingFlags = new Map();
     this.use((c) => {
-      if (c.folder(path)) c.applyFlags(path, [{ uid, flags }]);
+      for (const [path, changes] of all) if (c.folder(path)) c.applyFlags(path, changes);
     });
   }
 
   /** Stops background work and closes the cache; an open still under way is awaited (and closed). */
   async close(): Promise<void> {
+    this.flushFlags();
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

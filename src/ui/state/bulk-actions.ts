@@ -17,6 +17,7 @@ import { deleteIsPermanent, removalNote } from './removal-words.js';
 import { untagUids } from './tag-actions.js';
 import type { AccountId } from './types.js';
 import { pushUndo, undoBatch } from './undo-actions.js';
+import { flagStates } from './flag-states.js';
 import { folderKey } from './window-cache.js';
 import { jumpValue } from './folder-picker.js';
 import { taggedCount } from './tags.js';
@@ -71,19 +72,20 @@ export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag
   void (async () => {
     try {
       // Every folder's flags first: a toggle sets the flag on all when one message anywhere lacks it.
-      const groups: TargetGroup[] = [];
+      // Messages not on screen: one search per folder says which have the flag (flag-states.ts).
+      const groups: (TargetGroup & { states: Pick<MessageSummary, 'uid' | 'flags'>[] })[] = [];
       for (const g of t.groups) {
         const have = new Set(g.summaries.map((m) => m.uid));
         const missing = g.uids.filter((u) => !have.has(u));
-        const fetched = missing.length ? await ctx.track('messages…', (await backendFor(ctx, g.account)).fetchSummaries(g.path, missing)) : [];
-        groups.push({ ...g, summaries: [...g.summaries, ...fetched] });
+        const looked = missing.length ? await ctx.track('looking at flags…', flagStates(await backendFor(ctx, g.account), g.path, missing, flag)) : [];
+        groups.push({ ...g, states: [...g.summaries, ...looked] });
       }
-      const on = set ?? groups.some((g) => g.summaries.some((m) => !m.flags.includes(flag)));
+      const on = set ?? groups.some((g) => g.states.some((m) => !m.flags.includes(flag)));
       const batch = groups.length > 1 ? undoBatch() : undefined;
       for (const g of groups) {
         const acc = await backendFor(ctx, g.account);
         const key = folderKey(g.account, g.path);
-        const { undo } = await ctx.track('saving flags…', changeFlags(acc, g.path, g.summaries, on ? { add: [flag] } : { remove: [flag] }));
+        const { undo } = await ctx.track('saving flags…', changeFlags(acc, g.path, g.states, on ? { add: [flag] } : { remove: [flag] }));
         pushUndo(ctx, g.account, undo, batch);
         for (const u of g.uids)
           ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
