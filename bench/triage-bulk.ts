@@ -48,6 +48,29 @@ interface ActionFigures {
   keysSent: number;
 }
 
+/**
+ * Every status note the controller shows (a key press clears the note at once, so polling the
+ * state could miss it).
+ */
+function watchNotes(c: UiController): string[] {
+  const notes: string[] = [];
+  let last: string | undefined;
+  const look = () => {
+    const now = c.state.info ?? c.state.error;
+    if (now && now !== last) notes.push(now);
+    last = now;
+  };
+  const timer = setInterval(look, 1);
+  timer.unref();
+  const original = c.handleKey.bind(c);
+  c.handleKey = (input) => {
+    look();
+    original(input);
+    look();
+  };
+  return notes;
+}
+
 /** Runs `start` and waits for `done`, pressing j/k meanwhile and timing how late each press ran. */
 async function measure(c: UiController, sent: () => string, start: () => void, done: () => boolean, what: string): Promise<ActionFigures> {
   const from = sent().length;
@@ -107,6 +130,8 @@ export async function runTriageBulkSection(server: DovecotServer, log: (line: st
     onQuit: () => undefined,
     pollMs: 0,
   });
+  const notes = watchNotes(c);
+  const noted = (re: RegExp) => notes.some((n) => re.test(n));
   try {
     c.start();
     await until(() => c.state.current?.opened === true && !!c.rowAt(0), 'the INBOX');
@@ -137,12 +162,12 @@ export async function runTriageBulkSection(server: DovecotServer, log: (line: st
         c.handleKey({ spec: ';', text: ';' });
         c.handleKey({ spec: 'N', text: 'N' });
       },
-      () => /^Marked .* (read|unread)/.test(c.state.info ?? '') || !!c.state.error,
+      () => noted(/^Marked .* (read|unread)/) || !!c.state.error,
       'the flags',
     );
     if (c.state.error) throw new Error(c.state.error);
     print(';N (mark the tagged read)', read, log);
-    log(`  ${c.state.info}; unread ${unreadBefore.toLocaleString('en')} -> ${c.state.current!.unread.toLocaleString('en')}`);
+    log(`  ${notes.find((n) => /^Marked/.test(n))}; unread ${unreadBefore.toLocaleString('en')} -> ${c.state.current!.unread.toLocaleString('en')}`);
     const stores = read.commands['UID STORE'] ?? 0;
     log(`  round trips for the flag change: ${stores} UID STORE (goal 1)${stores === 1 ? '' : '  ** above goal **'}`);
     // Leave the INBOX as it was for the sections after this one.
@@ -150,7 +175,7 @@ export async function runTriageBulkSection(server: DovecotServer, log: (line: st
       c,
       () => proxy.clientText(),
       () => c.handleKey({ spec: 'u', text: 'u' }),
-      () => /^Undone:/.test(c.state.info ?? '') || !!c.state.error,
+      () => noted(/^Undone:/) || !!c.state.error,
       'the undo',
     );
     print('u (undo: the same messages unread again)', undo, log);
