@@ -64,6 +64,8 @@ export class HeaderCacheSync {
 
   /** Runs a cache operation; a failure switches the cache off for this session. */
   private use<T>(fn: (cache: SummaryStore) => T): T | undefined {
+    // Whatever reads or writes the cache sees the flag echoes gathered so far (flagsChanged).
+    if (this.pendingFlags.size > 0) this.flushFlags();
     const cache = this.opened;
     if (!cache || this.disabled || this.closed) return undefined;
     try {
