@@ -14,6 +14,7 @@ import { mb, ms } from './stats.js';
 import { bytesPerKeyBench, printBytesPerKey } from './bytes-per-key.js';
 import { BIG_MESSAGES, runMillionInboxSection } from './million-inbox.js';
 import { runKeyLatencySection } from './key-latency.js';
+import { runTriageBulkSection } from './triage-bulk.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 3);
@@ -58,6 +59,11 @@ const SECTIONS: Section[] = [
   {
     title: `IMAP: first window in thread / date / sender / subject order (server THREAD and SORT) vs threading locally, ${ROUNDS} rounds`,
     run: (server) => runThreadSortSection(server, ROUNDS, log),
+  },
+  {
+    // Leaves the INBOX as it found it (it undoes its flag change).
+    title: 'Triage: tag about 10,000 messages by query and mark them read in the 100,000-message INBOX (IMAP commands per action, keys answered meanwhile)',
+    run: (server) => runTriageBulkSection(server, log),
   },
   {
     title: 'UI: bin/tmail.js in tmux (100x30), PgDn from top to bottom of the 100k INBOX (needs npm run build)',

@@ -201,6 +201,12 @@ export interface MailAccount {
   copyMessages(path: string, uids: number[], destination: string): Promise<CopyOutcome | undefined>;
   /** UIDs matching the query, newest first. */
   search(path: string, query: SearchQuery): Promise<number[]>;
+  /**
+   * Optional: the list positions (in `sort` order, as fetchWindow counts them; ascending) of every
+   * unread message of the folder, in one search (IMAP: SEARCH UNSEEN; POP3: the local store's
+   * flags), so next/previous unread finds mail in windows not fetched yet.
+   */
+  unreadPositions?(path: string, sort?: SortOrder): Promise<number[]>;
 
   /**
    * Stores a complete RFC 5322 message (a Sent copy, a postponed draft) in folder `path` with

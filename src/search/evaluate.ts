@@ -1,18 +1,27 @@
 // Evaluates a SearchNode on one message locally (the POP3 cache, the in-memory fake, a limit view
 // over summaries already fetched). Same meaning as the IMAP compilation where the two can agree:
-// text matches are case-insensitive substrings; dates compare the message's date with local
-// midnights (IMAP servers compare the Date header's own calendar day, RFC 3501 6.4.4).
-import type { Address, MessageSummary, SearchNode } from '../domain/index.js';
+// text matches are case-insensitive substrings. Dates: the rule is the Date header's calendar day
+// as written, in its own zone, which is what IMAP's SENT* keys compare (Dovecot does so); the
+// local evaluator uses `writtenDay` when it read the source (mime/searchable-text.ts), else the
+// summary's date in the local zone (a limit view over the rows on screen).
+import type { Address, CalendarDay, MessageSummary, SearchNode } from '../domain/index.js';
 import { localMidnight } from './values.js';
 
 export interface EvaluableMessage {
   summary: MessageSummary;
   /**
-   * The raw source as text (possibly only its start), needed only when needsSource(node). Matched
-   * as is: words inside a base64 or quoted-printable body are not decoded.
+   * The message as text (possibly only its start), needed only when needsSource(node): the header
+   * block, a blank line, and the body — decoded (mime/searchable-text.ts) so words inside a base64
+   * or quoted-printable part are found, as the IMAP server finds them.
    */
   source?: string;
+  /** The Date header's calendar day in its own zone; date terms use it when present. */
+  writtenDay?: CalendarDay;
+  /** has:attachment judged from the structure; overrides `summary.hasAttachments` when present. */
+  hasAttachment?: boolean;
 }
+
+const dayNumber = (d: CalendarDay) => Date.UTC(d.year, d.month - 1, d.day);
 
 /** Whether evaluating `node` reads the message source (body or anywhere-in-message terms). */
 export function needsSource(node: SearchNode): boolean {
@@ -24,6 +33,10 @@ export function needsSource(node: SearchNode): boolean {
       return needsSource(node.node);
     case 'text':
       return node.field === 'body' || node.field === 'text';
+    // The written day and the structure come from the source too (see EvaluableMessage).
+    case 'date':
+    case 'attachment':
+      return true;
     default:
       return false;
   }
@@ -61,10 +74,15 @@ export function matches(node: SearchNode, message: EvaluableMessage): boolean {
       return s.flags.includes(node.state === 'flagged' ? '\\Flagged' : '\\Answered');
     }
     case 'attachment':
-      return s.hasAttachments;
+      return message.hasAttachment ?? s.hasAttachments;
     case 'size':
       return node.op === 'larger' ? s.size > node.bytes : s.size < node.bytes;
     case 'date': {
+      if (message.writtenDay) {
+        const day = dayNumber(message.writtenDay);
+        const want = dayNumber(node.day);
+        return node.op === 'since' ? day >= want : node.op === 'before' ? day < want : day === want;
+      }
       const start = localMidnight(node.day).getTime();
       const t = s.date.getTime();
       if (node.op === 'since') return t >= start;

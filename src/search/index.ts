@@ -4,3 +4,4 @@ export { parseSearch, SearchSyntaxError, SEARCH_FIELDS, type ParseOptions } from
 export { matches, needsSource, type EvaluableMessage } from './evaluate.js';
 export { localMidnight, parseDay, parseSize, utcMidnight } from './values.js';
 export { needsHeaders, queryToNode } from './query.js';
+export { evaluableWithSource } from './evaluable.js';

@@ -61,8 +61,19 @@ async function fillMail(server: DovecotServer, opts: { count: number; bobCount: 
     await generateMaildir(alice, { count: n, folder, seed: ++seed, into, mixedFlags: true });
   }
   await generateMaildir(server.maildir('bob'), { count: opts.bobCount, seed: opts.seed + 7 });
+  await subscribeAll(alice, ['INBOX', ...FOLDERS.map(([f]) => f)]);
+  await subscribeAll(server.maildir('bob'), ['INBOX']);
   await server.fixOwnership('alice');
   await server.fixOwnership('bob');
+}
+
+/**
+ * Subscribes the folders the way a real mail account has them, so tmail's `-` mark for an
+ * unsubscribed folder shows only where it is true. Dovecot reads a Maildir's `subscriptions` file,
+ * one name per line (its version-1 format, still accepted by 2.3).
+ */
+async function subscribeAll(maildir: string, folders: string[]): Promise<void> {
+  await writeFile(path.join(maildir, 'subscriptions'), `${folders.join('\n')}\n`, { mode: 0o600 });
 }
 
 function tmailConfig(server: DovecotServer, smtp?: SmtpSink): TmailConfig {

@@ -444,7 +444,15 @@ describe('npm run mailserver', dovecotTestOptions(), () => {
       });
       await c.connect();
       const folders = await c.list({ statusQuery: { messages: true } });
+      // LSUB: every folder is subscribed, as in a real account (tmail marks unsubscribed ones `-`).
       await c.logout();
+      assert.deepEqual(
+        folders
+          .filter((f) => f.subscribed)
+          .map((f) => f.path)
+          .sort(),
+        ['Archive', 'Drafts', 'INBOX', 'Sent', 'Trash', 'Work'],
+      );
       const counts = Object.fromEntries(folders.map((f) => [f.path, f.status?.messages]));
       assert.equal(counts.INBOX, 40);
       for (const f of ['Archive', 'Sent', 'Drafts', 'Trash', 'Work']) assert.ok((counts[f] ?? 0) > 0, `${f}: ${counts[f]}`);

@@ -1,9 +1,10 @@
 // The search language on the real Dovecot: each query is ONE UID SEARCH, and its answer is the
 // same set of messages as the local evaluator gives on the same mail — both on the summaries and
 // sources the IMAP account fetched, and in a POP3 account's local Maildir holding the same files.
-// A second client changes flags between searches. Dates: the server compares the Date header's
-// calendar day, the local evaluator local midnights; the test runs in UTC with noon dates.
-process.env.TZ = 'UTC';
+// A second client changes flags between searches. Dates: both compare the Date header's calendar
+// day as written (its own zone); the test runs in a zone far from the headers' so a local-midnight
+// rule would differ. has:attachment is judged from the structure on both sides; body: is decoded.
+process.env.TZ = 'Pacific/Kiritimati';
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import type { MessageSummary } from '../../src/domain/index.js';
-import { matches, parseSearch } from '../../src/search/index.js';
+import { evaluableWithSource, matches, parseSearch } from '../../src/search/index.js';
 import { flagsToLetters } from '../../src/store/maildir-flags.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -75,7 +76,75 @@ function corpus(): Corpus[] {
     const flags = [...(i % 2 === 0 ? ['\\Seen'] : []), ...(i % 7 === 0 ? ['\\Flagged'] : []), ...(i % 6 === 1 ? ['\\Answered'] : [])];
     out.push({ raw, flags, id });
   }
+  out.push(...trickyMessages());
   return out;
+}
+
+/**
+ * Where the shortcuts were wrong: bodies in base64, quoted-printable and Latin-1, an attachment
+ * below multipart/related (no top-level hint), a multipart/mixed with no attachment, and Date
+ * headers whose own day differs from the UTC day and from the test's zone's day.
+ */
+function trickyMessages(): Corpus[] {
+  const head = (i: number, date: string, type: string) => [
+    'From: Erin Hannon <erin@paper.example>',
+    'To: Alice Liddell <alice@wonder.example>',
+    `Subject: tricky ${i}`,
+    `Date: ${date}`,
+    `Message-ID: <tricky-${i}@test.example>`,
+    'MIME-Version: 1.0',
+    `Content-Type: ${type}`,
+  ];
+  const bodies = [
+    [
+      ...head(0, 'Sun, 07 Jan 2024 23:30:00 -0500', 'text/plain; charset=utf-8'),
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('The password is aubergine.\r\n').toString('base64'),
+    ],
+    [
+      ...head(1, 'Mon, 08 Jan 2024 00:30:00 +0100', 'text/plain; charset=utf-8'),
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Quoted kangar=\r\noo and caf=C3=A9 cr=C3=A8me',
+    ],
+    [
+      ...head(2, 'Wed, 10 Jan 2024 01:00:00 +1400', 'text/plain; charset=iso-8859-1'),
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Gr=FC=DFe aus K=F6ln',
+    ],
+    [
+      ...head(3, 'Thu, 11 Jan 2024 12:00:00 +0000', 'multipart/related; boundary="r1"'),
+      '',
+      '--r1',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>see the plan</p>',
+      '--r1',
+      'Content-Type: application/octet-stream; name="plan.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'AAECAw==',
+      '--r1--',
+      '',
+    ],
+    [
+      ...head(4, 'Thu, 11 Jan 2024 12:00:00 +0000', 'multipart/mixed; boundary="m1"'),
+      '',
+      '--m1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'mixed but plain',
+      '--m1--',
+      '',
+    ],
+  ];
+  return bodies.map((lines, i) => ({
+    raw: lines.join('\r\n'),
+    flags: [],
+    id: `<tricky-${i}@test.example>`,
+  }));
 }
 
 const QUERIES = [
@@ -100,6 +169,17 @@ const QUERIES = [
   'since:2024-01-03 before:2024-01-08',
   'larger:1k',
   'smaller:600',
+  'body:aubergine',
+  'kangaroo',
+  'body:"café crème"',
+  'body:grüße',
+  'has:attachment from:erin',
+  'from:erin not has:attachment',
+  'has:attachment or subject:"tricky 0"',
+  'on:2024-01-07',
+  'on:2024-01-08 from:erin',
+  'before:2024-01-08 from:erin',
+  'since:2024-01-10 from:erin',
   'from:alice from:liddell',
   '(from:alice or from:bob) (subject:report or is:flagged)',
   'not (is:read or has:attachment) subject:note',
@@ -108,10 +188,15 @@ const QUERIES = [
   '',
 ];
 
-async function text(stream: Readable): Promise<string> {
+async function bytes(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** SEARCH commands, and FETCHes of BODYSTRUCTURE alone (has:attachment's extra round trip). */
+function commandsIn(text: string): { searches: number; structureFetches: number } {
+  return { searches: (text.match(/ UID SEARCH /g) ?? []).length, structureFetches: (text.match(/ UID FETCH [^\r\n]*BODYSTRUCTURE/g) ?? []).length };
 }
 
 describe('search language on Dovecot: one SEARCH, same answer as the local evaluator', dovecotTestOptions(), () => {
@@ -154,16 +239,11 @@ describe('search language on Dovecot: one SEARCH, same answer as the local evalu
   });
 
   /** Message-IDs of the IMAP account's matches, the local evaluator's on its mail, and POP3's. */
-  async function answers(query: string): Promise<{ imap: string[]; local: string[]; pop3: string[]; searches: number }> {
+  async function answers(query: string): Promise<{ imap: string[]; local: string[]; pop3: string[]; searches: number; structureFetches: number }> {
     const expression = parseSearch(query, { now: NOW });
     const before = proxy.clientText().length;
     const uids = await t.account.search('INBOX', { expression });
-    const searches = (
-      proxy
-        .clientText()
-        .slice(before)
-        .match(/ UID SEARCH /g) ?? []
-    ).length;
+    const { searches, structureFetches } = commandsIn(proxy.clientText().slice(before));
     const all = await t.account.fetchWindow('INBOX', 0, 1000);
     const idOf = (list: MessageSummary[], hits: number[]) => {
       const byUid = new Map(list.map((s) => [s.uid, s.messageId ?? '?']));
@@ -171,25 +251,58 @@ describe('search language on Dovecot: one SEARCH, same answer as the local evalu
     };
     const local: number[] = [];
     for (const s of all) {
-      const source = await text(await t.account.fetchRaw('INBOX', s.uid));
-      if (matches(expression, { summary: s, source })) local.push(s.uid);
+      const raw = await bytes(await t.account.fetchRaw('INBOX', s.uid));
+      if (matches(expression, await evaluableWithSource(s, raw))) local.push(s.uid);
     }
     const pop3Hits = await pop3.search('INBOX', { expression });
     const pop3All = await pop3.fetchWindow('INBOX', 0, 1000);
-    return { imap: idOf(all, uids), local: idOf(all, local), pop3: idOf(pop3All, pop3Hits), searches };
+    return { imap: idOf(all, uids), local: idOf(all, local), pop3: idOf(pop3All, pop3Hits), searches, structureFetches };
+  }
+
+  /** One SEARCH; has:attachment adds one BODYSTRUCTURE fetch and, inside or/not, one more SEARCH. */
+  function assertRoundTrips(query: string, a: { searches: number; structureFetches: number }): void {
+    if (!/has:attachment/.test(query)) {
+      assert.equal(a.searches, 1, `${query}: one SEARCH command`);
+      assert.equal(a.structureFetches, 0, query);
+      return;
+    }
+    assert.ok(a.searches >= 1 && a.searches <= 2, `${query}: ${a.searches} SEARCH commands`);
+    assert.ok(a.structureFetches <= 1, `${query}: ${a.structureFetches} BODYSTRUCTURE fetches`);
   }
 
   test('every query: one UID SEARCH; IMAP, the local evaluator and the POP3 store agree', async () => {
     let nonEmpty = 0;
     for (const query of QUERIES) {
       const a = await answers(query);
-      assert.equal(a.searches, 1, `${query}: one SEARCH command`);
+      assertRoundTrips(query, a);
       assert.deepEqual(a.imap, a.local, `${query}: IMAP vs local evaluator`);
       assert.deepEqual(a.pop3, a.local, `${query}: POP3 store vs local evaluator`);
       if (a.imap.length > 0 && a.imap.length < mail.length) nonEmpty++;
     }
     // The corpus really separates: most queries match some messages but not all.
     assert.ok(nonEmpty >= QUERIES.length - 3, `${nonEmpty} discriminating queries`);
+  });
+
+  test('decoded bodies, the structure and the written day decide, on the server and locally', async () => {
+    const expect = async (query: string, ids: number[]) => {
+      const a = await answers(query);
+      const want = ids.map((i) => `<tricky-${i}@test.example>`).sort();
+      assert.deepEqual(a.imap, want, `${query}: IMAP`);
+      assert.deepEqual(a.pop3, want, `${query}: POP3 store`);
+      return a;
+    };
+    await expect('body:aubergine', [0]);
+    await expect('kangaroo', [1]);
+    await expect('body:"café crème"', [1]);
+    await expect('body:grüße', [2]);
+    const a = await expect('has:attachment from:erin', [3]);
+    assert.deepEqual([a.searches, a.structureFetches], [1, 1], 'one SEARCH and one BODYSTRUCTURE fetch');
+    const b = await expect('(has:attachment or subject:"tricky 0") from:erin', [0, 3]);
+    assert.deepEqual([b.searches, b.structureFetches], [2, 1], 'inside an or: a second SEARCH with the UID set');
+    // 23:30 at -0500 is the 7th as written (the 8th in UTC); 00:30 at +0100 is the 8th (the 7th in UTC).
+    await expect('on:2024-01-07 from:erin', [0]);
+    await expect('on:2024-01-08 from:erin', [1]);
+    await expect('on:2024-01-10 from:erin', [2]);
   });
 
   test('random combinations agree too', async () => {
@@ -207,8 +320,9 @@ describe('search language on Dovecot: one SEARCH, same answer as the local evalu
     for (let i = 0; i < 12; i++) {
       const query = expr(3);
       const a = await answers(query);
-      assert.equal(a.searches, 1, query);
+      assertRoundTrips(query, a);
       assert.deepEqual(a.imap, a.local, query);
+      assert.deepEqual(a.pop3, a.local, query);
     }
   });
 

@@ -10,6 +10,7 @@ import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { noLoader, until } from '../helpers/ui-controller.js';
 import { accountConfig, appendMessages, makeAccount, otherDevice, type TestAccount } from './support/imap-fixtures.js';
+import { taggedHere } from '../../src/ui/state/tags.js';
 
 async function subjectsIn(device: ImapFlow, folder: string): Promise<string[]> {
   const lock = await device.getMailboxLock(folder);
@@ -69,7 +70,7 @@ describe('UI: tag, ;d and u against Dovecot', dovecotTestOptions(), () => {
       await until(() => (c.state.accounts[0]?.folders ?? []).some((f) => f.path === 'Trash'), 'the folder list', c);
       const tagged = [0, 1, 3].map((p) => c.rowAt(p)!.subject);
       press('x', 'x', 'j', 'x');
-      assert.equal(c.state.tagged?.uids.length, 3);
+      assert.equal(taggedHere(c.state).length, 3);
       const from = proxy.clientText().length;
       press(';', 'd');
       const o = c.state.overlay;

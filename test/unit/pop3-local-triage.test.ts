@@ -102,3 +102,21 @@ test('local folders are Maildir++ directories: create, rename with subfolders, r
     'nothing left half-deleted',
   );
 });
+
+test('unread positions come from the local store, in arrival and in date order', async (t) => {
+  const { a, b } = await accounts(t, 9);
+  for (const sort of ['arrival', 'date'] as const) {
+    const positions = await a.unreadPositions('INBOX', sort);
+    const rows = await a.fetchWindow('INBOX', 0, 100, sort);
+    const unread = rows.flatMap((s, i) => (s.flags.includes('\\Seen') ? [] : [i]));
+    assert.deepEqual(positions, unread, sort);
+    assert.equal(positions.length, 6, 'every message but the three read ones');
+  }
+  // Another tmail reads one: the next look sees it.
+  const first = (await a.unreadPositions('INBOX'))[0]!;
+  const [row] = await b.fetchWindow('INBOX', first, 1);
+  await b.addFlags('INBOX', [row!.uid], ['\\Seen']);
+  const after = await a.unreadPositions('INBOX');
+  assert.equal(after.length, 5);
+  assert.ok(!after.includes(first));
+});

@@ -77,15 +77,53 @@ test('virtualized list: a 100k folder renders one screen of rows and fetches onl
 
 test('help overlay lists every action of the key table and closes on a key', async () => {
   // Tall enough for the whole table (dialog and compose keys included) on one screen.
-  const ui = await mountUi([new FakeAccount()], { rows: 90 });
+  const ui = await mountUi([new FakeAccount()], { rows: 110, cols: 180 });
   try {
     await ui.waitFor(firstLoaded, 'first window');
     await ui.press('?');
     const f = await ui.waitFor((t) => t.includes('Keys (any other key closes'), 'help');
     for (const a of ACTIONS) assert.ok(f.includes(DEFAULT_BINDINGS[a].description), `help shows ${a}`);
     assert.match(f, /Ctrl-d/);
+    assert.match(f, /── Tags: act on many messages/, 'grouped by topic under headers');
     await ui.press('x');
     await ui.waitFor((t) => firstLoaded(t) && !t.includes('Keys (any other'), 'help closed');
+  } finally {
+    await ui.done();
+  }
+});
+
+test('80x24: the help pages with space, PgUp and G, says where it is, and every key is on some page', async () => {
+  const ui = await mountUi([new FakeAccount()], { cols: 80, rows: 24 });
+  try {
+    await ui.waitFor((t) => t.includes('Sender 90'), 'first window');
+    await ui.press('?');
+    let f = await ui.waitFor((t) => / 1-18\/\d+/.test(t), 'the first page and its position');
+    const total = Number(/ 1-18\/(\d+)/.exec(f)![1]);
+    const seen = new Set<string>();
+    const collect = (t: string) => {
+      for (const l of t.split('\n')) {
+        assert.ok(l.length <= 80, `fits 80 columns: ${l}`);
+        seen.add(l);
+      }
+    };
+    collect(f);
+    for (let first = 19; first <= total; first += 18) {
+      await ui.press(' ');
+      const last = Math.min(total, first + 17);
+      const start = Math.max(1, last - 17);
+      f = await ui.waitFor((t) => t.includes(` ${start}-${last}/${total}`), `page ${start}-${last}`);
+      collect(f);
+    }
+    const text = [...seen].join('\n');
+    for (const a of ACTIONS) assert.ok(text.includes(DEFAULT_BINDINGS[a].description.slice(0, 40)), `some page shows ${a}`);
+    await ui.press(KEY.pageUp);
+    await ui.waitFor((t) => t.includes(`/${total}`) && !t.includes(`-${total}/${total}`), 'PgUp goes back a page');
+    await ui.press('g');
+    await ui.waitFor((t) => t.includes(` 1-18/${total}`), 'g to the top');
+    await ui.press('G');
+    await ui.waitFor((t) => t.includes(` ${total - 17}-${total}/${total}`), 'G to the end, the page full');
+    await ui.press('q');
+    await ui.waitFor((t) => t.includes('Sender 90') && !t.includes('Keys (any other'), 'help closed');
   } finally {
     await ui.done();
   }

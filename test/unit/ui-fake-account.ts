@@ -165,6 +165,19 @@ export class FakeAccount implements MailAccount {
     return out;
   }
 
+  unreadPositionCalls = 0;
+  /** Arrival order only, like fetchWindow. */
+  async unreadPositions(path: string): Promise<number[]> {
+    this.unreadPositionCalls++;
+    const f = this.folder(path);
+    const out: number[] = [];
+    for (let p = 0; p < this.count(f); p++) {
+      const uid = this.uidAt(f, p);
+      if (uid !== undefined && !this.flagsOf(path, uid).has('\\Seen')) out.push(p);
+    }
+    return out;
+  }
+
   private subjectOf(path: string, uid: number): string {
     return this.appended.get(`${path}:${uid}`) ?? this.subjects.get(uid) ?? `Message number ${uid}`;
   }

@@ -6,6 +6,7 @@ import type { RemovalOutcome } from '../../src/accounts/account.js';
 import type { UiController } from '../../src/ui/state/controller.js';
 import { FakeAccount } from './ui-fake-account.js';
 import { startController, until } from '../helpers/ui-controller.js';
+import { taggedHere } from '../../src/ui/state/tags.js';
 
 /** A fake whose delete moves to Trash, as an IMAP account with a Trash does. */
 class TrashDeletes extends FakeAccount {
@@ -38,12 +39,12 @@ test('x tags and moves on, the status counts them; ;N marks all read in one call
     // Rows 0..2 are UIDs 20, 19, 18 (18 is unread).
     key(c, 'x', 'x', 'x');
     assert.equal(c.state.listCursor, 3);
-    assert.deepEqual(c.state.tagged?.uids, [20, 19, 18]);
+    assert.deepEqual(taggedHere(c.state), [20, 19, 18]);
     assert.match(c.state.info ?? '', /3 messages tagged/);
     key(c, 'k', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [20, 19], 'x again untags');
+    assert.deepEqual(taggedHere(c.state), [20, 19], 'x again untags');
     key(c, 'k', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [20, 19, 18]);
+    assert.deepEqual(taggedHere(c.state), [20, 19, 18]);
     acc.flagCalls.length = 0;
     key(c, ';', 'N');
     assert.equal(c.state.tagPrefix, undefined, '; applies to one action only');
@@ -73,7 +74,7 @@ test(';d deletes the tagged set with one call after asking, and u moves them bac
   try {
     await listed(c);
     key(c, 'x', 'j', 'x');
-    assert.deepEqual(c.state.tagged?.uids, [10, 8]);
+    assert.deepEqual(taggedHere(c.state), [10, 8]);
     key(c, ';', 'd');
     const o = c.state.overlay;
     assert.equal(o?.kind, 'confirmDelete');
@@ -125,7 +126,7 @@ test('X tags by a search-language query; a syntax error is shown with its column
     type(c, 'is:unread');
     key(c, 'enter');
     await until(() => c.state.tagged !== undefined, 'tagged', c);
-    assert.deepEqual(c.state.tagged?.uids, [12, 9, 6, 3]);
+    assert.deepEqual(taggedHere(c.state), [12, 9, 6, 3]);
     key(c, 'X');
     type(c, 'from:(');
     key(c, 'enter');
@@ -164,19 +165,26 @@ test('n / p jump between unread messages, then on to the next folder with unread
     await listed(c);
     await until(() => (c.state.accounts[0]?.folders.length ?? 0) > 0, 'folders', c);
     // UIDs 7..1 newest first: unread are 6 and 3 (rows 1 and 4).
+    const at = (row: number) => until(() => c.state.listCursor === row, `row ${row}`, c);
     key(c, 'n');
-    assert.equal(c.state.listCursor, 1);
+    await at(1);
     key(c, 'n');
-    assert.equal(c.state.listCursor, 4);
+    await at(4);
     key(c, 'p');
-    assert.equal(c.state.listCursor, 1);
+    await at(1);
+    assert.equal(acc.unreadPositionCalls, 1, 'one search, kept while the folder does not change');
     key(c, 'J', 'J');
     assert.equal(c.state.listCursor, 3);
     key(c, 'K');
     assert.equal(c.state.listCursor, 2);
-    key(c, 'n', 'n');
-    // Archive (10 messages, some unread) is next in the folder pane.
-    await until(() => c.state.current?.path === 'Archive', 'next folder', c);
+    key(c, 'n');
+    await at(4);
+    key(c, 'n');
+    // Archive (10 messages, some unread) is next in the folder pane: its first unread row is chosen.
+    await until(() => c.state.current?.path === 'Archive' && /No more unread here/.test(c.state.info ?? ''), 'next folder', c);
+    const first = c.rowAt(c.state.listCursor);
+    assert.ok(first && !first.flags.includes('\\Seen'), 'the cursor is on an unread message');
+    for (let p = 0; p < c.state.listCursor; p++) assert.ok(c.rowAt(p)?.flags.includes('\\Seen'), `row ${p} above it is read`);
     assert.match(c.state.info ?? '', /No more unread here: opened Archive/);
   } finally {
     await c.stop();
@@ -220,7 +228,7 @@ test(':tag, :read, :move and :undo act on the tagged messages, else on the curre
     type(c, 'tag is:unread');
     key(c, 'enter');
     await until(() => c.state.tagged !== undefined, 'tagged', c);
-    assert.deepEqual(c.state.tagged?.uids, [9, 6, 3]);
+    assert.deepEqual(taggedHere(c.state), [9, 6, 3]);
     acc.flagCalls.length = 0;
     key(c, ':');
     type(c, 'read');

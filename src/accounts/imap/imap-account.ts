@@ -36,10 +36,10 @@ import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
 import { connectionLossReason, isConnectionLoss, toAccountError } from './errors.js';
 import { toFolderInfo } from './folders.js';
-import { toSearchObject } from './search-query.js';
+import { searchJudgingAttachments } from './attachment-search.js';
 import { serverCanSort, sortCriteria, sortUids } from './sort-command.js';
 import { serverThreadOrder, threadLocally } from './thread-command.js';
-import { SUMMARY_QUERY, toSummary } from './summary.js';
+import { SUMMARY_QUERY, hasAttachment, toSummary } from './summary.js';
 import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { HiddenDeleted, withoutHidden } from './hidden-deleted.js';
@@ -240,14 +240,7 @@ export class ImapAccount implements MailAccount {
     }
     return this.withFolder(path, `fetching messages of ${path}`, async (client, mailbox) => {
       if (sort !== 'arrival' || hidden.size > 0) {
-        let order = this.sortCache.entry(path, mailbox, sort);
-        if (!order) {
-          const made = (sort !== 'arrival' ? await this.serverOrder(client, sort) : null) ?? (hidden.size > 0 ? await this.arrivalUids(client, path) : null);
-          if (made) {
-            order = withoutHidden(made, this.hidden.of(path));
-            this.sortCache.set(path, mailbox, order.uids, sort, order.depths);
-          }
-        }
+        const order = await this.listOrder(client, path, mailbox, sort);
         if (order) {
           const from = Math.max(0, start);
           const to = from + Math.max(0, count);
@@ -584,11 +577,51 @@ export class ImapAccount implements MailAccount {
       // Dovecot answers SEARCH from the session's last synced view: a NOOP first takes in what
       // other clients changed meanwhile (flags, expunges), so the result is current.
       await client.noop();
-      const result = await client.search(toSearchObject(query), { uid: true });
-      if (!result) throw commandFailed(client, 'search', path);
+      const result = await searchJudgingAttachments(query, {
+        search: async (criteria) => {
+          const found = await client.search(criteria, { uid: true });
+          if (!found) throw commandFailed(client, 'search', path);
+          return found;
+        },
+        withAttachments: async (uids) => {
+          const having = new Set<number>();
+          for (const set of uidSets(uids)) {
+            for await (const m of client.fetch(set, { uid: true, bodyStructure: true }, { uid: true })) if (hasAttachment(m.bodyStructure)) having.add(m.uid);
+          }
+          return having;
+        },
+      });
       const hidden = this.hidden.of(path);
       // UIDs grow with arrival, so descending UID is newest first.
       return result.filter((uid) => !hidden.has(uid)).sort((a, b) => b - a);
+    });
+  }
+
+  /**
+   * Arrival order: one SEARCH UNSEEN (sequence numbers, not UIDs: position = EXISTS - seq).
+   * Other orders: one UID SEARCH UNSEEN mapped through the cached sorted UID list.
+   */
+  async unreadPositions(path: string, sort: SortOrder = 'arrival'): Promise<number[]> {
+    return this.withFolder(path, `looking for unread mail in ${path}`, async (client, mailbox) => {
+      // Takes in what other clients read or marked meanwhile (see search()).
+      await client.noop();
+      // Messages tmail hides (left \Deleted) move positions: then only the UID list maps them.
+      if (sort !== 'arrival' || this.hidden.of(path).size > 0) {
+        const order = await this.listOrder(client, path, mailbox, sort);
+        if (order) {
+          const unseen = await client.search({ seen: false }, { uid: true });
+          if (!unseen) throw commandFailed(client, 'search', path);
+          const set = new Set(unseen);
+          return order.uids.flatMap((uid, i) => (set.has(uid) ? [i] : []));
+        }
+      }
+      const seqs = await client.search({ seen: false });
+      if (!seqs) throw commandFailed(client, 'search', path);
+      const exists = client.mailbox ? client.mailbox.exists : mailbox.exists;
+      return seqs
+        .filter((seq) => seq >= 1 && seq <= exists)
+        .map((seq) => exists - seq)
+        .sort((a, b) => a - b);
     });
   }
 
@@ -622,6 +655,18 @@ export class ImapAccount implements MailAccount {
       const created = await client.mailboxCreate(fallback);
       return created.path;
     });
+  }
+
+  /** The list's UIDs in this order, hidden messages left out (cached per folder state); undefined: use sequence numbers. */
+  private async listOrder(client: ImapFlow, path: string, mailbox: MailboxObject, sort: SortOrder): Promise<{ uids: number[]; depths?: number[] } | undefined> {
+    const cached = this.sortCache.entry(path, mailbox, sort);
+    if (cached) return cached;
+    const hidden = this.hidden.of(path);
+    const made = (sort !== 'arrival' ? await this.serverOrder(client, sort) : null) ?? (hidden.size > 0 ? await this.arrivalUids(client, path) : null);
+    if (!made) return undefined;
+    const order = withoutHidden(made, hidden);
+    this.sortCache.set(path, mailbox, order.uids, sort, order.depths);
+    return order;
   }
 
   /**

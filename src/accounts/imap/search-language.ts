@@ -4,9 +4,11 @@
 // from:b) cannot be one object, so an AND is nested: the first term's keys plus the rest under a
 // one-element `or` (compiled as just that operand) — or under `not: { not }` when the first term
 // already uses `or`.
-// Dates use the SENT* keys, i.e. the Date header the list shows (RFC 3501 compares its calendar
-// day as written, not in the user's time zone). has:attachment has no IMAP key: it is the same
-// top-level header hint the local store uses (store/header-summary.ts attachmentHint).
+// Dates use the SENT* keys, i.e. the Date header the list shows: the server compares the calendar
+// day as written in that header (its own zone), and the local evaluator does the same
+// (search/evaluate.ts), so a query finds the same messages on IMAP and POP3.
+// has:attachment has no IMAP key. The caller says what to put in its place (attachment-search.ts
+// judges it from BODYSTRUCTURE); by default it is a header hint (multipart/mixed, a disposition).
 import type { SearchObject } from 'imapflow';
 import type { SearchNode } from '../../domain/index.js';
 import { utcMidnight } from '../../search/values.js';
@@ -34,16 +36,21 @@ export function conjoin(parts: SearchObject[]): SearchObject {
   return { or: [first], not: { not: tail } };
 }
 
-export function compileSearch(node: SearchNode): SearchObject {
+/** What a has:attachment term compiles to; `positive` is false under an odd number of `not`s. */
+export type AttachmentKey = (positive: boolean) => SearchObject;
+
+const headerHint: AttachmentKey = () => ATTACHMENT_HINT;
+
+export function compileSearch(node: SearchNode, attachment: AttachmentKey = headerHint, positive = true): SearchObject {
   switch (node.kind) {
     case 'all':
       return { all: true };
     case 'and':
-      return conjoin(node.nodes.map(compileSearch));
+      return conjoin(node.nodes.map((n) => compileSearch(n, attachment, positive)));
     case 'or':
-      return { or: node.nodes.map(compileSearch) };
+      return { or: node.nodes.map((n) => compileSearch(n, attachment, positive)) };
     case 'not':
-      return { not: compileSearch(node.node) };
+      return { not: compileSearch(node.node, attachment, !positive) };
     case 'text':
       return { [node.field]: node.value };
     case 'date': {
@@ -59,6 +66,6 @@ export function compileSearch(node: SearchNode): SearchObject {
       if (node.state === 'read') return { seen: true };
       return node.state === 'flagged' ? { flagged: true } : { answered: true };
     case 'attachment':
-      return ATTACHMENT_HINT;
+      return attachment(positive);
   }
 }

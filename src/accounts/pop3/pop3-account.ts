@@ -29,7 +29,7 @@ import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 import { depsCredentials } from '../sign-in.js';
 import { pop3TraceFunction } from '../../trace/pop3-trace.js';
-import { matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
+import { evaluableWithSource, matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
 
 export const TRASH = 'Trash';
 /** Free-text search reads at most this much of each message (headers + start of the body). */
@@ -261,8 +261,9 @@ export class Pop3Account implements MailAccount {
 
   /**
    * A local scan with the search language's evaluator (src/search): flags from the file names,
-   * headers from the summary cache, and for body/anywhere terms the raw source (first
-   * SEARCH_SCAN_BYTES, so words inside a base64 or quoted-printable body are not found).
+   * headers from the summary cache, and for body/anywhere, date and attachment terms the source
+   * (its first SEARCH_SCAN_BYTES, parsed: decoded text parts, the Date header's written day, the
+   * structure). Such a query reads every message file of the folder.
    */
   async search(path: string, query: SearchQuery): Promise<number[]> {
     const index = await this.refreshed(path);
@@ -279,12 +280,19 @@ export class Pop3Account implements MailAccount {
           const s = summaries.get(m.uid);
           if (!s) return;
           const summary = this.toSummary(s, () => NOT_ON_SERVER);
-          const source = withSource ? await this.sourceText(index, m) : undefined;
-          if (matches(node, source === undefined ? { summary } : { summary, source })) hits.add(m.uid);
+          const raw = withSource ? await this.sourceStart(index, m) : undefined;
+          if (matches(node, raw === undefined ? { summary } : await evaluableWithSource(summary, raw))) hits.add(m.uid);
         }),
       );
     }
     return candidates.filter((m) => hits.has(m.uid)).map((m) => m.uid);
+  }
+
+  /** From the local store: the flags are in the Maildir file names (no file is read). */
+  async unreadPositions(path: string, sort: SortOrder = 'arrival'): Promise<number[]> {
+    const index = await this.refreshed(path);
+    const ordered = await index.newestFirst(sort);
+    return ordered.flatMap((m, i) => (lettersToFlags(m.flags).includes('\\Seen') ? [] : [i]));
   }
 
   /** Downloads new mail (see sync.ts). Concurrent calls share one run. */
@@ -471,14 +479,14 @@ export class Pop3Account implements MailAccount {
   }
 
   /** The start of the raw source as text; undefined when the file went away meanwhile. */
-  private async sourceText(index: LocalFolderIndex, m: IndexedMessage): Promise<string | undefined> {
+  private async sourceStart(index: LocalFolderIndex, m: IndexedMessage): Promise<Buffer | undefined> {
     let handle;
     try {
       handle = await open(index.pathOf(m), 'r');
       const length = Math.min(SEARCH_SCAN_BYTES, (await handle.stat()).size);
       const buf = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buf, 0, length, 0);
-      return buf.subarray(0, bytesRead).toString('utf8');
+      return buf.subarray(0, bytesRead);
     } catch {
       return undefined; // renamed or removed meanwhile: not a match
     } finally {

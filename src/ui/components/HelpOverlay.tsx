@@ -1,36 +1,24 @@
 import { Box, Text } from 'ink';
-import { ACTIONS, displayKey, SCOPE_TITLES, scopeOf, type KeyTable } from '../keys/bindings.js';
+import type { KeyTable } from '../keys/bindings.js';
+import { helpContent, helpRows, maxHelpScroll } from '../keys/help-topics.js';
 import { padToWidth } from '../../text/display-width.js';
-import { renderBody } from '../../mime/render-body.js';
 
-/** Generated from the key table, so user re-bindings show up here too. */
-export function helpLines(keys: KeyTable): string[] {
-  const lines: string[] = [];
-  let scope = 'main';
-  for (const a of ACTIONS) {
-    // The mail screen's keys come first, untitled; each other scope under its title.
-    if (scopeOf(a) !== scope) {
-      scope = scopeOf(a);
-      lines.push('', SCOPE_TITLES[scopeOf(a)]);
-    }
-    const k = keys[a].keys.map(displayKey).join(' ');
-    lines.push(`${padToWidth(k, 22)} ${keys[a].description}`);
-  }
-  return lines;
-}
+export { helpLines } from '../keys/help-topics.js';
 
+/** Generated from the key table (keys/help-topics.ts), so user re-bindings show up here too. */
 export function HelpOverlay(props: { keys: KeyTable; width: number; height: number; scroll: number; lastError?: string; lastNote?: string }) {
   // The status line may cut a long error and shows notes short; here they are in full.
-  const errorLines = props.lastError ? [...renderBody(`Last error: ${props.lastError}`, props.width - 4), ''] : [];
-  const noteLines = props.lastNote ? [...renderBody(`Last note: ${props.lastNote}`, props.width - 4), ''] : [];
-  const lines = [...errorLines, ...noteLines, ...helpLines(props.keys)];
-  const visible = props.height - 4;
-  const scroll = Math.min(props.scroll, Math.max(0, lines.length - visible));
+  const lines = helpContent(props.keys, props.width, props.lastError, props.lastNote);
+  const visible = helpRows(props.height);
+  const scroll = Math.min(props.scroll, maxHelpScroll(lines.length, props.height));
+  const end = Math.min(lines.length, scroll + visible);
+  // Where the page is, so a short screen says there is more.
+  const where = lines.length > visible ? ` ${scroll + 1}-${end}/${lines.length}` : '';
   return (
     <Box width={props.width} height={props.height} borderStyle="double" flexDirection="column" paddingX={1} overflow="hidden">
-      <Text bold>{padToWidth('Keys (any other key closes; j/k scroll)', props.width - 4)}</Text>
+      <Text bold>{padToWidth(`Keys (any other key closes; j/k, space/PgUp, g/G scroll)${where}`, props.width - 4)}</Text>
       <Text> </Text>
-      {lines.slice(scroll, scroll + visible).map((l, i) => (
+      {lines.slice(scroll, end).map((l, i) => (
         <Text key={i}>{padToWidth(l, props.width - 4)}</Text>
       ))}
     </Box>

@@ -8,6 +8,7 @@ import { padToWidth } from '../../text/display-width.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './Pane.js';
 import { accountEntry } from '../state/folder-rows.js';
+import { taggedHere } from '../state/tags.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
@@ -112,7 +113,7 @@ export function MessageList(props: {
   const cur = state.current;
   const lines = [];
   // The tag mark (`*` after the flags) of the folder's tagged messages.
-  const tags = new Set(cur && state.tagged?.account === cur.account && state.tagged.path === cur.path ? state.tagged.uids : []);
+  const tags = new Set(taggedHere(state));
   if (!cur) {
     lines.push(<Text key="none">{padToWidth('No folder open', inner)}</Text>);
   } else if (!cur.opened && count === 0) {

@@ -9,6 +9,7 @@ import { modelOf, modelWords } from '../state/model-words.js';
 import { listOrder, orderLabel } from '../state/list-order.js';
 import { accountEntry } from '../state/folder-rows.js';
 import { clockText } from '../state/check-clock.js';
+import { taggedCount, taggedHere } from '../state/tags.js';
 
 const SPINNER = ['|', '/', '-', '\\'];
 
@@ -73,8 +74,10 @@ export function statusText(state: UiState, count: number, width = 80, compact = 
     const order = state.search ? '' : orderLabel(listOrder(state), state.sortFromByAddress);
     if (order) parts.push(order);
     if (!state.search && cur.unread > 0) parts.push(`${cur.unread} unread`);
-    const tagged = state.tagged && state.tagged.account === cur.account && state.tagged.path === cur.path ? state.tagged.uids.length : 0;
-    if (tagged > 0) parts.push(`${tagged} tagged${state.tagPrefix ? ' ;' : ''}`);
+    // Tags of other folders count too (`;` acts on all of them): "5 tagged (2 here)".
+    const tagged = taggedCount(state);
+    const here = taggedHere(state).length;
+    if (tagged > 0) parts.push(`${tagged} tagged${here < tagged ? ` (${here} here)` : ''}${state.tagPrefix ? ' ;' : ''}`);
   }
   if (cache && displayWidth(parts.join(' │ ') + cache) + 2 + NOTE_ROOM <= width) parts[1] += cache;
   return parts.join(' │ ');

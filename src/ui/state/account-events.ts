@@ -10,6 +10,8 @@ import { pageSize } from './list-geometry.js';
 import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
 import { accountEntry } from './folder-rows.js';
+import { untagUids } from './tag-actions.js';
+import { taggedIn, withGroup } from './tags.js';
 
 export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountEvent): void {
   if (ctx.stopped) return;
@@ -28,6 +30,7 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
     }
     case 'exists':
     case 'expunged':
+      if (e.type === 'expunged' && taggedIn(ctx.state, i, e.folder).length) untagUids(ctx, e.uids, i, e.folder);
       // Rows moved even when the count did not (one new, one expunged): refetch what is shown.
       if (here(e.folder)) {
         // The old rows stay drawn until the refetch replaces them (no placeholders flashing).
@@ -37,6 +40,8 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
       break;
     case 'uidvalidity':
       ctx.cache.invalidate(folderKey(i, e.folder));
+      // Its UIDs name other messages now: the tags there would act on the wrong mail.
+      if (taggedIn(ctx.state, i, e.folder).length) ctx.store.set({ tagged: withGroup(ctx.state.tagged, i, e.folder, []) });
       if (here(e.folder)) reopenCurrent(ctx);
       break;
     case 'flags':

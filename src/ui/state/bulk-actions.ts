@@ -14,18 +14,27 @@ import { accountEntry, folderTitle } from './folder-rows.js';
 import { rowAt } from './list-geometry.js';
 import { adjustUnread, withTarget } from './message-actions.js';
 import { deleteIsPermanent, removalNote } from './removal-words.js';
-import { taggedHere, untagUids } from './tag-actions.js';
+import { untagUids } from './tag-actions.js';
 import type { AccountId, CollapsedThread, UiState } from './types.js';
 import { collapsedAt } from './collapsed-threads.js';
-import { pushUndo } from './undo-actions.js';
+import { pushUndo, undoBatch } from './undo-actions.js';
+import { flagStates } from './flag-states.js';
 import { folderKey } from './window-cache.js';
+import { jumpValue } from './folder-picker.js';
+import { taggedCount } from './tags.js';
 
-export interface TargetSet {
+export interface TargetGroup {
   account: AccountId;
   path: string;
   uids: number[];
   /** The summaries already on screen (flags); the rest are fetched when an action needs them. */
   summaries: MessageSummary[];
+}
+
+/** The messages an action applies to: one group per folder (tags may span folders and accounts). */
+export interface TargetSet extends TargetGroup {
+  /** Every folder's messages; the first is also `account`/`path`/`uids`/`summaries`. */
+  groups: TargetGroup[];
   /** How the delete question names the set: the subject (unquoted), or "3 tagged messages". */
   label: string;
   /** The set is a collapsed thread (the status line says the action took all of it). */
@@ -34,31 +43,37 @@ export interface TargetSet {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** `useTags` (after `;`): the tagged messages of this folder when there are any, else the current message. */
+/** `useTags` (after `;`): the tagged messages of every folder when there are any, else the current message. */
 export function withTargets(ctx: ControllerContext, useTags: boolean, fn: (t: TargetSet) => void): void {
   const s = ctx.state;
-  const cur = s.current;
-  const tagged = taggedHere(s);
-  if (useTags && cur && tagged.length > 0) {
-    const key = folderKey(cur.account, cur.path);
-    const summaries = tagged.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
-    return fn({ account: cur.account, path: cur.path, uids: [...tagged], summaries, label: plural(tagged.length, 'tagged message') });
+  const total = taggedCount(s);
+  if (useTags && total > 0) {
+    // The folder on screen first: a single-folder action reads as before.
+    const cur = s.current;
+    const all = [...(s.tagged ?? [])].sort(
+      (a, b) => Number(b.account === cur?.account && b.path === cur?.path) - Number(a.account === cur?.account && a.path === cur?.path),
+    );
+    const groups = all.map((g) => {
+      const key = folderKey(g.account, g.path);
+      const summaries = g.uids.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
+      return { account: g.account, path: g.path, uids: [...g.uids], summaries };
+    });
+    const label = plural(total, 'tagged message') + (groups.length > 1 ? ` in ${groups.length} folders` : '');
+    return fn({ ...groups[0]!, groups, label });
   }
   // A collapsed thread under the cursor: the action is for all of its messages.
+  const cur = s.current;
   const thread = onCollapsed(s);
   if (cur && thread) {
     const key = folderKey(cur.account, cur.path);
     const summaries = thread.uids.map((u) => ctx.cache.byUid(key, u)).filter((m): m is MessageSummary => m !== undefined);
-    return fn({
-      account: cur.account,
-      path: cur.path,
-      uids: [...thread.uids],
-      summaries,
-      label: `the thread of ${plural(thread.uids.length, 'message')}`,
-      thread: true,
-    });
+    const group = { account: cur.account, path: cur.path, uids: [...thread.uids], summaries };
+    return fn({ ...group, groups: [group], label: `the thread of ${plural(thread.uids.length, 'message')}`, thread: true });
   }
-  withTarget(ctx, (t) => fn({ account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary], label: t.summary.subject }));
+  withTarget(ctx, (t) => {
+    const group = { account: t.account, path: t.path, uids: [t.summary.uid], summaries: [t.summary] };
+    fn({ ...group, groups: [group], label: t.summary.subject });
+  });
 }
 
 /** The collapsed thread under the list cursor (not while reading one message), if any. */
@@ -72,33 +87,35 @@ export function onCollapsed(s: UiState): CollapsedThread | undefined {
  * it, else clears it on all (the toggle of one message, for many).
  */
 export function toggleFlagOnSet(ctx: ControllerContext, t: TargetSet, flag: Flag, set?: boolean): void {
-  const key = folderKey(t.account, t.path);
   void (async () => {
     try {
-      const acc = await backendFor(ctx, t.account);
-      let summaries = t.summaries;
-      if (summaries.length < t.uids.length) {
-        const have = new Set(summaries.map((m) => m.uid));
-        summaries = [
-          ...summaries,
-          ...(await ctx.track(
-            'messages…',
-            acc.fetchSummaries(
-              t.path,
-              t.uids.filter((u) => !have.has(u)),
-            ),
-          )),
-        ];
+      // Every folder's flags first: a toggle sets the flag on all when one message anywhere lacks it.
+      // Messages not on screen: one search per folder says which have the flag (flag-states.ts).
+      const groups: (TargetGroup & { states: Pick<MessageSummary, 'uid' | 'flags'>[] })[] = [];
+      for (const g of t.groups) {
+        const have = new Set(g.summaries.map((m) => m.uid));
+        const missing = g.uids.filter((u) => !have.has(u));
+        const looked = missing.length ? await ctx.track('looking at flags…', flagStates(await backendFor(ctx, g.account), g.path, missing, flag)) : [];
+        groups.push({ ...g, states: [...g.summaries, ...looked] });
       }
-      const on = set ?? summaries.some((m) => !m.flags.includes(flag));
-      const { undo } = await ctx.track('saving flags…', changeFlags(acc, t.path, summaries, on ? { add: [flag] } : { remove: [flag] }));
-      pushUndo(ctx, t.account, undo);
-      for (const u of t.uids)
-        ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
-      const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
-      if (flag === '\\Seen') adjustUnread(ctx, t.account, t.path, on ? -changed : changed);
+      const on = set ?? groups.some((g) => g.states.some((m) => !m.flags.includes(flag)));
+      const batch = groups.length > 1 ? undoBatch() : undefined;
+      for (const g of groups) {
+        const acc = await backendFor(ctx, g.account);
+        const key = folderKey(g.account, g.path);
+        const { undo } = await ctx.track('saving flags…', changeFlags(acc, g.path, g.states, on ? { add: [flag] } : { remove: [flag] }));
+        pushUndo(ctx, g.account, undo, batch);
+        for (const u of g.uids)
+          ctx.cache.update(key, u, (m) => ({ ...m, flags: on ? [...m.flags.filter((f) => f !== flag), flag] : m.flags.filter((f) => f !== flag) }));
+        const changed = undo.kind === 'flags' ? [...undo.added, ...undo.removed].reduce((n, c) => n + c.uids.length, 0) : 0;
+        if (flag === '\\Seen') adjustUnread(ctx, g.account, g.path, on ? -changed : changed);
+      }
       const what = flag === '\\Seen' ? (on ? 'read' : 'unread') : flag === '\\Flagged' ? (on ? 'flagged' : 'unflagged') : `${on ? 'set' : 'cleared'} ${flag}`;
-      ctx.notify(`Marked ${t.thread ? 'the whole thread, ' : ''}${plural(t.uids.length, 'message')} ${what} (u undoes)`);
+      const n = groups.reduce((k, g) => k + g.uids.length, 0);
+      ctx.notify(
+        `Marked ${t.thread ? 'the whole thread, ' : ''}${plural(n, 'message')} ${what}${groups.length > 1 ? ` in ${groups.length} folders` : ''} (u undoes)`,
+      );
+      if (groups.length > 1) for (const a of new Set(groups.map((g) => g.account))) void refreshFolders(ctx, a).catch((err) => ctx.fail(err));
     } catch (err) {
       ctx.fail(err, 'Could not change the flags');
     }
@@ -119,7 +136,20 @@ export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
   if (!known) permanence.set(ctx, (known = new Map()));
   const key = folderKey(t.account, t.path);
   const guess = known.get(key) ?? deleteIsPermanent(accountEntry(ctx.state, t.account)?.folders ?? [], t.path);
-  const overlay = { kind: 'confirmDelete' as const, account: t.account, path: t.path, uid: t.uids[0]!, subject: t.label, permanent: guess, uids: t.uids };
+  // Over several folders: "for good" when it is so in any of them.
+  const others = t.groups
+    .slice(1)
+    .some((g) => known.get(folderKey(g.account, g.path)) ?? deleteIsPermanent(accountEntry(ctx.state, g.account)?.folders ?? [], g.path));
+  const overlay = {
+    kind: 'confirmDelete' as const,
+    account: t.account,
+    path: t.path,
+    uid: t.uids[0]!,
+    subject: t.label,
+    permanent: guess || others,
+    uids: t.uids,
+    ...(t.groups.length > 1 ? { groups: t.groups.map(({ account, path, uids }) => ({ account, path, uids })) } : {}),
+  };
   ctx.store.set({ overlay });
   void (async () => {
     try {
@@ -127,7 +157,7 @@ export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
       if (!acc.whereDeleteGoes) return;
       const permanent = (await acc.whereDeleteGoes(t.path)) === null;
       known.set(key, permanent);
-      if (permanent !== guess && ctx.state.overlay === overlay) ctx.store.set({ overlay: { ...overlay, permanent } });
+      if (permanent !== guess && !others && ctx.state.overlay === overlay) ctx.store.set({ overlay: { ...overlay, permanent } });
     } catch {
       // The folder list's answer stands; the delete itself reports what happened.
     }
@@ -168,7 +198,7 @@ function afterRemovalSet(ctx: ControllerContext, account: AccountId, path: strin
   if (r && uids.includes(r.uid)) ctx.store.set({ reader: undefined, focus: 'list' });
   const search = ctx.state.search;
   if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => !uids.includes(u)) } });
-  untagUids(ctx, uids);
+  untagUids(ctx, uids, account, path);
   ctx.cache.invalidate(folderKey(account, path));
   ctx.notify(note);
   reopenCurrent(ctx);
@@ -190,19 +220,35 @@ export function deleteSet(ctx: ControllerContext, account: AccountId, path: stri
   })();
 }
 
+/**
+ * The destination of a move or copy: the folders of the messages' account first, then those of
+ * every other shown account ("name: folder"), where the messages are copied across
+ * (accounts/transfer.ts).
+ */
 export function openFolderPicker(ctx: ControllerContext, t: TargetSet, purpose: 'move' | 'copy'): void {
-  const folders = (accountEntry(ctx.state, t.account)?.folders ?? []).filter((f) => f.selectable && f.path !== t.path);
-  if (folders.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
-  const what = t.uids.length === 1 ? '' : ` ${t.label}`;
+  const single = t.groups.length === 1;
+  const own = accountEntry(ctx.state, t.account);
+  const others = ctx.state.accounts.filter((a) => !a.hidden && a.id !== t.account);
+  const items = [
+    ...(own?.folders ?? [])
+      .filter((f) => f.selectable && !(single && f.path === t.path))
+      .map((f) => ({ label: sanitizeLine(folderLabel(f)), value: jumpValue(t.account, f.path) })),
+    ...others.flatMap((a) =>
+      a.folders.filter((f) => f.selectable).map((f) => ({ label: `${sanitizeLine(a.name)}: ${sanitizeLine(folderLabel(f))}`, value: jumpValue(a.id, f.path) })),
+    ),
+  ];
+  if (items.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
+  const what = t.uids.length === 1 && single ? '' : ` ${t.label}`;
   ctx.store.set({
     overlay: {
       kind: 'picker',
       purpose,
       title: `${purpose === 'move' ? 'Move' : 'Copy'}${what} to folder: type to filter`,
-      items: folders.map((f) => ({ label: sanitizeLine(folderLabel(f)), value: f.path })),
+      items,
       cursor: 0,
       filter: '',
       uids: t.uids,
+      groups: t.groups.map(({ account, path, uids }) => ({ account, path, uids })),
     },
   });
 }

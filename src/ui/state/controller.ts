@@ -22,7 +22,7 @@ import { askCreateFolder, askDeleteFolder, askRenameFolder, toggleSubscription }
 import { askPipe, openUrlPicker, startOpenAttachment, viewHtml } from './handoff-actions.js';
 import { askDeleteSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
 import { jumpThread, jumpUnread, stepMessage } from './jump-actions.js';
-import { askTagQuery, taggedHere, toggleTag, untagAll } from './tag-actions.js';
+import { askTagQuery, taggedCount, toggleTag, untagAll } from './tag-actions.js';
 import { undoLast } from './undo-actions.js';
 import type { Effect, Msg } from './messages.js';
 import { askSwitchMode, showLocalCache, switchMode } from './mode-switch-actions.js';
@@ -224,8 +224,8 @@ export class UiController {
     const useTags = !!this.state.tagPrefix;
     if (useTags) ctx.post({ type: 'tagPrefixSet', on: false });
     if (action === 'tagPrefix') {
-      const n = taggedHere(this.state).length;
-      if (n === 0) return ctx.notify('No message tagged here (x tags, X tags by query)');
+      const n = taggedCount(this.state);
+      if (n === 0) return ctx.notify('No message tagged (x tags, X tags by query)');
       ctx.post({ type: 'tagPrefixSet', on: true });
       return ctx.notify(`;  apply to ${n} tagged: N read/unread, f flag, d delete, m move, C copy`);
     }

@@ -20,6 +20,8 @@ import { completeCommand, runCommand, runSearch } from './search-and-commands.js
 import { tagByQuery } from './tag-actions.js';
 import type { Overlay } from './types.js';
 import { secretKey } from './password-prompt.js';
+import { deleteGroups, transferGroups } from './group-actions.js';
+import { helpContent, helpRows, maxHelpScroll } from '../keys/help-topics.js';
 
 export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyInput): void {
   const keys = ctx.opts.keys;
@@ -46,9 +48,23 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
     }
     case 'help': {
       const a = actionFor(keys, input.spec);
-      if (a === 'down') show({ ...o, scroll: o.scroll + 1 });
-      else if (a === 'up') show({ ...o, scroll: Math.max(0, o.scroll - 1) });
-      else close();
+      // The overlay fills the main area (rows - 2); scrolling stops where the last line shows.
+      const height = Math.max(3, ctx.state.rows - 2);
+      const page = helpRows(height);
+      const max = maxHelpScroll(helpContent(keys, ctx.state.cols, ctx.state.error, ctx.state.lastNote?.full).length, height);
+      const step: Partial<Record<string, number>> = {
+        down: 1,
+        up: -1,
+        pageDown: page,
+        pageUp: -page,
+        halfPageDown: page >> 1,
+        halfPageUp: -(page >> 1),
+        top: -Infinity,
+        bottom: Infinity,
+      };
+      const by = a ? step[a] : undefined;
+      if (by === undefined) return close();
+      show({ ...o, scroll: Math.max(0, Math.min(max, Math.min(o.scroll, max) + by)) });
       return;
     }
     case 'secret':
@@ -67,7 +83,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
       return;
     case 'confirmDelete':
       close();
-      if (dialog === 'yes' && o.uids) deleteSet(ctx, o.account, o.path, o.uids);
+      if (dialog === 'yes' && o.groups) deleteGroups(ctx, o.groups);
+      else if (dialog === 'yes' && o.uids) deleteSet(ctx, o.account, o.path, o.uids);
       else if (dialog === 'yes') deleteMessage(ctx, o.account, o.path, o.uid);
       else ctx.notify('Not deleted');
       return;
@@ -88,7 +105,8 @@ export function handleOverlayKey(ctx: ControllerContext, o: Overlay, input: KeyI
         close();
         if (!item) return;
         const cur = ctx.state.current;
-        if (o.uids && cur && (o.purpose === 'move' || o.purpose === 'copy')) {
+        if (o.groups && (o.purpose === 'move' || o.purpose === 'copy')) transferGroups(ctx, o.groups, item.value, o.purpose);
+        else if (o.uids && cur && (o.purpose === 'move' || o.purpose === 'copy')) {
           if (o.purpose === 'move') moveSet(ctx, cur.account, cur.path, o.uids, item.value);
           else copySet(ctx, cur.account, cur.path, o.uids, item.value);
         } else if (o.purpose === 'move') moveMessage(ctx, item.value);

@@ -10,9 +10,11 @@ import type { ControllerContext } from './controller-context.js';
 import { ensureVisible, openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
-import { askDeleteSet, copySet, moveSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
+import { askDeleteSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
 import { tagByQuery, untagAll } from './tag-actions.js';
 import { undoLast } from './undo-actions.js';
+import { transferGroups } from './group-actions.js';
+import { jumpValue } from './folder-picker.js';
 import { folderLabel } from '../../accounts/folder-names.js';
 import type { MainAction } from '../keys/bindings.js';
 import { actionForCommand, completeCommandLine } from '../keys/commands.js';
@@ -124,7 +126,7 @@ export function runCommand(ctx: ControllerContext, line: string): void {
       const folders = cur ? (accountEntry(ctx.state, cur.account)?.folders ?? []) : [];
       const f = findFolder(folders, arg) ?? folders.find((x) => x.name === arg);
       if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}" (Tab completes folder names)`);
-      return withTargets(ctx, true, (t) => (cmd === 'move' ? moveSet : copySet)(ctx, t.account, t.path, t.uids, f.path));
+      return withTargets(ctx, true, (t) => transferGroups(ctx, t.groups, jumpValue(cur!.account, f.path), cmd));
     }
     case 'folder':
     case 'cd':

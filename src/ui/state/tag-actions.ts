@@ -1,21 +1,17 @@
 // Tags: `x` tags the message under the cursor, `X` tags the matches of a search query, Ctrl-T
-// untags all. Tags belong to one folder; `;` then applies the next action to all of them
-// (bulk-actions.ts).
+// untags all. A tag belongs to a message (account, folder, UID) and stays when another folder is
+// opened; `;` then applies the next action to all of them, one command per folder
+// (bulk-actions.ts, tag-groups.ts).
 import { parseSearch, SearchSyntaxError } from '../../search/index.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { scrollListTo } from './folder-loading.js';
 import { listCount, rowAt } from './list-geometry.js';
-import type { UiState } from './types.js';
+import { taggedCount, taggedHere, taggedIn, withGroup } from './tags.js';
+import type { AccountId, UiState } from './types.js';
 
-/** The tagged UIDs of the folder on screen (tags of another folder do not count). */
-export function taggedHere(s: Pick<UiState, 'current' | 'tagged'>): number[] {
-  const t = s.tagged;
-  const cur = s.current;
-  if (!t || !cur || t.account !== cur.account || t.path !== cur.path) return [];
-  return t.uids;
-}
+export { taggedCount, taggedHere, taggedIn };
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -33,25 +29,44 @@ export function toggleTag(ctx: ControllerContext): void {
   if (s.listCursor + 1 < listCount(s)) scrollListTo(ctx, s.listCursor + 1);
 }
 
+/** The words after a tag change: how many here and, when other folders hold tags too, in all. */
+function taggedWords(s: Pick<UiState, 'current' | 'tagged'>): string {
+  const here = taggedHere(s).length;
+  const all = taggedCount(s);
+  if (all === 0) return 'No message tagged';
+  const elsewhere = all - here;
+  const where = elsewhere > 0 ? ` (${all} in ${plural(s.tagged!.length, 'folder')})` : '';
+  return `${plural(here, 'message')} tagged here${where} — ; then an action applies to them`;
+}
+
 export function setTags(ctx: ControllerContext, uids: number[]): void {
   const cur = ctx.state.current;
   if (!cur) return;
-  ctx.store.set({ tagged: uids.length ? { account: cur.account, path: cur.path, uids } : undefined });
-  ctx.notify(uids.length ? `${plural(uids.length, 'message')} tagged — ; then an action applies to them` : 'No message tagged');
+  ctx.store.set({ tagged: withGroup(ctx.state.tagged, cur.account, cur.path, uids) });
+  ctx.notify(taggedWords(ctx.state));
 }
 
 export function untagAll(ctx: ControllerContext): void {
-  const n = taggedHere(ctx.state).length;
+  const n = taggedCount(ctx.state);
   ctx.store.set({ tagged: undefined, tagPrefix: undefined });
   ctx.notify(n ? `Untagged ${plural(n, 'message')}` : 'No message was tagged');
 }
 
-/** Drops removed messages from the tags. */
-export function untagUids(ctx: ControllerContext, removed: readonly number[]): void {
-  const t = ctx.state.tagged;
-  if (!t) return;
-  const left = t.uids.filter((u) => !removed.includes(u));
-  ctx.store.set({ tagged: left.length ? { ...t, uids: left } : undefined });
+/** Drops removed messages from the tags of account/path. */
+export function untagUids(ctx: ControllerContext, removed: readonly number[], account?: AccountId, path?: string): void {
+  const cur = ctx.state.current;
+  const a = account ?? cur?.account;
+  const p = path ?? cur?.path;
+  if (a === undefined || p === undefined) return;
+  const gone = new Set(removed);
+  ctx.store.set({
+    tagged: withGroup(
+      ctx.state.tagged,
+      a,
+      p,
+      taggedIn(ctx.state, a, p).filter((u) => !gone.has(u)),
+    ),
+  });
 }
 
 export function askTagQuery(ctx: ControllerContext): void {
@@ -79,8 +94,9 @@ export function tagByQuery(ctx: ControllerContext, query: string): void {
       const before = taggedHere(ctx.state);
       const have = new Set(before);
       const uids = [...before, ...found.filter((u) => !have.has(u))];
-      ctx.store.set({ tagged: uids.length ? { account: cur.account, path: cur.path, uids } : undefined });
-      ctx.notify(`${plural(found.length, 'message')} match "${sanitizeLine(query)}"; ${uids.length} tagged`);
+      ctx.store.set({ tagged: withGroup(ctx.state.tagged, cur.account, cur.path, uids) });
+      const all = taggedCount(ctx.state);
+      ctx.notify(`${plural(found.length, 'message')} match "${sanitizeLine(query)}"; ${uids.length} tagged${all > uids.length ? ` here, ${all} in all` : ''}`);
     } catch (err) {
       ctx.fail(err, 'Tagging failed');
     }

@@ -111,6 +111,8 @@ export type Overlay =
       subject: string /** No Trash to undo from. */;
       permanent: boolean /** Several (tagged) messages: all of them, `uid` is the first. */;
       uids?: number[];
+      /** Tagged messages in several folders: each folder's (then `uids` are the first folder's). */
+      groups?: TagGroup[];
     }
   /** IMAP <-> POP3: `text` says what will happen; `l` toggles leaveOnServer (to POP3 only). */
   | { kind: 'confirmMode'; account: AccountId; target: 'imap' | 'pop3'; leaveOnServer: boolean; text: string }
@@ -125,6 +127,8 @@ export type Overlay =
       cursor: number;
       filter?: string /** move/copy: the messages, all in the current folder. */;
       uids?: number[];
+      /** move/copy: the messages per folder (tags may span folders); item values are jumpValue()s then. */
+      groups?: TagGroup[];
     }
   /** The password prompt after a refused login: `value` is never drawn. */
   | { kind: 'secret'; account: AccountId; label: string; value: string }
@@ -164,8 +168,11 @@ export interface UiState {
    * when its rows arrive if the cursor is still there, so the key is not lost.
    */
   pendingOpen?: { account: AccountId; path: string; cursor: number };
-  /** Tagged messages (`x`, `X`): UIDs in one folder; `;` applies the next action to them. */
-  tagged?: { account: AccountId; path: string; uids: number[] };
+  /**
+   * Tagged messages (`x`, `X`), per folder of any account; they stay tagged when another folder
+   * is opened. `;` applies the next action to all of them (one command per folder).
+   */
+  tagged?: TagGroup[];
   /** `;` was pressed: the next action applies to the tagged messages. */
   tagPrefix?: boolean;
   /** Threads collapsed to one row (`z`) in the thread view of this folder (collapsed-threads.ts). */
@@ -178,6 +185,13 @@ export interface CollapsedThread {
   uids: number[];
   /** Some message of it was unread when it was collapsed (the row's mark until the rows say more). */
   unread: boolean;
+}
+
+/** The tagged messages of one folder. */
+export interface TagGroup {
+  account: AccountId;
+  path: string;
+  uids: number[];
 }
 
 export interface FolderRow {

@@ -13,6 +13,14 @@ import { folderKey } from './window-cache.js';
 interface Undoable {
   account: AccountId;
   record: UndoRecord;
+  /** Entries of one action over several folders share a batch: one `u` reverses them all. */
+  batch?: number;
+}
+
+let batches = 0;
+/** A batch id for the records of one action that spans folders (see pushUndo). */
+export function undoBatch(): number {
+  return ++batches;
 }
 
 /** Enough for a session of triage; the oldest entries fall off. */
@@ -25,11 +33,11 @@ function stackOf(ctx: ControllerContext): Undoable[] {
   return s;
 }
 
-export function pushUndo(ctx: ControllerContext, account: AccountId, record: UndoRecord): void {
+export function pushUndo(ctx: ControllerContext, account: AccountId, record: UndoRecord, batch?: number): void {
   // An empty flag change (every message already had the flag) has nothing to reverse.
   if (record.kind === 'flags' && record.added.length === 0 && record.removed.length === 0) return;
   const s = stackOf(ctx);
-  s.push({ account, record });
+  s.push(batch === undefined ? { account, record } : { account, record, batch });
   if (s.length > MAX_UNDO) s.shift();
 }
 
@@ -37,25 +45,31 @@ export function undoDepth(ctx: ControllerContext): number {
   return stackOf(ctx).length;
 }
 
-/** Reverses the newest recorded action; the status line says what was undone. */
+/** Reverses the newest recorded action (all its folders); the status line says what was undone. */
 export function undoLast(ctx: ControllerContext): void {
-  const entry = stackOf(ctx).pop();
-  if (!entry) return ctx.notify('Nothing to undo');
-  const { account, record } = entry;
+  const stack = stackOf(ctx);
+  const top = stack.pop();
+  if (!top) return ctx.notify('Nothing to undo');
+  const entries = [top];
+  while (top.batch !== undefined && stack.at(-1)?.batch === top.batch) entries.push(stack.pop()!);
   void (async () => {
+    const texts: string[] = [];
     try {
-      const acc = await backendFor(ctx, account);
-      const result = await ctx.track('undoing…', undoAction(acc, record));
-      // The engine names server paths; the user knows the names the folder pane shows.
-      let text = result.message;
-      if (record.kind === 'move') text = text.replace(` back to ${record.path}.`, ` back to ${folderTitle(ctx.state, account, record.path)}.`);
-      ctx.notify(`Undone: ${sanitizeLine(text)}`);
-      for (const path of result.changed) ctx.cache.invalidate(folderKey(account, path));
-      const cur = ctx.state.current;
-      if (cur && cur.account === account && result.changed.includes(cur.path)) reopenCurrent(ctx);
-      await refreshFolders(ctx, account);
+      for (const { account, record } of entries) {
+        const acc = await backendFor(ctx, account);
+        const result = await ctx.track('undoing…', undoAction(acc, record));
+        // The engine names server paths; the user knows the names the folder pane shows.
+        let text = result.message;
+        if (record.kind === 'move') text = text.replace(` back to ${record.path}.`, ` back to ${folderTitle(ctx.state, account, record.path)}.`);
+        texts.push(sanitizeLine(text));
+        for (const path of result.changed) ctx.cache.invalidate(folderKey(account, path));
+        const cur = ctx.state.current;
+        if (cur && cur.account === account && result.changed.includes(cur.path)) reopenCurrent(ctx);
+        await refreshFolders(ctx, account);
+      }
+      ctx.notify(`Undone: ${texts.join(' ')}`);
     } catch (err) {
-      ctx.fail(err, 'Undo failed');
+      ctx.fail(err, texts.length ? `Undone only in part (${texts.join(' ')}); then the undo failed` : 'Undo failed');
     }
   })();
 }
