@@ -64,6 +64,34 @@ const memoizeStringWidth = {
     b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === stringWidthMemo ? undefined : { path: stringWidthMemo }));
   },
 };
+// yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
+// global fetch exists, loads it with fetch(): touching Node's fetch loads undici (~0.1 s of CPU
+// before the first frame) only to decode a string. Without fetch it decodes the string itself.
+const YOGA_FETCH = '"function"!=typeof fetch';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(YOGA_FETCH)) throw new Error(`${args.path}: yoga-layout changed; check the yoga-without-fetch plugin`);
+      return { contents: text.replaceAll(YOGA_FETCH, 'true'), loader: 'js' };
+    });
+  },
+};
+// Ink's renderer gets scripts/ink-output.mjs instead of Ink's Output: the same frames, without an
+// object per cell (see that file).
+const inkOutput = join(root, 'scripts', 'ink-output.mjs');
+let inkOutputReplaced = false;
+const fastInkOutput = {
+  name: 'fast-ink-output',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => {
+      if (!/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)) return undefined;
+      inkOutputReplaced = true;
+      return { path: inkOutput };
+    });
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
@@ -88,8 +116,9 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput],
 });
+if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.
 const contents = {};
