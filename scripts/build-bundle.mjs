@@ -62,6 +62,16 @@ const memoizeStringWidth = {
   name: 'string-width-memo',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === stringWidthMemo ? undefined : { path: stringWidthMemo }));
+    // string-width builds its RGI_Emoji expression when loaded; built on first use instead (the
+    // wrapper needs it only for graphemes that may be emoji).
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const declaration = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+      if (!text.includes(declaration) || !text.includes('rgiEmojiRegex.test('))
+        throw new Error(`${args.path}: string-width changed; check the string-width-memo plugin`);
+      const lazy = text.replace(declaration, 'let rgiEmojiRegex;').replaceAll('rgiEmojiRegex.test(', () => '(rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(');
+      return { contents: lazy, loader: 'js' };
+    });
   },
 };
 // yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
