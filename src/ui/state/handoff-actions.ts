@@ -2,7 +2,10 @@
 // system handler, `W` shows the HTML part in the browser, `U` lists the body's links, `|` pipes
 // the message to a shell command. A program that needs the terminal gets it through the
 // controller's `handoff.suspend` (Ink steps aside, as for the compose editor).
-import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
+import { extractUrls } from '../../handoff/urls.js';
+
+/** Opening and piping (mailcap, which needs libmime) load on first use, not with the first frame. */
+const handoff = () => import('../../handoff/index.js');
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { tell } from './tell.js';
@@ -68,7 +71,7 @@ function handOver(ctx: ControllerContext, which: number | 'html', none: string):
     try {
       const content = await ctx.track('opening…', loader.content!(message, which));
       if (!content) return tell(ctx, none);
-      const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
+      const opened = await (await handoff()).openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
       if (opened.error) return tell(ctx, sanitizeLine(opened.error));
       tell(ctx, `Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
     } catch (err) {
@@ -104,6 +107,7 @@ export function openUrlPicker(ctx: ControllerContext): void {
 
 export function openUrl(ctx: ControllerContext, url: string): void {
   void (async () => {
+    const { planOpenUrl, runOpen } = await handoff();
     const run = ctx.opts.handoff?.run ?? runOpen;
     const result = await run(planOpenUrl(url));
     if (result.error) tell(ctx, sanitizeLine(result.error));
@@ -134,6 +138,7 @@ export function pipeMessage(ctx: ControllerContext, command: string, attachment?
       const part = attachment === undefined ? undefined : await loader.content!(message, attachment);
       if (attachment !== undefined && !part) return tell(ctx, 'That attachment is gone');
       const source = part ? part.bytes : await loader.rawStream!(message);
+      const { pipeToCommand } = await handoff();
       const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
       const out = (result.stdout?.toString('utf8') ?? '')
         .split(/\r?\n/)
