@@ -7,12 +7,13 @@
 // options go straight through.
 //
 // A string's width is the sum of its graphemes' widths (string-width measures each grapheme on
-// its own), so graphemes are remembered too. A grapheme of one code point below U+231A (the
-// first emoji presented as emoji) can never match RGI_Emoji: its width is string-width's rule for
-// everything else, East Asian Width when visible, which spares the first frame that regular
-// expression (~0.1 s of CPU to build; the bundle builds it on first use).
-// test/unit/string-width-memo.test.ts checks every such code point and mixed strings against
-// string-width itself.
+// its own), so graphemes are remembered too. A grapheme of one code point matches RGI_Emoji
+// exactly when the code point has Emoji_Presentation (the RGI singletons; regional indicators
+// aside): then it is 2 columns,
+// else string-width's rule for everything else, East Asian Width when visible. That spares the
+// first frame the RGI_Emoji expression (~0.1 s of CPU to build; the bundle builds it on first use,
+// for emoji sequences). test/unit/string-width-memo.test.ts checks code points one by one and
+// mixed strings against string-width itself.
 import { eastAsianWidth } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 
@@ -21,6 +22,7 @@ const MAX_LENGTH = 512;
 const FIRST_EMOJI_PRESENTATION = 0x231a;
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 // string-width's test for a printing character.
+const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
 const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/v;
 const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
 const segmenter = new Intl.Segmenter();
@@ -30,9 +32,12 @@ const graphemeWidths = new Map();
 function graphemeWidth(grapheme) {
   let width = graphemeWidths.get(grapheme);
   if (width === undefined) {
-    const codePoint = grapheme.charCodeAt(0);
-    if (grapheme.length === 1 && codePoint < FIRST_EMOJI_PRESENTATION) width = VISIBLE.test(grapheme) ? eastAsianWidth(codePoint, NARROW_AMBIGUOUS) : 0;
-    else width = stringWidth(grapheme);
+    const codePoint = grapheme.codePointAt(0);
+    // Emoji sequences, and lone regional indicators (Emoji_Presentation, but not RGI on their own).
+    if (grapheme.length !== (codePoint > 0xffff ? 2 : 1) || (codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff)) width = stringWidth(grapheme);
+    else if (!VISIBLE.test(grapheme)) width = 0;
+    else if (codePoint >= FIRST_EMOJI_PRESENTATION && EMOJI_PRESENTATION.test(grapheme)) width = 2;
+    else width = eastAsianWidth(codePoint, NARROW_AMBIGUOUS);
     if (graphemeWidths.size >= LIMIT) graphemeWidths.clear();
     graphemeWidths.set(grapheme, width);
   }
