@@ -88,6 +88,20 @@ const yogaWithoutFetch = {
     });
   },
 };
+// React, its reconciler and scheduler choose their production or development build at run time
+// from NODE_ENV; the bundle holds only the production one (src/ui/startup/load-ink.ts explains why
+// tmail runs it): ~1 MB less JavaScript for node to parse before the first frame.
+const PRODUCTION_TEST = "process.env.NODE_ENV === 'production'";
+const reactProductionOnly = {
+  name: 'react-production-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/](index|jsx-runtime|constants)\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(PRODUCTION_TEST)) throw new Error(`${args.path}: no longer picks its build by NODE_ENV; check the react-production-only plugin`);
+      return { contents: text.replace(PRODUCTION_TEST, 'true'), loader: 'js' };
+    });
+  },
+};
 // Ink's renderer gets scripts/ink-output.mjs instead of Ink's Output: the same frames, without an
 // object per cell (see that file).
 const inkOutput = join(root, 'scripts', 'ink-output.mjs');
@@ -126,7 +140,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly],
 });
 if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
