@@ -10,8 +10,9 @@ import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCha
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 
-// Bounds of the process-wide caches; cleared together when full (style numbers are then reused).
-const LINE_LIMIT = 4_000;
+// Bounds of the process-wide caches: a line cache is cleared when full (a 200x50 frame has a few
+// hundred lines; 1,500 lines of cells are a few MB), the style tables between frames.
+const LINE_LIMIT = 1_500;
 const STYLE_LIMIT = 2_000;
 const MAX_LINE_LENGTH = 1_024;
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
