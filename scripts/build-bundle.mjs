@@ -62,6 +62,58 @@ const memoizeStringWidth = {
   name: 'string-width-memo',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === stringWidthMemo ? undefined : { path: stringWidthMemo }));
+    // string-width builds its RGI_Emoji expression when loaded; built on first use instead (the
+    // wrapper needs it only for graphemes that may be emoji).
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const declaration = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+      if (!text.includes(declaration) || !text.includes('rgiEmojiRegex.test('))
+        throw new Error(`${args.path}: string-width changed; check the string-width-memo plugin`);
+      const lazy = text.replace(declaration, 'let rgiEmojiRegex;').replaceAll('rgiEmojiRegex.test(', () => '(rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(');
+      return { contents: lazy, loader: 'js' };
+    });
+  },
+};
+// yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
+// global fetch exists, loads it with fetch(): touching Node's fetch loads undici (~0.1 s of CPU
+// before the first frame) only to decode a string. Without fetch it decodes the string itself.
+const YOGA_FETCH = '"function"!=typeof fetch';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(YOGA_FETCH)) throw new Error(`${args.path}: yoga-layout changed; check the yoga-without-fetch plugin`);
+      return { contents: text.replaceAll(YOGA_FETCH, 'true'), loader: 'js' };
+    });
+  },
+};
+// React, its reconciler and scheduler choose their production or development build at run time
+// from NODE_ENV; the bundle holds only the production one (src/ui/startup/load-ink.ts explains why
+// tmail runs it): ~1 MB less JavaScript for node to parse before the first frame.
+const PRODUCTION_TEST = "process.env.NODE_ENV === 'production'";
+const reactProductionOnly = {
+  name: 'react-production-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/](index|jsx-runtime|constants)\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(PRODUCTION_TEST)) throw new Error(`${args.path}: no longer picks its build by NODE_ENV; check the react-production-only plugin`);
+      return { contents: text.replace(PRODUCTION_TEST, 'true'), loader: 'js' };
+    });
+  },
+};
+// Ink's renderer gets scripts/ink-output.mjs instead of Ink's Output: the same frames, without an
+// object per cell (see that file).
+const inkOutput = join(root, 'scripts', 'ink-output.mjs');
+let inkOutputReplaced = false;
+const fastInkOutput = {
+  name: 'fast-ink-output',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => {
+      if (!/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)) return undefined;
+      inkOutputReplaced = true;
+      return { path: inkOutput };
+    });
   },
 };
 rmSync(outdir, { recursive: true, force: true });
@@ -88,8 +140,9 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly],
 });
+if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.
 const contents = {};

@@ -5,17 +5,59 @@
 // for one frame. The same lines and characters come back frame after frame, so widths are
 // remembered for the whole process: bounded, cleared when full; long strings and calls with
 // options go straight through.
+//
+// A string's width is the sum of its graphemes' widths (string-width measures each grapheme on
+// its own), so graphemes are remembered too. A grapheme of one code point matches RGI_Emoji
+// exactly when the code point has Emoji_Presentation (the RGI singletons; regional indicators
+// aside): then it is 2 columns,
+// else string-width's rule for everything else, East Asian Width when visible. That spares the
+// first frame the RGI_Emoji expression (~0.1 s of CPU to build; the bundle builds it on first use,
+// for emoji sequences). test/unit/string-width-memo.test.ts checks code points one by one and
+// mixed strings against string-width itself.
+import { eastAsianWidth } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 
 const LIMIT = 20_000;
 const MAX_LENGTH = 512;
+const FIRST_EMOJI_PRESENTATION = 0x231a;
+const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
+// string-width's test for a printing character.
+const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
+const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/v;
+const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
+const segmenter = new Intl.Segmenter();
 const widths = new Map();
+const graphemeWidths = new Map();
+
+function graphemeWidth(grapheme) {
+  let width = graphemeWidths.get(grapheme);
+  if (width === undefined) {
+    const codePoint = grapheme.codePointAt(0);
+    // Emoji sequences, and lone regional indicators (Emoji_Presentation, but not RGI on their own).
+    if (grapheme.length !== (codePoint > 0xffff ? 2 : 1) || (codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff)) width = stringWidth(grapheme);
+    else if (!VISIBLE.test(grapheme)) width = 0;
+    else if (codePoint >= FIRST_EMOJI_PRESENTATION && EMOJI_PRESENTATION.test(grapheme)) width = 2;
+    else width = eastAsianWidth(codePoint, NARROW_AMBIGUOUS);
+    if (graphemeWidths.size >= LIMIT) graphemeWidths.clear();
+    graphemeWidths.set(grapheme, width);
+  }
+  return width;
+}
+
+function measure(input) {
+  if (ASCII_PRINTABLE.test(input)) return input.length;
+  // Escape sequences are stripped from the whole string first: string-width does that.
+  if (input.includes('\u001b') || input.includes('\u009b')) return stringWidth(input);
+  let width = 0;
+  for (const { segment } of segmenter.segment(input)) width += graphemeWidth(segment);
+  return width;
+}
 
 export default function cachedStringWidth(input, options) {
   if (options !== undefined || typeof input !== 'string' || input.length > MAX_LENGTH) return stringWidth(input, options);
   let width = widths.get(input);
   if (width === undefined) {
-    width = stringWidth(input);
+    width = measure(input);
     if (widths.size >= LIMIT) widths.clear();
     widths.set(input, width);
   }

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sanitizeFilename } from '../mime/attachment-filename.js';
+import { sanitizeFilename } from '../mime/safe-filename.js';
 
 export interface PrivateTemp {
   dir: string;

@@ -2,11 +2,9 @@
 // control characters, names that Windows treats as devices, or enough bytes to overflow
 // NAME_MAX. This turns any of them into one plain file name, or a fallback of our own.
 import libmime from 'libmime';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeFilename } from './safe-filename.js';
 
-/** Bytes, not characters: file systems cap names at 255 bytes; room is left for " (123)". */
-const MAX_NAME_BYTES = 200;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|clock\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
+export { sanitizeFilename };
 
 /** `attachment-3.pdf`: what an unnamed attachment is called (index is 0-based, the name 1-based). */
 export function fallbackFilename(index: number, contentType: string): string {
@@ -17,28 +15,6 @@ export function fallbackFilename(index: number, contentType: string): string {
     ext = 'bin';
   }
   return `attachment-${index + 1}.${ext.replace(/[^A-Za-z0-9]/g, '') || 'bin'}`;
-}
-
-/** A safe single file name, or '' when nothing usable is left of `name`. */
-export function sanitizeFilename(name: string): string {
-  let s = sanitizeLine(name).normalize('NFC');
-  // Keep only the last path segment, whichever separator the sender used.
-  s =
-    s
-      .split(/[/\\]/)
-      .filter((part) => part.trim() !== '')
-      .pop() ?? '';
-  s = s
-    .replace(/[<>:"|?*\u0000-\u001f\u007f]/g, '_')
-    // Invisible format characters can hide a real extension. (ZWJ/ZWNJ stay: emoji sequences
-    // and several scripts need them.)
-    .replace(/[\u200b\u200e\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.-]+/, '') // no hidden files, no names that read as command options
-    .replace(/[\s.]+$/, ''); // Windows drops trailing dots/spaces, which can change the extension
-  if (s === '' || s === '_') return '';
-  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
-  return capBytes(s, MAX_NAME_BYTES);
 }
 
 /** The name to show and save under: the message's name if usable, else the fallback. */
@@ -52,22 +28,4 @@ export function attachmentFilename(
 } {
   const cleaned = name === undefined ? '' : sanitizeFilename(name);
   return cleaned ? { filename: cleaned, fromMessage: true } : { filename: fallbackFilename(index, contentType), fromMessage: false };
-}
-
-/** Cuts the stem (keeping a short extension) by whole graphemes until the UTF-8 length fits. */
-function capBytes(name: string, maxBytes: number): string {
-  if (Buffer.byteLength(name) <= maxBytes) return name;
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
-  const stem = ext ? name.slice(0, dot) : name;
-  const budget = maxBytes - Buffer.byteLength(ext);
-  let out = '';
-  let used = 0;
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(stem)) {
-    const bytes = Buffer.byteLength(segment);
-    if (used + bytes > budget) break;
-    out += segment;
-    used += bytes;
-  }
-  return out.replace(/[\s.]+$/, '') + ext;
 }

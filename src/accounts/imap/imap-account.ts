@@ -201,9 +201,13 @@ export class ImapAccount implements MailAccount {
   async openFolder(path: string): Promise<OpenedFolder> {
     const opened = await this.withClient(`opening folder ${path}`, async (client) => {
       // Never STATUS the selected mailbox (see countUnseen): ask before selecting it, or search.
+      // With ESEARCH the count comes after SELECT (SEARCH RETURN (COUNT)): the server opens the
+      // folder once, not twice (100k INBOX under load: 1.3–1.6 s against 2.2–2.8 s for STATUS,
+      // then SELECT); without it a SEARCH would list every unseen message, so STATUS goes first.
       await this.hidden.ready();
       const wasSelected = client.mailbox && client.mailbox.path === path;
-      const unseenBefore = wasSelected || this.hidden.of(path).size > 0 ? undefined : await statusUnseen(client, path);
+      const skipStatus = wasSelected || this.hidden.of(path).size > 0 || client.capabilities.has('ESEARCH');
+      const unseenBefore = skipStatus ? undefined : await statusUnseen(client, path);
       return this.inFolder(client, path, async (c, mailbox) => {
         // Already selected: take in what other clients did meanwhile (EXISTS, EXPUNGE), so the
         // session knows every UID the caller may act on next.

@@ -2,7 +2,6 @@
 // UIDs only: the shape and order of a 100k folder's threads cost no header fetch at all. Without
 // the capability (or imapflow's internals), callers thread locally (threadLocally below).
 import type { ImapFlow } from 'imapflow';
-import { parseHeaderSummary } from '../../mime/header-summary.js';
 import { threadOrder } from '../../threading/jwz.js';
 import { flattenThreads, maxUid, parseThreadAttributes, type ThreadOrder } from '../../threading/thread-tree.js';
 import { atom, canRunRaw, runRawCommand } from './raw-command.js';
@@ -33,6 +32,8 @@ export async function serverThreadOrder(client: ImapFlow): Promise<ThreadOrder |
 export async function threadLocally(client: ImapFlow): Promise<ThreadOrder> {
   if (!client.mailbox || client.mailbox.exists === 0) return { uids: [], depths: [] };
   const messages = await client.fetchAll('1:*', { uid: true, envelope: true, headers: ['references'] });
+  // Loaded here: the MIME stack (libmime, iconv-lite) is not needed to open a folder.
+  const { parseHeaderSummary } = await import('../../mime/header-summary.js');
   return threadOrder(
     messages.flatMap((m) => {
       if (!m.uid) return [];

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { completePath, expandHome, LastSaveDirectory } from '../../handoff/index.js';
+import { completePath, expandHome, LastSaveDirectory } from '../../handoff/save-path.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import type { Overlay } from './types.js';

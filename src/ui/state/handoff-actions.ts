@@ -3,7 +3,10 @@
 // message to a shell command. They act on the open message or on the row under the list cursor
 // (handoff-target.ts). A program that needs the terminal gets it through the controller's
 // `handoff.suspend` (Ink steps aside, as for the compose editor).
-import { extractUrls, openContent, pipeToCommand, planOpenUrl, runOpen } from '../../handoff/index.js';
+import { extractUrls } from '../../handoff/urls.js';
+
+/** Opening and piping (mailcap, which needs libmime) load on first use, not with the first frame. */
+const handoff = () => import('../../handoff/index.js');
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { ControllerContext } from './controller-context.js';
 import { currentHandoffMessage, handoffTarget, withHandoffMessage } from './handoff-target.js';
@@ -60,7 +63,7 @@ function handOver(ctx: ControllerContext, which: number | 'html', none: string):
         return tell(ctx, `No attachment ${which + 1} (this message has ${message.attachments.length})`);
       const content = await ctx.track('opening…', loader.content!(message, which));
       if (!content) return tell(ctx, none);
-      const opened = await openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
+      const opened = await (await handoff()).openContent(content, { ...terminalHooks(ctx), ...(ctx.opts.handoff?.run ? { run: ctx.opts.handoff.run } : {}) });
       if (opened.error) return tell(ctx, sanitizeLine(opened.error));
       tell(ctx, `Opened ${sanitizeLine(content.filename)} with ${sanitizeLine(opened.plan.via)}`);
     } catch (err) {
@@ -98,6 +101,7 @@ function pickUrl(ctx: ControllerContext, text: string): void {
 
 export function openUrl(ctx: ControllerContext, url: string): void {
   void (async () => {
+    const { planOpenUrl, runOpen } = await handoff();
     const run = ctx.opts.handoff?.run ?? runOpen;
     const result = await run(planOpenUrl(url));
     if (result.error) tell(ctx, sanitizeLine(result.error));
@@ -138,11 +142,12 @@ export function pipeMessage(ctx: ControllerContext, command: string, attachment?
       const part = attachment === undefined ? undefined : await loader.content!(message, attachment);
       if (attachment !== undefined && !part) return tell(ctx, `No attachment ${attachment + 1} (this message has ${message.attachments.length})`);
       const source = part ? part.bytes : await loader.rawStream!(message);
-      const handoff = ctx.opts.handoff;
-      if (handoff?.suspend) {
-        const result = await handoff.suspend(async () => {
+      const { pipeToCommand } = await handoff();
+      const terminal = ctx.opts.handoff;
+      if (terminal?.suspend) {
+        const result = await terminal.suspend(async () => {
           const r = await pipeToCommand(command, source, { stdout: 'inherit', stderr: 'inherit' });
-          await handoff.pressAnyKey?.(`${r.summary}\r\nPress any key to return to tmail`);
+          await terminal.pressAnyKey?.(`${r.summary}\r\nPress any key to return to tmail`);
           return r;
         });
         if (result.exitCode === 0) tell(ctx, result.summary);
