@@ -80,10 +80,25 @@ interface Run {
   peakRssMb?: number;
 }
 
-async function runTmail(config: string, dataDir: string, password: string, newest: string, oldest: string | undefined): Promise<Run> {
+/**
+ * BENCH_PROFILE_DIR=DIR: each run writes a CPU profile (--cpu-prof) and the protocol trace
+ * (--trace) into DIR, named after the run, to see where the time goes and what the server is asked.
+ */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
+function tmailCommand(config: string, run: string): string {
+  if (!PROFILE_DIR) return `./bin/tmail.js --config ${config}`;
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  return (
+    `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${PROFILE_DIR} --cpu-prof-name=${run}.cpuprofile ` +
+    `./bin/tmail.js --config ${config} --trace ${path.join(PROFILE_DIR, `${run}.trace`)}`
+  );
+}
+
+async function runTmail(run: string, config: string, dataDir: string, password: string, newest: string, oldest: string | undefined): Promise<Run> {
   const tmux = await startTmux({ cols: COLS, rows: ROWS, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: dataDir } });
   try {
-    await tmux.type(`./bin/tmail.js --config ${config}; echo "EXIT=$?"`);
+    await tmux.type(`${tmailCommand(config, run)}; echo "EXIT=$?"`);
     await sleep(200);
     const started = performance.now();
     await tmux.keys('Enter');
@@ -150,12 +165,12 @@ export async function runMillionInboxSection(log: (line: string) => void): Promi
       { mode: 0o600 },
     );
     const dataDir = path.join(work, 'data');
-    const cold = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
+    const cold = await runTmail('cold', config, dataDir, password, subject(count - 1), subject(0));
     log(
       `  cold (no header cache): first screen ${cold.firstScreen.toFixed(2)} s, G to the oldest ${cold.oldest?.toFixed(2) ?? '?'} s, peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB`,
     );
     // Let the header cache of the cold run list the folder's UIDs in the background.
-    const warm = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
+    const warm = await runTmail('warm', config, dataDir, password, subject(count - 1), subject(0));
     log(
       `  warm (header cache):    first screen ${warm.firstScreen.toFixed(2)} s, G to the oldest ${warm.oldest?.toFixed(2) ?? '?'} s, peak RSS ${warm.peakRssMb?.toFixed(0) ?? '?'} MB`,
     );
