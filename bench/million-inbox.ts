@@ -95,10 +95,10 @@ function tmailCommand(config: string, run: string): string {
   );
 }
 
-async function runTmail(run: string, config: string, dataDir: string, password: string, newest: string, oldest: string | undefined): Promise<Run> {
+async function runTmail(label: string, config: string, dataDir: string, password: string, newest: string, oldest: string | undefined): Promise<Run> {
   const tmux = await startTmux({ cols: COLS, rows: ROWS, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: dataDir } });
   try {
-    await tmux.type(`${tmailCommand(config, run)}; echo "EXIT=$?"`);
+    await tmux.type(`${tmailCommand(config, label)}; echo "EXIT=$?"`);
     await sleep(200);
     const started = performance.now();
     await tmux.keys('Enter');
