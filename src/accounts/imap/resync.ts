@@ -52,7 +52,7 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
     if (cache.count(path) !== mailbox.exists) {
       // Expunges the server did not name (no QRESYNC): one UID list settles them.
       const list = await serverUids(client, mailbox.exists);
-      const diff = cache.replaceUids(path, list);
+      const diff = await cache.replaceUids(path, list);
       result.removed.push(...diff.removed);
       result.added.push(...diff.added);
     }
@@ -62,7 +62,7 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
 
   // First visit, or no mod-sequences: the full UID list, plus a FLAGS diff when rows exist.
   const hadRows = cached.count > 0;
-  const diff = cache.replaceUids(path, await serverUids(client, mailbox.exists));
+  const diff = await cache.replaceUids(path, await serverUids(client, mailbox.exists));
   let fetched = 0;
   const flagChanges: ResyncResult['flagChanges'] = [];
   if (hadRows && !canCondstore) {
@@ -78,7 +78,8 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
       changes.push({ uid: m.uid, flags: now });
     }
     cache.applyFlags(path, changes);
-    flagChanges.push(...changes.filter((c) => !diff.added.includes(c.uid)));
+    const isNew = new Set(diff.added);
+    flagChanges.push(...changes.filter((c) => !isNew.has(c.uid)));
   }
   cache.setSyncPoint(path, point);
   return { mode: 'full', fetched, added: diff.added, removed: diff.removed, flagChanges };
