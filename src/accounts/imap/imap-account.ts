@@ -214,7 +214,13 @@ export class ImapAccount implements MailAccount {
       // Arrival order is UID order: a complete, current cache answers without the server.
       const mailbox = this.client?.mailbox;
       const current = mailbox && mailbox.path === path && this.sessionValidity.get(path) === mailbox.uidValidity ? mailbox : undefined;
-      const cached = current ? await this.headers.window(path, current.uidValidity, current.exists, start, count) : null;
+      // Not opened on the server yet this session (a warm start still logging in): the cache
+      // answers alone, like the first screen it drew; the open that follows reconciles.
+      const cached = current
+        ? this.headers.window(path, current.uidValidity, current.exists, start, count)
+        : this.sessionValidity.has(path)
+          ? null
+          : this.headers.windowBeforeOpen(path, start, count);
       if (cached) {
         if (cached.missing.length === 0) return cached.rows.map((r) => r.summary!);
         const fetched = await this.fetchSummaries(path, cached.missing);
