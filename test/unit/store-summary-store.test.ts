@@ -108,7 +108,10 @@ test('a big UID list is filled in slices that give the event loop back; the kept
     cache.putSummaries('INBOX', [summary(2_500, { subject: 'again' })]);
     assert.equal(cache.count('INBOX'), 3, 'an update is not a new row');
     // 1..3000 without 1000..1099, and 5000..5009: four slices of 1,000 and a few runs.
-    const server = [...Array.from({ length: 3_000 }, (_, i) => i + 1).filter((u) => u < 1_000 || u >= 1_100), ...Array.from({ length: 10 }, (_, i) => 5_000 + i)];
+    const server = [
+      ...Array.from({ length: 3_000 }, (_, i) => i + 1).filter((u) => u < 1_000 || u >= 1_100),
+      ...Array.from({ length: 10 }, (_, i) => 5_000 + i),
+    ];
     let turns = 0;
     let filling = true;
     const ticker = (async () => {
