@@ -36,7 +36,7 @@ function writeMessages(maildir: string, count: number): void {
   }
 }
 
-async function indexOnce(server: DovecotServer, password: string): Promise<number> {
+function imapClient(server: DovecotServer, password: string): ImapFlow {
   const client = new ImapFlow({
     host: server.host,
     port: server.ports.imap,
@@ -48,10 +48,38 @@ async function indexOnce(server: DovecotServer, password: string): Promise<numbe
     socketTimeout: TIMEOUT_MS,
   } as ConstructorParameters<typeof ImapFlow>[0]);
   client.on('error', () => undefined);
+  return client;
+}
+
+async function indexOnce(server: DovecotServer, password: string): Promise<number> {
+  const client = imapClient(server, password);
   await client.connect();
   try {
     const box = await client.mailboxOpen('INBOX');
     return box.exists;
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+/**
+ * What the server alone costs a new session, measured with imapflow after tmail's runs: login,
+ * SELECT, and FETCH of 50 envelopes it has not been asked for yet (Dovecot parses and caches them
+ * on the first FETCH, with a cost that grows with the folder: not tmail's to cut). Seconds.
+ */
+async function serverCosts(server: DovecotServer, password: string, count: number): Promise<{ login: number; select: number; fetch: number }> {
+  const client = imapClient(server, password);
+  let t = performance.now();
+  await client.connect();
+  const login = (performance.now() - t) / 1000;
+  try {
+    t = performance.now();
+    await client.mailboxOpen('INBOX');
+    const select = (performance.now() - t) / 1000;
+    const mid = Math.floor(count / 2);
+    t = performance.now();
+    await client.fetchAll(`${mid}:${mid + 49}`, { uid: true, flags: true, bodyStructure: true, envelope: true, internalDate: true, size: true });
+    return { login, select, fetch: (performance.now() - t) / 1000 };
   } finally {
     await client.logout().catch(() => undefined);
   }
@@ -173,6 +201,10 @@ export async function runMillionInboxSection(log: (line: string) => void): Promi
     const warm = await runTmail('warm', config, dataDir, password, subject(count - 1), subject(0));
     log(
       `  warm (header cache):    first screen ${warm.firstScreen.toFixed(2)} s, G to the oldest ${warm.oldest?.toFixed(2) ?? '?'} s, peak RSS ${warm.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    );
+    const costs = await serverCosts(server, password, count);
+    log(
+      `  the server alone (imapflow, a new session): login ${costs.login.toFixed(2)} s, SELECT ${costs.select.toFixed(2)} s, first FETCH of 50 envelopes not fetched before ${costs.fetch.toFixed(2)} s`,
     );
     const peak = Math.max(cold.peakRssMb ?? 0, warm.peakRssMb ?? 0);
     log(`  peak RSS ${peak.toFixed(0)} MB with the 192 MB heap cap (goal: under 250 MB)${peak < 250 ? '' : '  ** above goal **'}`);

@@ -278,8 +278,8 @@ export class SummaryStore {
    * consecutive UIDs, and only UIDs already cached inside a slice are read back. The folder is
    * marked complete by the last slice, so a fill cut short is redone, never trusted.
    */
-  async replaceUids(path: string, serverUids: readonly number[], slice = 50_000): Promise<{ added: number[]; removed: number[] }> {
-    const ranges = uidRanges(serverUids);
+  async replaceUids(path: string, serverUids: readonly number[] | UidRuns, slice = 50_000): Promise<{ added: number[]; removed: number[] }> {
+    const ranges = 'runs' in serverUids ? uidRanges([], serverUids.runs) : uidRanges(serverUids);
     const added: number[] = [];
     const removed: number[] = [];
     const inRange = this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? AND uid BETWEEN ? AND ? ORDER BY uid');
@@ -395,15 +395,24 @@ export class SummaryStore {
 /** Highest UID IMAP allows (RFC 3501: a 32-bit unsigned number). */
 const MAX_UID = 4_294_967_295;
 
-/** Sorted, merged runs [lo, hi] of consecutive UIDs. */
-function uidRanges(uids: readonly number[]): Array<[number, number]> {
-  // A typed array sorts numerically, without a comparator call per pair.
-  const sorted = Float64Array.from(uids.filter((u) => Number.isInteger(u) && u >= 1 && u <= MAX_UID)).sort();
+/** A UID list as runs of consecutive UIDs [lo, hi] (as an ESEARCH answer gives it), in any order. */
+export interface UidRuns {
+  runs: ReadonlyArray<readonly [number, number]>;
+}
+
+/** Sorted, merged runs [lo, hi] of consecutive UIDs: of single `uids`, or of `runs` when given. */
+function uidRanges(uids: readonly number[], runs?: UidRuns['runs']): Array<[number, number]> {
+  const valid = (u: number) => Number.isInteger(u) && u >= 1 && u <= MAX_UID;
+  const pairs = runs
+    ? runs.filter(([lo, hi]) => valid(lo) && valid(hi)).map(([lo, hi]): [number, number] => (lo <= hi ? [lo, hi] : [hi, lo]))
+    : // A typed array sorts numerically, without a comparator call per pair.
+      Array.from(Float64Array.from(uids.filter(valid)).sort(), (u): [number, number] => [u, u]);
+  if (runs) pairs.sort((a, b) => a[0] - b[0]);
   const ranges: Array<[number, number]> = [];
-  for (const uid of sorted) {
+  for (const [lo, hi] of pairs) {
     const last = ranges[ranges.length - 1];
-    if (last && uid <= last[1] + 1) last[1] = Math.max(last[1], uid);
-    else ranges.push([uid, uid]);
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else ranges.push([lo, hi]);
   }
   return ranges;
 }

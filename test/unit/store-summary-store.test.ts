@@ -150,8 +150,30 @@ test('a big UID list is filled in slices that give the event loop back; the kept
       ],
       'summaries already cached survive the fill',
     );
-    // A second fill with nothing new reads no slice back and changes nothing.
+    // A second fill with nothing new reads no slice back and changes nothing; runs (an ESEARCH
+    // answer, in any order) say the same as the single UIDs.
     assert.deepEqual(await cache.replaceUids('INBOX', server, 1_000), { added: [], removed: [] });
+    assert.deepEqual(
+      await cache.replaceUids('INBOX', {
+        runs: [
+          [5_000, 5_009],
+          [1_100, 3_000],
+          [999, 1],
+        ],
+      }),
+      { added: [], removed: [] },
+    );
+    assert.deepEqual(
+      await cache.replaceUids('INBOX', {
+        runs: [
+          [1, 999],
+          [1_100, 3_000],
+          [5_000, 5_010],
+        ],
+      }),
+      { added: [5_010], removed: [] },
+    );
+    cache.removeUids('INBOX', [5_010]);
     cache.removeUids('INBOX', [1, 2, 424242]);
     cache.applyFlags('INBOX', [{ uid: 6_000, flags: [] }]);
     assert.equal(cache.count('INBOX'), server.length - 2 + 1);

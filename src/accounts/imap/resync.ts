@@ -9,7 +9,7 @@
 // AccountEvents.
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { Flag } from '../../domain/index.js';
-import type { SummaryStore } from '../../store/summary-store.js';
+import type { SummaryStore, UidRuns } from '../../store/summary-store.js';
 import { decodeFlags } from '../../store/summary-codec.js';
 
 export type ResyncMode = 'unchanged' | 'qresync' | 'condstore' | 'full';
@@ -127,11 +127,12 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
  * ("1:100000" instead of 100,000 numbers to parse); it is expanded with a bound, so a hostile
  * "1:4294967295" cannot make us allocate billions of entries.
  */
-async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
+async function serverUids(client: ImapFlow, exists: number): Promise<number[] | UidRuns> {
   if (client.capabilities.has('ESEARCH')) {
     const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
-    // Headroom for mail that arrived since SELECT; still bounded.
-    if (result && !Array.isArray(result)) return expandUidSet(result.all ?? '', exists + 10_000);
+    // Headroom for mail that arrived since SELECT; still bounded. Kept as runs: "1:1000000" is
+    // one run for the store, not a million numbers.
+    if (result && !Array.isArray(result)) return { runs: uidSetRuns(result.all ?? '', exists + 10_000) };
     if (Array.isArray(result)) return [...result].sort((a, b) => a - b);
   }
   const result = await client.search({ all: true }, { uid: true });
@@ -139,19 +140,28 @@ async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
   return [...result].sort((a, b) => a - b);
 }
 
-/** "1:3,7" → [1, 2, 3, 7], at most `limit` entries (the folder's message count). */
-export function expandUidSet(set: string, limit: number): number[] {
-  const out: number[] = [];
-  if (!set) return out;
+/** "1:3,7" → [[1, 3], [7, 7]], at most `limit` UIDs in all (the folder's message count). */
+export function uidSetRuns(set: string, limit: number): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  if (!set) return runs;
+  let total = 0;
   for (const part of set.split(',')) {
     const [a, b = a] = part.split(':');
     let lo = Number(a);
     let hi = Number(b);
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 1 || hi < 1) throw new Error(`the server sent a malformed UID set`);
     if (lo > hi) [lo, hi] = [hi, lo];
-    if (out.length + (hi - lo + 1) > limit) throw new Error(`the server listed more UIDs than the folder holds`);
-    for (let uid = lo; uid <= hi; uid++) out.push(uid);
+    total += hi - lo + 1;
+    if (total > limit) throw new Error(`the server listed more UIDs than the folder holds`);
+    runs.push([lo, hi]);
   }
+  return runs;
+}
+
+/** "1:3,7" → [1, 2, 3, 7], at most `limit` entries (the folder's message count). */
+export function expandUidSet(set: string, limit: number): number[] {
+  const out: number[] = [];
+  for (const [lo, hi] of uidSetRuns(set, limit)) for (let uid = lo; uid <= hi; uid++) out.push(uid);
   return out.sort((x, y) => x - y);
 }
 

@@ -51,8 +51,12 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
       patch.listTop = ctx.state.listTop + delta;
     }
     ctx.store.set(patch);
-    scrollListTo(ctx, Math.min(ctx.state.listCursor, Math.max(0, opened.total - 1)));
+    ctx.store.set(scrolledTo(ctx.state, Math.min(ctx.state.listCursor, Math.max(0, opened.total - 1))));
+    const windows = requestVisible(ctx);
     updateFolderCounts(ctx, account, path, opened.total, opened.unread);
+    // A folder opened afresh: the caller's next commands (the folder list after a login) go to
+    // the server after its first rows, not ahead of them.
+    if (!keepPosition) await Promise.all(windows);
   } catch (err) {
     ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
@@ -74,14 +78,18 @@ export function scrollListTo(ctx: ControllerContext, cursor: number): void {
 
 /** Requests the windows around the visible rows that are not cached yet. */
 export function ensureVisible(ctx: ControllerContext): void {
+  void requestVisible(ctx);
+}
+
+/** ensureVisible, giving the fetches it started (each settles, failures are reported by it). */
+function requestVisible(ctx: ControllerContext): Promise<void>[] {
   const s = ctx.state;
   const cur = s.current;
-  if (!cur || !cur.opened) return;
+  if (!cur || !cur.opened) return [];
   const key = folderKey(cur.account, cur.path);
   const page = pageSize(s);
   if (s.search) {
-    void ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
-    return;
+    return [ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page))];
   }
   // Windows of another order are at other positions: a folder's cache holds one order at a time.
   const order = listOrder(s);
@@ -92,7 +100,7 @@ export function ensureVisible(ctx: ControllerContext): void {
   }
   const from = Math.max(0, s.listTop - page);
   const to = Math.min(cur.total, s.listTop + 2 * page);
-  for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
+  return ctx.cache.missing(key, from, to).map((w) => fetchWindow(ctx, cur.account, cur.path, w));
 }
 
 export async function fetchWindow(ctx: ControllerContext, account: AccountId, path: string, w: number, label = 'messages…'): Promise<void> {
