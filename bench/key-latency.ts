@@ -101,7 +101,11 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
     const insideLoading: number[] = [];
     const stallsLoading: number[] = [];
     try {
-      await tmux.type(`./bin/tmail.js --config ${config}; echo "EXIT=$?"`);
+      // BENCH_PROFILE_DIR=DIR: tmail writes CPU profiles into DIR/keys (one per thread: the UI's
+      // and the parse worker's), to see what blocks.
+      const profile = process.env.BENCH_PROFILE_DIR;
+      const command = profile ? `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${path.join(profile, 'keys')} ./bin/tmail.js` : './bin/tmail.js';
+      await tmux.type(`${command} --config ${config}; echo "EXIT=$?"`);
       await tmux.keys('Enter');
       await tmux.waitFor((s) => has(s, mark), 'the message list', 120_000);
       await sleep(1_000);

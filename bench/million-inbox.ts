@@ -109,8 +109,9 @@ interface Run {
 }
 
 /**
- * BENCH_PROFILE_DIR=DIR: each run writes a CPU profile (--cpu-prof) and the protocol trace
- * (--trace) into DIR, named after the run, to see where the time goes and what the server is asked.
+ * BENCH_PROFILE_DIR=DIR: each run writes CPU profiles (--cpu-prof, one per thread) into DIR/<run>
+ * and the protocol trace (--trace) into DIR/<run>.trace, to see where the time goes and what the
+ * server is asked.
  */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
@@ -118,7 +119,7 @@ function tmailCommand(config: string, run: string): string {
   if (!PROFILE_DIR) return `./bin/tmail.js --config ${config}`;
   mkdirSync(PROFILE_DIR, { recursive: true });
   return (
-    `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${PROFILE_DIR} --cpu-prof-name=${run}.cpuprofile ` +
+    `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, run)} ` +
     `./bin/tmail.js --config ${config} --trace ${path.join(PROFILE_DIR, `${run}.trace`)}`
   );
 }
