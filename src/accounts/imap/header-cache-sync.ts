@@ -139,10 +139,16 @@ export class HeaderCacheSync {
         if (last && last.mailbox === mailbox && last.change === change && folder?.complete && folder.count === mailbox.exists) {
           return { mode: 'unchanged' as const, fetched: 0, added: [], removed: [], flagChanges: [] };
         }
-        const done = await resyncFolder(client, path, mailbox, cache);
+        const done = await resyncFolder(client, path, mailbox, cache, true);
         this.settled.set(path, { mailbox, change });
         return done;
       });
+      // A folder's first UID list is written with the mailbox lock released (see ResyncResult.fill).
+      if (result.fill) {
+        const fill = result.fill;
+        delete result.fill;
+        await fill();
+      }
     } catch (err) {
       if (this.closed || this.disabled) return null;
       // A network failure is reported by the connection itself; a cache failure switches it off.

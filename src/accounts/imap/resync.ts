@@ -24,6 +24,12 @@ export interface ResyncResult {
   removed: number[];
   /** Messages already cached whose flags differ now. */
   flagChanges: Array<{ uid: number; flags: Flag[] }>;
+  /**
+   * Only with `deferFill`: the folder's UID list still to be written to the store. The caller runs
+   * it after releasing the mailbox lock (writing a million rows takes seconds, and a window the
+   * user asks for meanwhile must not wait for it); it fills `added` and `removed` in.
+   */
+  fill?: () => Promise<void>;
 }
 
 interface ExpungeEvent {
@@ -31,7 +37,7 @@ interface ExpungeEvent {
   uid?: number;
 }
 
-export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: SummaryStore): Promise<ResyncResult> {
+export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: SummaryStore, deferFill = false): Promise<ResyncResult> {
   let cached = cache.folder(path);
   if (!cached || cached.uidValidity !== mailbox.uidValidity) {
     cache.reset(path, mailbox.uidValidity);
@@ -62,7 +68,21 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
 
   // First visit, or no mod-sequences: the full UID list, plus a FLAGS diff when rows exist.
   const hadRows = cached.count > 0;
-  const diff = await cache.replaceUids(path, await serverUids(client, mailbox.exists));
+  const list = await serverUids(client, mailbox.exists);
+  if (deferFill && !(hadRows && !canCondstore)) {
+    // No FLAGS to compare after the list: the writing can wait for the lock to be released. The
+    // folder is complete only once it is written; changes the session sees meanwhile go to the
+    // store as usual, and the next reconciliation settles any it wrote over.
+    const result: ResyncResult = { mode: 'full', fetched: 0, added: [], removed: [], flagChanges: [] };
+    result.fill = async () => {
+      const diff = await cache.replaceUids(path, list);
+      result.added = diff.added;
+      result.removed = diff.removed;
+      cache.setSyncPoint(path, point);
+    };
+    return result;
+  }
+  const diff = await cache.replaceUids(path, list);
   let fetched = 0;
   const flagChanges: ResyncResult['flagChanges'] = [];
   if (hadRows && !canCondstore) {
