@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { startDovecot, type DovecotServer } from '../test/helpers/dovecot.js';
+import { STORE_FILE, SummaryStore } from '../src/store/summary-store.js';
 import { startTmux, type TmuxSession } from '../test/helpers/tmux.js';
 import { uiBenchCanRun } from './ui-prereqs.js';
 
@@ -36,7 +37,7 @@ function writeMessages(maildir: string, count: number): void {
   }
 }
 
-async function indexOnce(server: DovecotServer, password: string): Promise<number> {
+function imapClient(server: DovecotServer, password: string): ImapFlow {
   const client = new ImapFlow({
     host: server.host,
     port: server.ports.imap,
@@ -48,10 +49,38 @@ async function indexOnce(server: DovecotServer, password: string): Promise<numbe
     socketTimeout: TIMEOUT_MS,
   } as ConstructorParameters<typeof ImapFlow>[0]);
   client.on('error', () => undefined);
+  return client;
+}
+
+async function indexOnce(server: DovecotServer, password: string): Promise<number> {
+  const client = imapClient(server, password);
   await client.connect();
   try {
     const box = await client.mailboxOpen('INBOX');
     return box.exists;
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+/**
+ * What the server alone costs a new session, measured with imapflow after tmail's runs: login,
+ * SELECT, and FETCH of 50 envelopes it has not been asked for yet (Dovecot parses and caches them
+ * on the first FETCH, with a cost that grows with the folder: not tmail's to cut). Seconds.
+ */
+async function serverCosts(server: DovecotServer, password: string, count: number): Promise<{ login: number; select: number; fetch: number }> {
+  const client = imapClient(server, password);
+  let t = performance.now();
+  await client.connect();
+  const login = (performance.now() - t) / 1000;
+  try {
+    t = performance.now();
+    await client.mailboxOpen('INBOX');
+    const select = (performance.now() - t) / 1000;
+    const mid = Math.floor(count / 2);
+    t = performance.now();
+    await client.fetchAll(`${mid}:${mid + 49}`, { uid: true, flags: true, bodyStructure: true, envelope: true, internalDate: true, size: true });
+    return { login, select, fetch: (performance.now() - t) / 1000 };
   } finally {
     await client.logout().catch(() => undefined);
   }
@@ -77,13 +106,57 @@ function peakRssMb(pid: number | undefined): number | undefined {
 interface Run {
   firstScreen: number;
   oldest?: number;
+  /** Seconds from the first screen until the header cache held the whole folder (cold run). */
+  filled?: number;
   peakRssMb?: number;
 }
 
-async function runTmail(config: string, dataDir: string, password: string, newest: string, oldest: string | undefined): Promise<Run> {
+/**
+ * BENCH_PROFILE_DIR=DIR: each run writes CPU profiles (--cpu-prof, one per thread) into DIR/<run>
+ * and the protocol trace (--trace) into DIR/<run>.trace, to see where the time goes and what the
+ * server is asked.
+ */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
+function tmailCommand(config: string, run: string): string {
+  if (!PROFILE_DIR) return `./bin/tmail.js --config ${config}`;
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  return (
+    `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, run)} ` +
+    `./bin/tmail.js --config ${config} --trace ${path.join(PROFILE_DIR, `${run}.trace`)}`
+  );
+}
+
+/** Waits until the account's summary store marks INBOX complete; false after `timeoutMs`. */
+async function cacheComplete(dataDir: string, timeoutMs: number): Promise<boolean> {
+  const dir = path.join(dataDir, 'accounts', 'big');
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (existsSync(path.join(dir, STORE_FILE))) {
+      const store = await SummaryStore.open(dir, 'imap');
+      try {
+        if (store.folder('INBOX')?.complete) return true;
+      } finally {
+        store.close();
+      }
+    }
+    await sleep(500);
+  }
+  return false;
+}
+
+async function runTmail(
+  label: string,
+  config: string,
+  dataDir: string,
+  password: string,
+  newest: string,
+  oldest: string | undefined,
+  waitForFill = false,
+): Promise<Run> {
   const tmux = await startTmux({ cols: COLS, rows: ROWS, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: dataDir } });
   try {
-    await tmux.type(`./bin/tmail.js --config ${config}; echo "EXIT=$?"`);
+    await tmux.type(`${tmailCommand(config, label)}; echo "EXIT=$?"`);
     await sleep(200);
     const started = performance.now();
     await tmux.keys('Enter');
@@ -96,6 +169,12 @@ async function runTmail(config: string, dataDir: string, password: string, newes
       await tmux.keys('G');
       await tmux.waitFor((s) => s.some((l) => l.includes(oldest)), 'the oldest message after G', TIMEOUT_MS);
       run.oldest = (performance.now() - g) / 1000;
+    }
+    // The cold run's header cache lists the folder's UIDs in the background: the warm run measures
+    // a complete cache only if tmail is not quit before that is written.
+    if (waitForFill) {
+      const filled = await cacheComplete(dataDir, TIMEOUT_MS);
+      if (filled) run.filled = (performance.now() - started) / 1000 - firstScreen;
     }
     run.peakRssMb = peakRssMb(tmailPid(tmux));
     await tmux.keys('q');
@@ -150,14 +229,17 @@ export async function runMillionInboxSection(log: (line: string) => void): Promi
       { mode: 0o600 },
     );
     const dataDir = path.join(work, 'data');
-    const cold = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
+    const cold = await runTmail('cold', config, dataDir, password, subject(count - 1), subject(0), true);
     log(
-      `  cold (no header cache): first screen ${cold.firstScreen.toFixed(2)} s, G to the oldest ${cold.oldest?.toFixed(2) ?? '?'} s, peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB`,
+      `  cold (no header cache): first screen ${cold.firstScreen.toFixed(2)} s, G to the oldest ${cold.oldest?.toFixed(2) ?? '?'} s, peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB; header cache complete ${cold.filled === undefined ? 'never (timed out)' : `${cold.filled.toFixed(1)} s after the first screen`}`,
     );
-    // Let the header cache of the cold run list the folder's UIDs in the background.
-    const warm = await runTmail(config, dataDir, password, subject(count - 1), subject(0));
+    const warm = await runTmail('warm', config, dataDir, password, subject(count - 1), subject(0));
     log(
       `  warm (header cache):    first screen ${warm.firstScreen.toFixed(2)} s, G to the oldest ${warm.oldest?.toFixed(2) ?? '?'} s, peak RSS ${warm.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    );
+    const costs = await serverCosts(server, password, count);
+    log(
+      `  the server alone (imapflow, a new session): login ${costs.login.toFixed(2)} s, SELECT ${costs.select.toFixed(2)} s, first FETCH of 50 envelopes not fetched before ${costs.fetch.toFixed(2)} s`,
     );
     const peak = Math.max(cold.peakRssMb ?? 0, warm.peakRssMb ?? 0);
     log(`  peak RSS ${peak.toFixed(0)} MB with the 192 MB heap cap (goal: under 250 MB)${peak < 250 ? '' : '  ** above goal **'}`);

@@ -6,6 +6,12 @@
 // Rules (RFC 2046 5.1.1): a delimiter is "--boundary" at the start of a line, optionally followed
 // by "--" (the close delimiter) and white space; the line break before it belongs to the
 // delimiter, not to the part before it.
+//
+// An attached message (message/rfc822, or a part of multipart/digest) is a message of its own:
+// `message` holds its range (header and body, the attached part's body) with its parts numbered
+// below the attached part, as IMAP does ("2.1" is the first part of the message attached as "2").
+// Only when it is sent unencoded (7bit, 8bit, binary, as RFC 2046 5.2.1 requires): a base64 or
+// quoted-printable attached message has no raw bytes to point at.
 import libmime from 'libmime';
 
 export interface PartRange {
@@ -20,6 +26,11 @@ export interface PartRange {
   /** One past its last byte. */
   end: number;
   children: PartRange[];
+  /**
+   * message/rfc822 only: the attached message, from its first header byte (this part's bodyStart)
+   * to this part's end; its section is this part's, its children are numbered below it.
+   */
+  message?: PartRange;
 }
 
 /** Deeper nesting or more parts than this: the rest is left as one undivided part. */
@@ -44,7 +55,12 @@ export function rawPart(raw: Buffer, part: PartRange): Buffer {
 export function findPart(root: PartRange, section: string | number[]): PartRange | undefined {
   const path = typeof section === 'string' ? section.split('.').map(Number) : section;
   let part: PartRange | undefined = root;
-  for (const n of path) part = part?.children[n - 1];
+  for (const n of path) {
+    if (!part) return undefined;
+    const inner: PartRange = part.message ?? part;
+    // A message that is not multipart has one part, its body: section 1 (RFC 3501 6.4.5).
+    part = inner.children.length > 0 ? inner.children[n - 1] : part.message && n === 1 ? inner : undefined;
+  }
   return part;
 }
 
@@ -52,7 +68,12 @@ function entity(raw: Buffer, start: number, end: number, section: number[], defa
   const bodyStart = headerEnd(raw, start, end);
   const header = parseContentType(raw.toString('latin1', start, bodyStart), defaultType);
   const part: PartRange = { section, contentType: header.type, start, bodyStart, end, children: [] };
-  if (!header.type.startsWith('multipart/') || !header.boundary || depth >= MAX_DEPTH) return part;
+  if (depth >= MAX_DEPTH) return part;
+  if (header.type === 'message/rfc822' && header.unencoded) {
+    if (--budget.parts >= 0) part.message = entity(raw, bodyStart, end, section, 'text/plain', budget, depth + 1);
+    return part;
+  }
+  if (!header.type.startsWith('multipart/') || !header.boundary) return part;
   // multipart/digest parts default to message/rfc822 (RFC 2046 5.1.5).
   const childDefault = header.type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   const delimiters = findDelimiters(raw, bodyStart, end, header.boundary);
@@ -80,17 +101,35 @@ function headerEnd(raw: Buffer, start: number, end: number): number {
   return end;
 }
 
-function parseContentType(headerBlock: string, defaultType: string): { type: string; boundary?: string } {
-  const match = /^content-type:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)/im.exec(headerBlock);
-  if (!match) return { type: defaultType };
+function parseContentType(headerBlock: string, defaultType: string): { type: string; boundary?: string; unencoded: boolean } {
+  const unencoded = isUnencoded(headerBlock);
+  const match = headerField('content-type').exec(headerBlock);
+  if (!match) return { type: defaultType, unencoded };
   try {
     const parsed = libmime.parseHeaderValue(match[1]!.replace(/\r?\n/g, ''));
     const type = (parsed.value || defaultType).trim().toLowerCase();
     const boundary = parsed.params?.boundary;
-    return typeof boundary === 'string' && boundary !== '' ? { type, boundary } : { type };
+    return typeof boundary === 'string' && boundary !== '' ? { type, boundary, unencoded } : { type, unencoded };
   } catch {
-    return { type: defaultType };
+    return { type: defaultType, unencoded };
   }
+}
+
+/** The value of a header field (folded lines included) at the start of a line. */
+function headerField(name: string): RegExp {
+  return new RegExp(`^${name}:[ \\t]*((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'im');
+}
+
+/** No Content-Transfer-Encoding, or an identity one: the body bytes are the content. */
+function isUnencoded(headerBlock: string): boolean {
+  const match = headerField('content-transfer-encoding').exec(headerBlock);
+  if (!match) return true;
+  return ['7bit', '8bit', 'binary'].includes(
+    match[1]!
+      .replace(/\(.*?\)/g, '')
+      .trim()
+      .toLowerCase(),
+  );
 }
 
 interface Delimiter {

@@ -96,7 +96,7 @@ function measurable(s: string, width: number): boolean {
  * not, or until it reaches the end of the text.
  */
 function headAtWidth(text: string, start: number, width: number): string {
-  let size = Math.max(64, width * 4);
+  let size = width + 16;
   for (;;) {
     const end = Math.min(text.length, start + size);
     const { head, rest } = splitAtWidth(text.slice(start, end), width, true);

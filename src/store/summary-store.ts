@@ -28,7 +28,7 @@ export const STORE_FILE = 'summaries.sqlite';
 export const OLD_IMAP_CACHE_FILE = 'header-cache.sqlite';
 export const OLD_IMAP_STATE_FILE = 'imap-state.json';
 /** Bump when the tables or the summary encoding change: an older file is then rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** Which model's folders: server folders of an IMAP account, or local Maildir folders. */
 export type StoreSource = 'imap' | 'maildir';
@@ -66,6 +66,7 @@ type Database = SqlDatabase;
 
 interface FolderRow {
   unread: number;
+  count: number;
   uid_validity: string;
   highest_modseq: string | null;
   uid_next: number;
@@ -118,7 +119,7 @@ export class SummaryStore {
 
   folder(path: string): CachedFolder | undefined {
     const row = this.db
-      .prepare('SELECT uid_validity, highest_modseq, uid_next, complete, unread FROM folders WHERE source = ? AND path = ?')
+      .prepare('SELECT uid_validity, highest_modseq, uid_next, complete, unread, count FROM folders WHERE source = ? AND path = ?')
       .get(this.source, path) as FolderRow | undefined;
     if (!row) return undefined;
     return {
@@ -126,13 +127,22 @@ export class SummaryStore {
       highestModseq: row.highest_modseq === null ? undefined : BigInt(row.highest_modseq),
       uidNext: row.uid_next,
       complete: row.complete === 1,
-      count: this.count(path),
+      count: row.count,
       unread: row.unread,
     };
   }
 
+  /**
+   * Rows of `path`: kept in the folder row by every write, so a 1,000,000-message folder is not
+   * counted row by row (count(*) reads the whole table) each time a window is asked for.
+   */
   count(path: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM messages WHERE source = ? AND path = ?').get(this.source, path) as { n: number }).n;
+    const row = this.db.prepare('SELECT count FROM folders WHERE source = ? AND path = ?').get(this.source, path) as { count: number } | undefined;
+    return row?.count ?? 0;
+  }
+
+  private addToCount(path: string, delta: number): void {
+    if (delta !== 0) this.db.prepare('UPDATE folders SET count = count + ? WHERE source = ? AND path = ?').run(delta, this.source, path);
   }
 
   /** Forgets everything about `path` and starts it again for `uidValidity` (nothing cached yet). */
@@ -168,9 +178,23 @@ export class SummaryStore {
   /** Rows at positions [start, start+count) with position 0 the highest UID (the newest arrival). */
   window(path: string, start: number, count: number): CachedRow[] {
     if (start < 0 || count <= 0) return [];
-    const rows = this.db
-      .prepare('SELECT uid, flags, summary FROM messages WHERE source = ? AND path = ? ORDER BY uid DESC LIMIT ? OFFSET ?')
-      .all(this.source, path, count, start) as Array<{ uid: number; flags: string | null; summary: string | null }>;
+    type Row = { uid: number; flags: string | null; summary: string | null };
+    // SQLite skips an OFFSET row by row: the older half of the folder is counted from the oldest
+    // end, so `G` in a 1,000,000-message folder skips nothing instead of everything.
+    const total = this.count(path);
+    const end = Math.min(total, start + count);
+    let rows: Row[];
+    if (start > total / 2 && end > start) {
+      rows = (
+        this.db
+          .prepare('SELECT uid, flags, summary FROM messages WHERE source = ? AND path = ? ORDER BY uid ASC LIMIT ? OFFSET ?')
+          .all(this.source, path, end - start, total - end) as Row[]
+      ).reverse();
+    } else {
+      rows = this.db
+        .prepare('SELECT uid, flags, summary FROM messages WHERE source = ? AND path = ? ORDER BY uid DESC LIMIT ? OFFSET ?')
+        .all(this.source, path, count, start) as Row[];
+    }
     return rows.map((r) => ({ uid: r.uid, summary: r.summary === null ? null : decodeSummary(r.uid, r.flags, r.summary) }));
   }
 
@@ -189,11 +213,19 @@ export class SummaryStore {
   /** Stores summaries fetched from the server (their flags included). */
   putSummaries(path: string, summaries: readonly MessageSummary[]): void {
     if (summaries.length === 0) return;
-    const put = this.db.prepare(
-      'INSERT INTO messages (source, path, uid, flags, summary) VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, path, uid) DO UPDATE SET flags = excluded.flags, summary = excluded.summary',
-    );
+    const update = this.db.prepare('UPDATE messages SET flags = ?, summary = ? WHERE source = ? AND path = ? AND uid = ?');
+    const insert = this.db.prepare('INSERT INTO messages (source, path, uid, flags, summary) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const s of summaries) put.run(this.source, path, s.uid, encodeFlags(s.flags), encodeSummary(s));
+      let added = 0;
+      for (const s of summaries) {
+        const flags = encodeFlags(s.flags);
+        const summary = encodeSummary(s);
+        if (Number(update.run(flags, summary, this.source, path, s.uid).changes) === 0) {
+          insert.run(this.source, path, s.uid, flags, summary);
+          added++;
+        }
+      }
+      this.addToCount(path, added);
     });
   }
 
@@ -213,6 +245,7 @@ export class SummaryStore {
           added.push(c.uid);
         }
       }
+      this.addToCount(path, added.length);
     });
     return added;
   }
@@ -221,7 +254,9 @@ export class SummaryStore {
     if (uids.length === 0) return;
     const del = this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ? AND uid = ?');
     this.db.transaction(() => {
-      for (const uid of uids) del.run(this.source, path, uid);
+      let removed = 0;
+      for (const uid of uids) removed += Number(del.run(this.source, path, uid).changes);
+      this.addToCount(path, -removed);
     });
   }
 
@@ -243,22 +278,63 @@ export class SummaryStore {
 
   /**
    * Makes the rows match the server's complete UID list: UIDs no longer there are dropped, new
-   * ones added without summary. Returns what changed.
+   * ones added without summary, then the folder is marked complete. Returns what changed.
+   *
+   * A folder of 1,000,000 messages is filled in slices of `slice` UIDs, each one transaction, with
+   * the event loop free between them (keys and frames go on); SQLite itself adds each run of
+   * consecutive UIDs, and only UIDs already cached inside a slice are read back. The folder is
+   * marked complete by the last slice, so a fill cut short is redone, never trusted.
    */
-  replaceUids(path: string, serverUids: readonly number[]): { added: number[]; removed: number[] } {
-    const server = new Set(serverUids);
+  async replaceUids(path: string, serverUids: readonly number[] | UidRuns, slice = 50_000): Promise<{ added: number[]; removed: number[] }> {
+    const ranges = 'runs' in serverUids ? uidRanges([], serverUids.runs) : uidRanges(serverUids);
     const added: number[] = [];
     const removed: number[] = [];
-    this.db.transaction(() => {
-      const cached = new Set(this.uids(path));
-      for (const uid of cached) if (!server.has(uid)) removed.push(uid);
-      for (const uid of server) if (!cached.has(uid)) added.push(uid);
-      const del = this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ? AND uid = ?');
-      const ins = this.db.prepare('INSERT INTO messages (source, path, uid, flags, summary) VALUES (?, ?, ?, NULL, NULL)');
-      for (const uid of removed) del.run(this.source, path, uid);
-      for (const uid of added) ins.run(this.source, path, uid);
-      this.db.prepare('UPDATE folders SET complete = 1 WHERE source = ? AND path = ?').run(this.source, path);
-    });
+    const inRange = this.db.prepare('SELECT uid FROM messages WHERE source = ? AND path = ? AND uid BETWEEN ? AND ? ORDER BY uid');
+    const countIn = this.db.prepare('SELECT count(*) AS n FROM messages WHERE source = ? AND path = ? AND uid BETWEEN ? AND ?');
+    const deleteIn = this.db.prepare('DELETE FROM messages WHERE source = ? AND path = ? AND uid BETWEEN ? AND ?');
+    const insertRun = this.db.prepare(
+      'INSERT OR IGNORE INTO messages (source, path, uid) WITH RECURSIVE run(uid) AS (SELECT ? UNION ALL SELECT uid + 1 FROM run WHERE uid < ?) SELECT ?, ?, uid FROM run',
+    );
+    const uidsIn = (lo: number, hi: number) => (inRange.all(this.source, path, lo, hi) as Array<{ uid: number }>).map((r) => r.uid);
+    let work = 0;
+    const pause = async (done: number) => {
+      work += done;
+      if (work < slice) return;
+      work = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    // Rows between the server's runs (and beyond them) are gone from the server.
+    for (const [lo, hi] of gaps(ranges)) {
+      const gone = this.db.transaction(() => {
+        const uids = uidsIn(lo, hi);
+        if (uids.length > 0) {
+          deleteIn.run(this.source, path, lo, hi);
+          this.addToCount(path, -uids.length);
+        }
+        return uids;
+      });
+      removed.push(...gone);
+      await pause(gone.length + 1);
+    }
+    for (const [from, to] of ranges) {
+      for (let lo = from; lo <= to; lo += slice) {
+        const hi = Math.min(to, lo + slice - 1);
+        const fresh = this.db.transaction(() => {
+          const size = hi - lo + 1;
+          const have = (countIn.get(this.source, path, lo, hi) as { n: number }).n;
+          if (have === size) return [];
+          const known = have > 0 ? new Set(uidsIn(lo, hi)) : undefined;
+          insertRun.run(lo, hi, this.source, path);
+          this.addToCount(path, size - have);
+          const out: number[] = [];
+          for (let uid = lo; uid <= hi; uid++) if (!known?.has(uid)) out.push(uid);
+          return out;
+        });
+        for (const uid of fresh) added.push(uid);
+        await pause(hi - lo + 1);
+      }
+    }
+    this.db.prepare('UPDATE folders SET complete = 1 WHERE source = ? AND path = ?').run(this.source, path);
     return { added, removed };
   }
 
@@ -330,13 +406,59 @@ export class SummaryStore {
   /** Stores Maildir rows (summaries parsed from files), in one transaction. */
   putFileRows(path: string, rows: readonly FileRow[]): void {
     if (rows.length === 0) return;
-    const put = this.db.prepare(
-      'INSERT INTO messages (source, path, uid, flags, summary, file_key, file_size, file_mtime) VALUES (?, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT (source, path, uid) DO UPDATE SET summary = excluded.summary, file_key = excluded.file_key, file_size = excluded.file_size, file_mtime = excluded.file_mtime',
+    const update = this.db.prepare('UPDATE messages SET summary = ?, file_key = ?, file_size = ?, file_mtime = ? WHERE source = ? AND path = ? AND uid = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO messages (source, path, uid, flags, summary, file_key, file_size, file_mtime) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
-      for (const r of rows) put.run(this.source, path, r.uid, encodeSummary(r.fields), r.key, r.size, r.mtimeMs);
+      let added = 0;
+      for (const r of rows) {
+        const summary = encodeSummary(r.fields);
+        if (Number(update.run(summary, r.key, r.size, r.mtimeMs, this.source, path, r.uid).changes) === 0) {
+          insert.run(this.source, path, r.uid, summary, r.key, r.size, r.mtimeMs);
+          added++;
+        }
+      }
+      this.addToCount(path, added);
     });
   }
+}
+
+/** Highest UID IMAP allows (RFC 3501: a 32-bit unsigned number). */
+const MAX_UID = 4_294_967_295;
+
+/** A UID list as runs of consecutive UIDs [lo, hi] (as an ESEARCH answer gives it), in any order. */
+export interface UidRuns {
+  runs: ReadonlyArray<readonly [number, number]>;
+}
+
+/** Sorted, merged runs [lo, hi] of consecutive UIDs: of single `uids`, or of `runs` when given. */
+function uidRanges(uids: readonly number[], runs?: UidRuns['runs']): Array<[number, number]> {
+  const valid = (u: number) => Number.isInteger(u) && u >= 1 && u <= MAX_UID;
+  const pairs = runs
+    ? runs.filter(([lo, hi]) => valid(lo) && valid(hi)).map(([lo, hi]): [number, number] => (lo <= hi ? [lo, hi] : [hi, lo]))
+    : // A typed array sorts numerically, without a comparator call per pair.
+      Array.from(Float64Array.from(uids.filter(valid)).sort(), (u): [number, number] => [u, u]);
+  if (runs) pairs.sort((a, b) => a[0] - b[0]);
+  const ranges: Array<[number, number]> = [];
+  for (const [lo, hi] of pairs) {
+    const last = ranges[ranges.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else ranges.push([lo, hi]);
+  }
+  return ranges;
+}
+
+/** The UID intervals outside `ranges` (sorted runs), up to the highest UID. */
+function gaps(ranges: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let next = 1;
+  for (const [lo, hi] of ranges) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= MAX_UID) out.push([next, MAX_UID]);
+  return out;
 }
 
 /**
@@ -410,6 +532,7 @@ async function openDatabase(file: string): Promise<Database> {
           uid_next INTEGER NOT NULL DEFAULT 0,
           complete INTEGER NOT NULL DEFAULT 0,
           unread INTEGER NOT NULL DEFAULT 0,
+          count INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY (source, path)
         ) WITHOUT ROWID;
         CREATE TABLE messages (

@@ -146,6 +146,10 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const theme = makeTheme(ctx.env);
   const configPath = paths(ctx).configFile;
   await sentinel?.ready;
+  // Only for the bench (TMAIL_KEY_LATENCY=FILE): key latency measured inside tmail.
+  const stopKeyLog = ctx.env.TMAIL_KEY_LATENCY
+    ? (await import('./startup/key-latency-log.js')).startKeyLatencyLog(ctx.env.TMAIL_KEY_LATENCY, stdin, stdout)
+    : undefined;
   session.start(
     () =>
       render(
@@ -162,6 +166,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     await quit;
   } finally {
     offIdle();
+    stopKeyLog?.();
     session.close();
     passwords.abort.abort();
     sentinel?.dismiss();

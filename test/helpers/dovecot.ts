@@ -750,3 +750,22 @@ async function terminate(pid: number): Promise<void> {
     await sleep(20);
   }
 }
+
+/**
+ * The address-space limit (RLIMIT_AS, bytes; Infinity when unlimited) Dovecot applied to a running
+ * process of `service` ('imap', 'pop3') of this instance: what `vsz_limit` became, read from
+ * /proc/PID/limits, so a setting Dovecot ignored or overrode is noticed. Undefined while no such
+ * process runs (log in first and keep the connection open).
+ */
+export function serviceAddressSpaceLimit(server: DovecotServer, service: string): number | undefined {
+  const master = Number(readFileOr(path.join(server.dir, 'run', 'master.pid')).trim());
+  if (!master) return undefined;
+  const proc = childPids(master).find((p) => p.comm === service);
+  if (!proc) return undefined;
+  const line = readFileOr(`/proc/${proc.pid}/limits`)
+    .split('\n')
+    .find((l) => l.startsWith('Max address space'));
+  const soft = line?.slice('Max address space'.length).trim().split(/\s+/)[0];
+  if (soft === undefined) return undefined;
+  return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+}

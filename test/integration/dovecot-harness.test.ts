@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
-import { childPids, dovecotTestOptions, isAlive, startDovecot, stopDovecotAt, type DovecotServer } from '../helpers/dovecot.js';
+import { childPids, dovecotTestOptions, isAlive, serviceAddressSpaceLimit, startDovecot, stopDovecotAt, type DovecotServer } from '../helpers/dovecot.js';
 import { buildMessage, generateMaildir } from '../helpers/maildir-generator.js';
 import { LineClient } from '../helpers/line-client.js';
 
@@ -143,6 +143,22 @@ describe('private Dovecot', dovecotTestOptions(), () => {
     await pop3Login(p, 'bob', 'bob-pw');
     assert.match(await p.command('QUIT'), /^\+OK/);
     p.close();
+  });
+
+  test('imap and pop3 processes run with the raised vsz_limit (2 GiB address space), not the 256M default', async () => {
+    // What Dovecot applied to the live processes (RLIMIT_AS), not what the config file says.
+    const c = imap(server, { secure: true });
+    await c.connect();
+    const p = await LineClient.connect(server.ports.pop3s, { tls: { ca: readFileSync(server.caFile) } });
+    try {
+      assert.match(await p.readLine(), /^\+OK/);
+      await pop3Login(p, 'bob', 'bob-pw');
+      assert.equal(serviceAddressSpaceLimit(server, 'imap'), 2 * 2 ** 30);
+      assert.equal(serviceAddressSpaceLimit(server, 'pop3'), 2 * 2 ** 30);
+    } finally {
+      await c.logout().catch(() => undefined);
+      p.close();
+    }
   });
 
   test('the server itself allows plaintext login (clients must be the ones to refuse)', async () => {

@@ -159,6 +159,13 @@ describe('IMAP header cache and resync against Dovecot', dovecotTestOptions(), (
       );
       assert.equal(offline.passwordRequests(), 0);
       assert.equal(await offline.account.peekCachedFolder('Nope', 3), null);
+      // Scrolling (or G) before the server has opened the folder: the rest comes from the cache
+      // too, in the same positions, with no connection (port 1 answers nothing).
+      assert.deepEqual(
+        (await offline.account.fetchWindow('Box', 3, 10)).map((s) => s.uid),
+        [...firstUids].reverse().slice(3),
+      );
+      assert.equal(offline.passwordRequests(), 0);
     } finally {
       await offline.dispose();
     }

@@ -95,3 +95,98 @@ test('LF-only line ends, a missing close delimiter and a message without MIME st
   const single = partRanges(plain);
   assert.deepEqual([single.contentType, single.children.length, single.bodyStart, single.end], ['text/plain', 0, 15, plain.length]);
 });
+
+/** A forward: a note, then the signed message above attached as message/rfc822. */
+function forwarded(attachedHeader: string[], attached: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      [
+        'From: bob@example.org',
+        'Subject: Fwd: signed',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="fwd"',
+        '',
+        '--fwd',
+        'Content-Type: text/plain',
+        '',
+        'See below.',
+        '--fwd',
+        ...attachedHeader,
+        '',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    ),
+    attached,
+    Buffer.from('\r\n--fwd--\r\n', 'latin1'),
+  ]);
+}
+
+test('message/rfc822: the attached message and its parts (a multipart/signed) have their own ranges, byte for byte', () => {
+  const raw = forwarded(['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="signed.eml"'], SIGNED);
+  const root = partRanges(raw);
+  const attachedPart = findPart(root, '2')!;
+  assert.equal(attachedPart.contentType, 'message/rfc822');
+  const message = attachedPart.message!;
+  assert.ok(message, 'the attached message is split');
+  assert.equal(message.contentType, 'multipart/signed');
+  assert.deepEqual(message.section, [2]);
+  assert.ok(rawPart(raw, message).equals(SIGNED), 'the attached message is exactly the original bytes');
+  // Numbered below the attached part, as IMAP does: 2.1 is the signed entity, 2.2 the signature.
+  const signed = findPart(root, '2.1')!;
+  assert.deepEqual(signed.section, [2, 1]);
+  assert.equal(signed.contentType, 'multipart/mixed');
+  assert.equal(rawPart(raw, signed).toString('latin1'), SIGNED_PART, 'the signed part, byte for byte, inside the forward');
+  assert.equal(findPart(root, '2.2')!.contentType, 'application/pgp-signature');
+  const text = findPart(root, '2.1.1')!;
+  assert.equal(raw.toString('latin1', text.bodyStart, text.end), 'Signed text, trailing space kept: \r\n--inner-not-a-delimiter\r\n');
+  assert.equal(raw.toString('latin1', findPart(root, '2.1.2')!.bodyStart, findPart(root, '2.1.2')!.end), 'AAEC');
+  assert.equal(findPart(root, '2.3'), undefined);
+});
+
+test('message/rfc822: an attached message without MIME structure is one part (section 1 is its body); an encoded one is not split', () => {
+  const simple = Buffer.from('Subject: inner\r\n\r\nJust text.\r\n', 'latin1');
+  const raw = forwarded(['Content-Type: message/rfc822', 'Content-Transfer-Encoding: 8bit'], simple);
+  const root = partRanges(raw);
+  const inner = findPart(root, '2.1')!;
+  assert.equal(inner.contentType, 'text/plain');
+  assert.ok(rawPart(raw, inner).equals(simple));
+  assert.equal(raw.toString('latin1', inner.bodyStart, inner.end), 'Just text.\r\n');
+  assert.equal(findPart(root, '2.2'), undefined);
+
+  const encoded = forwarded(['Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64'], Buffer.from(SIGNED.toString('base64'), 'latin1'));
+  const attached = findPart(partRanges(encoded), '2')!;
+  assert.equal(attached.message, undefined, 'base64 has no raw bytes of the attached message to point at');
+  assert.equal(findPart(partRanges(encoded), '2.1'), undefined);
+});
+
+test('multipart/digest: each part is an attached message of its own', () => {
+  const digest = Buffer.from(
+    [
+      'Content-Type: multipart/digest; boundary=d',
+      '',
+      '--d',
+      '',
+      'Subject: first',
+      '',
+      'one',
+      '--d',
+      '',
+      'Subject: second',
+      'Content-Type: multipart/alternative; boundary=a',
+      '',
+      '--a',
+      '',
+      'two',
+      '--a--',
+      '--d--',
+      '',
+    ].join('\r\n'),
+    'latin1',
+  );
+  const root = partRanges(digest);
+  assert.equal(findPart(root, '1')!.contentType, 'message/rfc822');
+  assert.equal(digest.toString('latin1', findPart(root, '1.1')!.start, findPart(root, '1.1')!.end), 'Subject: first\r\n\r\none');
+  assert.equal(findPart(root, '2.1')!.contentType, 'text/plain');
+  assert.equal(digest.toString('latin1', findPart(root, '2.1')!.bodyStart, findPart(root, '2.1')!.end), 'two');
+});

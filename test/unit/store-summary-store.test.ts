@@ -40,7 +40,7 @@ test('round trip, positions newest first, UID list replacement and flags', async
     cache.reset('INBOX', 42n);
     cache.putSummaries('INBOX', [summary(1, { messageId: '<a@x>', inReplyTo: '<b@x>' }), summary(2, { flags: ['\\Seen', '$Label'] }), summary(3)]);
     assert.equal(cache.folder('INBOX')?.complete, false);
-    const diff = cache.replaceUids('INBOX', [2, 3, 4]);
+    const diff = await cache.replaceUids('INBOX', [2, 3, 4]);
     assert.deepEqual(diff, { added: [4], removed: [1] });
     const folder = cache.folder('INBOX')!;
     assert.equal(folder.complete, true);
@@ -79,6 +79,105 @@ test('round trip, positions newest first, UID list replacement and flags', async
     // A new UIDVALIDITY starts the folder over.
     cache.reset('INBOX', 43n);
     assert.deepEqual(cache.folder('INBOX'), { uidValidity: 43n, highestModseq: undefined, uidNext: 0, complete: false, count: 0, unread: 0 });
+  } finally {
+    cache.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+/** What count(*) says, to check the count the store keeps in the folder row. */
+function rowsCounted(dir: string, folderPath: string): Promise<number> {
+  return SummaryStore.open(dir, 'imap').then((s) => {
+    try {
+      return s.window(folderPath, 0, 1_000_000).length;
+    } finally {
+      s.close();
+    }
+  });
+}
+
+test('a big UID list is filled in slices that give the event loop back; the kept count and windows from both ends agree with the rows', async () => {
+  const root = await tempDir();
+  const dir = path.join(root, 'data');
+  const cache = await SummaryStore.open(dir, 'imap');
+  try {
+    cache.reset('INBOX', 7n);
+    // Summaries of a window already fetched, and a UID the server no longer has.
+    cache.putSummaries('INBOX', [summary(2_500), summary(2_501, { flags: ['\\Seen'] }), summary(90_000)]);
+    assert.equal(cache.count('INBOX'), 3);
+    cache.putSummaries('INBOX', [summary(2_500, { subject: 'again' })]);
+    assert.equal(cache.count('INBOX'), 3, 'an update is not a new row');
+    // 1..3000 without 1000..1099, and 5000..5009: four slices of 1,000 and a few runs.
+    const server = [
+      ...Array.from({ length: 3_000 }, (_, i) => i + 1).filter((u) => u < 1_000 || u >= 1_100),
+      ...Array.from({ length: 10 }, (_, i) => 5_000 + i),
+    ];
+    let turns = 0;
+    let filling = true;
+    const ticker = (async () => {
+      while (filling) {
+        await new Promise((r) => setImmediate(r));
+        turns++;
+      }
+    })();
+    const diff = await cache.replaceUids('INBOX', [...server].reverse(), 1_000);
+    filling = false;
+    await ticker;
+    assert.ok(turns >= 3, `the event loop ran between slices (${turns} turns)`);
+    assert.deepEqual(diff.removed, [90_000]);
+    assert.equal(diff.added.length, server.length - 2);
+    assert.ok(!diff.added.includes(2_500) && !diff.added.includes(2_501));
+    assert.deepEqual(diff.added.slice(0, 3), [1, 2, 3]);
+    const folder = cache.folder('INBOX')!;
+    assert.equal(folder.complete, true);
+    assert.equal(folder.count, server.length);
+    assert.equal(await rowsCounted(dir, 'INBOX'), server.length, 'the kept count is the number of rows');
+    // Newest first at both ends and in the middle, the same as one OFFSET from the top.
+    const newestFirst = [...server].reverse();
+    for (const start of [0, 5, 1_440, 1_450, server.length - 50, server.length - 3, server.length]) {
+      assert.deepEqual(
+        cache.window('INBOX', start, 50).map((r) => r.uid),
+        newestFirst.slice(start, start + 50),
+        `window at ${start}`,
+      );
+    }
+    const kept = cache.window('INBOX', newestFirst.indexOf(2_501), 2);
+    assert.deepEqual(
+      kept.map((r) => [r.uid, r.summary?.subject ?? null]),
+      [
+        [2_501, summary(2_501).subject],
+        [2_500, 'again'],
+      ],
+      'summaries already cached survive the fill',
+    );
+    // A second fill with nothing new reads no slice back and changes nothing; runs (an ESEARCH
+    // answer, in any order) say the same as the single UIDs.
+    assert.deepEqual(await cache.replaceUids('INBOX', server, 1_000), { added: [], removed: [] });
+    assert.deepEqual(
+      await cache.replaceUids('INBOX', {
+        runs: [
+          [5_000, 5_009],
+          [1_100, 3_000],
+          [999, 1],
+        ],
+      }),
+      { added: [], removed: [] },
+    );
+    assert.deepEqual(
+      await cache.replaceUids('INBOX', {
+        runs: [
+          [1, 999],
+          [1_100, 3_000],
+          [5_000, 5_010],
+        ],
+      }),
+      { added: [5_010], removed: [] },
+    );
+    cache.removeUids('INBOX', [5_010]);
+    cache.removeUids('INBOX', [1, 2, 424242]);
+    cache.applyFlags('INBOX', [{ uid: 6_000, flags: [] }]);
+    assert.equal(cache.count('INBOX'), server.length - 2 + 1);
+    assert.equal(await rowsCounted(dir, 'INBOX'), server.length - 1);
   } finally {
     cache.close();
     await rm(root, { recursive: true, force: true });

@@ -144,10 +144,16 @@ export class HeaderCacheSync {
         if (last && last.mailbox === mailbox && last.change === change && folder?.complete && folder.count === mailbox.exists) {
           return { mode: 'unchanged' as const, fetched: 0, added: [], removed: [], flagChanges: [] };
         }
-        const done = await resyncFolder(client, path, mailbox, cache);
+        const done = await resyncFolder(client, path, mailbox, cache, true);
         this.settled.set(path, { mailbox, change });
         return done;
       });
+      // A folder's first UID list is written with the mailbox lock released (see ResyncResult.fill).
+      if (result.fill) {
+        const fill = result.fill;
+        delete result.fill;
+        await fill();
+      }
     } catch (err) {
       if (this.closed || this.disabled) return null;
       // A network failure is reported by the connection itself; a cache failure switches it off.
@@ -166,8 +172,10 @@ export class HeaderCacheSync {
    * Rows for list positions [start, start+count) when the cache holds the whole folder as the
    * server has it now (same UIDVALIDITY and count); null when the server must be asked.
    */
-  async window(path: string, uidValidity: bigint, exists: number, start: number, count: number): Promise<{ rows: CachedRow[]; missing: number[] } | null> {
-    if (!(await this.get())) return null;
+  window(path: string, uidValidity: bigint, exists: number, start: number, count: number): { rows: CachedRow[]; missing: number[] } | null {
+    // Never waits for the cache to open: a cold folder's first window goes to the server at once,
+    // ahead of the folder list and the cache's own work.
+    if (!this.opened) return null;
     return (
       this.use((c) => {
         const folder = c.folder(path);
@@ -176,6 +184,17 @@ export class HeaderCacheSync {
         return { rows, missing: rows.filter((r) => !r.summary).map((r) => r.uid) };
       }) ?? null
     );
+  }
+
+  /**
+   * Warm start, before the server has opened the folder: rows for list positions of the folder
+   * as the cache last saw it, when it holds all of it (the screen is the cache's word until the
+   * server confirms, as with peek); null otherwise.
+   */
+  windowBeforeOpen(path: string, start: number, count: number): { rows: CachedRow[]; missing: number[] } | null {
+    if (!this.opened) return null;
+    const folder = this.use((c) => c.folder(path));
+    return folder?.complete ? this.window(path, folder.uidValidity, folder.count, start, count) : null;
   }
 
   /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */

@@ -43,7 +43,7 @@ import { SUMMARY_QUERY, hasAttachment, toSummary } from './summary.js';
 import { SummaryStore } from '../../store/summary-store.js';
 import { HeaderCacheSync } from './header-cache-sync.js';
 import { HiddenDeleted, withoutHidden } from './hidden-deleted.js';
-import { serverUids } from './resync.js';
+import { serverUidList } from './resync.js';
 import { SortedUidCache, arrivalSeqRange, uidSets } from './window.js';
 import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.js';
 import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
@@ -231,7 +231,13 @@ export class ImapAccount implements MailAccount {
       // Arrival order is UID order: a complete, current cache answers without the server.
       const mailbox = this.client?.mailbox;
       const current = mailbox && mailbox.path === path && this.sessionValidity.get(path) === mailbox.uidValidity ? mailbox : undefined;
-      const cached = current ? await this.headers.window(path, current.uidValidity, current.exists, start, count) : null;
+      // Not opened on the server yet this session (a warm start still logging in): the cache
+      // answers alone, like the first screen it drew; the open that follows reconciles.
+      const cached = current
+        ? this.headers.window(path, current.uidValidity, current.exists, start, count)
+        : this.sessionValidity.has(path)
+          ? null
+          : this.headers.windowBeforeOpen(path, start, count);
       if (cached) {
         if (cached.missing.length === 0) return cached.rows.map((r) => r.summary!);
         const fetched = await this.fetchSummaries(path, cached.missing);
@@ -500,14 +506,14 @@ export class ImapAccount implements MailAccount {
 
   /** The selected folder's UIDs in arrival order (newest first); hidden ones no longer there are forgotten. */
   private async arrivalUids(client: ImapFlow, path: string): Promise<{ uids: number[] }> {
-    const all = await serverUids(client, client.mailbox ? client.mailbox.exists : 0);
+    const all = await serverUidList(client, client.mailbox ? client.mailbox.exists : 0);
     this.hidden.keepPresent(path, all);
     return { uids: all.reverse() };
   }
 
   /** Count and unread of the selected folder `path` without the hidden messages. */
   private async visibleCounts(client: ImapFlow, path: string): Promise<{ total: number; unread: number }> {
-    const all = await serverUids(client, client.mailbox ? client.mailbox.exists : 0);
+    const all = await serverUidList(client, client.mailbox ? client.mailbox.exists : 0);
     this.hidden.keepPresent(path, all);
     const unseen = (await client.search({ seen: false }, { uid: true })) || [];
     const hidden = this.hidden.of(path);

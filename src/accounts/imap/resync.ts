@@ -9,7 +9,7 @@
 // AccountEvents.
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { Flag } from '../../domain/index.js';
-import type { SummaryStore } from '../../store/summary-store.js';
+import type { SummaryStore, UidRuns } from '../../store/summary-store.js';
 import { decodeFlags } from '../../store/summary-codec.js';
 
 export type ResyncMode = 'unchanged' | 'qresync' | 'condstore' | 'full';
@@ -24,6 +24,12 @@ export interface ResyncResult {
   removed: number[];
   /** Messages already cached whose flags differ now. */
   flagChanges: Array<{ uid: number; flags: Flag[] }>;
+  /**
+   * Only with `deferFill`: the folder's UID list still to be written to the store. The caller runs
+   * it after releasing the mailbox lock (writing a million rows takes seconds, and a window the
+   * user asks for meanwhile must not wait for it); it fills `added` and `removed` in.
+   */
+  fill?: () => Promise<void>;
 }
 
 interface ExpungeEvent {
@@ -31,7 +37,7 @@ interface ExpungeEvent {
   uid?: number;
 }
 
-export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: SummaryStore): Promise<ResyncResult> {
+export async function resyncFolder(client: ImapFlow, path: string, mailbox: MailboxObject, cache: SummaryStore, deferFill = false): Promise<ResyncResult> {
   let cached = cache.folder(path);
   if (!cached || cached.uidValidity !== mailbox.uidValidity) {
     cache.reset(path, mailbox.uidValidity);
@@ -52,7 +58,7 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
     if (cache.count(path) !== mailbox.exists) {
       // Expunges the server did not name (no QRESYNC): one UID list settles them.
       const list = await serverUids(client, mailbox.exists);
-      const diff = cache.replaceUids(path, list);
+      const diff = await cache.replaceUids(path, list);
       result.removed.push(...diff.removed);
       result.added.push(...diff.added);
     }
@@ -62,7 +68,21 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
 
   // First visit, or no mod-sequences: the full UID list, plus a FLAGS diff when rows exist.
   const hadRows = cached.count > 0;
-  const diff = cache.replaceUids(path, await serverUids(client, mailbox.exists));
+  const list = await serverUids(client, mailbox.exists);
+  if (deferFill && !(hadRows && !canCondstore)) {
+    // No FLAGS to compare after the list: the writing can wait for the lock to be released. The
+    // folder is complete only once it is written; changes the session sees meanwhile go to the
+    // store as usual, and the next reconciliation settles any it wrote over.
+    const result: ResyncResult = { mode: 'full', fetched: 0, added: [], removed: [], flagChanges: [] };
+    result.fill = async () => {
+      const diff = await cache.replaceUids(path, list);
+      result.added = diff.added;
+      result.removed = diff.removed;
+      cache.setSyncPoint(path, point);
+    };
+    return result;
+  }
+  const diff = await cache.replaceUids(path, list);
   let fetched = 0;
   const flagChanges: ResyncResult['flagChanges'] = [];
   if (hadRows && !canCondstore) {
@@ -76,7 +96,8 @@ export async function resyncFolder(client: ImapFlow, path: string, mailbox: Mail
       changes.push({ uid, flags: now });
     }
     cache.applyFlags(path, changes);
-    flagChanges.push(...changes.filter((c) => !diff.added.includes(c.uid)));
+    const isNew = new Set(diff.added);
+    flagChanges.push(...changes.filter((c) => !isNew.has(c.uid)));
   }
   cache.setSyncPoint(path, point);
   return { mode: 'full', fetched, added: diff.added, removed: diff.removed, flagChanges };
@@ -139,11 +160,12 @@ async function changedSince(client: ImapFlow, path: string, since: bigint, cache
  * ("1:100000" instead of 100,000 numbers to parse); it is expanded with a bound, so a hostile
  * "1:4294967295" cannot make us allocate billions of entries.
  */
-export async function serverUids(client: ImapFlow, exists: number): Promise<number[]> {
+export async function serverUids(client: ImapFlow, exists: number): Promise<number[] | UidRuns> {
   if (client.capabilities.has('ESEARCH')) {
     const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
-    // Headroom for mail that arrived since SELECT; still bounded.
-    if (result && !Array.isArray(result)) return expandUidSet(result.all ?? '', exists + 10_000);
+    // Headroom for mail that arrived since SELECT; still bounded. Kept as runs: "1:1000000" is
+    // one run for the store, not a million numbers.
+    if (result && !Array.isArray(result)) return { runs: uidSetRuns(result.all ?? '', exists + 10_000) };
     if (Array.isArray(result)) return [...result].sort((a, b) => a - b);
   }
   const result = await client.search({ all: true }, { uid: true });
@@ -151,19 +173,37 @@ export async function serverUids(client: ImapFlow, exists: number): Promise<numb
   return [...result].sort((a, b) => a - b);
 }
 
-/** "1:3,7" → [1, 2, 3, 7], at most `limit` entries (the folder's message count). */
-export function expandUidSet(set: string, limit: number): number[] {
+/** serverUids as one ascending array (for callers that walk every UID, e.g. the hidden-message remap). */
+export async function serverUidList(client: ImapFlow, exists: number): Promise<number[]> {
+  const uids = await serverUids(client, exists);
+  if (Array.isArray(uids)) return uids;
   const out: number[] = [];
-  if (!set) return out;
+  for (const [lo, hi] of [...uids.runs].sort((a, b) => a[0] - b[0])) for (let uid = lo; uid <= hi; uid++) out.push(uid);
+  return out;
+}
+
+/** "1:3,7" → [[1, 3], [7, 7]], at most `limit` UIDs in all (the folder's message count). */
+export function uidSetRuns(set: string, limit: number): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  if (!set) return runs;
+  let total = 0;
   for (const part of set.split(',')) {
     const [a, b = a] = part.split(':');
     let lo = Number(a);
     let hi = Number(b);
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 1 || hi < 1) throw new Error(`the server sent a malformed UID set`);
     if (lo > hi) [lo, hi] = [hi, lo];
-    if (out.length + (hi - lo + 1) > limit) throw new Error(`the server listed more UIDs than the folder holds`);
-    for (let uid = lo; uid <= hi; uid++) out.push(uid);
+    total += hi - lo + 1;
+    if (total > limit) throw new Error(`the server listed more UIDs than the folder holds`);
+    runs.push([lo, hi]);
   }
+  return runs;
+}
+
+/** "1:3,7" → [1, 2, 3, 7], at most `limit` entries (the folder's message count). */
+export function expandUidSet(set: string, limit: number): number[] {
+  const out: number[] = [];
+  for (const [lo, hi] of uidSetRuns(set, limit)) for (let uid = lo; uid <= hi; uid++) out.push(uid);
   return out.sort((x, y) => x - y);
 }
 

@@ -34,6 +34,9 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     else if (delta !== 0) ctx.cache.markStale(key);
     // The reducer moves the cursor with new mail and fetches the rows now in view.
     ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread: opened.unread, keepPosition, uidValidityChanged: opened.uidValidityChanged });
+    // A folder opened afresh: the caller's next commands (the folder list after a login) go to
+    // the server after its first rows (asked for by the reducer's ensureVisible), not ahead of them.
+    if (!keepPosition) await Promise.all(windowsInFlight(ctx, key));
   } catch (err) {
     ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
@@ -50,14 +53,18 @@ export function scrollListTo(ctx: ControllerContext, cursor: number): void {
 
 /** Requests the windows around the visible rows that are not cached yet. */
 export function ensureVisible(ctx: ControllerContext): void {
+  void requestVisible(ctx);
+}
+
+/** ensureVisible, giving the fetches it started (each settles, failures are reported by it). */
+function requestVisible(ctx: ControllerContext): Promise<void>[] {
   const s = ctx.state;
   const cur = s.current;
-  if (!cur || !cur.opened) return;
+  if (!cur || !cur.opened) return [];
   const key = folderKey(cur.account, cur.path);
   const page = pageSize(s);
   if (s.search) {
-    void ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page));
-    return;
+    return [ensureSearchRows(ctx, cur.account, cur.path, s.search.uids.slice(s.listTop, s.listTop + page))];
   }
   // Windows of another order are at other positions: a folder's cache holds one order at a time.
   const order = listOrder(s);
@@ -69,10 +76,32 @@ export function ensureVisible(ctx: ControllerContext): void {
   // Folder positions: collapsed threads above hide rows the windows still hold.
   const from = Math.max(0, folderPos(s, s.listTop) - page);
   const to = Math.min(cur.total, folderPos(s, s.listTop + page) + page);
-  for (const w of ctx.cache.missing(key, from, to)) void fetchWindow(ctx, cur.account, cur.path, w);
+  return ctx.cache.missing(key, from, to).map((w) => fetchWindow(ctx, cur.account, cur.path, w));
 }
 
-export async function fetchWindow(ctx: ControllerContext, account: AccountId, path: string, w: number, label = 'messages…'): Promise<void> {
+/** The window fetches under way, per folder key: a caller may wait for the first rows. */
+const inFlight = new WeakMap<ControllerContext, Map<string, Set<Promise<void>>>>();
+
+function windowsInFlight(ctx: ControllerContext, key: string): Promise<void>[] {
+  return [...(inFlight.get(ctx)?.get(key) ?? [])];
+}
+
+function trackWindow(ctx: ControllerContext, key: string, p: Promise<void>): Promise<void> {
+  let byKey = inFlight.get(ctx);
+  if (!byKey) inFlight.set(ctx, (byKey = new Map()));
+  let set = byKey.get(key);
+  if (!set) byKey.set(key, (set = new Set()));
+  set.add(p);
+  void p.finally(() => set.delete(p));
+  return p;
+}
+
+export function fetchWindow(ctx: ControllerContext, account: AccountId, path: string, w: number, label = 'messages…'): Promise<void> {
+  const key = folderKey(account, path);
+  return trackWindow(ctx, key, fetchWindowNow(ctx, account, path, w, label));
+}
+
+async function fetchWindowNow(ctx: ControllerContext, account: AccountId, path: string, w: number, label: string): Promise<void> {
   const key = folderKey(account, path);
   const gen = ctx.cache.begin(key, w);
   try {
