@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AccountConfig, TmailConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
+import { shellQuote } from '../../src/domain/shell-quote.js';
 import { startDovecot, stopDovecotAt, type DovecotServer } from './dovecot.js';
 import { generateMaildir } from './maildir-generator.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
@@ -46,10 +47,6 @@ function count(value: string | undefined, fallback: number, flag: string): numbe
 }
 
 class UsageError extends Error {}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 async function fillMail(server: DovecotServer, opts: { count: number; bobCount: number; seed: number }): Promise<void> {
   const alice = server.maildir('alice');
