@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dovecotTestOptions, startDovecot } from '../helpers/dovecot.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const has = (s: string[], text: string) => s.some((l) => l.includes(text));
@@ -82,18 +83,7 @@ test('reader hand-off in tmux: link picker, HTML in the browser, pipe to a comma
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'e2e',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server)],
     }),
     { mode: 0o600 },
   );

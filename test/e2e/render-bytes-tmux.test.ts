@@ -15,6 +15,7 @@ import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
 import { displayWidth } from '../../src/text/display-width.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -177,18 +178,7 @@ test('bytes per key and an intact frame with emoji/CJK/ZWJ mail, at 80x24, 120x4
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'e2e',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server)],
     }),
     { mode: 0o600 },
   );

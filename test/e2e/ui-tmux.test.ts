@@ -12,6 +12,7 @@ import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
 import { displayWidth } from '../../src/text/display-width.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const INBOX_SIZE = 100_000;
@@ -126,18 +127,7 @@ test('tmail UI in tmux against Dovecot with 100k messages', { ...dovecotTestOpti
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'e2e',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server)],
     }),
     { mode: 0o600 },
   );

@@ -12,6 +12,7 @@ import { ImapFlow } from 'imapflow';
 import { dovecotTestOptions, startDovecot } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const has = (s: string[], text: string) => s.some((l) => l.includes(text));
@@ -68,18 +69,7 @@ test('tmux: n finds the one unread message 4,000 rows down, then the next folder
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'e2e',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server)],
     }),
     { mode: 0o600 },
   );
