@@ -18,7 +18,6 @@ const NOT_YET_CONVERTED = new Set([
   'jump-actions.ts',
   'search-and-commands.ts',
   'sort-and-threads.ts',
-  'tag-actions.ts',
 ]);
 
 /** The one write: UiController.commit applies a reducer step. */
