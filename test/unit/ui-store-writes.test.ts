@@ -16,8 +16,6 @@ const ROOT = fileURLToPath(new URL('../../src/ui/state/', import.meta.url));
 const NOT_YET_CONVERTED = new Set([
   'bulk-actions.ts',
   'jump-actions.ts',
-  'search-and-commands.ts',
-  'sort-and-threads.ts',
 ]);
 
 /** The one write: UiController.commit applies a reducer step. */
