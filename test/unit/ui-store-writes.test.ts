@@ -8,21 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../src/ui/state/', import.meta.url));
 
-/**
- * Effect modules that still write the store themselves: not converted yet (they were being changed
- * in parallel when the rest was). Remove a name once its module posts result messages instead;
- * the test fails on a name whose module no longer writes, so this list only shrinks.
- */
-const NOT_YET_CONVERTED = new Set([
-  'bulk-actions.ts',
-  'folder-picker.ts',
-  'handoff-actions.ts',
-  'jump-actions.ts',
-  'search-and-commands.ts',
-  'sort-and-threads.ts',
-  'tag-actions.ts',
-]);
-
 /** The one write: UiController.commit applies a reducer step. */
 const COMMIT = 'controller.ts';
 
@@ -44,18 +29,14 @@ function writesIn(text: string): number {
 
 test('only the controller commit writes the UI store; effects post result messages', () => {
   const offenders: string[] = [];
-  const stale: string[] = [];
   let commits = -1;
   for (const file of sources(ROOT)) {
     const name = relative(ROOT, file);
     const n = writes(file);
     if (name === COMMIT) commits = n;
-    else if (NOT_YET_CONVERTED.has(name)) {
-      if (n === 0) stale.push(name);
-    } else if (n > 0) offenders.push(`${name} (${n})`);
+    else if (n > 0) offenders.push(`${name} (${n})`);
   }
   assert.deepEqual(offenders, [], 'these modules write the store: post a result message (messages.ts) and reduce it in reducer/');
-  assert.deepEqual(stale, [], 'converted: remove these from NOT_YET_CONVERTED');
   assert.equal(commits, 1, 'controller.ts writes the store once, in commit()');
 });
 

@@ -11,7 +11,7 @@ import { folderKey, WINDOW_SIZE } from './window-cache.js';
 import type { AccountId } from './types.js';
 import { accountEntry } from './folder-rows.js';
 import { untagUids } from './tag-actions.js';
-import { taggedIn, withGroup } from './tags.js';
+import { taggedIn } from './tags.js';
 
 export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountEvent): void {
   if (ctx.stopped) return;
@@ -41,7 +41,7 @@ export function onAccountEvent(ctx: ControllerContext, i: AccountId, e: AccountE
     case 'uidvalidity':
       ctx.cache.invalidate(folderKey(i, e.folder));
       // Its UIDs name other messages now: the tags there would act on the wrong mail.
-      if (taggedIn(ctx.state, i, e.folder).length) ctx.store.set({ tagged: withGroup(ctx.state.tagged, i, e.folder, []) });
+      if (taggedIn(ctx.state, i, e.folder).length) ctx.post({ type: 'tagsChanged', account: i, path: e.folder, uids: [] });
       if (here(e.folder)) reopenCurrent(ctx);
       break;
     case 'flags':

@@ -150,14 +150,14 @@ export function askDeleteSet(ctx: ControllerContext, t: TargetSet): void {
     uids: t.uids,
     ...(t.groups.length > 1 ? { groups: t.groups.map(({ account, path, uids }) => ({ account, path, uids })) } : {}),
   };
-  ctx.store.set({ overlay });
+  ctx.post({ type: 'overlayShown', overlay });
   void (async () => {
     try {
       const acc = await backendFor(ctx, t.account);
       if (!acc.whereDeleteGoes) return;
       const permanent = (await acc.whereDeleteGoes(t.path)) === null;
       known.set(key, permanent);
-      if (permanent !== guess && !others && ctx.state.overlay === overlay) ctx.store.set({ overlay: { ...overlay, permanent } });
+      if (permanent !== guess && !others && ctx.state.overlay === overlay) ctx.post({ type: 'overlayShown', overlay: { ...overlay, permanent } });
     } catch {
       // The folder list's answer stands; the delete itself reports what happened.
     }
@@ -189,15 +189,11 @@ function afterRemovalSet(ctx: ControllerContext, account: AccountId, path: strin
   // The cursor stays on the same message: rows removed above it move it up.
   const s = ctx.state;
   const cur = s.current;
+  let above = 0;
   if (cur && cur.account === account && cur.path === path && uids.length > 1) {
-    let above = 0;
     for (let p = 0; p < s.listCursor; p++) if (uids.includes(rowAt(s, ctx.cache, p)?.uid ?? -1)) above++;
-    if (above > 0) ctx.store.set({ listCursor: s.listCursor - above, listTop: Math.max(0, s.listTop - above) });
   }
-  const r = ctx.state.reader;
-  if (r && uids.includes(r.uid)) ctx.store.set({ reader: undefined, focus: 'list' });
-  const search = ctx.state.search;
-  if (search) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => !uids.includes(u)) } });
+  ctx.post({ type: 'messagesRemoved', account, path, uids, above });
   untagUids(ctx, uids, account, path);
   ctx.cache.invalidate(folderKey(account, path));
   ctx.notify(note);
@@ -239,7 +235,8 @@ export function openFolderPicker(ctx: ControllerContext, t: TargetSet, purpose: 
   ];
   if (items.length === 0) return ctx.notify(`No other folder to ${purpose} to`);
   const what = t.uids.length === 1 && single ? '' : ` ${t.label}`;
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: {
       kind: 'picker',
       purpose,

@@ -36,5 +36,5 @@ export function openJumpPicker(ctx: ControllerContext): void {
       .map((f) => ({ label: (many ? `${sanitizeLine(a.name)}: ` : '') + sanitizeLine(folderLabel(f)), value: jumpValue(a.id, f.path) })),
   );
   if (items.length === 0) return tell(ctx, 'No folders yet (still connecting?)');
-  ctx.store.set({ overlay: { kind: 'picker', purpose: 'jump', title: 'Go to folder: type to filter', items, cursor: 0, filter: '' } });
+  ctx.post({ type: 'overlayShown', overlay: { kind: 'picker', purpose: 'jump', title: 'Go to folder: type to filter', items, cursor: 0, filter: '' } });
 }

@@ -23,12 +23,7 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 /** After messages left account/path: tags, search, reader and the list forget them. */
 function forget(ctx: ControllerContext, account: AccountId, path: string, uids: number[]): void {
   untagUids(ctx, uids, account, path);
-  const search = ctx.state.search;
-  const cur = ctx.state.current;
-  const here = cur?.account === account && cur.path === path;
-  if (search && here) ctx.store.set({ search: { ...search, uids: search.uids.filter((u) => !uids.includes(u)) } });
-  const r = ctx.state.reader;
-  if (r && r.account === account && r.path === path && uids.includes(r.uid)) ctx.store.set({ reader: undefined, focus: 'list' });
+  ctx.post({ type: 'messagesRemoved', account, path, uids, above: 0 });
   ctx.cache.invalidate(folderKey(account, path));
 }
 
@@ -112,7 +107,7 @@ export function transferGroups(ctx: ControllerContext, groups: TagGroup[], desti
       const verb = purpose === 'move' ? 'Moved' : 'Copied';
       const undoWord = purpose === 'move' && across.length > 0 ? '; a move to another account is not undone' : purpose === 'move' ? ' (u undoes)' : '';
       const text = `${verb} ${plural(done, 'message')} to ${where}${undoWord}${notes.length ? ` — ${notes.join('; ')}` : ''}`;
-      if (notes.some((n) => n.includes(' not '))) ctx.store.set({ error: text, info: undefined });
+      if (notes.some((n) => n.includes(' not '))) ctx.post({ type: 'failed', error: text });
       else ctx.notify(text);
     } catch (err) {
       ctx.fail(err, done ? `${plural(done, 'message')} done; then the ${purpose} failed` : `${purpose === 'move' ? 'Move' : 'Copy'} failed`);

@@ -41,7 +41,8 @@ function pickAttachment(ctx: ControllerContext, attachments: { filename: string;
   const atts = attachments;
   if (atts.length === 0) return tell(ctx, 'This message has no attachments');
   if (atts.length === 1) return openAttachment(ctx, 0);
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: {
       kind: 'picker',
       purpose: 'openAttachment',
@@ -88,7 +89,8 @@ function pickUrl(ctx: ControllerContext, text: string): void {
   const urls = extractUrls(text, { maxShown: Math.max(20, ctx.state.cols - 12) });
   if (urls.length === 0) return tell(ctx, 'No links in this message');
   const width = String(urls.length).length;
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: {
       kind: 'picker',
       purpose: 'url',
@@ -112,7 +114,8 @@ export function openUrl(ctx: ControllerContext, url: string): void {
 /** `attachment`: pipe that part (decoded) instead of the raw message (`|` in the `O` picker). */
 export function askPipe(ctx: ControllerContext, attachment?: number, label?: string): void {
   if (!handoffTarget(ctx)) return;
-  ctx.store.set({
+  ctx.post({
+    type: 'overlayShown',
     overlay: { kind: 'prompt', purpose: 'pipe', label: label ?? 'Pipe message to: ', value: '', ...(attachment === undefined ? {} : { attachment }) },
   });
 }
@@ -151,7 +154,7 @@ export function pipeMessage(ctx: ControllerContext, command: string, attachment?
           return r;
         });
         if (result.exitCode === 0) tell(ctx, result.summary);
-        else ctx.store.set({ error: result.summary, info: undefined });
+        else ctx.post({ type: 'failed', error: result.summary });
         return;
       }
       const result = await ctx.track('piping…', pipeToCommand(command, source, { stdout: 'capture' }));
@@ -162,7 +165,7 @@ export function pipeMessage(ctx: ControllerContext, command: string, attachment?
         .at(-1);
       // The command's answer first: a long command line is what a narrow status bar cuts.
       if (result.exitCode === 0) tell(ctx, out ? `${out} (${result.summary})` : result.summary);
-      else ctx.store.set({ error: result.summary, info: undefined });
+      else ctx.post({ type: 'failed', error: result.summary });
     } catch (err) {
       ctx.fail(err, 'Pipe failed');
     }

@@ -29,13 +29,14 @@ export function stepMessage(ctx: ControllerContext, delta: 1 | -1): void {
 
 /**
  * The nearest row in `delta`'s direction that `want` accepts, looking at fetched rows. A row not
- * fetched yet stops the look (its window is requested), so a jump never skips unseen mail.
+ * fetched yet stops the look (its window is requested), so a jump never skips unseen mail. The
+ * look starts after `from` (the cursor unless told).
  */
-function scan(ctx: ControllerContext, delta: 1 | -1, want: (pos: number) => boolean): number | 'loading' | undefined {
+function scan(ctx: ControllerContext, delta: 1 | -1, want: (pos: number) => boolean, from = ctx.state.listCursor): number | 'loading' | undefined {
   const s = ctx.state;
   const cur = s.current!;
   const count = listCount(s);
-  for (let p = s.listCursor + delta; p >= 0 && p < count; p += delta) {
+  for (let p = from + delta; p >= 0 && p < count; p += delta) {
     if (!rowAt(s, ctx.cache, p)) {
       if (!s.search) void fetchWindow(ctx, cur.account, cur.path, Math.floor(p / WINDOW_SIZE));
       return 'loading';
@@ -120,7 +121,7 @@ async function nextFolderWithUnread(ctx: ControllerContext): Promise<void> {
   if (!next?.folder) return ctx.notify('No more unread mail');
   const title = sanitizeLine(folderTitle(ctx.state, next.account, next.folder.path));
   await openFolder(ctx, next.account, next.folder.path);
-  ctx.store.set({ focus: 'list' });
+  ctx.post({ type: 'focusMoved', pane: 'list' });
   const opened = ctx.state.current;
   if (!opened || opened.account !== next.account || opened.path !== next.folder.path) return;
   const positions = await unreadPositions(ctx).catch(() => undefined);
@@ -142,10 +143,7 @@ export function jumpThread(ctx: ControllerContext, delta: 1 | -1): void {
     if (first === undefined) return ctx.notify('No previous thread');
     if (own === undefined) {
       // The cursor was inside a thread: its root is `first`; the previous thread is before it.
-      const save = ctx.state.listCursor;
-      ctx.store.set({ listCursor: first });
-      const before = scan(ctx, -1, root);
-      ctx.store.set({ listCursor: save });
+      const before = scan(ctx, -1, root, first);
       if (before === 'loading') return ctx.notify('Messages are still loading, press again');
       return goTo(ctx, before ?? first);
     }

@@ -11,7 +11,7 @@ import type { MainAction as Action } from '../keys/bindings.js';
 import type { ReaderMessage } from '../message-loader.js';
 import type { Note } from './model-words.js';
 import type { RawSourceView } from './raw-source-lines.js';
-import type { AccountEntry, AccountId, Overlay, Pane, UiState } from './types.js';
+import type { AccountEntry, AccountId, Overlay, Pane, SearchView, UiState } from './types.js';
 
 /** Messages posted to the controller: user intents and results of background work. */
 export type Msg =
@@ -82,6 +82,30 @@ export type Result =
   | { type: 'resized'; cols: number; rows: number }
   /** `;`: the next action applies to the tagged messages. */
   | { type: 'tagPrefixSet'; on: boolean }
+  // Tags, the list's order, search results (reducer/list-results.ts).
+  /** The tags of account/path are now exactly `uids` (none: the folder's tags are gone). */
+  | { type: 'tagsChanged'; account: AccountId; path: string; uids: number[] }
+  /** `uids` of account/path were tagged, besides the tags there are. */
+  | { type: 'tagsAdded'; account: AccountId; path: string; uids: number[] }
+  /** `uids` of account/path are no longer tagged (they left the folder). */
+  | { type: 'untagged'; account: AccountId; path: string; uids: number[] }
+  /** Every tag is gone, and so is a pending `;`. */
+  | { type: 'tagsCleared' }
+  /**
+   * Messages left account/path (deleted, moved): the reader and the search results let go of
+   * them; `above` of them were above the list cursor, which moves up to stay on its message.
+   */
+  | { type: 'messagesRemoved'; account: AccountId; path: string; uids: number[]; above: number }
+  /** A search (or a saved search) answered: the list shows its matches from the top. */
+  | { type: 'searchShown'; search: SearchView }
+  /** An empty search: the list shows the whole folder again, from the top. */
+  | { type: 'searchCleared' }
+  /**
+   * `o`/`v`: the list's order changed. With `sort` the list leaves the thread view for that sort;
+   * without, `threads` turns the thread view on or off. The list restarts at the top unless a
+   * search is shown.
+   */
+  | { type: 'orderChanged'; threads: boolean; sort?: NonNullable<UiState['sort']>; sortFromByAddress?: boolean }
   // The reader.
   /** Enter on a row still loading: it opens when its rows arrive, if the cursor stays. */
   | { type: 'openPending'; account: AccountId; path: string; cursor: number }

@@ -7,7 +7,7 @@ import { setSavedCount } from './saved-search-counts.js';
 import { findFolder } from '../../accounts/folder-names.js';
 import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
-import { ensureVisible, openFolder } from './folder-loading.js';
+import { openFolder } from './folder-loading.js';
 import { syncCurrent } from './sync-actions.js';
 import { accountEntry } from './folder-rows.js';
 import { askDeleteSet, openFolderPicker, toggleFlagOnSet, withTargets } from './bulk-actions.js';
@@ -27,8 +27,7 @@ export function runSearch(ctx: ControllerContext, query: string, saved?: string)
   const cur = ctx.state.current;
   if (!cur) return;
   if (query.trim() === '') {
-    ctx.store.set({ search: undefined, listCursor: 0, listTop: 0 });
-    ensureVisible(ctx);
+    ctx.post({ type: 'searchCleared' });
     return;
   }
   // The search language (from:, is:unread, and/or/not…); plain words search as before.
@@ -45,10 +44,9 @@ export function runSearch(ctx: ControllerContext, query: string, saved?: string)
       const uids = await ctx.track('searching…', acc.search(cur.path, backendQuery));
       const now = ctx.state.current;
       if (now?.account !== cur.account || now.path !== cur.path) return;
-      ctx.store.set({ search: { query, uids, ...(saved ? { saved } : {}) }, listCursor: 0, listTop: 0, focus: 'list' });
+      ctx.post({ type: 'searchShown', search: { query, uids, ...(saved ? { saved } : {}) } });
       if (saved) setSavedCount(ctx, cur.account, saved, uids.length);
       ctx.notify(`${uids.length} message(s) match ${saved ? sanitizeLine(saved) : `"${sanitizeLine(query)}"`} — Esc returns to the folder`);
-      ensureVisible(ctx);
     } catch (err) {
       ctx.fail(err, 'Search failed');
     }
@@ -77,7 +75,7 @@ export function completeCommand(ctx: ControllerContext, o: Extract<Overlay, { ki
   const c = completeCommandLine(o.value, commandFolderNames(ctx));
   const shown = c.candidates.slice(0, 30).map((n) => sanitizeLine(n));
   const hint = c.candidates.length === 0 ? undefined : `${shown.join('  ')}${c.candidates.length > shown.length ? '  …' : ''}`;
-  ctx.store.set({ overlay: { ...o, value: c.value, hint } });
+  ctx.post({ type: 'overlayShown', overlay: { ...o, value: c.value, hint } });
 }
 
 /** A 1-based part number typed after :open or :save, as an index; undefined when it is not one. */
@@ -135,7 +133,7 @@ export function runCommand(ctx: ControllerContext, line: string): void {
       const f = folderNamed(ctx, arg);
       if (!f) return ctx.notify(`No folder "${sanitizeLine(arg)}" (Tab completes folder names)`);
       openFolder(ctx, f.account, f.path);
-      ctx.store.set({ focus: 'list' });
+      ctx.post({ type: 'focusMoved', pane: 'list' });
       return;
     }
     case 'open':

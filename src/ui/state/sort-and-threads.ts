@@ -1,6 +1,5 @@
 // `o` cycles the sort, `v` toggles the thread view.
 import type { ControllerContext } from './controller-context.js';
-import { ensureVisible } from './folder-loading.js';
 import { listOrder, nextSort, orderNote } from './list-order.js';
 
 /** `o` cycles the sort, `v` toggles threads; the list restarts at the top of the new order. */
@@ -10,15 +9,13 @@ export function changeOrder(ctx: ControllerContext, action: 'sortOrder' | 'threa
   const available = caps?.sortOrders ?? ['arrival'];
   if (action === 'threadView') {
     if (!s.threads && !available.includes('thread')) return ctx.notify('No threads on this account');
-    ctx.store.set({ threads: !s.threads, collapsed: undefined });
+    ctx.post({ type: 'orderChanged', threads: !s.threads });
   } else {
     // Sorting leaves the thread view: the two are one list order.
     const sort = s.threads ? (s.sort ?? 'arrival') : nextSort(s.sort ?? 'arrival', available);
     if (!s.threads && sort === (s.sort ?? 'arrival')) return ctx.notify('Arrival order only (no server SORT)');
-    ctx.store.set({ sort, threads: false, sortFromByAddress: caps?.fromSort === 'address' });
+    ctx.post({ type: 'orderChanged', threads: false, sort, sortFromByAddress: caps?.fromSort === 'address' });
   }
+  // The list restarted at the top of the new order (unless a search is shown): orderChanged.
   ctx.notify(orderNote(listOrder(ctx.state), ctx.state.sortFromByAddress));
-  if (ctx.state.search) return;
-  ctx.store.set({ listCursor: 0, listTop: 0 });
-  ensureVisible(ctx);
 }

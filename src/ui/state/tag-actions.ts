@@ -8,7 +8,7 @@ import { backendFor } from './backends.js';
 import type { ControllerContext } from './controller-context.js';
 import { scrollListTo } from './folder-loading.js';
 import { listCount, rowAt } from './list-geometry.js';
-import { taggedCount, taggedHere, taggedIn, withGroup } from './tags.js';
+import { taggedCount, taggedHere, taggedIn } from './tags.js';
 import type { AccountId, UiState } from './types.js';
 
 export { taggedCount, taggedHere, taggedIn };
@@ -42,13 +42,13 @@ function taggedWords(s: Pick<UiState, 'current' | 'tagged'>): string {
 export function setTags(ctx: ControllerContext, uids: number[]): void {
   const cur = ctx.state.current;
   if (!cur) return;
-  ctx.store.set({ tagged: withGroup(ctx.state.tagged, cur.account, cur.path, uids) });
+  ctx.post({ type: 'tagsChanged', account: cur.account, path: cur.path, uids });
   ctx.notify(taggedWords(ctx.state));
 }
 
 export function untagAll(ctx: ControllerContext): void {
   const n = taggedCount(ctx.state);
-  ctx.store.set({ tagged: undefined, tagPrefix: undefined });
+  ctx.post({ type: 'tagsCleared' });
   ctx.notify(n ? `Untagged ${plural(n, 'message')}` : 'No message was tagged');
 }
 
@@ -58,20 +58,12 @@ export function untagUids(ctx: ControllerContext, removed: readonly number[], ac
   const a = account ?? cur?.account;
   const p = path ?? cur?.path;
   if (a === undefined || p === undefined) return;
-  const gone = new Set(removed);
-  ctx.store.set({
-    tagged: withGroup(
-      ctx.state.tagged,
-      a,
-      p,
-      taggedIn(ctx.state, a, p).filter((u) => !gone.has(u)),
-    ),
-  });
+  ctx.post({ type: 'untagged', account: a, path: p, uids: [...removed] });
 }
 
 export function askTagQuery(ctx: ControllerContext): void {
   if (!ctx.state.current) return ctx.notify('Open a folder first');
-  ctx.store.set({ overlay: { kind: 'prompt', purpose: 'tagQuery', label: 'Tag matching: ', value: '' } });
+  ctx.post({ type: 'overlayShown', overlay: { kind: 'prompt', purpose: 'tagQuery', label: 'Tag matching: ', value: '' } });
 }
 
 /** Tags every message of the folder that matches `query` (one search on the server), added to the tags there are. */
@@ -91,12 +83,10 @@ export function tagByQuery(ctx: ControllerContext, query: string): void {
       const found = await ctx.track('searching…', acc.search(cur.path, { expression }));
       const now = ctx.state.current;
       if (!now || now.account !== cur.account || now.path !== cur.path) return;
-      const before = taggedHere(ctx.state);
-      const have = new Set(before);
-      const uids = [...before, ...found.filter((u) => !have.has(u))];
-      ctx.store.set({ tagged: withGroup(ctx.state.tagged, cur.account, cur.path, uids) });
+      ctx.post({ type: 'tagsAdded', account: cur.account, path: cur.path, uids: found });
+      const here = taggedHere(ctx.state).length;
       const all = taggedCount(ctx.state);
-      ctx.notify(`${plural(found.length, 'message')} match "${sanitizeLine(query)}"; ${uids.length} tagged${all > uids.length ? ` here, ${all} in all` : ''}`);
+      ctx.notify(`${plural(found.length, 'message')} match "${sanitizeLine(query)}"; ${here} tagged${all > here ? ` here, ${all} in all` : ''}`);
     } catch (err) {
       ctx.fail(err, 'Tagging failed');
     }
