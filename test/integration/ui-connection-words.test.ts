@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
+import { Pop3Account } from '../../src/accounts/pop3/pop3-account.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { mountUi } from '../unit/ui-harness.js';
@@ -113,6 +114,41 @@ describe('UI: connection words against Dovecot', dovecotTestOptions(), () => {
       await ui.press('$');
       await ui.waitFor(() => ui.controller.state.loading.length === 0 && ui.controller.state.current?.opened === true, 'the check', PATIENCE);
       assert.equal(requests, 3, 'no new login while connected');
+    } finally {
+      await ui.done();
+      await account.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('POP3: $ after a refused login logs in again and downloads once the password is right', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tmail-pop3-relogin-'));
+    let password = 'wrong-pw';
+    let requests = 0;
+    const account = new Pop3Account(
+      { name: 'alice', protocol: 'pop3', host: server.host, port: server.ports.pop3s, security: 'tls', user: 'alice', ca: server.caFile },
+      {
+        dataDir: path.join(dir, 'data'),
+        getPassword: async () => {
+          requests++;
+          return password;
+        },
+      },
+    );
+    const ui = await mountUi([], { slots: [{ name: 'alice', protocol: 'pop3', create: async () => account }] });
+    try {
+      const refused = () => /^alice download: .*login failed/.test(ui.controller.state.error ?? '');
+      await ui.waitFor(refused, 'the refused login', PATIENCE);
+      const first = requests;
+      assert.ok(first >= 1);
+      await ui.press('$');
+      await ui.waitFor(() => requests > first && refused() && ui.controller.state.loading.length === 0, 'the refusal again', PATIENCE);
+      assert.doesNotMatch(ui.frame(), /Checking for new mail/);
+
+      password = 'alice-pw';
+      await ui.press('$');
+      await ui.waitFor((f) => /^alice: 3 downloaded/.test(ui.controller.state.info ?? '') && f.includes('Message 3'), 'the download after the login', PATIENCE);
+      assert.equal(ui.controller.state.error, undefined);
     } finally {
       await ui.done();
       await account.close();
