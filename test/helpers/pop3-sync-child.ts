@@ -2,10 +2,14 @@
 // { config, password, dataDir, killAt? }. Prints "progress <done>" per stored batch and "done" at
 // the end. killAt makes the process SIGKILL itself at an exact point of the first batch:
 // 'after-batch-fsync' (files and directory fsynced, the batch not yet recorded) or 'before-dele'
-// (the batch recorded durably, its first DELE about to be sent).
+// (the batch recorded durably, its first DELE about to be sent) or 'mid-file-write' (ten messages
+// of the first batch delivered, the eleventh half written to a tmp/ file named as the batch
+// writer names it — the state a kill during the write leaves).
+import { openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { syncMailbox } from '../../src/accounts/pop3/sync.js';
 import { Maildir } from '../../src/store/maildir.js';
+import { tmpName } from '../../src/store/maildir-names.js';
 
 const { config, password, dataDir, killAt } = JSON.parse(process.argv[2]!);
 process.stdout.write('ready\n');
@@ -16,6 +20,17 @@ if (killAt === 'after-batch-fsync') {
   maildir.syncFolder = async (folder: string) => {
     await real(folder);
     die();
+  };
+}
+if (killAt === 'mid-file-write') {
+  const real = maildir.deliverBatch.bind(maildir);
+  maildir.deliverBatch = async (folder, items) => {
+    await real(folder, items.slice(0, 10));
+    const body = items[10]!.body;
+    const fd = openSync(join(maildir.folderPath(folder), 'tmp', tmpName()), 'wx', 0o600);
+    writeSync(fd, body, 0, body.length >> 1);
+    die();
+    return [];
   };
 }
 try {

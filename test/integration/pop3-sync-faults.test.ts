@@ -3,7 +3,7 @@
 // over 20+ runs. After a final clean sync: zero lost, zero duplicated, server empty — every time.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { AccountError } from '../../src/domain/index.js';
 import { syncMailbox, type SyncOptions } from '../../src/accounts/pop3/sync.js';
 import type { AccountConfig } from '../../src/config/types.js';
 import { Maildir } from '../../src/store/maildir.js';
+import { tmpWriterPid } from '../../src/store/maildir-names.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, localMessages, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
@@ -20,7 +21,7 @@ const SCENARIOS = ['mid-retr', 'mid-retr-after-a-stored-batch', 'after-deles', '
 const KILL_RUNS = 24;
 // Each run adds 100 messages and kills a sync; a clean sync every third run.
 const KILL_POINTS = ['after-batch-fsync', 'before-dele'];
-const USERS = [...SCENARIOS, 'killed', ...KILL_POINTS].map((u) => ({ user: u, password: `${u}-pw` }));
+const USERS = [...SCENARIOS, 'killed', 'killed-mid-write', ...KILL_POINTS].map((u) => ({ user: u, password: `${u}-pw` }));
 
 describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
   let server: DovecotServer;
@@ -143,6 +144,37 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
       assert.equal(await serverCount(server, user, `${user}-pw`), 0);
     });
   }
+
+  test('sync process SIGKILLed while writing a file → the next sync removes its tmp/ file at once, a foreign one stays', async () => {
+    const user = 'killed-mid-write';
+    const opts = options(user);
+    const expected = await snapshot(await generate(user, 80));
+    const tmpDir = join(opts.maildir.folderPath('INBOX'), 'tmp');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../helpers/pop3-sync-child.ts'),
+        JSON.stringify({ config: opts.config, password: `${user}-pw`, dataDir: join(base, user), killAt: 'mid-file-write' }),
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    assert.equal(signal, 'SIGKILL', `the child killed itself (${out.trim()})`);
+    const left = await readdir(tmpDir);
+    assert.equal(left.length, 1, 'the killed sync left its half-written file in tmp/');
+    assert.equal(tmpWriterPid(left[0]!), child.pid, 'named by the killed sync');
+    // Another program delivering into the same Maildir (fresh, not tmail's name): the 36 h rule.
+    const foreign = `${Math.floor(Date.now() / 1000)}.M1P1.other-mda`;
+    await writeFile(join(tmpDir, foreign), 'partial');
+    await syncMailbox(opts);
+    assert.deepEqual(await readdir(tmpDir), [foreign], "the killed sync's file is gone, the foreign one stays");
+    await assertExactly(opts.maildir, expected);
+    assert.equal(await serverCount(server, user, `${user}-pw`), 0);
+  });
 
   test(`sync process SIGKILLed at random points, ${KILL_RUNS} runs → exact Maildir every time`, async () => {
     const user = 'killed';

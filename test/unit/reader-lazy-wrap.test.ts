@@ -43,6 +43,16 @@ test('a 4M-character body: the first screen wraps only a small part of it', () =
   assert.ok(all.filter((l) => l.kind === 'body').every((l) => l.text.length <= 38));
 });
 
+test('one long line ending with a newline (as a parsed body does): the first screen still wraps only a small part', () => {
+  const msg = message(`${'漢字かな交じり文'.repeat(220_000)}\n`);
+  const { loader, chars } = counting();
+  assert.ok(readerLines(msg, 98, false, loader, 30).length >= 30);
+  assert.ok(chars() < 100_000, `wrapped ${chars()} characters for one screen`);
+  const all = readerLines(msg, 98, false, loader);
+  assert.equal(readerLinesComplete(msg, 98, false), true);
+  assert.equal(all.at(-1)?.text, '', 'the last empty line is kept');
+});
+
 test('chunked wrapping of many lines gives exactly the lines of wrapping it whole', () => {
   const text = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'word '.repeat(i % 40)}`).join('\n') + '\n';
   const { loader } = counting();

@@ -135,8 +135,12 @@ function headerPart(message: ReaderMessage, width: number, full: boolean, loader
 function nextPiece(text: string): { piece: string; rest: string } {
   if (text.length <= CHUNK_CHARS) return { piece: text, rest: '' };
   const newline = text.indexOf('\n', CHUNK_CHARS);
-  if (newline === text.length - 1) return { piece: text, rest: '' }; // keeps the last empty line
-  if (newline !== -1 && newline <= 2 * CHUNK_CHARS) return { piece: text.slice(0, newline), rest: text.slice(newline + 1) };
+  if (newline !== -1 && newline <= 2 * CHUNK_CHARS) {
+    // Whole, so that the last empty line is kept; only when it is short (a one-line body ends
+    // with its newline too, and must still be cut).
+    if (newline === text.length - 1) return { piece: text, rest: '' };
+    return { piece: text.slice(0, newline), rest: text.slice(newline + 1) };
+  }
   if (newline === -1 && text.length <= 2 * CHUNK_CHARS) return { piece: text, rest: '' };
   const lastNewline = text.lastIndexOf('\n', CHUNK_CHARS);
   if (lastNewline > 0) return { piece: text.slice(0, lastNewline), rest: text.slice(lastNewline + 1) };
