@@ -1,8 +1,9 @@
-// What a cold start (no header cache yet) sends to a real Dovecot, through the UI controller as
-// tmail starts: every command once, and in the order that puts the newest rows on screen first —
-// login → SELECT INBOX (no LIST ahead of it) → FETCH of the newest window → the folder list. The
-// cache's first fill of INBOX follows (its UID list), and is not taken for new mail: no second
-// open (NOOP + unread count) and no second FETCH of rows already shown.
+// What tmail's start sends to a real Dovecot, through the UI controller as tmail starts. Cold (no
+// header cache yet): every command once, in the order that puts the newest rows on screen first —
+// login → SELECT INBOX (no LIST ahead of it) → FETCH of the newest window → the folder list; the
+// cache's first fill of INBOX follows (its UID list) and is not taken for new mail: no second open
+// (NOOP + unread count) and no second FETCH of rows already shown. Warm (the same data dir):
+// the same, without any FETCH.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -40,6 +41,7 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
   let server: DovecotServer;
   let device: ImapFlow;
   let root: string;
+  let dataDir: string;
 
   before(async () => {
     server = await startDovecot();
@@ -48,6 +50,7 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     await appendMessages(device, 'INBOX', MESSAGES);
     await device.logout();
     root = await mkdtemp(path.join(os.tmpdir(), 'tmail-cold-wire-'));
+    dataDir = path.join(root, 'data');
   });
 
   after(async () => {
@@ -55,11 +58,12 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  test('login → SELECT → newest window → folder list, each command once', async () => {
+  /** Starts tmail's UI controller on a fresh account over `dataDir` until the start-up settled; the commands it sent. */
+  async function startUp(dataDir: string): Promise<string[]> {
     const lines: Array<Omit<TraceEntry, 'time'>> = [];
     const account = new ImapAccount(
       accountConfig(server, { name: 'alice' }),
-      { getPassword: async () => 'alice-pw', dataDir: path.join(root, 'data'), trace: { add: (e) => lines.push(e) } },
+      { getPassword: async () => 'alice-pw', dataDir, trace: { add: (e) => lines.push(e) } },
       // The cache fill at once, so the test sees it (and what follows it) without waiting.
       { coldCacheFillDelayMs: 0, autoIdleDelayMs: 600_000 },
     );
@@ -76,12 +80,12 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     try {
       await until(() => c.state.current?.path === 'INBOX' && c.state.current.opened && !!c.rowAt(0), 'the INBOX rows', c);
       await until(() => (c.state.accounts[0]?.folders ?? []).some((f) => f.path === 'Work'), 'the folder list', c);
-      // The cache's first fill of INBOX: its UID list on the wire, then the result recorded.
+      // The cache's reconciliation of INBOX (a cold start: its first fill) has run.
       const headers = (account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
       assert.ok(headers, 'the header cache is on');
-      await until(() => headers.lastResult.has('INBOX'), 'the first cache fill', c);
-      // Whatever the UI did about the fill has reached the server once this NOOP is answered:
-      // its reaction is queued on the same connection ahead of it once the UI is idle.
+      await until(() => headers.lastResult.has('INBOX'), 'the cache reconciliation', c);
+      // Whatever the UI did about it has reached the server once this NOOP is answered: its
+      // reaction is queued on the same connection ahead of it once the UI is idle.
       await until(() => c.state.loading.length === 0, 'the UI to be idle', c);
       const client = (account as unknown as { client: ImapFlow }).client;
       await client.noop();
@@ -90,7 +94,11 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
       c.stop();
       await account.close();
     }
-    const sent = commands(lines);
+    return commands(lines);
+  }
+
+  /** Checks common to both starts: each of these once, never STATUS/LSUB, no second open. */
+  function eachOnce(sent: string[]): void {
     const shown = sent.join(' | ');
     // Once each (the ID names tmail; it is checked in imap-client-id.test.ts).
     for (const once of [
@@ -107,23 +115,37 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     }
     // Never: STATUS (Dovecot answers [CLIENTBUG] for the selected mailbox), LSUB, an EXAMINE.
     assert.equal(count(sent, /^(STATUS|LSUB|EXAMINE)\b/), 0, shown);
-    // Only the test's own NOOP: the cache fill did not make the UI open INBOX again.
+    // Only the test's own NOOP: the cache's work did not make the UI open INBOX again.
     assert.equal(count(sent, /^NOOP\b/), 1, shown);
-    // No window fetched twice.
+    const select = indexOf(sent, /^SELECT INBOX\b/);
+    assert.ok(indexOf(sent, /^ID\b/) < select && indexOf(sent, /^(AUTHENTICATE|LOGIN)\b/) < select, `ID and login before SELECT: ${shown}`);
+    assert.ok(indexOf(sent, /^LIST\b/) > select, `the folder list after SELECT: ${shown}`);
+    assert.match(sent[indexOf(sent, /^LIST\b/)]!, /^LIST "" "\*"/, shown);
+  }
+
+  test('cold: login → SELECT → newest window → folder list, each command once', async () => {
+    const sent = await startUp(dataDir);
+    const shown = sent.join(' | ');
+    eachOnce(sent);
+    // No window fetched twice (the cache's first fill is not new mail to refetch rows for).
     const fetches = sent.filter((s) => /^(UID )?FETCH\b/.test(s));
     assert.ok(fetches.length >= 1, shown);
     assert.equal(new Set(fetches).size, fetches.length, `a FETCH repeated: ${shown}`);
-    // The order: login, SELECT, the newest window, the folder list (LIST-STATUS of every folder).
-    const auth = indexOf(sent, /^(AUTHENTICATE|LOGIN)\b/);
-    const id = indexOf(sent, /^ID\b/);
+    // The order: SELECT, the newest window first, then the folder list (LIST-STATUS of every folder).
     const select = indexOf(sent, /^SELECT INBOX\b/);
     const newest = indexOf(sent, new RegExp(`^FETCH ${MESSAGES - 49}:${MESSAGES} `));
-    const list = indexOf(sent, /^LIST\b/);
-    assert.ok(id >= 0 && id < select, `ID before SELECT: ${shown}`);
-    assert.ok(auth >= 0 && auth < select, `login before SELECT: ${shown}`);
     assert.ok(newest > select, `the newest window (${MESSAGES - 49}:${MESSAGES}) after SELECT: ${shown}`);
     assert.equal(fetches[0], sent[newest], `the newest window is the first FETCH: ${shown}`);
-    assert.ok(list > newest, `the folder list after the newest window: ${shown}`);
-    assert.match(sent[list]!, /^LIST "" "\*"/, shown);
+    assert.ok(indexOf(sent, /^LIST\b/) > newest, `the folder list after the newest window: ${shown}`);
+    // The cache's first fill: one UID list.
+    assert.equal(count(sent, /^UID SEARCH RETURN \(ALL\) ALL$/), 1, shown);
+  });
+
+  test('warm (same data dir, nothing changed): no FETCH at all, each command once', async () => {
+    const sent = await startUp(dataDir);
+    eachOnce(sent);
+    // The rows come from the header cache, and the unchanged folder needs no reconciliation.
+    assert.equal(count(sent, /\bFETCH\b/), 0, sent.join(' | '));
+    assert.equal(count(sent, /^UID SEARCH RETURN \(ALL\)/), 0, sent.join(' | '));
   });
 });
