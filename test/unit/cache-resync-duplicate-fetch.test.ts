@@ -41,9 +41,9 @@ const mailbox = (highestModseq?: bigint) =>
   ({ path: 'INBOX', uidValidity: 7n, uidNext: 4, exists: 3, ...(highestModseq ? { highestModseq } : { noModseq: true }) }) as unknown as MailboxObject;
 
 /** The cache knows UIDs 1..3, none of them \Seen. */
-function seed(store: SummaryStore, modseq?: bigint): void {
+async function seed(store: SummaryStore, modseq?: bigint): Promise<void> {
   store.reset('INBOX', 7n);
-  store.replaceUids('INBOX', [1, 2, 3]);
+  await store.replaceUids('INBOX', [1, 2, 3]);
   store.applyFlags(
     'INBOX',
     [1, 2, 3].map((uid) => ({ uid, flags: [] })),
@@ -53,7 +53,7 @@ function seed(store: SummaryStore, modseq?: bigint): void {
 
 test('full FLAGS diff: a message answered twice (solicited + unsolicited FETCH) is one change, with the latest flags', async () => {
   await withStore(async (store) => {
-    seed(store);
+    await seed(store);
     const rows: Row[] = [
       { seq: 1, uid: 1, flags: new Set() },
       { seq: 2, uid: 2, flags: new Set(['\\Seen']) },
@@ -68,7 +68,7 @@ test('full FLAGS diff: a message answered twice (solicited + unsolicited FETCH) 
 
 test('CONDSTORE: the same', async () => {
   await withStore(async (store) => {
-    seed(store, 10n);
+    await seed(store, 10n);
     const rows: Row[] = [
       { seq: 2, uid: 2, flags: new Set(['\\Seen']), modseq: 11n },
       { seq: 2, uid: 2, flags: new Set(['\\Seen']), modseq: 11n }, // the same change, sent again unsolicited

@@ -38,6 +38,8 @@ export class HeaderCacheSync {
    * that the session did not already apply to the cache, so the reconciliation is skipped.
    */
   private readonly settled = new Map<string, { mailbox: MailboxObject; change: number }>();
+  /** The change count when each folder was last opened (its counts then went to the caller). */
+  private readonly openedAtChange = new Map<string, number>();
   /** Unread counts from the server (openFolder), saved once the folder is in the cache. */
   private readonly unread = new Map<string, { uidValidity: bigint; unread: number }>();
 
@@ -87,6 +89,7 @@ export class HeaderCacheSync {
 
   /** The folder was selected: reconcile now when the cache has it, else list its UIDs shortly. */
   folderOpened(path: string): void {
+    this.openedAtChange.set(path, this.changes.get(path) ?? 0);
     void this.get().then((cache) => {
       if (!cache) return;
       const warm = this.use((c) => c.folder(path)?.complete) ?? false;
@@ -132,6 +135,13 @@ export class HeaderCacheSync {
     if (!cache) return null;
     let total = 0;
     let result: ResyncResult;
+    // A folder's first fill: the UIDs it adds are what the cache learns, not mail the caller has
+    // not heard of — it was told the counts when it opened the folder, and every change since has
+    // been reported as it came (EXISTS, EXPUNGE, a reconnect). Reporting them as new mail made the
+    // UI open the folder again and refetch its rows on every cold start.
+    const firstFill = this.use((c) => c.folder(path)?.complete) !== true;
+    const unchangedSinceOpen = this.openedAtChange.has(path) && this.openedAtChange.get(path) === (this.changes.get(path) ?? 0);
+    const quiet = firstFill && unchangedSinceOpen;
     try {
       result = await this.deps.withFolder(path, async (client, mailbox) => {
         total = mailbox.exists;
@@ -163,6 +173,7 @@ export class HeaderCacheSync {
     this.lastResult.set(path, result);
     this.saveUnread(path);
     for (const change of result.flagChanges) this.deps.emit({ type: 'flags', folder: path, uid: change.uid, flags: change.flags });
+    if (quiet) return result;
     if (result.removed.length > 0) this.deps.emit({ type: 'expunged', folder: path, uids: result.removed });
     if (result.added.length > 0) this.deps.emit({ type: 'exists', folder: path, total });
     return result;

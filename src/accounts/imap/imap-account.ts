@@ -31,6 +31,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import { withBearerToken } from '../../auth/sasl.js';
 import { bearerRefusal } from './bearer-refusal.js';
 import { type ImapSecret, imapFlowOptions, sendIdOnce } from './connect-options.js';
+import { knowInboxWithoutList } from './inbox-without-list.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
@@ -759,6 +760,7 @@ export class ImapAccount implements MailAccount {
       if (error.kind === 'auth') this.password = undefined;
       throw error;
     }
+    knowInboxWithoutList(client);
     this.trashPath = undefined;
     this.sessionValidity.clear();
     // Tell the UI the truth: without SORT a 'date' window is served in arrival order.
