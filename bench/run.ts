@@ -102,9 +102,10 @@ const SECTIONS: Section[] = [
 async function main(): Promise<number> {
   let server: DovecotServer | undefined;
   try {
-    // BENCH_ONLY=word runs just the sections whose title contains it (e.g. BENCH_ONLY=UI).
-    const only = process.env.BENCH_ONLY?.toLowerCase();
-    const sections = only ? SECTIONS.filter((s) => s.title.toLowerCase().includes(only)) : SECTIONS;
+    // BENCH_ONLY=words runs just the sections whose title contains one of them, split by "|"
+    // (e.g. BENCH_ONLY=UI, or BENCH_ONLY="first screen: newest|pop3: sync").
+    const only = process.env.BENCH_ONLY?.toLowerCase().split('|').filter(Boolean);
+    const sections = only ? SECTIONS.filter((s) => only.some((w) => s.title.toLowerCase().includes(w))) : SECTIONS;
     if (sections.some((s) => !s.ownServer)) server = await startBenchServer(log);
     for (const section of sections) {
       log(`\n${section.title}`);
