@@ -23,7 +23,8 @@ import {
   yesNo,
 } from './account-answers.js';
 import { UsageError } from './args.js';
-import { OAUTH2_SMTP, oauth2Interview, oauth2OnlyQuestions } from './oauth2-offer.js';
+import { oauth2Interview, oauth2OnlyQuestions } from './oauth2-offer.js';
+import { providerForOAuth } from '../discovery/providers.js';
 import type { Asker } from './prompt.js';
 
 export interface WizardDeps {
@@ -66,7 +67,7 @@ export async function runWizard(deps: WizardDeps, email?: string): Promise<Wizar
     const smtp = await askSmtp(
       deps,
       { ...a, user: viaOAuth2.user, host: viaOAuth2.host },
-      first('smtp') ?? (provider ? OAUTH2_SMTP[provider] : undefined),
+      first('smtp') ?? (provider ? providerForOAuth(provider)?.smtp : undefined),
       true,
     );
     return { account: smtp ? { ...viaOAuth2, smtp } : viaOAuth2, outcome: 'oauth2' };

@@ -5,20 +5,9 @@
 // (`oauth2OnlyQuestions`). Kept out of account-add.ts: the wizard calls these once.
 import { PRESETS, providerForAddress } from '../auth/oauth2/providers.js';
 import { DEFAULT_PORTS, type AccountConfig, type OAuth2Config, type Protocol } from '../config/types.js';
+import { providerForOAuth } from '../discovery/providers.js';
 import { yesNo } from './account-answers.js';
 import { UsageError } from './args.js';
-
-/** The providers' mail servers (their published IMAP/POP3 settings). */
-const SERVERS: Record<string, Record<Protocol, string>> = {
-  google: { imap: 'imap.gmail.com', pop3: 'pop.gmail.com' },
-  microsoft: { imap: 'outlook.office365.com', pop3: 'outlook.office365.com' },
-};
-
-/** The providers' submission servers, for the smtp block of an OAuth2 account (same tokens). */
-export const OAUTH2_SMTP: Record<string, { host: string; port: number; security: 'tls' | 'starttls' }> = {
-  google: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
-  microsoft: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
-};
 
 const REGISTER_HINT: Record<string, string> = {
   google:
@@ -60,7 +49,8 @@ export async function oauth2Interview(a: OAuth2Answers): Promise<AccountConfig |
     (s) => s,
     provider !== 'google',
   );
-  const host = await a.ask('Server host name', SERVERS[provider]![a.protocol], (s) => s);
+  // The providers' published settings come from the discovery table.
+  const host = await a.ask('Server host name', providerForOAuth(provider)?.[a.protocol]?.host, (s) => s);
   const name = await a.ask('Account name', a.email, (s) => {
     a.checkName(s);
     return s;

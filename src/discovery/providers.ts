@@ -154,6 +154,11 @@ export function providerForDomain(domain: string): Provider | undefined {
 }
 
 /** The provider whose mail exchanger `mxHost` is (e.g. aspmx.l.google.com -> Gmail). */
+/** The provider whose OAuth2 preset is `name` ('google', 'microsoft'). */
+export function providerForOAuth(name: string): Provider | undefined {
+  return PROVIDERS.find((p) => p.oauthProvider === name);
+}
+
 export function providerForMx(mxHost: string): Provider | undefined {
   const h = mxHost.toLowerCase().replace(/\.$/, '');
   return PROVIDERS.find((p) => p.mx.some((suffix) => h === suffix || h.endsWith(`.${suffix}`)));
