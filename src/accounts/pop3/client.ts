@@ -385,24 +385,26 @@ export class Pop3Client {
    * message i as in retr(); bodies go to `allocator` when given.
    */
   async retrAll(msgs: number[], lineEnding: 'lf' | 'crlf', maxBytes: number[], allocator?: BodyAllocator): Promise<Buffer[]> {
+    const max = this.limits.maxMessageBytes;
+    const maxStatusLength = this.limits.maxLineLength;
+    const reqs = new Array<ReplyRequest>(msgs.length);
+    for (let i = 0; i < msgs.length; i++) {
+      // One literal of one shape per message: a thousand of these live while the burst is answered.
+      reqs[i] = { multiline: true, maxStatusLength, maxBodyBytes: Math.min(maxBytes[i] ?? max, max), lineEnding, what: `message ${msgs[i]}`, allocator };
+    }
     const replies = await this.commandAll(
       msgs.map((msg) => `RETR ${msg}`),
-      msgs.map((msg, i) => ({
-        multiline: true,
-        maxBodyBytes: Math.min(maxBytes[i] ?? this.limits.maxMessageBytes, this.limits.maxMessageBytes),
-        lineEnding,
-        what: `message ${msg}`,
-        ...(allocator ? { allocator } : {}),
-      })),
+      reqs,
     );
     return replies.map((r) => r.body!);
   }
 
   /** DELE of many messages in one pipelined burst (only when the server offers PIPELINING). */
   async deleAll(msgs: number[]): Promise<void> {
+    const req: ReplyRequest = { multiline: false, maxStatusLength: this.limits.maxLineLength };
     await this.commandAll(
       msgs.map((msg) => `DELE ${msg}`),
-      msgs.map(() => ({ multiline: false })),
+      msgs.map(() => req),
     );
   }
 
@@ -454,7 +456,7 @@ export class Pop3Client {
   }
 
   /** Several commands in one write, their replies behind one promise (see ResponseReader.expectAll). */
-  private async commandAll(lines: string[], reqs: Omit<ReplyRequest, 'maxStatusLength'>[]): Promise<Reply[]> {
+  private async commandAll(lines: string[], reqs: ReplyRequest[]): Promise<Reply[]> {
     if (this.closed) throw new AccountError('network', `${this.where}: the connection is closed`);
     if (lines.length === 0) return [];
     const trace = this.options.trace;
@@ -465,11 +467,7 @@ export class Pop3Client {
           else if (err instanceof Pop3ServerError) trace(`S: -ERR ${sanitizeLine(err.text)}`);
         }
       : undefined;
-    const maxStatusLength = this.limits.maxLineLength;
-    const pending = this.reader.expectAll(
-      reqs.map((req) => ({ maxStatusLength, ...req })),
-      onReply,
-    );
+    const pending = this.reader.expectAll(reqs, onReply);
     this.send(`${lines.join('\r\n')}\r\n`);
     try {
       return await pending;
