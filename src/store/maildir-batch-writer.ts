@@ -168,7 +168,12 @@ export class BatchArena {
     return b;
   }
 
-  /** Gives back the end of the last `take` (it asked for an upper bound). */
+  /** All the free bytes, when there are at least `min`: for a body whose length is not known yet. */
+  takeRest(min: number): Buffer | undefined {
+    return this.take(Math.max(min, this.capacity - this.used));
+  }
+
+  /** Keeps the first `length` bytes of the last `take` and gives back the rest (it asked for an upper bound). */
   trim(b: Buffer, length: number): void {
     if (b.buffer === this.view.buffer && b.byteOffset + b.length === this.used) this.used = b.byteOffset + length;
   }
