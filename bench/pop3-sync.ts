@@ -4,16 +4,20 @@
 // delivery, keep off) — measured in the same run, on the same server, interleaved. Without mpop
 // installed the baseline is a bare node-pop3 RETR loop (plain POP3, into memory, nothing deleted),
 // and the output says so. Uses bob's INBOX (alice's 100k INBOX belongs to the IMAP sections).
+// Fairness: the mail is generated in a child process and a full GC runs before each timed tmail
+// sync, so tmail is not charged for the bench's own garbage or recompiles (mpop starts fresh).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import Pop3Command from 'node-pop3';
 import { syncMailbox } from '../src/accounts/pop3/sync.js';
 import type { AccountConfig } from '../src/config/types.js';
 import { Maildir } from '../src/store/maildir.js';
 import type { DovecotServer } from '../test/helpers/dovecot.js';
-import { generateMaildir } from '../test/helpers/maildir-generator.js';
 import { ms, summarize, timed, type Timing } from './stats.js';
 
 export const POP3_BENCH_MESSAGES = Number(process.env.BENCH_POP3_MESSAGES ?? 10_000);
@@ -39,11 +43,29 @@ export interface Pop3BenchResult {
   baselineRate: number;
 }
 
-/** Fills bob's INBOX with a fresh set of messages (each download-and-delete empties it). */
+/** Fills bob's INBOX with a fresh set of messages (each download-and-delete empties it), in a child process (see pop3-fill.ts). */
 async function fill(server: DovecotServer, seed: number): Promise<void> {
-  await generateMaildir(server.maildir(USER), { count: POP3_BENCH_MESSAGES, seed });
+  const script = fileURLToPath(new URL('./pop3-fill.ts', import.meta.url));
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, script, server.maildir(USER), String(POP3_BENCH_MESSAGES), String(seed)],
+      { maxBuffer: 1 << 20 },
+      (err, _out, errText) => (err ? reject(new Error(`generating mail failed: ${errText.trim() || err.message}`)) : resolve()),
+    );
+  });
   await server.fixOwnership(USER);
 }
+
+/**
+ * A full GC, so tmail's timed sync does not collect the bench's own garbage (mpop starts as a
+ * fresh process). Node exposes `gc` only behind a flag; setting it at run time is enough for a new
+ * context to see it.
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 async function countFiles(maildir: string): Promise<number> {
   let n = 0;
@@ -140,6 +162,7 @@ export async function pop3SyncBench(
         baseline.push(await timed(() => bareRetrLoop(server, POP3_BENCH_MESSAGES)));
       }
       let downloaded = 0;
+      collectGarbage();
       const cpuBefore = process.cpuUsage();
       tmail.push(
         await timed(async () => {
