@@ -390,7 +390,8 @@ export class ResponseReader {
     }
     const text = stripEol(line).toString('latin1');
     if (text.startsWith('+OK')) {
-      head.status = text.slice(3).replace(/^ /, '');
+      // One reply per message and one per DELE: no regular expression for the optional space.
+      head.status = text.charCodeAt(3) === 0x20 ? text.slice(4) : text.slice(3);
       if (head.req.multiline && !head.raw) head.out = Buffer.allocUnsafe(1024);
       if (!head.req.multiline) this.finish(head);
       return;

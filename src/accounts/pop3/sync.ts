@@ -284,10 +284,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
         const mtime = new Date(arrival++);
         return { body: bodies[i]!, mtime, key: newKey(bodies[i]!.length, mtime) };
       });
+      // Recorded in the journal only: state.pending would hold them for this iteration alone (a
+      // failure below saves no state; the journal is what the next sync reads).
       const pending: Record<string, Pop3PendingEntry> = {};
-      batch.forEach((e, i) => {
-        pending[e.uidl] = state.pending[e.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
-      });
+      for (let i = 0; i < batch.length; i++) pending[batch[i]!.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
       state.lastArrivalMs = arrival - 1;
       journal ??= await StateJournal.open(statePath);
       await journal.append({ pending, lastArrivalMs: state.lastArrivalMs });
@@ -301,7 +301,6 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       batch.forEach((e, i) => {
         const size = items[i]!.body.length;
         stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
-        delete state.pending[e.uidl];
         progress.done++;
         progress.bytes += size;
       });
