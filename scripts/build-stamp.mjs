@@ -3,13 +3,13 @@
 // records a fingerprint of everything the build read and wrote; `check` exits 0 only when the
 // fingerprint is unchanged, so any changed, added or removed source file, config, build script,
 // bundled package or output file means a new build.
-// Usage: node scripts/build-stamp.mjs write|check
+// Usage: node scripts/build-stamp.mjs write|check [ROOT]   (ROOT: the package root, default this one)
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const stampFile = join(dist, '.build-stamp');
 const CONFIG = [
@@ -53,6 +53,6 @@ if (mode === 'write') {
   if (!recorded || recorded !== current) process.exit(1);
   process.stdout.write('build: dist/ is up to date with src/ (scripts/build-stamp.mjs), not rebuilt\n');
 } else {
-  process.stderr.write('usage: node scripts/build-stamp.mjs write|check\n');
+  process.stderr.write('usage: node scripts/build-stamp.mjs write|check [ROOT]\n');
   process.exit(2);
 }
