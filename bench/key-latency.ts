@@ -7,7 +7,7 @@
 // src/ui/startup/key-latency-log.ts): from its input being readable to the frame that answers,
 // and the longest stall of its event loop, which is what a key could wait before being read.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -158,6 +158,9 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       );
     } finally {
       await tmux.kill();
+      // With the profiles goes tmail's own log: its "blocked … at" lines date each stall on the
+      // profiles' clock.
+      if (process.env.BENCH_PROFILE_DIR) await copyFile(keyLog, path.join(process.env.BENCH_PROFILE_DIR, 'keys', 'key-latency.log')).catch(() => undefined);
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -4,7 +4,9 @@
 // A key that arrives while the event loop is blocked waits in the kernel, unseen by that clock,
 // so the longest stall of the event loop since the previous key is logged with each key: a key
 // waits at most a stall plus its own time. One line per key ("key 12.3 stall 45.6"), and at exit
-// "stall max 45.6 p99 12.0 mean 1.2" for the whole run (ms).
+// "stall max 45.6 p99 12.0 mean 1.2" for the whole run (ms). Each stall over 40 ms also gets a
+// line "blocked 61.2 at 123456789" (its start on the monotonic clock in µs, the clock of
+// --cpu-prof profiles), to find in a CPU profile what blocked.
 import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -38,10 +40,18 @@ export function startKeyLatencyLog(file: string | undefined, stdin: Input, stdou
     pending ??= performance.now();
   };
   stdin.prependListener('readable', onReadable);
+  const micros = () => Number(process.hrtime.bigint() / 1000n);
+  let lastTick = micros();
+  const ticker = setInterval(() => {
+    const now = micros();
+    if (now - lastTick > 40_000) append(`blocked ${((now - lastTick) / 1000).toFixed(1)} at ${lastTick}`);
+    lastTick = now;
+  }, 5);
+  ticker.unref();
   const write = stdout.write;
   stdout.write = ((...args: never[]) => {
     if (pending !== undefined) {
-      append(`key ${(performance.now() - pending).toFixed(1)} stall ${ms(sinceKey.max)}`);
+      append(`key ${(performance.now() - pending).toFixed(1)} stall ${ms(sinceKey.max)} at ${micros()}`);
       sinceKey.reset();
       pending = undefined;
     }
@@ -52,6 +62,7 @@ export function startKeyLatencyLog(file: string | undefined, stdin: Input, stdou
     if (stopped) return;
     stopped = true;
     stalls.disable();
+    clearInterval(ticker);
     sinceKey.disable();
     stdin.off('readable', onReadable);
     stdout.write = write;
