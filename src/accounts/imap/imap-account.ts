@@ -30,7 +30,7 @@ import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js
 import { depsCredentials, secretName } from '../sign-in.js';
 import { withBearerToken } from '../../auth/sasl.js';
 import { bearerRefusal } from './bearer-refusal.js';
-import { type ImapSecret, imapFlowOptions, sendIdOnce } from './connect-options.js';
+import { type ImapSecret, imapFlowOptions, sendIdOnce, traceReadsAsBuffers } from './connect-options.js';
 import { knowInboxWithoutList } from './inbox-without-list.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
@@ -746,6 +746,7 @@ export class ImapAccount implements MailAccount {
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
     sendIdOnce(client);
+    traceReadsAsBuffers(client);
     this.attach(client);
     try {
       await this.connectOrWrongProtocol(client);
