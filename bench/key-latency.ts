@@ -112,7 +112,9 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       // BENCH_PROFILE_DIR=DIR: tmail writes CPU profiles into DIR/keys (one per thread: the UI's
       // and the parse worker's), to see what blocks.
       const profile = process.env.BENCH_PROFILE_DIR;
-      const command = profile ? `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${path.join(profile, 'keys')} ./bin/tmail.js` : './bin/tmail.js';
+      // BENCH_TMAIL=PATH: another build's bin/tmail.js, for A/B runs of two trees.
+      const bin = process.env.BENCH_TMAIL ?? './bin/tmail.js';
+      const command = profile ? `node --max-old-space-size=192 --cpu-prof --cpu-prof-dir=${path.join(profile, 'keys')} ${bin}` : bin;
       await tmux.type(`${command} --config ${config}; echo "EXIT=$?"`);
       await tmux.keys('Enter');
       await tmux.waitFor((s) => has(s, mark), 'the message list', 120_000);
