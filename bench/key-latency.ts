@@ -133,8 +133,10 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
           idle.push(await timeKeys(tmux, ['?'], (s) => has(s, HELP), 'help on the list'));
           idle.push(await timeKeys(tmux, ['Escape'], (s) => !has(s, HELP), 'closing help on the list'));
           insideIdle.push(...parseLines(await logged()).keys);
-          // To the message's row, then Enter alone: the log from here on is the load's.
-          await tmux.keys('g', ...Array.from({ length: row }, () => 'j'));
+          // To the message's row, then Enter alone: the log from here on is the load's. `j k` move
+          // the cursor for sure: a key that draws nothing (g on the top row) would stay pending in
+          // tmail's log and make Enter look as slow as the time since it.
+          await tmux.keys('g', 'j', 'k', ...Array.from({ length: row }, () => 'j'));
           await sleep(300);
           await logged();
           const opened = monotonicMicros();
