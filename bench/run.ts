@@ -88,7 +88,8 @@ const SECTIONS: Section[] = [
     run: async (server) => printBytesPerKey(await bytesPerKeyBench(server, log), log),
   },
   {
-    title: 'UI: key latency while a 5 MB one-line message loads in the reader, beside an idle list (tmux capture loop; needs npm run build)',
+    title:
+      'UI: key latency while a big message loads in the reader (5 MB one-line CJK, 4.8 MB unclosed HTML, 1 MB header name), beside an idle list (needs npm run build)',
     run: () => runKeyLatencySection(log),
     ownServer: true,
   },

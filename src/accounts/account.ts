@@ -178,7 +178,9 @@ export interface MailAccount {
   /**
    * The raw RFC 5322 source, streamed. Reading it does not set \Seen (IMAP: BODY.PEEK): the
    * caller marks the message read with addFlags([...], ['\\Seen']) when the user opens it.
-   * Consume or destroy the stream: IMAP keeps the folder locked until it ends.
+   * Consume or destroy the stream: IMAP keeps the folder locked until it ends. Its chunks are the
+   * reader's: it hands a Buffer alone in its memory to the parser's worker without a copy (that
+   * detaches it), so never emit a Buffer that is kept (a cache entry, a stored message).
    */
   fetchRaw(path: string, uid: number): Promise<Readable>;
 

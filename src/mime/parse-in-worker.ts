@@ -147,15 +147,25 @@ export class MessageParser {
           head.push(part);
           headBytes += part.length;
         }
-        // A copy we own can be transferred (no second copy in the worker).
-        const copy = new Uint8Array(chunk.length);
-        copy.set(chunk);
-        post({ type: 'chunk', id, data: copy }, [copy.buffer]);
+        const data = transferable(chunk);
+        post({ type: 'chunk', id, data }, [data.buffer as ArrayBuffer]);
       });
       source.once('end', () => post({ type: 'end', id }));
       source.once('error', (err) => post({ type: 'error', id, message: err.message }));
     });
   }
+}
+
+/**
+ * The chunk's bytes in memory that can be handed to the worker without a copy on either side. A
+ * Buffer alone in its memory (imapflow's assembled literals, 1 MB each) is handed over as it is:
+ * the stream is done with a chunk once it has been emitted, and a copy of each megabyte is
+ * fresh memory to fault in and collect on the UI thread. A view into a larger or shared block
+ * (Node's 8 KB pool, a slice of a socket read) is copied first.
+ */
+export function transferable(chunk: Buffer): Uint8Array {
+  const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+  return whole ? new Uint8Array(chunk.buffer, 0, chunk.byteLength) : new Uint8Array(chunk);
 }
 
 /** One-off parse in a fresh worker (tests, tools). */

@@ -16,6 +16,8 @@ interface LogEntry {
 /** imapflow's logger shape (subset): level methods plus isLevelEnabled. */
 export interface ImapFlowTraceLogger {
   trace(entry: LogEntry): void;
+  /** Bytes read from the server, handed over as they are (see traceReadsAsBuffers in connect-options.ts). */
+  serverBytes(chunk: Buffer): void;
   debug(entry: LogEntry): void;
   error(): void;
   fatal(): void;
@@ -42,6 +44,9 @@ export function imapTraceLogger(sink: TraceSink, account: string): ImapFlowTrace
       } else if (entry.msg === 'read from socket' && entry.src === 's') {
         for (const line of server.push(Buffer.from(entry.data ?? '', 'base64'))) add('S', redactor.server(line));
       }
+    },
+    serverBytes(chunk) {
+      for (const line of server.push(chunk)) add('S', redactor.server(line));
     },
     debug(entry) {
       // Only kept for hidden writes; it is imapflow's masked rendering (`"(* value hidden *)"`).

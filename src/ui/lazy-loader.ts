@@ -1,8 +1,9 @@
-// The MIME stack (mailparser, html-to-text, iconv-lite) is loaded when the first message is
-// opened, not before the first frame: it is the largest part of tmail's own start-up imports.
+// The message loader (the parser's worker client, wrapping, saving) is loaded when the first
+// message is opened or the list is idle, not before the first frame.
 import type { MessageLoader } from './message-loader.js';
 
 export interface LazyLoader extends MessageLoader {
+  warm(): void;
   /** Loads the real loader now (e.g. while the user reads the list); resolves when it is ready. */
   ready(): Promise<MessageLoader>;
 }
@@ -25,6 +26,12 @@ export function lazyLoader(create: () => Promise<MessageLoader>): LazyLoader {
     // Every method and option passed on: a dropped one (the abort signal, saveSource, rawSource)
     // would silently switch a feature off in the real program only.
     load: async (account, path, uid, options) => (await ready()).load(account, path, uid, options),
+    warm: () => {
+      void ready().then(
+        (loader) => loader.warm?.(),
+        () => undefined,
+      );
+    },
     // Only called for a message load() returned, so the real loader is there by then.
     render: (text, width) => (real ? real.render(text, width) : text.split('\n')),
     saveAttachment: async (message, index, dir) => (await ready()).saveAttachment(message, index, dir),

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { MailAccount } from '../accounts/account.js';
 import type { MessageContent } from '../mime/message-content.js';
+import type { ParsedMessage } from '../mime/types.js';
 import type { MessageSummary } from '../domain/index.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatAddresses, formatReaderDate, type ReaderMessage } from './reader-message.js';
@@ -20,6 +21,8 @@ export interface LoadOptions {
 
 export interface MessageLoader {
   load(account: MailAccount, path: string, uid: number, options?: LoadOptions): Promise<ReaderMessage>;
+  /** Starts what reading needs (the parser's worker) ahead of the first message. */
+  warm?(): void;
   /** Wraps body text to `width` display cells. */
   render(text: string, width: number): string[];
   /** Saves attachment `index` of `message` into `dir`; resolves to the path written. */
@@ -40,27 +43,36 @@ export interface MessageLoader {
 /** How much of a message the source view reads by default. */
 export const RAW_SOURCE_BYTES = 1024 * 1024;
 
-export async function createDefaultLoader(): Promise<MessageLoader> {
-  const { parseMessage, renderBody, saveAttachment } = await import('../mime/index.js');
-  const { MessageParser, ParseLimitError } = await import('../mime/parse-in-worker.js');
-  const { takeSmallMessage } = await import('../mime/small-message.js');
-  // Started at the first message that needs it, not at start-up: loading the mail libraries into
-  // a worker competes with the first screen for the CPU.
+export interface LoaderOptions {
+  /**
+   * Parses a raw message. Default: in the parser's worker (src/mime/parse-in-worker.ts). The UI
+   * tests pass parseMessage, on their own thread: a worker started under tsx takes seconds.
+   */
+  parse?: (raw: Readable, options: { signal?: AbortSignal }) => Promise<ParsedMessage>;
+}
+
+export async function createDefaultLoader(options: LoaderOptions = {}): Promise<MessageLoader> {
+  // Only what reading a message needs on this thread: the worker's client, wrapping and the
+  // over-limit view, none of which loads a mail library. Every message is parsed in the worker:
+  // loading mailparser, libmime and iconv-lite's tables here would block keys for ~0.1–0.25 s.
+  // The libraries for saving and handing off load when one of those is asked for.
+  const [{ MessageParser, ParseLimitError }, { renderBody }, { overLimitMessage, withEnvelope }] = await Promise.all([
+    import('../mime/parse-in-worker.js'),
+    import('../mime/render-body.js'),
+    import('./over-limit-message.js'),
+  ]);
+  // The worker starts at warm() (run.tsx: once the list has been quiet for a second) or at the
+  // first message, on its own thread.
   const parser = new MessageParser();
-  const { overLimitMessage, withEnvelope } = await import('./over-limit-message.js');
-  const { saveRawMessage } = await import('../mime/save-raw-message.js');
+  const parse = options.parse ?? ((raw: Readable, o: { signal?: AbortSignal }) => parser.parse(raw, o));
   // Where a shown message came from, so `s` can stream the attachment again from the account.
   const origin = new WeakMap<ReaderMessage, { account: MailAccount; path: string; uid: number }>();
   return {
-    async load(account, path, uid, options = {}) {
+    async load(account, path, uid, loadOptions = {}) {
       let msg: ReaderMessage;
       try {
         const raw = await account.fetchRaw(path, uid);
-        // A small, plain message parses here in a few milliseconds (every step is linear); a
-        // bigger one (by the bytes received, not the size the server reported) or one of a shape
-        // a library may choke on goes to the worker, where it cannot hold up a key press.
-        const taken = await takeSmallMessage(raw);
-        const parsed = 'whole' in taken ? await parseMessage(taken.whole) : await parser.parse(taken.stream, { signal: options.signal });
+        const parsed = await parse(raw, { signal: loadOptions.signal });
         msg = withEnvelope(
           {
             from: formatAddresses(parsed.from),
@@ -78,25 +90,30 @@ export async function createDefaultLoader(): Promise<MessageLoader> {
             warnings: parsed.warnings.map(sanitizeLine),
             cut: parsed.warnings.some((w) => /only its first|could not be read completely|unusually complex/.test(w)),
           },
-          options.envelope,
+          loadOptions.envelope,
         );
       } catch (err) {
         if (!(err instanceof ParseLimitError)) throw err;
-        msg = overLimitMessage(err.rawHead, err.message, options.envelope);
+        msg = overLimitMessage(err.rawHead, err.message, loadOptions.envelope);
       }
       origin.set(msg, { account, path, uid });
       return msg;
+    },
+    warm: () => {
+      if (!options.parse) parser.warm();
     },
     render: (text, width) => renderBody(text, width),
     async saveAttachment(message, index, dir) {
       const o = origin.get(message);
       if (!o) throw new Error('the message is no longer open');
+      const { saveAttachment } = await import('../mime/save-attachment.js');
       const saved = await saveAttachment(await o.account.fetchRaw(o.path, o.uid), index, dir);
       return saved.path;
     },
     async saveSource(message, dir) {
       const o = origin.get(message);
       if (!o) throw new Error('the message is no longer open');
+      const { saveRawMessage } = await import('../mime/save-raw-message.js');
       return saveRawMessage(await o.account.fetchRaw(o.path, o.uid), dir, `message-${o.uid}.eml`);
     },
     async content(message, which) {

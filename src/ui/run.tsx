@@ -4,7 +4,6 @@
 // The steps live in startup/: settings, passwords, Ink loading, the terminal session.
 import type { CliContext } from '../cli/context.js';
 import type { TraceBuffer } from '../trace/buffer.js';
-import type { MessageLoader } from './message-loader.js';
 import { askPasswords } from './startup/passwords.js';
 import { line, loadSettings } from './startup/settings.js';
 
@@ -161,7 +160,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   );
   // Held logins go now.
   setImmediate(() => controller.drawn());
-  const offIdle = loadMimeWhenIdle(controller, loader);
+  const offIdle = warmParserWhenIdle(controller, loader);
   try {
     await quit;
   } finally {
@@ -208,12 +207,13 @@ function showPasswordWaits(
 }
 
 /**
- * The MIME stack loads once the open folder is quiet for a second, so it never competes with the
- * first screen (or on the first message opened, if sooner). Returns the unsubscribe.
+ * The message parser's worker starts once the open folder is quiet for a second, so it never
+ * competes with the first screen (or at the first message opened, if sooner). The mail libraries
+ * load in that worker, not on this thread. Returns the unsubscribe.
  */
-function loadMimeWhenIdle(
+function warmParserWhenIdle(
   controller: { store: { subscribe(l: () => void): () => void }; state: { loading: string[]; current?: { opened: boolean } } },
-  loader: MessageLoader & { ready(): Promise<unknown> },
+  loader: { warm(): void },
 ): () => void {
   let idleTimer: NodeJS.Timeout | undefined;
   const off = controller.store.subscribe(() => {
@@ -222,7 +222,7 @@ function loadMimeWhenIdle(
     if (s.loading.length > 0 || !s.current?.opened) return;
     idleTimer = setTimeout(() => {
       off();
-      void loader.ready().catch(() => undefined);
+      loader.warm();
     }, 1_000);
     idleTimer.unref();
   });

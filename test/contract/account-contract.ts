@@ -140,6 +140,18 @@ export function accountContract(subject: ContractSubject): void {
     assert.ok(!(await windowEntry(picked.uid))!.flags.includes('\\Seen'), 'reading does not set \\Seen');
   });
 
+  test("fetchRaw chunks are the reader's: detaching them (as the reader's transfer to its worker does) leaves the next read whole", async () => {
+    const first: Buffer[] = [];
+    for await (const chunk of await account.fetchRaw(INBOX, picked.uid)) {
+      const buf = chunk as Buffer;
+      first.push(Buffer.from(buf));
+      if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer)
+        structuredClone(buf.buffer, { transfer: [buf.buffer] });
+    }
+    const again = await text(await account.fetchRaw(INBOX, picked.uid));
+    assert.equal(again, Buffer.concat(first).toString('latin1'));
+  });
+
   test('a stored message (a Sent copy) is the newest of the sent folder, with its flags', async () => {
     const folder = await account.specialFolder('sent');
     assert.equal(await account.specialFolder('sent'), folder, 'the same folder every time');

@@ -172,6 +172,19 @@ describe('ImapAccount against Dovecot', dovecotTestOptions(), () => {
     }
   });
 
+  test('a message asked for while the first login is under way waits for it (a warm start shows cached rows before the login)', async () => {
+    const t = await makeAccount(accountConfig(server));
+    try {
+      const connecting = t.account.connect();
+      const chunks: Buffer[] = [];
+      for await (const c of await t.account.fetchRaw('INBOX', inboxUids[0]!)) chunks.push(c as Buffer);
+      await connecting;
+      assert.match(Buffer.concat(chunks).toString('latin1'), /^Subject: /m);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   test('a refused connection is a network error', async () => {
     const proxy = await startTcpProxy(server.ports.imap);
     const port = proxy.port;

@@ -5,12 +5,12 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/components/App.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { createDefaultLoader } from '../../src/ui/message-loader.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { makeTheme } from '../../src/ui/theme.js';
+import { testLoader } from './ui-harness.js';
 
 async function welcome(onDemo?: () => void) {
-  const loader = await createDefaultLoader();
+  const loader = await testLoader();
   const keys = buildKeyTable();
   const controller = new UiController({
     accounts: [],

@@ -37,7 +37,8 @@ const FIRST_FRAME = [
 const LATER =
   /\/node_modules\/(libmime|iconv-lite|encoding-japanese|mailparser|html-to-text|nodemailer|fast-xml-parser|imapflow)\/|\/src\/(mime\/(?!render-body|safe-filename)|compose\/(?!identity|address|draft)|handoff\/(mailcap|open-content|open-file|pipe-command|private-temp)|auth\/oauth2|discovery)/;
 
-test('the modules of the first frame bring no MIME, sending, hand-off or OAuth2 code along', options, () => {
+/** The chunks `sources` load with them (static imports, followed). */
+function bundleWalk() {
   const contents = JSON.parse(readFileSync(join(repo, 'dist/bundle-contents.json'), 'utf8')) as Record<string, string[]>;
   const chunkOf = (source: string): string => {
     const hit = Object.keys(contents).find((chunk) => contents[chunk]!.includes(join(repo, source)));
@@ -52,9 +53,18 @@ test('the modules of the first frame bring no MIME, sending, hand-off or OAuth2 
     // Static imports only: esbuild writes them as `import … from "./chunk-X.js";` at the top.
     for (const m of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+\.js)";/gm)) visit(m[1]!);
   };
+  const matching = (re: RegExp) =>
+    [...loaded]
+      .flatMap((chunk) => contents[chunk] ?? [])
+      .filter((m) => re.test(m))
+      .map((m) => m.replace(/.*\/(node_modules|src)\//, '$1/'));
+  return { contents, chunkOf, loaded, visit, matching };
+}
+
+test('the modules of the first frame bring no MIME, sending, hand-off or OAuth2 code along', options, () => {
+  const { contents, chunkOf, loaded, visit, matching } = bundleWalk();
   for (const source of FIRST_FRAME) visit(chunkOf(source));
-  const modules = [...loaded].flatMap((chunk) => contents[chunk] ?? []);
-  const early = modules.filter((m) => LATER.test(m)).map((m) => m.replace(/.*\/(node_modules|src)\//, '$1/'));
+  const early = matching(LATER);
   assert.deepEqual(early, [], `loaded before the first frame: ${early.join(', ')}`);
   // The check sees what it looks for: the message loader's chunks do bring libmime.
   const mime = new Set<string>();
@@ -65,4 +75,26 @@ test('the modules of the first frame bring no MIME, sending, hand-off or OAuth2 
     [...mime].some((m) => /\/node_modules\/libmime\//.test(m)),
     'libmime not found behind src/mime/parse-message.ts',
   );
+});
+
+/** What createDefaultLoader imports to read messages (before its `return {`); parsing is in the worker. */
+function readingModules(): string[] {
+  const source = readFileSync(join(repo, 'src/ui/message-loader.ts'), 'utf8');
+  const start = source.indexOf('export async function createDefaultLoader');
+  const creation = source.slice(start, source.indexOf('  return {', start));
+  const imported = [...creation.matchAll(/import\('([^']+)\.js'\)/g)].map((m) => join('src/ui', m[1]!));
+  assert.ok(imported.length >= 2, "createDefaultLoader's imports found");
+  return ['src/ui/message-loader.ts', ...imported.map((m) => (existsSync(join(repo, `${m}.ts`)) ? `${m}.ts` : `${m}.tsx`))];
+}
+const MAIL_LIBRARIES = /\/node_modules\/(libmime|iconv-lite|encoding-japanese|mailparser|html-to-text|libqp|libbase64|@zone-eu)\//;
+
+test('reading a message loads no mail library on the UI thread: they load in the parser worker', options, () => {
+  const walk = bundleWalk();
+  for (const source of readingModules()) walk.visit(walk.chunkOf(source));
+  const onUiThread = walk.matching(MAIL_LIBRARIES);
+  assert.deepEqual(onUiThread, [], `loaded on the UI thread to read a message: ${onUiThread.join(', ')}`);
+  // The check sees what it looks for: the worker's chunks do bring them.
+  const worker = bundleWalk();
+  worker.visit(worker.chunkOf('src/mime/parse-worker.ts'));
+  assert.ok(worker.matching(/\/node_modules\/mailparser\//).length > 0, 'mailparser not found behind src/mime/parse-worker.ts');
 });

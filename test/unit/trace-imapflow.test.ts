@@ -8,6 +8,7 @@ import { CommandReader, text, tokenize } from '../../src/demo/imap-tokens.js';
 import { startDemoServer } from '../../src/demo/demo-server.js';
 import { TraceBuffer } from '../../src/trace/buffer.js';
 import { imapTraceLogger } from '../../src/trace/imap-logger.js';
+import { traceReadsAsBuffers } from '../../src/accounts/imap/connect-options.js';
 
 /**
  * Accepts any LOGIN (or AUTHENTICATE with `caps`); records the secret it received, so the test
@@ -149,5 +150,45 @@ test('imapflow AUTHENTICATE XOAUTH2 (SASL-IR): the OAuth token never reaches the
     assert.match(joined, /C: \S+ AUTHENTICATE XOAUTH2 \*\*\*/);
   } finally {
     await server.close();
+  }
+});
+
+test('reads reach the trace as Buffers (no base64 round trip): the S: lines are the same, a literal is counted', async () => {
+  const demo = await startDemoServer();
+  const buf = new TraceBuffer();
+  const logger = imapTraceLogger(buf, 'demo');
+  const base64Reads: string[] = [];
+  const trace = logger.trace.bind(logger);
+  logger.trace = (entry) => {
+    if (entry.msg === 'read from socket') base64Reads.push(entry.data ?? '');
+    trace(entry);
+  };
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: demo.imapPort,
+    secure: false,
+    auth: { user: demo.credentials.user, pass: demo.credentials.password },
+    logger: logger as never,
+    logRaw: true,
+  });
+  client.on('error', () => undefined);
+  traceReadsAsBuffers(client);
+  try {
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    const message = await client.fetchOne('1', { source: true });
+    assert.ok(message && message.source && message.source.length > 100, 'the message arrived whole');
+    await client.logout();
+    const joined = buf
+      .entries()
+      .map((e) => `${e.dir}: ${e.text}`)
+      .join('\n');
+    assert.deepEqual(base64Reads, [], 'imapflow logged no read as base64');
+    assert.match(joined, /^S: \* OK/m, 'the greeting');
+    assert.match(joined, new RegExp(`^S: \\* 1 FETCH .*\\{${message.source.length} octets\\}`, 'm'), `the literal counted:\n${joined}`);
+    assert.match(joined, /^S: \S+ OK .*logged in/m);
+    assert.ok(!joined.includes(demo.credentials.password));
+  } finally {
+    await demo.close();
   }
 });

@@ -6,17 +6,17 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/components/App.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { createDefaultLoader } from '../../src/ui/message-loader.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { makeTheme } from '../../src/ui/theme.js';
 import { TraceBuffer } from '../../src/trace/buffer.js';
 import { FakeAccount } from './ui-fake-account.js';
+import { testLoader } from './ui-harness.js';
 
 test('t shows the trace pane under the reader; T zooms and scrolls; a shows all; t returns and hides', async () => {
   const trace = new TraceBuffer(500);
   for (let i = 1; i <= 100; i++) trace.add({ account: 'fake', protocol: 'imap', dir: i % 2 ? 'C' : 'S', text: `A${i} NOOP line-${i}` });
   trace.add({ account: 'other', protocol: 'pop3', dir: 'C', text: 'STAT from-other' });
-  const loader = await createDefaultLoader();
+  const loader = await testLoader();
   const keys = buildKeyTable();
   const account = new FakeAccount();
   const controller = new UiController({
@@ -97,7 +97,7 @@ test('t shows the trace pane under the reader; T zooms and scrolls; a shows all;
 test('the trace pane fits at 200x60 and leaves the three columns their rows', async () => {
   const trace = new TraceBuffer(500);
   for (let i = 1; i <= 100; i++) trace.add({ account: 'fake', protocol: 'imap', dir: i % 2 ? 'C' : 'S', text: `A${i} NOOP line-${i}` });
-  const loader = await createDefaultLoader();
+  const loader = await testLoader();
   const keys = buildKeyTable();
   const controller = new UiController({
     accounts: [{ name: 'fake', protocol: 'imap', create: async () => new FakeAccount() }],

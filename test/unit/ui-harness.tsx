@@ -6,7 +6,8 @@ import { render as inkRender } from 'ink';
 import { InputTap } from '../../src/ui/input-tap.js';
 import { App } from '../../src/ui/components/App.js';
 import { buildKeyTable } from '../../src/ui/keys/bindings.js';
-import { createDefaultLoader } from '../../src/ui/message-loader.js';
+import { parseMessage } from '../../src/mime/parse-message.js';
+import { createDefaultLoader, type MessageLoader } from '../../src/ui/message-loader.js';
 import { UiController, type AccountSlot } from '../../src/ui/state/controller.js';
 import { makeTheme } from '../../src/ui/theme.js';
 import type { FakeAccount } from './ui-fake-account.js';
@@ -74,8 +75,16 @@ function render(tree: React.ReactElement, onFunctionKey: (spec: string) => void)
   return { stdin, lastFrame: () => stdout.lastFrame, unmount: instance.unmount, cleanup: instance.cleanup };
 }
 
+/**
+ * The real loader, parsing on this thread: tmail parses in a worker, which takes seconds to start
+ * under tsx (test/unit/mime-parse-worker.test.ts and the tmux tests cover that path).
+ */
+export function testLoader(): Promise<MessageLoader> {
+  return createDefaultLoader({ parse: (raw) => parseMessage(raw) });
+}
+
 export async function mountUi(accounts: FakeAccount[], opts: MountOptions = {}) {
-  const loader = await createDefaultLoader();
+  const loader = await testLoader();
   const keys = buildKeyTable(opts.keys);
   let quitCount = 0;
   const controller = new UiController({

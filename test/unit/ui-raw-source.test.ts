@@ -2,12 +2,12 @@
 // sanitized lines, reading no more than asked and saying when it stopped short.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDefaultLoader } from '../../src/ui/message-loader.js';
 import { FakeAccount } from './ui-fake-account.js';
+import { testLoader } from './ui-harness.js';
 
 test('rawSource: sanitized raw lines, bounded, with a cut flag', async () => {
   const account = new FakeAccount({ inboxSize: 3, subjects: new Map([[2, 'Hi \u001b]0;title\u0007 there']]) });
-  const loader = await createDefaultLoader();
+  const loader = await testLoader();
   const message = await loader.load(account, 'INBOX', 2);
   const whole = await loader.rawSource!(message);
   assert.equal(whole.cut, false);

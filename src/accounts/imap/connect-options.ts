@@ -6,7 +6,7 @@ import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { AccountConfig } from '../../config/types.js';
 import { isEncrypted, tlsOptions } from '../security.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
-import { imapTraceLogger } from '../../trace/imap-logger.js';
+import { type ImapFlowTraceLogger, imapTraceLogger } from '../../trace/imap-logger.js';
 import type { TraceSink } from '../../trace/types.js';
 
 /** Bounded waits so a dead host or a silent server ends in a clear error, not a hang (ImapAccount can shorten them). */
@@ -86,5 +86,33 @@ export function sendIdOnce(client: ImapFlow): void {
     if (command.toUpperCase() !== 'ID') return run(command, ...args);
     answered ??= run(command, ...args);
     return answered;
+  };
+}
+
+/**
+ * With `logRaw`, imapflow hands every chunk read from the server to the trace as base64, which
+ * the trace decodes again: for a 5 MB message that is ~7 MB of strings made and dropped on the UI
+ * thread, and the garbage collections they cause, while keys wait. The trace only counts a
+ * literal's bytes, so it can take the Buffers as they are: this turns imapflow's read logging off
+ * and taps its response reader instead (`client.streamer`, an ImapStream Transform, and its
+ * `options.logRaw`, which it reads per chunk; not in imapflow's typings: imapflow is pinned, and
+ * test/unit/trace-imapflow.test.ts checks the S: lines and that no base64 read arrives).
+ * Writes stay logged by imapflow: they are small, and the LOGIN masking relies on them.
+ */
+export function traceReadsAsBuffers(client: ImapFlow): void {
+  const internal = client as unknown as {
+    options?: { logger?: unknown };
+    streamer?: { options?: { logRaw?: boolean }; _transform?: (chunk: unknown, encoding: BufferEncoding, next: () => void) => void };
+  };
+  const logger = internal.options?.logger as Partial<ImapFlowTraceLogger> | undefined;
+  const streamer = internal.streamer;
+  const transform = streamer?._transform;
+  if (typeof logger?.serverBytes !== 'function' || !streamer?.options?.logRaw || typeof transform !== 'function') return;
+  const serverBytes = logger.serverBytes.bind(logger);
+  streamer.options.logRaw = false;
+  streamer._transform = function (this: unknown, chunk, encoding, next) {
+    if (Buffer.isBuffer(chunk)) serverBytes(chunk);
+    else if (typeof chunk === 'string') serverBytes(Buffer.from(chunk, encoding));
+    return transform.call(this, chunk, encoding, next);
   };
 }

@@ -30,7 +30,7 @@ import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js
 import { depsCredentials, secretName } from '../sign-in.js';
 import { withBearerToken } from '../../auth/sasl.js';
 import { bearerRefusal } from './bearer-refusal.js';
-import { type ImapSecret, imapFlowOptions, sendIdOnce } from './connect-options.js';
+import { type ImapSecret, imapFlowOptions, sendIdOnce, traceReadsAsBuffers } from './connect-options.js';
 import { knowInboxWithoutList } from './inbox-without-list.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
@@ -105,6 +105,8 @@ export class ImapAccount implements MailAccount {
   private password: string | undefined;
   private closedByUser = false;
   private reconnecting: Promise<ImapFlow | null> | null = null;
+  /** The login connect() is waiting for: a request made meanwhile (a warm start's cached rows are on screen already) waits for it too. */
+  private opening: Promise<ImapFlow> | null = null;
   /** Connections tmail dropped because the server left an operation unanswered. */
   private readonly droppedSilent = new WeakSet<ImapFlow>();
   private reconnectAbort: AbortController | null = null;
@@ -158,12 +160,16 @@ export class ImapAccount implements MailAccount {
     // Before the password is even asked for: never let it near a cleartext socket.
     assertPasswordMayBeSent(this.config, isEncrypted(this.config.security), secretName(depsCredentials(this.config.user, this.deps, this.config.name)));
     this.setState('connecting');
+    const opening = this.openClient();
+    this.opening = opening;
     try {
-      this.client = await this.openClient();
+      this.client = await opening;
     } catch (err) {
       const error = this.mapError(err);
       this.setState('disconnected', error.message);
       throw error;
+    } finally {
+      if (this.opening === opening) this.opening = null;
     }
     this.setState('connected');
   }
@@ -746,6 +752,7 @@ export class ImapAccount implements MailAccount {
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
     sendIdOnce(client);
+    traceReadsAsBuffers(client);
     this.attach(client);
     try {
       await this.connectOrWrongProtocol(client);
@@ -892,6 +899,13 @@ export class ImapAccount implements MailAccount {
   /** The live client, waiting (bounded) for a reconnect in progress. */
   private async ready(action: string): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
+    if (!this.client && this.opening && !this.closedByUser) {
+      // The first login is under way (a message opened from the cached list): wait for it.
+      const client = await this.opening.catch((err: unknown) => {
+        throw this.mapError(err, action);
+      });
+      if (client.usable) return client;
+    }
     if (!this.closedByUser && this.client && !this.reconnecting) this.startReconnect(this.client);
     const pending = this.reconnecting;
     if (!pending || this.closedByUser) {
