@@ -106,7 +106,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   controller.start();
   let ui;
   try {
-    ui = await (await import('./startup/load-ink.js')).loadInk();
+    ui = await early.loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();
   } catch (err) {

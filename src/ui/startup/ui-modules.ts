@@ -12,4 +12,5 @@ export { UiController } from '../state/controller.js';
 export { CellRenderer } from '../terminal/cell-renderer.js';
 export { guardTerminal } from '../terminal-guard.js';
 export { startSentinel } from '../terminal-sentinel.js';
+export { loadInk } from './load-ink.js';
 export { LEAVE_ALT, TerminalSession } from './terminal-session.js';
