@@ -142,6 +142,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       ),
     guard,
   );
+  // The first frame is drawn now rather than on the renderer's next tick, which comes after
+  // React's effects of that first render.
+  renderer.flush();
   // Held logins go now.
   setImmediate(() => controller.drawn());
   const offIdle = loadMimeWhenIdle(controller, loader);
