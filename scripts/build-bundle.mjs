@@ -70,10 +70,31 @@ const memoizeStringWidth = {
       if (!text.includes(declaration) || !text.includes('rgiEmojiRegex.test('))
         throw new Error(`${args.path}: string-width changed; check the string-width-memo plugin`);
       const lazy = text.replace(declaration, 'let rgiEmojiRegex;').replaceAll('rgiEmojiRegex.test(', () => '(rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(');
-      return { contents: lazy, loader: 'js' };
+      return { contents: withGraphemeSegmenter(lazy, args.path), loader: 'js' };
     });
   },
 };
+// Packages that create an Intl.Segmenter when they load get src/text/grapheme-segmenter.ts
+// instead (the first Intl.Segmenter costs ~30 ms of CPU; that one is created only for text that
+// needs it). After the build no output file may create an Intl.Segmenter itself.
+const graphemeSegmenter = join(root, 'src', 'text', 'grapheme-segmenter.ts');
+const SEGMENTER_USERS = /[\\/]node_modules[\\/](slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+function withGraphemeSegmenter(text, file) {
+  if (!text.includes('new Intl.Segmenter(')) throw new Error(`${file}: no longer creates an Intl.Segmenter; check SEGMENTER_USERS in build-bundle.mjs`);
+  const replaced = text.replaceAll('new Intl.Segmenter(', 'new __TmailGraphemeSegmenter(');
+  return `import { GraphemeSegmenter as __TmailGraphemeSegmenter } from ${JSON.stringify(graphemeSegmenter)};\n${replaced}`;
+}
+const lazyGraphemeSegmenter = {
+  name: 'lazy-grapheme-segmenter',
+  setup(b) {
+    b.onLoad({ filter: SEGMENTER_USERS }, (args) => ({ contents: withGraphemeSegmenter(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+  },
+};
+function checkNoEagerSegmenter(outputs) {
+  const bad = outputs.filter((f) => f.endsWith('.js') && readFileSync(join(root, f), 'utf8').includes('new Intl.Segmenter('));
+  if (bad.length > 0)
+    throw new Error(`${bad.join(', ')}: creates an Intl.Segmenter; use src/text/grapheme-segmenter.ts (or add the package to SEGMENTER_USERS)`);
+}
 // yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
 // global fetch exists, loads it with fetch(): touching Node's fetch loads undici (~0.1 s of CPU
 // before the first frame) only to decode a string. Without fetch it decodes the string itself.
@@ -140,8 +161,9 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, lazyGraphemeSegmenter],
 });
+checkNoEagerSegmenter(Object.keys(result.metafile.outputs));
 if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.

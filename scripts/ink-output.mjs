@@ -9,6 +9,7 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import { GraphemeSegmenter } from '../src/text/grapheme-segmenter.ts';
 
 // Bounds of the process-wide caches: a line cache is cleared when full (a 200x50 frame has a few
 // hundred lines; 1,500 lines of cells are a few MB), the style tables between frames.
@@ -19,8 +20,9 @@ const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 // Characters slice-ansi cuts as one column each: a line of only these, cut at or past its end,
 // is the line itself (test/unit/ink-output.test.ts checks every one of them).
 const PLAIN_NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff]*$/;
-// What Ink's tokenizer uses: graphemes, as a terminal draws them.
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// What Ink's tokenizer uses: graphemes, as a terminal draws them (Intl.Segmenter's, created on
+// first need: see grapheme-segmenter.ts).
+const segmenter = new GraphemeSegmenter(undefined, { granularity: 'grapheme' });
 
 /** Style number → Ink's style codes; number 0 is "no style". */
 let styleCodes = [[]];

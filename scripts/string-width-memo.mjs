@@ -17,6 +17,7 @@
 import { eastAsianWidth } from 'get-east-asian-width';
 import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
+import { GraphemeSegmenter } from '../src/text/grapheme-segmenter.ts';
 
 const LIMIT = 20_000;
 const MAX_LENGTH = 512;
@@ -26,7 +27,8 @@ const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
 const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/v;
 const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
-const segmenter = new Intl.Segmenter();
+// Intl.Segmenter's graphemes, created on first need (see grapheme-segmenter.ts).
+const segmenter = new GraphemeSegmenter();
 const widths = new Map();
 const graphemeWidths = new Map();
 

@@ -2,10 +2,11 @@
 // keep columns aligned. string-width measures each grapheme; truncation is done here per
 // grapheme because cli-truncate overshoots by one cell when a wide character straddles the cut.
 import stringWidth from 'string-width';
+import { GraphemeSegmenter } from '../text/grapheme-segmenter.js';
 
 export { stringWidth };
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const segmenter = new GraphemeSegmenter(undefined, { granularity: 'grapheme' });
 
 /** Truncates to at most `width` cells, ending in … when something was cut. */
 export function truncate(text: string, width: number): string {

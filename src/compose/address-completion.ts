@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { AddressBook, ADDRESS_BOOK_FILE, type SeenAddress } from '../store/address-book.js';
 import { queryAddressBook } from './address-book-command.js';
-import { formatAddress, type MailAddress } from './draft.js';
+import { formatAddress, type MailAddress } from './address-format.js';
 
 export interface Completion {
   candidates: MailAddress[];
@@ -20,12 +20,13 @@ export interface AddressCompleterOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
   limit?: number;
-  /** The user's own addresses: never recorded, so completion does not offer them. */
-  own?: readonly string[];
+  /** The user's own addresses: never recorded, so completion does not offer them (a function: asked on first use). */
+  own?: readonly string[] | (() => Promise<readonly string[]>);
 }
 
 export class AddressCompleter {
   private book?: Promise<AddressBook>;
+  private own?: Promise<Set<string>>;
 
   constructor(private readonly opts: AddressCompleterOptions) {}
 
@@ -72,7 +73,7 @@ export class AddressCompleter {
 
   /** Remembers addresses of mail read or sent; never throws (suggestions are not worth an error). */
   async record(list: readonly SeenAddress[], when?: Date): Promise<void> {
-    const own = new Set((this.opts.own ?? []).map((a) => a.toLowerCase()));
+    const own = await this.ownAddresses();
     const others = list.filter((a) => !own.has(a.address.toLowerCase()));
     if (!others.length) return;
     try {
@@ -80,6 +81,15 @@ export class AddressCompleter {
     } catch {
       // A read-only or full disk must not break reading or sending mail.
     }
+  }
+
+  private ownAddresses(): Promise<Set<string>> {
+    const given = this.opts.own ?? [];
+    this.own ??= (typeof given === 'function' ? given() : Promise.resolve(given)).then(
+      (list) => new Set(list.map((a) => a.toLowerCase())),
+      () => new Set<string>(),
+    );
+    return this.own;
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@
 // instead of being dropped silently, so a typo ("Bc:") never sends mail to fewer people than the
 // user thinks. Parsing of the address lists is nodemailer's addressparser (no hand-written one).
 import addressparser from 'nodemailer/lib/addressparser';
+import { formatAddress, type MailAddress } from './address-format.js';
+
+export { formatAddress, type MailAddress };
 
 export interface Draft {
   from: string;
@@ -16,11 +19,6 @@ export interface Draft {
   /** Paths of files to attach. */
   attachments: string[];
   body: string;
-}
-
-export interface MailAddress {
-  name: string;
-  address: string;
 }
 
 /** A draft whose addresses have been checked: ready to become a message. */
@@ -125,12 +123,6 @@ export function addresses(value: string, field: string): MailAddress[] {
 }
 
 /** `Name <address>` (name quoted when needed) for the draft text. */
-export function formatAddress(a: MailAddress): string {
-  if (!a.name) return a.address;
-  const name = /[",;<>@()[\]:\\.]/.test(a.name) ? `"${a.name.replace(/["\\]/g, '\\$&')}"` : a.name;
-  return `${name} <${a.address}>`;
-}
-
 function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ');
 }

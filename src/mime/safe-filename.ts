@@ -1,5 +1,6 @@
 // A file name proposed by a message, made into one plain file name (see attachment-filename.ts).
 // Its own module, without libmime: the hand-off's temp files need it before any message is parsed.
+import { GraphemeSegmenter } from '../text/grapheme-segmenter.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
 /** Bytes, not characters: file systems cap names at 255 bytes; room is left for " (123)". */
@@ -37,7 +38,7 @@ function capBytes(name: string, maxBytes: number): string {
   const budget = maxBytes - Buffer.byteLength(ext);
   let out = '';
   let used = 0;
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(stem)) {
+  for (const { segment } of new GraphemeSegmenter(undefined, { granularity: 'grapheme' }).segment(stem)) {
     const bytes = Buffer.byteLength(segment);
     if (used + bytes > budget) break;
     out += segment;

@@ -11,8 +11,9 @@
 // (test/unit/mime-render.test.ts checks the two agree for every BMP and emoji-plane code point.)
 import { eastAsianWidth } from 'get-east-asian-width';
 import stringWidth from 'string-width';
+import { GraphemeSegmenter } from './grapheme-segmenter.js';
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const graphemes = new GraphemeSegmenter(undefined, { granularity: 'grapheme' });
 
 // string-width tests every grapheme of a non-ASCII string against /^\p{RGI_Emoji}$/v, which
 // costs ~0.2 ms a call (and ~150 ms to compile on first use): a list row with one emoji in

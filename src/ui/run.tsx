@@ -35,25 +35,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   // The controller and the account layer are light (protocol libraries load on the first login):
   // they start first, so the logins (cold start) and the header cache (warm start) get going
   // while Ink, React and the components load.
-  const [
-    { UiController },
-    { createAccount },
-    { accountSlots },
-    { lazyLoader },
-    { TraceBuffer },
-    { CellRenderer },
-    { TerminalSession },
-    { paths, accountDataDir },
-  ] = await Promise.all([
-    import('./state/controller.js'),
-    import('../accounts/index.js'),
-    import('./mode-switcher.js'),
-    import('./lazy-loader.js'),
-    import('../trace/buffer.js'),
-    import('./terminal/cell-renderer.js'),
-    import('./startup/terminal-session.js'),
-    import('../config/paths.js'),
-  ]);
+  const { UiController, createAccount, accountSlots, lazyLoader, TraceBuffer, CellRenderer, TerminalSession, paths, accountDataDir, ...early } = await import(
+    './startup/ui-modules.js'
+  );
   const loader = lazyLoader(async () => (await import('./message-loader.js')).createDefaultLoader());
   // The trace pane's buffer (bounded); --trace FILE gets the same lines.
   const trace = new TraceBuffer();
@@ -61,12 +45,14 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   if (typeof traceFile === 'number') return traceFile;
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = ctx.stdin as NodeJS.ReadStream;
-  const { AddressCompleter } = await import('../compose/address-completion.js');
-  const { identityOf } = await import('../compose/identity.js');
-  const addresses = new AddressCompleter({
+  const addresses = new early.AddressCompleter({
     dataDir: paths(ctx).dataDir,
     env: ctx.env,
-    own: config.accounts.flatMap((a) => identityOf(a).addresses),
+    // The address parser behind identities loads when the first address is recorded.
+    own: async () => {
+      const { identityOf } = await import('../compose/identity.js');
+      return config.accounts.flatMap((a) => identityOf(a).addresses);
+    },
     ...(config.addressBookCommand ? { addressBookCommand: config.addressBookCommand } : {}),
   });
   // A hint line (the demo's guide) takes the top row; everything else lays out in the rest.
@@ -115,11 +101,11 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
 
   // Started now, while the login runs: it reads the terminal's settings before raw mode and
   // restores them after a V8 fatal error (out of memory), when no JavaScript runs.
-  const sentinel = (await import('./terminal-sentinel.js')).startSentinel(ctx.stdin as NodeJS.ReadStream);
+  const sentinel = early.startSentinel(ctx.stdin as NodeJS.ReadStream);
   controller.start();
   let ui;
   try {
-    ui = await (await import('./startup/load-ink.js')).loadInk();
+    ui = await early.loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();
   } catch (err) {
@@ -128,20 +114,17 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   }
   const { render, React, App, makeTheme } = ui;
 
-  const { guardTerminal } = await import('./terminal-guard.js');
-  const { LEAVE_ALT } = await import('./startup/terminal-session.js');
   // SIGTERM/SIGHUP/SIGINT, a closed terminal and crashes restore the terminal and end tmail.
-  const guard = guardTerminal({
+  const guard = early.guardTerminal({
     stdout,
     stdin,
     line: (text) => line(ctx, text),
     debug: !!ctx.env.TMAIL_DEBUG,
-    leave: LEAVE_ALT,
+    leave: early.LEAVE_ALT,
     beforeRestore: () => renderer.pause(),
   });
   // Ink reads keys through this tap, which also reports the function keys Ink drops.
-  const { InputTap } = await import('./input-tap.js');
-  const inkStdin = new InputTap(stdin, (spec) => controller.handleKey({ spec, text: '' })) as unknown as NodeJS.ReadStream;
+  const inkStdin = new early.InputTap(stdin, (spec) => controller.handleKey({ spec, text: '' })) as unknown as NodeJS.ReadStream;
   const theme = makeTheme(ctx.env);
   const configPath = paths(ctx).configFile;
   await sentinel?.ready;
@@ -158,6 +141,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
       ),
     guard,
   );
+  // The first frame is drawn now rather than on the renderer's next tick, which comes after
+  // React's effects of that first render.
+  renderer.flush();
   // Held logins go now.
   setImmediate(() => controller.drawn());
   const offIdle = warmParserWhenIdle(controller, loader);

@@ -21,6 +21,8 @@ const FIRST_FRAME = [
   'src/ui/run.tsx',
   'src/ui/startup/settings.ts',
   'src/ui/startup/passwords.ts',
+  'src/ui/startup/ui-modules.ts',
+  'src/ui/startup/view-modules.ts',
   'src/ui/state/controller.ts',
   'src/accounts/index.ts',
   'src/accounts/imap/imap-account.ts',

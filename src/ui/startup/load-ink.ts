@@ -10,9 +10,7 @@ export async function loadInk() {
   // a CommonJS package exposes only the default export).
   const userNodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, React, { App }, { makeTheme }] = await importWithoutCiDetection(() =>
-    Promise.all([import('ink'), import('react').then((m) => m.default), import('../components/App.js'), import('../theme.js')]),
-  ).finally(() => {
+  const { render, React, App, makeTheme } = await importWithoutCiDetection(() => import('./view-modules.js')).finally(() => {
     if (userNodeEnv === undefined) delete process.env.NODE_ENV;
   });
   return { render, React, App, makeTheme };

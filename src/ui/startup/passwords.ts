@@ -2,8 +2,11 @@
 // tokenCommand…) later with a "waiting" item in the status bar; quitting cancels a command still
 // waiting.
 import type { Credentials } from '../../auth/credentials.js';
-import type { CredentialsContext } from '../../auth/provider.js';
+import { accountCredentials, type CredentialsContext, smtpCredentials } from '../../auth/provider.js';
 import type { CliContext } from '../../cli/context.js';
+import { credentialsContext } from '../../cli/credentials.js';
+import * as prompt from '../../cli/prompt.js';
+import { accountDataDir } from '../../config/paths.js';
 import type { AccountConfig, TmailConfig } from '../../config/types.js';
 import { line } from './settings.js';
 
@@ -24,12 +27,6 @@ function needsPrompt(a: AccountConfig): boolean {
 
 /** Asks every password that needs a prompt now; the exit code if one fails. */
 export async function askPasswords(ctx: CliContext, config: TmailConfig): Promise<Passwords | number> {
-  const [{ accountCredentials, smtpCredentials }, { credentialsContext }, { accountDataDir }, prompt] = await Promise.all([
-    import('../../auth/provider.js'),
-    import('../../cli/credentials.js'),
-    import('../../config/paths.js'),
-    import('../../cli/prompt.js'),
-  ]);
   // A snapshot of the environment: password commands may run while Ink loads, when NODE_ENV and
   // the CI variables are changed for a moment (load-ink.ts).
   const env = { ...ctx.env };

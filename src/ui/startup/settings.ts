@@ -1,7 +1,9 @@
 // Before anything is drawn: config.json and the key map, each mistake one `tmail:` line.
 import type { CliContext } from '../../cli/context.js';
 import type { TmailConfig } from '../../config/types.js';
-import type { KeyTable } from '../keys/bindings.js';
+import { loadConfig } from '../../config/config.js';
+import { ConfigError } from '../../config/errors.js';
+import { buildKeyTable, KeyConfigError, type KeyTable } from '../keys/bindings.js';
 
 export function line(ctx: CliContext, text: string): void {
   ctx.stderr.write(`tmail: ${text}\n`);
@@ -14,9 +16,6 @@ export interface Settings {
 
 /** The config and key table, or the exit code after saying what is wrong. */
 export async function loadSettings(ctx: CliContext): Promise<Settings | number> {
-  const { loadConfig } = await import('../../config/config.js');
-  const { ConfigError } = await import('../../config/errors.js');
-  const { buildKeyTable, KeyConfigError } = await import('../keys/bindings.js');
   try {
     const config = await loadConfig(ctx);
     return { config, keys: buildKeyTable(config.keys) };

@@ -3,6 +3,7 @@
 // fills its first cell; the cell after it holds '' (a continuation), as terminals store them.
 import stringWidth from 'string-width';
 import { isSimpleText } from '../../text/display-width.js';
+import { GraphemeSegmenter } from '../../text/grapheme-segmenter.js';
 import { applySgr, DEFAULT_STYLE } from './sgr-style.js';
 import { safeGlyph } from './safe-glyph.js';
 
@@ -30,7 +31,7 @@ export class ScreenGrid {
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ST), or any other two-byte escape.
 const ESCAPE = /\u001b(?:\[([0-9;:?<=>]*)[ -/]*([@-~])|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_]?)/gy;
 const PLAIN = /[\u0020-\u007e]+/y;
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const segmenter = new GraphemeSegmenter(undefined, { granularity: 'grapheme' });
 
 function* clusters(s: string): Generator<string> {
   for (const { segment } of segmenter.segment(s)) yield segment;
