@@ -120,6 +120,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   controller.start();
   let ui;
   try {
+    // A cold start's login goes on the wire first: the server opens the INBOX while Ink loads.
+    await controller.loginStarted();
     ui = await (await import('./startup/load-ink.js')).loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();

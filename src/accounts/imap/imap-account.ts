@@ -168,6 +168,11 @@ export class ImapAccount implements MailAccount {
     this.setState('connected');
   }
 
+  async preload(): Promise<void> {
+    // A failed load is reported by connect(), which imports it again.
+    await import('imapflow').catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closedByUser = true;
     this.reconnectAbort?.abort();
