@@ -2,26 +2,33 @@
 // render (React, Yoga, Ink's output) before the code that wrote it could go on: on a cold start
 // each step of opening the INBOX (connected, opening, counted, loading labels) drew a frame
 // before its next IMAP command left. Through this, listeners hear of any number of writes once,
-// after the current turn of the event loop (setImmediate): commands go out first, then one frame
+// after the current turn of the event loop (one setImmediate for every store, so the state and
+// the window cache changing together make one render): commands go out first, then one frame
 // shows where they stand. A key press still draws in the same turn of the loop.
 type Subscribe = (listener: () => void) => () => void;
 
 const coalescedOf = new WeakMap<Subscribe, Subscribe>();
+const due = new Set<() => void>();
+let scheduled: NodeJS.Immediate | undefined;
+
+function notifyDue(): void {
+  scheduled = undefined;
+  const listeners = [...due];
+  due.clear();
+  for (const l of listeners) l();
+}
 
 /** `subscribe`, with notifications coalesced per turn of the event loop; the same function for the same `subscribe`. */
 export function coalesced(subscribe: Subscribe): Subscribe {
   let wrapped = coalescedOf.get(subscribe);
   if (!wrapped) {
     wrapped = (listener) => {
-      let pending: NodeJS.Immediate | undefined;
       const off = subscribe(() => {
-        pending ??= setImmediate(() => {
-          pending = undefined;
-          listener();
-        });
+        due.add(listener);
+        scheduled ??= setImmediate(notifyDue);
       });
       return () => {
-        if (pending) clearImmediate(pending);
+        due.delete(listener);
         off();
       };
     };
