@@ -9,10 +9,10 @@ type Subscribe = (listener: () => void) => () => void;
 
 const coalescedOf = new WeakMap<Subscribe, Subscribe>();
 const due = new Set<() => void>();
-let scheduled: NodeJS.Immediate | undefined;
+let scheduled = false;
 
 function notifyDue(): void {
-  scheduled = undefined;
+  scheduled = false;
   const listeners = [...due];
   due.clear();
   for (const l of listeners) l();
@@ -25,7 +25,9 @@ export function coalesced(subscribe: Subscribe): Subscribe {
     wrapped = (listener) => {
       const off = subscribe(() => {
         due.add(listener);
-        scheduled ??= setImmediate(notifyDue);
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(notifyDue);
       });
       return () => {
         due.delete(listener);
