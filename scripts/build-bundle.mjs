@@ -116,6 +116,27 @@ const fastInkOutput = {
     });
   },
 };
+// imapflow imports pino (its default logger) and socks (its proxy option) at load: ~400 KB of
+// JavaScript (with thread-stream, sonic-boom, ip-address, smart-buffer…) compiled before every
+// cold login, for code tmail never runs. They get scripts/imapflow-stubs.mjs, checked against the
+// pinned imapflow (a new version may use them differently); test/unit/imapflow-stubs.test.ts
+// checks that tmail's imapflow options keep out of both.
+const imapflowStubs = join(root, 'scripts', 'imapflow-stubs.mjs');
+const IMAPFLOW_PINNED = '2.10.2';
+const IMAPFLOW_STUBBED = { pino: /[\\/]imapflow[\\/]dist[\\/]esm[\\/]logger\.js$/, socks: /[\\/]imapflow[\\/]dist[\\/]esm[\\/]proxy-connection\.js$/ };
+const stubbed = new Set();
+const imapflowWithoutPinoAndSocks = {
+  name: 'imapflow-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^(pino|socks)$/ }, (args) => {
+      if (!IMAPFLOW_STUBBED[args.path].test(args.importer)) return undefined;
+      const pkg = JSON.parse(readFileSync(join(args.importer, '..', '..', '..', 'package.json'), 'utf8'));
+      if (pkg.version !== IMAPFLOW_PINNED) throw new Error(`imapflow ${pkg.version} is not ${IMAPFLOW_PINNED}: check the imapflow-stubs plugin`);
+      stubbed.add(args.path);
+      return { path: imapflowStubs };
+    });
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
@@ -140,8 +161,12 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, imapflowWithoutPinoAndSocks],
 });
+if (stubbed.size !== 2)
+  throw new Error(
+    `imapflow no longer imports ${['pino', 'socks'].filter((p) => !stubbed.has(p)).join(' and ')} where expected: check the imapflow-stubs plugin`,
+  );
 if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.
