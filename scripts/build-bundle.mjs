@@ -137,6 +137,24 @@ const imapflowWithoutPinoAndSocks = {
     });
   },
 };
+// libmime (imported by imapflow, so loaded before every cold login) builds iconv-lite's GBK codec
+// when it loads, only to keep the decoder function all double-byte codecs share: tens of ms of
+// table building on the way to the first login. Taken on first use instead (by then the message's
+// own codec was built, and GBK's is built once, as before).
+const DBCS_DECLARATION = "const DBCS_DECODER = iconv.getCodec('gbk').decoder;";
+const DBCS_USE = 'codec.decoder === DBCS_DECODER';
+const libmimeLazyDbcs = {
+  name: 'libmime-lazy-dbcs',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]libmime[\\/]dist[\\/]esm[\\/]charset\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(DBCS_DECLARATION) || text.split('DBCS_DECODER').length !== 3 || !text.includes(DBCS_USE))
+        throw new Error(`${args.path}: libmime changed; check the libmime-lazy-dbcs plugin`);
+      const lazy = text.replace(DBCS_DECLARATION, 'let DBCS_DECODER;').replace(DBCS_USE, "codec.decoder === (DBCS_DECODER ??= iconv.getCodec('gbk').decoder)");
+      return { contents: lazy, loader: 'js' };
+    });
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
@@ -161,7 +179,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, imapflowWithoutPinoAndSocks],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, imapflowWithoutPinoAndSocks, libmimeLazyDbcs],
 });
 if (stubbed.size !== 2)
   throw new Error(
