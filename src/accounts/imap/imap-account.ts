@@ -136,6 +136,7 @@ export class ImapAccount implements MailAccount {
     this.headers = this.tuning.headerCache
       ? new HeaderCacheSync({
           open: () => SummaryStore.open(deps.dataDir, 'imap'),
+          exists: () => SummaryStore.exists(deps.dataDir),
           withFolder: (path, fn) => this.withFolder(path, `updating the header cache of ${path}`, fn),
           emit: (event) => this.emit(event),
           coldFillDelayMs: this.tuning.coldCacheFillDelayMs,
@@ -752,8 +753,12 @@ export class ImapAccount implements MailAccount {
     });
     sendIdOnce(client);
     this.attach(client);
+    const connecting = this.connectOrWrongProtocol(client);
+    // With the connection on its way: on a cold start the header cache was not opened for the
+    // first screen, and opening (creating) it now overlaps the server's answers.
+    this.headers?.prepare();
     try {
-      await this.connectOrWrongProtocol(client);
+      await connecting;
     } catch (err) {
       client.close();
       if (typeof secret !== 'string') {
