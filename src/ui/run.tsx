@@ -74,7 +74,7 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const hintRows = options.hint ? 1 : 0;
   const size = () => ({ cols: stdout.columns || 80, rows: Math.max(3, (stdout.rows || 24) - hintRows) });
   // Ink draws into this renderer, which writes only the cells that changed to the terminal.
-  // Flushed right after Ink's frame: renders already come once per turn of the loop (coalesced-subscribe.ts).
+  // Flushed right after Ink's frame, in the same turn: renders are already coalesced (coalesced-subscribe.ts).
   const renderer = new CellRenderer(stdout, stdout.columns || 80, stdout.rows || 24, queueMicrotask);
   const session = new TerminalSession({ stdout, stdin, renderer, onSize: () => controller.setSize(size().cols, size().rows) });
 
