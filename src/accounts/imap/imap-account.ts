@@ -50,6 +50,9 @@ import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.
 import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
 import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
 
+/** imapflow, once loaded (see preload()). */
+let imapflowModule: typeof import('imapflow') | undefined;
+
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
 export interface ImapTuning {
   /** How long an operation waits for a reconnect before failing with a network error. */
@@ -171,7 +174,7 @@ export class ImapAccount implements MailAccount {
 
   async preload(): Promise<void> {
     // A failed load is reported by connect(), which imports it again.
-    await import('imapflow').catch(() => undefined);
+    imapflowModule ??= await import('imapflow').catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -743,7 +746,10 @@ export class ImapAccount implements MailAccount {
 
   private async connectClient(secret: ImapSecret): Promise<ImapFlow> {
     // Loaded on the first login, not with this module: a warm start draws the cached screen first.
-    const { ImapFlow } = await import('imapflow');
+    // Once loaded (preload), taken without another import(): no turn of the event loop between
+    // the caller's connect() and the socket.
+    imapflowModule ??= await import('imapflow');
+    const { ImapFlow } = imapflowModule;
     const client = new ImapFlow({
       ...imapFlowOptions(this.config, secret, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
