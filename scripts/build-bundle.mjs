@@ -137,6 +137,45 @@ const fastInkOutput = {
     });
   },
 };
+// imapflow imports pino (its default logger) and socks (its proxy option) at load: ~400 KB of
+// JavaScript (with thread-stream, sonic-boom, ip-address, smart-buffer…) compiled before every
+// cold login, for code tmail never runs. They get scripts/imapflow-stubs.mjs, checked against the
+// pinned imapflow (a new version may use them differently); test/unit/imapflow-stubs.test.ts
+// checks that tmail's imapflow options keep out of both.
+const imapflowStubs = join(root, 'scripts', 'imapflow-stubs.mjs');
+const IMAPFLOW_PINNED = '2.10.2';
+const IMAPFLOW_STUBBED = { pino: /[\\/]imapflow[\\/]dist[\\/]esm[\\/]logger\.js$/, socks: /[\\/]imapflow[\\/]dist[\\/]esm[\\/]proxy-connection\.js$/ };
+const stubbed = new Set();
+const imapflowWithoutPinoAndSocks = {
+  name: 'imapflow-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^(pino|socks)$/ }, (args) => {
+      if (!IMAPFLOW_STUBBED[args.path].test(args.importer)) return undefined;
+      const pkg = JSON.parse(readFileSync(join(args.importer, '..', '..', '..', 'package.json'), 'utf8'));
+      if (pkg.version !== IMAPFLOW_PINNED) throw new Error(`imapflow ${pkg.version} is not ${IMAPFLOW_PINNED}: check the imapflow-stubs plugin`);
+      stubbed.add(args.path);
+      return { path: imapflowStubs };
+    });
+  },
+};
+// libmime (imported by imapflow, so loaded before every cold login) builds iconv-lite's GBK codec
+// when it loads, only to keep the decoder function all double-byte codecs share: tens of ms of
+// table building on the way to the first login. Taken on first use instead (by then the message's
+// own codec was built, and GBK's is built once, as before).
+const DBCS_DECLARATION = "const DBCS_DECODER = iconv.getCodec('gbk').decoder;";
+const DBCS_USE = 'codec.decoder === DBCS_DECODER';
+const libmimeLazyDbcs = {
+  name: 'libmime-lazy-dbcs',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]libmime[\\/]dist[\\/]esm[\\/]charset\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(DBCS_DECLARATION) || text.split('DBCS_DECODER').length !== 3 || !text.includes(DBCS_USE))
+        throw new Error(`${args.path}: libmime changed; check the libmime-lazy-dbcs plugin`);
+      const lazy = text.replace(DBCS_DECLARATION, 'let DBCS_DECODER;').replace(DBCS_USE, "codec.decoder === (DBCS_DECODER ??= iconv.getCodec('gbk').decoder)");
+      return { contents: lazy, loader: 'js' };
+    });
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
@@ -161,9 +200,13 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, lazyGraphemeSegmenter],
+  plugins: [memoizeStringWidth, yogaWithoutFetch, fastInkOutput, reactProductionOnly, lazyGraphemeSegmenter, imapflowWithoutPinoAndSocks, libmimeLazyDbcs],
 });
 checkNoEagerSegmenter(Object.keys(result.metafile.outputs));
+if (stubbed.size !== 2)
+  throw new Error(
+    `imapflow no longer imports ${['pino', 'socks'].filter((p) => !stubbed.has(p)).join(' and ')} where expected: check the imapflow-stubs plugin`,
+  );
 if (!inkOutputReplaced) throw new Error('ink/build/renderer.js no longer imports ./output.js: check the fast-ink-output plugin');
 // Which source modules each output file holds, for test/unit/cli-imports.test.ts (which checks
 // that `tmail --version` loads no UI or mail library); beside dist/bundle, so it is not packed.

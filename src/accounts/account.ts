@@ -152,6 +152,12 @@ export interface MailAccount {
 
   /** Logs in. Rejects with an `AccountError` (clear message, no secrets). */
   connect(): Promise<void>;
+  /**
+   * Optional: loads the code connect() needs (a protocol library), without connecting. A caller
+   * that awaits it before connect() has the connection under way at once, and can load other
+   * heavy code (the UI) while the server answers. Never rejects.
+   */
+  preload?(): Promise<void>;
   /** Logs out and frees sockets; safe to call twice. */
   close(): Promise<void>;
 

@@ -17,7 +17,7 @@
 // fetched); only then may list positions be answered from it. Summaries are filled lazily as
 // windows are fetched. Maildir: a row also records the file it was parsed from (key, size, mtime)
 // and is used only while that file is unchanged; flags are not stored (the file name has them).
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Flag, MessageSummary } from '../domain/index.js';
 import { openSqlite, type SqlDatabase } from './sqlite.js';
@@ -85,6 +85,11 @@ export class SummaryStore {
    * folders of `source`. Loaded lazily so commands that never open a folder do not pay for the
    * native module. Each call is a connection of its own; SQLite serialises writers.
    */
+  /** Whether `dir` holds a store yet (nothing is opened or created). */
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, STORE_FILE));
+  }
+
   static async open(dir: string, source: StoreSource): Promise<SummaryStore> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);

@@ -59,7 +59,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   const hintRows = options.hint ? 1 : 0;
   const size = () => ({ cols: stdout.columns || 80, rows: Math.max(3, (stdout.rows || 24) - hintRows) });
   // Ink draws into this renderer, which writes only the cells that changed to the terminal.
-  const renderer = new CellRenderer(stdout, stdout.columns || 80, stdout.rows || 24);
+  // Flushed right after Ink's frame, in the same turn: renders are already coalesced (coalesced-subscribe.ts).
+  const renderer = new CellRenderer(stdout, stdout.columns || 80, stdout.rows || 24, queueMicrotask);
   const session = new TerminalSession({ stdout, stdin, renderer, onSize: () => controller.setSize(size().cols, size().rows) });
 
   let resolveQuit!: () => void;
@@ -105,6 +106,8 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   controller.start();
   let ui;
   try {
+    // A cold start's login goes on the wire first: the server opens the INBOX while Ink loads.
+    await controller.loginStarted();
     ui = await early.loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();

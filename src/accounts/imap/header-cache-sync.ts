@@ -14,6 +14,8 @@ const FLAG_BATCH_MS = 25;
 
 export interface HeaderCacheSyncDeps {
   open: () => Promise<SummaryStore>;
+  /** Whether the store is on disk yet: without one there is nothing to peek at (a cold start). */
+  exists?: () => boolean;
   /** Runs `fn` with `path` selected and locked (ImapAccount.withFolder). */
   withFolder: <T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject) => Promise<T>) => Promise<T>;
   emit: (event: AccountEvent) => void;
@@ -62,6 +64,11 @@ export class HeaderCacheSync {
       },
     );
     return this.cache;
+  }
+
+  /** Starts opening the store (a cold start opens it while its login is under way). */
+  prepare(): void {
+    void this.get();
   }
 
   /** Runs a cache operation; a failure switches the cache off for this session. */
@@ -210,6 +217,8 @@ export class HeaderCacheSync {
 
   /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */
   async peek(path: string, count: number): Promise<{ uidValidity: bigint; total: number; unread: number; newest: MessageSummary[] } | null> {
+    // A cold start says so at once: opening (creating) the store would hold up its login.
+    if (!this.cache && this.deps.exists && !this.deps.exists()) return null;
     if (!(await this.get())) return null;
     return (
       this.use((c) => {

@@ -50,6 +50,9 @@ import { deleteUids, commandFailed, moveUids, pairsOf } from './remove-messages.
 import { findCopies, noteMessageIds, type CopyMark } from './uid-mapping.js';
 import { markBefore, recoverAppend, recoverCopy, recoverDelete, recoverMove, uidNextOf, type WriteMark } from './write-recovery.js';
 
+/** imapflow, once loaded (see preload()). */
+let imapflowModule: typeof import('imapflow') | undefined;
+
 /** Timing knobs; the defaults suit a person at a terminal, tests shorten them. */
 export interface ImapTuning {
   /** How long an operation waits for a reconnect before failing with a network error. */
@@ -138,6 +141,7 @@ export class ImapAccount implements MailAccount {
     this.headers = this.tuning.headerCache
       ? new HeaderCacheSync({
           open: () => SummaryStore.open(deps.dataDir, 'imap'),
+          exists: () => SummaryStore.exists(deps.dataDir),
           withFolder: (path, fn) => this.withFolder(path, `updating the header cache of ${path}`, fn),
           emit: (event) => this.emit(event),
           coldFillDelayMs: this.tuning.coldCacheFillDelayMs,
@@ -172,6 +176,11 @@ export class ImapAccount implements MailAccount {
       if (this.opening === opening) this.opening = null;
     }
     this.setState('connected');
+  }
+
+  async preload(): Promise<void> {
+    // A failed load is reported by connect(), which imports it again.
+    imapflowModule ??= await import('imapflow').catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -743,7 +752,10 @@ export class ImapAccount implements MailAccount {
 
   private async connectClient(secret: ImapSecret): Promise<ImapFlow> {
     // Loaded on the first login, not with this module: a warm start draws the cached screen first.
-    const { ImapFlow } = await import('imapflow');
+    // Once loaded (preload), taken without another import(): no turn of the event loop between
+    // the caller's connect() and the socket.
+    imapflowModule ??= await import('imapflow');
+    const { ImapFlow } = imapflowModule;
     const client = new ImapFlow({
       ...imapFlowOptions(this.config, secret, this.deps.trace),
       autoIdleDelay: this.tuning.autoIdleDelayMs,
@@ -754,8 +766,12 @@ export class ImapAccount implements MailAccount {
     sendIdOnce(client);
     traceReadsAsBuffers(client);
     this.attach(client);
+    const connecting = this.connectOrWrongProtocol(client);
+    // With the connection on its way: on a cold start the header cache was not opened for the
+    // first screen, and opening (creating) it now overlaps the server's answers.
+    this.headers?.prepare();
     try {
-      await this.connectOrWrongProtocol(client);
+      await connecting;
     } catch (err) {
       client.close();
       if (typeof secret !== 'string') {

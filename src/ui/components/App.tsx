@@ -19,6 +19,7 @@ import type { TraceBuffer } from '../../trace/buffer.js';
 import { Welcome } from './Welcome.js';
 import { padToWidth } from '../../text/display-width.js';
 import { accountEntry } from '../state/folder-rows.js';
+import { coalesced } from './coalesced-subscribe.js';
 
 export interface AppProps {
   controller: UiController;
@@ -33,9 +34,9 @@ export interface AppProps {
 }
 
 export function App({ controller, keys, loader, theme, configPath, trace, hint }: AppProps) {
-  const state = useSyncExternalStore(controller.store.subscribe, controller.store.getState);
+  const state = useSyncExternalStore(coalesced(controller.store.subscribe), controller.store.getState);
   // The list's rows live in the window cache, which says when they change.
-  useSyncExternalStore(controller.cache.subscribe, controller.cache.snapshot);
+  useSyncExternalStore(coalesced(controller.cache.subscribe), controller.cache.snapshot);
   // useInput drops function keys (F5…): the stdin Ink is given reports them (input-tap.ts).
   useInput((input, key) => {
     const special =

@@ -22,7 +22,12 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
       (async () => {
         if (ctx.startup.loginGate) await ctx.startup.loginGate(i);
         const a = await backendFor(ctx, i);
-        await a.connect();
+        // The protocol library first: connect() then reaches the network before the caller
+        // (waiting in loginStarted) goes on to load the UI's modules.
+        await a.preload?.();
+        const connecting = a.connect();
+        ctx.startup.markLoginStarted(i);
+        await connecting;
         return a;
       })(),
     );
@@ -39,6 +44,7 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
     else if (openInbox) pointFolderCursorAtCurrent(ctx, i);
     if (acc.sync && ctx.opts.syncOnConnect !== false) ctx.post({ type: 'syncAccount', account: i });
   } catch (err) {
+    ctx.startup.markLoginStarted(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err), warmFolder: undefined });
     showFailure(ctx, i, err);
   }
@@ -99,7 +105,10 @@ export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
   // Evaluated when connectAccount asks, after every account's start: account 0's peek is registered by then.
   ctx.startup.loginGate = async (i) => {
     const first = ctx.firstAccount;
-    if (i !== first || (await (ctx.startup.peeks.get(first) ?? Promise.resolve(false)))) await bounded;
+    if (i !== first || (await (ctx.startup.peeks.get(first) ?? Promise.resolve(false)))) {
+      ctx.startup.markLoginStarted(i);
+      await bounded;
+    }
   };
 }
 

@@ -92,6 +92,19 @@ export class UiController {
     return (first !== undefined && this.ctx.startup.peeks.get(first)) || Promise.resolve(false);
   }
 
+  /**
+   * Settles once account 0's login is on its way (a cold start: connect() called, its protocol
+   * library loaded) or held until the first frame (a warm start), or after `boundMs`. The UI
+   * loads its own heavy modules after this, so the server works while they load.
+   */
+  loginStarted(boundMs = 1_000): Promise<void> {
+    const first = this.ctx.firstAccount;
+    if (first === undefined) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((r) => (timer = setTimeout(r, boundMs)));
+    return Promise.race([this.ctx.startup.loginStarted(first), bound]).finally(() => clearTimeout(timer));
+  }
+
   /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */
   drawn(): void {
     this.ctx.startup.drawn();

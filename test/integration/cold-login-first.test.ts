@@ -1,0 +1,97 @@
+// The UI loads Ink only after the controller's loginStarted() settles. Cold (no header cache):
+// by then the login is on the wire (a TCP connection to Dovecot exists), so the server works
+// while the UI's modules load. This file never loads imapflow itself (the mail is written
+// straight into the Maildir): without the account's preload, connect() would still be waiting
+// for imapflow's module files when loginStarted() settles. Warm (the same data dir): the login is
+// held until the first frame, and loginStarted() settles without a connection.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
+import { buildKeyTable } from '../../src/ui/keys/bindings.js';
+import { UiController } from '../../src/ui/state/controller.js';
+import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
+import { generateMaildir } from '../helpers/maildir-generator.js';
+import { noLoader, until } from '../helpers/ui-controller.js';
+
+const MESSAGES = 60;
+
+/** TCP sockets of this process (open or connecting). */
+function tcpHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPConnectWrap' || r === 'TLSWrap').length;
+}
+
+describe('cold start: the login before the UI modules, against Dovecot', dovecotTestOptions(), () => {
+  let server: DovecotServer;
+  let root: string;
+
+  before(async () => {
+    server = await startDovecot();
+    await generateMaildir(server.maildir('alice'), { count: MESSAGES, seed: 3, into: 'cur' });
+    await server.fixOwnership('alice');
+    root = await mkdtemp(path.join(os.tmpdir(), 'tmail-cold-login-'));
+  });
+
+  after(async () => {
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function controllerOver(dataDir: string): { c: UiController; account: ImapAccount } {
+    const account = new ImapAccount(
+      { name: 'alice', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', ca: server.caFile },
+      { getPassword: async () => 'alice-pw', dataDir, trace: { add: () => undefined } },
+      { coldCacheFillDelayMs: 0, autoIdleDelayMs: 600_000 },
+    );
+    const c = new UiController({
+      accounts: [{ name: 'alice', protocol: 'imap', create: async () => account }],
+      keys: buildKeyTable(),
+      loader: noLoader,
+      cols: 100,
+      rows: 30,
+      onQuit: () => undefined,
+      pollMs: 0,
+      loginAfterFirstFrame: true,
+    });
+    return { c, account };
+  }
+
+  /** Lets queued promise callbacks run, but no I/O (no file read of a module, no network reply). */
+  async function microtasks(): Promise<void> {
+    for (let k = 0; k < 200; k++) await null;
+  }
+
+  test('cold: a connection to the server exists when loginStarted() settles; warm: none, held until drawn()', async () => {
+    const dataDir = path.join(root, 'data');
+    const before = tcpHandles();
+    const cold = controllerOver(dataDir);
+    cold.c.start();
+    try {
+      await cold.c.loginStarted(60_000);
+      await microtasks();
+      assert.ok(tcpHandles() > before, `a TCP connection is opening when loginStarted() settles (${process.getActiveResourcesInfo().join(', ')})`);
+      cold.c.drawn();
+      await until(() => cold.c.state.current?.opened === true && !!cold.c.rowAt(0), 'the INBOX rows', cold.c);
+      const headers = (cold.account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
+      await until(() => !!headers?.lastResult.has('INBOX'), 'the header cache to fill', cold.c);
+    } finally {
+      await cold.c.stop();
+    }
+    await until(() => tcpHandles() === before, 'the cold start to close its connection', cold.c);
+
+    const warm = controllerOver(dataDir);
+    warm.c.start();
+    try {
+      await warm.c.loginStarted(60_000);
+      await microtasks();
+      assert.equal(await warm.c.firstScreen(), true, 'the warm start draws from the header cache');
+      assert.equal(tcpHandles(), before, 'a warm start holds its login until the first frame');
+      warm.c.drawn();
+      await until(() => warm.c.state.accounts[0]?.status === 'connected', 'the held login', warm.c);
+    } finally {
+      await warm.c.stop();
+    }
+  });
+});
