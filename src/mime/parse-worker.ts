@@ -2,6 +2,7 @@
 // message arrives as chunks, the ParsedMessage (plain data and Dates, structured-clonable) goes
 // back. The worker stays alive between messages: starting one (loading mailparser and
 // html-to-text into a fresh isolate) costs far more than parsing an ordinary message.
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { PassThrough } from 'node:stream';
 import { parseMessage } from './parse-message.js';
@@ -19,6 +20,7 @@ export type FromWorker =
 
 const port = parentPort;
 if (port) {
+  lowerThisThreadsPriority();
   let current: { id: number; source: PassThrough } | undefined;
   port.on('message', (m: ToWorker) => {
     if (m.type === 'start') {
@@ -36,4 +38,18 @@ if (port) {
     else current.source.destroy(new Error(m.message));
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+/**
+ * On Linux the nice value belongs to a thread (setpriority with pid 0): lowered here, a big parse
+ * gives way to the UI thread whenever both want a core, so keys are not kept waiting behind it on
+ * a busy machine. Elsewhere it is a process value and is left alone.
+ */
+function lowerThisThreadsPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, 10);
+  } catch {
+    // Not allowed (a sandbox): the parse runs at the UI's priority, as before.
+  }
 }
