@@ -36,9 +36,10 @@ function cachedStringWidth(s: string): number {
 const ASCII = /^[\u0020-\u007e]*$/;
 // Characters that can be zero-width or join a neighbour into one grapheme: controls, format
 // characters, marks, default-ignorables, surrogates, emoji and their modifiers, regional
-// indicators, Hangul jamo, and the few letters that are grapheme Prepend/SpacingMark.
+// indicators, Hangul jamo, and the few letters that are grapheme Prepend/SpacingMark/Extend
+// (halfwidth katakana voiced marks, Kirat Rai vowel signs; the list in grapheme-segmenter.ts).
 const COMPLEX =
-  /[\p{Cc}\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}\p{Cs}\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u0e33\u0eb3\u0d4e\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{113d1}\u{11f02}]/u;
+  /[\p{Cc}\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}\p{Cs}\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u0e33\u0eb3\u0d4e\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{113d1}\u{11f02}\uff9e\uff9f\u{16d63}\u{16d67}-\u{16d6a}]/u;
 
 /** True when every code point of `s` is a grapheme of its own with a plain East Asian Width. */
 export function isSimpleText(s: string): boolean {

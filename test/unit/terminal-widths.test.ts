@@ -68,3 +68,10 @@ test('truncate and pad never cut inside a cluster and land on the exact width', 
     }
   }
 });
+
+test('a halfwidth katakana and its voiced mark are one grapheme: measured as Ink does, and never cut apart', async () => {
+  const { default: stringWidth } = await import('string-width');
+  for (const s of ['ｶﾞ', 'ﾊﾟ', 'ｶﾞｷﾞｸﾞ']) assert.equal(displayWidth(s), stringWidth(s), s);
+  // Two columns each (the mark has its own cell); 3 columns hold one whole grapheme, not ｶﾞｷ.
+  assert.equal(truncateToWidth('ｶﾞｷﾞ', 3, ''), 'ｶﾞ');
+});
