@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childPids, dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
 
 const run = promisify(execFile);
@@ -121,18 +122,7 @@ test('hostile corpus through the real UI: first line, keys answered, no crash, t
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'hostile',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server, { name: 'hostile' })],
     }),
     { mode: 0o600 },
   );

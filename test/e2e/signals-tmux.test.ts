@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childPids, dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
+import { aliceImapAccount } from '../helpers/e2e-account.js';
 import { startTmux, tmuxTestOptions, type TmuxSession } from '../helpers/tmux.js';
 
 const run = promisify(execFile);
@@ -115,18 +116,7 @@ test('Ctrl-C, SIGINT, SIGTERM, SIGHUP and a closed terminal end tmail while a bi
   await writeFile(
     config,
     JSON.stringify({
-      accounts: [
-        {
-          name: 'signals',
-          protocol: 'imap',
-          host: server.host,
-          port: server.ports.imap,
-          security: 'starttls',
-          user: 'alice',
-          passwordEnv: 'TMAIL_E2E_PW',
-          ca: server.caFile,
-        },
-      ],
+      accounts: [aliceImapAccount(server, { name: 'signals' })],
     }),
     { mode: 0o600 },
   );

@@ -23,21 +23,22 @@ export async function until(pred: () => boolean, what: string, c: UiController):
   }
 }
 
+/** Controller options for tests: the default keys, no message loader, 100x30, no polling. */
+export function controllerOptions(accounts: ControllerOptions['accounts'], overrides: Partial<ControllerOptions> = {}): ControllerOptions {
+  return { accounts, keys: buildKeyTable(), loader: noLoader, cols: 100, rows: 30, onQuit: () => undefined, pollMs: 0, ...overrides };
+}
+
 /** A started controller over `accounts` (fakes that name themselves), 100x30, no polling. */
 export function startController(
   accounts: (MailAccount & { name: string; protocol: 'imap' | 'pop3' })[],
   overrides: Partial<ControllerOptions> = {},
 ): UiController {
-  const c = new UiController({
-    accounts: accounts.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
-    keys: buildKeyTable(),
-    loader: noLoader,
-    cols: 100,
-    rows: 30,
-    onQuit: () => undefined,
-    pollMs: 0,
-    ...overrides,
-  });
+  const c = new UiController(
+    controllerOptions(
+      accounts.map((a) => ({ name: a.name, protocol: a.protocol, create: async () => a })),
+      overrides,
+    ),
+  );
   c.start();
   return c;
 }

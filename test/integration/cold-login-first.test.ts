@@ -10,11 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
-import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
-import { noLoader, until } from '../helpers/ui-controller.js';
+import { controllerOptions, until } from '../helpers/ui-controller.js';
 
 const MESSAGES = 60;
 
@@ -45,16 +44,7 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
       { getPassword: async () => 'alice-pw', dataDir, trace: { add: () => undefined } },
       { coldCacheFillDelayMs: 0, autoIdleDelayMs: 600_000 },
     );
-    const c = new UiController({
-      accounts: [{ name: 'alice', protocol: 'imap', create: async () => account }],
-      keys: buildKeyTable(),
-      loader: noLoader,
-      cols: 100,
-      rows: 30,
-      onQuit: () => undefined,
-      pollMs: 0,
-      loginAfterFirstFrame: true,
-    });
+    const c = new UiController(controllerOptions([{ name: 'alice', protocol: 'imap', create: async () => account }], { loginAfterFirstFrame: true }));
     return { c, account };
   }
 

@@ -12,10 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
 import type { TraceEntry } from '../../src/trace/types.js';
-import { buildKeyTable } from '../../src/ui/keys/bindings.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
-import { noLoader, until } from '../helpers/ui-controller.js';
+import { controllerOptions, until } from '../helpers/ui-controller.js';
 import { accountConfig, appendMessages, otherDevice } from './support/imap-fixtures.js';
 
 const MESSAGES = 120;
@@ -67,15 +66,7 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
       // The cache fill at once, so the test sees it (and what follows it) without waiting.
       { coldCacheFillDelayMs: 0, autoIdleDelayMs: 600_000 },
     );
-    const c = new UiController({
-      accounts: [{ name: 'alice', protocol: 'imap', create: async () => account }],
-      keys: buildKeyTable(),
-      loader: noLoader,
-      cols: 100,
-      rows: 30,
-      onQuit: () => undefined,
-      pollMs: 0,
-    });
+    const c = new UiController(controllerOptions([{ name: 'alice', protocol: 'imap', create: async () => account }]));
     c.start();
     try {
       await until(() => c.state.current?.path === 'INBOX' && c.state.current.opened && !!c.rowAt(0), 'the INBOX rows', c);
