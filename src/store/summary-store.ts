@@ -80,16 +80,16 @@ export class SummaryStore {
     readonly source: StoreSource,
   ) {}
 
-  /**
-   * Opens (or creates, or rebuilds) the store in `dir` (made 0700; the file 0600), seeing the
-   * folders of `source`. Loaded lazily so commands that never open a folder do not pay for the
-   * native module. Each call is a connection of its own; SQLite serialises writers.
-   */
   /** Whether `dir` holds a store yet (nothing is opened or created). */
   static exists(dir: string): boolean {
     return existsSync(join(dir, STORE_FILE));
   }
 
+  /**
+   * Opens (or creates, or rebuilds) the store in `dir` (made 0700; the file 0600), seeing the
+   * folders of `source`. Loaded lazily so commands that never open a folder do not pay for the
+   * native module. Each call is a connection of its own; SQLite serialises writers.
+   */
   static async open(dir: string, source: StoreSource): Promise<SummaryStore> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);

@@ -3,6 +3,7 @@
 import type { MessageLoader } from './message-loader.js';
 
 export interface LazyLoader extends MessageLoader {
+  /** Loads the real loader and starts its parser's worker, in the background (the list is idle). */
   warm(): void;
   /** Loads the real loader now (e.g. while the user reads the list); resolves when it is ready. */
   ready(): Promise<MessageLoader>;
