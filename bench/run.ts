@@ -17,7 +17,7 @@ import { runKeyLatencySection } from './key-latency.js';
 import { runTriageBulkSection } from './triage-bulk.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 3);
+const FIRST_SCREEN_ROUNDS = Number(process.env.BENCH_FIRST_SCREEN_ROUNDS ?? 5);
 const log = (line: string) => process.stdout.write(line + '\n');
 
 interface Section {
