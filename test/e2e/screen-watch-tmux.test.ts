@@ -16,7 +16,7 @@ test('the screen watch sees what the pane shows, after each write', tmuxTestOpti
   try {
     // Only the shell's output holds 42 (the typed line holds the expression), written after a
     // pause, so the watch must wake on a later write rather than on the first capture.
-    await tmux.type("sleep 0.3; echo \"it's $((6 * 7))\"");
+    await tmux.type('sleep 0.3; echo "it\'s $((6 * 7))"');
     const started = performance.now();
     await watch.keys('Enter');
     const seen = await watch.until(has("it's 42"), 'the echo', 30_000);
@@ -27,7 +27,10 @@ test('the screen watch sees what the pane shows, after each write', tmuxTestOpti
     // Already on screen: no further write is needed.
     const again = await watch.until(has("it's 42"), 'the same text', 1_000);
     assert.ok(again.screen.length === 8);
-    await assert.rejects(watch.until(has('never written'), 'text that never comes', 300), /timed out waiting for text that never comes; screen:\n[^]*it's 42/);
+    await assert.rejects(
+      watch.until(has('never written'), 'text that never comes', 300),
+      /timed out waiting for text that never comes; screen:\n[\s\S]*it's 42/,
+    );
   } finally {
     watch.close();
     await tmux.kill();
