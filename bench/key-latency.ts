@@ -1,9 +1,9 @@
 // Keys answered while a big message loads: the time from a key sent to tmux until the screen
 // shows its effect, with a message loading in the reader (5 MB of CJK on one line, the shape that
 // once froze tmail for minutes; 4.8 MB of unclosed HTML tags; a 1 MB header name), beside the
-// same keys on an idle list. The clock runs in this process and the screen is read with
-// `tmux capture-pane` in a loop, so those figures include one capture's delay (a few ms idle,
-// more on a loaded machine). tmail also measures itself (TMAIL_KEY_LATENCY, see
+// same keys on an idle list. The clock runs in this process and the screen is read through a tmux
+// control client after each write to the pane (bench/screen-watch.ts), so those figures include
+// one capture's delay (a millisecond or two idle, more on a loaded machine). tmail also measures itself (TMAIL_KEY_LATENCY, see
 // src/ui/startup/key-latency-log.ts): from its input being readable to the frame that answers,
 // every stall of its event loop over 40 ms (what a key could wait before being read), and the UI
 // thread's CPU time in both; key-latency-lines.ts turns that into the verdict.
@@ -14,8 +14,9 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { startDovecot } from '../test/helpers/dovecot.js';
 import { generateMaildir } from '../test/helpers/maildir-generator.js';
-import { startTmux, type TmuxSession } from '../test/helpers/tmux.js';
+import { startTmux } from '../test/helpers/tmux.js';
 import { type BlockedLine, type KeyLine, monotonicMicros, parseLines, verdict, verdictLines } from './key-latency-lines.js';
+import { type ScreenWatch, watchScreen } from './screen-watch.js';
 import { summarize } from './stats.js';
 import { uiBenchCanRun } from './ui-prereqs.js';
 
@@ -26,13 +27,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const has = (s: string[], text: string) => s.some((l) => l.includes(text));
 
 /** Seconds from sending `keys` until `done(screen)` holds. */
-async function timeKeys(tmux: TmuxSession, keys: string[], done: (s: string[]) => boolean, what: string): Promise<number> {
+async function timeKeys(watch: ScreenWatch, keys: string[], done: (s: string[]) => boolean, what: string): Promise<number> {
   const started = performance.now();
-  await tmux.keys(...keys);
-  for (;;) {
-    if (done(await tmux.capture())) return (performance.now() - started) / 1000;
-    if (performance.now() - started > 60_000) throw new Error(`no screen change for ${what} within 60 s`);
-  }
+  await watch.keys(...keys);
+  const seen = await watch.until(done, `the screen change for ${what}`, 60_000);
+  return (seen.at - started) / 1000;
 }
 
 export async function runKeyLatencySection(log: (line: string) => void): Promise<void> {
@@ -97,6 +96,9 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       cwd: ROOT,
       env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: path.join(work, 'data'), TMAIL_KEY_LATENCY: keyLog },
     });
+    const watchEnv = { ...process.env };
+    delete watchEnv.TMUX;
+    const watch = watchScreen(tmux.socket, 'e2e', watchEnv);
     // The lines tmail logged since the last call.
     let seen = 0;
     const logged = async (): Promise<string[]> => {
@@ -130,8 +132,8 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
         for (let round = 0; round < ROUNDS; round++) {
           // On the idle list: help opens, and closes.
           await logged();
-          idle.push(await timeKeys(tmux, ['?'], (s) => has(s, HELP), 'help on the list'));
-          idle.push(await timeKeys(tmux, ['Escape'], (s) => !has(s, HELP), 'closing help on the list'));
+          idle.push(await timeKeys(watch, ['?'], (s) => has(s, HELP), 'help on the list'));
+          idle.push(await timeKeys(watch, ['Escape'], (s) => !has(s, HELP), 'closing help on the list'));
           insideIdle.push(...parseLines(await logged()).keys);
           // To the message's row, then Enter alone: the log from here on is the load's. `j k` move
           // the cursor for sure: a key that draws nothing (g on the top row) would stay pending in
@@ -143,8 +145,8 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
           await tmux.keys('Enter');
           await sleep(50);
           const stillLoading = has(await tmux.capture(), 'Loading message');
-          loading.push(await timeKeys(tmux, ['?'], (s) => has(s, HELP), 'help while loading'));
-          loading.push(await timeKeys(tmux, ['Escape'], (s) => !has(s, HELP), 'closing help while loading'));
+          loading.push(await timeKeys(watch, ['?'], (s) => has(s, HELP), 'help while loading'));
+          loading.push(await timeKeys(watch, ['Escape'], (s) => !has(s, HELP), 'closing help while loading'));
           await tmux.waitFor((s) => !has(s, 'Loading message') && has(s, shape.subject), 'the message to load', 120_000);
           const shown = monotonicMicros();
           await sleep(200); // a stall logs its line at the next tick after it
@@ -171,7 +173,7 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
         const v = verdict(keysLoading, stallsLoading);
         log(`  ${shape.name} (${ROUNDS} rounds; still loading at the first key in ${loadedInTime}/${ROUNDS}):`);
         log(
-          `    tmux capture loop: idle list median ${i.median.toFixed(0)} ms, max ${i.max.toFixed(0)} ms; while loading median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms`,
+          `    screen watch: idle list median ${i.median.toFixed(0)} ms, max ${i.max.toFixed(0)} ms; while loading median ${l.median.toFixed(0)} ms, max ${l.max.toFixed(0)} ms`,
         );
         log(`    inside tmail, keys (Enter and those while loading): ${inside(keysLoading)}; on the idle list: ${inside(insideIdle)}`);
         log(
@@ -186,6 +188,7 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       const load = (loadBefore + os.loadavg()[0]!) / 2;
       for (const line of verdictLines(verdict(allKeysLoading, allStallsLoading), load, os.cpus().length)) log(line);
     } finally {
+      watch.close();
       await tmux.kill();
       // With the profiles goes tmail's own log: its "blocked … at" lines date each stall on the
       // profiles' clock.
