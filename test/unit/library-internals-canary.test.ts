@@ -17,9 +17,13 @@ const changed = (internal: string, usedBy: string, detail: string) =>
 
 const offlineClient = () => new ImapFlow({ host: '127.0.0.1', port: 9, secure: false, auth: { user: 'u', pass: 'p' }, logger: false });
 
-test('imapflow: the private command runner `run(command, ...args)` (sendIdOnce wraps it)', () => {
+test('imapflow: the private command runner `run(command, ...args)` (sendIdOnce and plainWithInitialResponse wrap it)', () => {
   const client = offlineClient() as unknown as { run?: unknown };
-  assert.equal(typeof client.run, 'function', changed('imapflow ImapFlow#run', 'src/accounts/imap/connect-options.ts sendIdOnce', 'it is no longer a method'));
+  assert.equal(
+    typeof client.run,
+    'function',
+    changed('imapflow ImapFlow#run', 'src/accounts/imap/connect-options.ts sendIdOnce, plain-initial-response.ts', 'it is no longer a method'),
+  );
   assert.equal(
     (client.run as (...a: unknown[]) => unknown).length >= 1,
     true,
@@ -27,7 +31,14 @@ test('imapflow: the private command runner `run(command, ...args)` (sendIdOnce w
   );
 });
 
-test('imapflow: the command table `commands` (a Map) and `exec(command, attributes, { untagged })` (SORT/THREAD in raw-command.ts)', () => {
+test('imapflow: `write(data)` and the `authCapabilities` Map (plainWithInitialResponse answers a continuation and records the mechanism)', () => {
+  const client = offlineClient() as unknown as { write?: unknown; authCapabilities?: unknown };
+  const usedBy = 'src/accounts/imap/plain-initial-response.ts';
+  assert.equal(typeof client.write, 'function', changed('imapflow ImapFlow#write', usedBy, 'it is no longer a method'));
+  assert.ok(client.authCapabilities instanceof Map, changed('imapflow ImapFlow#authCapabilities', usedBy, 'not a Map'));
+});
+
+test('imapflow: the command table `commands` (a Map) and `exec(command, attributes, { untagged })` (SORT/THREAD in raw-command.ts, AUTHENTICATE PLAIN in plain-initial-response.ts)', () => {
   const client = offlineClient() as unknown as { commands?: unknown; exec?: unknown };
   assert.ok(client.commands instanceof Map, changed('imapflow ImapFlow#commands', 'src/accounts/imap/raw-command.ts', 'not a Map of command handlers'));
   assert.ok(

@@ -32,6 +32,7 @@ import { withBearerToken } from '../../auth/sasl.js';
 import { bearerRefusal } from './bearer-refusal.js';
 import { type ImapSecret, imapFlowOptions, sendIdOnce, traceReadsAsBuffers } from './connect-options.js';
 import { knowInboxWithoutList } from './inbox-without-list.js';
+import { plainWithInitialResponse } from './plain-initial-response.js';
 import { probeGreeting } from '../greeting-probe.js';
 import { wrongProtocolText } from '../server-text.js';
 import { NETWORK_TIMEOUTS } from '../timeouts.js';
@@ -764,6 +765,7 @@ export class ImapAccount implements MailAccount {
       greetingTimeout: this.tuning.greetingTimeoutMs,
     });
     sendIdOnce(client);
+    plainWithInitialResponse(client);
     traceReadsAsBuffers(client);
     this.attach(client);
     const connecting = this.connectOrWrongProtocol(client);
