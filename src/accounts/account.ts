@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { TraceSink } from '../trace/types.js';
 import type { Credentials } from '../auth/credentials.js';
-import type { Flag, FolderInfo, MessageSummary, OpenedFolder, SearchQuery, SortOrder } from '../domain/index.js';
+import type { Flag, FolderInfo, MessageSummary, OpenedFolder, OpenFolderOptions, SearchQuery, SortOrder } from '../domain/index.js';
 
 export interface AccountCapabilities {
   /** Flags are stored on the server and seen by other devices (IMAP: true, POP3: false). */
@@ -163,7 +163,9 @@ export interface MailAccount {
 
   listFolders(): Promise<FolderInfo[]>;
   /** Selects a folder for window fetches; returns counts and uidValidity. */
-  openFolder(path: string): Promise<OpenedFolder>;
+  openFolder(path: string, options?: OpenFolderOptions): Promise<OpenedFolder>;
+  /** Optional: the unread count of a folder openFolder() left uncounted (OpenFolderOptions.unreadLater). */
+  countUnread?(path: string): Promise<number>;
   /**
    * Summaries for positions [start, start+count) of the folder sorted newest first.
    * Fetches only those messages from the network; never the whole folder.

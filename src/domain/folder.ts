@@ -33,5 +33,17 @@ export interface OpenedFolder {
   /** True when the backend saw a different uidValidity than the last time this folder was opened. */
   uidValidityChanged: boolean;
   total: number;
-  unread: number;
+  /**
+   * Left out only when the caller asked for it later (OpenFolderOptions.unreadLater) and counting
+   * takes a command of its own: then countUnread() gives it.
+   */
+  unread?: number;
+}
+
+export interface OpenFolderOptions {
+  /**
+   * The unread count may come later, from countUnread(): the folder's first rows go to the
+   * server before the command that counts (a cold start waits for those rows, not the count).
+   */
+  unreadLater?: boolean;
 }

@@ -1,6 +1,7 @@
 // What tmail's start sends to a real Dovecot, through the UI controller as tmail starts. Cold (no
 // header cache yet): every command once, in the order that puts the newest rows on screen first —
-// login → SELECT INBOX (no LIST ahead of it) → FETCH of the newest window → the folder list; the
+// login → SELECT INBOX (no LIST ahead of it) → FETCH of the newest window → its unread count → the
+// folder list (the count arrives after the rows, and is right); the
 // cache's first fill of INBOX follows (its UID list) and is not taken for new mail: no second open
 // (NOOP + unread count) and no second FETCH of rows already shown. Warm (the same data dir):
 // the same, without any FETCH.
@@ -18,6 +19,8 @@ import { controllerOptions, until } from '../helpers/ui-controller.js';
 import { accountConfig, appendMessages, otherDevice } from './support/imap-fixtures.js';
 
 const MESSAGES = 120;
+/** The oldest SEEN messages are marked \Seen by another device: the rest are unread. */
+const SEEN = 37;
 
 /** The client's commands without their tags ("7 SELECT INBOX" → "SELECT INBOX"); SASL continuations left out. */
 function commands(lines: Array<Omit<TraceEntry, 'time'>>): string[] {
@@ -47,6 +50,8 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     device = await otherDevice(server);
     await device.mailboxCreate('Work');
     await appendMessages(device, 'INBOX', MESSAGES);
+    await device.mailboxOpen('INBOX');
+    await device.messageFlagsAdd(`1:${SEEN}`, ['\\Seen']);
     await device.logout();
     root = await mkdtemp(path.join(os.tmpdir(), 'tmail-cold-wire-'));
     dataDir = path.join(root, 'data');
@@ -59,6 +64,11 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
 
   /** Starts tmail's UI controller on a fresh account over `dataDir` until the start-up settled; the commands it sent. */
   async function startUp(dataDir: string): Promise<string[]> {
+    return (await startUpWithUnread(dataDir)).sent;
+  }
+
+  /** startUp, and the unread count the status bar and the folder pane show for INBOX at the end. */
+  async function startUpWithUnread(dataDir: string): Promise<{ sent: string[]; unread: number | undefined; listed: number | undefined }> {
     const lines: Array<Omit<TraceEntry, 'time'>> = [];
     const account = new ImapAccount(
       accountConfig(server, { name: 'alice' }),
@@ -81,11 +91,12 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
       const client = (account as unknown as { client: ImapFlow }).client;
       await client.noop();
       await until(() => c.state.loading.length === 0, 'the UI to be idle', c);
+      const listed = c.state.accounts[0]?.folders.find((f) => f.path === 'INBOX')?.unread;
+      return { sent: commands(lines), unread: c.state.current?.unread, listed };
     } finally {
       c.stop();
       await account.close();
     }
-    return commands(lines);
   }
 
   /** Checks common to both starts: each of these once, never STATUS/LSUB, no second open. */
@@ -114,8 +125,8 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     assert.match(sent[indexOf(sent, /^LIST\b/)]!, /^LIST "" "\*"/, shown);
   }
 
-  test('cold: login → SELECT → newest window → folder list, each command once', async () => {
-    const sent = await startUp(dataDir);
+  test('cold: login → SELECT → newest window → unread count → folder list, each command once', async () => {
+    const { sent, unread, listed } = await startUpWithUnread(dataDir);
     const shown = sent.join(' | ');
     eachOnce(sent);
     // No window fetched twice (the cache's first fill is not new mail to refetch rows for).
@@ -128,6 +139,10 @@ describe('cold start on the wire against Dovecot', dovecotTestOptions(), () => {
     assert.ok(newest > select, `the newest window (${MESSAGES - 49}:${MESSAGES}) after SELECT: ${shown}`);
     assert.equal(fetches[0], sent[newest], `the newest window is the first FETCH: ${shown}`);
     assert.ok(indexOf(sent, /^LIST\b/) > newest, `the folder list after the newest window: ${shown}`);
+    // The unread count waits for the newest rows, and is right once it arrives.
+    assert.ok(indexOf(sent, /^UID SEARCH RETURN \(COUNT\) UNSEEN$/) > newest, `the unread count after the newest window: ${shown}`);
+    assert.equal(unread, MESSAGES - SEEN, "the open folder's unread count");
+    assert.equal(listed, MESSAGES - SEEN, "INBOX's unread count in the folder pane");
     // The cache's first fill: one UID list.
     assert.equal(count(sent, /^UID SEARCH RETURN \(ALL\) ALL$/), 1, shown);
   });

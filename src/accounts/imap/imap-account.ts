@@ -25,7 +25,16 @@ import type {
   RemovalOutcome,
   UidPair,
 } from '../account.js';
-import { AccountError, type Flag, type FolderInfo, type MessageSummary, type OpenedFolder, type SearchQuery, type SortOrder } from '../../domain/index.js';
+import {
+  AccountError,
+  type Flag,
+  type FolderInfo,
+  type MessageSummary,
+  type OpenedFolder,
+  type OpenFolderOptions,
+  type SearchQuery,
+  type SortOrder,
+} from '../../domain/index.js';
 import { assertPasswordMayBeSent, isEncrypted, tlsOptions } from '../security.js';
 import { depsCredentials, secretName } from '../sign-in.js';
 import { withBearerToken } from '../../auth/sasl.js';
@@ -215,8 +224,8 @@ export class ImapAccount implements MailAccount {
     });
   }
 
-  async openFolder(path: string): Promise<OpenedFolder> {
-    const opened = await this.withClient(`opening folder ${path}`, async (client) => {
+  async openFolder(path: string, options: OpenFolderOptions = {}): Promise<OpenedFolder> {
+    const opened = await this.withClient(`opening folder ${path}`, async (client): Promise<Omit<OpenedFolder, 'uidValidityChanged'>> => {
       // Never STATUS the selected mailbox (see countUnseen): ask before selecting it, or search.
       // With ESEARCH the count comes after SELECT (SEARCH RETURN (COUNT)): the server opens the
       // folder once, not twice (100k INBOX under load: 1.3–1.6 s against 2.2–2.8 s for STATUS,
@@ -230,14 +239,26 @@ export class ImapAccount implements MailAccount {
         // session knows every UID the caller may act on next.
         if (wasSelected) await c.noop();
         if (this.hidden.of(path).size > 0) return { path, uidValidity: mailbox.uidValidity, ...(await this.visibleCounts(c, path)) };
+        // The caller fetches the first rows first, then asks countUnread().
+        if (unseenBefore === undefined && options.unreadLater) return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists };
         const unread = unseenBefore ?? (await searchUnseen(c));
         return { path, uidValidity: mailbox.uidValidity, total: mailbox.exists, unread };
       });
     });
     this.openPath = path;
-    this.headers?.noteUnread(path, opened.uidValidity, opened.unread);
+    if (opened.unread !== undefined) this.headers?.noteUnread(path, opened.uidValidity, opened.unread);
     this.headers?.folderOpened(path);
     return { ...opened, uidValidityChanged: this.unreportedChange.delete(path) };
+  }
+
+  /** A SEARCH of the folder (selected for it if it is not): never STATUS of the selected mailbox. */
+  async countUnread(path: string): Promise<number> {
+    const counted = await this.withFolder(path, `counting unread messages in ${path}`, async (client, mailbox) => ({
+      uidValidity: mailbox.uidValidity,
+      unread: this.hidden.of(path).size > 0 ? (await this.visibleCounts(client, path)).unread : await searchUnseen(client),
+    }));
+    this.headers?.noteUnread(path, counted.uidValidity, counted.unread);
+    return counted.unread;
   }
 
   async fetchWindow(path: string, start: number, count: number, sort: SortOrder = 'arrival'): Promise<MessageSummary[]> {

@@ -83,7 +83,7 @@ export async function showCachedInbox(ctx: ControllerContext, i: AccountId): Pro
     ctx.cache.store(key, 0, ctx.cache.begin(key, 0), peeked.newest);
     // Until this account's login confirms it, the screen is the cache's word only (warmFolder).
     const { total, unread } = peeked.folder;
-    ctx.post({ type: 'cachedFolderShown', account: i, path: 'INBOX', total, unread });
+    ctx.post({ type: 'cachedFolderShown', account: i, path: 'INBOX', total, unread: unread ?? 0 });
     return true;
   } catch {
     // Only a head start: the normal open follows the login.

@@ -25,7 +25,8 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
   const key = folderKey(account, path);
   try {
     const acc = await backendFor(ctx, account);
-    const opened = await ctx.track(`opening ${sanitizeLine(folderTitle(ctx.state, account, path))}…`, acc.openFolder(path));
+    // A folder opened afresh: its first rows are what the user waits for, the unread count follows.
+    const opened = await ctx.track(`opening ${sanitizeLine(folderTitle(ctx.state, account, path))}…`, acc.openFolder(path, { unreadLater: !keepPosition }));
     const cur = ctx.state.current;
     if (!cur || cur.account !== account || cur.path !== path) return;
     const delta = opened.total - cur.total;
@@ -33,13 +34,24 @@ export async function loadFolder(ctx: ControllerContext, account: AccountId, pat
     if (opened.uidValidityChanged || !keepPosition) ctx.cache.invalidate(key);
     else if (delta !== 0) ctx.cache.markStale(key);
     // The reducer moves the cursor with new mail and fetches the rows now in view.
-    ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread: opened.unread, keepPosition, uidValidityChanged: opened.uidValidityChanged });
-    // A folder opened afresh: the caller's next commands (the folder list after a login) go to
-    // the server after its first rows (asked for by the reducer's ensureVisible), not ahead of them.
+    // Not counted yet: the count shown so far (the folder list's) stays until countUnread answers.
+    const unread = opened.unread ?? cur.unread;
+    ctx.post({ type: 'folderOpened', account, path, total: opened.total, unread, keepPosition, uidValidityChanged: opened.uidValidityChanged });
+    // A folder opened afresh: the caller's next commands (the count, the folder list after a
+    // login) go to the server after its first rows (asked for by the reducer's ensureVisible).
     if (!keepPosition) await Promise.all(windowsInFlight(ctx, key));
+    if (opened.unread === undefined && acc.countUnread) await countUnread(ctx, account, path, acc.countUnread.bind(acc));
   } catch (err) {
     ctx.fail(err, sanitizeLine(folderTitle(ctx.state, account, path)));
   }
+}
+
+/** The open folder's unread count, unless the user has moved on to another folder meanwhile. */
+async function countUnread(ctx: ControllerContext, account: AccountId, path: string, count: (path: string) => Promise<number>): Promise<void> {
+  const isCurrent = () => ctx.state.current?.account === account && ctx.state.current.path === path;
+  if (!isCurrent()) return;
+  const unread = await count(path);
+  if (isCurrent()) ctx.post({ type: 'unreadCounted', account, path, unread });
 }
 
 export function updateFolderCounts(ctx: ControllerContext, account: AccountId, path: string, total: number, unread: number): void {

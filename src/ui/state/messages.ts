@@ -48,6 +48,7 @@ export type Result =
   | { type: 'foldersListed'; account: AccountId; folders: FolderInfo[] }
   /** A folder's counts are known (opened, or a flag changed them). */
   | { type: 'folderCounted'; account: AccountId; path: string; total: number; unread: number }
+  | { type: 'unreadCounted'; account: AccountId; path: string; unread: number }
   /** A message became read (delta -1) or unread (+1) here. */
   | { type: 'unreadAdjusted'; account: AccountId; path: string; delta: number }
   /** A group appeared in the folder pane (the "<account> · local cache" group). */

@@ -15,6 +15,7 @@ type StatusResult = Extract<
       | 'accountUpdated'
       | 'foldersListed'
       | 'folderCounted'
+      | 'unreadCounted'
       | 'unreadAdjusted'
       | 'accountAdded'
       | 'loginRefused'
@@ -32,6 +33,7 @@ const STATUS_RESULTS: Record<StatusResult['type'], true> = {
   accountUpdated: true,
   foldersListed: true,
   folderCounted: true,
+  unreadCounted: true,
   unreadAdjusted: true,
   accountAdded: true,
   loginRefused: true,
@@ -72,6 +74,13 @@ export function statusResult(s: UiState, r: StatusResult): UiState {
       return patchAccount(s, r.account, { folders: r.folders });
     case 'folderCounted':
       return countedFolder(s, r.account, r.path, r.total, r.unread);
+    case 'unreadCounted': {
+      const cur = s.current;
+      let t = s;
+      if (cur && cur.account === r.account && cur.path === r.path) t = { ...t, current: { ...cur, unread: r.unread } };
+      const f = accountEntry(t, r.account)?.folders.find((x) => x.path === r.path);
+      return f ? countedFolder(t, r.account, r.path, f.total, r.unread) : t;
+    }
     case 'unreadAdjusted': {
       const cur = s.current;
       let t = s;
