@@ -73,8 +73,14 @@ export class HeaderCacheSync {
 
   /** Runs a cache operation; a failure switches the cache off for this session. */
   private use<T>(fn: (cache: SummaryStore) => T): T | undefined {
-    // Whatever reads or writes the cache sees the flag echoes gathered so far (flagsChanged).
+    // Whatever reads or writes the cache sees the rows (store()) and then the flag echoes
+    // (flagsChanged) gathered so far: in the order the server sent them.
+    if (this.pendingRows.length > 0) this.flushRows();
     if (this.pendingFlags.size > 0) this.flushFlags();
+    return this.run(fn);
+  }
+
+  private run<T>(fn: (cache: SummaryStore) => T): T | undefined {
     const cache = this.opened;
     if (!cache || this.disabled || this.closed) return undefined;
     try {
@@ -264,16 +270,34 @@ export class HeaderCacheSync {
     void this.get().then(() => this.use((c) => c.setHiddenDeleted(path, uids)));
   }
 
-  /** Keeps summaries the server sent. */
+  /**
+   * Keeps summaries the server sent. Written once the frame showing them is drawn (the UI renders
+   * when the queued promise callbacks have run, see coalesced-subscribe.ts; this runs in the
+   * check phase after that), or first thing in any cache operation before then, so the order of
+   * what the server said holds. A cold start's first rows no longer wait for ~10 ms of encoding.
+   */
   store(path: string, uidValidity: bigint, summaries: MessageSummary[]): void {
     if (summaries.length === 0) return;
-    void this.get().then(() =>
-      this.use((c) => {
+    void this.get().then((cache) => {
+      if (!cache) return;
+      this.pendingRows.push({ path, uidValidity, summaries });
+      if (this.pendingRows.length === 1) setImmediate(() => this.flushRows());
+    });
+  }
+
+  private pendingRows: { path: string; uidValidity: bigint; summaries: MessageSummary[] }[] = [];
+
+  private flushRows(): void {
+    const rows = this.pendingRows;
+    if (rows.length === 0) return;
+    this.pendingRows = [];
+    this.run((c) => {
+      for (const { path, uidValidity, summaries } of rows) {
         const folder = c.folder(path);
         if (!folder || folder.uidValidity !== uidValidity) c.reset(path, uidValidity);
         c.putSummaries(path, summaries);
-      }),
-    );
+      }
+    });
   }
 
   /** The server's full folder list: cached folders no longer on it are dropped from disk. */
@@ -316,6 +340,7 @@ export class HeaderCacheSync {
 
   /** Stops background work and closes the cache; an open still under way is awaited (and closed). */
   async close(): Promise<void> {
+    this.flushRows();
     this.flushFlags();
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
