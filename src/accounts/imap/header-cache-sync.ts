@@ -222,9 +222,14 @@ export class HeaderCacheSync {
   }
 
   /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */
+  /** A cold start: no store on disk, and none being opened yet (opening creates it). */
+  nothingOnDisk(): boolean {
+    return !this.cache && !!this.deps.exists && !this.deps.exists();
+  }
+
   async peek(path: string, count: number): Promise<{ uidValidity: bigint; total: number; unread: number; newest: MessageSummary[] } | null> {
     // A cold start says so at once: opening (creating) the store would hold up its login.
-    if (!this.cache && this.deps.exists && !this.deps.exists()) return null;
+    if (this.nothingOnDisk()) return null;
     if (!(await this.get())) return null;
     return (
       this.use((c) => {

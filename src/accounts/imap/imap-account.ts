@@ -309,6 +309,8 @@ export class ImapAccount implements MailAccount {
   }
 
   async peekCachedFolder(path: string, count: number): Promise<{ folder: OpenedFolder; newest: MessageSummary[] } | null> {
+    // Cold: nothing to show, and the hidden set's load would open (create) the store before the login.
+    if (!this.headers || this.headers.nothingOnDisk()) return null;
     await this.hidden.ready();
     const hidden = this.hidden.of(path);
     const peeked = await this.headers?.peek(path, count + hidden.size);
