@@ -100,14 +100,16 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
   });
   showPasswordWaits(passwords, controller);
 
-  // Started now, while the login runs: it reads the terminal's settings before raw mode and
-  // restores them after a V8 fatal error (out of memory), when no JavaScript runs.
-  const sentinel = early.startSentinel(ctx.stdin as NodeJS.ReadStream);
   controller.start();
   let ui;
+  let sentinel: ReturnType<typeof early.startSentinel>;
   try {
     // A cold start's login goes on the wire first: the server opens the INBOX while Ink loads.
     await controller.loginStarted();
+    // Started now, while the login runs (its spawn, a fork of this process, no longer delays the
+    // socket): it reads the terminal's settings before raw mode and restores them after a V8
+    // fatal error (out of memory), when no JavaScript runs.
+    sentinel = early.startSentinel(ctx.stdin as NodeJS.ReadStream);
     ui = await early.loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();
