@@ -110,6 +110,9 @@ export async function runUi(ctx: CliContext, options: RunUiOptions = {}): Promis
     // socket): it reads the terminal's settings before raw mode and restores them after a V8
     // fatal error (out of memory), when no JavaScript runs.
     sentinel = early.startSentinel(ctx.stdin as NodeJS.ReadStream);
+    // A nearby server's login is through in a few round trips if nothing else holds the thread:
+    // then the SELECT is on the wire while Ink loads (bounded, for a far or slow server).
+    await controller.loginThrough();
     ui = await early.loadInk();
     // A warm start's cached rows are in the very first frame.
     await controller.firstScreen();

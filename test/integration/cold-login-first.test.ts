@@ -3,13 +3,16 @@
 // while the UI's modules load. This file never loads imapflow itself (the mail is written
 // straight into the Maildir): without the account's preload, connect() would still be waiting
 // for imapflow's module files when loginStarted() settles. Warm (the same data dir): the login is
-// held until the first frame, and loginStarted() settles without a connection.
+// held until the first frame, and loginStarted() settles without a connection. The UI waits
+// (bounded) for loginThrough() too: cold, it settles once the server accepted the login, so the
+// login's round trips are not held up by Ink's module code; warm, at once.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
+import type { TraceEntry } from '../../src/trace/types.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
@@ -38,10 +41,13 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
     await rm(root, { recursive: true, force: true });
   });
 
-  function controllerOver(dataDir: string): { c: UiController; account: ImapAccount } {
+  function controllerOver(
+    dataDir: string,
+    trace: { add: (e: Omit<TraceEntry, 'time'>) => void } = { add: () => undefined },
+  ): { c: UiController; account: ImapAccount } {
     const account = new ImapAccount(
       { name: 'alice', protocol: 'imap', host: server.host, port: server.ports.imap, security: 'starttls', user: 'alice', ca: server.caFile },
-      { getPassword: async () => 'alice-pw', dataDir, trace: { add: () => undefined } },
+      { getPassword: async () => 'alice-pw', dataDir, trace },
       { coldCacheFillDelayMs: 0, autoIdleDelayMs: 600_000 },
     );
     const c = new UiController(controllerOptions([{ name: 'alice', protocol: 'imap', create: async () => account }], { loginAfterFirstFrame: true }));
@@ -80,6 +86,41 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
       assert.equal(tcpHandles(), before, 'a warm start holds its login until the first frame');
       warm.c.drawn();
       await until(() => warm.c.state.accounts[0]?.status === 'connected', 'the held login', warm.c);
+    } finally {
+      await warm.c.stop();
+    }
+  });
+
+  test('cold: loginThrough() settles once the login is through (the UI loads Ink after it); warm: at once, the login held', async () => {
+    const dataDir = path.join(root, 'data-through');
+    const lines: Array<Omit<TraceEntry, 'time'>> = [];
+    const cold = controllerOver(dataDir, { add: (e) => lines.push(e) });
+    cold.c.start();
+    try {
+      await cold.c.loginThrough(60_000);
+      const login = lines.find((l) => l.dir === 'C' && /^\S+ (AUTHENTICATE|LOGIN)\b/.test(l.text));
+      assert.ok(login, 'the login was sent');
+      const tag = login.text.split(' ')[0];
+      assert.ok(
+        lines.some((l) => l.dir === 'S' && l.text.startsWith(`${tag} OK`)),
+        `the server accepted the login before loginThrough() settled: ${lines.map((l) => `${l.dir}: ${l.text}`).join(' | ')}`,
+      );
+      cold.c.drawn();
+      await until(() => cold.c.state.current?.opened === true && !!cold.c.rowAt(0), 'the INBOX rows', cold.c);
+      const headers = (cold.account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
+      await until(() => !!headers?.lastResult.has('INBOX'), 'the header cache to fill', cold.c);
+    } finally {
+      await cold.c.stop();
+    }
+
+    const before = tcpHandles();
+    const warm = controllerOver(dataDir);
+    warm.c.start();
+    try {
+      await warm.c.loginThrough(60_000);
+      await microtasks();
+      assert.equal(tcpHandles(), before, 'a warm start holds its login: loginThrough() does not wait for it');
+      warm.c.drawn();
     } finally {
       await warm.c.stop();
     }

@@ -28,6 +28,7 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
         const connecting = a.connect();
         ctx.startup.markLoginStarted(i);
         await connecting;
+        ctx.startup.markLoginThrough(i);
         return a;
       })(),
     );
@@ -45,6 +46,7 @@ export async function connectAccount(ctx: ControllerContext, i: AccountId, openI
     if (acc.sync && ctx.opts.syncOnConnect !== false) ctx.post({ type: 'syncAccount', account: i });
   } catch (err) {
     ctx.startup.markLoginStarted(i);
+    ctx.startup.markLoginThrough(i);
     ctx.updateAccount(i, { status: 'error', error: errorText(err), warmFolder: undefined });
     showFailure(ctx, i, err);
   }
@@ -107,6 +109,7 @@ export function gateLogins(ctx: ControllerContext, boundMs = 5_000): void {
     const first = ctx.firstAccount;
     if (i !== first || (await (ctx.startup.peeks.get(first) ?? Promise.resolve(false)))) {
       ctx.startup.markLoginStarted(i);
+      ctx.startup.markLoginThrough(i);
       await bounded;
     }
   };

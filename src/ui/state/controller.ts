@@ -98,11 +98,24 @@ export class UiController {
    * loads its own heavy modules after this, so the server works while they load.
    */
   loginStarted(boundMs = 1_000): Promise<void> {
+    return this.firstAccountBounded((first) => this.ctx.startup.loginStarted(first), boundMs);
+  }
+
+  /**
+   * Settles once account 0's login is through (or held, or failed), or after `boundMs`. On a
+   * nearby server that is a few round trips: the UI loads its heavy modules after it, while the
+   * server opens the INBOX, instead of each login step waiting behind the modules' code.
+   */
+  loginThrough(boundMs = 300): Promise<void> {
+    return this.firstAccountBounded((first) => this.ctx.startup.loginThrough(first), boundMs);
+  }
+
+  private firstAccountBounded(wait: (first: AccountId) => Promise<void>, boundMs: number): Promise<void> {
     const first = this.ctx.firstAccount;
     if (first === undefined) return Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((r) => (timer = setTimeout(r, boundMs)));
-    return Promise.race([this.ctx.startup.loginStarted(first), bound]).finally(() => clearTimeout(timer));
+    return Promise.race([wait(first), bound]).finally(() => clearTimeout(timer));
   }
 
   /** The first frame is on the terminal: held logins may start (loginAfterFirstFrame). */

@@ -10,25 +10,40 @@ export class StartupGate {
   loginGate: ((account: AccountId) => Promise<void>) | undefined;
   /** Called once the UI has drawn its first frame. */
   drawn: () => void = () => undefined;
-  private readonly started = new Map<AccountId, { promise: Promise<void>; settle: () => void }>();
+  private readonly started = new Map<AccountId, Settled>();
+  private readonly through = new Map<AccountId, Settled>();
 
   /** Settles once account's connect() has been called, or its login is held, or failed before that. */
   loginStarted(account: AccountId): Promise<void> {
-    return this.startedEntry(account).promise;
+    return entry(this.started, account).promise;
   }
 
   markLoginStarted(account: AccountId): void {
-    this.startedEntry(account).settle();
+    entry(this.started, account).settle();
   }
 
-  private startedEntry(account: AccountId): { promise: Promise<void>; settle: () => void } {
-    let entry = this.started.get(account);
-    if (!entry) {
-      let settle!: () => void;
-      const promise = new Promise<void>((r) => (settle = r));
-      entry = { promise, settle };
-      this.started.set(account, entry);
-    }
-    return entry;
+  /** Settles once account's login is through (connected, or failed), or held. */
+  loginThrough(account: AccountId): Promise<void> {
+    return entry(this.through, account).promise;
   }
+
+  markLoginThrough(account: AccountId): void {
+    entry(this.through, account).settle();
+  }
+}
+
+interface Settled {
+  promise: Promise<void>;
+  settle: () => void;
+}
+
+function entry(entries: Map<AccountId, Settled>, account: AccountId): Settled {
+  let found = entries.get(account);
+  if (!found) {
+    let settle!: () => void;
+    const promise = new Promise<void>((r) => (settle = r));
+    found = { promise, settle };
+    entries.set(account, found);
+  }
+  return found;
 }
