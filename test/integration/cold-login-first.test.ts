@@ -54,6 +54,14 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
     return { c, account };
   }
 
+  /** The first frame drawn, the INBOX rows and the header cache's first fill: the next start over this data dir is warm. */
+  async function finishCold({ c, account }: { c: UiController; account: ImapAccount }): Promise<void> {
+    c.drawn();
+    await until(() => c.state.current?.opened === true && !!c.rowAt(0), 'the INBOX rows', c);
+    const headers = (account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
+    await until(() => !!headers?.lastResult.has('INBOX'), 'the header cache to fill', c);
+  }
+
   /** Lets queued promise callbacks run, but no I/O (no file read of a module, no network reply). */
   async function microtasks(): Promise<void> {
     for (let k = 0; k < 200; k++) await null;
@@ -68,10 +76,7 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
       await cold.c.loginStarted(60_000);
       await microtasks();
       assert.ok(tcpHandles() > before, `a TCP connection is opening when loginStarted() settles (${process.getActiveResourcesInfo().join(', ')})`);
-      cold.c.drawn();
-      await until(() => cold.c.state.current?.opened === true && !!cold.c.rowAt(0), 'the INBOX rows', cold.c);
-      const headers = (cold.account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
-      await until(() => !!headers?.lastResult.has('INBOX'), 'the header cache to fill', cold.c);
+      await finishCold(cold);
     } finally {
       await cold.c.stop();
     }
@@ -105,10 +110,7 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
         lines.some((l) => l.dir === 'S' && l.text.startsWith(`${tag} OK`)),
         `the server accepted the login before loginThrough() settled: ${lines.map((l) => `${l.dir}: ${l.text}`).join(' | ')}`,
       );
-      cold.c.drawn();
-      await until(() => cold.c.state.current?.opened === true && !!cold.c.rowAt(0), 'the INBOX rows', cold.c);
-      const headers = (cold.account as unknown as { headers: { lastResult: Map<string, unknown> } | null }).headers;
-      await until(() => !!headers?.lastResult.has('INBOX'), 'the header cache to fill', cold.c);
+      await finishCold(cold);
     } finally {
       await cold.c.stop();
     }
