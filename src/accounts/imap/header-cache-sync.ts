@@ -221,12 +221,12 @@ export class HeaderCacheSync {
     return folder?.complete ? this.window(path, folder.uidValidity, folder.count, start, count) : null;
   }
 
-  /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */
   /** A cold start: no store on disk, and none being opened yet (opening creates it). */
   nothingOnDisk(): boolean {
     return !this.cache && !!this.deps.exists && !this.deps.exists();
   }
 
+  /** The folder and its newest summaries from disk alone (warm start); null unless all are cached. */
   async peek(path: string, count: number): Promise<{ uidValidity: bigint; total: number; unread: number; newest: MessageSummary[] } | null> {
     // A cold start says so at once: opening (creating) the store would hold up its login.
     if (this.nothingOnDisk()) return null;
