@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ImapAccount } from '../../src/accounts/imap/imap-account.js';
 import type { TraceEntry } from '../../src/trace/types.js';
+import { SummaryStore } from '../../src/store/summary-store.js';
 import { UiController } from '../../src/ui/state/controller.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
@@ -110,6 +111,8 @@ describe('cold start: the login before the UI modules, against Dovecot', dovecot
         lines.some((l) => l.dir === 'S' && l.text.startsWith(`${tag} OK`)),
         `the server accepted the login before loginThrough() settled: ${lines.map((l) => `${l.dir}: ${l.text}`).join(' | ')}`,
       );
+      // The header cache is created when it has rows to keep, after the first frame: not during the login.
+      assert.equal(SummaryStore.exists(dataDir), false, 'no header cache created during the login');
       await finishCold(cold);
     } finally {
       await cold.c.stop();

@@ -1,6 +1,6 @@
 // A cold start (no header cache on disk yet): the peek for the first screen answers "nothing
 // cached" without opening (creating) the store, so the login is not held up by it; the store is
-// opened by prepare() (ImapAccount calls it once its connection is on the way) or on first use.
+// opened by prepare() or on first use (ImapAccount's first use: the first rows, after their frame).
 // The same through ImapAccount's peek, which also loads the hidden set (kept in the store).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -102,3 +102,41 @@ test('close() writes what is still pending', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('cold (no store on disk): created for the first rows after the frame; an expunge and a flag change before that still apply', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tmail-store-after-frame-'));
+  const sync = new HeaderCacheSync({
+    open: () => SummaryStore.open(dir, 'imap'),
+    exists: () => SummaryStore.exists(dir),
+    withFolder: async () => {
+      throw new Error('not used');
+    },
+    emit: () => undefined,
+    coldFillDelayMs: 60_000,
+  });
+  try {
+    assert.equal(await sync.noteValidity('INBOX', 7n), false);
+    assert.equal(await sync.hiddenDeleted(), undefined);
+    sync.folderOpened('INBOX');
+    assert.equal(SummaryStore.exists(dir), false, 'not created by the open');
+    sync.store('INBOX', 7n, [summary(1), summary(2), summary(3)]);
+    sync.expunged('INBOX', 2);
+    sync.flagsChanged('INBOX', 3, ['\\Seen']);
+    await promiseCallbacks();
+    assert.equal(SummaryStore.exists(dir), false, 'not created before the frame');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(SummaryStore.exists(dir), true, 'created for the rows');
+  } finally {
+    await sync.close();
+  }
+  const store = await SummaryStore.open(dir, 'imap');
+  try {
+    assert.equal(store.folder('INBOX')?.uidValidity, 7n);
+    const rows = store.summaries('INBOX', [1, 2, 3]);
+    assert.deepEqual([...rows.keys()].sort(), [1, 3]);
+    assert.deepEqual(rows.get(3)?.flags, ['\\Seen']);
+  } finally {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -56,6 +56,11 @@ export class HeaderCacheSync {
           return null;
         }
         this.opened = cache;
+        // What the session gathered while the store was opening, in the order it came.
+        for (const [path, uidValidity] of this.pendingValidity) this.run((c) => c.noteValidity(path, uidValidity));
+        this.pendingValidity.clear();
+        this.flushRows();
+        this.flushFlags();
         return cache;
       },
       (err: unknown) => {
@@ -78,6 +83,16 @@ export class HeaderCacheSync {
     if (this.pendingRows.length > 0) this.flushRows();
     if (this.pendingFlags.size > 0) this.flushFlags();
     return this.run(fn);
+  }
+
+  /**
+   * A cold start (no store on disk) opens (creates) the store only when it has something to keep:
+   * the first rows, after the frame that shows them (store()), or the first fill. Until then,
+   * nothing is hidden and no stored UID can be stale, and the SQLite driver's load and the file's
+   * creation (~30 ms) stay out of the login and of the first frame.
+   */
+  private coldUntilNeeded(): boolean {
+    return this.nothingOnDisk();
   }
 
   private run<T>(fn: (cache: SummaryStore) => T): T | undefined {
@@ -103,6 +118,10 @@ export class HeaderCacheSync {
   /** The folder was selected: reconcile now when the cache has it, else list its UIDs shortly. */
   folderOpened(path: string): void {
     this.openedAtChange.set(path, this.changes.get(path) ?? 0);
+    if (this.coldUntilNeeded()) {
+      this.later(path, this.deps.coldFillDelayMs);
+      return;
+    }
     void this.get().then((cache) => {
       if (!cache) return;
       const warm = this.use((c) => c.folder(path)?.complete) ?? false;
@@ -247,6 +266,11 @@ export class HeaderCacheSync {
    * tells whether it changed since the last run; undefined when the store is off.
    */
   async noteValidity(path: string, uidValidity: bigint): Promise<boolean | undefined> {
+    // Nothing stored can be stale; recorded once the store is opened (or at close()).
+    if (this.coldUntilNeeded()) {
+      this.pendingValidity.set(path, uidValidity);
+      return false;
+    }
     if (!(await this.get())) return undefined;
     return this.use((c) => c.noteValidity(path, uidValidity));
   }
@@ -267,7 +291,7 @@ export class HeaderCacheSync {
 
   /** The messages tmail hides per folder (see hidden-deleted.ts); undefined when the store is off. */
   async hiddenDeleted(): Promise<Map<string, Map<number, boolean>> | undefined> {
-    if (!(await this.get())) return undefined;
+    if (this.coldUntilNeeded() || !(await this.get())) return undefined;
     return this.use((c) => c.hiddenDeleted());
   }
 
@@ -282,19 +306,19 @@ export class HeaderCacheSync {
    * what the server said holds. A cold start's first rows no longer wait for ~10 ms of encoding.
    */
   store(path: string, uidValidity: bigint, summaries: MessageSummary[]): void {
-    if (summaries.length === 0) return;
-    void this.get().then((cache) => {
-      if (!cache) return;
-      this.pendingRows.push({ path, uidValidity, summaries });
-      if (this.pendingRows.length === 1) setImmediate(() => this.flushRows());
-    });
+    if (summaries.length === 0 || this.disabled || this.closed) return;
+    this.pendingRows.push({ path, uidValidity, summaries });
+    // Opening the store (a cold start's first rows) waits for the frame too.
+    if (this.pendingRows.length === 1) setImmediate(() => void this.get().then(() => this.flushRows()));
   }
 
   private pendingRows: { path: string; uidValidity: bigint; summaries: MessageSummary[] }[] = [];
+  /** UIDVALIDITY seen before a cold start's store was opened (noteValidity). */
+  private readonly pendingValidity = new Map<string, bigint>();
 
   private flushRows(): void {
     const rows = this.pendingRows;
-    if (rows.length === 0) return;
+    if (rows.length === 0 || !this.opened) return;
     this.pendingRows = [];
     this.run((c) => {
       for (const { path, uidValidity, summaries } of rows) {
@@ -316,6 +340,8 @@ export class HeaderCacheSync {
   }
 
   expunged(path: string, uid: number): void {
+    // Rows still waiting for the store (a cold start's first window) lose it too.
+    for (const rows of this.pendingRows) if (rows.path === path) rows.summaries = rows.summaries.filter((s) => s.uid !== uid);
     this.use((c) => c.removeUids(path, [uid]));
   }
 
@@ -336,7 +362,8 @@ export class HeaderCacheSync {
 
   private flushFlags(): void {
     const all = this.pendingFlags;
-    if (all.size === 0) return;
+    // Kept until the store is open (a cold start): then written after the rows they change.
+    if (all.size === 0 || !this.opened) return;
     this.pendingFlags = new Map();
     this.use((c) => {
       for (const [path, changes] of all) if (c.folder(path)) c.applyFlags(path, changes);
@@ -345,6 +372,8 @@ export class HeaderCacheSync {
 
   /** Stops background work and closes the cache; an open still under way is awaited (and closed). */
   async close(): Promise<void> {
+    // A cold start closed before its store was needed: what it learned is kept all the same.
+    if (!this.opened && (this.pendingValidity.size > 0 || this.pendingRows.length > 0 || this.pendingFlags.size > 0)) await this.get();
     this.flushRows();
     this.flushFlags();
     this.closed = true;

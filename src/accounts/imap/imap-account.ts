@@ -792,9 +792,6 @@ export class ImapAccount implements MailAccount {
     traceReadsAsBuffers(client);
     this.attach(client);
     const connecting = this.connectOrWrongProtocol(client);
-    // With the connection on its way: on a cold start the header cache was not opened for the
-    // first screen, and opening (creating) it now overlaps the server's answers.
-    this.headers?.prepare();
     try {
       await connecting;
     } catch (err) {
