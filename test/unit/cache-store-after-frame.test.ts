@@ -26,17 +26,27 @@ function summary(uid: number): MessageSummary {
   };
 }
 
-async function withSync(fn: (sync: HeaderCacheSync, store: () => SummaryStore) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'tmail-store-after-frame-'));
-  let opened: SummaryStore | undefined;
-  const sync = new HeaderCacheSync({
-    open: async () => (opened = await SummaryStore.open(dir, 'imap')),
+/** A cache sync over `dir` with no server behind it; `cold`: it knows whether a store is on disk (as ImapAccount's does). */
+function syncOver(dir: string, options: { cold?: boolean; onOpen?: (store: SummaryStore) => void } = {}): HeaderCacheSync {
+  return new HeaderCacheSync({
+    open: async () => {
+      const store = await SummaryStore.open(dir, 'imap');
+      options.onOpen?.(store);
+      return store;
+    },
+    ...(options.cold ? { exists: () => SummaryStore.exists(dir) } : {}),
     withFolder: async () => {
       throw new Error('not used');
     },
     emit: () => undefined,
     coldFillDelayMs: 60_000,
   });
+}
+
+async function withSync(fn: (sync: HeaderCacheSync, store: () => SummaryStore) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'tmail-store-after-frame-'));
+  let opened: SummaryStore | undefined;
+  const sync = syncOver(dir, { onOpen: (store) => (opened = store) });
   try {
     sync.prepare();
     // The store is open (as on a cold start, where it opens during the login).
@@ -80,14 +90,7 @@ test('an expunge and a flag change noted before the write apply to the rows writ
 test('close() writes what is still pending', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tmail-store-after-frame-'));
   try {
-    const sync = new HeaderCacheSync({
-      open: () => SummaryStore.open(dir, 'imap'),
-      withFolder: async () => {
-        throw new Error('not used');
-      },
-      emit: () => undefined,
-      coldFillDelayMs: 60_000,
-    });
+    const sync = syncOver(dir);
     sync.prepare();
     sync.store('INBOX', 7n, [summary(1)]);
     await promiseCallbacks();
@@ -105,15 +108,7 @@ test('close() writes what is still pending', async () => {
 
 test('cold (no store on disk): created for the first rows after the frame; an expunge and a flag change before that still apply', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tmail-store-after-frame-'));
-  const sync = new HeaderCacheSync({
-    open: () => SummaryStore.open(dir, 'imap'),
-    exists: () => SummaryStore.exists(dir),
-    withFolder: async () => {
-      throw new Error('not used');
-    },
-    emit: () => undefined,
-    coldFillDelayMs: 60_000,
-  });
+  const sync = syncOver(dir, { cold: true });
   try {
     assert.equal(await sync.noteValidity('INBOX', 7n), false);
     assert.equal(await sync.hiddenDeleted(), undefined);
