@@ -1,6 +1,6 @@
 // Writes a batch of Maildir files in a worker thread with plain blocking system calls.
 //
-// Why: a delivery is six system calls (open, write, fsync, futimes, close, rename). Through
+// Why: a delivery is five system calls (open, write, fsync, close, rename). Through
 // fs/promises each one is a promise plus a hop to libuv's thread pool and back; for 10,000 POP3
 // messages on tmpfs that cost ~2.8 s of CPU, against ~0.4 s for the same calls made blocking in
 // one loop (measured side by side). Blocking calls on the main thread would freeze the UI on a
@@ -15,8 +15,6 @@ export interface BatchFile {
   tmp: string;
   /** Absolute final path in new/ or cur/. */
   final: string;
-  /** Modification time to stamp on the file (arrival order). */
-  mtime: Date;
 }
 
 export interface BatchResult {
@@ -29,7 +27,7 @@ export interface BatchResult {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, tmps, finals, mtimes, data, starts, ends }) => {
+parentPort.on('message', ({ id, tmps, finals, data, starts, ends }) => {
   const bytes = Buffer.from(data);
   let done = 0;
   for (let i = 0; i < tmps.length; i++) {
@@ -40,7 +38,6 @@ parentPort.on('message', ({ id, tmps, finals, mtimes, data, starts, ends }) => {
       let at = starts[i];
       while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
       fs.fsyncSync(fd);
-      fs.futimesSync(fd, mtimes[i] / 1000, mtimes[i] / 1000);
       fs.closeSync(fd);
       fd = undefined;
       fs.renameSync(tmps[i], finals[i]);
@@ -88,9 +85,10 @@ function getWorker(): Worker {
 }
 
 /**
- * Writes `bodies[i]` to `files[i].tmp`, fsyncs it, stamps its mtime and renames it to
- * `files[i].final`, in order, stopping at the first failure. Directories are NOT fsynced: the
- * caller does that once for the batch before it relies on the renames.
+ * Writes `bodies[i]` to `files[i].tmp`, fsyncs it and renames it to `files[i].final`, in order,
+ * stopping at the first failure. The mtime is left as written: the arrival order comes from the
+ * file's key (see arrivalFromKey). Directories are NOT fsynced: the caller does that once for the
+ * batch before it relies on the renames.
  */
 export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchResult> {
   if (files.length === 0) return Promise.resolve({ done: 0 });
@@ -135,11 +133,9 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchR
   const release = () => {
     if (arena.byteLength <= ARENA_KEEP_BYTES) idleArena = arena;
   };
-  const mtimes = new Float64Array(files.length);
   const tmps = new Array<string>(files.length);
   const finals = new Array<string>(files.length);
   for (let i = 0; i < files.length; i++) {
-    mtimes[i] = files[i]!.mtime.getTime();
     tmps[i] = files[i]!.tmp;
     finals[i] = files[i]!.final;
   }
@@ -155,7 +151,7 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchR
     });
     w.ref();
     // Flat arrays clone faster than one object per file; the bytes are shared memory, not cloned.
-    w.postMessage({ id, tmps, finals, mtimes, data: arena, starts, ends });
+    w.postMessage({ id, tmps, finals, data: arena, starts, ends });
   });
 }
 

@@ -267,9 +267,9 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // on the server, so fetching ahead cannot break the order above). Without pipelining the
   // server sees one command at a time anyway.
   let next = all.length > 0 ? fetch(0) : undefined;
-  // Parallel deliveries finish in any order, and a local folder's arrival order is file mtime:
-  // stamp each message with a strictly increasing time in the server's order instead (after the
-  // last sync's stamps, which may run a little ahead of the clock).
+  // A local folder's arrival order is the time in each key (arrivalFromKey): give each message a
+  // strictly increasing time in the server's order (files written in one burst can share an
+  // mtime), after the last sync's times, which may run a little ahead of the clock.
   let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
   let journal: StateJournal | undefined;
   try {
