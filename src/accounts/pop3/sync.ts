@@ -22,7 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { BatchArena } from '../../store/maildir-batch-writer.js';
+import { BatchArena, startWriter } from '../../store/maildir-batch-writer.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
@@ -102,6 +102,8 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
     if (state.loginNotBefore && now().getTime() < Date.parse(state.loginNotBefore)) {
       throw loginDelayNotice(config.host, state.loginDelaySeconds, new Date(state.loginNotBefore), now());
     }
+    // The file writer thread boots while we connect and log in, not while the first batch arrives.
+    startWriter();
     const client = await Pop3Client.connect({
       host: config.host,
       port: config.port,
