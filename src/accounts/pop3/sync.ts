@@ -266,9 +266,20 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     return oneByOne(batch, (e) => client.retr(e.msg, 'lf', cap(e), arena));
   };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
-  // on the server, so fetching ahead cannot break the order above). Without pipelining the
-  // server sees one command at a time anyway.
-  let next = all.length > 0 ? fetch(0) : undefined;
+  // on the server, so fetching ahead cannot break the order above), and the one after it is asked
+  // for as soon as this one's arena is free: the server never waits for our disk. Without
+  // pipelining the server sees one command at a time anyway.
+  const fetched: Promise<Buffer[]>[] = [];
+  const prefetch = (b: number) => {
+    if (b >= all.length || fetched[b]) return;
+    fetched[b] = fetch(b);
+    // A prefetch that fails while we are still storing a batch is reported when awaited.
+    fetched[b].catch(() => undefined);
+  };
+  // Pipelined DELE bursts are not waited for batch by batch (their replies queue behind the next
+  // RETR burst); every reply is in before QUIT, and a failure there still ends in RSET.
+  const deles: Promise<void>[] = [];
+  if (all.length > 0) prefetch(0);
   // A local folder's arrival order is the time in each key (arrivalFromKey): give each message a
   // strictly increasing time in the server's order (files written in one burst can share an
   // mtime), after the last sync's times, which may run a little ahead of the clock.
@@ -276,10 +287,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   let journal: StateJournal | undefined;
   try {
     for (const [b, batch] of all.entries()) {
-      const bodies = await next!;
-      next = b + 1 < all.length && pipelining ? fetch(b + 1) : undefined;
-      // A prefetch that fails while we are still storing this batch is reported when awaited.
-      next?.catch(() => undefined);
+      const bodies = await fetched[b]!;
+      if (pipelining) prefetch(b + 1);
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
       // next sync adopts a file under a recorded key instead of downloading the message again.
       const items = batch.map((_, i) => {
@@ -296,6 +305,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
       // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
       await maildir.deliverBatch(INBOX, items);
+      // The bytes are written: this batch's arena can take the batch after next.
+      if (pipelining) prefetch(b + 2);
       // The renames of this batch become durable here, before the record that says they are stored.
       await maildir.syncFolder(INBOX);
       const downloadedAt = now().toISOString();
@@ -308,9 +319,17 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       });
       await journal.append({ stored });
       opts.onProgress?.({ ...progress });
-      await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
-      if (!next && b + 1 < all.length) next = fetch(b + 1);
+      const due = batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!));
+      if (pipelining) {
+        const sent = dele(due);
+        sent.catch(() => undefined);
+        deles.push(sent);
+      } else {
+        await dele(due);
+        prefetch(b + 1);
+      }
     }
+    await Promise.all(deles);
   } finally {
     await journal?.close();
   }
