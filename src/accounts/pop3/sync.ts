@@ -77,8 +77,8 @@ export interface Pop3SyncResult extends SyncResult {
 /** A LOGIN-DELAY we do not know the length of: wait this long before trying again. */
 const UNKNOWN_LOGIN_DELAY_S = 300;
 
-// Messages per durable state write; bounded in bytes too, since a batch is held in memory (twice,
-// with the prefetched next one).
+// Messages per durable state write; bounded in bytes too, since batches are held in memory: two
+// arenas (the one being stored or refilled, the prefetched next one) and the writer thread's copy.
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
 /** Room in a batch's arena beyond its LIST sizes (a body a little larger than announced still fits). */
