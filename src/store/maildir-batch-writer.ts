@@ -206,9 +206,15 @@ const CONTIGUOUS_SLACK = 64 * 1024;
 
 // The bytes of a batch go to the worker in a SharedArrayBuffer that is reused batch after batch: a
 // fresh buffer per batch (zero-filled, faulted in page by page, then freed) cost more than the copy.
-// One is kept (a sync writes one batch at a time); a larger batch gets a buffer of its own.
+// One is kept between batches (a sync writes one batch at a time; it lets go at its end); a larger
+// batch gets a buffer of its own.
 const ARENA_KEEP_BYTES = 32 * 1024 * 1024;
 let idleArena: SharedArrayBuffer | undefined;
+
+/** Lets the kept buffer go (end of a sync): an idle process does not hold a batch's worth of memory. */
+export function releaseIdleMemory(): void {
+  idleArena = undefined;
+}
 
 function takeArena(bytes: number): SharedArrayBuffer {
   const idle = idleArena;

@@ -22,7 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { BatchArena, startWriter } from '../../store/maildir-batch-writer.js';
+import { BatchArena, releaseIdleMemory, startWriter } from '../../store/maildir-batch-writer.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
@@ -331,6 +331,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     }
     await Promise.all(deles);
   } finally {
+    releaseIdleMemory();
     await journal?.close();
   }
 
