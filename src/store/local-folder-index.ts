@@ -11,7 +11,7 @@ import { errorCode, localError } from './local-error.js';
 import { readHeaderSummary } from './header-block.js';
 import { importLegacySummaries } from './legacy-summaries.js';
 import type { Maildir, MaildirName } from './maildir.js';
-import { normalizeFolder } from './maildir-names.js';
+import { arrivalFromKey, normalizeFolder } from './maildir-names.js';
 import type { FileRow, SummaryStore } from './summary-store.js';
 import { UidList, type UidListOrigin } from './uid-list.js';
 import type { SortOrder } from '../domain/index.js';
@@ -126,6 +126,13 @@ export class LocalFolderIndex {
       const arrival = new Map<string, number>();
       await Promise.all(
         keys.map(async (key) => {
+          // tmail's own keys carry their arrival time (older versions also stamped it as the
+          // mtime); other programs' files arrived when they were last modified.
+          const own = arrivalFromKey(key);
+          if (own !== undefined) {
+            arrival.set(key, own);
+            return;
+          }
           const n = byKey.get(key);
           const st = n ? await this.statOf(n) : undefined;
           arrival.set(key, st?.mtimeMs ?? 0);

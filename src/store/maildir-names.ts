@@ -60,6 +60,19 @@ export function newKey(size: number, now = new Date()): string {
   return `${sec}.M${usec}P${process.pid}Q${counter}R${randomHex(4)}.${HOST},S=${size}`;
 }
 
+// A key newKey() made: seconds, then microseconds whose first three digits are the milliseconds.
+const OWN_KEY = /^(\d{1,12})\.M(\d{1,6})P\d+Q\d+R[0-9a-f]{8}\./;
+
+/**
+ * The time (ms) a key of newKey() was made for, i.e. its arrival time; undefined for other
+ * programs' names. A sync gives its messages strictly increasing times in the server's order, so
+ * this orders them without a file's mtime (files written in one burst can share an mtime).
+ */
+export function arrivalFromKey(key: string): number | undefined {
+  const m = OWN_KEY.exec(key);
+  return m ? Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000) : undefined;
+}
+
 /** Name of a file while it is written into tmp/ (never seen by readers of new/ and cur/). */
 export function tmpName(): string {
   return `${Date.now()}.P${process.pid}R${randomHex(8)}.${HOST}.tmp`;

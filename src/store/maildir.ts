@@ -266,8 +266,9 @@ export class Maildir {
   }
 
   /**
-   * Many new messages at once (the POP3 sync): each file written to tmp/, fsynced, stamped with
-   * its mtime and renamed into new/, in order, in a worker thread (maildir-batch-writer.ts). The
+   * Many new messages at once (the POP3 sync): each file written to tmp/, fsynced and renamed into
+   * new/, in order, in a worker thread (maildir-batch-writer.ts). `mtime` is the arrival time: it
+   * goes into the key (the folder's order, see arrivalFromKey), not onto the file. The
    * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
    * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
    * durable), nothing of the failing one is left, and the error is thrown. A `key` (from
@@ -287,7 +288,7 @@ export class Maildir {
       const key = chosen ?? newKey(body.length, mtime);
       const path = newDir + fileNameFor(key, 'new', '');
       entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
-      return { tmp: tmpDir + tmpName(), final: path, mtime };
+      return { tmp: tmpDir + tmpName(), final: path };
     });
     let result;
     try {

@@ -90,11 +90,21 @@ describe('POP3 PIPELINING against Dovecot', dovecotTestOptions(), () => {
 
   test('CAPA offers PIPELINING: a batch of RETRs and of DELEs each leave without waiting for replies', async () => {
     const expected = await generate('offered');
-    const w = watch();
+    const lines: string[] = [];
+    const w = watch({
+      onClientLine: (line) => {
+        lines.push(line);
+        return 'forward';
+      },
+    });
     proxy.hooks = w.hooks;
     const r = await syncMailbox(viaProxy('offered'));
     assert.equal(r.downloaded, COUNT);
     assert.equal(w.longestBurst('RETR'), BATCH, 'a whole batch of RETR sent before the first reply');
+    // Batch 3 is asked for once batch 1 is written, before batch 1's DELEs: the server never
+    // waits for our disk (two batches in memory at most).
+    const firstDele = lines.findIndex((l) => l.startsWith('DELE'));
+    assert.ok(lines.indexOf(`RETR ${2 * BATCH + 1}`) < firstDele, `RETR ${2 * BATCH + 1} before the first DELE`);
     assert.ok(w.longestBurst('DELE') >= BATCH, `a whole batch of DELE sent at once (longest burst ${w.longestBurst('DELE')})`);
     await assertExactly(options('offered').maildir, expected);
     assert.equal(await serverCount(server, 'offered', 'offered-pw'), 0);
@@ -161,10 +171,12 @@ describe('POP3 PIPELINING against Dovecot', dovecotTestOptions(), () => {
     await assert.rejects(syncMailbox(viaProxy(user)), (e: unknown) => e instanceof AccountError && (e.kind === 'network' || e.kind === 'protocol'));
     assert.equal(w.longestBurst('DELE'), BATCH, 'the DELEs were pipelined');
     proxy.hooks = {};
-    // The server kept everything (no QUIT); the two stored batches are known and only DELEd now.
+    // The server kept everything (no QUIT); the stored batches are known and only DELEd now. The
+    // last batch's RETRs went out before those DELEs, so it may be stored too by the time the
+    // cut is seen.
     assert.equal(await serverCount(server, user, `${user}-pw`), COUNT);
     const clean = await syncMailbox(options(user));
-    assert.equal(clean.downloaded, COUNT - 2 * BATCH);
+    assert.ok([0, COUNT - 2 * BATCH].includes(clean.downloaded), `downloaded ${clean.downloaded}`);
     await assertExactly(options(user).maildir, expected);
     assert.equal(await serverCount(server, user, `${user}-pw`), 0);
   });

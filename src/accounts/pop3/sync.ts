@@ -22,7 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { BatchArena } from '../../store/maildir-batch-writer.js';
+import { BatchArena, releaseIdleMemory, startWriter } from '../../store/maildir-batch-writer.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
@@ -77,8 +77,8 @@ export interface Pop3SyncResult extends SyncResult {
 /** A LOGIN-DELAY we do not know the length of: wait this long before trying again. */
 const UNKNOWN_LOGIN_DELAY_S = 300;
 
-// Messages per durable state write; bounded in bytes too, since a batch is held in memory (twice,
-// with the prefetched next one).
+// Messages per durable state write; bounded in bytes too, since batches are held in memory: two
+// arenas (the one being stored or refilled, the prefetched next one) and the writer thread's copy.
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
 /** Room in a batch's arena beyond its LIST sizes (a body a little larger than announced still fits). */
@@ -102,6 +102,8 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
     if (state.loginNotBefore && now().getTime() < Date.parse(state.loginNotBefore)) {
       throw loginDelayNotice(config.host, state.loginDelaySeconds, new Date(state.loginNotBefore), now());
     }
+    // The file writer thread boots while we connect and log in, not while the first batch arrives.
+    startWriter();
     const client = await Pop3Client.connect({
       host: config.host,
       port: config.port,
@@ -264,20 +266,29 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     return oneByOne(batch, (e) => client.retr(e.msg, 'lf', cap(e), arena));
   };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
-  // on the server, so fetching ahead cannot break the order above). Without pipelining the
-  // server sees one command at a time anyway.
-  let next = all.length > 0 ? fetch(0) : undefined;
-  // Parallel deliveries finish in any order, and a local folder's arrival order is file mtime:
-  // stamp each message with a strictly increasing time in the server's order instead (after the
-  // last sync's stamps, which may run a little ahead of the clock).
+  // on the server, so fetching ahead cannot break the order above), and the one after it is asked
+  // for as soon as this one's arena is free: the server never waits for our disk. Without
+  // pipelining the server sees one command at a time anyway.
+  const fetched: Promise<Buffer[]>[] = [];
+  const prefetch = (b: number) => {
+    if (b >= all.length || fetched[b]) return;
+    fetched[b] = fetch(b);
+    // A prefetch that fails while we are still storing a batch is reported when awaited.
+    fetched[b].catch(() => undefined);
+  };
+  // Pipelined DELE bursts are not waited for batch by batch (their replies queue behind the next
+  // RETR burst); every reply is in before QUIT, and a failure there still ends in RSET.
+  const deles: Promise<void>[] = [];
+  if (all.length > 0) prefetch(0);
+  // A local folder's arrival order is the time in each key (arrivalFromKey): give each message a
+  // strictly increasing time in the server's order (files written in one burst can share an
+  // mtime), after the last sync's times, which may run a little ahead of the clock.
   let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
   let journal: StateJournal | undefined;
   try {
     for (const [b, batch] of all.entries()) {
-      const bodies = await next!;
-      next = b + 1 < all.length && pipelining ? fetch(b + 1) : undefined;
-      // A prefetch that fails while we are still storing this batch is reported when awaited.
-      next?.catch(() => undefined);
+      const bodies = await fetched[b]!;
+      if (pipelining) prefetch(b + 1);
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
       // next sync adopts a file under a recorded key instead of downloading the message again.
       const items = batch.map((_, i) => {
@@ -294,6 +305,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
       // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
       await maildir.deliverBatch(INBOX, items);
+      // The bytes are written: this batch's arena can take the batch after next.
+      if (pipelining) prefetch(b + 2);
       // The renames of this batch become durable here, before the record that says they are stored.
       await maildir.syncFolder(INBOX);
       const downloadedAt = now().toISOString();
@@ -306,10 +319,19 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       });
       await journal.append({ stored });
       opts.onProgress?.({ ...progress });
-      await dele(batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!)));
-      if (!next && b + 1 < all.length) next = fetch(b + 1);
+      const due = batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!));
+      if (pipelining) {
+        const sent = dele(due);
+        sent.catch(() => undefined);
+        deles.push(sent);
+      } else {
+        await dele(due);
+        prefetch(b + 1);
+      }
     }
+    await Promise.all(deles);
   } finally {
+    releaseIdleMemory();
     await journal?.close();
   }
 
