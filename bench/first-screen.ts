@@ -112,11 +112,13 @@ export async function firstScreenBench(server: DovecotServer, rounds: number, lo
     );
     const warmDir = path.join(work, 'warm-data');
     let coldRound = 0;
+    // BENCH_TMAIL=PATH: another build's bin/tmail.js, for A/B runs of two trees.
+    const bin = process.env.BENCH_TMAIL ?? './bin/tmail.js';
     const tmail = (name: string, dataDir: () => Promise<string>): Client => ({
       name,
       quitKeys: ['q'],
       prepare: async () => ({
-        command: `./bin/tmail.js --config ${config}; echo "EXIT=$?"`,
+        command: `${bin} --config ${config}; echo "EXIT=$?"`,
         env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: await dataDir() },
       }),
     });
@@ -175,7 +177,7 @@ export async function firstScreenBench(server: DovecotServer, rounds: number, lo
     // The warm data dir: one full run, then time for the header cache to list the folder's UIDs.
     const prime = await startTmux({ cols: COLS, rows: ROWS, cwd: ROOT, env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: warmDir } });
     try {
-      await prime.type(`./bin/tmail.js --config ${config}; echo "EXIT=$?"`);
+      await prime.type(`${bin} --config ${config}; echo "EXIT=$?"`);
       await prime.keys('Enter');
       await prime.waitFor((s) => s.some((l) => l.includes(mark)), 'tmail to show the newest message (priming the cache)', TIMEOUT_MS);
       await sleep(8_000);
