@@ -1,10 +1,14 @@
 // Profiling aid (not part of `npm run bench`): tmail POP3 syncs of N messages over STLS into a
 // Maildir on tmpfs, printing wall and CPU time and memory (`node --expose-gc --import tsx
 // bench/pop3-profile.ts`).
-// Run with PROFILE=out.cpuprofile to record a CPU profile of the syncs alone (not the set-up).
+// Run with PROFILE=out.cpuprofile to record a CPU profile of the syncs alone (not the set-up),
+// HEAP_PROFILE=out.heapprofile for a sampled profile of everything they allocate.
+// TRACE_HEAD=N prints the protocol trace's first N lines with ms since the sync began (the login).
+// Each round also says how long Dovecot's pop3 process slept (see watchServer); MPOP=1 runs mpop
+// on the same job instead of tmail, for that figure's baseline.
 // BENCH_POP3_MESSAGES=N (default 10,000), BENCH_POP3_ROUNDS=N (default 1).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { syncMailbox } from '../src/accounts/pop3/sync.js';
@@ -12,6 +16,7 @@ import type { AccountConfig } from '../src/config/types.js';
 import { Maildir } from '../src/store/maildir.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 import { generateMaildir } from '../test/helpers/maildir-generator.js';
+import { mpopRun } from './pop3-sync.js';
 
 /** CPU ms per thread name (Linux /proc): the main thread, the file writer, libuv and V8 helpers. */
 function threadCpu(): Map<string, number> {
@@ -28,6 +33,53 @@ function threadCpu(): Map<string, number> {
     }
   }
   return out;
+}
+
+/**
+ * Dovecot's side of a session: its pop3 process's CPU, run-queue wait and sleep (wall minus both:
+ * the time it had nothing to do, i.e. waited for our commands or for room in the socket), read
+ * from /proc/PID/schedstat every few ms until the process ends at QUIT. Unlike wall time, the
+ * sleep is little affected by other load on the machine: it is the client's share of the job.
+ */
+function watchServer(masterPid: number): () => string {
+  let pid: number | undefined;
+  let first: number[] | undefined;
+  let last: number[] | undefined;
+  let t0 = 0;
+  let t1 = 0;
+  const read = (p: number) => readFileSync(`/proc/${p}/schedstat`, 'latin1').trim().split(' ').map(Number);
+  const timer = setInterval(() => {
+    try {
+      if (pid === undefined) {
+        for (const p of readdirSync('/proc')) {
+          if (!/^\d+$/.test(p)) continue;
+          let stat: string;
+          try {
+            stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+          } catch {
+            continue; // ended meanwhile
+          }
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name === 'pop3' && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === masterPid) pid = Number(p);
+        }
+        if (pid === undefined) return;
+        first = read(pid);
+        t0 = performance.now();
+      }
+      last = read(pid);
+      t1 = performance.now();
+    } catch {
+      clearInterval(timer);
+    }
+  }, 2);
+  return () => {
+    clearInterval(timer);
+    if (!first || !last) return 'Dovecot pop3 process not seen';
+    const cpu = (last[0]! - first[0]!) / 1e6;
+    const wait = (last[1]! - first[1]!) / 1e6;
+    const wall = t1 - t0;
+    return `Dovecot pop3 (from its start to QUIT, ~${wall.toFixed(0)} ms): CPU ${cpu.toFixed(0)} ms, run-queue wait ${wait.toFixed(0)} ms, asleep ${(wall - cpu - wait).toFixed(0)} ms`;
+  };
 }
 
 const COUNT = Number(process.env.BENCH_POP3_MESSAGES ?? 10_000);
@@ -54,11 +106,20 @@ try {
       process.stdout.write(`sync starts in ${process.env.PAUSE_MS} ms, pid ${process.pid}\n`);
       await new Promise((r) => setTimeout(r, Number(process.env.PAUSE_MS)));
     }
-    const session = process.env.PROFILE ? new Session() : undefined;
+    const session = process.env.PROFILE || process.env.HEAP_PROFILE ? new Session() : undefined;
     if (session) {
       session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
+      if (process.env.HEAP_PROFILE) {
+        // Every allocation of the sync, also what the young generation collected at once.
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      } else {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
     }
     const threads0 = process.platform === 'linux' ? threadCpu() : undefined;
     // Run the generator's garbage out first, so the figures below are the sync's own.
@@ -68,15 +129,34 @@ try {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 50);
+    const masterPid = Number(readFileSync(join(server.dir, 'run', 'master.pid'), 'latin1').trim());
+    const serverReport = process.platform === 'linux' ? watchServer(masterPid) : undefined;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    let traced = 0;
+    if (process.env.MPOP) {
+      // The same job by mpop, for the Dovecot figures above (its own wall and CPU are in the bench).
+      await mkdir(dir, { recursive: true });
+      await mpopRun(server, dir);
+      process.stdout.write(`  ${serverReport?.()}\nround ${round + 1}: mpop wall ${(performance.now() - t0).toFixed(0)} ms\n`);
+      await rm(dir, { recursive: true, force: true });
+      continue;
+    }
     const r = await syncMailbox({
       config,
       getPassword: async () => 'bob-pw',
       maildir: new Maildir(join(dir, 'Maildir')),
       statePath: join(dir, 'pop3-state.json'),
+      ...(process.env.TRACE_HEAD
+        ? {
+            trace: (l: string) => {
+              if (traced++ < Number(process.env.TRACE_HEAD)) process.stderr.write(`${(performance.now() - t0).toFixed(1)} ${l.slice(0, 100)}\n`);
+            },
+          }
+        : {}),
     });
     const wall = performance.now() - t0;
+    if (serverReport) process.stdout.write(`  ${serverReport()}\n`);
     clearInterval(sampler);
     if (threads0) {
       const byName = new Map<string, number>();
@@ -93,7 +173,11 @@ try {
       );
     }
     const cpu = process.cpuUsage(cpu0);
-    if (session) {
+    if (session && process.env.HEAP_PROFILE) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      await writeFile(`${process.env.HEAP_PROFILE}.${round + 1}`, JSON.stringify(profile));
+      session.disconnect();
+    } else if (session) {
       const { profile } = await session.post('Profiler.stop');
       await writeFile(`${process.env.PROFILE}.${round + 1}`, JSON.stringify(profile));
       session.disconnect();

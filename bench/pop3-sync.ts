@@ -81,7 +81,7 @@ async function countFiles(maildir: string): Promise<number> {
 }
 
 /** mpop with the same job: STLS (verified against the test CA), USER/PASS, Maildir, delete after download. Returns its CPU ms when known. */
-async function mpopRun(server: DovecotServer, dir: string): Promise<number | undefined> {
+export async function mpopRun(server: DovecotServer, dir: string): Promise<number | undefined> {
   const maildir = join(dir, 'Maildir');
   for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
   const rc = join(dir, 'mpoprc');

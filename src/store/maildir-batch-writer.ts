@@ -97,7 +97,8 @@ export function startWriter(): void {
  * Writes `bodies[i]` to `files[i].tmp`, fsyncs it and renames it to `files[i].final`, in order,
  * stopping at the first failure. The mtime is left as written: the arrival order comes from the
  * file's key (see arrivalFromKey). Directories are NOT fsynced: the caller does that once for the
- * batch before it relies on the renames.
+ * batch before it relies on the renames. The bodies are copied before it returns: their memory
+ * may be reused at once.
  */
 export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchResult> {
   if (files.length === 0) return Promise.resolve({ done: 0 });

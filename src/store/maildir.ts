@@ -273,9 +273,10 @@ export class Maildir {
    * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
    * durable), nothing of the failing one is left, and the error is thrown. A `key` (from
    * `newKey`, unused) names the file in advance, so a caller can record the name before the file
-   * exists and find it after a crash.
+   * exists and find it after a crash. `copied` is called as soon as the bodies' bytes are taken
+   * for the writer thread, before they are written: from then on the caller may reuse their memory.
    */
-  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date; key?: string }[]): Promise<MaildirEntry[]> {
+  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date; key?: string }[], copied?: () => void): Promise<MaildirEntry[]> {
     const name = normalizeFolder(folder);
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
@@ -292,10 +293,12 @@ export class Maildir {
     });
     let result;
     try {
-      result = await writeBatch(
+      const written = writeBatch(
         files,
         items.map((i) => i.body),
       );
+      copied?.();
+      result = await written;
     } catch (err) {
       throw localError(`save mail in ${join(dir, 'new')}`, err);
     }

@@ -267,8 +267,9 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   };
   // While one batch is written to disk, the next one is already on its way (RETR changes nothing
   // on the server, so fetching ahead cannot break the order above), and the one after it is asked
-  // for as soon as this one's arena is free: the server never waits for our disk. Without
-  // pipelining the server sees one command at a time anyway.
+  // for as soon as this one's arena is free (its bytes copied for the writer thread, before they
+  // are written): the server never waits for our disk. Without pipelining the server sees one
+  // command at a time anyway.
   const fetched: Promise<Buffer[]>[] = [];
   const prefetch = (b: number) => {
     if (b >= all.length || fetched[b]) return;
@@ -279,7 +280,9 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // Pipelined DELE bursts are not waited for batch by batch (their replies queue behind the next
   // RETR burst); every reply is in before QUIT, and a failure there still ends in RSET.
   const deles: Promise<void>[] = [];
-  if (all.length > 0) prefetch(0);
+  // Both arenas are filled from the start: the server answers batch 1 while batch 0 is stored.
+  prefetch(0);
+  if (pipelining) prefetch(1);
   // A local folder's arrival order is the time in each key (arrivalFromKey): give each message a
   // strictly increasing time in the server's order (files written in one burst can share an
   // mtime), after the last sync's times, which may run a little ahead of the clock.
@@ -288,7 +291,6 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   try {
     for (const [b, batch] of all.entries()) {
       const bodies = await fetched[b]!;
-      if (pipelining) prefetch(b + 1);
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
       // next sync adopts a file under a recorded key instead of downloading the message again.
       const items = batch.map((_, i) => {
@@ -304,9 +306,11 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       await journal.append({ pending, lastArrivalMs: state.lastArrivalMs });
       // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
       // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
-      await maildir.deliverBatch(INBOX, items);
-      // The bytes are written: this batch's arena can take the batch after next.
-      if (pipelining) prefetch(b + 2);
+      // Once the writer thread has its copy of the bytes, this batch's arena can take the batch
+      // after next: the server is not kept waiting while the files are written and fsynced.
+      await maildir.deliverBatch(INBOX, items, () => {
+        if (pipelining) prefetch(b + 2);
+      });
       // The renames of this batch become durable here, before the record that says they are stored.
       await maildir.syncFolder(INBOX);
       const downloadedAt = now().toISOString();
