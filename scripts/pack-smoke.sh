@@ -59,6 +59,8 @@ smoke() {
   [ "$out" = "$(node -p "require('./package.json').version")" ] || fail "[$name] tmail --version printed '$out'"
   echo "pack-smoke: [$name] tmail --version: $out"
   if PATH=$path node -e 'process.exit(typeof require("node:module").enableCompileCache === "function" ? 0 : 1)'; then
+    # --version alone never loads the bundle; --help does, through the compile cache.
+    PATH=$path XDG_CACHE_HOME="$work/cache-$name" "$tmail" --help >/dev/null || fail "[$name] tmail --help failed"
     [ -d "$work/cache-$name/tmail/compile-cache" ] || fail "[$name] no module compile cache in \$XDG_CACHE_HOME/tmail"
     echo "pack-smoke: [$name] module compile cache in use"
   fi
