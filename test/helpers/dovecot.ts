@@ -36,9 +36,10 @@ export interface DovecotServer {
   /**
    * Stops only the process it started and waits until its ports are closed. The temp dir is removed
    * unless `keep` is set, TMAIL_KEEP_DOVECOT=1, a test in this process failed (process.exitCode set
-   * by node:test), or the log shows Fatal/Panic lines; then its path is printed to stderr.
+   * by node:test), or the log shows Fatal/Panic lines (other than those matching `expectedErrors`,
+   * what the test itself caused); then its path is printed to stderr.
    */
-  stop(opts?: { keep?: boolean }): Promise<void>;
+  stop(opts?: { keep?: boolean; expectedErrors?: RegExp }): Promise<void>;
   /**
    * Lets the server outlive this process (for `npm run mailserver -- --keep`): no crash cleanup,
    * no watchdog. Stop it later with `stopDovecotAt(dir)`.
@@ -643,12 +644,14 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       running.delete(pid);
       stopped = true;
     },
-    async stop(stopOpts: { keep?: boolean } = {}) {
+    async stop(stopOpts: { keep?: boolean; expectedErrors?: RegExp } = {}) {
       if (stopped) return;
       stopped = true;
       if (watchdogPid) kill(watchdogPid, 'SIGKILL');
       // Only what the server logged before we stopped it counts: killing it logs "Fatal: … signal 15".
-      const serverErrors = /\b(Panic|Fatal):/.test(readFileOr(logFile));
+      const serverErrors = readFileOr(logFile)
+        .split('\n')
+        .some((line) => /\b(Panic|Fatal):/.test(line) && !stopOpts.expectedErrors?.test(line));
       await terminate(pid);
       running.delete(pid);
       // Login processes hold the listening sockets; wait until all have closed.
