@@ -96,9 +96,7 @@ export async function runKeyLatencySection(log: (line: string) => void): Promise
       cwd: ROOT,
       env: { TMAIL_BENCH_PW: password, TMAIL_DATA_DIR: path.join(work, 'data'), TMAIL_KEY_LATENCY: keyLog },
     });
-    const watchEnv = { ...process.env };
-    delete watchEnv.TMUX;
-    const watch = watchScreen(tmux.socket, 'e2e', watchEnv);
+    const watch = watchScreen(tmux.socket, 'e2e');
     // The lines tmail logged since the last call.
     let seen = 0;
     const logged = async (): Promise<string[]> => {

@@ -25,7 +25,10 @@ interface Pending {
 }
 
 /** Attaches a control client to `session` on the private server `socket` (see test/helpers/tmux.ts). */
-export function watchScreen(socket: string, session: string, env: NodeJS.ProcessEnv): ScreenWatch {
+export function watchScreen(socket: string, session: string): ScreenWatch {
+  // Outside any tmux the user may be in: the private server is named by -L alone.
+  const env = { ...process.env };
+  delete env.TMUX;
   const child: ChildProcessWithoutNullStreams = spawn('tmux', ['-L', socket, '-C', 'attach-session', '-t', session], { env, stdio: 'pipe' });
   const pending: Pending[] = [];
   let block: string[] | null = null;

@@ -10,9 +10,7 @@ const has = (text: string) => (screen: string[]) => screen.some((l) => l.include
 
 test('the screen watch sees what the pane shows, after each write', tmuxTestOptions(), async () => {
   const tmux = await startTmux({ cols: 60, rows: 8 });
-  const env = { ...process.env };
-  delete env.TMUX;
-  const watch = watchScreen(tmux.socket, 'e2e', env);
+  const watch = watchScreen(tmux.socket, 'e2e');
   try {
     // Only the shell's output holds 42 (the typed line holds the expression), written after a
     // pause, so the watch must wake on a later write rather than on the first capture.

@@ -85,16 +85,6 @@ export class HeaderCacheSync {
     return this.run(fn);
   }
 
-  /**
-   * A cold start (no store on disk) opens (creates) the store only when it has something to keep:
-   * the first rows, after the frame that shows them (store()), or the first fill. Until then,
-   * nothing is hidden and no stored UID can be stale, and the SQLite driver's load and the file's
-   * creation (~30 ms) stay out of the login and of the first frame.
-   */
-  private coldUntilNeeded(): boolean {
-    return this.nothingOnDisk();
-  }
-
   private run<T>(fn: (cache: SummaryStore) => T): T | undefined {
     const cache = this.opened;
     if (!cache || this.disabled || this.closed) return undefined;
@@ -118,7 +108,7 @@ export class HeaderCacheSync {
   /** The folder was selected: reconcile now when the cache has it, else list its UIDs shortly. */
   folderOpened(path: string): void {
     this.openedAtChange.set(path, this.changes.get(path) ?? 0);
-    if (this.coldUntilNeeded()) {
+    if (this.nothingOnDisk()) {
       this.later(path, this.deps.coldFillDelayMs);
       return;
     }
@@ -240,7 +230,13 @@ export class HeaderCacheSync {
     return folder?.complete ? this.window(path, folder.uidValidity, folder.count, start, count) : null;
   }
 
-  /** A cold start: no store on disk, and none being opened yet (opening creates it). */
+  /**
+   * A cold start: no store on disk, and none being opened yet (opening creates it). The store is
+   * then opened (created) only when it has something to keep: the first rows, after the frame that
+   * shows them (store()), or the first fill. Until then, nothing is hidden and no stored UID can be
+   * stale, and the SQLite driver's load and the file's creation (~30 ms) stay out of the login and
+   * of the first frame.
+   */
   nothingOnDisk(): boolean {
     return !this.cache && !!this.deps.exists && !this.deps.exists();
   }
@@ -267,7 +263,7 @@ export class HeaderCacheSync {
    */
   async noteValidity(path: string, uidValidity: bigint): Promise<boolean | undefined> {
     // Nothing stored can be stale; recorded once the store is opened (or at close()).
-    if (this.coldUntilNeeded()) {
+    if (this.nothingOnDisk()) {
       this.pendingValidity.set(path, uidValidity);
       return false;
     }
@@ -291,7 +287,7 @@ export class HeaderCacheSync {
 
   /** The messages tmail hides per folder (see hidden-deleted.ts); undefined when the store is off. */
   async hiddenDeleted(): Promise<Map<string, Map<number, boolean>> | undefined> {
-    if (this.coldUntilNeeded() || !(await this.get())) return undefined;
+    if (this.nothingOnDisk() || !(await this.get())) return undefined;
     return this.use((c) => c.hiddenDeleted());
   }
 

@@ -56,6 +56,15 @@ export function countedFolder(s: UiState, id: AccountId, path: string, total: nu
   return patchAccount(s, id, { folders: acc.folders.map((f) => (f.path === path ? { ...f, total, unread } : f)) });
 }
 
+/** A folder's unread count, in the folder pane and (when it is the open one) the status bar. */
+function withUnread(s: UiState, id: AccountId, path: string, unread: (before: number) => number): UiState {
+  const cur = s.current;
+  let t = s;
+  if (cur && cur.account === id && cur.path === path) t = { ...t, current: { ...cur, unread: unread(cur.unread) } };
+  const f = accountEntry(t, id)?.folders.find((x) => x.path === path);
+  return f ? countedFolder(t, id, path, f.total, unread(f.unread)) : t;
+}
+
 export function statusResult(s: UiState, r: StatusResult): UiState {
   switch (r.type) {
     case 'noted':
@@ -74,20 +83,10 @@ export function statusResult(s: UiState, r: StatusResult): UiState {
       return patchAccount(s, r.account, { folders: r.folders });
     case 'folderCounted':
       return countedFolder(s, r.account, r.path, r.total, r.unread);
-    case 'unreadCounted': {
-      const cur = s.current;
-      let t = s;
-      if (cur && cur.account === r.account && cur.path === r.path) t = { ...t, current: { ...cur, unread: r.unread } };
-      const f = accountEntry(t, r.account)?.folders.find((x) => x.path === r.path);
-      return f ? countedFolder(t, r.account, r.path, f.total, r.unread) : t;
-    }
-    case 'unreadAdjusted': {
-      const cur = s.current;
-      let t = s;
-      if (cur && cur.account === r.account && cur.path === r.path) t = { ...t, current: { ...cur, unread: Math.max(0, cur.unread + r.delta) } };
-      const f = accountEntry(t, r.account)?.folders.find((x) => x.path === r.path);
-      return f ? countedFolder(t, r.account, r.path, f.total, Math.max(0, f.unread + r.delta)) : t;
-    }
+    case 'unreadCounted':
+      return withUnread(s, r.account, r.path, () => r.unread);
+    case 'unreadAdjusted':
+      return withUnread(s, r.account, r.path, (unread) => Math.max(0, unread + r.delta));
     case 'accountAdded':
       return { ...s, accounts: [...s.accounts, r.entry] };
     case 'loginRefused':
