@@ -1,14 +1,6 @@
-// Writes a batch of Maildir files in a worker thread with plain blocking system calls.
-//
-// Why: a delivery is five system calls (open, write, fsync, close, rename). Through
-// fs/promises each one is a promise plus a hop to libuv's thread pool and back; for 10,000 POP3
-// messages on tmpfs that cost ~2.8 s of CPU, against ~0.4 s for the same calls made blocking in
-// one loop (measured side by side). Blocking calls on the main thread would freeze the UI on a
-// slow disk (fsync), so they run in one worker thread: one message per batch each way.
-//
-// The worker is inline (eval) and needs only node:fs, so it works the same from dist/, from a
-// bundle and under tsx. It is unref'd while idle, so it never keeps the process alive.
-import { Worker } from 'node:worker_threads';
+// Writes a batch of Maildir files in the writer thread (writer-thread.ts), in one job: each file
+// is created in tmp/, written, fsynced, closed and renamed into place, with plain blocking calls.
+import { runJob } from './writer-thread.js';
 
 export interface BatchFile {
   /** Absolute path in tmp/ (created exclusively: must not exist). */
@@ -22,75 +14,6 @@ export interface BatchResult {
   done: number;
   /** Why files[done] failed; its tmp file was removed. */
   error?: { code?: string; message: string };
-}
-
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-parentPort.on('message', ({ id, tmps, finals, data, starts, ends }) => {
-  const bytes = Buffer.from(data);
-  let done = 0;
-  for (let i = 0; i < tmps.length; i++) {
-    let fd;
-    try {
-      fd = fs.openSync(tmps[i], 'wx', 0o600);
-      const end = ends[i];
-      let at = starts[i];
-      while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = undefined;
-      fs.renameSync(tmps[i], finals[i]);
-      done++;
-    } catch (err) {
-      if (fd !== undefined) { try { fs.closeSync(fd); } catch {} }
-      try { fs.unlinkSync(tmps[i]); } catch {}
-      parentPort.postMessage({ id, done, error: { code: err && err.code, message: String(err && err.message || err) } });
-      return;
-    }
-  }
-  parentPort.postMessage({ id, done });
-});
-`;
-
-interface Waiting {
-  resolve: (r: BatchResult) => void;
-  reject: (e: Error) => void;
-}
-
-let worker: Worker | undefined;
-const waiting = new Map<number, Waiting>();
-let nextId = 1;
-
-function getWorker(): Worker {
-  if (worker) return worker;
-  // No loaders (tsx) and no inherited flags: the worker runs plain CommonJS with node:fs only.
-  const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], stdout: false, stderr: false });
-  const failAll = (err: Error) => {
-    if (worker === w) worker = undefined;
-    for (const p of waiting.values()) p.reject(err);
-    waiting.clear();
-  };
-  w.on('message', (msg: BatchResult & { id: number }) => {
-    const p = waiting.get(msg.id);
-    waiting.delete(msg.id);
-    if (waiting.size === 0) w.unref();
-    p?.resolve({ done: msg.done, error: msg.error });
-  });
-  w.on('error', (err) => failAll(err));
-  w.on('exit', (code) => failAll(new Error(`the file writer thread stopped (exit code ${code})`)));
-  w.unref();
-  worker = w;
-  return w;
-}
-
-/**
- * Starts the writer thread ahead of the first batch (a fresh thread costs ~50 ms of start-up CPU):
- * a caller that expects to write, e.g. a sync while it logs in, lets that overlap with waiting for
- * the network. Idle, the thread never keeps the process alive.
- */
-export function startWriter(): void {
-  getWorker();
 }
 
 /**
@@ -141,7 +64,7 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchR
     }
   }
   const release = () => {
-    if (arena.byteLength <= ARENA_KEEP_BYTES) idleArena = arena;
+    if (arena.byteLength <= ARENA_KEEP_BYTES && idleArenas.length < KEPT_ARENAS) idleArenas.push(arena);
   };
   const tmps = new Array<string>(files.length);
   const finals = new Array<string>(files.length);
@@ -149,19 +72,10 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchR
     tmps[i] = files[i]!.tmp;
     finals[i] = files[i]!.final;
   }
-  const w = getWorker();
-  const id = nextId++;
-  return new Promise<BatchResult>((resolve, reject) => {
-    waiting.set(id, {
-      resolve: (r) => {
-        release();
-        resolve(r);
-      },
-      reject,
-    });
-    w.ref();
-    // Flat arrays clone faster than one object per file; the bytes are shared memory, not cloned.
-    w.postMessage({ id, tmps, finals, data: arena, starts, ends });
+  // Flat arrays clone faster than one object per file; the bytes are shared memory, not cloned.
+  return runJob({ tmps, finals, data: arena, starts, ends }).then((r) => {
+    release();
+    return r;
   });
 }
 
@@ -207,22 +121,20 @@ const CONTIGUOUS_SLACK = 64 * 1024;
 
 // The bytes of a batch go to the worker in a SharedArrayBuffer that is reused batch after batch: a
 // fresh buffer per batch (zero-filled, faulted in page by page, then freed) cost more than the copy.
-// One is kept between batches (a sync writes one batch at a time; it lets go at its end); a larger
-// batch gets a buffer of its own.
+// Two are kept between batches (a sync has up to two batches with the writer thread; it lets go
+// at its end); a larger batch gets a buffer of its own.
 const ARENA_KEEP_BYTES = 32 * 1024 * 1024;
-let idleArena: SharedArrayBuffer | undefined;
+const KEPT_ARENAS = 2;
+const idleArenas: SharedArrayBuffer[] = [];
 
-/** Lets the kept buffer go (end of a sync): an idle process does not hold a batch's worth of memory. */
+/** Lets the kept buffers go (end of a sync): an idle process does not hold a batch's worth of memory. */
 export function releaseIdleMemory(): void {
-  idleArena = undefined;
+  idleArenas.length = 0;
 }
 
 function takeArena(bytes: number): SharedArrayBuffer {
-  const idle = idleArena;
-  if (idle && idle.byteLength >= bytes) {
-    idleArena = undefined;
-    return idle;
-  }
+  const fits = idleArenas.findIndex((a) => a.byteLength >= bytes);
+  if (fits !== -1) return idleArenas.splice(fits, 1)[0]!;
   // Room to grow a little, so batches of slightly different sizes share one buffer.
   return new SharedArrayBuffer(Math.max(1, bytes <= ARENA_KEEP_BYTES ? Math.min(ARENA_KEEP_BYTES, Math.ceil(bytes * 1.25)) : bytes));
 }

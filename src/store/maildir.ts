@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { AccountError } from '../domain/index.js';
 import { fsyncDir } from './atomic-file.js';
 import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
+import { fsyncDirs } from './writer-thread.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
 import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName, tmpWriterPid } from './maildir-names.js';
@@ -309,11 +310,14 @@ export class Maildir {
     return entries;
   }
 
-  /** Makes every rename into the folder's new/ and cur/ durable: the end of a `syncDir: false` batch. */
+  /**
+   * Makes every rename into the folder's new/ and cur/ durable: the end of a `syncDir: false` batch.
+   * In the writer thread, so after the batches delivered before it (see fsyncDirs).
+   */
   async syncFolder(folder: string): Promise<void> {
     const dir = this.folderPath(normalizeFolder(folder));
     try {
-      for (const sub of ['new', 'cur'] as const) await fsyncDir(join(dir, sub));
+      await fsyncDirs([`${dir}/new`, `${dir}/cur`]);
     } catch (err) {
       throw localError(`save mail in ${dir}`, err);
     }

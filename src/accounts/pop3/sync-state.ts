@@ -19,7 +19,8 @@ import { type FileHandle, mkdir, open, readFile, readdir, unlink, writeFile } fr
 import { dirname, join } from 'node:path';
 import type { MessageLocation } from '../../domain/index.js';
 import { AccountError } from '../../domain/index.js';
-import { fsyncDir, readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
+import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
+import { DurableLog } from '../../store/writer-thread.js';
 import { errorCode, localError } from '../../store/local-error.js';
 
 export interface Pop3StateEntry {
@@ -159,33 +160,34 @@ async function replayJournal(statePath: string, state: Pop3State): Promise<void>
 /** Appends records durably (write + fdatasync) during one sync; the sync lock keeps it the only writer. */
 export class StateJournal {
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly log: DurableLog,
     private readonly path: string,
   ) {}
 
+  /** Opens (creates) the journal; its own directory entry is made durable too (once per sync). */
   static async open(statePath: string): Promise<StateJournal> {
     const path = journalPath(statePath);
     try {
-      const handle = await open(path, 'a', 0o600);
-      // The journal's own directory entry must survive a crash too (once per sync).
-      await fsyncDir(dirname(path));
-      return new StateJournal(handle, path);
+      return new StateJournal(await DurableLog.open(path), path);
     } catch (err) {
       throw localError(`write ${path}`, err);
     }
   }
 
+  /**
+   * Appends a record durably. Written by the writer thread (see DurableLog): while a download
+   * streams in, the thread pool's hops of fs/promises each waited behind socket reads.
+   */
   async append(record: JournalRecord): Promise<void> {
     try {
-      await this.handle.appendFile(`${JSON.stringify(record)}\n`);
-      await this.handle.datasync();
+      await this.log.append(`${JSON.stringify(record)}\n`);
     } catch (err) {
       throw localError(`write ${this.path}`, err);
     }
   }
 
   async close(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
+    await this.log.close().catch(() => undefined);
   }
 }
 
