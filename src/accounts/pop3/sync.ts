@@ -39,6 +39,7 @@ import {
   saveSyncState,
   StateJournal,
   uidlOfKey,
+  type JournalRecord,
   type Pop3PendingEntry,
   type Pop3State,
   type Pop3StateEntry,
@@ -82,6 +83,8 @@ const UNKNOWN_LOGIN_DELAY_S = 300;
 // arenas (the one being stored or refilled, the prefetched next one) and the writer thread's copy.
 const BATCH_COUNT = 1024;
 const BATCH_BYTES = 16 * 1024 * 1024;
+/** The smallest of the halving batches at the end (see batches()). */
+const TAIL_MIN = 64;
 /** Room in a batch's arena beyond its LIST sizes (a body a little larger than announced still fits). */
 const ARENA_SLACK = 256 * 1024;
 const DAY_MS = 86_400_000;
@@ -288,9 +291,21 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // strictly increasing time in the server's order (files written in one burst can share an
   // mtime), after the last sync's times, which may run a little ahead of the clock.
   let arrival = Math.max(Date.now(), (state.lastArrivalMs ?? 0) + 1);
-  let journal: StateJournal | undefined;
+  // The journal opens (and fsyncs its directory) while the first batch arrives. Its records are
+  // appended one after another in the order they are made; after a failed append, none.
+  const journalOpening = all.length > 0 ? StateJournal.open(statePath) : undefined;
+  journalOpening?.catch(() => undefined);
+  let journalTail: Promise<void> = Promise.resolve();
+  const record = (r: JournalRecord): Promise<void> => (journalTail = journalTail.then(async () => (await journalOpening!).append(r)));
+  // A batch is stored in two steps: its keys are recorded and its bytes handed to the file writer
+  // thread (in this loop); then, once its files and their directory are durable, it is recorded as
+  // stored and DELEd (its `stage`). Batch b+1's files are written while batch b's directory is
+  // fsynced and recorded: the writer thread is not idle between batches. Stages finish in batch
+  // order, and none after one that failed; at most two batches are between writer and journal.
+  const stages: Promise<void>[] = [];
   try {
     for (const [b, batch] of all.entries()) {
+      if (b >= 2) await stages[b - 2];
       const bodies = await fetched[b]!;
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
       // next sync adopts a file under a recorded key instead of downloading the message again.
@@ -303,41 +318,54 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       const pending: Record<string, Pop3PendingEntry> = {};
       for (let i = 0; i < batch.length; i++) pending[batch[i]!.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
       state.lastArrivalMs = arrival - 1;
-      journal ??= await StateJournal.open(statePath);
-      await journal.append({ pending, lastArrivalMs: state.lastArrivalMs });
+      await record({ pending, lastArrivalMs: state.lastArrivalMs });
       // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
       // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
       // Once the writer thread has its copy of the bytes, this batch's arena can take the batch
       // after next: the server is not kept waiting while the files are written and fsynced.
-      await maildir.deliverBatch(INBOX, items, () => {
+      const delivered = maildir.deliverBatch(INBOX, items, () => {
         if (pipelining) prefetch(b + 2);
       });
-      // The renames of this batch become durable here, before the record that says they are stored.
-      await maildir.syncFolder(INBOX);
-      const downloadedAt = now().toISOString();
-      const stored: Record<string, Pop3StateEntry> = {};
-      batch.forEach((e, i) => {
-        const size = items[i]!.body.length;
-        stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
-        progress.done++;
-        progress.bytes += size;
-      });
-      await journal.append({ stored });
-      opts.onProgress?.({ ...progress });
-      const due = batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!));
-      if (pipelining) {
-        const sent = dele(due);
-        sent.catch(() => undefined);
-        deles.push(sent);
-      } else {
-        await dele(due);
+      const previous = stages[b - 1];
+      const stage = (async () => {
+        await delivered;
+        // The renames of this batch become durable here, before the record that says they are stored.
+        await maildir.syncFolder(INBOX);
+        await previous;
+        const downloadedAt = now().toISOString();
+        const stored: Record<string, Pop3StateEntry> = {};
+        batch.forEach((e, i) => {
+          const size = items[i]!.body.length;
+          stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
+          progress.done++;
+          progress.bytes += size;
+        });
+        await record({ stored });
+        opts.onProgress?.({ ...progress });
+        const due = batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!));
+        if (pipelining) {
+          const sent = dele(due);
+          sent.catch(() => undefined);
+          deles.push(sent);
+        } else {
+          await dele(due);
+        }
+      })();
+      stage.catch(() => undefined);
+      stages.push(stage);
+      // Without pipelining the server takes one command at a time: this batch's DELEs go first.
+      if (!pipelining) {
+        await stage;
         prefetch(b + 1);
       }
     }
+    for (const stage of stages) await stage;
     await Promise.all(deles);
   } finally {
+    // Every stage has settled (a failed one stops the loop only after the earlier ones).
+    await Promise.allSettled(stages);
     releaseIdleMemory();
-    await journal?.close();
+    await (await journalOpening?.catch(() => undefined))?.close();
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
@@ -423,6 +451,22 @@ async function reconcileIdKinds(
 }
 
 function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
+  // The last batch is written, fsynced and recorded after its last byte has arrived, while the
+  // server waits for the DELEs and QUIT: so the last maxCount messages come in halving batches
+  // (512, 256, 128, 128 of 1024), and what is left to store after the last byte is small. Earlier
+  // batches are stored while later ones arrive. (Small batch sizes, as in tests, are not split.)
+  const tailLength = maxCount >= 2 * TAIL_MIN ? Math.min(entries.length, maxCount) : 0;
+  yield* bounded(entries.slice(0, entries.length - tailLength), sizeOf, maxCount);
+  let rest = entries.slice(entries.length - tailLength);
+  while (rest.length > 0) {
+    const n = rest.length > 2 * TAIL_MIN ? Math.ceil(rest.length / 2) : rest.length;
+    yield* bounded(rest.slice(0, n), sizeOf, n);
+    rest = rest.slice(n);
+  }
+}
+
+/** Batches of at most maxCount messages and BATCH_BYTES (by LIST size; one larger message alone). */
+function* bounded(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
   let batch: UidlEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
