@@ -16,9 +16,24 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  await keepBuiltinCodeCache();
   const { needsRelaunch, relaunch } = await import('./heap-cap.js');
   if (needsRelaunch()) relaunch((await import('node:url')).fileURLToPath(import.meta.url));
   else await runTmail();
+}
+
+/**
+ * Node keeps its own modules (net, tls, streams, worker_threads…) precompiled in its binary, and
+ * V8 accepts that code only when the V8 flags match the ones it was made with. On Node 20 any
+ * --max-old-space-size (the shebang's) changes that match, so every built-in module tmail loads
+ * is compiled again from source: ~50 ms of CPU per start, and the same again in each worker
+ * thread (NODE_DEBUG_NATIVE=CODE_CACHE prints "rejected" for each). The heap was sized when node
+ * started and stays so: putting the flag back to its default here only makes the precompiled code
+ * match again for everything loaded from now on. (Newer V8 leaves heap sizes out of the match.)
+ */
+async function keepBuiltinCodeCache() {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--max-old-space-size=0');
 }
 
 async function runTmail() {

@@ -30,6 +30,10 @@ writeFileSync(register, `import { register } from 'node:module';\nregister(${JSO
 
 const HEAVY = /\/node_modules\/(ink|react|react-reconciler|imapflow|node-pop3|mailparser|html-to-text|nodemailer|better-sqlite3)\//;
 
+/** What only browsing a local folder needs (the UI, `tmail list`): header parsing and its charsets, the summary store, search. */
+const SYNC_NEEDS_NOT =
+  /\/node_modules\/(libmime|iconv-lite|encoding-japanese)\/|\/src\/(mime|search)\/|\/src\/store\/(summary-store|sqlite|local-folder-index)\.ts$/;
+
 let run = 0;
 /** Runs tmail with the recorder; `fromSource` runs src/cli/main.ts through tsx, else bin/tmail.js. */
 function loadedModules(argv: string[], fromSource: boolean): { urls: string[]; status: number | null; stdout: string } {
@@ -82,6 +86,30 @@ for (const fromSource of [true, false]) {
       const heavy = r.urls.filter((u) => HEAVY.test(u));
       assert.deepEqual(heavy, [], `${label} ${argv.join(' ')} loaded: ${heavy.join(', ')}`);
     }
+  });
+
+  test(`${label} sync of a POP3 account loads no MIME library, header store, search or UI`, options, () => {
+    // A server that refuses the connection: everything up to the first network call is loaded.
+    const config = join(dir, `pop3-${run}.json`);
+    const account = {
+      name: 'p',
+      protocol: 'pop3',
+      host: '127.0.0.1',
+      port: 1,
+      security: 'none',
+      user: 'u',
+      email: 'u@example.org',
+      passwordCommand: 'printf x',
+    };
+    writeFileSync(config, JSON.stringify({ accounts: [account] }), { mode: 0o600 });
+    const r = loadedModules(['--config', config, 'sync'], fromSource);
+    assert.equal(r.status, 1, 'the sync fails (connection refused)');
+    assert.ok(
+      r.urls.some((u) => /\/src\/accounts\/pop3\/sync\.ts$/.test(u)),
+      'the sync engine was loaded (else this test would not see what a sync loads)',
+    );
+    const needless = r.urls.filter((u) => HEAVY.test(u) || SYNC_NEEDS_NOT.test(u));
+    assert.deepEqual(needless, [], `${label} sync loaded: ${needless.join(', ')}`);
   });
 
   test(`${label}: the recorder does see a library when a command needs it`, options, () => {

@@ -99,6 +99,28 @@ test('started through its shebang, tmail runs capped in one process', options, (
   assert.ok(all[0]!.limit <= CAPPED, `heap limit ${all[0]!.limit / MB} MB`);
 });
 
+// Records the heap limit when the process ends, after bin/tmail.js has put the heap flag back.
+const exitProbe = join(dir, 'exit-probe.mjs');
+writeFileSync(
+  exitProbe,
+  `import { appendFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
+process.on('exit', () => appendFileSync(process.env.TMAIL_PROBE_LOG, JSON.stringify({ pid: process.pid, ppid: process.ppid, limit: getHeapStatistics().heap_size_limit }) + '\\n'));
+`,
+);
+
+test("started through its shebang, tmail stays capped and node's precompiled modules are used despite the heap flag", options, () => {
+  const { log, env: e } = env();
+  // NODE_DEBUG_NATIVE=CODE_CACHE: node says for each built-in module whether its precompiled code was accepted.
+  const r = spawnSync(bin, ['--help'], { env: { ...e, NODE_OPTIONS: `--import ${exitProbe}`, NODE_DEBUG_NATIVE: 'CODE_CACHE' }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const all = probes(log);
+  assert.equal(all.length, 1);
+  assert.ok(all[0]!.limit <= CAPPED, `heap limit at exit ${all[0]!.limit / MB} MB`);
+  // bin/heap-cap.js loads node:child_process, after the flag was put back (Node 20 rejects it before).
+  assert.match(r.stderr, /^Code cache of child_process \(\w+\) is accepted$/m);
+});
+
 for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
   test(`${signal} sent to node bin/tmail.js reaches tmail, and both end`, options, async () => {
     const { log, env: e } = env();

@@ -21,15 +21,14 @@ import {
 import type { AccountDeps, CopyOutcome, DeleteOptions, RemovalOutcome, UidPair } from '../account.js';
 import { POP3_CAPABILITIES } from './capabilities.js';
 import { localError } from '../../store/local-error.js';
-import { LocalFolderIndex, type IndexedMessage, type IndexedSummary } from '../../store/local-folder-index.js';
+import type { IndexedMessage, IndexedSummary, LocalFolderIndex } from '../../store/local-folder-index.js';
 import { Maildir } from '../../store/maildir.js';
-import { SummaryStore } from '../../store/summary-store.js';
+import type { SummaryStore } from '../../store/summary-store.js';
 import { addLetters, flagsToLetters, lettersToFlags, removeLetters } from '../../store/maildir-flags.js';
 import { INBOX, normalizeFolder } from '../../store/maildir-names.js';
 import { defaultSyncApi, type Pop3SyncApi } from './pop3-sync-bridge.js';
 import { depsCredentials } from '../sign-in.js';
 import { pop3TraceFunction } from '../../trace/pop3-trace.js';
-import { evaluableWithSource, matches, needsHeaders, needsSource, queryToNode } from '../../search/index.js';
 
 export const TRASH = 'Trash';
 /** Free-text search reads at most this much of each message (headers + start of the body). */
@@ -266,6 +265,7 @@ export class Pop3Account implements MailAccount {
    * structure). Such a query reads every message file of the folder.
    */
   async search(path: string, query: SearchQuery): Promise<number[]> {
+    const { evaluableWithSource, matches, needsHeaders, needsSource, queryToNode } = await import('../../search/index.js');
     const index = await this.refreshed(path);
     const node = queryToNode(query);
     const candidates = await index.newestFirst('arrival');
@@ -372,7 +372,7 @@ export class Pop3Account implements MailAccount {
 
   /** A store that cannot be opened (disk, native module) only costs speed: headers are re-read. */
   private openStore(): Promise<SummaryStore | null> {
-    this.store ??= SummaryStore.open(this.deps.dataDir, 'maildir').catch(() => null);
+    this.store ??= import('../../store/summary-store.js').then(({ SummaryStore }) => SummaryStore.open(this.deps.dataDir, 'maildir')).catch(() => null);
     return this.store;
   }
 
@@ -381,7 +381,8 @@ export class Pop3Account implements MailAccount {
     let index = this.indexes.get(name);
     if (!index) {
       if (!(await this.maildir.folderExists(name))) throw new AccountError('not-found', `There is no local folder "${name}".`);
-      index = new LocalFolderIndex(this.maildir, name, () => this.openStore());
+      const { LocalFolderIndex } = await import('../../store/local-folder-index.js');
+      index = this.indexes.get(name) ?? new LocalFolderIndex(this.maildir, name, () => this.openStore());
       this.indexes.set(name, index);
     }
     return index;
