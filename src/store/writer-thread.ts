@@ -114,7 +114,9 @@ function getWorker(): Worker {
   // No loaders (tsx) and no inherited flags: the worker runs plain CommonJS with node:fs only.
   const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], stdout: false, stderr: false });
   const failAll = (err: Error) => {
-    if (worker === w) worker = undefined;
+    // A thread stopped on purpose (stopIfUnused) had no jobs; the jobs waiting now are a newer one's.
+    if (worker !== w) return;
+    worker = undefined;
     for (const p of waiting.values()) p.reject(err);
     waiting.clear();
   };
@@ -123,6 +125,7 @@ function getWorker(): Worker {
     waiting.delete(msg.id);
     if (waiting.size === 0) w.unref();
     p?.resolve({ done: msg.done, error: msg.error });
+    if (holders === 0 && worker === w) stopIfUnused();
   });
   w.on('error', (err) => failAll(err));
   w.on('exit', (code) => failAll(new Error(`the file writer thread stopped (exit code ${code})`)));
@@ -131,13 +134,37 @@ function getWorker(): Worker {
   return w;
 }
 
+let holders = 0;
+
 /**
  * Starts the writer thread ahead of its first job (a fresh thread costs ~50 ms of start-up CPU):
  * a caller that expects to write, e.g. a sync while it logs in, lets that overlap with waiting for
- * the network. Idle, the thread never keeps the process alive.
+ * the network. The returned function lets go; once nobody holds the thread and no job is waiting,
+ * it ends (its isolate's memory is given back, and a `tmail sync` process does not stop it at
+ * exit). A later job starts it again. Idle, the thread never keeps the process alive.
  */
-export function startWriter(): void {
+export function holdWriter(): () => void {
   getWorker();
+  holders++;
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    holders--;
+    stopIfUnused();
+  };
+}
+
+/** Whether the thread runs now (tests: it ends when unused). */
+export function writerRunning(): boolean {
+  return worker !== undefined;
+}
+
+function stopIfUnused(): void {
+  const w = worker;
+  if (!w || holders > 0 || waiting.size > 0) return;
+  worker = undefined;
+  void w.terminate();
 }
 
 /** Posts a job (its fields say which kind; see WORKER_SOURCE) and resolves with the thread's answer. */
@@ -173,13 +200,21 @@ let nextLog = 1;
  * directory entry durable.
  */
 export class DurableLog {
-  private constructor(private readonly handle: number) {}
+  private constructor(
+    private readonly handle: number,
+    /** An open log holds the thread: its file descriptor lives there. */
+    private readonly release: () => void,
+  ) {}
 
   static async open(path: string): Promise<DurableLog> {
     const handle = nextLog++;
+    const release = holdWriter();
     const r = await runJob({ log: { open: true, path, handle } });
-    if (r.error) throw jobError(r.error);
-    return new DurableLog(handle);
+    if (r.error) {
+      release();
+      throw jobError(r.error);
+    }
+    return new DurableLog(handle, release);
   }
 
   async append(text: string): Promise<void> {
@@ -188,7 +223,11 @@ export class DurableLog {
   }
 
   async close(): Promise<void> {
-    const r = await runJob({ log: { close: true, handle: this.handle } });
-    if (r.error) throw jobError(r.error);
+    try {
+      const r = await runJob({ log: { close: true, handle: this.handle } });
+      if (r.error) throw jobError(r.error);
+    } finally {
+      this.release();
+    }
   }
 }

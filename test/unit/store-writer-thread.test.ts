@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeBatch } from '../../src/store/maildir-batch-writer.js';
-import { DurableLog, fsyncDirs } from '../../src/store/writer-thread.js';
+import { DurableLog, fsyncDirs, holdWriter, writerRunning } from '../../src/store/writer-thread.js';
 
 let base: string;
 before(async () => {
@@ -73,4 +73,21 @@ test('failures come back with their code: a log in a missing directory, a missin
   await next.append('ok\n');
   await next.close();
   assert.equal(await readFile(join(base, 'after.journal'), 'utf8'), 'ok\n');
+});
+
+test('the thread runs while held (a sync, an open log) and ends when nothing holds it and no job waits; a later job starts it again', async () => {
+  const release = holdWriter();
+  assert.ok(writerRunning(), 'started ahead of the first job');
+  const log = await DurableLog.open(join(base, 'held.journal'));
+  release();
+  assert.ok(writerRunning(), 'the open log still holds it');
+  const appended = log.append('one\n');
+  const closed = log.close();
+  assert.ok(writerRunning(), 'jobs are waiting');
+  await Promise.all([appended, closed]);
+  assert.ok(!writerRunning(), 'ended once the log closed');
+  // A job without a holder starts it; it ends after the answer.
+  await fsyncDirs([base]);
+  assert.ok(!writerRunning());
+  assert.equal(await readFile(join(base, 'held.journal'), 'utf8'), 'one\n');
 });

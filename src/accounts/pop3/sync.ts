@@ -23,7 +23,7 @@ import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
 import { BatchArena, releaseIdleMemory } from '../../store/maildir-batch-writer.js';
-import { startWriter } from '../../store/writer-thread.js';
+import { holdWriter } from '../../store/writer-thread.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
@@ -95,6 +95,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
   // Refuse before asking for the password (or token), let alone sending it.
   assertPasswordMayBeSent(config, isEncrypted(config.security), secretName(depsCredentials(config.user, opts, config.name)));
   const release = await acquireSyncLock(opts.statePath);
+  let releaseWriter = () => {};
   try {
     // A cache dir we cannot write fails here, before anything is fetched or deleted.
     await opts.maildir.init();
@@ -107,7 +108,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       throw loginDelayNotice(config.host, state.loginDelaySeconds, new Date(state.loginNotBefore), now());
     }
     // The file writer thread boots while we connect and log in, not while the first batch arrives.
-    startWriter();
+    releaseWriter = holdWriter();
     const client = await Pop3Client.connect({
       host: config.host,
       port: config.port,
@@ -117,7 +118,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       trace: opts.trace,
     });
     try {
-      return await runSession(client, state, opts, now);
+      return await runSession(client, state, opts, now, releaseWriter);
     } catch (err) {
       await abandon(client);
       if (err instanceof Pop3LoginDelayError) {
@@ -132,6 +133,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       throw describeError(err, `POP3 ${config.host}:${config.port}`);
     }
   } finally {
+    releaseWriter();
     await release();
   }
 }
@@ -166,7 +168,13 @@ async function abandon(client: Pop3Client): Promise<void> {
   }
 }
 
-async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date): Promise<Pop3SyncResult> {
+async function runSession(
+  client: Pop3Client,
+  state: Pop3State,
+  opts: SyncOptions,
+  now: () => Date,
+  releaseWriter: () => void,
+): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
@@ -366,6 +374,9 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await Promise.allSettled(stages);
     releaseIdleMemory();
     await (await journalOpening?.catch(() => undefined))?.close();
+    // Nothing more to write (the state file is written with fs/promises): the thread can end while
+    // the server expunges at QUIT.
+    releaseWriter();
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
