@@ -168,13 +168,7 @@ async function abandon(client: Pop3Client): Promise<void> {
   }
 }
 
-async function runSession(
-  client: Pop3Client,
-  state: Pop3State,
-  opts: SyncOptions,
-  now: () => Date,
-  releaseWriter: () => void,
-): Promise<Pop3SyncResult> {
+async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date, releaseWriter: () => void): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
