@@ -388,15 +388,15 @@ export class Pop3Client {
     const max = this.limits.maxMessageBytes;
     const maxStatusLength = this.limits.maxLineLength;
     const reqs = new Array<ReplyRequest>(msgs.length);
+    const lines = new Array<string>(msgs.length);
     for (let i = 0; i < msgs.length; i++) {
-      // One literal of one shape per message: a thousand of these live while the burst is answered.
-      reqs[i] = { multiline: true, maxStatusLength, maxBodyBytes: Math.min(maxBytes[i] ?? max, max), lineEnding, what: `message ${msgs[i]}`, allocator };
+      reqs[i] = new RetrRequest(msgs[i]!, maxStatusLength, Math.min(maxBytes[i] ?? max, max), lineEnding, allocator);
+      lines[i] = `RETR ${msgs[i]}`;
     }
-    const replies = await this.commandAll(
-      msgs.map((msg) => `RETR ${msg}`),
-      reqs,
-    );
-    return replies.map((r) => r.body!);
+    const replies = await this.commandAll(lines, reqs);
+    const bodies = new Array<Buffer>(replies.length);
+    for (let i = 0; i < replies.length; i++) bodies[i] = replies[i]!.body!;
+    return bodies;
   }
 
   /** DELE of many messages in one pipelined burst (only when the server offers PIPELINING). */
@@ -499,6 +499,26 @@ export class Pop3Client {
       this.close();
       throw describeError(err, this.where);
     }
+  }
+}
+
+/**
+ * The request for one RETR of a burst: one object of one shape per message (a thousand live while
+ * the burst is answered), its description for errors made only when one is reported.
+ */
+class RetrRequest implements ReplyRequest {
+  readonly multiline = true;
+
+  constructor(
+    private readonly msg: number,
+    readonly maxStatusLength: number,
+    readonly maxBodyBytes: number,
+    readonly lineEnding: 'lf' | 'crlf',
+    readonly allocator: BodyAllocator | undefined,
+  ) {}
+
+  get what(): string {
+    return `message ${this.msg}`;
   }
 }
 
