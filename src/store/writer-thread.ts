@@ -110,6 +110,7 @@ const waiting = new Map<number, Waiting>();
 let nextId = 1;
 
 function getWorker(): Worker {
+  clearTimeout(idleTimer);
   if (worker) return worker;
   // No loaders (tsx) and no inherited flags: the worker runs plain CommonJS with node:fs only.
   const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], stdout: false, stderr: false });
@@ -135,13 +136,16 @@ function getWorker(): Worker {
 }
 
 let holders = 0;
+/** How long an unused thread is kept: back-to-back syncs (`$`, a bench) reuse its warm code. */
+let idleMs = 30_000;
+let idleTimer: NodeJS.Timeout | undefined;
 
 /**
  * Starts the writer thread ahead of its first job (a fresh thread costs ~50 ms of start-up CPU):
  * a caller that expects to write, e.g. a sync while it logs in, lets that overlap with waiting for
- * the network. The returned function lets go; once nobody holds the thread and no job is waiting,
- * it ends (its isolate's memory is given back, and a `tmail sync` process does not stop it at
- * exit). A later job starts it again. Idle, the thread never keeps the process alive.
+ * the network. The returned function lets go; once nobody has held the thread and no job has
+ * waited for `idleMs`, it ends (an idle UI gives its ~10 MB back). A later job starts it again.
+ * Idle, the thread never keeps the process alive.
  */
 export function holdWriter(): () => void {
   getWorker();
@@ -160,11 +164,21 @@ export function writerRunning(): boolean {
   return worker !== undefined;
 }
 
+/** Tests: how long an unused thread is kept (ms). */
+export function setWriterIdleMs(ms: number): void {
+  idleMs = ms;
+}
+
 function stopIfUnused(): void {
-  const w = worker;
-  if (!w || holders > 0 || waiting.size > 0) return;
-  worker = undefined;
-  void w.terminate();
+  if (!worker || holders > 0 || waiting.size > 0) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    const w = worker;
+    if (!w || holders > 0 || waiting.size > 0) return;
+    worker = undefined;
+    void w.terminate();
+  }, idleMs);
+  idleTimer.unref();
 }
 
 /** Posts a job (its fields say which kind; see WORKER_SOURCE) and resolves with the thread's answer. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeBatch } from '../../src/store/maildir-batch-writer.js';
-import { DurableLog, fsyncDirs, holdWriter, writerRunning } from '../../src/store/writer-thread.js';
+import { DurableLog, fsyncDirs, holdWriter, setWriterIdleMs, writerRunning } from '../../src/store/writer-thread.js';
 
 let base: string;
 before(async () => {
@@ -75,7 +75,9 @@ test('failures come back with their code: a log in a missing directory, a missin
   assert.equal(await readFile(join(base, 'after.journal'), 'utf8'), 'ok\n');
 });
 
-test('the thread runs while held (a sync, an open log) and ends when nothing holds it and no job waits; a later job starts it again', async () => {
+test('the thread runs while held (a sync, an open log) and ends when nothing has held it and no job has waited for a while; a later job starts it again', async () => {
+  setWriterIdleMs(50);
+  const idle = () => new Promise((resolve) => setTimeout(resolve, 150));
   const release = holdWriter();
   assert.ok(writerRunning(), 'started ahead of the first job');
   const log = await DurableLog.open(join(base, 'held.journal'));
@@ -85,9 +87,13 @@ test('the thread runs while held (a sync, an open log) and ends when nothing hol
   const closed = log.close();
   assert.ok(writerRunning(), 'jobs are waiting');
   await Promise.all([appended, closed]);
-  assert.ok(!writerRunning(), 'ended once the log closed');
-  // A job without a holder starts it; it ends after the answer.
+  assert.ok(writerRunning(), 'kept a while for the next sync');
+  await idle();
+  assert.ok(!writerRunning(), 'ended once unused for a while');
+  // A job without a holder starts it; it ends a while after the answer.
   await fsyncDirs([base]);
+  assert.ok(writerRunning());
+  await idle();
   assert.ok(!writerRunning());
   assert.equal(await readFile(join(base, 'held.journal'), 'utf8'), 'one\n');
 });
