@@ -368,8 +368,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await Promise.allSettled(stages);
     releaseIdleMemory();
     await (await journalOpening?.catch(() => undefined))?.close();
-    // Nothing more to write (the state file is written with fs/promises): the thread can end while
-    // the server expunges at QUIT.
+    // Nothing more to write (the state file is written with fs/promises): the thread may end once
+    // unused for a while.
     releaseWriter();
   }
 
