@@ -123,8 +123,9 @@ try {
       }
     }
     const threads0 = process.platform === 'linux' ? threadCpu() : undefined;
-    // Run the generator's garbage out first, so the figures below are the sync's own.
-    (globalThis as { gc?: () => void }).gc?.();
+    // FORCE_GC=1 runs the generator's garbage out first. Off by default: a forced gc() deoptimizes
+    // every hot function ("weak objects"), and the sync then spends its helper threads recompiling.
+    if (process.env.FORCE_GC) (globalThis as { gc?: () => void }).gc?.();
     const rssBefore = process.memoryUsage.rss();
     let peakRss = 0;
     const sampler = setInterval(() => {
