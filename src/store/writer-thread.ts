@@ -108,6 +108,10 @@ interface Waiting {
 let worker: Worker | undefined;
 const waiting = new Map<number, Waiting>();
 let nextId = 1;
+let holders = 0;
+/** How long an unused thread is kept: back-to-back syncs (`$`, a bench) reuse its warm code. */
+let idleMs = 30_000;
+let idleTimer: NodeJS.Timeout | undefined;
 
 function getWorker(): Worker {
   clearTimeout(idleTimer);
@@ -134,11 +138,6 @@ function getWorker(): Worker {
   worker = w;
   return w;
 }
-
-let holders = 0;
-/** How long an unused thread is kept: back-to-back syncs (`$`, a bench) reuse its warm code. */
-let idleMs = 30_000;
-let idleTimer: NodeJS.Timeout | undefined;
 
 /**
  * Starts the writer thread ahead of its first job (a fresh thread costs ~50 ms of start-up CPU):
