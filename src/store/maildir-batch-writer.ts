@@ -1,6 +1,6 @@
 // Writes a batch of Maildir files in the writer thread (writer-thread.ts), in one job: each file
 // is created in tmp/, written, fsynced, closed and renamed into place, with plain blocking calls.
-import { runJob } from './writer-thread.js';
+import { type JobResult, runJob } from './writer-thread.js';
 
 export interface BatchFile {
   /** Absolute path in tmp/ (created exclusively: must not exist). */
@@ -9,21 +9,15 @@ export interface BatchFile {
   final: string;
 }
 
-export interface BatchResult {
-  /** Files fully written, fsynced and renamed, in order: files[0..done-1]. */
-  done: number;
-  /** Why files[done] failed; its tmp file was removed. */
-  error?: { code?: string; message: string };
-}
-
 /**
  * Writes `bodies[i]` to `files[i].tmp`, fsyncs it and renames it to `files[i].final`, in order,
- * stopping at the first failure. The mtime is left as written: the arrival order comes from the
- * file's key (see arrivalFromKey). Directories are NOT fsynced: the caller does that once for the
- * batch before it relies on the renames. The bodies are copied before it returns: their memory
+ * stopping at the first failure: `done` files were written, fsynced and renamed, and `error` says
+ * why files[done] failed (its tmp file was removed). The mtime is left as written: the arrival
+ * order comes from the file's key (see arrivalFromKey). Directories are NOT fsynced: the caller
+ * does that once for the batch before it relies on the renames. The bodies are copied before it returns: their memory
  * may be reused at once.
  */
-export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<BatchResult> {
+export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<JobResult> {
   if (files.length === 0) return Promise.resolve({ done: 0 });
   const starts = new Float64Array(bodies.length);
   const ends = new Float64Array(bodies.length);

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { AccountError } from '../domain/index.js';
 import { fsyncDir } from './atomic-file.js';
 import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
-import { fsyncDirs } from './writer-thread.js';
+import { fsyncDirs, jobError } from './writer-thread.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
 import { INBOX, fileNameFor, folderDirName, folderFromDirName, newKey, normalizeFolder, parseFileName, tmpName, tmpWriterPid } from './maildir-names.js';
@@ -305,7 +305,7 @@ export class Maildir {
     }
     for (const e of entries.slice(0, result.done)) this.remember(name, { key: e.key, dir: 'new', name: e.path.slice(e.path.lastIndexOf('/') + 1), flags: '' });
     if (result.error) {
-      throw localError(`save mail in ${join(dir, 'new')}`, Object.assign(new Error(result.error.message), { code: result.error.code }));
+      throw localError(`save mail in ${join(dir, 'new')}`, jobError(result.error));
     }
     return entries;
   }

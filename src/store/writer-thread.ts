@@ -130,7 +130,7 @@ function getWorker(): Worker {
     waiting.delete(msg.id);
     if (waiting.size === 0) w.unref();
     p?.resolve({ done: msg.done, error: msg.error });
-    if (holders === 0 && worker === w) stopIfUnused();
+    if (worker === w) stopIfUnused();
   });
   w.on('error', (err) => failAll(err));
   w.on('exit', (code) => failAll(new Error(`the file writer thread stopped (exit code ${code})`)));

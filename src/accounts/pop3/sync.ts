@@ -118,7 +118,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       trace: opts.trace,
     });
     try {
-      return await runSession(client, state, opts, now, releaseWriter);
+      return await runSession(client, state, opts, now);
     } catch (err) {
       await abandon(client);
       if (err instanceof Pop3LoginDelayError) {
@@ -168,7 +168,7 @@ async function abandon(client: Pop3Client): Promise<void> {
   }
 }
 
-async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date, releaseWriter: () => void): Promise<Pop3SyncResult> {
+async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
@@ -368,9 +368,6 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await Promise.allSettled(stages);
     releaseIdleMemory();
     await (await journalOpening?.catch(() => undefined))?.close();
-    // Nothing more to write (the state file is written with fs/promises): the thread may end once
-    // unused for a while.
-    releaseWriter();
   }
 
   // For MessageSummary.location: when a kept message is due to leave the server.
