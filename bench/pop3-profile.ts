@@ -19,6 +19,10 @@ import { startDovecot } from '../test/helpers/dovecot.js';
 import { generateMaildir } from '../test/helpers/maildir-generator.js';
 import { mpopRun } from './pop3-sync.js';
 
+function fmtMono(ns: bigint): string {
+  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0').slice(0, 6)}`;
+}
+
 /** CPU ms per thread name (Linux /proc): the main thread, the file writer, libuv and V8 helpers. */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
@@ -135,6 +139,7 @@ try {
     // NO_SERVER_WATCH=1: its /proc polling costs the process ~0.1 s of CPU per sync (off for CPU profiles).
     const serverReport = process.platform === 'linux' && !process.env.NO_SERVER_WATCH ? watchServer(masterPid) : undefined;
     const cpu0 = process.cpuUsage();
+    const mono0 = process.hrtime.bigint();
     const t0 = performance.now();
     let traced = 0;
     const progressTimes: string[] = [];
@@ -161,6 +166,8 @@ try {
         : {}),
     });
     const wall = performance.now() - t0;
+    // With an outside profiler (perf record -k CLOCK_MONOTONIC): the sync's span, for --time.
+    if (process.env.PAUSE_MS) process.stdout.write(`  sync span (CLOCK_MONOTONIC s): ${fmtMono(mono0)},${fmtMono(process.hrtime.bigint())}\n`);
     if (process.env.PROGRESS) process.stdout.write(`  stored (messages@ms): ${progressTimes.join(' ')}\n`);
     if (serverReport) process.stdout.write(`  ${serverReport()}\n`);
     clearInterval(sampler);
