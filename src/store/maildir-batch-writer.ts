@@ -1,24 +1,19 @@
 // Writes a batch of Maildir files in the writer thread (writer-thread.ts), in one job: each file
 // is created in tmp/, written, fsynced, closed and renamed into place, with plain blocking calls.
+import { tmpNameParts } from './maildir-names.js';
 import { type JobResult, runJob } from './writer-thread.js';
 
-export interface BatchFile {
-  /** Absolute path in tmp/ (created exclusively: must not exist). */
-  tmp: string;
-  /** Absolute final path in new/ or cur/. */
-  final: string;
-}
-
 /**
- * Writes `bodies[i]` to `files[i].tmp`, fsyncs it and renames it to `files[i].final`, in order,
- * stopping at the first failure: `done` files were written, fsynced and renamed, and `error` says
- * why files[done] failed (its tmp file was removed). The mtime is left as written: the arrival
- * order comes from the file's key (see arrivalFromKey). Directories are NOT fsynced: the caller
- * does that once for the batch before it relies on the renames. The bodies are copied before it returns: their memory
- * may be reused at once.
+ * Writes `bodies[i]` to a new file in `tmpDir` (a tmpName, created exclusively), fsyncs it and
+ * renames it to `finalDir + names[i]`, in order, stopping at the first failure: `done` files were
+ * written, fsynced and renamed, and `error` says why file `done` failed (its tmp file was removed).
+ * Both directories end with '/'; names have no '/' and no newline. The mtime is left as written:
+ * the arrival order comes from the file's key (see arrivalFromKey). Directories are NOT fsynced:
+ * the caller does that once for the batch before it relies on the renames. The bodies are copied
+ * before it returns: their memory may be reused at once.
  */
-export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<JobResult> {
-  if (files.length === 0) return Promise.resolve({ done: 0 });
+export function writeBatch(tmpDir: string, finalDir: string, names: string[], bodies: Buffer[]): Promise<JobResult> {
+  if (names.length === 0) return Promise.resolve({ done: 0 });
   const starts = new Float64Array(bodies.length);
   const ends = new Float64Array(bodies.length);
   let total = 0;
@@ -60,14 +55,10 @@ export function writeBatch(files: BatchFile[], bodies: Buffer[]): Promise<JobRes
   const release = () => {
     if (arena.byteLength <= ARENA_KEEP_BYTES && idleArenas.length < KEPT_ARENAS) idleArenas.push(arena);
   };
-  const tmps = new Array<string>(files.length);
-  const finals = new Array<string>(files.length);
-  for (let i = 0; i < files.length; i++) {
-    tmps[i] = files[i]!.tmp;
-    finals[i] = files[i]!.final;
-  }
-  // Flat arrays clone faster than one object per file; the bytes are shared memory, not cloned.
-  return runJob({ tmps, finals, data: arena, starts, ends }).then((r) => {
+  // The thread builds the paths: one string of names clones faster than two arrays of paths (and
+  // no object per file); the bytes are shared memory, not cloned.
+  const [tmpHead, tmpTail] = tmpNameParts();
+  return runJob({ batch: { tmpDir, tmpHead, tmpTail, finalDir, names: names.join('\n') }, data: arena, starts, ends }).then((r) => {
     release();
     return r;
   });

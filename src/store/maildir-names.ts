@@ -51,13 +51,56 @@ function randomHex(bytes: number): string {
 // '/' and ':' would break the name; ',' starts key fields. Keep the host readable otherwise.
 const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'localhost';
 
-/** A new unique key in the classic time.MusecPpidQn.host form (plus randomness for containers that share pids). */
-export function newKey(size: number, now = new Date()): string {
-  const ms = now.getTime();
+/**
+ * A new unique key in the classic time.MusecPpidQn.host form (plus randomness for containers that
+ * share pids), for the time `ms` (the message's arrival, see arrivalFromKey).
+ */
+export function newKey(size: number, ms: number = Date.now()): string {
   const sec = Math.floor(ms / 1000);
   const usec = (ms % 1000) * 1000 + Math.floor(Math.random() * 1000);
   counter = (counter + 1) % 1_000_000_000;
-  return `${sec}.M${usec}P${process.pid}Q${counter}R${randomHex(4)}.${HOST},S=${size}`;
+  if (!Number.isSafeInteger(ms) || ms < 0 || !Number.isInteger(size) || size < 0 || size > MAX_PUT) {
+    return `${sec}.M${usec}P${process.pid}Q${counter}R${randomHex(4)}.${HOST},S=${size}`;
+  }
+  // The same text written byte by byte into one buffer, then one string: a template literal made
+  // about eight intermediate strings per key (a POP3 sync makes a key per message).
+  const b = keyBytes;
+  let at = putDecimal(b, 0, sec);
+  b[at++] = 0x2e; // .
+  b[at++] = 0x4d; // M
+  at = putDecimal(b, at, usec);
+  b[at++] = 0x50; // P
+  at = putDecimal(b, at, process.pid);
+  b[at++] = 0x51; // Q
+  at = putDecimal(b, at, counter);
+  b[at++] = 0x52; // R
+  if (poolAt + 4 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  for (const end = poolAt + 4; poolAt < end; poolAt++) {
+    b[at++] = HEX_DIGITS[pool[poolAt]! >> 4]!;
+    b[at++] = HEX_DIGITS[pool[poolAt]! & 15]!;
+  }
+  at += KEY_TAIL.copy(b, at);
+  at = putDecimal(b, at, size);
+  return b.toString('latin1', 0, at);
+}
+
+const KEY_TAIL = Buffer.from(`.${HOST},S=`, 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Room for a key: five numbers of at most 16 digits, the random part and the host. */
+const keyBytes = Buffer.alloc(128 + KEY_TAIL.length);
+
+/** Sizes up to this are written by putDecimal (its divisions are exact far beyond it; keys hold larger ones too). */
+const MAX_PUT = 2 ** 40;
+
+/** Writes the decimal digits of `n` (a non-negative integer, at most a key's seconds or MAX_PUT) at `at`; returns where they end. */
+function putDecimal(b: Buffer, at: number, n: number): number {
+  let d = 1;
+  while (d * 10 <= n) d *= 10;
+  for (; d >= 1; d = Math.floor(d / 10)) b[at++] = 0x30 + (Math.floor(n / d) % 10);
+  return at;
 }
 
 // A key newKey() made: seconds, then microseconds whose first three digits are the milliseconds.
@@ -75,7 +118,16 @@ export function arrivalFromKey(key: string): number | undefined {
 
 /** Name of a file while it is written into tmp/ (never seen by readers of new/ and cur/). */
 export function tmpName(): string {
-  return `${Date.now()}.P${process.pid}R${randomHex(8)}.${HOST}.tmp`;
+  const [head, tail] = tmpNameParts();
+  return head + tail;
+}
+
+/**
+ * tmpName() in two parts: names `head + <hex digits> + tail` are tmp names too (the writer thread
+ * names a batch's files `head + i.toString(16) + tail`, i.e. a random part longer than tmpName's).
+ */
+export function tmpNameParts(): [head: string, tail: string] {
+  return [`${Date.now()}.P${process.pid}R${randomHex(8)}`, `.${HOST}.tmp`];
 }
 
 /** The writer of a tmp/ file named by tmpName() on this host: its pid, else undefined. */

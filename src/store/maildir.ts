@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AccountError } from '../domain/index.js';
 import { fsyncDir } from './atomic-file.js';
-import { writeBatch, type BatchFile } from './maildir-batch-writer.js';
+import { writeBatch } from './maildir-batch-writer.js';
 import { fsyncDirs, jobError } from './writer-thread.js';
 import { errorCode, localError } from './local-error.js';
 import { normalizeLetters } from './maildir-flags.js';
@@ -249,7 +249,7 @@ export class Maildir {
       }
       const mtime = opts.mtime ?? new Date();
       if (opts.mtime) await utimes(tmpPath, mtime, mtime);
-      const key = newKey(size, mtime);
+      const key = newKey(size, mtime.getTime());
       const fileName = fileNameFor(key, sub, flags);
       finalPath = join(dir, sub, fileName);
       await rename(tmpPath, finalPath);
@@ -267,47 +267,35 @@ export class Maildir {
   }
 
   /**
-   * Many new messages at once (the POP3 sync): each file written to tmp/, fsynced and renamed into
-   * new/, in order, in a worker thread (maildir-batch-writer.ts). `mtime` is the arrival time: it
-   * goes into the key (the folder's order, see arrivalFromKey), not onto the file. The
-   * directory is NOT fsynced: the caller MUST call syncFolder() before it records any of them as
-   * stored. On a failure, the files before the failing one stay delivered (in new/, not yet
-   * durable), nothing of the failing one is left, and the error is thrown. A `key` (from
-   * `newKey`, unused) names the file in advance, so a caller can record the name before the file
-   * exists and find it after a crash. `copied` is called as soon as the bodies' bytes are taken
-   * for the writer thread, before they are written: from then on the caller may reuse their memory.
+   * Many new messages at once (the POP3 sync): `bodies[i]` written to tmp/, fsynced and renamed into
+   * new/ as `keys[i]` (each from `newKey`, unused: the caller records the names before the files
+   * exist and finds them after a crash; the time in a key is the message's arrival, see
+   * arrivalFromKey), in order, in a worker thread (maildir-batch-writer.ts). The directory is NOT
+   * fsynced: the caller MUST call syncFolder() before it records any of them as stored. On a
+   * failure, the files before the failing one stay delivered (in new/, not yet durable), nothing
+   * of the failing one is left, and the error is thrown. `copied` is called as soon as the bodies'
+   * bytes are taken for the writer thread, before they are written: from then on the caller may
+   * reuse their memory.
    */
-  async deliverBatch(folder: string, items: { body: Buffer; mtime: Date; key?: string }[], copied?: () => void): Promise<MaildirEntry[]> {
+  async deliverBatch(folder: string, keys: string[], bodies: Buffer[], copied?: () => void): Promise<void> {
     const name = normalizeFolder(folder);
     await this.ensureFolder(name);
     const dir = this.folderPath(name);
-    const entries: MaildirEntry[] = [];
-    // Plain concatenation: `dir` is already normalized and names have no slash (path.join per file
-    // showed in profiles of a 10,000-message sync).
-    const newDir = `${dir}/new/`;
-    const tmpDir = `${dir}/tmp/`;
-    const files: BatchFile[] = items.map(({ body, mtime, key: chosen }) => {
-      const key = chosen ?? newKey(body.length, mtime);
-      const path = newDir + fileNameFor(key, 'new', '');
-      entries.push({ key, folder: name, path, dir: 'new', flags: '', size: body.length, mtime });
-      return { tmp: tmpDir + tmpName(), final: path };
-    });
     let result;
     try {
-      const written = writeBatch(
-        files,
-        items.map((i) => i.body),
-      );
+      // Names in new/ are the keys: the thread joins them to the directories (see writeBatch).
+      const written = writeBatch(`${dir}/tmp/`, `${dir}/new/`, keys, bodies);
       copied?.();
       result = await written;
     } catch (err) {
       throw localError(`save mail in ${join(dir, 'new')}`, err);
     }
-    for (const e of entries.slice(0, result.done)) this.remember(name, { key: e.key, dir: 'new', name: e.path.slice(e.path.lastIndexOf('/') + 1), flags: '' });
+    // Hints for a folder already listed (another listing finds the others anyway).
+    const map = this.index.get(name);
+    if (map) for (let i = 0; i < result.done; i++) map.set(keys[i]!, { key: keys[i]!, dir: 'new', name: keys[i]!, flags: '' });
     if (result.error) {
       throw localError(`save mail in ${join(dir, 'new')}`, jobError(result.error));
     }
-    return entries;
   }
 
   /**

@@ -38,28 +38,33 @@ function fsyncDir(dir) {
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
-function batch({ id, tmps, finals, data, starts, ends }) {
+// A Maildir batch: file i is written to tmpDir + tmpHead + i (hex) + tmpTail and renamed to
+// finalDir + the i-th of the newline-separated names (see writeBatch).
+function batch({ id, batch: { tmpDir, tmpHead, tmpTail, finalDir, names }, data, starts, ends }) {
   const bytes = Buffer.from(data);
-  let done = 0;
-  for (let i = 0; i < tmps.length; i++) {
-    let fd;
-    try {
-      fd = fs.openSync(tmps[i], 'wx', 0o600);
-      const end = ends[i];
-      let at = starts[i];
-      while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = undefined;
-      fs.renameSync(tmps[i], finals[i]);
-      done++;
-    } catch (err) {
-      if (fd !== undefined) { try { fs.closeSync(fd); } catch {} }
-      try { fs.unlinkSync(tmps[i]); } catch {}
-      return { id, done, error: failure(err) };
-    }
+  const finals = names.split('\\n');
+  for (let i = 0; i < finals.length; i++) {
+    const error = writeOne(tmpDir + tmpHead + i.toString(16) + tmpTail, finalDir + finals[i], bytes, starts[i], ends[i]);
+    if (error) return { id, done: i, error };
   }
-  return { id, done };
+  return { id, done: finals.length };
+}
+function writeOne(tmp, final, bytes, start, end) {
+  let fd;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o600);
+    let at = start;
+    while (at < end) at += fs.writeSync(fd, bytes, at, end - at);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, final);
+    return undefined;
+  } catch (err) {
+    if (fd !== undefined) { try { fs.closeSync(fd); } catch {} }
+    try { fs.unlinkSync(tmp); } catch {}
+    return failure(err);
+  }
 }
 function dirs({ id, dirs }) {
   let done = 0;
@@ -85,7 +90,7 @@ function log({ id, log: op }) {
     } else {
       const fd = logs.get(op.handle);
       if (fd === undefined) throw new Error('the log is closed');
-      const bytes = Buffer.from(op.text, 'utf8');
+      const bytes = typeof op.text === 'string' ? Buffer.from(op.text, 'utf8') : Buffer.from(op.text.buffer, op.text.byteOffset, op.text.byteLength);
       let at = 0;
       while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
       fs.fdatasyncSync(fd);
@@ -96,7 +101,7 @@ function log({ id, log: op }) {
   return { id, done: 1 };
 }
 parentPort.on('message', (job) => {
-  parentPort.postMessage(job.tmps ? batch(job) : job.dirs ? dirs(job) : log(job));
+  parentPort.postMessage(job.batch ? batch(job) : job.dirs ? dirs(job) : log(job));
 });
 `;
 
@@ -230,7 +235,8 @@ export class DurableLog {
     return new DurableLog(handle, release);
   }
 
-  async append(text: string): Promise<void> {
+  /** `text`: a string (written as UTF-8) or its bytes. */
+  async append(text: string | Uint8Array): Promise<void> {
     const r = await runJob({ log: { handle: this.handle, text } });
     if (r.error) throw jobError(r.error);
   }

@@ -24,13 +24,12 @@ if (killAt === 'after-batch-fsync') {
 }
 if (killAt === 'mid-file-write') {
   const real = maildir.deliverBatch.bind(maildir);
-  maildir.deliverBatch = async (folder, items) => {
-    await real(folder, items.slice(0, 10));
-    const body = items[10]!.body;
+  maildir.deliverBatch = async (folder, keys, bodies) => {
+    await real(folder, keys.slice(0, 10), bodies.slice(0, 10));
+    const body = bodies[10]!;
     const fd = openSync(join(maildir.folderPath(folder), 'tmp', tmpName()), 'wx', 0o600);
     writeSync(fd, body, 0, body.length >> 1);
     die();
-    return [];
   };
 }
 try {

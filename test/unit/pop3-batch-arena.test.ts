@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { ResponseReader, type ReplyRequest, unstuff } from '../../src/accounts/pop3/response-reader.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { BatchArena } from '../../src/store/maildir-batch-writer.js';
+import { newKey } from '../../src/store/maildir-names.js';
 
 let base: string;
 before(async () => {
@@ -69,21 +70,17 @@ test('files written from arena bodies and from plain buffers are exact', async (
     b.write(t, 'latin1');
     return b;
   });
-  const mtime = new Date('2026-01-02T03:04:05Z');
-  const fromArena = await maildir.deliverBatch(
-    'INBOX',
-    inArena.map((body) => ({ body, mtime })),
-  );
-  const mixed = await maildir.deliverBatch('INBOX', [
-    { body: inArena[0]!, mtime },
-    { body: Buffer.from('plain\n'), mtime },
-  ]);
+  const keys: string[] = [];
+  const deliver = async (bodies: Buffer[]) => {
+    const batch = bodies.map((b) => newKey(b.length));
+    await maildir.deliverBatch('INBOX', batch, bodies);
+    keys.push(...batch);
+  };
+  await deliver(inArena);
+  await deliver([inArena[0]!, Buffer.from('plain\n')]);
   // One buffer, an odd start, a gap and the order reversed: still one copy, still exact.
   const one = Buffer.from('..first\n|second\n', 'latin1');
-  const slices = await maildir.deliverBatch('INBOX', [
-    { body: one.subarray(9, 16), mtime },
-    { body: one.subarray(2, 8), mtime },
-  ]);
-  const contents = await Promise.all([...fromArena, ...mixed, ...slices].map((e) => readFile(e.path, 'latin1')));
+  await deliver([one.subarray(9, 16), one.subarray(2, 8)]);
+  const contents = await Promise.all(keys.map((k) => readFile(join(maildir.folderPath('INBOX'), 'new', k), 'latin1')));
   assert.deepEqual(contents, ['one\n', 'two two\n', 'one\n', 'plain\n', 'second\n', 'first\n']);
 });

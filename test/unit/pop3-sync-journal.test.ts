@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AccountError } from '../../src/domain/index.js';
 import { syncMailbox } from '../../src/accounts/pop3/sync.js';
+import { pendingLine, storedLine } from '../../src/accounts/pop3/journal-lines.js';
 import { emptyState, journalPath, loadSyncState, saveSyncState, StateJournal } from '../../src/accounts/pop3/sync-state.js';
 import { Maildir } from '../../src/store/maildir.js';
 import { startFakePop3, type FakePop3Server } from '../helpers/pop3-fake-server.js';
@@ -32,8 +33,9 @@ test('appended batches are replayed on load; a torn last line is ignored; writin
   await saveSyncState(statePath, state);
 
   const journal = await StateJournal.open(statePath);
-  await journal.append({ pending: { a: { key: 'ka', size: 10 }, b: { key: 'kb', size: 10 } }, lastArrivalMs: 1000 });
-  await journal.append({ stored: { a: entry('ka') } });
+  const ten = Buffer.alloc(10);
+  await journal.append(pendingLine([{ uidl: 'a' }, { uidl: 'b' }], ['ka', 'kb'], [ten, ten], 1000));
+  await journal.append(storedLine([{ uidl: 'a' }], ['ka'], [ten], entry('ka').downloadedAt));
   await journal.close();
   // A crash in the middle of the next append: no newline, never fsynced, never relied on.
   await appendFile(journalPath(statePath), '{"stored":{"b":{"key":"kb"');
@@ -47,6 +49,21 @@ test('appended batches are replayed on load; a torn last line is ignored; writin
   assert.equal((await stat(journalPath(statePath))).size, 0, 'everything is in the state file now');
   assert.deepEqual(await loadSyncState(statePath), loaded);
   assert.equal((await stat(journalPath(statePath))).mode & 0o777, 0o600);
+});
+
+test('journal lines are the JSON of their records, whatever the UIDLs hold (quotes, backslashes, "__proto__", non-ASCII)', () => {
+  const uidls = ['plain', 'q"uote', 'back\\slash', '__proto__', 'hh:0a1b', 'é\u2028x', 'ctl\u0001', 'lone\ud800'].map((uidl) => ({ uidl }));
+  const keys = uidls.map((_, i) => `170000000${i}.M1P2Q${i}Rabcdef01.host,S=${i}`);
+  const bodies = uidls.map((_, i) => Buffer.alloc(i * 3));
+  const at = '2026-01-01T00:00:00.000Z';
+  const byUidl = <T>(f: (i: number) => T) => Object.fromEntries(uidls.map(({ uidl }, i) => [uidl, f(i)]));
+  const pending = { pending: byUidl((i) => ({ key: keys[i], size: i * 3 })), lastArrivalMs: 1_700_000_006_000 };
+  const stored = { stored: byUidl((i) => ({ key: keys[i], downloadedAt: at, size: i * 3 })) };
+  assert.equal(pendingLine(uidls, keys, bodies, 1_700_000_006_000).toString(), `${JSON.stringify(pending)}\n`);
+  assert.equal(storedLine(uidls, keys, bodies, at).toString(), `${JSON.stringify(stored)}\n`);
+  assert.deepEqual(JSON.parse(pendingLine(uidls, keys, bodies, 0).toString()), { ...pending, lastArrivalMs: 0 });
+  const none = storedLine([], [], [], at).toString();
+  assert.equal(none, '{"stored":{}}\n');
 });
 
 test('a corrupt line inside the journal is a clear local error, not a guess', async () => {

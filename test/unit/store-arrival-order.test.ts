@@ -21,8 +21,8 @@ after(async () => {
 const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
 test("a key made by newKey gives back its time to the millisecond; other programs' names give nothing", () => {
-  assert.equal(arrivalFromKey(newKey(123, new Date(T))), T);
-  assert.equal(arrivalFromKey(newKey(1, new Date(T + 1))), T + 1);
+  assert.equal(arrivalFromKey(newKey(123, T)), T);
+  assert.equal(arrivalFromKey(newKey(1, T + 1)), T + 1);
   assert.equal(arrivalFromKey('1700000000.M194913P11569Q1.vm'), undefined);
   assert.equal(arrivalFromKey('1700000000.M1P2.host,S=12'), undefined);
 });
@@ -31,10 +31,11 @@ test('UIDs follow the arrival time in the keys, whatever the mtimes; a file of a
   const maildir = new Maildir(join(base, 'Maildir'));
   await maildir.init();
   const at = (s: number) => new Date(T + s * 1000);
-  const items = [0, 1, 2, 3, 4].map((i) => ({ body: Buffer.from(`Subject: m${i}\n\nbody\n`), mtime: at(i) }));
-  const entries = await maildir.deliverBatch('INBOX', items);
+  const bodies = [0, 1, 2, 3, 4].map((i) => Buffer.from(`Subject: m${i}\n\nbody\n`));
+  const delivered = bodies.map((b, i) => newKey(b.length, at(i).getTime()));
+  await maildir.deliverBatch('INBOX', delivered, bodies);
   // The files' mtimes run backwards (a clock step, or a copy that did not keep them).
-  for (const [i, e] of entries.entries()) await utimes(e.path, at(100 - i), at(100 - i));
+  for (const [i, key] of delivered.entries()) await utimes(join(maildir.folderPath('INBOX'), 'new', key), at(100 - i), at(100 - i));
   const foreign = '1700000000.M1P2.otherhost,S=20';
   const foreignPath = join(maildir.folderPath('INBOX'), 'new', foreign);
   await writeFile(foreignPath, 'Subject: other\n\nbody\n');
@@ -43,5 +44,23 @@ test('UIDs follow the arrival time in the keys, whatever the mtimes; a file of a
   const index = new LocalFolderIndex(maildir, 'INBOX');
   await index.refresh();
   const keys = [1, 2, 3, 4, 5, 6].map((uid) => index.message(uid)?.key);
-  assert.deepEqual(keys, [entries[0]!.key, entries[1]!.key, entries[2]!.key, foreign, entries[3]!.key, entries[4]!.key]);
+  assert.deepEqual(keys, [delivered[0], delivered[1], delivered[2], foreign, delivered[3], delivered[4]]);
+});
+
+test('newKey writes the classic form: seconds, microseconds, pid, counter, random hex, host, size (also sizes beyond what a message has)', () => {
+  for (const [size, ms] of [
+    [0, 0],
+    [7, 999],
+    [2312, T],
+    [2 ** 40 + 1, T],
+    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  ] as const) {
+    const key = newKey(size, ms);
+    const m = /^(\d+)\.M(\d+)P(\d+)Q(\d+)R([0-9a-f]{8})\.([A-Za-z0-9._-]+),S=(\d+)$/.exec(key);
+    assert.ok(m, key);
+    assert.equal(Number(m[1]), Math.floor(ms / 1000), key);
+    assert.equal(Math.floor(Number(m[2]) / 1000), ms % 1000, key);
+    assert.equal(Number(m[3]), process.pid, key);
+    assert.equal(BigInt(m[7]!), BigInt(size), key);
+  }
 });

@@ -37,10 +37,13 @@ test('a log job runs after the batch posted before it: the record follows the fi
   await mkdir(join(dir, 'tmp'), { recursive: true });
   await mkdir(join(dir, 'new'));
   const log = await DurableLog.open(join(dir, 'journal'));
-  const files = Array.from({ length: 200 }, (_, i) => ({ tmp: join(dir, 'tmp', `t${i}`), final: join(dir, 'new', `f${i}`) }));
+  const names = Array.from({ length: 200 }, (_, i) => `f${i}`);
+  const files = names.map((name) => ({ final: join(dir, 'new', name) }));
   const written = writeBatch(
-    files,
-    files.map((_, i) => Buffer.from(`message ${i}\n`)),
+    `${dir}/tmp/`,
+    `${dir}/new/`,
+    names,
+    names.map((_, i) => Buffer.from(`message ${i}\n`)),
   );
   // Not awaited in between: only the thread's order can put the record after the last file.
   let filesWhenRecorded = -1;

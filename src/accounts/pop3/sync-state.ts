@@ -175,12 +175,13 @@ export class StateJournal {
   }
 
   /**
-   * Appends a record durably. Written by the writer thread (see DurableLog): while a download
-   * streams in, the thread pool's hops of fs/promises each waited behind socket reads.
+   * Appends a record durably: one line, the JSON of a JournalRecord and a newline (see
+   * journal-lines.ts). Written by the writer thread (see DurableLog): while a download streams
+   * in, the thread pool's hops of fs/promises each waited behind socket reads.
    */
-  async append(record: JournalRecord): Promise<void> {
+  async append(line: string | Uint8Array): Promise<void> {
     try {
-      await this.log.append(`${JSON.stringify(record)}\n`);
+      await this.log.append(line);
     } catch (err) {
       throw localError(`write ${this.path}`, err);
     }

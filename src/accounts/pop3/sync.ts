@@ -27,6 +27,7 @@ import { holdWriter } from '../../store/writer-thread.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
+import { pendingLine, storedLine } from './journal-lines.js';
 import type { UidlEntry } from './listing.js';
 import { describeError } from './network-errors.js';
 import { Pop3ServerError } from './response-reader.js';
@@ -39,8 +40,6 @@ import {
   saveSyncState,
   StateJournal,
   uidlOfKey,
-  type JournalRecord,
-  type Pop3PendingEntry,
   type Pop3State,
   type Pop3StateEntry,
 } from './sync-state.js';
@@ -298,7 +297,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   const journalOpening = all.length > 0 ? StateJournal.open(statePath) : undefined;
   journalOpening?.catch(() => undefined);
   let journalTail: Promise<void> = Promise.resolve();
-  const record = (r: JournalRecord): Promise<void> => (journalTail = journalTail.then(async () => (await journalOpening!).append(r)));
+  const record = (line: Uint8Array): Promise<void> => (journalTail = journalTail.then(async () => (await journalOpening!).append(line)));
   // A batch is stored in two steps: its keys are recorded and its bytes handed to the file writer
   // thread (in this loop); then, once its files and their directory are durable, it is recorded as
   // stored and DELEd (its `stage`). Batch b+1's files are written while batch b's directory is
@@ -311,21 +310,17 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       const bodies = await fetched[b]!;
       // Each file's Maildir key is chosen and recorded before the file exists: after a crash, the
       // next sync adopts a file under a recorded key instead of downloading the message again.
-      const items = batch.map((_, i) => {
-        const mtime = new Date(arrival++);
-        return { body: bodies[i]!, mtime, key: newKey(bodies[i]!.length, mtime) };
-      });
+      const keys = keysFor(bodies, arrival);
+      arrival += bodies.length;
       // Recorded in the journal only: state.pending would hold them for this iteration alone (a
       // failure below saves no state; the journal is what the next sync reads).
-      const pending: Record<string, Pop3PendingEntry> = {};
-      for (let i = 0; i < batch.length; i++) pending[batch[i]!.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
       state.lastArrivalMs = arrival - 1;
-      await record({ pending, lastArrivalMs: state.lastArrivalMs });
+      await record(pendingLine(batch, keys, bodies, state.lastArrivalMs));
       // One worker-thread round trip for the whole batch (see maildir-batch-writer.ts). A failure
       // part-way leaves the earlier files in new/ unrecorded: their pending keys adopt them later.
       // Once the writer thread has its copy of the bytes, this batch's arena can take the batch
       // after next: the server is not kept waiting while the files are written and fsynced.
-      const delivered = maildir.deliverBatch(INBOX, items, () => {
+      const delivered = maildir.deliverBatch(INBOX, keys, bodies, () => {
         if (pipelining) prefetch(b + 2);
       });
       const previous = stages[b - 1];
@@ -335,14 +330,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
         await maildir.syncFolder(INBOX);
         await previous;
         const downloadedAt = now().toISOString();
-        const stored: Record<string, Pop3StateEntry> = {};
-        batch.forEach((e, i) => {
-          const size = items[i]!.body.length;
-          stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
-          progress.done++;
-          progress.bytes += size;
-        });
-        await record({ stored });
+        recordStored(state, batch, keys, bodies, downloadedAt, progress);
+        await record(storedLine(batch, keys, bodies, downloadedAt));
         opts.onProgress?.({ ...progress });
         const due = batch.filter((e) => shouldDelete(e.uidl, state.messages[e.uidl]!));
         if (pipelining) {
@@ -489,6 +478,30 @@ async function oneByOne<T, R>(items: T[], run: (item: T) => Promise<R>): Promise
   const out: R[] = [];
   for (const item of items) out.push(await run(item));
   return out;
+}
+
+/** The Maildir keys of a batch: arrival times `first`, `first + 1`, … in the server's order. */
+function keysFor(bodies: readonly Buffer[], first: number): string[] {
+  const keys = new Array<string>(bodies.length);
+  for (let i = 0; i < bodies.length; i++) keys[i] = newKey(bodies[i]!.length, first + i);
+  return keys;
+}
+
+/** A durable batch into the state (saved at the end; the journal has it meanwhile) and the progress. */
+function recordStored(
+  state: Pop3State,
+  batch: readonly UidlEntry[],
+  keys: readonly string[],
+  bodies: readonly Buffer[],
+  downloadedAt: string,
+  progress: SyncProgress,
+): void {
+  for (let i = 0; i < batch.length; i++) {
+    const size = bodies[i]!.length;
+    state.messages[batch[i]!.uidl] = { key: keys[i]!, downloadedAt, size };
+    progress.done++;
+    progress.bytes += size;
+  }
 }
 
 function sha256(data: Buffer): string {
