@@ -101,3 +101,24 @@ test('a body that never ends is cut at its size cap, not buffered forever', asyn
   for (let i = 0; i < 100; i++) reader.push(Buffer.from('x'.repeat(100) + '\r\n'));
   await assert.rejects(p, /message 9 is larger than the limit of 1000 octets/);
 });
+
+test('quiet requests: no status text (the body is the same), an -ERR still says why; the others keep theirs', async () => {
+  const wire = Buffer.from('+OK 6 octets\r\nab\r\n.\r\n+OK 6 octets\r\nab\r\n.\r\n+OK Marked\r\n-ERR no such message\r\n+OK Marked\r\n');
+  for (let i = 1; i < wire.length; i++) {
+    const reader = new ResponseReader();
+    const retr = reader.expectAll([
+      { ...RETR, quiet: true },
+      { ...RETR, quiet: false },
+    ]);
+    const dele = { multiline: false, maxStatusLength: 512, quiet: true };
+    const first = reader.expect(dele);
+    const failed = reader.expect(dele);
+    const loud = reader.expect({ ...dele, quiet: false });
+    feed(reader, wire, [i]);
+    const [q, l] = await retr;
+    assert.deepEqual([q!.status, q!.body!.toString(), l!.status, l!.body!.toString()], ['', 'ab\r\n', '6 octets', 'ab\r\n'], `split at ${i}`);
+    assert.equal((await first).status, '');
+    await assert.rejects(failed, (err: Pop3ServerError) => err.text === 'no such message');
+    assert.equal((await loud).status, 'Marked');
+  }
+});

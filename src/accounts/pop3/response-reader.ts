@@ -48,6 +48,11 @@ export interface ReplyRequest {
   continuation?: boolean;
   /** Multi-line bodies on buffers: where to put the body (e.g. a batch's shared memory). */
   allocator?: BodyAllocator;
+  /**
+   * Nobody reads the status text (RETR and DELE bursts without a trace): it is not decoded, the
+   * reply's `status` is ''. Thousands of replies then make no string each.
+   */
+  quiet?: boolean;
 }
 
 /**
@@ -88,6 +93,11 @@ const UPPER_O = 0x4f;
 const UPPER_K = 0x4b;
 const UPPER_E = 0x45;
 const UPPER_R = 0x52;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const OCTETS = Buffer.from(' octets');
+/** The reply to a quiet single-line request (its status is not read): one object for them all. */
+const QUIET_OK: Reply = Object.freeze({ status: '' });
 
 /** Where a reply goes: one object per `expect`, one shared by a whole `expectAll` burst. */
 interface Settle {
@@ -154,8 +164,10 @@ export class ResponseReader {
   // lives here and is reset when it settles: no object per reply while a burst is answered.
   /** Its request (undefined: nothing awaited). */
   private req: ReplyRequest | undefined = undefined;
-  /** Status text after "+OK", once its status line has been read. */
+  /** Status text after "+OK", once its status line has been read ('' when the request is quiet). */
   private status: string | undefined = undefined;
+  /** "+OK 2312 octets" (RETR on most servers): 2312, a first guess for the body's size; else 0. */
+  private octets = 0;
   /** Body bytes are copied into one growing buffer: no per-line objects, no final concat. */
   private out: Buffer = EMPTY;
   private bodyBytes = 0;
@@ -216,6 +228,7 @@ export class ResponseReader {
     const head = this.queue[0];
     this.req = head?.requests[head.next];
     this.status = undefined;
+    this.octets = 0;
     this.out = EMPTY;
     this.bodyBytes = 0;
     this.lineCount = 0;
@@ -339,8 +352,7 @@ export class ResponseReader {
     }
     // "+OK 2312 octets" (RETR on most servers) is a good first guess for the size; capped, so
     // the server's word alone cannot make us allocate much: real bytes grow the buffer.
-    const hint =
-      this.out.length === 0 ? Math.min(Number(/^(\d{1,12}) octets/.exec(this.status ?? '')?.[1] ?? 0) + 64, req.maxBodyBytes ?? 1 << 20, 1 << 20) : 0;
+    const hint = this.out.length === 0 ? Math.min(this.octets + 64, req.maxBodyBytes ?? 1 << 20, 1 << 20) : 0;
     const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, need, hint));
     copyBytes(this.out, 0, this.bodyBytes, grown, 0);
     if (this.inArena) {
@@ -425,11 +437,13 @@ export class ResponseReader {
     const b0 = buf[start];
     if (b0 === PLUS && length >= 3 && buf[start + 1] === UPPER_O && buf[start + 2] === UPPER_K) {
       // One reply per message and one per DELE: no regular expression for the optional space.
-      this.status = buf.toString('latin1', start + (buf[start + 3] === SPACE && length > 3 ? 4 : 3), stop);
+      const text = start + (buf[start + 3] === SPACE && length > 3 ? 4 : 3);
       if (!req.multiline) {
-        this.settle({ status: this.status });
+        this.settle(req.quiet ? QUIET_OK : { status: buf.toString('latin1', text, stop) });
         return;
       }
+      this.status = req.quiet ? '' : buf.toString('latin1', text, stop);
+      this.octets = octetsHint(buf, text, stop);
       this.raw = req.maxLines === undefined && req.maxLineLength === undefined;
       if (!this.raw) this.out = Buffer.allocUnsafe(1024);
       return;
@@ -482,6 +496,16 @@ export class ResponseReader {
       this.fail(new Pop3ProtocolError(`${req.what ?? 'the reply'} has more than ${req.maxLines} lines`));
     }
   }
+}
+
+/** `n` of "n octets" at `buf[from, to)` (1 to 12 digits, as RETR's status says on most servers), else 0. */
+function octetsHint(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let i = from;
+  while (i < to && i - from <= 12 && buf[i]! >= DIGIT_0 && buf[i]! <= DIGIT_9) n = n * 10 + buf[i++]! - DIGIT_0;
+  if (i === from || i - from > 12 || i + OCTETS.length > to) return 0;
+  for (let k = 0; k < OCTETS.length; k++) if (buf[i + k] !== OCTETS[k]) return 0;
+  return n;
 }
 
 /**
