@@ -31,8 +31,12 @@ class JsonBytes {
     }
   }
 
-  /** A non-negative integer. */
-  uint(n: number): void {
+  /** A number: a size or a time in ms (digit by digit when it is a non-negative integer, as they are). */
+  number(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.raw(JSON.stringify(n));
+      return;
+    }
     let d = 1;
     while (d * 10 <= n) d *= 10;
     for (; d >= 1; d = Math.floor(d / 10)) this.buf[this.at++] = 0x30 + (Math.floor(n / d) % 10);
@@ -54,7 +58,7 @@ function entries(out: JsonBytes, uidls: readonly { uidl: string }[], keys: reado
     out.raw(':{"key":');
     out.string(keys[i]!);
     out.raw(fields);
-    out.uint(bodies[i]!.length);
+    out.number(bodies[i]!.length);
     out.raw('}');
   }
 }
@@ -73,7 +77,7 @@ export function pendingLine(uidls: readonly { uidl: string }[], keys: readonly s
   out.raw('{"pending":{');
   entries(out, uidls, keys, bodies, fields);
   out.raw('},"lastArrivalMs":');
-  out.uint(lastArrivalMs);
+  out.number(lastArrivalMs);
   out.raw('}\n');
   return out.done();
 }
