@@ -22,7 +22,9 @@ import { generateMaildir } from '../test/helpers/maildir-generator.js';
 import { mpopRun } from './pop3-sync.js';
 
 function fmtMono(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0').slice(0, 6)}`;
+  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n)
+    .padStart(9, '0')
+    .slice(0, 6)}`;
 }
 
 /** CPU ms per thread name (Linux /proc): the main thread, the file writer, libuv and V8 helpers. */
