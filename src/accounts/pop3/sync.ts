@@ -173,7 +173,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
   const loggedInAt = now();
-  const caps = await client.capabilities();
+  const { caps, scan, listing: uidls } = await client.capabilitiesAndListings();
+  // Whether to pipeline RETR and DELE: as this user's CAPA says.
   const pipelining = caps?.has('PIPELINING') ?? false;
   // After login, CAPA's LOGIN-DELAY is this user's (RFC 2449): the next check waits that long.
   const loginDelay = client.loginDelaySeconds;
@@ -185,9 +186,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     delete state.loginNotBefore;
   }
 
-  const scan = await client.list();
   const sizeOf = new Map(scan.map((e) => [e.msg, e.size]));
-  let listing = await client.uidl();
+  let listing = uidls;
   const usedHeaderHashFallback = listing === undefined;
   if (!listing) {
     trace?.('the server has no UIDL: matching messages by a hash of their headers (weaker)');
