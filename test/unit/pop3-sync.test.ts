@@ -85,6 +85,18 @@ test('a message over maxMessageBytes is left on the server and reported; the oth
   assert.deepEqual([...s.deleted].sort(), [1, 3]);
 });
 
+test('LIST not numbered 1 to n: each size is still the one of its message number (the large one is left)', async () => {
+  const messages = [message(1), message(2, 'x'.repeat(5000)), message(3)];
+  const listed = (m: number) => `${m} ${messages[m - 1]!.length}\r\n`;
+  const { s, opts } = await setup('list-gap', {
+    messages,
+    override: (line) => (line === 'LIST' ? `+OK\r\n${listed(2)}${listed(3)}.\r\n` : line === 'UIDL' ? '+OK\r\n2 uid-2\r\n3 uid-3\r\n.\r\n' : undefined),
+  });
+  const result = await syncMailbox({ ...opts, limits: { maxMessageBytes: 1000 } });
+  assert.deepEqual([result.downloaded, result.skippedTooLarge], [1, 1]);
+  assert.deepEqual([...s.deleted], [3]);
+});
+
 test('a second sync of the same account while one runs is refused; a stale lock of a dead process is taken over', async () => {
   const { opts } = await setup('lock', { messages: [message(1)] });
   await writeFile(`${opts.statePath}.lock`, String(process.pid)).catch(async () => {
