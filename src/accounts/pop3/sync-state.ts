@@ -84,9 +84,14 @@ function checkedState(raw: Partial<Pop3State>, statePath: string): Pop3State {
   };
 }
 
+/** The state file's text (a sync ending may make it before it knows it will save it). */
+export function stateText(state: Pop3State): string {
+  return JSON.stringify(state);
+}
+
 /** Writes the whole state durably, then empties the journal (everything in it is in the file now). */
-export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {
-  await writeFileAtomic(statePath, JSON.stringify(state));
+export async function saveSyncState(statePath: string, state: Pop3State | string): Promise<void> {
+  await writeFileAtomic(statePath, typeof state === 'string' ? state : stateText(state));
   const path = journalPath(statePath);
   let handle: FileHandle | undefined;
   try {

@@ -38,6 +38,7 @@ import {
   readDeleteRequests,
   saveSyncState,
   StateJournal,
+  stateText,
   uidlOfKey,
   type JournalRecord,
   type Pop3PendingEntry,
@@ -313,6 +314,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // fsynced and recorded: the writer thread is not idle between batches. Stages finish in batch
   // order, and none after one that failed; at most two batches are between writer and journal.
   const stages: Promise<void>[] = [];
+  let quitting: Promise<void>;
   try {
     for (const [b, batch] of all.entries()) {
       if (b >= 2) await stages[b - 2];
@@ -371,6 +373,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     }
     for (const stage of stages) await stage;
     await Promise.all(deles);
+    // Everything is stored and recorded and every DELE answered: QUIT leaves now, and what it does
+    // not depend on is done while the server expunges (for thousands of messages, a long wait).
+    quitting = client.quit();
+    quitting.catch(() => undefined); // awaited below
   } finally {
     // Every stage has settled (a failed one stops the loop only after the earlier ones).
     await Promise.allSettled(stages);
@@ -382,14 +388,21 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   for (const entry of Object.values(state.messages)) {
     if (config.leaveOnServer && config.deleteAfterDays !== undefined) {
       entry.deleteOnServerAfter = new Date(Date.parse(entry.downloadedAt) + config.deleteAfterDays * DAY_MS).toISOString();
-    } else {
+    } else if (entry.deleteOnServerAfter !== undefined) {
       delete entry.deleteOnServerAfter;
     }
   }
+  state.usedHeaderHashFallback = usedHeaderHashFallback;
+  // The state to save if QUIT is answered +OK (the server then removed every message marked with
+  // DELE), made while it expunges; saved only once it has answered, as the other one otherwise.
+  const removed = new Set(deleted);
+  const kept: Record<string, Pop3StateEntry> = Object.create(null);
+  for (const uidl in state.messages) if (!removed.has(uidl)) kept[uidl] = state.messages[uidl]!;
+  const stateAfterQuit = stateText({ ...state, messages: kept });
 
   let quitConfirmed = true;
   try {
-    await client.quit();
+    await quitting;
   } catch (err) {
     // Every DELE was answered; only the QUIT reply is missing. Whether the server committed them
     // is unknown, but nothing can be lost either way: they stay recorded as stored, and the next
@@ -398,11 +411,13 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     quitConfirmed = false;
     trace?.(`no reply to QUIT (${sanitizeLine(err.message)}): the next sync checks which messages the server removed`);
   }
-  // QUIT answered +OK: the server has removed every message marked with DELE.
-  if (quitConfirmed) for (const uidl of deleted) delete state.messages[uidl];
-  state.usedHeaderHashFallback = usedHeaderHashFallback;
-  await saveSyncState(statePath, state);
-  if (quitConfirmed) await clearDeleteRequests(statePath, requests);
+  if (quitConfirmed) {
+    state.messages = kept;
+    await saveSyncState(statePath, stateAfterQuit);
+    await clearDeleteRequests(statePath, requests);
+  } else {
+    await saveSyncState(statePath, state);
+  }
   const deletedOnServer = quitConfirmed ? deleted.length : 0;
   trace?.(
     `sync done: ${progress.done} downloaded, ${deletedOnServer} deleted on the server${quitConfirmed ? '' : `, ${deleted.length} deletion(s) unconfirmed`}`,
