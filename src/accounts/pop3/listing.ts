@@ -58,21 +58,31 @@ function decimal(body: Buffer, start: number, end: number): number {
 }
 
 export function parseUidlListing(body: Buffer, where: string): UidlEntry[] {
+  // One loop, no callback per line: this parse is on the way to the first RETR, in a process that
+  // runs it once (cold code), where a call per line cost about as much as the parsing itself.
   const out: UidlEntry[] = [];
   const seen = new Set<string>();
-  eachLine(body, (start, end) => {
-    const msgEnd = digitsEnd(body, start, end, MSG_MAX_DIGITS);
-    const from = msgEnd + 1;
-    let ok = msgEnd !== -1 && body[msgEnd] === SPACE && end > from && end - from <= UIDL_MAX_LENGTH;
-    for (let i = from; ok && i < end; i++) ok = body[i]! >= UIDL_MIN && body[i]! <= UIDL_MAX;
-    if (!ok) throw new AccountError('protocol', `${where}: the server sent a malformed UIDL line`);
-    const uidl = body.toString('latin1', from, end);
-    if (seen.has(uidl)) {
-      throw new AccountError('protocol', `${where}: the server reports the same UIDL for two messages; refusing to sync so no mail is deleted by mistake`);
+  const n = body.length;
+  let start = 0;
+  while (start < n) {
+    let nl = body.indexOf(LF, start);
+    if (nl === -1) nl = n;
+    const end = nl > start && body[nl - 1] === CR ? nl - 1 : nl;
+    if (end > start) {
+      const msgEnd = digitsEnd(body, start, end, MSG_MAX_DIGITS);
+      const from = msgEnd + 1;
+      let ok = msgEnd !== -1 && body[msgEnd] === SPACE && end > from && end - from <= UIDL_MAX_LENGTH;
+      for (let i = from; ok && i < end; i++) ok = body[i]! >= UIDL_MIN && body[i]! <= UIDL_MAX;
+      if (!ok) throw new AccountError('protocol', `${where}: the server sent a malformed UIDL line`);
+      const uidl = body.toString('latin1', from, end);
+      if (seen.has(uidl)) {
+        throw new AccountError('protocol', `${where}: the server reports the same UIDL for two messages; refusing to sync so no mail is deleted by mistake`);
+      }
+      seen.add(uidl);
+      out.push({ msg: decimal(body, start, msgEnd), uidl });
     }
-    seen.add(uidl);
-    out.push({ msg: decimal(body, start, msgEnd), uidl });
-  });
+    start = nl + 1;
+  }
   return out;
 }
 
