@@ -44,6 +44,7 @@ import {
   type Pop3PendingEntry,
   type Pop3State,
   type Pop3StateEntry,
+  uidlTable,
 } from './sync-state.js';
 
 export { locationOf, markForServerDeletion, loadSyncState } from './sync-state.js';
@@ -327,7 +328,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
       });
       // Recorded in the journal only: state.pending would hold them for this iteration alone (a
       // failure below saves no state; the journal is what the next sync reads).
-      const pending: Record<string, Pop3PendingEntry> = {};
+      const pending = uidlTable<Pop3PendingEntry>();
       for (let i = 0; i < batch.length; i++) pending[batch[i]!.uidl] = { key: items[i]!.key, size: items[i]!.body.length };
       state.lastArrivalMs = arrival - 1;
       await record({ pending, lastArrivalMs: state.lastArrivalMs });
@@ -345,7 +346,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
         await maildir.syncFolder(INBOX);
         await previous;
         const downloadedAt = now().toISOString();
-        const stored: Record<string, Pop3StateEntry> = {};
+        const stored = uidlTable<Pop3StateEntry>();
         batch.forEach((e, i) => {
           const size = items[i]!.body.length;
           stored[e.uidl] = state.messages[e.uidl] = { key: items[i]!.key, downloadedAt, size };
@@ -396,7 +397,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // The state to save if QUIT is answered +OK (the server then removed every message marked with
   // DELE), made while it expunges; saved only once it has answered, as the other one otherwise.
   const removed = new Set(deleted);
-  const kept: Record<string, Pop3StateEntry> = Object.create(null);
+  const kept = uidlTable<Pop3StateEntry>();
   for (const uidl in state.messages) if (!removed.has(uidl)) kept[uidl] = state.messages[uidl]!;
   const stateAfterQuit = stateText({ ...state, messages: kept });
 
