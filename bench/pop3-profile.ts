@@ -4,7 +4,9 @@
 // Run with PROFILE=out.cpuprofile to record a CPU profile of the syncs alone (not the set-up),
 // HEAP_PROFILE=out.heapprofile for a sampled profile of everything they allocate.
 // PROGRESS=1 prints when each batch was stored (count@ms since the sync began).
-// TRACE_HEAD=N prints the protocol trace's first N lines with ms since the sync began (the login).
+// TRACE_HEAD=N prints the protocol trace's first N lines with ms since the sync began (the login);
+// TRACE_MATCH=regex prints only the lines it matches, from the whole trace (e.g. the start and the
+// end without the bursts: TRACE_HEAD=100000 TRACE_MATCH='^(?!C: (RETR|DELE)|S: \+OK ?$|S: \+OK.*octets)').
 // Each round also says how long Dovecot's pop3 process slept (see watchServer; NO_SERVER_WATCH=1
 // turns it off); MPOP=1 runs mpop on the same job instead of tmail, for that figure's baseline.
 // BENCH_POP3_MESSAGES=N (default 10,000), BENCH_POP3_ROUNDS=N (default 1).
@@ -20,7 +22,9 @@ import { generateMaildir } from '../test/helpers/maildir-generator.js';
 import { mpopRun } from './pop3-sync.js';
 
 function fmtMono(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0').slice(0, 6)}`;
+  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n)
+    .padStart(9, '0')
+    .slice(0, 6)}`;
 }
 
 /** CPU ms per thread name (Linux /proc): the main thread, the file writer, libuv and V8 helpers. */
@@ -87,6 +91,7 @@ function watchServer(masterPid: number): () => string {
   };
 }
 
+const traceMatch = process.env.TRACE_MATCH ? new RegExp(process.env.TRACE_MATCH) : undefined;
 const COUNT = Number(process.env.BENCH_POP3_MESSAGES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_POP3_ROUNDS ?? 1);
 const server = await startDovecot(existsSync('/dev/shm') ? { baseDir: '/dev/shm' } : {});
@@ -123,6 +128,8 @@ try {
         });
       } else {
         await session.post('Profiler.enable');
+        // PROFILE_INTERVAL_US=100 samples 10 times as often as the default (for a short stretch).
+        if (process.env.PROFILE_INTERVAL_US) await session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROFILE_INTERVAL_US) });
         await session.post('Profiler.start');
       }
     }
@@ -160,6 +167,7 @@ try {
       ...(process.env.TRACE_HEAD
         ? {
             trace: (l: string) => {
+              if (traceMatch && !traceMatch.test(l)) return;
               if (traced++ < Number(process.env.TRACE_HEAD)) process.stderr.write(`${(performance.now() - t0).toFixed(1)} ${l.slice(0, 100)}\n`);
             },
           }

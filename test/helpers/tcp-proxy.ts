@@ -68,18 +68,50 @@ export function rewriteServer(rewrite: (chunk: Buffer) => Buffer): NonNullable<P
 }
 
 /**
+ * POP3 (cleartext): the server's bytes as whole replies, each with the command it answers (replies
+ * come in the order of the commands, also when the client pipelines them, RFC 2449; the last
+ * command sent is then not the one answered). `rewrite` returns what to send instead of a reply
+ * (latin1), or 'cut'; an incomplete reply is held until its end arrives. The greeting's command
+ * is ''.
+ */
+export function pop3ByReply(rewrite: (reply: string, command: string, conn: ProxyConnection) => string | 'cut'): NonNullable<ProxyHooks['onServerData']> {
+  const sessions = new WeakMap<ProxyConnection, { greeted: boolean; answered: number; pending: string }>();
+  return (chunk, conn) => {
+    let session = sessions.get(conn);
+    if (!session) sessions.set(conn, (session = { greeted: false, answered: 0, pending: '' }));
+    session.pending += chunk.toString('latin1');
+    let out = '';
+    for (;;) {
+      const command = session.greeted ? conn.commands[session.answered] : '';
+      if (command === undefined) break;
+      const text = session.pending;
+      const statusEnd = text.indexOf('\r\n');
+      if (statusEnd < 0) break;
+      const multiline = text.startsWith('+OK') && /^(CAPA|LIST|UIDL|RETR \S+|TOP \S+ \S+)$/i.test(command);
+      const bodyEnd = multiline ? text.indexOf('\r\n.\r\n', statusEnd) : statusEnd;
+      if (bodyEnd < 0) break;
+      const end = multiline ? bodyEnd + 5 : statusEnd + 2;
+      session.pending = text.slice(end);
+      const reply = rewrite(text.slice(0, end), command, conn);
+      if (reply === 'cut') return 'cut';
+      out += reply;
+      if (session.greeted) session.answered++;
+      session.greeted = true;
+    }
+    return out ? [Buffer.from(out, 'latin1')] : [];
+  };
+}
+
+/**
  * POP3 (cleartext): adds `LOGIN-DELAY <seconds>` to every CAPA reply, so the real Dovecot (which
- * has no LOGIN-DELAY) plays a server that allows one login per `seconds` (RFC 2449). Dovecot's CAPA
- * reply comes in one chunk; the line goes before its terminating ".".
+ * has no LOGIN-DELAY) plays a server that allows one login per `seconds` (RFC 2449). The line goes
+ * before the reply's terminating ".".
  */
 export function pop3LoginDelay(seconds: number): NonNullable<ProxyHooks['onServerData']> {
-  return (chunk, conn) => {
-    if (conn.lastCommand.toUpperCase() !== 'CAPA') return [chunk];
-    const text = chunk.toString('latin1');
-    const end = text.startsWith('+OK') ? text.indexOf('\r\n.\r\n') : -1;
-    if (end < 0 || /^LOGIN-DELAY/m.test(text)) return [chunk];
-    return [Buffer.from(`${text.slice(0, end)}\r\nLOGIN-DELAY ${seconds}${text.slice(end)}`, 'latin1')];
-  };
+  return pop3ByReply((reply, command) => {
+    if (command.toUpperCase() !== 'CAPA' || !reply.startsWith('+OK') || /^LOGIN-DELAY/m.test(reply)) return reply;
+    return `${reply.slice(0, -5)}\r\nLOGIN-DELAY ${seconds}\r\n.\r\n`;
+  });
 }
 
 /**
@@ -88,10 +120,7 @@ export function pop3LoginDelay(seconds: number): NonNullable<ProxyHooks['onServe
  * then ends that session without changes.)
  */
 export function pop3RefuseLoginAsTooSoon(): NonNullable<ProxyHooks['onServerData']> {
-  return (chunk, conn) => {
-    if (!/^PASS /i.test(conn.lastCommand) || !chunk.toString('latin1').startsWith('+OK')) return [chunk];
-    return [Buffer.from('-ERR [LOGIN-DELAY] Wait before logging in again\r\n', 'latin1')];
-  };
+  return pop3ByReply((reply, command) => (/^PASS /i.test(command) && reply.startsWith('+OK') ? '-ERR [LOGIN-DELAY] Wait before logging in again\r\n' : reply));
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 1));

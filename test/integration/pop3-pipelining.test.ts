@@ -14,9 +14,9 @@ import { Maildir } from '../../src/store/maildir.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
-import { startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { pop3ByReply, startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
 
-const USERS = ['offered', 'hidden', 'cut-retr', 'cut-dele'].map((u) => ({ user: u, password: `${u}-pw` }));
+const USERS = ['offered', 'hidden', 'no-uidl', 'cut-retr', 'cut-dele'].map((u) => ({ user: u, password: `${u}-pw` }));
 const COUNT = 120;
 const BATCH = 50;
 
@@ -29,6 +29,11 @@ interface Watch {
   hooks: ProxyHooks;
   /** The longest run of one command word sent without waiting for a reply in between. */
   longestBurst(word: string): number;
+  /**
+   * The login and the commands after it, each group of commands sent without waiting for a reply
+   * in between joined by '+': e.g. ['CAPA', 'USER+PASS', 'CAPA+LIST+UIDL', …].
+   */
+  groups(): string[];
 }
 
 function watch(extra: ProxyHooks = {}): Watch {
@@ -40,6 +45,14 @@ function watch(extra: ProxyHooks = {}): Watch {
         seen.push({ word: line.split(' ')[0]!, serverBytes: conn.serverBytes });
         return extra.onClientLine?.(line, conn) ?? 'forward';
       },
+    },
+    groups() {
+      const out: string[] = [];
+      for (const [i, s] of seen.entries()) {
+        if (i > 0 && seen[i - 1]!.serverBytes === s.serverBytes) out[out.length - 1] += `+${s.word}`;
+        else out.push(s.word);
+      }
+      return out;
     },
     longestBurst(word) {
       let best = 0;
@@ -54,9 +67,8 @@ function watch(extra: ProxyHooks = {}): Watch {
   };
 }
 
-/** Removes PIPELINING from the CAPA reply, as a server without it would answer. */
-const withoutPipelining: NonNullable<ProxyHooks['onServerData']> = (chunk, conn) =>
-  conn.lastCommand === 'CAPA' ? [Buffer.from(chunk.toString('latin1').replace(/^PIPELINING\r\n/m, ''), 'latin1')] : [chunk];
+/** Removes PIPELINING from the CAPA replies, as a server without it would answer. */
+const withoutPipelining = pop3ByReply((reply, command) => (command === 'CAPA' ? reply.replace(/^PIPELINING\r\n/m, '') : reply));
 
 describe('POP3 PIPELINING against Dovecot', dovecotTestOptions(), () => {
   let server: DovecotServer;
@@ -100,6 +112,8 @@ describe('POP3 PIPELINING against Dovecot', dovecotTestOptions(), () => {
     proxy.hooks = w.hooks;
     const r = await syncMailbox(viaProxy('offered'));
     assert.equal(r.downloaded, COUNT);
+    // Offered before login: USER and PASS in one burst, then CAPA, LIST and UIDL in one burst.
+    assert.deepEqual(w.groups().slice(0, 3), ['CAPA', 'USER+PASS', 'CAPA+LIST+UIDL']);
     // The first two batches are asked for at once (two arenas), before the first reply.
     assert.equal(w.longestBurst('RETR'), 2 * BATCH, 'the first two batches of RETR sent before the first reply');
     // Batch 3 is asked for once batch 1's bytes are handed to the file writer, before batch 1's
@@ -117,10 +131,23 @@ describe('POP3 PIPELINING against Dovecot', dovecotTestOptions(), () => {
     proxy.hooks = w.hooks;
     const r = await syncMailbox(viaProxy('hidden'));
     assert.equal(r.downloaded, COUNT);
+    assert.deepEqual(w.groups().slice(0, 6), ['CAPA', 'USER', 'PASS', 'CAPA', 'LIST', 'UIDL'], 'each command waits for the reply before it');
     assert.equal(w.longestBurst('RETR'), 1, 'each RETR waits for the reply before it');
     assert.equal(w.longestBurst('DELE'), 1, 'each DELE waits for the reply before it');
     await assertExactly(options('hidden').maildir, expected);
     assert.equal(await serverCount(server, 'hidden', 'hidden-pw'), 0);
+  });
+
+  test('UIDL refused in the pipelined burst after login: messages matched by header hash (TOP), same result', async () => {
+    const expected = await generate('no-uidl');
+    const w = watch({ onServerData: pop3ByReply((reply, command) => (command === 'UIDL' ? '-ERR Unknown command: UIDL\r\n' : reply)) });
+    proxy.hooks = w.hooks;
+    const r = await syncMailbox(viaProxy('no-uidl'));
+    assert.equal(w.groups()[2], 'CAPA+LIST+UIDL');
+    assert.equal(r.usedHeaderHashFallback, true);
+    assert.equal(r.downloaded, COUNT);
+    await assertExactly(options('no-uidl').maildir, expected);
+    assert.equal(await serverCount(server, 'no-uidl', 'no-uidl-pw'), 0);
   });
 
   // The first two batches' RETRs are sent at once; the cut comes when about half of the second

@@ -15,7 +15,7 @@ import { tmpWriterPid } from '../../src/store/maildir-names.js';
 import { dovecotTestOptions, startDovecot, type DovecotServer } from '../helpers/dovecot.js';
 import { generateMaildir } from '../helpers/maildir-generator.js';
 import { assertExactly, localMessages, pop3Config, serverCount, snapshot } from '../helpers/pop3-sync-fixtures.js';
-import { startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { pop3ByReply, startTcpProxy, type ProxyHooks, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const SCENARIOS = ['mid-retr', 'mid-retr-after-a-stored-batch', 'after-deles', 'quit-not-sent', 'quit-unanswered', 'mid-uidl', 'mid-dele-batch'];
 const KILL_RUNS = 24;
@@ -92,7 +92,7 @@ describe('POP3 sync fault matrix', dovecotTestOptions(), () => {
     'after-deles': () => cutAtLine((line) => line === 'DELE 70'),
     'quit-not-sent': () => cutAtLine((line) => line === 'QUIT'),
     'quit-unanswered': () => cutAtLine((line) => line === 'QUIT', 'forward-then-cut'),
-    'mid-uidl': () => ({ onServerData: (chunk, conn) => (conn.lastCommand === 'UIDL' ? 'cut' : [chunk]) }),
+    'mid-uidl': () => ({ onServerData: pop3ByReply((reply, command) => (command === 'UIDL' ? 'cut' : reply)) }),
     'mid-dele-batch': () => cutAtLine((line) => line === 'DELE 5'),
   };
 

@@ -136,7 +136,7 @@ describe('POP3 sync against Dovecot', dovecotTestOptions(), () => {
     assert.equal(await serverCount(server, 'basic', 'basic-pw'), 0);
     const again = await syncMailbox(opts);
     assert.equal(again.downloaded, 0);
-    assert.deepEqual((await loadSyncState(opts.statePath)).messages, {});
+    assert.deepEqual({ ...(await loadSyncState(opts.statePath)).messages }, {});
   });
 
   test('leaveOnServer keeps the server copy and never downloads it twice', async () => {

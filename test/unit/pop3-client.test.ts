@@ -42,6 +42,24 @@ test('a wrong password is an auth error that names the user, never the password'
   c.close();
 });
 
+test('PIPELINING offered: USER and PASS leave together; a refused USER is the error, PASS stays redacted', async () => {
+  const s = await fake({ capa: ['USER', 'UIDL', 'PIPELINING'] });
+  const lines: string[] = [];
+  const c = await connect(s.port, { trace: (l) => lines.push(l) });
+  await c.capabilities();
+  await assert.rejects(c.login({ user: 'mallory', password: 'hunter2', allowUserPass: true }), (e: unknown) => {
+    assert.ok(e instanceof AccountError);
+    assert.equal(e.kind, 'auth');
+    assert.equal(e.message, `POP3 127.0.0.1:${s.port}: login failed for mallory: no such user`);
+    return true;
+  });
+  // Sent without waiting for USER's reply (one at a time, a refused USER would stop before PASS).
+  assert.deepEqual(s.commands.slice(-2), ['USER mallory', 'PASS hunter2']);
+  assert.ok(lines.includes('C: PASS ***'));
+  assert.ok(!lines.some((l) => l.includes('hunter2')));
+  c.close();
+});
+
 test('APOP when the greeting has a timestamp; trace redacts the digest and the password', async () => {
   const s = await fake({ greeting: 'ready <1896.697170952@dbc.mtview.ca.us>' });
   const lines: string[] = [];

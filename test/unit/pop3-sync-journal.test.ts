@@ -42,7 +42,7 @@ test('appended batches are replayed on load; a torn last line is ignored; writin
 
   const loaded = await loadSyncState(statePath);
   assert.deepEqual(Object.keys(loaded.messages).sort(), ['a', 'old']);
-  assert.deepEqual(loaded.pending, { b: { key: 'kb', size: 10 } }, 'b was announced but never recorded as stored');
+  assert.deepEqual({ ...loaded.pending }, { b: { key: 'kb', size: 10 } }, 'b was announced but never recorded as stored');
   assert.equal(loaded.lastArrivalMs, 1000);
 
   await saveSyncState(statePath, loaded);

@@ -53,7 +53,7 @@ test('a crash after storing but before recording: the next sync adopts the store
   await assert.rejects(syncMailbox({ ...opts, maildir: crashing }), /simulated crash/);
   const state = await loadSyncState(opts.statePath);
   assert.equal(Object.keys(state.pending).length, 10, 'the digests were recorded before delivery');
-  assert.deepEqual(state.messages, {}, 'nothing recorded as stored');
+  assert.deepEqual({ ...state.messages }, {}, 'nothing recorded as stored');
   assert.equal(s.deleted.size, 0, 'nothing deleted on the server after a failure');
   const stored = (await localFiles(real)).length;
   assert.equal(stored, 4, 'stored before the crash');
@@ -62,7 +62,7 @@ test('a crash after storing but before recording: the next sync adopts the store
   assert.equal(result.downloaded, 10 - stored, 'only the messages never stored');
   assert.equal((await localFiles(real)).length, 10);
   assert.equal(s.deleted.size, 10);
-  assert.deepEqual((await loadSyncState(opts.statePath)).pending, {});
+  assert.deepEqual({ ...(await loadSyncState(opts.statePath)).pending }, {});
 });
 
 test('a server without UIDL: messages matched by a header hash, reported in the result', async () => {
@@ -83,6 +83,29 @@ test('a message over maxMessageBytes is left on the server and reported; the oth
   const result = await syncMailbox({ ...opts, limits: { maxMessageBytes: 1000 } });
   assert.deepEqual([result.downloaded, result.skippedTooLarge, result.deletedOnServer, result.keptOnServer], [2, 1, 2, 1]);
   assert.deepEqual([...s.deleted].sort(), [1, 3]);
+});
+
+test('LIST not numbered 1 to n: each size is still the one of its message number (the large one is left)', async () => {
+  const messages = [message(1), message(2, 'x'.repeat(5000)), message(3)];
+  const listed = (m: number) => `${m} ${messages[m - 1]!.length}\r\n`;
+  const { s, opts } = await setup('list-gap', {
+    messages,
+    override: (line) => (line === 'LIST' ? `+OK\r\n${listed(2)}${listed(3)}.\r\n` : line === 'UIDL' ? '+OK\r\n2 uid-2\r\n3 uid-3\r\n.\r\n' : undefined),
+  });
+  const result = await syncMailbox({ ...opts, limits: { maxMessageBytes: 1000 } });
+  assert.deepEqual([result.downloaded, result.skippedTooLarge], [1, 1]);
+  assert.deepEqual([...s.deleted], [3]);
+});
+
+test('UIDLs named like Object.prototype properties ("constructor", "__proto__", …) are messages like any other', async () => {
+  const uidls = ['constructor', '__proto__', 'toString', 'abc'];
+  const { s, opts } = await setup('proto-uidls', { messages: uidls.map((_, i) => message(i)), uidls });
+  const kept = await syncMailbox({ ...opts, config: { ...opts.config, leaveOnServer: true } });
+  assert.deepEqual([kept.downloaded, s.deleted.size], [4, 0], 'each one downloaded, none deleted');
+  assert.deepEqual(Object.keys((await loadSyncState(opts.statePath)).messages).sort(), [...uidls].sort(), 'each one recorded');
+  const deleting = await syncMailbox(opts);
+  assert.deepEqual([deleting.downloaded, deleting.deletedOnServer], [0, 4], 'recognised as stored: not downloaded twice');
+  assert.equal((await localFiles(opts.maildir)).length, 4);
 });
 
 test('a second sync of the same account while one runs is refused; a stale lock of a dead process is taken over', async () => {
@@ -152,7 +175,7 @@ test("batch mode: one directory fsync per batch, after the batch's renames and b
     throw new AccountError('local', 'Cannot save mail in X: an input/output error occurred.');
   };
   await assert.rejects(syncMailbox({ ...more.opts, maildir: failing }), /input\/output error/);
-  assert.deepEqual((await loadSyncState(more.opts.statePath)).messages, {});
+  assert.deepEqual({ ...(await loadSyncState(more.opts.statePath)).messages }, {});
   assert.equal(more.s.deleted.size, 0);
   // The next sync adopts the files already there (pending digests) instead of storing them twice.
   const again = await syncMailbox(more.opts);

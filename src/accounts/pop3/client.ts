@@ -101,6 +101,12 @@ export class Pop3Client {
   loggedIn = false;
   /** The arguments of each CAPA word from the last CAPA reply, e.g. LOGIN-DELAY -> "900". */
   capabilityArgs = new Map<string, string>();
+  /**
+   * True once CAPA was answered (+OK or -ERR) on this connection; after STLS, once answered over
+   * TLS (RFC 2595: what was learnt before the handshake is discarded, a man in the middle may
+   * have altered it).
+   */
+  capabilitiesRead = false;
   private closed = false;
   private outgoing: string[] = [];
 
@@ -184,6 +190,8 @@ export class Pop3Client {
     this.socket = secure;
     this.reader = new ResponseReader();
     attach(secure, this.reader, this.limits.timeoutMs);
+    this.capabilityArgs = new Map();
+    this.capabilitiesRead = false;
     this.options.trace?.('TLS established (STLS)');
   }
 
@@ -199,11 +207,22 @@ export class Pop3Client {
         caps.add(word.toUpperCase());
         this.capabilityArgs.set(word.toUpperCase(), args.join(' '));
       }
+      this.capabilitiesRead = true;
       return caps;
     } catch (err) {
-      if (err instanceof Pop3ServerError) return undefined;
+      if (err instanceof Pop3ServerError) {
+        // No CAPA: nothing is known (an earlier reply's words, e.g. LOGIN-DELAY before login, do not carry over).
+        this.capabilityArgs = new Map();
+        this.capabilitiesRead = true;
+        return undefined;
+      }
       throw err;
     }
+  }
+
+  /** The last CAPA reply offered PIPELINING (RFC 2449): commands may be sent without waiting for replies. */
+  get pipelining(): boolean {
+    return this.capabilityArgs.has('PIPELINING');
   }
 
   /**
@@ -241,8 +260,16 @@ export class Pop3Client {
       this.options.trace?.('APOP requested but the server greeting has no timestamp: using USER/PASS');
     }
     try {
-      await this.command(`USER ${opts.user}`, { multiline: false });
-      await this.command(`PASS ${opts.password}`, { multiline: false }, 'PASS ***');
+      const userSent = this.command(`USER ${opts.user}`, { multiline: false });
+      if (this.pipelining && (opts.allowUserPass ?? this.encrypted)) {
+        // One round trip instead of two (as mpop does): PASS goes out without waiting for USER's
+        // reply, so also when USER is refused — to the same server, over a connection the caller
+        // cleared for the password. A refused USER is still what the error reports.
+        await inOrder([userSent, this.command(`PASS ${opts.password}`, { multiline: false }, 'PASS ***')]);
+      } else {
+        await userSent;
+        await this.command(`PASS ${opts.password}`, { multiline: false }, 'PASS ***');
+      }
       this.authMethod = 'user';
       this.loggedIn = true;
     } catch (err) {
@@ -342,6 +369,23 @@ export class Pop3Client {
     const arg = this.capabilityArgs.get('LOGIN-DELAY');
     const n = arg === undefined ? NaN : Number(arg.split(' ')[0]);
     return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  }
+
+  /**
+   * After login: CAPA (this user's LOGIN-DELAY, and whether to pipeline what follows), LIST and
+   * UIDL (undefined without UIDL support). When the server offered PIPELINING before login (RFC
+   * 2449 allows pipelining once it is announced), the three leave in one write: the server answers
+   * LIST and UIDL right after the scan its first command after login costs, and LIST is parsed
+   * while UIDL arrives. Otherwise one at a time.
+   */
+  async capabilitiesAndListings(): Promise<{ caps: Set<string> | undefined; scan: ScanEntry[]; listing: UidlEntry[] | undefined }> {
+    if (!this.pipelining) {
+      const caps = await this.capabilities();
+      const scan = await this.list();
+      return { caps, scan, listing: await this.uidl() };
+    }
+    const [caps, scan, listing] = await inOrder([this.capabilities(), this.list(), this.uidl()] as const);
+    return { caps, scan, listing };
   }
 
   /** LIST: message numbers and sizes. */
@@ -514,6 +558,16 @@ export class Pop3Client {
       throw describeError(err, this.where);
     }
   }
+}
+
+/**
+ * The results of pipelined commands, once every one has settled (no rejection left unobserved):
+ * the first failure in the order they were sent, else all the values.
+ */
+async function inOrder<T extends readonly unknown[]>(sent: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(sent);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**

@@ -27,20 +27,19 @@ const UIDL_MAX_LENGTH = 70;
 const MSG_MAX_DIGITS = 9;
 const SIZE_MAX_DIGITS = 15;
 
-/**
- * Calls `line(start, end)` for each non-empty line of `body` (`end` before its LF and one CR
- * before that; a line of just "\r" is empty too).
- */
-function eachLine(body: Buffer, line: (start: number, end: number) => void): void {
-  const n = body.length;
-  let start = 0;
-  while (start < n) {
-    let nl = body.indexOf(LF, start);
-    if (nl === -1) nl = n;
-    const end = nl > start && body[nl - 1] === CR ? nl - 1 : nl;
-    if (end > start) line(start, end);
-    start = nl + 1;
-  }
+// Lines are walked in the parsers' own loops, not by a callback per line: the UIDL parse is on the
+// way to the first RETR, in a process that runs it once (cold code), where a call per line cost
+// about as much as the parsing itself.
+
+/** Where the line at `start` ends: its LF, or the end of `body`. */
+function lineFeed(body: Buffer, start: number): number {
+  const nl = body.indexOf(LF, start);
+  return nl === -1 ? body.length : nl;
+}
+
+/** The end of the line's text: before its LF and one CR before that (a line of just "\r" is empty). */
+function textEnd(body: Buffer, start: number, nl: number): number {
+  return nl > start && body[nl - 1] === CR ? nl - 1 : nl;
 }
 
 /** Where the run of 1 to `max` digits at `start` ends, or -1 (none, or too many). */
@@ -60,25 +59,32 @@ function decimal(body: Buffer, start: number, end: number): number {
 export function parseUidlListing(body: Buffer, where: string): UidlEntry[] {
   const out: UidlEntry[] = [];
   const seen = new Set<string>();
-  eachLine(body, (start, end) => {
-    const msgEnd = digitsEnd(body, start, end, MSG_MAX_DIGITS);
-    const from = msgEnd + 1;
-    let ok = msgEnd !== -1 && body[msgEnd] === SPACE && end > from && end - from <= UIDL_MAX_LENGTH;
-    for (let i = from; ok && i < end; i++) ok = body[i]! >= UIDL_MIN && body[i]! <= UIDL_MAX;
-    if (!ok) throw new AccountError('protocol', `${where}: the server sent a malformed UIDL line`);
-    const uidl = body.toString('latin1', from, end);
-    if (seen.has(uidl)) {
-      throw new AccountError('protocol', `${where}: the server reports the same UIDL for two messages; refusing to sync so no mail is deleted by mistake`);
+  for (let start = 0, nl = 0; start < body.length; start = nl + 1) {
+    nl = lineFeed(body, start);
+    const end = textEnd(body, start, nl);
+    if (end > start) {
+      const msgEnd = digitsEnd(body, start, end, MSG_MAX_DIGITS);
+      const from = msgEnd + 1;
+      let ok = msgEnd !== -1 && body[msgEnd] === SPACE && end > from && end - from <= UIDL_MAX_LENGTH;
+      for (let i = from; ok && i < end; i++) ok = body[i]! >= UIDL_MIN && body[i]! <= UIDL_MAX;
+      if (!ok) throw new AccountError('protocol', `${where}: the server sent a malformed UIDL line`);
+      const uidl = body.toString('latin1', from, end);
+      if (seen.has(uidl)) {
+        throw new AccountError('protocol', `${where}: the server reports the same UIDL for two messages; refusing to sync so no mail is deleted by mistake`);
+      }
+      seen.add(uidl);
+      out.push({ msg: decimal(body, start, msgEnd), uidl });
     }
-    seen.add(uidl);
-    out.push({ msg: decimal(body, start, msgEnd), uidl });
-  });
+  }
   return out;
 }
 
 export function parseScanListing(body: Buffer, where: string): ScanEntry[] {
   const out: ScanEntry[] = [];
-  eachLine(body, (start, end) => {
+  for (let start = 0, nl = 0; start < body.length; start = nl + 1) {
+    nl = lineFeed(body, start);
+    const end = textEnd(body, start, nl);
+    if (end === start) continue;
     const msgEnd = digitsEnd(body, start, end, MSG_MAX_DIGITS);
     const sizeEnd = msgEnd === -1 || body[msgEnd] !== SPACE ? -1 : digitsEnd(body, msgEnd + 1, end, SIZE_MAX_DIGITS);
     // What may follow the size (RFC 1939 allows more after a space): anything but a CR.
@@ -86,6 +92,6 @@ export function parseScanListing(body: Buffer, where: string): ScanEntry[] {
     for (let i = sizeEnd + 1; ok && i < end; i++) ok = body[i] !== CR;
     if (!ok) throw new AccountError('protocol', `${where}: the server sent a malformed LIST line`);
     out.push({ msg: decimal(body, start, msgEnd), size: decimal(body, msgEnd + 1, sizeEnd) });
-  });
+  }
   return out;
 }

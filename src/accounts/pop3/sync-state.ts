@@ -56,7 +56,19 @@ export interface Pop3State {
 }
 
 export function emptyState(): Pop3State {
-  return { version: 1, messages: {}, pending: {} };
+  return { version: 1, messages: uidlTable(), pending: uidlTable() };
+}
+
+/**
+ * A table keyed by UIDL, without a prototype: a UIDL is the server's choice of 1-70 printable
+ * characters, and one named "constructor", "toString" or "__proto__" must not look recorded (in a
+ * plain object it finds Object.prototype's, and the message was DELEd without being downloaded)
+ * nor set the prototype instead of an entry. `from` (e.g. parsed JSON) is copied in.
+ */
+export function uidlTable<T>(from?: Record<string, T>): Record<string, T> {
+  const table = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) table[key] = from[key]!;
+  return table;
 }
 
 export async function loadSyncState(statePath: string): Promise<Pop3State> {
@@ -75,8 +87,8 @@ function checkedState(raw: Partial<Pop3State>, statePath: string): Pop3State {
   }
   return {
     version: 1,
-    messages: raw.messages,
-    pending: raw.pending ?? {},
+    messages: uidlTable(raw.messages),
+    pending: uidlTable(raw.pending ?? {}),
     usedHeaderHashFallback: raw.usedHeaderHashFallback,
     lastArrivalMs: typeof raw.lastArrivalMs === 'number' ? raw.lastArrivalMs : undefined,
     loginDelaySeconds: typeof raw.loginDelaySeconds === 'number' ? raw.loginDelaySeconds : undefined,
@@ -84,9 +96,14 @@ function checkedState(raw: Partial<Pop3State>, statePath: string): Pop3State {
   };
 }
 
+/** The state file's text (a sync ending may make it before it knows it will save it). */
+export function stateText(state: Pop3State): string {
+  return JSON.stringify(state);
+}
+
 /** Writes the whole state durably, then empties the journal (everything in it is in the file now). */
-export async function saveSyncState(statePath: string, state: Pop3State): Promise<void> {
-  await writeFileAtomic(statePath, JSON.stringify(state));
+export async function saveSyncState(statePath: string, state: Pop3State | string): Promise<void> {
+  await writeFileAtomic(statePath, typeof state === 'string' ? state : stateText(state));
   const path = journalPath(statePath);
   let handle: FileHandle | undefined;
   try {

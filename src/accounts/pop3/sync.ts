@@ -28,7 +28,7 @@ import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
 import { disambiguate, headerHash } from './header-hash.js';
 import { pendingLine, storedLine } from './journal-lines.js';
-import type { UidlEntry } from './listing.js';
+import type { ScanEntry, UidlEntry } from './listing.js';
 import { describeError } from './network-errors.js';
 import { Pop3ServerError } from './response-reader.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -39,9 +39,11 @@ import {
   readDeleteRequests,
   saveSyncState,
   StateJournal,
+  stateText,
   uidlOfKey,
   type Pop3State,
   type Pop3StateEntry,
+  uidlTable,
 } from './sync-state.js';
 
 export { locationOf, markForServerDeletion, loadSyncState } from './sync-state.js';
@@ -101,6 +103,8 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
     // Files a killed delivery left in tmp/ (the lock says no other sync of this account runs).
     await opts.maildir.cleanTmp(INBOX);
     const state = await loadSyncState(opts.statePath);
+    // Read while we connect and log in: the first RETR does not wait for this fs round trip.
+    const requestsRead = readDeleteRequests(opts.statePath);
     const now = opts.now ?? (() => new Date());
     // The server would refuse a login now (LOGIN-DELAY): say when, without connecting.
     if (state.loginNotBefore && now().getTime() < Date.parse(state.loginNotBefore)) {
@@ -117,7 +121,7 @@ export async function syncMailbox(opts: SyncOptions): Promise<Pop3SyncResult> {
       trace: opts.trace,
     });
     try {
-      return await runSession(client, state, opts, now);
+      return await runSession(client, state, opts, now, requestsRead);
     } catch (err) {
       await abandon(client);
       if (err instanceof Pop3LoginDelayError) {
@@ -167,12 +171,14 @@ async function abandon(client: Pop3Client): Promise<void> {
   }
 }
 
-async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date): Promise<Pop3SyncResult> {
+async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOptions, now: () => Date, requestsRead: Promise<string[]>): Promise<Pop3SyncResult> {
   const { config, maildir, statePath, trace } = opts;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   await pop3SignIn(client, config, depsCredentials(config.user, opts, config.name));
   const loggedInAt = now();
-  const caps = await client.capabilities();
+  // Everything from here to the first RETR is on the critical path: the server waits for it.
+  const { caps, scan, listing: uidls } = await client.capabilitiesAndListings();
+  // Whether to pipeline RETR and DELE: as this user's CAPA says.
   const pipelining = caps?.has('PIPELINING') ?? false;
   // After login, CAPA's LOGIN-DELAY is this user's (RFC 2449): the next check waits that long.
   const loginDelay = client.loginDelaySeconds;
@@ -184,9 +190,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     delete state.loginNotBefore;
   }
 
-  const scan = await client.list();
-  const sizeOf = new Map(scan.map((e) => [e.msg, e.size]));
-  let listing = await client.uidl();
+  const sizeOf = sizeLookup(scan);
+  let listing = uidls;
   const usedHeaderHashFallback = listing === undefined;
   if (!listing) {
     trace?.('the server has no UIDL: matching messages by a hash of their headers (weaker)');
@@ -201,10 +206,14 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     await recoverPending(state, maildir, now());
     await saveSyncState(statePath, state);
   }
-  const onServer = new Set(listing.map((l) => l.uidl));
-  for (const uidl of Object.keys(state.messages)) if (!onServer.has(uidl)) delete state.messages[uidl];
+  // Nothing recorded (e.g. every message was deleted from the server last time): no lookups.
+  const known = Object.keys(state.messages).length > 0;
+  if (known) {
+    const onServer = new Set(listing.map((l) => l.uidl));
+    for (const uidl of Object.keys(state.messages)) if (!onServer.has(uidl)) delete state.messages[uidl];
+  }
 
-  const requests = await readDeleteRequests(statePath);
+  const requests = await requestsRead;
   const requested = new Set<string>();
   if (config.deleteOnServerWhenDeletedLocally) {
     for (const key of requests) {
@@ -226,14 +235,15 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   };
 
   // Already stored (e.g. the last sync was cut before QUIT): never download again; DELE if due.
-  await dele(listing.filter((l) => state.messages[l.uidl] && shouldDelete(l.uidl, state.messages[l.uidl]!)));
+  const storedDue = known ? listing.filter((l) => state.messages[l.uidl] && shouldDelete(l.uidl, state.messages[l.uidl]!)) : [];
+  if (storedDue.length > 0) await dele(storedDue);
 
   let skippedTooLarge = 0;
   const fresh = listing.filter((l) => {
-    if (state.messages[l.uidl]) return false;
-    if ((sizeOf.get(l.msg) ?? 0) > limits.maxMessageBytes) {
+    if (known && state.messages[l.uidl]) return false;
+    if ((sizeOf(l.msg) ?? 0) > limits.maxMessageBytes) {
       skippedTooLarge++;
-      trace?.(`message ${l.msg} (${sizeOf.get(l.msg)} octets) exceeds the ${limits.maxMessageBytes}-octet limit: left on the server`);
+      trace?.(`message ${l.msg} (${sizeOf(l.msg)} octets) exceeds the ${limits.maxMessageBytes}-octet limit: left on the server`);
       return false;
     }
     return true;
@@ -250,7 +260,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     // Sized by the LIST sizes, but never beyond a batch's byte bound: the server's word alone must
     // not make us allocate much (a body that does not fit gets a buffer of its own, as received).
     let listed = 0;
-    for (const e of all[b]!) listed += sizeOf.get(e.msg) ?? 0;
+    for (const e of all[b]!) listed += sizeOf(e.msg) ?? 0;
     const need = Math.min(listed, BATCH_BYTES) + ARENA_SLACK;
     let arena = arenas[b % 2];
     if (!arena || arena.capacity < need) arena = arenas[b % 2] = new BatchArena(need);
@@ -260,7 +270,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   const fetch = (b: number) => {
     const arena = arenaFor(b);
     const batch = all[b]!;
-    const cap = (e: UidlEntry) => 2 * (sizeOf.get(e.msg) ?? limits.maxMessageBytes) + 8192;
+    const cap = (e: UidlEntry) => 2 * (sizeOf(e.msg) ?? limits.maxMessageBytes) + 8192;
     if (pipelining)
       return client.retrAll(
         batch.map((e) => e.msg),
@@ -304,6 +314,7 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   // fsynced and recorded: the writer thread is not idle between batches. Stages finish in batch
   // order, and none after one that failed; at most two batches are between writer and journal.
   const stages: Promise<void>[] = [];
+  let quitting: Promise<void>;
   try {
     for (const [b, batch] of all.entries()) {
       if (b >= 2) await stages[b - 2];
@@ -352,6 +363,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     }
     for (const stage of stages) await stage;
     await Promise.all(deles);
+    // Everything is stored and recorded and every DELE answered: QUIT leaves now, and what it does
+    // not depend on is done while the server expunges (for thousands of messages, a long wait).
+    quitting = client.quit();
+    quitting.catch(() => undefined); // awaited below
   } finally {
     // Every stage has settled (a failed one stops the loop only after the earlier ones).
     await Promise.allSettled(stages);
@@ -363,14 +378,21 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   for (const entry of Object.values(state.messages)) {
     if (config.leaveOnServer && config.deleteAfterDays !== undefined) {
       entry.deleteOnServerAfter = new Date(Date.parse(entry.downloadedAt) + config.deleteAfterDays * DAY_MS).toISOString();
-    } else {
+    } else if (entry.deleteOnServerAfter !== undefined) {
       delete entry.deleteOnServerAfter;
     }
   }
+  state.usedHeaderHashFallback = usedHeaderHashFallback;
+  // The state to save if QUIT is answered +OK (the server then removed every message marked with
+  // DELE), made while it expunges; saved only once it has answered, as the other one otherwise.
+  const removed = new Set(deleted);
+  const kept = uidlTable<Pop3StateEntry>();
+  for (const uidl in state.messages) if (!removed.has(uidl)) kept[uidl] = state.messages[uidl]!;
+  const stateAfterQuit = stateText({ ...state, messages: kept });
 
   let quitConfirmed = true;
   try {
-    await client.quit();
+    await quitting;
   } catch (err) {
     // Every DELE was answered; only the QUIT reply is missing. Whether the server committed them
     // is unknown, but nothing can be lost either way: they stay recorded as stored, and the next
@@ -379,11 +401,13 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     quitConfirmed = false;
     trace?.(`no reply to QUIT (${sanitizeLine(err.message)}): the next sync checks which messages the server removed`);
   }
-  // QUIT answered +OK: the server has removed every message marked with DELE.
-  if (quitConfirmed) for (const uidl of deleted) delete state.messages[uidl];
-  state.usedHeaderHashFallback = usedHeaderHashFallback;
-  await saveSyncState(statePath, state);
-  if (quitConfirmed) await clearDeleteRequests(statePath, requests);
+  if (quitConfirmed) {
+    state.messages = kept;
+    await saveSyncState(statePath, stateAfterQuit);
+    await clearDeleteRequests(statePath, requests);
+  } else {
+    await saveSyncState(statePath, state);
+  }
   const deletedOnServer = quitConfirmed ? deleted.length : 0;
   trace?.(
     `sync done: ${progress.done} downloaded, ${deletedOnServer} deleted on the server${quitConfirmed ? '' : `, ${deleted.length} deletion(s) unconfirmed`}`,
@@ -441,7 +465,7 @@ async function reconcileIdKinds(
   });
 }
 
-function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
+function* batches(entries: UidlEntry[], sizeOf: SizeOf, maxCount: number): Generator<UidlEntry[]> {
   // The last batch is written, fsynced and recorded after its last byte has arrived, while the
   // server waits for the DELEs and QUIT: so the last maxCount messages come in halving batches
   // (512, 256, 128, 128 of 1024), and what is left to store after the last byte is small. Earlier
@@ -457,11 +481,11 @@ function* batches(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: n
 }
 
 /** Batches of at most maxCount messages and BATCH_BYTES (by LIST size; one larger message alone). */
-function* bounded(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: number): Generator<UidlEntry[]> {
+function* bounded(entries: UidlEntry[], sizeOf: SizeOf, maxCount: number): Generator<UidlEntry[]> {
   let batch: UidlEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
-    const size = sizeOf.get(e.msg) ?? 0;
+    const size = sizeOf(e.msg) ?? 0;
     if (batch.length > 0 && (batch.length >= maxCount || bytes + size > BATCH_BYTES)) {
       yield batch;
       batch = [];
@@ -471,6 +495,20 @@ function* bounded(entries: UidlEntry[], sizeOf: Map<number, number>, maxCount: n
     bytes += size;
   }
   if (batch.length > 0) yield batch;
+}
+
+/** A message's LIST size, by message number. */
+type SizeOf = (msg: number) => number | undefined;
+
+/** LIST numbers the messages 1 to n in order (RFC 1939): found by index, a map only if not. */
+function sizeLookup(scan: ScanEntry[]): SizeOf {
+  for (let i = 0; i < scan.length; i++) {
+    if (scan[i]!.msg !== i + 1) {
+      const map = new Map(scan.map((e) => [e.msg, e.size]));
+      return (msg) => map.get(msg);
+    }
+  }
+  return (msg) => scan[msg - 1]?.size;
 }
 
 /** Without PIPELINING: one command at a time. */
