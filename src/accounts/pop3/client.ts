@@ -571,12 +571,10 @@ async function inOrder<T extends readonly unknown[]>(sent: { [K in keyof T]: Pro
 }
 
 /**
- * The request for one RETR of a burst: one object of one shape per message (a thousand live while
- * the burst is answered), its description for errors made only when one is reported.
- */
-/**
- * A request of a pipelined RETR or DELE burst. One class for both, so the reader's hot functions
- * see one kind of request object (a second kind, mid-sync, made V8 drop and recompile them).
+ * A request of a pipelined RETR or DELE burst: one object of one shape per message (a thousand
+ * live while a burst is answered), its description for errors made only when one is reported. One
+ * class for both, so the reader's hot functions see one kind of request object (a second kind,
+ * mid-sync, made V8 drop and recompile them).
  */
 class BurstRequest implements ReplyRequest {
   constructor(
