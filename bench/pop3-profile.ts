@@ -146,6 +146,7 @@ try {
     // NO_SERVER_WATCH=1: its /proc polling costs the process ~0.1 s of CPU per sync (off for CPU profiles).
     const serverReport = process.platform === 'linux' && !process.env.NO_SERVER_WATCH ? watchServer(masterPid) : undefined;
     const cpu0 = process.cpuUsage();
+    const faults0 = process.resourceUsage().minorPageFault;
     const mono0 = process.hrtime.bigint();
     const t0 = performance.now();
     let traced = 0;
@@ -204,7 +205,7 @@ try {
       session.disconnect();
     }
     process.stdout.write(
-      `round ${round + 1}: ${r.downloaded} downloaded, ${r.deletedOnServer} deleted; wall ${wall.toFixed(0)} ms, CPU user ${(cpu.user / 1000).toFixed(0)} ms sys ${(cpu.system / 1000).toFixed(0)} ms, RSS before ${(rssBefore / 2 ** 20).toFixed(0)} MB, peak during the sync ${(peakRss / 2 ** 20).toFixed(0)} MB\n`,
+      `round ${round + 1}: ${r.downloaded} downloaded, ${r.deletedOnServer} deleted; wall ${wall.toFixed(0)} ms, CPU user ${(cpu.user / 1000).toFixed(0)} ms sys ${(cpu.system / 1000).toFixed(0)} ms, page faults ${process.resourceUsage().minorPageFault - faults0}, RSS before ${(rssBefore / 2 ** 20).toFixed(0)} MB, peak during the sync ${(peakRss / 2 ** 20).toFixed(0)} MB\n`,
     );
     await rm(dir, { recursive: true, force: true });
   }

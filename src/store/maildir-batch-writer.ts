@@ -1,7 +1,7 @@
 // Writes a batch of Maildir files in the writer thread (writer-thread.ts), in one job: each file
 // is created in tmp/, written, fsynced, closed and renamed into place, with plain blocking calls.
 import { tmpNameParts } from './maildir-names.js';
-import { type JobResult, runJob } from './writer-thread.js';
+import { type JobResult, onWriterIdleStop, runJob } from './writer-thread.js';
 
 /**
  * Writes `bodies[i]` to a new file in `tmpDir` (a tmpName, created exclusively), fsyncs it and
@@ -106,15 +106,50 @@ const CONTIGUOUS_SLACK = 64 * 1024;
 
 // The bytes of a batch go to the worker in a SharedArrayBuffer that is reused batch after batch: a
 // fresh buffer per batch (zero-filled, faulted in page by page, then freed) cost more than the copy.
-// Two are kept between batches (a sync has up to two batches with the writer thread; it lets go
-// at its end); a larger batch gets a buffer of its own.
+// Two are kept (a sync has up to two batches with the writer thread), and two BatchArenas that
+// batches are read into: from one sync to the next too, while the writer thread is kept. A page
+// touched for the first time costs a page fault (~18 us in a VM, more than copying it), and these
+// buffers are ~10 MB: a sync into fresh ones paid ~2,000 faults. They go when the writer thread
+// ends unused (writer-thread.ts), so an idle process does not hold a batch's worth of memory. A
+// larger batch gets buffers of its own.
 const ARENA_KEEP_BYTES = 32 * 1024 * 1024;
 const KEPT_ARENAS = 2;
 const idleArenas: SharedArrayBuffer[] = [];
+const idleBatchArenas: BatchArena[] = [];
 
-/** Lets the kept buffers go (end of a sync): an idle process does not hold a batch's worth of memory. */
+/** Lets the kept buffers go. */
 export function releaseIdleMemory(): void {
   idleArenas.length = 0;
+  idleBatchArenas.length = 0;
+}
+onWriterIdleStop(releaseIdleMemory);
+
+/** Bytes held by kept buffers (tests). */
+export function keptBufferBytes(): number {
+  let n = 0;
+  for (const a of idleArenas) n += a.byteLength;
+  for (const a of idleBatchArenas) n += a.capacity;
+  return n;
+}
+
+/**
+ * A BatchArena of at least `bytes`, reset: a kept one when one is large enough, else a new one with
+ * some room to spare (so batches of slightly different sizes, and the next sync's, can share it).
+ */
+export function takeBatchArena(bytes: number): BatchArena {
+  const fits = idleBatchArenas.findIndex((a) => a.capacity >= bytes);
+  const arena =
+    fits !== -1 ? idleBatchArenas.splice(fits, 1)[0]! : new BatchArena(bytes <= ARENA_KEEP_BYTES ? Math.min(ARENA_KEEP_BYTES, Math.ceil(bytes * 1.25)) : bytes);
+  arena.reset();
+  return arena;
+}
+
+/**
+ * Gives an arena back for later batches. Only once nothing can still write into it: no RETR reply
+ * is being read into it (a failed sync drops its arenas instead).
+ */
+export function keepBatchArena(arena: BatchArena): void {
+  if (arena.capacity <= ARENA_KEEP_BYTES && idleBatchArenas.length < KEPT_ARENAS && !idleBatchArenas.includes(arena)) idleBatchArenas.push(arena);
 }
 
 function takeArena(bytes: number): SharedArrayBuffer {

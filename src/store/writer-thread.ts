@@ -163,6 +163,16 @@ export function holdWriter(): () => void {
   };
 }
 
+const idleReleases: (() => void)[] = [];
+
+/**
+ * Runs `release` whenever the thread ends unused: memory kept for the next jobs (buffers whose
+ * pages are already mapped) goes when the thread does, not at the end of each job.
+ */
+export function onWriterIdleStop(release: () => void): void {
+  idleReleases.push(release);
+}
+
 /** Whether the thread runs now (tests: it ends when unused). */
 export function writerRunning(): boolean {
   return worker !== undefined;
@@ -181,6 +191,7 @@ function stopIfUnused(): void {
     if (!w || holders > 0 || waiting.size > 0) return;
     worker = undefined;
     void w.terminate();
+    for (const release of idleReleases) release();
   }, idleMs);
   idleTimer.unref();
 }

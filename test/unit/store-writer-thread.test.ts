@@ -1,12 +1,12 @@
 // The writer thread's jobs besides Maildir batches (writer-thread.ts): durable logs (the POP3
-// journal) and directory fsyncs. Jobs run in the order they were posted, a log is private to the
+// journal), directory fsyncs, and the batch buffers kept while it runs. Jobs run in the order they were posted, a log is private to the
 // user, and a failing system call comes back as an Error with its code, not as a dead thread.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { writeBatch } from '../../src/store/maildir-batch-writer.js';
+import { keepBatchArena, keptBufferBytes, takeBatchArena, writeBatch } from '../../src/store/maildir-batch-writer.js';
 import { DurableLog, fsyncDirs, holdWriter, setWriterIdleMs, writerRunning } from '../../src/store/writer-thread.js';
 
 let base: string;
@@ -99,4 +99,28 @@ test('the thread runs while held (a sync, an open log) and ends when nothing has
   await idle();
   assert.ok(!writerRunning());
   assert.equal(await readFile(join(base, 'held.journal'), 'utf8'), 'one\n');
+});
+
+test('batch buffers are kept from one sync to the next while the thread is kept, and go when it ends', async () => {
+  setWriterIdleMs(50);
+  const idle = () => new Promise((resolve) => setTimeout(resolve, 150));
+  const release = holdWriter();
+  const arena = takeBatchArena(64 * 1024);
+  const body = arena.take(5)!;
+  body.write('hello');
+  const dir = join(base, 'kept');
+  await mkdir(join(dir, 'tmp'), { recursive: true });
+  await mkdir(join(dir, 'new'), { recursive: true });
+  const r = await writeBatch(`${dir}/tmp/`, `${dir}/new/`, ['one'], [body]);
+  assert.equal(r.done, 1);
+  keepBatchArena(arena);
+  release();
+  assert.ok(keptBufferBytes() >= 64 * 1024 + 5, 'the arena and the shared buffer are kept');
+  assert.equal(takeBatchArena(1024), arena, 'the next sync reads into the same arena (its pages already mapped)');
+  keepBatchArena(arena);
+  await idle();
+  assert.ok(!writerRunning());
+  assert.equal(keptBufferBytes(), 0, 'an idle process holds no batch buffers');
+  assert.notEqual(takeBatchArena(1024), arena);
+  assert.equal(await readFile(join(dir, 'new', 'one'), 'utf8'), 'hello');
 });

@@ -22,7 +22,7 @@ import { depsCredentials, secretName } from '../sign-in.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { pop3SignIn } from './sign-in.js';
 import type { Maildir } from '../../store/maildir.js';
-import { BatchArena, releaseIdleMemory } from '../../store/maildir-batch-writer.js';
+import { type BatchArena, keepBatchArena, takeBatchArena } from '../../store/maildir-batch-writer.js';
 import { holdWriter } from '../../store/writer-thread.js';
 import { newKey, sizeFromKey } from '../../store/maildir-names.js';
 import { DEFAULT_LIMITS, Pop3Client, Pop3LoginDelayError, formatDelay, type Pop3Limits } from './client.js';
@@ -263,7 +263,10 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     for (const e of all[b]!) listed += sizeOf(e.msg) ?? 0;
     const need = Math.min(listed, BATCH_BYTES) + ARENA_SLACK;
     let arena = arenas[b % 2];
-    if (!arena || arena.capacity < need) arena = arenas[b % 2] = new BatchArena(need);
+    if (!arena || arena.capacity < need) {
+      if (arena) keepBatchArena(arena);
+      arena = arenas[b % 2] = takeBatchArena(need);
+    }
     arena.reset();
     return arena;
   };
@@ -363,6 +366,8 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
     }
     for (const stage of stages) await stage;
     await Promise.all(deles);
+    // Every batch was read: no reply can still be written into the arenas.
+    for (const arena of arenas) keepBatchArena(arena);
     // Everything is stored and recorded and every DELE answered: QUIT leaves now, and what it does
     // not depend on is done while the server expunges (for thousands of messages, a long wait).
     quitting = client.quit();
@@ -370,7 +375,6 @@ async function runSession(client: Pop3Client, state: Pop3State, opts: SyncOption
   } finally {
     // Every stage has settled (a failed one stops the loop only after the earlier ones).
     await Promise.allSettled(stages);
-    releaseIdleMemory();
     await (await journalOpening?.catch(() => undefined))?.close();
   }
 
