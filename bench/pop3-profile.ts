@@ -9,17 +9,33 @@
 // end without the bursts: TRACE_HEAD=100000 TRACE_MATCH='^(?!C: (RETR|DELE)|S: \+OK ?$|S: \+OK.*octets)').
 // Each round also says how long Dovecot's pop3 process slept (see watchServer; NO_SERVER_WATCH=1
 // turns it off); MPOP=1 runs mpop on the same job instead of tmail, for that figure's baseline.
-// BENCH_POP3_MESSAGES=N (default 10,000), BENCH_POP3_ROUNDS=N (default 1).
+// BENCH_POP3_MESSAGES=N (default 10,000), BENCH_POP3_ROUNDS=N (default 1). FORK=1: fix the mail's
+// ownership with chmod/chown processes before each sync (the old way: the sync then pays the
+// fork's copy-on-write faults, see pop3-sync.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { syncMailbox } from '../src/accounts/pop3/sync.js';
 import type { AccountConfig } from '../src/config/types.js';
 import { Maildir } from '../src/store/maildir.js';
-import { startDovecot } from '../test/helpers/dovecot.js';
+import { type MailOwner, startDovecot } from '../test/helpers/dovecot.js';
 import { generateMaildir } from '../test/helpers/maildir-generator.js';
-import { mpopRun } from './pop3-sync.js';
+import { benchServer, mpopRun } from './pop3-sync.js';
+
+/** fixMailOwnership without chmod/chown processes: dirs 0700, files 0600, owned by the mail user. */
+async function fixOwnershipHere(dir: string, owner: MailOwner): Promise<void> {
+  await chmod(dir, 0o700);
+  if (owner.chown) await chown(dir, owner.uid, owner.gid);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await fixOwnershipHere(path, owner);
+    else {
+      await chmod(path, 0o600);
+      if (owner.chown) await chown(path, owner.uid, owner.gid);
+    }
+  }
+}
 
 function fmtMono(ns: bigint): string {
   return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n)
@@ -109,7 +125,10 @@ try {
   };
   for (let round = 0; round < ROUNDS; round++) {
     await generateMaildir(server.maildir('bob'), { count: COUNT, seed: 100 + round });
-    await server.fixOwnership('bob');
+    // Without a child process (unless FORK=1): after a fork every page this process had written
+    // faults again on its next write, which the timed sync would pay (see pop3-sync.ts).
+    if (process.env.FORK) await server.fixOwnership('bob');
+    else await fixOwnershipHere(join(server.dir, 'home', 'bob'), server.mailOwner);
     const dir = join(base, `round-${round}`);
     if (process.env.PAUSE_MS) {
       // Time to attach an outside profiler (perf record -p) to the sync alone.
@@ -154,7 +173,7 @@ try {
     if (process.env.MPOP) {
       // The same job by mpop, for the Dovecot figures above (its own wall and CPU are in the bench).
       await mkdir(dir, { recursive: true });
-      await mpopRun(server, dir);
+      await mpopRun(benchServer(server), dir);
       process.stdout.write(`  ${serverReport?.()}\nround ${round + 1}: mpop wall ${(performance.now() - t0).toFixed(0)} ms\n`);
       await rm(dir, { recursive: true, force: true });
       continue;

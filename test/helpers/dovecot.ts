@@ -30,6 +30,8 @@ export interface DovecotServer {
   maildir(user: string): string;
   /** Make files written into a Maildir by the test process readable/writable by Dovecot (chown to the mail uid when root). */
   fixOwnership(user: string): Promise<void>;
+  /** Who owns the mail (what fixOwnership applies), for another process to do the same (fixMailOwnership). */
+  mailOwner: MailOwner;
   logFile: string;
   /** The temp dir of this instance. */
   dir: string;
@@ -196,6 +198,20 @@ function logTail(file: string, lines = 30): string {
 }
 
 /** The uid/gid mail processes run as. Dovecot refuses uid 0, so as root we use a system user. */
+/** The owner Dovecot needs on mail files; `chown`: whether this process may (and must) change it. */
+export interface MailOwner {
+  uid: number;
+  gid: number;
+  chown: boolean;
+}
+
+/** Makes the files under a user's home the mail user's private data: dirs 0700, files 0600, owned by the mail uid. */
+export async function fixMailOwnership(home: string, owner: MailOwner): Promise<void> {
+  await execFileAsync('chmod', ['-R', 'u+rwX,go-rwx', home]);
+  if (owner.chown) await execFileAsync('chown', ['-R', `${owner.uid}:${owner.gid}`, home]);
+  else await chown(home, owner.uid, owner.gid).catch(() => undefined);
+}
+
 interface MailIdentity {
   uid: number;
   gid: number;
@@ -632,12 +648,9 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     maildir,
     logFile,
     dir,
+    mailOwner: { uid: ident.uid, gid: ident.gid, chown: ident.isRoot },
     async fixOwnership(user: string) {
-      const home = path.join(dir, 'home', user);
-      // Files written by the test are the mail user's private data: dirs 0700, files 0600.
-      await execFileAsync('chmod', ['-R', 'u+rwX,go-rwx', home]);
-      if (ident.isRoot) await execFileAsync('chown', ['-R', `${ident.uid}:${ident.gid}`, home]);
-      else await chown(home, ident.uid, ident.gid).catch(() => undefined);
+      await fixMailOwnership(path.join(dir, 'home', user), { uid: ident.uid, gid: ident.gid, chown: ident.isRoot });
     },
     detach() {
       if (watchdogPid) kill(watchdogPid, 'SIGKILL');
