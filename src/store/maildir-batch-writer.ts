@@ -118,7 +118,7 @@ const idleArenas: SharedArrayBuffer[] = [];
 const idleBatchArenas: BatchArena[] = [];
 
 /** Lets the kept buffers go. */
-export function releaseIdleMemory(): void {
+function releaseIdleMemory(): void {
   idleArenas.length = 0;
   idleBatchArenas.length = 0;
 }

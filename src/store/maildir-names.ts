@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AccountError } from '../domain/index.js';
 import { normalizeLetters } from './maildir-flags.js';
+import { putDecimal } from '../text/decimal-bytes.js';
 
 const INFO_SEPARATOR = ':2,';
 
@@ -92,16 +93,8 @@ const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 /** Room for a key: five numbers of at most 16 digits, the random part and the host. */
 const keyBytes = Buffer.alloc(128 + KEY_TAIL.length);
 
-/** Sizes up to this are written by putDecimal (its divisions are exact far beyond it; keys hold larger ones too). */
+/** Sizes up to this are written digit by digit (keys hold larger ones too, as text). */
 const MAX_PUT = 2 ** 40;
-
-/** Writes the decimal digits of `n` (a non-negative integer, at most a key's seconds or MAX_PUT) at `at`; returns where they end. */
-function putDecimal(b: Buffer, at: number, n: number): number {
-  let d = 1;
-  while (d * 10 <= n) d *= 10;
-  for (; d >= 1; d = Math.floor(d / 10)) b[at++] = 0x30 + (Math.floor(n / d) % 10);
-  return at;
-}
 
 // A key newKey() made: seconds, then microseconds whose first three digits are the milliseconds.
 const OWN_KEY = /^(\d{1,12})\.M(\d{1,6})P\d+Q\d+R[0-9a-f]{8}\./;

@@ -2,6 +2,7 @@
 // as JSON.stringify of the records (JournalRecord), which loadSyncState reads, without an object
 // per message to build and walk first, nor a string per piece: 10,000 messages made ~3.5 MB of
 // objects and JSON text that way, and concatenated strings ~6 MB.
+import { putDecimal } from '../../text/decimal-bytes.js';
 
 /** Strings written as they are between quotes: printable ASCII but '"' and '\' (UIDLs, our keys). */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -37,9 +38,7 @@ class JsonBytes {
       this.raw(JSON.stringify(n));
       return;
     }
-    let d = 1;
-    while (d * 10 <= n) d *= 10;
-    for (; d >= 1; d = Math.floor(d / 10)) this.buf[this.at++] = 0x30 + (Math.floor(n / d) % 10);
+    this.at = putDecimal(this.buf, this.at, n);
   }
 
   done(): Buffer {
